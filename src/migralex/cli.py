@@ -1,0 +1,26 @@
+"""The `migralex` command: a thin shell over the library (no rule logic here)."""
+
+from __future__ import annotations
+
+import typer
+
+from migralex.data.commands import app as data_app
+from migralex.law.commands import app as law_app
+from migralex.law.commands import deadline_command, overview_command
+
+app = typer.Typer(
+    name="migralex",
+    help="The EU Pact on Migration and Asylum, executable: law, time limits, data.",
+    rich_markup_mode="rich",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(law_app, name="law", help="The acts of the Pact: texts, dated parameters, regimes.")
+app.add_typer(data_app, name="data", help="The shipped real data: catalogue and tables.")
+app.command("deadline")(deadline_command)
+app.command("overview")(overview_command)
+
+
+def main() -> None:
+    """Entry point of the `migralex` console script."""
+    app()

@@ -1,0 +1,57 @@
+"""Country codes: ISO 3166-1 alpha-2 everywhere, Eurostat's EL/UK accepted on the way in."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+
+from migralex.errors import InvalidInput
+
+#: The 27 Member States of the European Union (since 1 February 2020), ISO alpha-2.
+EU27: tuple[str, ...] = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+)  # fmt: skip
+
+#: Eurostat (and some other publishers) write these codes differently from ISO 3166-1.
+EUROSTAT_TO_ISO: dict[str, str] = {"EL": "GR", "UK": "GB"}
+
+STATELESS = "stateless"
+
+
+@cache
+def iso_table() -> dict[str, dict[str, str]]:
+    """ISO alpha-2 → {iso3, name, continent, currency}, from the shipped GeoNames extract."""
+    raw = resources.files("migralex.reference").joinpath("countries.json").read_text("utf-8")
+    return {row["iso2"]: row for row in json.loads(raw)["countries"]}
+
+
+@cache
+def iso3_to_iso2() -> dict[str, str]:
+    """ISO alpha-3 → alpha-2."""
+    return {row["iso3"]: code for code, row in iso_table().items()}
+
+
+def normalise(code: str, *, field: str = "country") -> str:
+    """Return the ISO alpha-2 code for `code` (EL → GR, UK → GB); unknown codes are an error."""
+    if not isinstance(code, str):
+        raise InvalidInput(field, f"expected a country code string, got {type(code).__name__}")
+    upper = code.strip().upper()
+    upper = EUROSTAT_TO_ISO.get(upper, upper)
+    if upper not in iso_table():
+        raise InvalidInput(field, f"unknown country code {code!r} (ISO 3166-1 alpha-2 expected)")
+    return upper
+
+
+def normalise_member_state(code: str, *, field: str = "member_state") -> str:
+    """Return the ISO alpha-2 code of an EU Member State; other countries are an error."""
+    iso = normalise(code, field=field)
+    if iso not in EU27:
+        raise InvalidInput(field, f"{code!r} is not an EU Member State (one of {', '.join(EU27)})")
+    return iso
+
+
+def name(code: str) -> str:
+    """English short name of a country."""
+    return iso_table()[normalise(code)]["name"]
