@@ -1,0 +1,93 @@
+"""`migralex data ...`: list the shipped tables and show their rows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migralex.data.catalog import catalog, info
+from migralex.data.load import load
+from migralex.errors import MigralexError
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
+console = Console()
+err = Console(stderr=True)
+
+
+class ListFormat(StrEnum):
+    """Output formats of `data list`."""
+
+    table = "table"
+    json = "json"
+
+
+class ShowFormat(StrEnum):
+    """Output formats of `data show`."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    """Print a migralex error in red on stderr and return the exit to raise."""
+    err.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.command("list")
+def list_command(fmt: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table) -> None:
+    """List the shipped tables: publisher, coverage, rows and the main caveat."""
+    entries = catalog()
+    if fmt is ListFormat.json:
+        typer.echo(json.dumps([asdict(entry) for entry in entries], indent=2, ensure_ascii=False))
+        return
+    table = Table(title="Shipped data (migralex data show NAME)")
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("publisher")
+    table.add_column("coverage")
+    table.add_column("rows", justify="right")
+    table.add_column("caveat")
+    for entry in entries:
+        table.add_row(entry.name, entry.publisher, entry.coverage, f"{entry.rows:,}", entry.caveats[0])
+    console.print(table)
+
+
+@app.command("show")
+def show_command(
+    name: Annotated[str, typer.Argument(help="Table name (see `migralex data list`)")],
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Rows to show; 0 for all")] = 20,
+    fmt: Annotated[ShowFormat, typer.Option("--format")] = ShowFormat.table,
+) -> None:
+    """Show the first rows of a table (as a table, CSV or JSON records)."""
+    try:
+        entry = info(name)
+        frame = load(name)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    rows = frame.head(limit) if limit else frame
+    if fmt is ShowFormat.csv:
+        typer.echo(rows.write_csv(), nl=False)
+        return
+    if fmt is ShowFormat.json:
+        typer.echo(rows.write_json())
+        return
+    table = Table(title=f"{entry.name}: {entry.title}", caption=_caption(entry.rows, rows.height))
+    for column in rows.columns:
+        table.add_column(column, justify="right" if rows[column].dtype.is_numeric() else "left")
+    for row in rows.iter_rows():
+        table.add_row(*["" if value is None else str(value) for value in row])
+    console.print(table)
+    for caveat in entry.caveats:
+        console.print(f"[dim]• {caveat}[/]")
+
+
+def _caption(total: int, shown: int) -> str:
+    """'first N of M rows' or 'all M rows'."""
+    return f"all {total:,} rows" if shown == total else f"first {shown:,} of {total:,} rows"
