@@ -24,7 +24,12 @@ from migralex.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "src" / "migralex" / "web" / "static"
-PACKAGES = {"echarts": "6.1.0", "world-atlas": "2.0.2", "topojson-client": "3.1.0"}
+PACKAGES = {
+    "echarts": "6.1.0",
+    "world-atlas": "2.0.2",
+    "topojson-client": "3.1.0",
+    "swagger-ui-dist": "5.35.0",
+}
 
 #: Clip window (lon_min, lat_min, lon_max, lat_max): Iceland to the Caucasus, the Canaries to North Cape.
 WINDOW = (-25.0, 27.0, 45.0, 72.0)
@@ -48,8 +53,8 @@ def npm_install(folder: Path) -> None:
     subprocess.run(["npm", "install", "--no-audit", "--no-fund", *specs], cwd=folder, check=True)
 
 
-def vendor_echarts(modules: Path) -> None:
-    """Copy ECharts' minified browser bundle and its licence files."""
+def vendor_libraries(modules: Path) -> None:
+    """Copy ECharts' minified browser bundle, Swagger UI (the offline /docs page) and their licences."""
     src, dst = modules / "echarts", STATIC / "vendor" / "echarts"
     if dst.exists():
         shutil.rmtree(dst)
@@ -63,6 +68,18 @@ def vendor_echarts(modules: Path) -> None:
     wa = STATIC / "vendor" / "world-atlas"
     wa.mkdir(parents=True, exist_ok=True)
     shutil.copy2(modules / "world-atlas" / "LICENSE", wa / "LICENSE")
+    swagger = STATIC / "vendor" / "swagger-ui"
+    if swagger.exists():
+        shutil.rmtree(swagger)
+    swagger.mkdir(parents=True)
+    for name in (
+        "swagger-ui-bundle.js",
+        "swagger-ui-bundle.js.LICENSE.txt",
+        "swagger-ui.css",
+        "LICENSE",
+        "NOTICE",
+    ):
+        shutil.copy2(modules / "swagger-ui-dist" / name, swagger / name)
 
 
 def clip_ring(ring: list[list[float]]) -> list[list[float]]:
@@ -144,22 +161,27 @@ def europe(world: dict) -> dict:
 
 
 def write_source() -> None:
-    """Write vendor/SOURCE.md naming each package, version and licence."""
+    """Write vendor/SOURCE.md naming each package, version, the files taken and the licence."""
+    v = PACKAGES
     text = f"""# Vendored front-end assets
 
 Installed from the npm registry and copied by `scripts/build_web_assets.py`; nothing is fetched at
 run time.
 
-| package | version | file(s) here | licence |
-|---|---|---|---|
-| echarts | {PACKAGES["echarts"]} | `echarts/echarts.min.js` (`dist/echarts.min.js`) | Apache-2.0 (`echarts/LICENSE`, `echarts/NOTICE`; bundled zrender (BSD-3-Clause), tslib (0BSD) and d3 code (BSD-3-Clause): `echarts/licenses/`) |
-| world-atlas | {PACKAGES["world-atlas"]} | `../geo/europe.geo.json`, derived from `countries-50m.json` (Natural Earth 1:50m, public domain) | ISC (`world-atlas/LICENSE`) |
-| topojson-client | {PACKAGES["topojson-client"]} | used at build time only (TopoJSON → GeoJSON) | ISC |
+- **echarts {v["echarts"]}** (Apache-2.0): `echarts/echarts.min.js` is the package's
+  `dist/echarts.min.js`. Licence: `echarts/LICENSE`, `echarts/NOTICE`; the code it bundles from
+  zrender (BSD-3-Clause), tslib (0BSD) and d3 (BSD-3-Clause) is covered by `echarts/licenses/`.
+- **world-atlas {v["world-atlas"]}** (ISC, `world-atlas/LICENSE`; data: Natural Earth 1:50m, public
+  domain): `../geo/europe.geo.json` is derived from its `countries-50m.json`.
+- **topojson-client {v["topojson-client"]}** (ISC): used at build time only, to decode the TopoJSON.
+- **swagger-ui-dist {v["swagger-ui-dist"]}** (Apache-2.0, `swagger-ui/LICENSE`, `swagger-ui/NOTICE`;
+  bundled notices in `swagger-ui/swagger-ui-bundle.js.LICENSE.txt`): `swagger-ui-bundle.js` and
+  `swagger-ui.css`, for the API's offline `/docs` page.
 
 `europe.geo.json`: the countries of Europe plus {", ".join(NEIGHBOURS)}, clipped to longitude
-{WINDOW[0]}…{WINDOW[2]} and latitude {WINDOW[1]}…{WINDOW[3]}, coordinates rounded to {DECIMALS} decimals,
-features keyed by ISO 3166-1 alpha-2 code (`XK` for Kosovo; Northern Cyprus drawn as part of `CY`).
-Outermost regions outside the window (French overseas departments, the Azores) are not drawn.
+{WINDOW[0]}…{WINDOW[2]} and latitude {WINDOW[1]}…{WINDOW[3]}, coordinates rounded to {DECIMALS}
+decimals, features keyed by ISO 3166-1 alpha-2 code (`XK` for Kosovo; Northern Cyprus drawn as part
+of `CY`). Outermost regions outside the window (French overseas departments, the Azores) are not drawn.
 """
     (STATIC / "vendor" / "SOURCE.md").write_text(text, "utf-8")
 
@@ -172,7 +194,7 @@ def main() -> None:
         folder = Path(tmp)
         npm_install(folder)
         modules = folder / "node_modules"
-        vendor_echarts(modules)
+        vendor_libraries(modules)
         decoded = subprocess.run(
             ["node", "-e", DECODE_JS], cwd=folder, check=True, capture_output=True, text=True
         ).stdout
