@@ -335,16 +335,17 @@ def validate(name: str, frame: pl.DataFrame, locate: Callable[[int | None], str]
     try:
         SCHEMAS[name].validate(frame, lazy=True)
     except SchemaErrors as exc:
-        raise DataValidationError(_describe(exc.failure_cases, locate)) from None
+        raise DataValidationError(_describe(frame, exc.failure_cases, locate)) from None
 
 
-def _describe(failures: Any, locate: Callable[[int | None], str]) -> str:
+def _describe(frame: pl.DataFrame, failures: Any, locate: Callable[[int | None], str]) -> str:
     """One line naming the first failure: where, which column, which value, which check."""
     cases = pl.DataFrame(failures).sort("index", nulls_last=False)
     case = cases.row(0, named=True)
-    index = case["index"]
+    index, column = case["index"], case["column"]
     where = locate(None if index is None else int(index))
-    value = "" if index is None else f" value {case['failure_case']!r}"
+    known = index is not None and column in frame.columns
+    value = f" value {frame.get_column(column)[int(index)]!r}" if known else ""
     more = f" ({cases.height - 1} more failures)" if cases.height > 1 else ""
     check = re.sub(r"isin\(\[.*\]\)", "isin(allowed codes)", str(case["check"]))
-    return f"{where}: column {case['column']!r}{value} fails {check}{more}"
+    return f"{where}: column {column!r}{value} fails {check}{more}"
