@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from migralex.api.commands import serve_command
 from migralex.data.commands import app as data_app
 from migralex.law.commands import app as law_app
 from migralex.law.commands import deadline_command, overview_command
@@ -19,6 +20,7 @@ app.add_typer(law_app, name="law", help="The acts of the Pact: texts, dated para
 app.add_typer(data_app, name="data", help="The shipped real data: catalogue and tables.")
 app.command("deadline")(deadline_command)
 app.command("overview")(overview_command)
+app.command("serve")(serve_command)
 
 
 def main() -> None:
