@@ -223,14 +223,11 @@ def frontex_ibc(raw: Path) -> pl.DataFrame:
 
 
 def italy_sea_arrivals(raw: Path) -> pl.DataFrame:
-    """Italian daily sea arrivals: for each day, the value of the latest report covering it.
-
-    Reports list every day of their month (31 of them, even in April); days after the report date
-    are placeholders (0, malformed, or no such day) and are dropped, and so are the earlier
-    reports' values of a day that a later report gives again.
-    """
+    """Italian daily sea arrivals: for each day, the value of the latest report covering it."""
     src = read_csv(raw / "italy_sea_arrivals_viminale" / "sbarchi-per-giorno.csv.gz")
-    src = src.filter(pl.col("Data") <= pl.col("Data_Report"))  # ISO dates: text order is date order
+    # A report lists all 31 days of its month: the days after its date are placeholders (0, a
+    # malformed cell, or no such day as 2024-04-31). ISO dates compare in text order.
+    src = src.filter(pl.col("Data") <= pl.col("Data_Report"))
     src = src.with_columns(dates(src, "Data").alias("date"), dates(src, "Data_Report"))
     latest = src.sort("date", "Data_Report", LINE).unique("date", keep="last", maintain_order=True)
     return latest.select(
@@ -370,6 +367,7 @@ def gdp(raw: Path) -> pl.DataFrame:
         _year(src, "year"),
         numbers(src, "value"),
     )
+    _check_unique(src, ("country", "concept", "year"))
     last = (
         src.sort("country", "concept", LINE)
         .group_by("country", maintain_order=True)
@@ -426,10 +424,7 @@ def gdp(raw: Path) -> pl.DataFrame:
 
 
 def _euro_rates(wide: pl.DataFrame) -> pl.DataFrame:
-    """EUR per USD by year: the median NGDP/NGDPD of the members using the euro that year.
-
-    Raises when one member's implied rate is more than EURO_RATE_TOLERANCE away from the median.
-    """
+    """EUR per USD by year: median NGDP/NGDPD of the euro users; a member off by > tolerance fails."""
     adopted = pl.col("country").replace_strict(EURO_ADOPTION, default=None, return_dtype=pl.Int16)
     members = wide.filter(pl.col("year") >= adopted)
     members = members.with_columns(pl.col("national_per_usd").median().over("year").alias("eur_per_usd"))
@@ -451,11 +446,7 @@ NON_COUNTRY_ISO3 = frozenset({"AB9", "OOO", "OOS", "STL", "TIB"})
 
 
 def countries(raw: Path) -> pl.DataFrame:
-    """Country reference: IOM gdidata names and groups, GeoNames capitals and land neighbours.
-
-    Rows of the IOM list that are not countries (stateless, unknown, Abyei, Tibet, unidentified
-    Sub-Saharan Africa) are left out.
-    """
+    """Country reference: IOM gdidata names and groups, GeoNames capitals and land neighbours."""
     folder = raw / "country_metadata"
     names = read_csv(folder / "iom_gdidata_countrynames.csv")
     names = names.filter(pl.col("iso3").is_in(sorted(NON_COUNTRY_ISO3)).not_())

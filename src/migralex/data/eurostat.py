@@ -14,11 +14,7 @@ _FLAG = r"^[a-z]+$"
 
 
 def read_tabular_tsv(path: Path, keep: pl.Expr | None = None) -> pl.DataFrame:
-    """A bulk TSV (`dim1,…,geo\\TIME_PERIOD` key, one column per period) in long form.
-
-    Columns: one per dimension, `period`, `value` (Int64, `:` → null), `flag` (null when none),
-    and the raw location (`_file`, `_line`). `keep` filters the rows on the dimensions first.
-    """
+    """A bulk TSV in long form: its dimensions (rows filtered by `keep`), period, value, flag, location."""
     lines = read_text(path).splitlines()
     header = lines[0].split("\t")
     dims = header[0].split("\\")[0].split(",")
@@ -59,10 +55,7 @@ def read_tabular_tsv(path: Path, keep: pl.Expr | None = None) -> pl.DataFrame:
 
 
 def read_sdmx_csv(path: Path) -> pl.DataFrame:
-    """An SDMX-CSV file (1.0 or 2.0, with or without labels) as strings plus `value` and `flag`.
-
-    `value` is `OBS_VALUE` as Int64 (empty → null); `flag` is `OBS_FLAG` (empty → null).
-    """
+    """An SDMX-CSV file (1.0 or 2.0) as strings plus `value` (Int64 OBS_VALUE) and `flag` (OBS_FLAG)."""
     frame = read_csv(path)
     first_bad(frame, pl.col("OBS_FLAG").str.contains(_FLAG), "OBS_FLAG")
     return frame.with_columns(integers(frame, "OBS_VALUE").alias("value"), pl.col("OBS_FLAG").alias("flag"))

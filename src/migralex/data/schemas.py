@@ -327,11 +327,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 
 def validate(name: str, frame: pl.DataFrame, locate: Callable[[int | None], str]) -> None:
-    """Check `frame` against the schema of table `name`; the error names the first bad row.
-
-    `locate(i)` tells where row `i` comes from (a raw file and line, or a parquet row);
-    `locate(None)` names the table itself, for errors that concern a whole column.
-    """
+    """Check `frame` against table `name`'s schema; `locate(row)` (None: the table) names the bad row."""
     try:
         SCHEMAS[name].validate(frame, lazy=True)
     except SchemaErrors as exc:
