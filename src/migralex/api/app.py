@@ -1,0 +1,141 @@
+"""The app factory: the JSON API under /v1 and the dashboard pages, in one FastAPI app."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from migralex import __version__
+from migralex.api.errors import install_error_handlers
+from migralex.api.settings import ApiSettings
+from migralex.web import STATIC_DIR
+
+#: Dashboard pages: URL path → HTML file under web/static.
+PAGES = {
+    "/": "overview.html",
+    "/solidarity": "solidarity.html",
+    "/cases": "cases.html",
+    "/scenarios": "scenarios.html",
+}
+
+#: Capabilities built by other packages: name → module holding its APIRouter. Each is wired when its
+#: library is importable; until then the API leaves it out (and /v1/health says so).
+CAPABILITIES = {
+    "cases": "migralex.api.cases",
+    "cycle": "migralex.api.cycle",
+    "simulations": "migralex.api.simulations",
+    "registry": "migralex.registry.api",
+}
+
+log = logging.getLogger("migralex.api")
+
+DESCRIPTION = """\
+migralex makes the EU Pact on Migration and Asylum executable. This API answers, for one applicant
+or a batch, which Member State is responsible, which procedure applies and which time limits run —
+each answer with its legal basis and a trace of the rules examined — and serves the annual
+solidarity cycle, the population simulator and the legal texts and parameters behind them.
+
+Errors share one shape, `{"error", "message", "detail": [{"path", "message"}]}`: invalid input is
+HTTP 422 with the JSON path of each bad field, an unknown act/article/year/simulation is 404, a body
+above the size limit is 413.
+"""
+
+TAGS = [
+    {"name": "cases", "description": "One applicant or a list, in the migralex case format (version 1)."},
+    {"name": "law", "description": "The acts, their article texts and the dated legal parameters."},
+    {"name": "cycle", "description": "The annual solidarity cycle: indicators, pool, fair shares, capacity."},
+    {"name": "simulations", "description": "Scenario runs of the population simulator, in the background."},
+    {"name": "registry", "description": "The Eurodac-like registry."},
+    {"name": "meta", "description": "Health and wired capabilities."},
+]
+
+
+class Health(BaseModel):
+    """The server is up; which capabilities are wired."""
+
+    status: str = Field(examples=["ok"])
+    version: str
+    capabilities: dict[str, bool] = Field(description="Capability → available in this build")
+
+
+def _load_router(name: str) -> APIRouter | None:
+    """The router of a capability, or None while the library it stands on is missing or incomplete."""
+    try:
+        module = importlib.import_module(CAPABILITIES[name])
+    except ImportError as exc:
+        log.warning("migralex API: %s not wired (%s)", name, exc)
+        return None
+    router: APIRouter = module.router
+    return router
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """Build the app: /v1 JSON API, OpenAPI document at /openapi.json, offline /docs, dashboard pages."""
+    settings = settings or ApiSettings()
+    app = FastAPI(
+        title="migralex",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        max_body_size=settings.max_body_bytes,
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    from migralex.api.law import router as law_router
+
+    app.include_router(law_router)
+    wired: dict[str, bool] = {}
+    for name in CAPABILITIES:
+        router = _load_router(name)
+        wired[name] = router is not None
+        if router is None:
+            continue
+        if name == "registry":
+            app.include_router(router, prefix="/v1/registry", tags=["registry"])
+        else:
+            app.include_router(router)
+    app.state.capabilities = wired
+    simulations = importlib.import_module("migralex.api.simulations") if wired["simulations"] else None
+    if simulations is not None:
+        simulations.install(app, settings)
+
+    @app.get("/v1/health", tags=["meta"], response_model=Health, summary="Health and capabilities")
+    def health() -> Health:
+        """Always 200 while the server runs; lists the capabilities wired in this build."""
+        return Health(status="ok", version=__version__, capabilities=wired)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="migralex API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
+        )
+
+    for path, filename in PAGES.items():
+        app.add_api_route(path, _page(filename), methods=["GET"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _page(filename: str) -> Any:
+    file = STATIC_DIR / filename
+
+    def page() -> FileResponse:
+        return FileResponse(file, media_type="text/html")
+
+    page.__name__ = f"page_{filename.split('.')[0]}"
+    return page

@@ -1,0 +1,33 @@
+"""`migralex serve`: the dashboard and the HTTP API on localhost (uvicorn)."""
+
+from __future__ import annotations
+
+import socket
+from typing import Annotated
+
+import typer
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port)", min=0, max=65535)] = 8000,
+) -> None:
+    """Serve the web dashboard and the HTTP API (offline: shipped data, no CDN); prints the URL."""
+    import uvicorn
+
+    from migralex.api.app import create_app
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, printing the dashboard's URL once the socket listens."""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets)
+            if not self.started:
+                return
+            bound = self.servers[0].sockets[0].getsockname()[1] if self.servers else port
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            url = f"http://{shown}:{bound}/"
+            typer.echo(f"migralex dashboard: {url}  (API: {url}v1, docs: {url}docs; Ctrl+C stops)", err=False)
+
+    config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", access_log=False)
+    Server(config).run()

@@ -1,0 +1,134 @@
+"""Error answers: bad input → 422 with the JSON path of each bad field, unknown references → 404.
+
+Every error has the same shape, `{"error": kind, "message": text, "detail": [{"path", "message"}]}`.
+Paths into the request body are JSON paths (`$.cases[0].registration.date`); query and path
+parameters are named `query.<name>` / `path.<name>`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from migralex.errors import InvalidInput, MigralexError, UnknownReference
+
+
+class ErrorItem(BaseModel):
+    """One bad field."""
+
+    path: str = Field(description="JSON path of the field in the body, or query.<name> / path.<name>")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer."""
+
+    error: str = Field(description="invalid_input, not_found, too_large, busy, conflict or http_error")
+    message: str
+    detail: list[ErrorItem] = Field(default_factory=list)
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "error": "invalid_input",
+                    "message": "1 invalid field",
+                    "detail": [{"path": "$.registration.date", "message": "Input should be a valid date"}],
+                }
+            ]
+        }
+    }
+
+
+#: Standard error responses for the OpenAPI document of each route.
+Responses = dict[int | str, dict[str, Any]]
+ERRORS_422: Responses = {
+    422: {"model": ErrorBody, "description": "Invalid input: each bad field with its path"}
+}
+ERRORS_404: Responses = {404: {"model": ErrorBody, "description": "Unknown act, article, year or simulation"}}
+ERRORS_413: Responses = {413: {"model": ErrorBody, "description": "Request body above the size limit"}}
+
+
+def json_path(loc: Sequence[int | str]) -> str:
+    """A pydantic error location as a JSON path: ('body', 'cases', 0, 'id') → `$.cases[0].id`."""
+    if not loc:
+        return "$"
+    where, *rest = loc
+    if where in ("query", "path", "header", "cookie"):
+        return ".".join([str(where), *(str(p) for p in rest)])
+    out = "$"
+    for part in rest if where == "body" else loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def engine_path(path: str, prefix: str = "$") -> str:
+    """A path reported by the engine (`registration.date`, `cases[2].id`) as a JSON path under `prefix`."""
+    if path.startswith("$"):
+        return path
+    if not path:
+        return prefix
+    return f"{prefix}{path}" if path.startswith("[") else f"{prefix}.{path}"
+
+
+def error_response(
+    status: int, kind: str, message: str, detail: list[dict[str, str]] | None = None
+) -> JSONResponse:
+    """A JSON error answer in the common shape."""
+    return JSONResponse(
+        status_code=status, content={"error": kind, "message": message, "detail": detail or []}
+    )
+
+
+def _clean(text: Any) -> str:
+    return str(text).split("\n", 1)[0]
+
+
+async def _validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"path": json_path(e.get("loc", ())), "message": _clean(e.get("msg", ""))} for e in exc.errors()
+    ]
+    n = len(detail)
+    return error_response(422, "invalid_input", f"{n} invalid field{'s' if n != 1 else ''}", detail)
+
+
+async def _invalid_input(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, InvalidInput)
+    path = engine_path(exc.path)
+    return error_response(422, "invalid_input", str(exc), [{"path": path, "message": exc.reason}])
+
+
+async def _unknown(_: Request, exc: Exception) -> JSONResponse:
+    return error_response(404, "not_found", str(exc))
+
+
+async def _migralex(_: Request, exc: Exception) -> JSONResponse:
+    return error_response(422, "invalid_input", str(exc))
+
+
+async def _http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "busy"}.get(
+        exc.status_code, "http_error"
+    )
+    return JSONResponse(
+        status_code=exc.status_code,
+        content={"error": kind, "message": _clean(exc.detail), "detail": []},
+        headers=getattr(exc, "headers", None),
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that turn exceptions into the common error shape."""
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(InvalidInput, _invalid_input)
+    app.add_exception_handler(UnknownReference, _unknown)
+    app.add_exception_handler(MigralexError, _migralex)
+    app.add_exception_handler(StarletteHTTPException, _http)

@@ -1,0 +1,22 @@
+"""Limits and knobs of the HTTP API (all have safe defaults; `create_app(ApiSettings(...))` changes them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """Settings of one app instance."""
+
+    #: Request bodies larger than this are refused with HTTP 413 before they are parsed.
+    max_body_bytes: int = 4 * 1024 * 1024
+    #: Most cases accepted in one request to /v1/cases/* (a bigger batch belongs in the CLI or library).
+    max_cases: int = 10_000
+    #: Simulations run one at a time in a background thread; at most this many wait behind it (else 429).
+    max_queued_simulations: int = 4
+    #: Finished simulations kept in memory for GET /v1/simulations/{id} (oldest forgotten first).
+    kept_simulations: int = 32
+    #: Upper bounds on a simulation request, so a single request cannot occupy the server for hours.
+    max_simulation_days: int = 3 * 366
+    max_simulation_runs: int = 200
