@@ -134,7 +134,8 @@ def add_period(
         if p.unit == "working_days":
             # the day of the event is not counted: step back to the last working day on or
             # before it, then count N working days forward.
-            out[mask] = np.busday_offset(sub, p.amount, roll="backward", holidays=cal)
+            # (a zero-day period from a non-working day stays on the day of the event)
+            out[mask] = np.maximum(np.busday_offset(sub, p.amount, roll="backward", holidays=cal), sub)
         else:
             out[mask] = np.busday_offset(_raw_end(sub, p), 0, roll="forward", holidays=cal)
     return out
