@@ -25,9 +25,19 @@ def test_nine_pact_acts_with_identifiers() -> None:
             assert a.applies_from_ref.article in {str(x.number) for x in articles(key)}
 
 
-@pytest.mark.parametrize(("key", "date"), [("AMMR", "2026-07-01"), ("APR", "2026-06-12"), ("CFMR", "2026-07-01"),
-                                           ("QR", "2026-07-01"), ("SR", "2026-06-12"), ("EURODAC", "2026-06-12"),
-                                           ("RBPR", "2026-06-12"), ("URF", "2024-06-11")])
+@pytest.mark.parametrize(
+    ("key", "date"),
+    [
+        ("AMMR", "2026-07-01"),
+        ("APR", "2026-06-12"),
+        ("CFMR", "2026-07-01"),
+        ("QR", "2026-07-01"),
+        ("SR", "2026-06-12"),
+        ("EURODAC", "2026-06-12"),
+        ("RBPR", "2026-06-12"),
+        ("URF", "2024-06-11"),
+    ],
+)
 def test_dates_of_application(key, date) -> None:
     assert resolve_act(key).applies_from.isoformat() == date
 

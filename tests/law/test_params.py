@@ -82,8 +82,10 @@ def test_dates_are_strictly_increasing_and_not_before_application() -> None:
 
 def test_vectorised_lookup_follows_the_border_procedure_phase_in() -> None:
     m = params()["apr.border.annual_maximum_multiplier"]
-    dates = np.array(["2026-06-12", "2027-06-12", "2027-06-13", "2028-06-12", "2028-06-13", "2031-01-01"],
-                     dtype="datetime64[D]")
+    dates = np.array(
+        ["2026-06-12", "2027-06-12", "2027-06-13", "2028-06-12", "2028-06-13", "2031-01-01"],
+        dtype="datetime64[D]",
+    )
     assert m.at(dates).tolist() == [2, 2, 3, 3, 4, 4]
     with pytest.raises(UnknownReference, match="applies from 2026-06-12"):
         m.at(["2026-06-11"])
@@ -129,10 +131,12 @@ def test_overlay_replaces_a_value_and_records_itself() -> None:
 
 
 def test_overlay_with_dated_values_and_readings() -> None:
-    ps = params().overlay({
-        "apr.border.annual_maximum_multiplier": [{"from": "2026-06-12", "value": 4}],
-        "ammr.reading.offsets_cap": "total",
-    })
+    ps = params().overlay(
+        {
+            "apr.border.annual_maximum_multiplier": [{"from": "2026-06-12", "value": 4}],
+            "ammr.reading.offsets_cap": "total",
+        }
+    )
     assert ps.value("apr.border.annual_maximum_multiplier", "2026-07-01") == 4
     assert ps.value("ammr.reading.offsets_cap", "2026-07-01") == "total"
 
@@ -177,7 +181,11 @@ def test_a_good_file_loads() -> None:
         ('article: "33"', 'article: "99"', "AMMR has no Article 99"),
         ('paragraph: "1"', 'paragraph: "7"', "has paragraphs 1, 2, 3, not 7"),
         ("more than 20 months", "more than 21 months", "quote not found"),
-        ('\n         quote: "registered more than 20 months after",', "", "'quote' from the article text is required"),
+        (
+            '\n         quote: "registered more than 20 months after",',
+            "",
+            "'quote' from the article text is required",
+        ),
         ("2026-07-01", "2024-01-01", r"before AMMR Art\. 33\(1\) applies"),
         ("unit: months", "unit: fortnights", "unknown unit"),
         ("boundary: more_than", "boundary: about", "unknown boundary"),
@@ -190,7 +198,7 @@ def test_a_good_file_loads() -> None:
 def test_invalid_files_are_rejected_naming_file_and_parameter(old, new, message) -> None:
     text = GOOD.replace(old, new)
     assert text != GOOD
-    with pytest.raises((LawDataError, UnknownReference), match=message) as info:  # noqa: PT012
+    with pytest.raises((LawDataError, UnknownReference), match=message) as info:
         load_parameter_file(text, "test.yaml")
     if isinstance(info.value, LawDataError) and "unknown act" not in message:
         assert "test.yaml: t.window" in str(info.value)
@@ -198,7 +206,7 @@ def test_invalid_files_are_rejected_naming_file_and_parameter(old, new, message)
 
 def test_unordered_dates_are_rejected() -> None:
     text = GOOD.replace(
-        'confidence: TEXT}',
+        "confidence: TEXT}",
         'confidence: TEXT}\n      - {from: 2026-07-01, value: 21, article: "33", paragraph: "1",'
         ' quote: "registered more than 20 months after", confidence: TEXT}',
     )

@@ -77,8 +77,13 @@ def test_reason_names_the_article_and_each_step() -> None:
     assert "(c): 2026-02-28 is a Saturday" in apr.reason
     hol = deadline("2026-07-15", "1 month", "IT")
     assert "official holiday in IT" in hol.reason
-    assert d.to_dict() == {"start": "2026-01-31", "period": "1 month", "member_state": "DE",
-                           "date": "2026-03-02", "reason": d.reason}
+    assert d.to_dict() == {
+        "start": "2026-01-31",
+        "period": "1 month",
+        "member_state": "DE",
+        "date": "2026-03-02",
+        "reason": d.reason,
+    }
 
 
 @pytest.mark.parametrize("text", ["2 fortnights", "month", "-1 days", "", "1.5 months"])
@@ -115,7 +120,11 @@ def test_vectorised_many_states_and_dates_equals_oracle() -> None:
         out = add_period(starts, text, states)
         for i in range(0, 3000, 97):
             s = dt.date.fromisoformat(str(starts[i]))
-            assert out[i] == np.datetime64(oracle(s, Period.parse(text), str(states[i]))), (s, text, states[i])
+            assert out[i] == np.datetime64(oracle(s, Period.parse(text), str(states[i]))), (
+                s,
+                text,
+                states[i],
+            )
 
 
 @settings(max_examples=300, deadline=None)
@@ -134,8 +143,9 @@ def test_property_matches_oracle_and_ends_on_a_working_day(start, amount, unit, 
         assert got.weekday() < 5 and got not in holidays.country_holidays(ms, years=got.year)
 
 
-EVERY_TIME_LIMIT = sorted(n for n, p in params().items() if p.unit in ("days", "working_days", "weeks",
-                                                                        "months", "years"))
+EVERY_TIME_LIMIT = sorted(
+    n for n, p in params().items() if p.unit in ("days", "working_days", "weeks", "months", "years")
+)
 
 
 @pytest.mark.parametrize("name", EVERY_TIME_LIMIT)
@@ -147,4 +157,3 @@ def test_every_time_limit_in_the_parameters_is_computable(name) -> None:
     got = deadline(start, period, "IT").date
     assert got == oracle(start, period, "IT")
     assert got > start
-
