@@ -31,10 +31,12 @@ PACKAGES = {
     "swagger-ui-dist": "5.35.0",
 }
 
-#: Clip window (lon_min, lat_min, lon_max, lat_max): Iceland to the Caucasus, the Canaries to North Cape.
+#: Clip windows (lon_min, lat_min, lon_max, lat_max). Member States: from the Canaries and Cyprus to North
+#: Cape. Other countries, drawn grey for context: a tighter window, so Russia and Türkiye end at 42°E.
 WINDOW = (-25.0, 27.0, 45.0, 72.0)
-#: Neighbours shown (greyed) besides Europe: Türkiye and the southern shore of the Mediterranean.
-NEIGHBOURS = ("TR", "MA", "DZ", "TN", "LY", "EG")
+CONTEXT_WINDOW = (-25.0, 34.0, 42.0, 71.5)
+#: Neighbours shown (greyed) besides the countries of Europe.
+NEIGHBOURS = ("TR",)
 #: world-atlas features without an ISO numeric id; Northern Cyprus is drawn as part of Cyprus (EU territory).
 UNCODED = {"Kosovo": "XK", "N. Cyprus": "CY"}
 DECIMALS = 3
@@ -50,7 +52,7 @@ def npm_install(folder: Path) -> None:
     """Install the pinned packages with npm into `folder`."""
     subprocess.run(["npm", "init", "-y"], cwd=folder, check=True, capture_output=True)
     specs = [f"{name}@{version}" for name, version in PACKAGES.items()]
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", *specs], cwd=folder, check=True)
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", *specs], cwd=folder, check=True)
 
 
 def vendor_libraries(modules: Path) -> None:
@@ -82,9 +84,9 @@ def vendor_libraries(modules: Path) -> None:
         shutil.copy2(modules / "swagger-ui-dist" / name, swagger / name)
 
 
-def clip_ring(ring: list[list[float]]) -> list[list[float]]:
-    """Sutherland–Hodgman clipping of one closed ring against the rectangular WINDOW."""
-    x0, y0, x1, y1 = WINDOW
+def clip_ring(ring: list[list[float]], window: tuple[float, float, float, float]) -> list[list[float]]:
+    """Sutherland–Hodgman clipping of one closed ring against a rectangular window."""
+    x0, y0, x1, y1 = window
     edges = [
         (lambda p: p[0] >= x0, lambda a, b: _at_x(a, b, x0)),
         (lambda p: p[0] <= x1, lambda a, b: _at_x(a, b, x1)),
@@ -92,6 +94,8 @@ def clip_ring(ring: list[list[float]]) -> list[list[float]]:
         (lambda p: p[1] <= y1, lambda a, b: _at_y(a, b, y1)),
     ]
     points = ring[:-1] if ring and ring[0] == ring[-1] else ring
+    if any(p[0] > 90 for p in points) and any(p[0] < -90 for p in points):  # crosses the antimeridian
+        points = [[p[0] + 360, p[1]] if p[0] < 0 else p for p in points]
     for inside, cross in edges:
         if not points:
             break
@@ -142,7 +146,8 @@ def europe(world: dict) -> dict:
         if iso not in wanted or feature["geometry"] is None:
             continue
         for polygon in polygons(feature["geometry"]):
-            rings = [clip_ring(r) for r in polygon]
+            window = WINDOW if iso in EU27 else CONTEXT_WINDOW
+            rings = [clip_ring(r, window) for r in polygon]
             if rings and rings[0]:
                 merged.setdefault(iso, []).append([r for r in rings if r])
     features = [
@@ -178,10 +183,12 @@ run time.
   bundled notices in `swagger-ui/swagger-ui-bundle.js.LICENSE.txt`): `swagger-ui-bundle.js` and
   `swagger-ui.css`, for the API's offline `/docs` page.
 
-`europe.geo.json`: the countries of Europe plus {", ".join(NEIGHBOURS)}, clipped to longitude
-{WINDOW[0]}…{WINDOW[2]} and latitude {WINDOW[1]}…{WINDOW[3]}, coordinates rounded to {DECIMALS}
-decimals, features keyed by ISO 3166-1 alpha-2 code (`XK` for Kosovo; Northern Cyprus drawn as part
-of `CY`). Outermost regions outside the window (French overseas departments, the Azores) are not drawn.
+`europe.geo.json`: the countries of Europe plus {", ".join(NEIGHBOURS)}; Member States clipped to
+longitude {WINDOW[0]}…{WINDOW[2]} and latitude {WINDOW[1]}…{WINDOW[3]}, other countries (grey context)
+to {CONTEXT_WINDOW[0]}…{CONTEXT_WINDOW[2]} and {CONTEXT_WINDOW[1]}…{CONTEXT_WINDOW[3]}; coordinates
+rounded to {DECIMALS} decimals; features keyed by ISO 3166-1 alpha-2 code (`XK` for Kosovo; Northern
+Cyprus drawn as part of `CY`). Outermost regions outside the window (French overseas departments, the
+Azores) are not drawn.
 """
     (STATIC / "vendor" / "SOURCE.md").write_text(text, "utf-8")
 

@@ -87,14 +87,48 @@ def error_response(
 
 
 def _clean(text: Any) -> str:
-    return str(text).split("\n", 1)[0]
+    return str(text).split("\n", 1)[0].removeprefix("Value error, ")
+
+
+def _is_tag(part: int | str) -> bool:
+    """A pydantic union/validator tag in an error location (`list[Case]`, `function-after[...]`)."""
+    return isinstance(part, str) and part.endswith("]") and "[" in part
+
+
+def _union_branch(loc: Sequence[int | str]) -> bool:
+    """True if the location starts in one variant of a union body: ('body', '<tag>', ...)."""
+    return len(loc) > 1 and loc[0] == "body" and _is_tag(loc[1])
+
+
+def _items(body: Any, errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Each error as {path, message}; for a body that may be one object or a list (`X | list[X]`), only
+    the errors of the variant the body actually is; cross-field messages "@field: reason" blame `field`."""
+    tags = {str(e["loc"][1]) for e in errors if _union_branch(e["loc"])}
+    one_or_many = any(t.startswith("list[") for t in tags) and len(tags) > 1
+    if one_or_many and not isinstance(body, (dict, list)):
+        return [{"path": "$", "message": "expected a JSON object (one item) or an array of items"}]
+    out: list[dict[str, str]] = []
+    for e in errors:
+        loc = list(e.get("loc", ()))
+        if one_or_many and _union_branch(loc) and str(loc[1]).startswith("list[") != isinstance(body, list):
+            continue
+        loc = [p for p in loc if not _is_tag(p)]
+        message = _clean(e.get("msg", ""))
+        if e.get("type") == "extra_forbidden" and loc:
+            message = f"unknown field {str(loc[-1])!r}"
+        path = json_path(loc)
+        if message.startswith("@") and ": " in message:
+            field, message = message[1:].split(": ", 1)
+            path = f"{path}.{field}"
+        item = {"path": path, "message": message}
+        if item not in out:
+            out.append(item)
+    return out
 
 
 async def _validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    detail = [
-        {"path": json_path(e.get("loc", ())), "message": _clean(e.get("msg", ""))} for e in exc.errors()
-    ]
+    detail = _items(exc.body, exc.errors())
     n = len(detail)
     return error_response(422, "invalid_input", f"{n} invalid field{'s' if n != 1 else ''}", detail)
 

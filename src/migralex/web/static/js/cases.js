@@ -1,0 +1,11 @@
+/* cases page (wired as its capability lands). */
+"use strict";
+
+(async () => {
+  const health = await ML.api("/v1/health");
+  if (!health.capabilities.cases) {
+    const note = document.getElementById("unavailable");
+    note.hidden = false;
+    note.textContent = "This capability (cases) is not available in this build yet.";
+  }
+})();

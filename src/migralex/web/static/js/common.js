@@ -1,0 +1,190 @@
+/* migralex dashboard: shared helpers (API calls, formatting, palettes, the map of Europe, charts). */
+"use strict";
+
+const ML = (() => {
+  /** Okabe–Ito: a categorical palette distinguishable with the common colour-vision deficiencies. */
+  const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+  /** viridis (10 stops): perceptually uniform, readable in greyscale and with colour-vision deficiencies. */
+  const VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"];
+  /** cividis (8 stops): the colour-vision-deficiency-optimised alternative to viridis. */
+  const CIVIDIS = ["#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8678", "#a59c74", "#c3b369", "#e1cc55", "#fee838"];
+  const NO_DATA = "#e3e5e8";
+  const NON_EU = "#f2f2f2";
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && body.message) || `HTTP ${status}`);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  /** Call the JSON API; throws ApiError (with the error body) on a non-2xx answer. */
+  async function api(path, { method = "GET", body } = {}) {
+    const init = { method, headers: { Accept: "application/json" } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    const res = await fetch(path, init);
+    let data = null;
+    const text = await res.text();
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = { message: text };
+    }
+    if (!res.ok) throw new ApiError(res.status, data);
+    return data;
+  }
+
+  /** Build an element: el("a", {href: "/", class: "x"}, "text", child). */
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "text") node.textContent = v;
+      else if (k.startsWith("on") && typeof v === "function") node.addEventListener(k.slice(2), v);
+      else if (k === "dataset") Object.assign(node.dataset, v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === null || c === undefined || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  const numberFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });
+  const ratioFormat = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+
+  /** A number for people: thousands separators; ratios as percentages; small numbers with decimals. */
+  function fmt(value, unit) {
+    if (value === null || value === undefined || Number.isNaN(value)) return "–";
+    if (typeof value !== "number") return String(value);
+    if (unit === "ratio" || unit === "share") return `${ratioFormat.format(value * 100)} %`;
+    if (unit === "percent") return `${ratioFormat.format(value)} %`;
+    if (unit === "eur") return `€${numberFormat.format(value)}`;
+    if (Math.abs(value) < 10 && !Number.isInteger(value)) return new Intl.NumberFormat("en-GB", { maximumFractionDigits: 3 }).format(value);
+    return numberFormat.format(value);
+  }
+
+  /** Show an API error (with each bad field's path) in `container`. */
+  function showError(container, err) {
+    container.replaceChildren();
+    const box = el("div", { class: "error", role: "alert" });
+    const message = err instanceof ApiError ? `${err.message} (HTTP ${err.status})` : String(err.message || err);
+    box.append(el("strong", {}, message));
+    const detail = err && err.body && err.body.detail;
+    if (Array.isArray(detail) && detail.length) {
+      box.append(el("ul", {}, detail.map((d) => el("li", {}, el("code", {}, d.path), ": ", d.message))));
+    }
+    container.append(box);
+  }
+
+  /** Announce a short status in a polite live region. */
+  function status(node, message) {
+    if (node) node.textContent = message;
+  }
+
+  /** Lambert azimuthal equal-area centred on 52°N 10°E (the projection of EPSG:3035), for ECharts. */
+  const LAEA = (() => {
+    const rad = Math.PI / 180;
+    const phi0 = 52 * rad;
+    const lam0 = 10 * rad;
+    return {
+      project([lon, lat]) {
+        const phi = lat * rad;
+        const dl = lon * rad - lam0;
+        const k = Math.sqrt(2 / (1 + Math.sin(phi0) * Math.sin(phi) + Math.cos(phi0) * Math.cos(phi) * Math.cos(dl)));
+        const x = k * Math.cos(phi) * Math.sin(dl);
+        const y = k * (Math.cos(phi0) * Math.sin(phi) - Math.sin(phi0) * Math.cos(phi) * Math.cos(dl));
+        return [x * 1000, -y * 1000];
+      },
+      unproject([px, py]) {
+        const x = px / 1000;
+        const y = -py / 1000;
+        const rho = Math.hypot(x, y);
+        if (rho === 0) return [lam0 / rad, phi0 / rad];
+        const c = 2 * Math.asin(Math.min(1, rho / 2));
+        const phi = Math.asin(Math.cos(c) * Math.sin(phi0) + (y * Math.sin(c) * Math.cos(phi0)) / rho);
+        const lam = lam0 + Math.atan2(x * Math.sin(c), rho * Math.cos(phi0) * Math.cos(c) - y * Math.sin(phi0) * Math.sin(c));
+        return [lam / rad, phi / rad];
+      },
+    };
+  })();
+
+  let europePromise = null;
+  /** Load the shipped GeoJSON of Europe once and register it with ECharts as map "europe". */
+  function europe() {
+    if (!europePromise) {
+      europePromise = fetch("/static/geo/europe.geo.json")
+        .then((r) => r.json())
+        .then((geo) => {
+          echarts.registerMap("europe", geo);
+          return geo;
+        });
+    }
+    return europePromise;
+  }
+
+  const charts = [];
+  /** An ECharts instance on `node` (SVG renderer: crisp, and its text is in the page), resized with it. */
+  function chart(node) {
+    const instance = echarts.init(node, null, { renderer: "svg" });
+    charts.push(instance);
+    new ResizeObserver(() => instance.resize()).observe(node);
+    return instance;
+  }
+
+  /** ECharts options every chart shares: the Okabe–Ito palette and ARIA descriptions. */
+  const base = {
+    color: OKABE_ITO,
+    aria: { enabled: true },
+    textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" },
+    animationDuration: 300,
+  };
+
+  /** A data table: `columns` = [{key, label, unit, format}], rows = array of objects. */
+  function table(columns, rows, { caption, changed } = {}) {
+    const t = el("table", { class: "data" });
+    if (caption) t.append(el("caption", { class: "sr-only" }, caption));
+    t.append(el("thead", {}, el("tr", {}, columns.map((c) => el("th", { scope: "col" }, c.label)))));
+    const body = el("tbody");
+    for (const row of rows) {
+      body.append(
+        el(
+          "tr",
+          {},
+          columns.map((c, i) => {
+            const raw = row[c.key];
+            const shown = c.format ? c.format(raw, row) : fmt(raw, c.unit);
+            const cls = changed && changed(row, c) ? "changed" : null;
+            return i === 0 ? el("th", { scope: "row", class: cls }, shown) : el("td", { class: cls }, shown);
+          }),
+        ),
+      );
+    }
+    t.append(body);
+    return t;
+  }
+
+  /** Run `fn` at most once per `ms` after the last call. */
+  function debounce(fn, ms = 250) {
+    let timer = null;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), ms);
+    };
+  }
+
+  /** Citation → article link target: "AMMR Art. 29(1)(a)" → {act: "AMMR", article: 29, paragraph: "1"}. */
+  function parseCitation(text) {
+    const m = /^\s*([A-Za-z_ ]+?)\s+Art\.?\s*(\d+)(?:\((\d+)\))?(?:\(([a-z]{1,3})\))?/.exec(text || "");
+    if (!m) return null;
+    return { act: m[1].trim().toUpperCase().replace(/ /g, "_"), article: Number(m[2]), paragraph: m[3] || null, point: m[4] || null };
+  }
+
+  return { OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
+})();

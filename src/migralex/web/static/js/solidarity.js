@@ -1,0 +1,11 @@
+/* solidarity page (wired as its capability lands). */
+"use strict";
+
+(async () => {
+  const health = await ML.api("/v1/health");
+  if (!health.capabilities.cycle) {
+    const note = document.getElementById("unavailable");
+    note.hidden = false;
+    note.textContent = "This capability (cycle) is not available in this build yet.";
+  }
+})();
