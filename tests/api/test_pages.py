@@ -1,0 +1,72 @@
+"""The dashboard is served by the same app and needs nothing from outside (no CDN, no tile server)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from migralex.api.app import PAGES
+from migralex.countries import EU27
+from migralex.web import STATIC_DIR
+
+LOCAL_REF = re.compile(r"""(?:src|href)="([^"]+)\"""")
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_page_is_served_with_navigation_and_local_assets_only(client: TestClient, path: str) -> None:
+    r = client.get(path)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    html = r.text
+    assert '<html lang="en">' in html and 'aria-current="page"' in html
+    for ref in LOCAL_REF.findall(html):
+        if ref.startswith("#"):
+            continue
+        assert ref.startswith("/"), f"{path} references {ref} outside the app"
+        assert client.get(ref).status_code == 200, f"{path}: {ref} is missing"
+
+
+def test_own_scripts_and_styles_fetch_nothing_from_outside() -> None:
+    files = STATIC_DIR.rglob("*")
+    own = [p for p in files if p.suffix in {".js", ".css", ".html"} and "vendor" not in p.parts]
+    assert own
+    for file in own:
+        text = file.read_text("utf-8")
+        assert not re.search(r"https?://(?!127\.0\.0\.1|localhost)", text), f"{file.name} refers to the web"
+
+
+def test_map_of_europe_has_every_member_state_including_malta() -> None:
+    geo = json.loads((STATIC_DIR / "geo" / "europe.geo.json").read_text("utf-8"))
+    codes = {f["properties"]["iso2"] for f in geo["features"]}
+    assert set(EU27) <= codes
+    eu = {f["properties"]["iso2"] for f in geo["features"] if f["properties"]["eu"]}
+    assert eu == set(EU27)
+    lon0, lat0, lon1, lat1 = geo["bbox"]
+    for f in geo["features"]:
+        for polygon in f["geometry"]["coordinates"]:
+            for ring in polygon:
+                assert ring[0] == ring[-1] and len(ring) >= 4
+                assert all(lon0 <= x <= lon1 and lat0 <= y <= lat1 for x, y in ring), f["id"]
+
+
+def test_vendored_libraries_carry_licences_and_provenance() -> None:
+    vendor = STATIC_DIR / "vendor"
+    source = (vendor / "SOURCE.md").read_text("utf-8")
+    assert "echarts 6." in source and "world-atlas 2." in source
+    assert (vendor / "echarts" / "LICENSE").is_file() and (vendor / "world-atlas" / "LICENSE").is_file()
+    assert (vendor / "echarts" / "echarts.min.js").stat().st_size > 500_000
+
+
+def test_docs_page_uses_the_vendored_swagger_ui(client: TestClient) -> None:
+    html = client.get("/docs").text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_health_lists_capabilities(client: TestClient) -> None:
+    body = client.get("/v1/health").json()
+    assert body["status"] == "ok"
+    assert set(body["capabilities"]) == {"cases", "cycle", "simulations", "registry"}
