@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from migralex.api.errors import ERRORS_404, ERRORS_422
+from migralex.api.types import IsoDate
 from migralex.errors import UnknownReference
 from migralex.law import acts, article, articles, params, resolve_act, search
 from migralex.law.params import Parameter, ParamValue
@@ -224,7 +225,7 @@ def search_articles(
 )
 def list_params(
     act: Annotated[str | None, Query(max_length=40, description="Only this act's parameters")] = None,
-    on: Annotated[dt.date | None, Query(description="Only the value in force on this date")] = None,
+    on: Annotated[IsoDate | None, Query(description="Only the value in force on this date")] = None,
     name: Annotated[
         str | None, Query(max_length=200, description="Only parameters whose name contains this")
     ] = None,
