@@ -199,11 +199,11 @@ def capacity(
 ) -> tuple[Result, BorderSeries]:
     """APR Art. 47(4) on the shipped data (or an official table `input_csv`) for the data `years`.
 
-    `on` (default: 31 December of the year after the period, when the act is adopted) is the date
-    on which the Art. 46 number and the readings are read.
+    `on` (default: 31 December of the year after the period, when the act is adopted, and not before
+    the Art. 46 number applies) is the date on which the Art. 46 number and the readings are read.
     """
     ps = parameters or params()
-    when = on or dt.date(years[1] + 1, 12, 31)
+    when = on or max(dt.date(years[1] + 1, 12, 31), ps[UNION_CAPACITY].values[0].start)
     expected = int(ps.value(PERIOD, when))
     notes = []
     if years[1] - years[0] + 1 != expected:
