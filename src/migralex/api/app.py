@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from migralex import __version__
 from migralex.api.errors import install_error_handlers
 from migralex.api.settings import ApiSettings
+from migralex.countries import EU27, iso_table
 from migralex.web import STATIC_DIR
 
 #: Dashboard pages: URL path → HTML file under web/static.
@@ -55,6 +56,14 @@ TAGS = [
     {"name": "registry", "description": "The Eurodac-like registry."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
+
+
+class CountryOut(BaseModel):
+    """A country code the case format accepts."""
+
+    code: str = Field(examples=["SY"])
+    name: str = Field(examples=["Syria"])
+    member_state: bool = Field(description="An EU Member State")
 
 
 class Health(BaseModel):
@@ -114,6 +123,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     def health() -> Health:
         """Always 200 while the server runs; lists the capabilities wired in this build."""
         return Health(status="ok", version=__version__, capabilities=wired)
+
+    @app.get("/v1/countries", tags=["meta"], response_model=list[CountryOut], summary="Country codes")
+    def countries() -> list[CountryOut]:
+        """ISO 3166-1 alpha-2 codes with English names (Greece is GR; EL is accepted on input)."""
+        return [
+            CountryOut(code=code, name=row["name"], member_state=code in EU27)
+            for code, row in sorted(iso_table().items())
+        ]
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
