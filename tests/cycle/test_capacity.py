@@ -169,7 +169,7 @@ def test_member_set_eu27_includes_denmark() -> None:
 
 
 def test_years_outside_the_data_are_refused() -> None:
-    with pytest.raises(InvalidInput, match="refusals of entry|migr_eipre|Frontex"):
+    with pytest.raises(InvalidInput, match=r"refusals of entry|migr_eipre|Frontex"):
         capacity((2022, 2024))
     with pytest.raises(InvalidInput, match="Frontex"):
         capacity((2007, 2009))
