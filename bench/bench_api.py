@@ -1,0 +1,180 @@
+"""Latency of the HTTP API under a fixed request rate, measured from a second process over loopback.
+
+Starts `migralex serve --port 0` (uvicorn, its own process), waits for the URL it prints, then
+drives it open-loop at `--rate` requests per second for `--seconds` (after a warm-up that is not
+counted): a scheduler thread releases each request when it is due (time.sleep, sub-millisecond on
+Linux) to 8 keep-alive connections, each in its own thread. A request's latency runs from the moment
+it was *due*, not from when it was sent, so a stalled server cannot hide its queue (no coordinated
+omission).
+Prints p50/p90/p99/max and the error count; `--json` writes them to a file.
+
+    .venv/bin/python bench/bench_api.py                      # one case with trace, 200 req/s, 30 s
+    .venv/bin/python bench/bench_api.py --path /v1/law/AMMR/articles/33 --method GET
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "src" / "migralex" / "web" / "static" / "examples" / "cases.json"
+
+
+def start_server() -> tuple[subprocess.Popen[str], str, int]:
+    """`migralex serve --port 0` in its own process; returns it with the host and port it printed."""
+    exe = Path(sys.executable).with_name("migralex")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-c", "from migralex.cli import main; main()"]
+    proc = subprocess.Popen(
+        [*cmd, "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        m = re.search(r"http://([\d.]+):(\d+)/", line)
+        if m:
+            return proc, m.group(1), int(m.group(2))
+    proc.kill()
+    raise SystemExit("the server did not print its URL")
+
+
+def build_request(method: str, path: str, host: str, port: int, body: bytes | None) -> bytes:
+    """One raw HTTP/1.1 keep-alive request."""
+    head = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive"]
+    head.append("Accept: application/json")
+    if body is not None:
+        head += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + (body or b"")
+
+
+def read_response(sock: socket.socket, buffer: bytearray) -> int:
+    """Read one response (Content-Length framed) from a blocking socket; return its status code."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed")
+        buffer += chunk
+    end = buffer.index(b"\r\n\r\n") + 4
+    head = bytes(buffer[:end])
+    m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+    if not m:
+        raise ConnectionError("response without Content-Length")
+    need = end + int(m.group(1))
+    while len(buffer) < need:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed")
+        buffer += chunk
+    del buffer[:need]
+    return int(head.split(b" ", 2)[1])
+
+
+def drive(host: str, port: int, request: bytes, rate: float, seconds: float, warmup: float) -> dict:
+    """Open-loop load at `rate` req/s from a scheduler thread and 8 connection threads; latencies in ms
+    of the requests due after the warm-up, each measured from the moment it was due."""
+    due_times: queue.Queue[tuple[int, float] | None] = queue.Queue()
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counted_from = int(warmup * rate)
+    clock = time.perf_counter
+
+    def worker() -> None:
+        sock = socket.create_connection((host, port))
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = bytearray()
+        while (item := due_times.get()) is not None:
+            i, due = item
+            try:
+                sock.sendall(request)
+                status = read_response(sock, buffer)
+            except OSError:
+                with lock:
+                    errors[0] += 1
+                sock = socket.create_connection((host, port))
+                buffer.clear()
+                continue
+            took = (clock() - due) * 1000
+            with lock:
+                if i >= counted_from:
+                    latencies.append(took)
+                    errors[0] += status >= 400
+        sock.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(8)]
+    for t in threads:
+        t.start()
+    start = clock() + 0.05
+    for i in range(int((warmup + seconds) * rate)):
+        due = start + i / rate
+        delay = due - clock()
+        if delay > 0:
+            time.sleep(delay)
+        due_times.put((i, due))
+    for _ in threads:
+        due_times.put(None)
+    for t in threads:
+        t.join()
+    latencies.sort()
+
+    def pct(q: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 3)
+
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "rate_per_s": rate,
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(latencies[-1], 3),
+        "mean_ms": round(sum(latencies) / len(latencies), 3),
+    }
+
+
+def main() -> None:
+    """Parse arguments, start the server, drive it, print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    ap.add_argument("--seconds", type=float, default=30.0, help="measured duration")
+    ap.add_argument("--warmup", type=float, default=3.0, help="warm-up, not counted")
+    ap.add_argument("--method", default="POST")
+    ap.add_argument("--path", default="/v1/cases/responsibility")
+    ap.add_argument("--body", type=Path, help="JSON body file (default: the first shipped example case)")
+    ap.add_argument("--json", type=Path, help="write the figures to this file")
+    args = ap.parse_args()
+    body: bytes | None = None
+    if args.method in ("POST", "PUT"):
+        example = json.loads(EXAMPLES.read_text())["examples"][0]["case"]
+        body = (args.body.read_text() if args.body else json.dumps(example)).encode()
+    proc, host, port = start_server()
+    try:
+        request = build_request(args.method, args.path, host, port, body)
+        figures = drive(host, port, request, args.rate, args.seconds, args.warmup)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    figures["endpoint"] = f"{args.method} {args.path}"
+    print(json.dumps(figures, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
