@@ -203,6 +203,24 @@ def italy_sar_arrivals(years: tuple[int, int]) -> pl.DataFrame:
     )
 
 
+def irregular_crossings(
+    members: tuple[str, ...], years: tuple[int, int]
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """Frontex detections by Member State and year (member_state, year, irregular_crossings).
+
+    Also returns the route allocation behind them and notes on the proxy years used.
+    """
+    if years[0] > years[1]:
+        raise InvalidInput("years", f"first year {years[0]} is after the last {years[1]}")
+    detections = frontex_by_route(years)
+    proxies, notes = apprehension_proxies(members, years)
+    allocation = allocate_routes(detections, route_member_states(), proxies, members)
+    ibc = allocation.group_by("member_state", "year").agg(
+        pl.col("detections").sum().alias("irregular_crossings")
+    )
+    return ibc, allocation, notes
+
+
 @dataclass(frozen=True)
 class BorderSeries:
     """Per-Member-State series of APR Art. 47(4), by year, with the route allocation behind them."""
@@ -225,14 +243,7 @@ def derive_border_series(
 ) -> BorderSeries:
     """The shipped data turned into per-Member-State series (see the module docstring)."""
     low, high = years
-    if low > high:
-        raise InvalidInput("years", f"first year {low} is after the last {high}")
-    detections = frontex_by_route(years)
-    proxies, notes = apprehension_proxies(members, years)
-    allocation = allocate_routes(detections, route_member_states(), proxies, members)
-    ibc = allocation.group_by("member_state", "year").agg(
-        pl.col("detections").sum().alias("irregular_crossings")
-    )
+    ibc, allocation, notes = irregular_crossings(members, years)
     refusals = load("refusals_of_entry").filter(
         pl.col("country").is_in(members), pl.col("year").is_between(low, high)
     )
