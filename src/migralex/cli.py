@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from migralex.api.commands import serve_command
+from migralex.cycle.commands import register as register_cycle
 from migralex.data.commands import app as data_app
 from migralex.law.commands import app as law_app
 from migralex.law.commands import deadline_command, overview_command
@@ -21,6 +22,7 @@ app.add_typer(data_app, name="data", help="The shipped real data: catalogue and 
 app.command("deadline")(deadline_command)
 app.command("overview")(overview_command)
 app.command("serve")(serve_command)
+register_cycle(app)
 
 
 def main() -> None:
