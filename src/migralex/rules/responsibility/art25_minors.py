@@ -1,0 +1,118 @@
+"""AMMR Art. 25 (Dublin III Art. 8): unaccompanied minors, paragraphs 2 → 5 in order.
+
+(2) the Member State where a family member or a sibling is legally present - for a married minor
+whose spouse is not legally present, where the father, mother, other responsible adult or a
+sibling is; (3) where a relative legally present "in another Member State" can take care of the
+minor; (4) several Member States → decided on the best interests of the child: a blocking flag
+listing them, never a guess; (5) otherwise the Member State of first registration. Every step
+holds "unless it is demonstrated that it is not in the best interests of the child": the answer
+carries an advisory flag saying so. Only Art. 25 applies to unaccompanied minors (25(1)): the
+other criteria are not examined for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from migralex.rules.responsibility.common import REL, Facts, Law, count_bits, per_case_bits, single_state
+from migralex.rules.trace import APPLIES, NOT_APPLICABLE, NOT_EXAMINED, Flag, RuleEval, new_flag
+
+FAMILY_REASONS = (
+    "no family member or sibling of the unaccompanied minor is legally present in a Member State",
+    "a family member or sibling of the unaccompanied minor is legally present in {ms}",
+    "the married minor's spouse is not legally present; a parent, responsible adult or sibling is"
+    " legally present in {ms}",
+    "family members or siblings are legally present in several Member States ({bits}): the Member"
+    " State responsible is decided on the best interests of the child",
+)
+RELATIVE_REASONS = (
+    "no relative legally present in another Member State who can take care of the minor",
+    "a relative legally present in {ms} can take care of the minor",
+    "relatives who can take care of the minor are legally present in several Member States ({bits}):"
+    " the Member State responsible is decided on the best interests of the child",
+    "a relative who can take care of the minor is legally present only in {ms_reg}, the Member State"
+    " of registration, not in another Member State",
+)
+NONE_REASONS = (
+    "",
+    "no family member, sibling or relative as referred to in paragraphs 2 and 3: {ms_reg}, where the"
+    " application was first registered, is responsible, if it is in the best interests of the child",
+)
+
+
+def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
+    """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
+    fam = f.batch.family
+    n, uam = f.n, f.uam
+    legal = f.legally_present
+    r = fam.relation
+    spouse_legal = per_case_bits((r == REL["spouse"]) & legal, fam.case, fam.ms, n) > 0
+    carer = (r == REL["parent"]) | (r == REL["responsible_adult"])
+    first_sentence = (f.family_member | f.sibling) & legal
+    married_no_spouse = (f.married & ~spouse_legal)[fam.case]
+    second_sentence = (carer | f.sibling) & legal & married_no_spouse
+    rows2 = (first_sentence | second_sentence) & uam[fam.case]
+    bits2 = per_case_bits(rows2, fam.case, fam.ms, n)
+    only_second = per_case_bits(second_sentence & ~first_sentence & uam[fam.case], fam.case, fam.ms, n)
+
+    rows3 = f.relative & legal & fam.can_take_care & uam[fam.case]
+    bits3 = per_case_bits(rows3, fam.case, fam.ms, n)
+    reg_bit = np.left_shift(np.uint32(1), np.maximum(f.reg_ms, 0).astype(np.uint32))
+    other3 = bits3 & ~reg_bit
+
+    several = new_flag(
+        "best_interests_choice",
+        law.cite["uam_several"],
+        True,
+        "family members, siblings or relatives are in several Member States ({candidates}): choose on"
+        " the best interests of the child (AMMR Art. 23(4))",
+        n,
+    )
+    n2, n3 = count_bits(bits2), count_bits(bits3)
+    if across_paragraphs:
+        union = bits2 | bits3
+        choose2 = uam & (n2 > 0) & (count_bits(union) > 1)
+        bits2 = np.where(choose2, union, bits2)
+        n2 = count_bits(bits2)
+
+    fam_rule = RuleEval.empty(
+        "uam_family", n, (law.cite["uam_family"], law.cite["uam_several"]), FAMILY_REASONS
+    )
+    fam_rule.set(~uam, NOT_EXAMINED, 0)
+    one2 = uam & (n2 == 1)
+    fam_rule.set(one2, APPLIES, 1, cite=0, ms=single_state(bits2))
+    fam_rule.set(one2 & (only_second == bits2), APPLIES, 2)
+    many2 = uam & (n2 > 1)
+    fam_rule.set(many2, APPLIES, 3, cite=1)
+    fam_rule.arg("bits", bits2)
+
+    rel_rule = RuleEval.empty(
+        "uam_relative", n, (law.cite["uam_relative"], law.cite["uam_several"]), RELATIVE_REASONS
+    )
+    rel_rule.set(~uam, NOT_EXAMINED, 0)
+    one3 = uam & (n3 == 1) & (other3 > 0)
+    rel_rule.set(one3, APPLIES, 1, cite=0, ms=single_state(bits3))
+    rel_rule.set(uam & (n3 == 1) & (other3 == 0), NOT_APPLICABLE, 3)
+    many3 = uam & (n3 > 1)
+    rel_rule.set(many3, APPLIES, 2, cite=1)
+    rel_rule.arg("bits", bits3)
+
+    none_rule = RuleEval.empty("uam_none", n, (law.cite["uam_none"],), NONE_REASONS)
+    none_rule.set(~uam, NOT_EXAMINED, 0)
+    none_rule.set(uam, APPLIES, 1, ms=f.reg_ms)
+
+    blocked2 = many2
+    blocked3 = many3 & (n2 == 0)
+    several.mask[:] = blocked2 | blocked3
+    several.bits[:] = np.where(blocked2, bits2, np.where(blocked3, bits3, 0))
+
+    interests = new_flag(
+        "best_interests_of_child",
+        law.cite["uam"],
+        False,
+        "unaccompanied minor: the designation holds unless it is demonstrated that it is not in the best"
+        " interests of the child (assessment under AMMR Art. 23(4))",
+        n,
+    )
+    interests.mask[:] = uam & ~several.mask
+    return [fam_rule, rel_rule, none_rule], [several, interests]

@@ -1,0 +1,50 @@
+"""AMMR Art. 26 (Dublin III Art. 9): a family member who is a beneficiary or long-term resident.
+
+(1) The Member State where a family member "has been allowed to reside as a beneficiary of
+international protection" or resides on a long-term residence permit; (2) also where the family
+member, formerly a beneficiary, has become a citizen of that Member State; (3) also for "children
+born after the family member arrived" (the pre-arrival condition of Art. 2(8) does not apply to
+a child applicant whose parent is the beneficiary); always "provided that the persons concerned
+have expressed their desire to that effect in writing". Dublin III Art. 9 covers beneficiaries
+only: long-term residents and naturalised former beneficiaries do not count under it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from migralex.rules.responsibility.common import REL, STATUS, Facts, Law
+from migralex.rules.responsibility.family_criteria import designate
+from migralex.rules.trace import Flag, RuleEval
+
+REASONS = (
+    "no family member who is a beneficiary of international protection or a long-term resident",
+    "a family member resides in {ms} as a beneficiary of international protection or long-term"
+    " resident (or naturalised former beneficiary), and the persons concerned expressed their desire"
+    " in writing",
+    "a family member is a beneficiary or long-term resident, but the persons concerned have not"
+    " expressed their desire in writing, or the family did not exist before arrival",
+    "family members who are beneficiaries or long-term residents are in several Member States ({bits})",
+)
+
+
+def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
+    """AMMR Art. 26(1)–(3)."""
+    fam = f.batch.family
+    s = fam.status
+    beneficiary = s == STATUS["beneficiary_of_international_protection"]
+    naturalised = s == STATUS["naturalised_former_beneficiary"]
+    long_term = s == STATUS["long_term_resident"]
+    if law.regime == "DUBLIN_III":
+        status_ok = beneficiary
+        after_arrival_child = np.zeros(len(fam), dtype=bool)
+    else:
+        status_ok = beneficiary | naturalised | long_term
+        carer = (fam.relation == REL["parent"]) | (fam.relation == REL["responsible_adult"])
+        after_arrival_child = carer & f.family_member_kind & ~fam.existed_before_arrival
+    member = f.family_member | after_arrival_child
+    rows = status_ok & member & fam.consent_in_writing
+    near = status_ok & f.family_member_kind & ~rows
+    cite_rows = np.where(after_arrival_child, 3, np.where(naturalised, 2, 1))
+    citations = (law.cite["protection_family"], *(law.cite[f"protection_family_{i}"] for i in (1, 2, 3)))
+    return designate(f, law, "protection_family", rows, near, REASONS, citations, cite_rows)

@@ -1,0 +1,98 @@
+"""AMMR Art. 33 (Dublin III Art. 13(1)): irregular entry and disembarkation after search and rescue.
+
+AMMR: (1) an irregular crossing "into a Member State by land, sea or air from a third country" →
+the first Member State entered; responsibility "shall cease if the application is registered more
+than 20 months after the date on which that border crossing took place"; (2) "notwithstanding"
+(1), disembarkation after a search and rescue operation → that Member State, ceasing "more than
+12 months after" the disembarkation; (3) relocated under Art. 67 after crossing → the Member State
+of relocation instead. Readings: an entry whose responsibility has ceased does not block a later
+one (the earliest entry still within its window counts); a disembarkation within its window
+prevails over a crossing (the "notwithstanding" of (2)); relocation (3) applies whenever
+`relocated_to` is given. Windows by the Art. 75 calculus (`ammr.reading.criteria_window_end`).
+
+Dublin III Art. 13(1) has one rule for crossings by land, sea or air (disembarkations included),
+ceasing 12 months after the crossing, and no relocation paragraph; Art. 13(2) (five months'
+continuous stay) needs facts the case format does not record.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from migralex.rules.periods import meets_boundary, window_end
+from migralex.rules.responsibility.common import ENTRY, Facts, Law, best_row, ms_of_rows, take_dates
+from migralex.rules.trace import APPLIES, EXCLUDED, Flag, RuleEval
+
+
+def _reasons(law: Law, crossing: str, sar: str) -> tuple[str, ...]:
+    note = law.cite.get("entry_note", "")
+    return (
+        f"no irregular crossing or disembarkation before registration{note}",
+        f"crossed the border irregularly into {{ms}} on {{d1}}; registered not more than {crossing} after"
+        f" (the period ended on {{d2}})",
+        f"disembarked in {{ms}} after a search and rescue operation on {{d1}}; registered not more than"
+        f" {sar} after (the period ended on {{d2}})",
+        "relocated to {ms} under AMMR Art. 67 after crossing the border",
+        f"responsibility ceased: the last irregular entry (into {{ms2}} on {{d1}}) was more than the"
+        f" period ({crossing} after a crossing, {sar} after a disembarkation) before registration (it"
+        f" ended on {{d2}}){note}",
+    )
+
+
+def _first_within(
+    f: Facts, rows: np.ndarray, param_name: str, roll: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    e, n = f.batch.entries, f.n
+    end = np.full(len(e), np.datetime64("NaT"), dtype="datetime64[D]")
+    ceased = np.zeros(len(e), dtype=bool)
+    if rows.any():
+        p = f.params[param_name]
+        reg = f.reg_date[e.case[rows]]
+        end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
+        ceased[rows] = meets_boundary(reg, p, end[rows])
+    first, _ = best_row(e.case, rows & ~ceased, [e.date.astype(np.int64)], n)
+    return first, end, ceased
+
+
+def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
+    """AMMR Art. 33(1)–(3); Dublin III Art. 13(1)."""
+    e, n = f.batch.entries, f.n
+    p_cross = f.params[law.param["crossing_cessation"]]
+    dublin = law.regime == "DUBLIN_III"
+    p_sar = p_cross if dublin else f.params[law.param["sar_cessation"]]
+    rule = RuleEval.empty(
+        "entry",
+        n,
+        (law.cite["entry"], law.cite["entry_1"], law.cite["entry_2"], law.cite["entry_3"]),
+        _reasons(law, p_cross.describe_value(p_cross.values[-1]), p_sar.describe_value(p_sar.values[-1])),
+    )
+    before = e.date <= f.reg_date[e.case]
+    crossing = before & (e.kind == ENTRY["irregular_crossing"])
+    sar = before & (e.kind == ENTRY["sar_disembarkation"])
+    if dublin:
+        first_x, end, ceased = _first_within(f, crossing | sar, law.param["crossing_cessation"], roll)
+        first_s = np.full(n, -1, dtype=np.int64)
+    else:
+        first_x, end_x, ceased_x = _first_within(f, crossing, law.param["crossing_cessation"], roll)
+        first_s, end_s, ceased_s = _first_within(f, sar, law.param["sar_cessation"], roll)
+        end = np.where(sar, end_s, end_x)
+        ceased = np.where(sar, ceased_s, ceased_x)
+    relocated = f.batch.applicants.relocated_to >= 0 if not dublin else np.zeros(n, dtype=bool)
+    by_sar = ~relocated & (first_s >= 0)
+    by_crossing = ~relocated & ~by_sar & (first_x >= 0)
+    chosen = np.where(by_sar, first_s, first_x)
+    sar_kind = e.kind == ENTRY["sar_disembarkation"]
+    rule.set(by_crossing, APPLIES, 1, cite=1, ms=ms_of_rows(first_x, e.ms))
+    if dublin and len(e):  # one rule for crossings by land, sea or air: say which it was
+        rule.reason[by_crossing & sar_kind[np.maximum(first_x, 0)]] = 2
+    rule.set(by_sar, APPLIES, 2, cite=2, ms=ms_of_rows(first_s, e.ms))
+    rule.set(relocated, APPLIES, 3, cite=3, ms=f.batch.applicants.relocated_to)
+    last_ceased, _ = best_row(e.case, (crossing | sar) & ceased, [-e.date.astype(np.int64)], n)
+    gone = ~relocated & ~by_sar & ~by_crossing & (last_ceased >= 0)
+    ceased_sar = sar_kind[np.maximum(last_ceased, 0)] if len(e) else np.zeros(n, dtype=bool)
+    rule.set(gone, EXCLUDED, 4, cite=np.where(ceased_sar, 2, 1))
+    shown = np.where(gone, last_ceased, chosen)
+    rule.arg("ms2", ms_of_rows(shown, e.ms))
+    rule.arg("d1", take_dates(shown, e.date))
+    rule.arg("d2", take_dates(shown, end))
+    return rule, []

@@ -1,0 +1,219 @@
+"""What every criterion reads: derived facts of a batch, the regime's citations, group helpers.
+
+`Facts` derives, once per batch, the columns several articles need: age and minority on the
+registration date (Art. 24(2) freezes the situation then), unaccompanied minors, which related
+persons are "family members" (AMMR Art. 2(8), Dublin III Art. 2(g)), who is legally present.
+`Law` names, for one regime (AMMR or Dublin III), the citation of each criterion and the
+parameter of each window, so one implementation of a criterion serves both regimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from migralex.cases import codes as C
+from migralex.cases.batch import CaseBatch
+from migralex.law.dates import age_on
+from migralex.law.params import Parameter, ParameterSet
+
+REL = {name: i for i, name in enumerate(C.RELATIONS)}
+STATUS = {name: i for i, name in enumerate(C.STATUSES)}
+ENTRY = {name: i for i, name in enumerate(C.ENTRY_KINDS)}
+PLACE = {name: i for i, name in enumerate(C.PLACES)}
+RESIDENCE_DOCUMENT, VISA = 0, 1
+
+
+@dataclass(frozen=True)
+class Law:
+    """One regime's citations (by criterion key) and window parameters (by window key)."""
+
+    regime: str
+    cite: dict[str, str]
+    param: dict[str, str]
+    #: text appended to the deciding citation in `legal_basis` (the regime switch, if any)
+    basis_note: str = ""
+    readings: dict[str, str] = field(default_factory=dict)
+
+
+def reading(params: ParameterSet, name: str) -> str:
+    """The option of a reading in force now (readings are not dated in practice: the last value)."""
+    return str(params[name].values[-1].value)
+
+
+def per_case_any(rows: np.ndarray, case: np.ndarray, n: int) -> np.ndarray:
+    """True for each case with at least one selected edge row."""
+    return np.bincount(case[rows], minlength=n)[:n] > 0 if rows.dtype == bool else np.zeros(n, bool)
+
+
+def per_case_bits(rows: np.ndarray, case: np.ndarray, ms: np.ndarray, n: int) -> np.ndarray:
+    """Per case, the bitmask of Member States of the selected edge rows (candidates sets)."""
+    out = np.zeros(n, dtype=np.uint32)
+    sel = np.flatnonzero(rows)
+    if len(sel):
+        np.bitwise_or.at(out, case[sel], C.ms_bits(ms[sel]))
+    return out
+
+
+def count_bits(bits: np.ndarray) -> np.ndarray:
+    """Number of Member States in each bitmask."""
+    return np.bitwise_count(bits)
+
+
+def single_state(bits: np.ndarray) -> np.ndarray:
+    """The Member-State code of a one-bit mask (-1 for an empty mask; meaningless for several)."""
+    _, exp = np.frexp(bits.astype(np.float64))
+    return np.where(bits > 0, exp - 1, -1).astype(np.int8)
+
+
+def best_row(
+    case: np.ndarray, rows: np.ndarray, keys: list[np.ndarray], n: int, distinct: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per case, the selected edge row that sorts first by `keys` (most significant first), and
+    whether the runner-up has equal keys but a different `distinct` value (a tie that matters).
+    Returns (row or -1, tie) per case."""
+    sel = np.flatnonzero(rows)
+    best = np.full(n, -1, dtype=np.int64)
+    tie = np.zeros(n, dtype=bool)
+    if not len(sel):
+        return best, tie
+    k = [np.asarray(key)[sel] for key in keys]
+    order = np.lexsort((*reversed(k), case[sel]))
+    c = case[sel][order]
+    first = np.r_[True, c[1:] != c[:-1]]
+    best[c[first]] = sel[order[first]]
+    if len(order) > 1:
+        same_case = c[1:] == c[:-1]
+        same_keys = np.ones(len(order) - 1, dtype=bool)
+        for key in k:
+            ks = key[order]
+            same_keys &= ks[1:] == ks[:-1]
+        if distinct is not None:
+            ds = np.asarray(distinct)[sel][order]
+            same_keys &= ds[1:] != ds[:-1]
+        runner_up_tied = same_case & same_keys & first[:-1]
+        tie[c[:-1][runner_up_tied]] = True
+    return best, tie
+
+
+def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
+    """The Member State of each case's chosen row (-1 where none)."""
+    return np.where(rows >= 0, ms[np.maximum(rows, 0)] if len(ms) else -1, -1).astype(np.int8)
+
+
+def take_dates(rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """The date of each case's chosen row (NaT where none)."""
+    if not len(dates):
+        return np.full(rows.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    return np.where(rows >= 0, dates[np.maximum(rows, 0)], np.datetime64("NaT"))
+
+
+def _minor_age(params: ParameterSet, dates: np.ndarray) -> np.ndarray:
+    p: Parameter = params["ammr.minor_age"]
+    # Dublin III Art. 2(i) also defines a minor as below 18: the first value serves earlier dates.
+    return p.at(dates, before_first=p.values[0].value).astype(np.int64)
+
+
+class Facts:
+    """Derived columns of a batch that several criteria read (computed lazily, once)."""
+
+    def __init__(self, batch: CaseBatch, params: ParameterSet) -> None:
+        self.batch = batch
+        self.params = params
+        self.n = batch.n
+        a = batch.applicants
+        self.reg_date = a.reg_date
+        self.reg_ms = a.reg_ms
+
+    @cached_property
+    def minor_age(self) -> np.ndarray:
+        """Age of majority on each registration date (AMMR Art. 2(10))."""
+        return _minor_age(self.params, self.reg_date)
+
+    @cached_property
+    def age(self) -> np.ndarray:
+        """Completed years on the registration date (-1 where the date of birth is unknown)."""
+        a = self.batch.applicants
+        known = ~np.isnat(a.dob)
+        out = np.full(self.n, -1, dtype=np.int64)
+        if known.any():
+            out[known] = age_on(a.dob[known], a.reg_date[known])
+        return out
+
+    @cached_property
+    def adult_by_birth_date(self) -> np.ndarray:
+        """The date of birth shows 18 or more on the registration date."""
+        return self.age >= self.minor_age
+
+    @cached_property
+    def minor(self) -> np.ndarray:
+        """A minor on the registration date: by date of birth, or unaccompanied with no date of birth
+        or an uncertain age (the benefit of the doubt pending age assessment, APR Art. 25)."""
+        a = self.batch.applicants
+        by_dob = (self.age >= 0) & (self.age < self.minor_age)
+        doubt = a.unaccompanied & ((self.age < 0) | a.age_uncertain)
+        return by_dob | doubt
+
+    @cached_property
+    def uam(self) -> np.ndarray:
+        """Unaccompanied minor (AMMR Art. 2(11))."""
+        return self.batch.applicants.unaccompanied & self.minor
+
+    @cached_property
+    def married(self) -> np.ndarray:
+        """A spouse is listed (the case format records marriage only through the spouse)."""
+        f = self.batch.family
+        return per_case_any(f.relation == REL["spouse"], f.case, self.n)
+
+    # --- related persons ----------------------------------------------------------------------
+    @cached_property
+    def legally_present(self) -> np.ndarray:
+        """Per family row: legally present (every status but `irregular`; applicants are present
+        lawfully with a right to remain, APR Art. 10)."""
+        return self.batch.family.status != STATUS["irregular"]
+
+    @cached_property
+    def relative_minor(self) -> np.ndarray:
+        """Per family row: a minor on the registration date (unknown date of birth counts as minor
+        for a child and as adult for a parent, relative or spouse)."""
+        f = self.batch.family
+        known = ~np.isnat(f.dob)
+        age = np.full(len(f), -1, dtype=np.int64)
+        if known.any():
+            age[known] = age_on(f.dob[known], self.reg_date[f.case[known]])
+        limit = self.minor_age[f.case]
+        return np.where(known, age < limit, f.relation == REL["child"])
+
+    @cached_property
+    def family_member_kind(self) -> np.ndarray:
+        """Per family row: the relation fits the family-member definition (AMMR Art. 2(8)(a)-(c),
+        Dublin III Art. 2(g)) - spouse or partner; minor child; parent or responsible adult of
+        an unmarried minor applicant - leaving aside when the family existed."""
+        f = self.batch.family
+        r = f.relation
+        couple = (r == REL["spouse"]) | (r == REL["partner"])
+        child = (r == REL["child"]) & self.relative_minor
+        carer = ((r == REL["parent"]) | (r == REL["responsible_adult"])) & (self.minor & ~self.married)[
+            f.case
+        ]
+        return couple | child | carer
+
+    @cached_property
+    def family_member(self) -> np.ndarray:
+        """Per family row: a family member - the relation fits and the family already existed before
+        arrival (AMMR Art. 2(8); for Dublin III read as "in the country of origin", see docs)."""
+        return self.family_member_kind & self.batch.family.existed_before_arrival
+
+    @cached_property
+    def sibling(self) -> np.ndarray:
+        """Per family row: a sibling."""
+        return self.batch.family.relation == REL["sibling"]
+
+    @cached_property
+    def relative(self) -> np.ndarray:
+        """Per family row: an adult aunt, uncle or grandparent (AMMR Art. 2(9))."""
+        f = self.batch.family
+        kind = (f.relation == REL["aunt_uncle"]) | (f.relation == REL["grandparent"])
+        return kind & ~self.relative_minor

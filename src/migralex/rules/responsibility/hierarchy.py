@@ -1,0 +1,441 @@
+"""Which Member State is responsible: the criteria in the order of AMMR Art. 24(1), batch-wise.
+
+Each case goes to its regime by the date of first registration (AMMR Art. 84(2)): the AMMR from
+1 July 2026, Dublin III before (back to its own application on 1 January 2014; earlier cases are
+not modelled and say so). Within a regime every criterion is evaluated over all its cases at once
+(one numpy pass per criterion); the first criterion that applies decides (`argmax` over the
+outcome matrix), and the trace of a case is the criteria up to the deciding one. Art. 28 needs
+the other criteria's results first: it is evaluated after them and slotted into its place.
+Discretion (best interests of the child, ties, the dependency and humanitarian clauses) is never
+guessed: it is a flag, blocking (no Member State named) or advisory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from migralex.cases import codes as C
+from migralex.cases.batch import CaseBatch, as_batch
+from migralex.cases.format import Case
+from migralex.law.acts import resolve_act, responsibility_regime
+from migralex.law.params import ParameterSet
+from migralex.law.params import params as shipped_params
+from migralex.rules.responsibility import (
+    ammr,
+    art16_default,
+    art16_security,
+    art25_minors,
+    art26_protection_family,
+    art27_applicant_family,
+    art28_family_procedure,
+    art29_documents,
+    art30_diplomas,
+    art31_visa_waiver,
+    art32_airport_transit,
+    art33_entry,
+    dublin3,
+)
+from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, per_case_bits, reading
+from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
+
+REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
+FAMILY_RULES = ("uam_family", "protection_family", "applicant_family", "family_procedure")
+
+Evaluator = Callable[[Facts, Law, Mapping[str, str]], tuple[list[RuleEval], list[Flag]]]
+
+
+def _one(fn: Callable[..., tuple[RuleEval, list[Flag]]], **readings: str) -> Evaluator:
+    def run(f: Facts, law: Law, r: Mapping[str, str]) -> tuple[list[RuleEval], list[Flag]]:
+        rule, flags = fn(f, law, **{arg: r[name] for arg, name in readings.items()})
+        return [rule], flags
+
+    return run
+
+
+def _uam(f: Facts, law: Law, r: Mapping[str, str]) -> tuple[list[RuleEval], list[Flag]]:
+    return art25_minors.evaluate(f, law, across_paragraphs=r["uam_several_states"] == "across_paragraphs")
+
+
+def _documents(f: Facts, law: Law, r: Mapping[str, str]) -> tuple[list[RuleEval], list[Flag]]:
+    rule, flags = art29_documents.evaluate(
+        f, law, valid_first=r["lapsed_documents"] == "valid_first", roll=r["criteria_window_end"]
+    )
+    return [rule], flags
+
+
+RULES: dict[str, Evaluator] = {
+    "security": _one(art16_security.evaluate),
+    "uam": _uam,
+    "protection_family": _one(art26_protection_family.evaluate),
+    "applicant_family": _one(art27_applicant_family.evaluate),
+    "documents": _documents,
+    "diplomas": _one(art30_diplomas.evaluate, roll="criteria_window_end"),
+    "visa_waiver": _one(art31_visa_waiver.evaluate, scope="visa_waiver_scope"),
+    "airport": _one(art32_airport_transit.evaluate),
+    "entry": _one(art33_entry.evaluate, roll="criteria_window_end"),
+    "default": _one(art16_default.evaluate),
+}
+
+READINGS = (
+    "criteria_window_end",
+    "uam_several_states",
+    "lapsed_documents",
+    "family_procedure_window",
+    "visa_waiver_scope",
+)
+
+
+@dataclass
+class Part:
+    """The cases of one regime: their rows in the batch, the rules examined, the decision."""
+
+    regime: str
+    law: Law | None
+    rows: np.ndarray
+    rules: list[RuleEval]
+    flags: list[tuple[int, Flag]]
+    decided: np.ndarray
+    ms: np.ndarray
+    base: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
+    applies = np.stack([r.outcome for r in rules]) == APPLIES
+    decided = np.argmax(applies, axis=0).astype(np.int16)
+    ms = np.stack([r.ms for r in rules])
+    return decided, np.take_along_axis(ms, decided[None, :].astype(np.int64), 0)[0]
+
+
+def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
+    """Advisory flags after the decision: Arts 34 and 35(2), age, family definition checks."""
+    fam, n = f.batch.family, f.n
+    a = f.batch.applicants
+    decided_key = np.array(keys, dtype=object)[decided]
+    named = ms >= 0
+    not_security = decided_key != "security"
+    elsewhere = fam.ms != ms[fam.case]
+    resident = np.isin(
+        fam.status,
+        [STATUS[s] for s in ("beneficiary_of_international_protection", "long_term_resident",
+                             "naturalised_former_beneficiary", "legally_present")],
+    )  # fmt: skip
+    kin = np.isin(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
+    dependants_rows = (
+        kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing & elsewhere
+    )
+    dep_bits = per_case_bits(dependants_rows, fam.case, fam.ms, n)
+    dependants = new_flag(
+        "dependent_persons",
+        law.cite["dependants"],
+        False,
+        "a child, sibling or parent legally resident in {candidates} consented in writing: if the applicant"
+        " or that person depends on the other's assistance (pregnancy, new-born child, serious illness,"
+        " severe disability or trauma, old age), that Member State would normally be responsible",
+        n,
+    )
+    show = named & not_security & (dep_bits > 0)
+    dependants.mask[:] = show
+    dependants.bits[:] = np.where(show, dep_bits, 0)
+    hum_bits = per_case_bits(fam.consent_in_writing & elsewhere, fam.case, fam.ms, n) & ~dep_bits
+    humanitarian = new_flag(
+        "humanitarian_clause",
+        law.cite["humanitarian"],
+        False,
+        "relations in {candidates} consented in writing: the determining or responsible Member State may ask"
+        " that Member State to take charge on humanitarian grounds, before a first decision on the substance",
+        n,
+    )
+    show = named & not_security & (hum_bits > 0)
+    humanitarian.mask[:] = show
+    humanitarian.bits[:] = np.where(show, hum_bits, 0)
+    age = new_flag(
+        "age_assessment",
+        law.cite["age"],
+        False,
+        "age not established: the answer treats the applicant as a minor only if unaccompanied or born"
+        " less than 18 years before registration; an age assessment may change it",
+        n,
+    )
+    age.mask[:] = a.age_uncertain
+    adult = new_flag(
+        "unaccompanied_adult",
+        law.cite["uam"],
+        False,
+        "recorded as unaccompanied, but 18 or older on the registration date by the date of birth: treated"
+        " as an adult (the criteria for unaccompanied minors were not applied)",
+        n,
+    )
+    adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
+    by_family = np.isin(decided_key, FAMILY_RULES)
+    partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
+    on_partner = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
+    partner = new_flag(
+        "unmarried_partner",
+        law.cite["family_definition"],
+        False,
+        "an unmarried partner counts as a family member only where the law or practice of the Member State"
+        " treats unmarried couples comparably to married couples: confirm",
+        n,
+    )
+    partner.mask[:] = on_partner
+    flags = [dependants, humanitarian, age, adult, partner]
+    if law.regime == "DUBLIN_III":
+        origin = new_flag(
+            "family_in_country_of_origin",
+            law.cite["family_definition"],
+            False,
+            "Dublin III counts family members only insofar as the family already existed in the country of"
+            " origin; the case records that it existed before arrival: confirm",
+            n,
+        )
+        origin.mask[:] = by_family & named
+        flags.append(origin)
+    return flags
+
+
+def _evaluate_part(batch: CaseBatch, rows: np.ndarray, regime: str, p: ParameterSet) -> Part:
+    module = ammr if regime == "AMMR" else dublin3
+    law = module.LAW
+    readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+    f = Facts(batch, p)
+    rules: list[RuleEval] = []
+    keys: list[str] = []
+    flags: list[tuple[int, Flag]] = []
+    procedure_at = -1
+    for key in module.ORDER:
+        if key == "family_procedure":
+            procedure_at = len(rules)
+            continue
+        evals, raised = RULES[key](f, law, readings)
+        flags += [(len(rules), fl) for fl in raised]
+        rules += evals
+        keys += [e.key for e in evals]
+    decided, ms = _decide(rules)
+    earlier = decided < procedure_at
+    groups = art28_family_procedure.link(f, law, readings["family_procedure_window"])
+    rule28, raised = art28_family_procedure.evaluate(f, law, groups, ms, earlier)
+    rules.insert(procedure_at, rule28)
+    keys.insert(procedure_at, rule28.key)
+    flags = [(pos + (pos >= procedure_at), fl) for pos, fl in flags]
+    flags += [(procedure_at, fl) for fl in raised]
+    decided, ms = _decide(rules)
+    flags += [(-1, fl) for fl in _overlays(f, law, keys, decided, ms)]
+    base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
+    return Part(regime, law, rows, rules, flags, decided, ms, base)
+
+
+def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
+    n = batch.n
+    flag = new_flag(
+        "not_modelled",
+        "Dublin III Art. 49",
+        True,
+        "registered before 1 January 2014: Regulation (EC) No 343/2003 (Dublin II) applies, which migralex"
+        " does not model",
+        n,
+    )
+    flag.mask[:] = True
+    return Part("NOT_MODELLED", None, rows, [], [(-1, flag)], np.zeros(n, np.int16), np.full(n, -1, np.int8))
+
+
+@dataclass
+class ResponsibilityResult:
+    """Responsibility for a batch: columns (`to_polars`) and per-case JSON answers (`answer`)."""
+
+    ids: np.ndarray
+    member_state: np.ndarray
+    regime: np.ndarray
+    parts: list[Part]
+    part_of: np.ndarray
+    local: np.ndarray
+    with_trace: bool
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def legal_basis(self, i: int) -> str:
+        """The deciding citation of case `i` (with the regime when it is Dublin III)."""
+        part = self.parts[int(self.part_of[i])]
+        j = int(self.local[i])
+        if part.law is None:
+            return "Dublin III Art. 49 (Regulation (EC) No 343/2003 applies: not modelled)"
+        rule = part.rules[int(part.decided[j])]
+        return rule.citations[int(rule.cite[j])] + part.law.basis_note
+
+    def _legal_basis_column(self) -> pl.Series:
+        table: list[str] = []
+        codes = np.zeros(len(self.ids), dtype=np.int64)
+        for k, part in enumerate(self.parts):
+            rows = np.flatnonzero(self.part_of == k)
+            if part.law is None:
+                codes[rows] = len(table)
+                table.append(self.legal_basis(int(rows[0])) if len(rows) else "")
+                continue
+            offsets = []
+            for rule in part.rules:
+                offsets.append(len(table))
+                table += [c + part.law.basis_note for c in rule.citations]
+            offsets_arr = np.array(offsets, dtype=np.int64)
+            cite = np.stack([r.cite for r in part.rules])
+            decided = part.decided.astype(np.int64)
+            local_cite = np.take_along_axis(cite, decided[None, :], 0)[0]
+            codes[rows] = offsets_arr[decided] + local_cite
+        return pl.Series("legal_basis", table, dtype=pl.Utf8).gather(codes)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per case: id, responsible_member_state, legal_basis, regime, criterion, blocked."""
+        ms = pl.Series([*C.MEMBER_STATES, None], dtype=pl.Utf8).gather(
+            np.where(self.member_state < 0, len(C.MEMBER_STATES), self.member_state)
+        )
+        criterion = np.empty(len(self.ids), dtype=object)
+        for k, part in enumerate(self.parts):
+            keys = np.array([r.key for r in part.rules] or ["not_modelled"], dtype=object)
+            criterion[self.part_of == k] = keys[part.decided]
+        return pl.DataFrame(
+            {
+                "id": pl.Series(self.ids.tolist(), dtype=pl.Utf8),
+                "responsible_member_state": ms,
+                "legal_basis": self._legal_basis_column(),
+                "regime": pl.Series(list(REGIMES), dtype=pl.Utf8).gather(self.regime),
+                "criterion": pl.Series(criterion.tolist(), dtype=pl.Utf8),
+                "blocked": self.member_state < 0,
+            }
+        )
+
+    def _flags(self, i: int) -> list[dict[str, Any]]:
+        part = self.parts[int(self.part_of[i])]
+        j = int(self.local[i])
+        decided = int(part.decided[j])
+        return [fl.render(j) for pos, fl in part.flags if fl.mask[j] and pos <= decided]
+
+    def flags_frame(self) -> pl.DataFrame:
+        """All flags as a long table: case (row), id, flag, rule, blocking, candidates (list)."""
+        rows: dict[str, list[Any]] = {k: [] for k in ("case", "flag", "rule", "blocking", "bits")}
+        for k, part in enumerate(self.parts):
+            global_rows = np.flatnonzero(self.part_of == k)
+            for pos, fl in part.flags:
+                shown = fl.mask & (part.decided >= pos)
+                idx = np.flatnonzero(shown)
+                rows["case"].append(global_rows[idx])
+                rows["flag"].append(np.full(len(idx), fl.kind, dtype=object))
+                rows["rule"].append(np.full(len(idx), fl.rule, dtype=object))
+                rows["blocking"].append(np.full(len(idx), fl.blocking))
+                rows["bits"].append(fl.bits[idx])
+        cat = {k: np.concatenate(v) if v else np.zeros(0) for k, v in rows.items()}
+        frame = pl.DataFrame(
+            {
+                "case": cat["case"].astype(np.int64),
+                "flag": pl.Series(cat["flag"].tolist(), dtype=pl.Utf8),
+                "rule": pl.Series(cat["rule"].tolist(), dtype=pl.Utf8),
+                "blocking": cat["blocking"].astype(bool),
+                "bits": cat["bits"].astype(np.uint32),
+            }
+        )
+        return frame.with_columns(id=pl.Series(self.ids.tolist(), dtype=pl.Utf8).gather(frame["case"])).sort(
+            "case"
+        )
+
+    def trace(self, i: int) -> list[dict[str, str]]:
+        """The rules examined for case `i`, in order: [{rule, outcome, reason}]."""
+        if not self.with_trace:
+            raise ValueError("evaluated without the trace: call decide_responsibility(..., with_trace=True)")
+        part = self.parts[int(self.part_of[i])]
+        j = int(self.local[i])
+        date = part.base.get("reg_date")
+        regime_line = _regime_line(part.regime, date[j] if date is not None else None)
+        if part.law is None:
+            return [regime_line]
+        base = {k: v[j] for k, v in part.base.items()}
+        out = [regime_line]
+        for rule in part.rules[: int(part.decided[j]) + 1]:
+            if rule.outcome[j]:
+                out.append(rule.render(j, base))
+        return out
+
+    def answer(self, i: int, trace: bool = False) -> dict[str, Any]:
+        """The JSON answer of case `i`: id, responsible_member_state, legal_basis, regime, flags (, trace)."""
+        out: dict[str, Any] = {
+            "id": str(self.ids[i]),
+            "responsible_member_state": C.ms_name(int(self.member_state[i])),
+            "legal_basis": self.legal_basis(i),
+            "regime": REGIMES[int(self.regime[i])],
+            "flags": self._flags(i),
+        }
+        if trace:
+            out["trace"] = self.trace(i)
+        return out
+
+    def answers(self, trace: bool = False) -> Iterator[dict[str, Any]]:
+        """The answers of every case, in batch order."""
+        for i in range(len(self.ids)):
+            yield self.answer(i, trace)
+
+
+def _regime_line(regime: str, date: np.datetime64 | None) -> dict[str, str]:
+    when = "?" if date is None or np.isnat(date) else str(date)
+    if regime == "AMMR":
+        return {
+            "rule": "AMMR Art. 84(2)",
+            "outcome": "not_applicable",
+            "reason": f"registered on {when}, not before 1 July 2026: the AMMR criteria apply (Art. 85)",
+        }
+    if regime == "DUBLIN_III":
+        return {
+            "rule": "AMMR Art. 84(2)",
+            "outcome": "applies",
+            "reason": f"registered on {when}, before 1 July 2026: the criteria of Regulation (EU) No 604/2013"
+            " (Dublin III) apply",
+        }
+    return {
+        "rule": "Dublin III Art. 49",
+        "outcome": "applies",
+        "reason": "registered before 1 January 2014: Regulation (EC) No 343/2003 applies (not modelled)",
+    }
+
+
+def decide_responsibility(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    params: ParameterSet | None = None,
+    with_trace: bool = False,
+) -> ResponsibilityResult:
+    """Member State responsible for each case (AMMR Part III / Dublin III), with legal basis,
+    flags and (with `with_trace`) the trace of the criteria examined."""
+    batch = as_batch(cases)
+    p = params or shipped_params()
+    n = batch.n
+    reg = batch.applicants.reg_date
+    regime = (
+        np.where(responsibility_regime(reg) == "AMMR", 0, 1).astype(np.int8) if n else np.zeros(0, np.int8)
+    )
+    dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+    regime[reg < dublin_from] = 2
+    parts: list[Part] = []
+    part_of = np.zeros(n, dtype=np.int8)
+    local = np.zeros(n, dtype=np.int64)
+    member_state = np.full(n, -1, dtype=np.int8)
+    for code, name in enumerate(REGIMES):
+        rows = np.flatnonzero(regime == code)
+        if not len(rows):
+            continue
+        sub = batch if len(rows) == n else batch.take(rows)
+        part = _not_modelled(sub, rows) if name == "NOT_MODELLED" else _evaluate_part(sub, rows, name, p)
+        if name == "NOT_MODELLED":
+            part.base = {"reg_date": sub.applicants.reg_date}
+        part_of[rows] = len(parts)
+        local[rows] = np.arange(len(rows))
+        member_state[rows] = part.ms
+        parts.append(part)
+    result = ResponsibilityResult(
+        batch.applicants.id, member_state, regime, parts, part_of, local, with_trace
+    )
+    if not with_trace:
+        for part in parts:
+            for rule in part.rules:
+                rule.args = {}
+                rule.reason = np.zeros(0, dtype=np.int8)
+    return result

@@ -1,0 +1,75 @@
+"""The column-wise Art. 75 calculus gives the same last day as `migralex.law.add_period`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migralex.cases.codes import MEMBER_STATES
+from migralex.law.params import params
+from migralex.law.timelimits import Period, add_period
+from migralex.rules.periods import end_of_period, meets_boundary, window_end
+
+periods = st.builds(
+    Period,
+    st.integers(min_value=0, max_value=40),
+    st.sampled_from(("days", "working_days", "weeks", "months", "years")),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.dates(dt.date(1996, 1, 1), dt.date(2079, 1, 1)), min_size=1, max_size=30),
+    periods,
+    st.data(),
+)
+def test_same_as_add_period(dates: list[dt.date], period: Period, data: st.DataObject) -> None:
+    ms = np.array(data.draw(st.lists(st.integers(0, 26), min_size=len(dates), max_size=len(dates))), np.int8)
+    start = np.array(dates, dtype="datetime64[D]")
+    expected = add_period(start, period, np.array([MEMBER_STATES[i] for i in ms], dtype=object))
+    assert (end_of_period(start, period, ms) == expected).all()
+
+
+def test_calendar_reading_does_not_roll() -> None:
+    start = np.array(["2024-12-15"], dtype="datetime64[D]")  # + 20 months = Sat 15 Aug 2026
+    it = np.array([MEMBER_STATES.index("IT")], dtype=np.int8)
+    assert str(end_of_period(start, Period(20, "months"), it, roll="calendar")[0]) == "2026-08-15"
+    assert str(end_of_period(start, Period(20, "months"), it)[0]) == "2026-08-17"  # Ferragosto, Sunday
+
+
+def test_nat_and_missing_state_give_nat() -> None:
+    start = np.array(["NaT", "2026-01-01"], dtype="datetime64[D]")
+    out = end_of_period(start, Period(2, "months"), np.array([0, -1], dtype=np.int8))
+    assert np.isnat(out).all()
+
+
+def test_boundaries_on_both_sides() -> None:
+    p = params()["ammr.criteria.irregular_entry_cessation"]  # more than 20 months
+    start = np.array(["2025-01-15"] * 2, dtype="datetime64[D]")
+    de = np.full(2, MEMBER_STATES.index("DE"), dtype=np.int8)
+    reg = np.array(["2026-09-15", "2026-09-16"], dtype="datetime64[D]")
+    end = window_end(start, p, reg, de)
+    assert meets_boundary(reg, p, end).tolist() == [False, True]
+    q = params()["ammr.criteria.visa_lapse_window"]  # less than 18 months
+    start = np.array(["2025-03-10"] * 2, dtype="datetime64[D]")
+    reg = np.array(["2026-09-09", "2026-09-10"], dtype="datetime64[D]")
+    assert meets_boundary(reg, q, window_end(start, q, reg, de)).tolist() == [True, False]
+
+
+def test_overlay_dated_value_is_used_per_case() -> None:
+    p = params().overlay(
+        {
+            "ammr.criteria.irregular_entry_cessation": [
+                {"from": "2026-07-01", "value": 20},
+                {"from": "2027-01-01", "value": 6},
+            ]
+        },
+        label="scenario",
+    )["ammr.criteria.irregular_entry_cessation"]
+    start = np.array(["2026-03-02", "2026-09-01"], dtype="datetime64[D]")
+    reg = np.array(["2026-09-01", "2027-06-01"], dtype="datetime64[D]")
+    end = window_end(start, p, reg, np.zeros(2, dtype=np.int8))
+    assert [str(d) for d in end] == ["2027-11-02", "2027-03-01"]
