@@ -3,14 +3,15 @@
 The shipped Frontex detections are by route, not by Member State. For each route, border type
 (land/sea) and year, the detections are split among the Member States whose external border the
 route crosses (`data/route_member_states.csv`) in proportion to a proxy: the Eurostat migr_eipre
-apprehensions for illegal entry "between border crossing points" at land or at sea of that
-Member State and year. A Member State that reports no illegal entry at the border at all that year
-(the breakdown is all zeros although it reports apprehensions: Lithuania, Malta, Cyprus 2021-2022,
-…) gets an imputed proxy: its total apprehensions times the ratio of border-to-total apprehensions
-of the reporting Member States on the same route. Each route's detections are rounded by largest
-remainder, so the per-Member-State series adds up to the Frontex total. Refusals of entry are
-Eurostat migr_eirfs. SAR arrivals: only Italy's series (Ministry of the Interior, sea arrivals)
-is shipped; under the default reading they are already inside the Frontex detections (recital 59).
+apprehensions for illegal entry at the border of that Member State and year ("between border
+crossing points - at sea" for sea routes; "between border crossing points - at land" plus "at the
+border crossing point" for land routes, see PROXY). A Member State that reports no illegal entry
+at the border at all that year (Lithuania, Malta, Cyprus 2021-2022, …) gets an imputed proxy: its
+total apprehensions times the ratio of border-to-total apprehensions of the reporting Member
+States on the same route. Each route's detections are rounded by largest remainder, so the
+per-Member-State series adds up to the Frontex total. Refusals of entry are Eurostat migr_eirfs.
+SAR arrivals: only Italy's series (Ministry of the Interior, sea arrivals) is shipped; under the
+default reading they are already inside the Frontex detections (recital 59).
 
 `read_series_csv` reads an official per-Member-State table instead.
 """
@@ -302,7 +303,7 @@ def derive_border_series(
     )
     notes.append(
         "irregular crossings: Frontex detections by route split among the Member States on each route "
-        "by their Eurostat migr_eipre apprehensions for illegal entry between border crossing points "
+        "by their Eurostat migr_eipre apprehensions for illegal entry at the border "
         "(imputed where a Member State reports none): an estimate, replaceable with --input"
     )
     if sar_reading == "added":

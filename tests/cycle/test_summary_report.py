@@ -1,0 +1,69 @@
+"""cycle_summary (JSON-ready) and the files of `migralex cycle`: complete, self-contained, all or none."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import polars as pl
+import pytest
+
+from migralex.cycle.report import FILES, render_html, write_cycle
+from migralex.cycle.summary import cycle_summary, run_cycle, summarise
+from migralex.errors import InvalidInput
+
+
+@pytest.fixture(scope="module")
+def run():
+    return run_cycle(2025)
+
+
+def test_summary_is_json_ready_and_complete(run) -> None:
+    summary = summarise(run)
+    text = json.dumps(summary)
+    assert json.loads(text) == summary
+    assert summary["cycle"]["year"] == 2025 and summary["cycle"]["pool_year"] == 2026
+    assert summary["cycle"]["capacity_years"] == [2021, 2023]
+    assert (
+        sum(r["relocations"] for r in summary["solidarity"]["rows"])
+        == summary["solidarity"]["pool"]["relocations"]
+    )
+    assert sum(r["adequate_capacity"] for r in summary["capacity"]["rows"]) == 30_000
+    assert summary["border_list"]["status"] in ("computed", "unavailable")
+    cited = {p["name"]: p["values"][0]["basis"] for p in summary["parameters"]}
+    assert cited["apr.border.union_adequate_capacity"] == "APR Art. 46"
+    assert "AMMR Art. 11" in summary["disclaimer"]
+    # every fair share column says how it is computed
+    assert summary["solidarity"]["columns"]["relocations"]["basis"].startswith("AMMR Art. 57(3)")
+
+
+def test_summary_is_deterministic(run) -> None:
+    assert cycle_summary(2025) == summarise(run)
+
+
+def test_report_is_self_contained(run) -> None:
+    page = render_html(run)
+    assert page.count("<svg") >= 3
+    assert not re.search(r"<script[^>]*\bsrc=|<link[^>]*href=|url\(", page)
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", page)
+    for text in ("AMMR Art. 66", "APR Art. 47(4)", "Analyst&#x27;s aid", "Weaknesses"):
+        assert text in page
+
+
+def test_write_cycle_writes_every_file(run, tmp_path) -> None:
+    files = write_cycle(run, tmp_path / "out")
+    assert set(files) == set(FILES)
+    fair = pl.read_csv(files["fair_shares.csv"])
+    assert fair["relocations"].sum() == 30_000
+    cap = pl.read_csv(files["capacity.csv"])
+    assert {"max_2026", "max_2027", "max_2028"} <= set(cap.columns)
+    assert json.loads(files["summary.json"].read_text("utf-8"))["cycle"]["year"] == 2025
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".cycle-")]
+
+
+def test_write_cycle_refuses_a_file_as_folder(run, tmp_path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x", "utf-8")
+    with pytest.raises(InvalidInput, match="not a folder"):
+        write_cycle(run, target)
+    assert target.read_text("utf-8") == "x"
