@@ -19,7 +19,7 @@ BASE = {
 
 
 def indicators(rows: dict[str, tuple[float, float, float, float, float]]) -> Result:
-    """member_state → (applications_relative, crossings_relative, SAR per 100k, change, cumulative_relative)."""
+    """member_state → (applications and crossings relative, SAR per 100k, change, cumulative relative)."""
     frame = pl.DataFrame(
         [(ms, *v) for ms, v in rows.items()],
         schema=[
