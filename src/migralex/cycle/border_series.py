@@ -34,8 +34,8 @@ from migralex.data import info, load
 from migralex.errors import InvalidInput
 
 #: Border type → migr_eipre places of apprehension (reason: illegal entry) that make the split proxy.
-#: Border crossing points (land, sea or air, not distinguished) go with the land side: some Member
-#: States (Poland 2022-2023) report their land-border apprehensions there.
+#: Border crossing points (land, sea or air, not distinguished) go with the land side: most of
+#: Poland's border apprehensions for illegal entry in 2022-2023 are booked there.
 PROXY = {"land": ("between_bcp_land", "border_crossing_point"), "sea": ("between_bcp_sea",)}
 BORDER = ("between_bcp_land", "between_bcp_sea", "border_crossing_point")
 SERIES_COLUMNS = ("irregular_crossings", "sar_arrivals", "refusals_of_entry")
