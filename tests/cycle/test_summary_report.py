@@ -67,3 +67,18 @@ def test_write_cycle_refuses_a_file_as_folder(run, tmp_path) -> None:
     with pytest.raises(InvalidInput, match="not a folder"):
         write_cycle(run, target)
     assert target.read_text("utf-8") == "x"
+
+
+def test_border_list_comes_from_the_case_engine() -> None:
+    pytest.importorskip("migralex.context")
+    from migralex.cycle.summary import RATE_READING, recognition_border_list
+    from migralex.cycle.timeline import Cycle
+    from migralex.law.params import params
+
+    listed = recognition_border_list(Cycle(2025))
+    assert listed.status == "computed" and listed.year == 2023
+    assert listed.frame.height > 0 and (listed.frame["rate"] <= listed.threshold).all()
+    other = recognition_border_list(Cycle(2025), params().overlay({RATE_READING: "decisions_incl_closed"}))
+    assert other.reading == "decisions_incl_closed"
+    # counting otherwise closed cases in the denominator can only lower the rates
+    assert other.frame.height >= listed.frame.height

@@ -91,7 +91,7 @@ def recognition_border_list(cycle: Cycle, parameters: ParameterSet | None = None
 
     years = load("decisions").filter(pl.col("year") <= cycle.indicator_year)["year"]
     year = int(years.max())  # type: ignore[arg-type]
-    rates = default_recognition_rates(year)
+    rates = default_recognition_rates(year, ps)
     listed = border_list(rates, threshold, threshold_param.boundary)
     note = (
         f"Union-wide first-instance recognition rates of {year} (UNHCR decisions, the shipped substitute "
