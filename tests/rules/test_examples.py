@@ -9,7 +9,7 @@ A file has `article`, an optional `base` case (merged into every example's `case
   `flags` (flag kinds that must be raised), `no_flags` (kinds that must not), `blocking`,
   `trace` (list of [rule, outcome] pairs that must appear in order);
 - procedure (`question: procedure`): `procedure`, `mandatory_grounds`, `accelerated_grounds`,
-  `exemptions` (exact lists), `legal_basis_contains`;
+  `exemptions` (exact lists), `legal_basis_contains`, `flags`;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
   that runs from an event the case does not date), `absent` (names that must not be there).
   For a batch (`cases`), `expect` maps each id to such a mapping.
@@ -89,6 +89,9 @@ def _check_procedure(answer: dict[str, Any], expect: dict[str, Any]) -> None:
             assert answer[key] == expect[key], (key, answer)
     if "legal_basis_contains" in expect:
         assert expect["legal_basis_contains"] in answer["legal_basis"], answer
+    kinds = [f["flag"] for f in answer["flags"]]
+    for kind in expect.get("flags", []):
+        assert kind in kinds, answer
 
 
 def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:

@@ -1,0 +1,479 @@
+"""Which procedure: border (mandatory or optional), accelerated or regular (APR, SR, CFMR).
+
+For each case, batch-wise:
+- regime (APR Art. 79(3)): the APR governs applications lodged from 12 June 2026; the case format
+  has no lodging date, so the registration date stands in (lodging follows registration); earlier
+  applications fall under Directive 2013/32/EU, which is not modelled (procedure null, flag);
+- the accelerated grounds of Art. 42 the case shows: (1)(c) misled the authorities, (e) safe
+  country of origin (only when the context lists the safe countries), (f) danger to national
+  security or public order, (g) subsequent application, (j) nationality (or former habitual
+  residence of a stateless person) with a Union-wide recognition rate of 20 % or lower; for
+  unaccompanied minors only the points of Art. 42(3). Grounds (a), (b), (d), (h), (i) need an
+  assessment of the claim that the case format does not carry;
+- the border procedure: only where Art. 43(1) places the application (border crossing point or
+  transit zone - the airport transit area included -, apprehension, disembarkation, relocation);
+  mandatory under Art. 45(1) on grounds (c), (f), (j); for unaccompanied minors only on the
+  security ground (Art. 53(1), 42(3)(b)); never where the needs cannot be met at the border
+  (Art. 53(2)(b)–(c): `applicant.vulnerable`); optional (Art. 44(1)(b): "border_optional") on the
+  other grounds;
+- crisis (`crisis_derogation`, CFMR from 1 July 2026): the mandatory threshold on ground (j) falls
+  to 5 % (CFMR Art. 11(3)), merits may be decided at the border up to 50 % (Art. 11(4)), and
+  Art. 11(2) lets the Member State leave ground (j) aside (an advisory flag).
+A nationality missing from the recognition-rate table is treated as above the threshold, and the
+answer says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from migralex.cases import codes as C
+from migralex.cases.batch import CaseBatch, as_batch
+from migralex.cases.format import Case
+from migralex.countries import normalise
+from migralex.errors import InvalidInput
+from migralex.law.acts import procedure_regime, resolve_act
+from migralex.law.params import ParameterSet, compare
+from migralex.law.params import params as shipped_params
+from migralex.rules.responsibility.common import PLACE, Facts
+
+PROCEDURES = ("border", "accelerated", "regular", "border_optional")
+BORDER, ACCELERATED, REGULAR, BORDER_OPTIONAL, NOT_MODELLED = 0, 1, 2, 3, -1
+
+#: Grounds the case format can show: (bit, citation). Adults: Art. 42(1); unaccompanied minors: 42(3).
+ADULT_GROUNDS = {"c": 0, "e": 1, "f": 2, "g": 3, "j": 4}
+UAM_GROUNDS = {"a": 5, "b": 6, "c": 7, "d": 8, "e": 9}
+GROUND_CITES = tuple(
+    [f"APR Art. 42(1)({k})" for k in ADULT_GROUNDS] + [f"APR Art. 42(3)({k})" for k in UAM_GROUNDS]
+)
+#: Exemptions from the border procedure: (bit, citation).
+EXEMPTION_CITES = ("APR Art. 53(1)", "APR Art. 53(2)(b)", "APR Art. 53(2)(c)")
+SCOPE_POINT = {
+    PLACE["border_crossing_point"]: "a",
+    PLACE["airport_transit_area"]: "a",
+    PLACE["apprehension_after_irregular_crossing"]: "b",
+    PLACE["sar_disembarkation"]: "c",
+    PLACE["relocation"]: "d",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Facts that are not about the applicant (docs/case-format.md, "Context")."""
+
+    recognition_rates: Mapping[str, float] | None = None
+    crisis_derogation: bool = False
+    safe_countries_of_origin: tuple[str, ...] = ()
+    rates_source: str = "the recognition-rate table of the context"
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any], rates_source: str | None = None) -> Context:
+        """Validate a context object; unknown keys and out-of-range rates are errors."""
+        allowed = {"recognition_rates", "crisis_derogation", "safe_countries_of_origin"}
+        unknown = set(raw) - allowed
+        if unknown:
+            raise InvalidInput(
+                f"context.{sorted(unknown)[0]}", f"unknown field (known: {', '.join(sorted(allowed))})"
+            )
+        rates = raw.get("recognition_rates")
+        table: dict[str, float] | None = None
+        if rates is not None:
+            if not isinstance(rates, Mapping):
+                raise InvalidInput("context.recognition_rates", "expected an object {nationality: rate}")
+            table = {}
+            for key, value in rates.items():
+                where = f"context.recognition_rates.{key}"
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                    raise InvalidInput(where, f"a rate is a number between 0 and 1, got {value!r}")
+                code = "stateless" if str(key).lower() == "stateless" else normalise(str(key), field=where)
+                table[code] = float(value)
+        crisis = raw.get("crisis_derogation", False)
+        if not isinstance(crisis, bool):
+            raise InvalidInput("context.crisis_derogation", f"expected true or false, got {crisis!r}")
+        safe = raw.get("safe_countries_of_origin", [])
+        if not isinstance(safe, list):
+            raise InvalidInput("context.safe_countries_of_origin", "expected a list of country codes")
+        codes = tuple(
+            normalise(str(c), field=f"context.safe_countries_of_origin[{i}]") for i, c in enumerate(safe)
+        )
+        return cls(table, crisis, codes, rates_source or cls.rates_source)
+
+    def rate_array(self) -> np.ndarray:
+        """Rate per nationality code (NaN where the table has none)."""
+        if self.recognition_rates is None:
+            raise InvalidInput(
+                "context.recognition_rates", "no table: resolve the context first (migralex.context)"
+            )
+        out = np.full(len(C.NATIONALITIES), np.nan)
+        for code, rate in self.recognition_rates.items():
+            i = C.NATIONALITY_INDEX.get(code)
+            if i is not None:
+                out[i] = rate
+        return out
+
+
+@dataclass
+class ProcedureResult:
+    """Channelling of a batch: columns (`to_polars`) and per-case JSON answers (`answer`)."""
+
+    ids: np.ndarray
+    procedure: np.ndarray
+    grounds: np.ndarray
+    mandatory: np.ndarray
+    exemptions: np.ndarray
+    scope: np.ndarray
+    uam: np.ndarray
+    rate: np.ndarray
+    thresholds: dict[str, np.ndarray]
+    crisis: np.ndarray
+    place: np.ndarray
+    reg_date: np.ndarray
+    context: Context
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _list(self, bits: int, cites: Sequence[str]) -> list[str]:
+        return [c for k, c in enumerate(cites) if bits >> k & 1]
+
+    def legal_basis(self, i: int) -> str:
+        """The provision that sends case `i` to its procedure."""
+        proc, uam, crisis = int(self.procedure[i]), bool(self.uam[i]), bool(self.crisis[i])
+        point = SCOPE_POINT.get(int(self.place[i]), "?")
+        if proc == NOT_MODELLED:
+            return "APR Art. 79(3): lodged before 12 June 2026, Directive 2013/32/EU applies (not modelled)"
+        if proc == BORDER:
+            basis = f"APR Art. 45(1) with Art. 43(1)({point})"
+            if uam:
+                basis += " and Art. 53(1)"
+            rate_ground = bool(self.mandatory[i] >> ADULT_GROUNDS["j"] & 1)
+            return basis + ("; CFMR Art. 11(3)" if crisis and rate_ground else "")
+        if proc == BORDER_OPTIONAL:
+            if self.extra["crisis_merits"][i] and not self.grounds[i]:
+                return f"CFMR Art. 11(4) with APR Art. 43(1)({point})"
+            return f"APR Art. 44(1)(b) with Art. 43(1)({point})"
+        if proc == ACCELERATED:
+            return "APR Art. 42(3)" if uam else "APR Art. 42(1)"
+        return "APR Art. 35(4)"
+
+    def flags(self, i: int) -> list[dict[str, Any]]:
+        """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
+        out: list[dict[str, Any]] = []
+        if self.procedure[i] == NOT_MODELLED:
+            out.append(
+                _flag("not_modelled", "APR Art. 79(3)", "the application falls under Directive 2013/32/EU")
+            )
+            return out
+        if np.isnan(self.rate[i]):
+            out.append(
+                _flag(
+                    "recognition_rate_missing",
+                    "APR Art. 42(1)(j)",
+                    "the nationality is not in the recognition-rate table"
+                    f" ({self.context.rates_source}): treated as above the threshold",
+                )
+            )
+        if self.grounds[i] & (1 << ADULT_GROUNDS["j"] | 1 << UAM_GROUNDS["e"]):
+            out.append(
+                _flag(
+                    "recognition_rate_exceptions",
+                    "APR Art. 42(3)(e)" if self.uam[i] else "APR Art. 42(1)(j)",
+                    "the determining authority may find a significant change in the country, or a category"
+                    " for which the rate is not representative",
+                )
+            )
+            if self.crisis[i]:
+                out.append(
+                    _flag(
+                        "crisis_rate_ground",
+                        "CFMR Art. 11(2)",
+                        "in a mass-arrival crisis the Member State may not be required to apply the border"
+                        " procedure on the recognition-rate ground",
+                    )
+                )
+        if self.grounds[i] & (1 << ADULT_GROUNDS["g"] | 1 << UAM_GROUNDS["c"]):
+            out.append(
+                _flag(
+                    "subsequent_admissibility",
+                    "APR Art. 55",
+                    "a subsequent application is an accelerated ground only if it is not inadmissible (new"
+                    " elements, APR Art. 55)",
+                )
+            )
+        if self.uam[i] and self.extra["age_uncertain"][i]:
+            out.append(
+                _flag(
+                    "age_assessment",
+                    "APR Art. 53(1)",
+                    "doubt as to the applicant's age: a prompt age assessment (APR Art. 25) may change"
+                    " the procedure",
+                )
+            )
+        return out
+
+    def trace(self, i: int) -> list[dict[str, str]]:
+        """The provisions examined for case `i`, in order."""
+        return _trace(self, i)
+
+    def answer(self, i: int, trace: bool = False) -> dict[str, Any]:
+        """Answer: id, procedure, mandatory/accelerated grounds, exemptions, legal_basis, flags (, trace)."""
+        proc = int(self.procedure[i])
+        out: dict[str, Any] = {
+            "id": str(self.ids[i]),
+            "procedure": None if proc == NOT_MODELLED else PROCEDURES[proc],
+            "mandatory_grounds": self._list(int(self.mandatory[i]), GROUND_CITES),
+            "accelerated_grounds": self._list(int(self.grounds[i]), GROUND_CITES),
+            "exemptions": self._list(int(self.exemptions[i]), EXEMPTION_CITES),
+            "legal_basis": self.legal_basis(i),
+            "recognition_rate": None if np.isnan(self.rate[i]) else round(float(self.rate[i]), 6),
+            "flags": self.flags(i),
+        }
+        if trace:
+            out["trace"] = self.trace(i)
+        return out
+
+    def answers(self, trace: bool = False) -> Iterator[dict[str, Any]]:
+        """Answers of every case, in batch order."""
+        for i in range(len(self.ids)):
+            yield self.answer(i, trace)
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per case: id, procedure, grounds as lists of citations, recognition rate."""
+        table = [*PROCEDURES, None]
+        proc = pl.Series(table, dtype=pl.Utf8).gather(
+            np.where(self.procedure < 0, len(PROCEDURES), self.procedure)
+        )
+        frame = pl.DataFrame(
+            {
+                "id": pl.Series(self.ids.tolist(), dtype=pl.Utf8),
+                "procedure": proc,
+                "mandatory_bits": self.mandatory.astype(np.int64),
+                "grounds_bits": self.grounds.astype(np.int64),
+                "exemption_bits": self.exemptions.astype(np.int64),
+                "recognition_rate": self.rate,
+            }
+        )
+        for bits, name, cites in (
+            ("mandatory_bits", "mandatory_grounds", GROUND_CITES),
+            ("grounds_bits", "accelerated_grounds", GROUND_CITES),
+            ("exemption_bits", "exemptions", EXEMPTION_CITES),
+        ):
+            masks = frame[bits].unique().to_list()
+            lookup = pl.DataFrame(
+                {bits: masks, name: [self._list(m, cites) for m in masks]},
+                schema={bits: pl.Int64, name: pl.List(pl.Utf8)},
+            )
+            frame = frame.join(lookup, on=bits, how="left", maintain_order="left")
+        return frame.drop("mandatory_bits", "grounds_bits", "exemption_bits").with_columns(
+            pl.col("recognition_rate").fill_nan(None)
+        )
+
+
+def _flag(kind: str, rule: str, reason: str) -> dict[str, Any]:
+    return {"flag": kind, "rule": rule, "blocking": False, "candidates": [], "reason": reason}
+
+
+def _line(rule: str, applies: bool, reason: str) -> dict[str, str]:
+    return {"rule": rule, "outcome": "applies" if applies else "not_applicable", "reason": reason}
+
+
+def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    date = str(r.reg_date[i])
+    proc = int(r.procedure[i])
+    if proc == NOT_MODELLED:
+        return [
+            _line(
+                "APR Art. 79(3)", True, f"registered on {date}, before 12 June 2026 (lodging date not given)"
+            )
+        ]
+    out = [_line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")]
+    crisis = bool(r.crisis[i])
+    if crisis:
+        out.append(
+            _line(
+                "CFMR Art. 11", True, "mass-arrival crisis: the border-procedure derogations are authorised"
+            )
+        )
+    uam = bool(r.uam[i])
+    rate = r.rate[i]
+    rate_txt = "not in the table (treated as above the threshold)" if np.isnan(rate) else f"{rate:.1%}"
+    grounds = int(r.grounds[i])
+    letters = UAM_GROUNDS if uam else ADULT_GROUNDS
+    para = "3" if uam else "1"
+    why = {
+        "c": "misled the authorities or destroyed documents in bad faith",
+        "d": "misled the authorities or destroyed documents in bad faith",
+        "f": "reasonable grounds to consider a danger to national security or public order",
+        "b": "reasonable grounds to consider a danger to national security or public order",
+        "g": "a subsequent application",
+        "e": "nationality on the context's list of safe countries of origin",
+        "a": "nationality on the context's list of safe countries of origin",
+        "j": f"Union-wide recognition rate {rate_txt}, threshold {r.thresholds['accelerated'][i]:.0%}",
+    }
+    if uam:
+        why["c"], why["e"] = "a subsequent application", why["j"]
+    for letter, bit in letters.items():
+        found = bool(grounds >> bit & 1)
+        out.append(
+            _line(f"APR Art. 42({para})({letter})", found, why[letter] if found else "not shown by the case")
+        )
+    point = SCOPE_POINT.get(int(r.place[i]))
+    in_scope = bool(r.scope[i])
+    place = C.PLACES[int(r.place[i])].replace("_", " ")
+    out.append(
+        _line(
+            f"APR Art. 43(1)({point})" if point else "APR Art. 43(1)",
+            in_scope,
+            f"application made after {place}"
+            if in_scope
+            else f"application made on the {place}: no border procedure",
+        )
+    )
+    exemptions = int(r.exemptions[i])
+    for k, cite in enumerate(EXEMPTION_CITES):
+        if exemptions >> k & 1:
+            reason = (
+                "unaccompanied minor: the border procedure only on the security ground"
+                if k == 0
+                else "special needs that cannot be met at the border locations"
+            )
+            out.append({"rule": cite, "outcome": "excluded", "reason": reason})
+    mandatory = proc == BORDER
+    threshold = r.thresholds["mandatory"][i]
+    out.append(
+        _line(
+            "APR Art. 45(1)",
+            mandatory,
+            "a ground of Art. 42(1)(c), (f) or (j)"
+            + (f" (rate threshold {threshold:.0%})" if not uam else "")
+            + (
+                " applies: the border procedure is mandatory"
+                if mandatory
+                else " for the border procedure is not met"
+            ),
+        )
+    )
+    if not mandatory:
+        optional = proc == BORDER_OPTIONAL
+        out.append(
+            _line(
+                "APR Art. 44(1)(b)",
+                optional,
+                "the Member State may examine the merits in the border procedure"
+                if optional
+                else "no ground for an optional border procedure",
+            )
+        )
+        if proc in (ACCELERATED, REGULAR):
+            out.append(
+                _line(
+                    f"APR Art. 42({para})" if proc == ACCELERATED else "APR Art. 35(4)",
+                    True,
+                    "accelerated examination procedure"
+                    if proc == ACCELERATED
+                    else "regular examination procedure",
+                )
+            )
+    return out
+
+
+def _bits(mask: np.ndarray, bit: int) -> np.ndarray:
+    return np.where(mask, np.uint32(1 << bit), np.uint32(0))
+
+
+def channel(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    context: Context,
+    params: ParameterSet | None = None,
+) -> ProcedureResult:
+    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis."""
+    batch = as_batch(cases)
+    p = params or shipped_params()
+    f = Facts(batch, p)
+    a, n = batch.applicants, batch.n
+    reg = a.reg_date
+    apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
+    cfmr_from = np.datetime64(resolve_act("CFMR").applies_from, "D")
+    crisis = np.full(n, context.crisis_derogation) & (reg >= cfmr_from)
+    uam = f.uam
+
+    nationality = np.where(
+        (a.nationality == C.STATELESS_CODE) & (a.former_residence >= 0), a.former_residence, a.nationality
+    )
+    known = ~((a.nationality == C.STATELESS_CODE) & (a.former_residence < 0))
+    rate = np.where(known, context.rate_array()[nationality], np.nan)
+
+    def threshold(name: str) -> np.ndarray:
+        par = p[name]
+        return par.at(reg, before_first=par.values[0].value).astype(float)
+
+    p20 = p["apr.border.recognition_rate_threshold"]
+    t_accel = threshold("apr.border.recognition_rate_threshold")
+    t_mand = np.where(crisis, threshold("cfmr.border.recognition_rate_threshold"), t_accel)
+    low_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_accel)
+    mand_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_mand)
+    p50 = p["cfmr.border.optional_merits_threshold"]
+    crisis_merits = crisis & compare(np.nan_to_num(rate, nan=np.inf), p50.boundary, threshold(p50.name))
+    safe_codes = [
+        C.NATIONALITY_INDEX[c] for c in context.safe_countries_of_origin if c in C.NATIONALITY_INDEX
+    ]
+    safe = np.isin(nationality, safe_codes) & known
+
+    misled, security, subsequent = a.misled_authorities, a.security_threat, a.subsequent_application
+    adult = ~uam
+    grounds = (
+        _bits(adult & misled, ADULT_GROUNDS["c"])
+        | _bits(adult & safe, ADULT_GROUNDS["e"])
+        | _bits(adult & security, ADULT_GROUNDS["f"])
+        | _bits(adult & subsequent, ADULT_GROUNDS["g"])
+        | _bits(adult & low_rate, ADULT_GROUNDS["j"])
+        | _bits(uam & safe, UAM_GROUNDS["a"])
+        | _bits(uam & security, UAM_GROUNDS["b"])
+        | _bits(uam & subsequent, UAM_GROUNDS["c"])
+        | _bits(uam & misled, UAM_GROUNDS["d"])
+        | _bits(uam & low_rate, UAM_GROUNDS["e"])
+    )
+    mandatory_bits = (
+        _bits(adult & misled, ADULT_GROUNDS["c"])
+        | _bits(adult & security, ADULT_GROUNDS["f"])
+        | _bits(adult & mand_rate, ADULT_GROUNDS["j"])
+        | _bits(uam & security, UAM_GROUNDS["b"])
+    )
+    scope = np.isin(a.place, list(SCOPE_POINT))
+    needs = a.vulnerable
+    would_border = scope & ((mandatory_bits > 0) | (adult & ((grounds > 0) | crisis_merits)))
+    uam_limited = scope & uam & ~security & (grounds > 0)
+    exemptions = _bits(uam_limited, 0) | _bits(would_border & needs, 1) | _bits(would_border & needs, 2)
+    border = scope & (mandatory_bits > 0) & ~needs
+    optional = scope & ~border & ~needs & adult & ((grounds > 0) | crisis_merits)
+    accelerated = ~border & ~optional & (grounds > 0)
+    procedure = np.select([border, optional, accelerated], [BORDER, BORDER_OPTIONAL, ACCELERATED], REGULAR)
+    procedure = np.where(apr, procedure, NOT_MODELLED).astype(np.int8)
+    mandatory_bits = np.where(procedure == BORDER, mandatory_bits, 0).astype(np.uint32)
+    grounds = np.where(apr, grounds, 0).astype(np.uint32)
+    exemptions = np.where(apr, exemptions, 0).astype(np.uint32)
+    return ProcedureResult(
+        ids=a.id,
+        procedure=procedure,
+        grounds=grounds,
+        mandatory=mandatory_bits,
+        exemptions=exemptions,
+        scope=scope,
+        uam=uam,
+        rate=rate,
+        thresholds={"accelerated": t_accel, "mandatory": t_mand},
+        crisis=crisis,
+        place=a.place,
+        reg_date=reg,
+        context=context,
+        extra={"crisis_merits": crisis_merits, "age_uncertain": a.age_uncertain},
+    )
+
+
+decide_procedure = channel
