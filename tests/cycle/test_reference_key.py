@@ -81,7 +81,7 @@ def test_cycle_2025_on_the_shipped_data() -> None:
     assert (frame["population"] > 0).all() and (frame["gdp_eur"] > 0).all()
     # the data years are explicit in the output
     assert any("population on 1 January 2024, GDP 2024" in n for n in key.notes)
-    assert any("population of 2025 is not in the shipped data" in n for n in key.notes)
+    assert any("population on 1 January 2025 is not in the shipped data" in n for n in key.notes)
 
 
 def test_data_years_and_member_sets_can_be_chosen() -> None:
@@ -101,4 +101,4 @@ def test_gdp_projections_are_not_taken_by_default() -> None:
     data = key_data(Cycle(2027))
     assert not data.frame["gdp_is_projection"].any()
     assert data.gdp_year <= 2024
-    assert any("gdp of 2026 is not in the shipped data" in n for n in data.notes)
+    assert any("GDP of 2026 is not in the shipped data" in n for n in data.notes)

@@ -145,9 +145,10 @@ def _pick_year(
     if not usable:
         raise InvalidInput(f"{what}_year", f"no complete {what} data up to {wanted} for the member set")
     year = usable[-1]
-    note = (
-        None if year == wanted else f"{what} of {wanted} is not in the shipped data: using {year}, the latest"
-    )
+    label = {"population": "population on 1 January", "gdp": "GDP of"}[what]
+    note = None
+    if year != wanted:
+        note = f"{label} {wanted} is not in the shipped data: using {label} {year}, the latest complete year"
     return year, note
 
 
