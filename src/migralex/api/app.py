@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from migralex import __version__
 from migralex.api.errors import install_error_handlers
+from migralex.api.limits import BodySizeLimit
 from migralex.api.settings import ApiSettings
 from migralex.countries import EU27, iso_table
 from migralex.web import STATIC_DIR
@@ -95,11 +96,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
-        max_body_size=settings.max_body_bytes,
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
 
     from migralex.api.law import router as law_router
 

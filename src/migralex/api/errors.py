@@ -70,7 +70,7 @@ def json_path(loc: Sequence[int | str]) -> str:
 
 def engine_path(path: str, prefix: str = "$") -> str:
     """A path reported by the engine (`registration.date`, `cases[2].id`) as a JSON path under `prefix`."""
-    if path.startswith("$"):
+    if path.startswith(("$", "query.", "path.", "header.")):
         return path
     if not path:
         return prefix
@@ -149,6 +149,9 @@ async def _migralex(_: Request, exc: Exception) -> JSONResponse:
 
 async def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode: bad input like any other
+        reason = "the body is not valid JSON text (UTF-8)"
+        return error_response(422, "invalid_input", reason, [{"path": "$", "message": reason}])
     kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "busy"}.get(
         exc.status_code, "http_error"
     )

@@ -21,15 +21,26 @@
     return;
   }
 
+  /** The indicators the map can show: a column of one section of the cycle summary. */
+  const INDICATORS = [
+    { key: "score", section: "pressure", label: "Pressure score (analyst's aid)", unit: "" },
+    { key: "relocations", section: "solidarity", label: "Fair share of the pool (relocations)", unit: "" },
+    { key: "financial_eur", section: "solidarity", label: "Fair share of the pool (euro)", unit: "eur" },
+    { key: "adequate_capacity", section: "capacity", label: "Adequate capacity (border procedure)", unit: "" },
+    { key: "applications_per_100k", section: "indicators", label: "Applications per 100,000 inhabitants", unit: "" },
+    { key: "irregular_crossings_per_100k", section: "indicators", label: "Irregular crossings per 100,000", unit: "" },
+    { key: "recognition_rate", section: "indicators", label: "Recognition rate (first instance)", unit: "ratio" },
+  ];
+
   const meta = await ML.api("/v1/cycle");
   const yearSelect = $("year");
   for (const y of meta.years) yearSelect.append(ML.el("option", { value: y }, String(y)));
   yearSelect.value = String(meta.default_year);
   const indicatorSelect = $("indicator");
-  for (const ind of meta.indicators) indicatorSelect.append(ML.el("option", { value: ind.key }, ind.label));
+  for (const ind of INDICATORS) indicatorSelect.append(ML.el("option", { value: ind.key }, ind.label));
   const params = new URLSearchParams(location.search);
-  if (params.get("year")) yearSelect.value = params.get("year");
-  if (params.get("indicator")) indicatorSelect.value = params.get("indicator");
+  if (params.get("year") && meta.years.includes(Number(params.get("year")))) yearSelect.value = params.get("year");
+  if (params.get("indicator") && INDICATORS.some((i) => i.key === params.get("indicator"))) indicatorSelect.value = params.get("indicator");
 
   yearSelect.addEventListener("change", load);
   indicatorSelect.addEventListener("change", render);
@@ -40,7 +51,8 @@
     ML.status(statusNode, `Computing the ${yearSelect.value} cycle…`);
     try {
       summary = await ML.api(`/v1/cycle/${encodeURIComponent(yearSelect.value)}`);
-      ML.status(statusNode, `Cycle ${summary.year}: indicators of ${summary.indicator_year}, pool year ${summary.pool_year}.`);
+      const c = summary.cycle;
+      ML.status(statusNode, `Cycle ${c.year}: indicators of ${c.indicator_year}, pool of ${c.pool_year}, capacity data ${c.capacity_years.join("–")}.`);
       render();
     } catch (err) {
       ML.showError($("table"), err);
@@ -49,19 +61,36 @@
   }
 
   function indicatorMeta() {
-    return meta.indicators.find((i) => i.key === indicatorSelect.value) || meta.indicators[0];
+    const ind = INDICATORS.find((i) => i.key === indicatorSelect.value) || INDICATORS[0];
+    const column = summary[ind.section].columns[ind.key] || {};
+    return { ...ind, description: column.description || "", basis: column.basis || "", formula: column.formula || "" };
+  }
+
+  /** One row per Member State with every indicator, merged from the sections of the summary. */
+  function mergedRows() {
+    const byMs = {};
+    for (const ind of INDICATORS) {
+      for (const row of summary[ind.section].rows) {
+        const r = (byMs[row.member_state] ||= { member_state: row.member_state, name: names[row.member_state] || row.member_state });
+        r[ind.key] = row[ind.key];
+      }
+    }
+    return Object.values(byMs);
   }
 
   function render() {
     if (!summary) return;
     const ind = indicatorMeta();
-    const rows = summary.member_states.map((r) => ({ member_state: r.member_state, name: names[r.member_state] || r.member_state, value: r[ind.key] }));
+    const merged = mergedRows();
+    const rows = merged.map((r) => ({ member_state: r.member_state, name: r.name, value: r[ind.key] }));
     drawMap(rows, ind);
     drawBars(rows, ind);
     drawKpis();
-    drawTable(ind);
+    drawTable(merged, ind);
     drawLowRate();
-    $("indicator-basis").textContent = ind.basis ? `${ind.label}: ${ind.description} (${ind.basis})` : ind.description || "";
+    const basis = $("indicator-basis");
+    basis.replaceChildren(`${ind.label}: ${ind.description}`, ind.basis ? ` — ${ind.basis}` : "", ind.formula ? ML.el("br") : "", ind.formula ? `Formula: ${ind.formula}` : "");
+    if (ind.section === "pressure") basis.append(ML.el("br"), ML.el("em", {}, summary.disclaimer));
     const url = new URL(location.href);
     url.searchParams.set("year", yearSelect.value);
     url.searchParams.set("indicator", ind.key);
@@ -138,30 +167,47 @@
     );
   }
 
-  function drawKpis() {
-    const box = $("kpis");
-    box.replaceChildren(...(summary.headline || []).map((k) => ML.el("div", { class: "kpi" }, ML.el("div", { class: "v" }, ML.fmt(k.value, k.unit)), ML.el("div", { class: "k" }, k.label, k.basis ? ` (${k.basis})` : ""))));
+  function figure(section, name) {
+    return (summary[section].figures || []).find((f) => f.name === name) || {};
   }
 
-  function drawTable(current) {
-    const columns = [{ key: "name", label: "Member State", format: (v) => v }, ...meta.indicators.map((i) => ({ key: i.key, label: i.key === current.key ? `${i.label} ▸` : i.label, unit: i.unit }))];
-    const rows = summary.member_states.map((r) => ({ ...r, name: names[r.member_state] || r.member_state })).sort((a, b) => a.name.localeCompare(b.name));
-    $("table").replaceChildren(ML.table(columns, rows, { caption: `Indicators of the ${summary.year} cycle by Member State` }));
+  function drawKpis() {
+    const pool = summary.solidarity.pool;
+    const kpis = [
+      { label: `Pool ${summary.cycle.pool_year}: relocations`, value: pool.relocations, basis: "AMMR Art. 12(2)(a)" },
+      { label: `Pool ${summary.cycle.pool_year}: financial contributions`, value: pool.financial_eur, unit: "eur", basis: "AMMR Art. 12(2)(b)" },
+      { label: "Adequate capacity, Union", value: figure("capacity", "union_adequate_capacity").value, basis: figure("capacity", "union_adequate_capacity").basis },
+      { label: "Pressure candidates", value: figure("pressure", "pressure_candidates").value, basis: "analyst's aid, AMMR Art. 11" },
+    ];
+    $("kpis").replaceChildren(
+      ...kpis.map((k) => ML.el("div", { class: "kpi" }, ML.el("div", { class: "v" }, ML.fmt(k.value, k.unit)), ML.el("div", { class: "k" }, k.label, k.basis ? ` (${k.basis})` : ""))),
+    );
+  }
+
+  function drawTable(merged, current) {
+    const columns = [
+      { key: "name", label: "Member State", format: (v, r) => `${v} (${r.member_state})` },
+      ...INDICATORS.map((i) => ({ key: i.key, label: i.key === current.key ? `▸ ${i.label}` : i.label, unit: i.unit })),
+    ];
+    const rows = [...merged].sort((a, b) => a.name.localeCompare(b.name));
+    $("table").replaceChildren(ML.table(columns, rows, { caption: `Indicators of the ${summary.cycle.year} cycle by Member State` }));
   }
 
   function drawLowRate() {
-    const low = summary.low_recognition || { nationalities: [] };
+    const list = summary.border_list;
     const box = $("low-rate");
-    if (!low.nationalities.length) {
-      box.replaceChildren(ML.el("p", { class: "hint" }, "No nationality at or below the threshold in this year's data."));
+    const head = ML.el("p", { class: "hint" }, `${list.basis}; threshold ${ML.fmt(list.threshold, "ratio")} (reading: ${list.reading}). ${list.note || ""}`);
+    if (list.status !== "computed") {
+      box.replaceChildren(head, ML.el("p", {}, "Not available in this build."));
       return;
     }
-    const columns = [
-      { key: "nationality", label: "Nationality", format: (v, r) => `${r.name || v} (${v})` },
-      { key: "rate", label: "Recognition rate", unit: "ratio" },
-      { key: "decisions", label: "Decisions" },
-    ];
-    box.replaceChildren(ML.el("p", { class: "hint" }, low.basis || ""), ML.el("div", { class: "table-wrap" }, ML.table(columns, low.nationalities, { caption: "Nationalities at or below the recognition-rate threshold" })));
+    if (!list.rows.length) {
+      box.replaceChildren(head, ML.el("p", {}, "No nationality at or below the threshold."));
+      return;
+    }
+    const keys = Object.keys(list.rows[0]);
+    const columns = keys.map((k) => ({ key: k, label: k.replace(/_/g, " "), unit: /rate|share/.test(k) ? "ratio" : undefined }));
+    box.replaceChildren(head, ML.el("div", { class: "table-wrap" }, ML.table(columns, list.rows, { caption: "Nationalities at or below the recognition-rate threshold" })));
   }
 })().catch((err) => {
   const node = document.getElementById("status");
