@@ -250,3 +250,16 @@ MEMBERS = [
         "SK",
     )
 ]
+
+
+def test_a_smaller_member_set_leaves_out_routes_it_does_not_border() -> None:
+    result, derived = capacity((2021, 2023), member_set="IT,GR,ES")
+    assert sorted(result.frame["member_state"]) == ["ES", "GR", "IT"]
+    assert result.frame["adequate_capacity"].sum() == 30_000
+    assert any("Western Balkan Route" in n and "left out" in n for n in result.notes)
+    assert set(derived.allocation["member_state"]) == {"ES", "GR", "IT"}
+
+
+def test_earlier_periods_work_where_the_data_reach() -> None:
+    result, _ = capacity((2019, 2021))
+    assert result.frame["adequate_capacity"].sum() == 30_000

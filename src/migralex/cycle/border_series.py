@@ -99,8 +99,11 @@ def apprehension_proxies(members: tuple[str, ...], years: tuple[int, int]) -> tu
     total = eipre.filter(pl.col("reason") == "total", pl.col("apprehension") == "total").select(
         "country", "year", pl.col("persons").alias("all_apprehensions")
     )
+    missing = [c for c in BORDER if c not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, pl.Int64).alias(c) for c in missing)
+    grid = which.join(pl.DataFrame({"country": list(members)}), how="cross")
     frame = (
-        which.join(wide, left_on="weights_year", right_on="year")
+        grid.join(wide, left_on=["country", "weights_year"], right_on=["country", "year"], how="left")
         .join(total, left_on=["country", "weights_year"], right_on=["country", "year"], how="left")
         .with_columns(
             (pl.sum_horizontal(pl.col(c).fill_null(0) for c in BORDER) > 0).alias("reports_border"),
@@ -147,14 +150,14 @@ def _route_weights(candidates: pl.DataFrame) -> tuple[list[Fraction], list[str]]
 
 def allocate_routes(
     detections: pl.DataFrame, mapping: pl.DataFrame, proxies: pl.DataFrame, members: tuple[str, ...]
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, list[str]]:
     """Split each route-year's detections among its Member States (see the module docstring).
 
     Returns one row per route, border type, year and Member State with the detections of the
     route, the weight, how it was obtained and the detections allocated (whole numbers that add
-    up to the route's detections).
+    up to the route's detections), and notes on the detections left out.
     """
-    rows = []
+    rows, skipped = [], []
     for (route, border, year), group in detections.group_by(
         "route", "border_type", "year", maintain_order=True
     ):
@@ -170,13 +173,14 @@ def allocate_routes(
             candidates = pool.filter(pl.col("member_state").is_in(codes)).sort("member_state")
         candidates = candidates.filter(pl.col("member_state").is_in(members))
         if not candidates.height:
-            raise InvalidInput("member_set", f"no Member State of the set on the {route} ({border})")
+            skipped.append(f"{route} ({border}) {year}: {total}")
+            continue
         weights, how = _route_weights(candidates)
         exact_split = [total * w / sum(weights) for w in weights]
         allocated = largest_remainder(exact_split, total)
         for ms, weight, text, n in zip(candidates["member_state"], weights, how, allocated, strict=True):
             rows.append((route, border, year, ms, total, float(weight), text, n))
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         rows,
         schema={
             "route": pl.String,
@@ -190,6 +194,12 @@ def allocate_routes(
         },
         orient="row",
     )
+    notes = []
+    if skipped:
+        notes.append(
+            "detections on routes with no Member State of the set are left out: " + "; ".join(skipped)
+        )
+    return frame, notes
 
 
 def italy_sar_arrivals(years: tuple[int, int]) -> pl.DataFrame:
@@ -215,7 +225,8 @@ def irregular_crossings(
         raise InvalidInput("years", f"first year {years[0]} is after the last {years[1]}")
     detections = frontex_by_route(years)
     proxies, notes = apprehension_proxies(members, years)
-    allocation = allocate_routes(detections, route_member_states(), proxies, members)
+    allocation, left_out = allocate_routes(detections, route_member_states(), proxies, members)
+    notes += left_out
     ibc = allocation.group_by("member_state", "year").agg(
         pl.col("detections").sum().alias("irregular_crossings")
     )
