@@ -1,0 +1,137 @@
+"""The deadline table of a run: every time limit, for every Member State and start day, precomputed.
+
+The kernel never counts days itself: for each time limit of `stages.TIME_LIMITS` it looks up
+`table[limit, member_state, start_day]`, the last day of the period computed by THE time-limit
+calculus (`migralex.law.add_period`: AMMR Art. 75 / APR Art. 73 / RBPR Art. 11, with each Member
+State's official holidays). Each limit is one legal parameter or a sum of parameters of the same
+unit (a limit and its extension); the regime picks the Pact's or Dublin III's parameters for the
+responsibility procedure (Dublin III has no separate crisis limits and no transfer-decision limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+
+from migralex.countries import EU27
+from migralex.errors import LawDataError
+from migralex.law import ParameterSet, Period, add_period
+from migralex.sim.stages import TIME_LIMITS
+
+REGIMES = ("pact", "dublin_iii")
+
+_PACT: dict[str, tuple[str, ...]] = {
+    "registration": ("apr.time_limits.registration",),
+    "registration_crisis": ("cfmr.time_limits.registration",),
+    "lodging": ("apr.time_limits.lodging",),
+    "lodging_border": ("apr.time_limits.lodging_border",),
+    "take_charge_request": ("ammr.time_limits.take_charge_request",),
+    "take_charge_request_after_hit": ("ammr.time_limits.take_charge_request_after_hit",),
+    "take_charge_request_crisis": ("cfmr.time_limits.take_charge_request",),
+    "take_charge_reply": ("ammr.time_limits.take_charge_reply",),
+    "take_charge_reply_after_hit": ("ammr.time_limits.take_charge_reply_after_hit",),
+    "take_charge_reply_crisis": ("cfmr.time_limits.take_charge_reply",),
+    "take_back_notification": ("ammr.time_limits.take_back_notification",),
+    "take_back_notification_crisis": ("cfmr.time_limits.take_back_notification",),
+    "take_back_confirmation": ("ammr.time_limits.take_back_confirmation",),
+    "transfer_decision": ("ammr.time_limits.transfer_decision",),
+    "transfer": ("ammr.time_limits.transfer",),
+    "transfer_crisis": ("cfmr.time_limits.transfer",),
+    "border_procedure": ("apr.time_limits.border_procedure",),
+    "border_procedure_crisis": (
+        "apr.time_limits.border_procedure",
+        "cfmr.time_limits.border_procedure_extension",
+    ),
+    "accelerated": ("apr.time_limits.accelerated",),
+    "regular": ("apr.time_limits.regular",),
+    "regular_extended": ("apr.time_limits.regular", "apr.time_limits.regular_extension"),
+    "return_border_procedure": ("rbpr.time_limits.return_border_procedure",),
+    "return_border_procedure_crisis": (
+        "rbpr.time_limits.return_border_procedure",
+        "rbpr.time_limits.crisis_extension",
+    ),
+    "relocation": (
+        "ammr.relocation.confirmation",
+        "ammr.relocation.transfer_decision",
+        "ammr.relocation.transfer",
+    ),
+}
+#: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits; the procedure
+#: limits stay the APR's (the Directive 2013/32 limits are not shipped as parameters).
+_DUBLIN_III: dict[str, tuple[str, ...]] = {
+    "take_charge_request": ("dublin3.time_limits.take_charge_request",),
+    "take_charge_request_after_hit": ("dublin3.time_limits.take_charge_request_after_hit",),
+    "take_charge_request_crisis": ("dublin3.time_limits.take_charge_request",),
+    "take_charge_reply": ("dublin3.time_limits.take_charge_reply",),
+    "take_charge_reply_after_hit": ("dublin3.time_limits.take_charge_reply",),
+    "take_charge_reply_crisis": ("dublin3.time_limits.take_charge_reply",),
+    "take_back_notification": ("dublin3.time_limits.take_back_request_after_hit",),
+    "take_back_notification_crisis": ("dublin3.time_limits.take_back_request_after_hit",),
+    "take_back_confirmation": ("dublin3.time_limits.take_back_reply_after_hit",),
+    "transfer_decision": (),
+    "transfer": ("dublin3.time_limits.transfer",),
+    "transfer_crisis": ("dublin3.time_limits.transfer",),
+}
+
+
+def parameter_names(regime: str) -> dict[str, tuple[str, ...]]:
+    """Time limit → the parameters whose periods add up to it, under `regime`."""
+    if regime not in REGIMES:
+        raise LawDataError(f"unknown regime {regime!r}; one of {', '.join(REGIMES)}")
+    names = dict(_PACT)
+    if regime == "dublin_iii":
+        names |= _DUBLIN_III
+    missing = [k for k in TIME_LIMITS if k not in names]
+    if missing:  # pragma: no cover - the tables above cover stages.TIME_LIMITS
+        raise LawDataError(f"no parameters for time limits {missing}")
+    return names
+
+
+def period_of(params: ParameterSet, names: tuple[str, ...], on: dt.date) -> Period:
+    """The sum of the periods `names` in force on `on` (or their first value, if later)."""
+    if not names:
+        return Period(0, "days")
+    periods = []
+    for name in names:
+        p = params[name]
+        periods.append(p.period_at(max(on, p.values[0].start)))
+    units = {q.unit for q in periods}
+    if len(units) > 1:
+        raise LawDataError(f"cannot add periods of different units: {', '.join(map(str, periods))}")
+    return Period(sum(q.amount for q in periods), periods[0].unit)
+
+
+def deadline_table(params: ParameterSet, regime: str, start: dt.date, n_days: int) -> np.ndarray:
+    """int32 [time limit, Member State (EU27 order), start day]: the last day of each time limit,
+    as a day number counted from `start` (read-only; cached by the periods' values)."""
+    names = parameter_names(regime)
+    periods = tuple(period_of(params, names[limit], start) for limit in TIME_LIMITS)
+    return _table(periods, start, n_days)
+
+
+@lru_cache(maxsize=16)
+def _table(periods: tuple[Period, ...], start: dt.date, n_days: int) -> np.ndarray:
+    first = np.datetime64(start, "D")
+    days = first + np.arange(n_days)
+    starts = np.tile(days, len(EU27))
+    states = np.repeat(np.array(EU27, dtype=object), n_days)
+    out = np.empty((len(periods), len(EU27), n_days), dtype=np.int32)
+    for k, period in enumerate(periods):
+        ends = add_period(starts, period, states) if period.amount else starts
+        out[k] = (ends - first).astype(np.int64).reshape(len(EU27), n_days)
+    out.setflags(write=False)
+    return out
+
+
+def period_labels(params: ParameterSet, regime: str, on: dt.date) -> dict[str, str]:
+    """Each time limit as text with its citations (for the summary's legal basis)."""
+    labels = {}
+    for limit, names in parameter_names(regime).items():
+        if not names:
+            labels[limit] = "no time limit in this regime"
+            continue
+        cites = "; ".join(params[n].value_at(max(on, params[n].values[0].start)).ref.cite() for n in names)
+        labels[limit] = f"{period_of(params, names, on)} ({cites})"
+    return labels
