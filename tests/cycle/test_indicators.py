@@ -60,6 +60,12 @@ def test_decisions_fall_back_to_first_instance_and_appeal_where_only_that_is_rep
 
 def test_sar_arrivals_are_known_for_italy_only(data) -> None:
     frame = data.result.frame
+    # the daily series covers the Report's 12 months (1 July 2024 - 30 June 2025): they are used
+    assert data.periods["sar_arrivals"] == "2024-07-01 to 2025-06-30 (Italy only)"
+    daily = load("italy_sea_arrivals").filter(
+        pl.col("date").is_between(pl.date(2024, 7, 1), pl.date(2025, 6, 30))
+    )
+    assert frame.filter(pl.col("member_state") == "IT")["sar_arrivals"][0] == daily["arrivals"].sum()
     assert frame.filter(pl.col("member_state") != "IT")["sar_arrivals"].sum() == 0
     assert frame.filter(pl.col("member_state") == "IT")["sar_arrivals"][0] > 0
 

@@ -10,6 +10,7 @@ Member State's per-capita value to the Union's (the Member States of the set poo
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
@@ -204,11 +205,8 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
     sources["irregular_crossings"] = _source(
         "frontex_ibc", f"all routes, {frontex_year}, split by migralex.cycle.border_series"
     )
-    sar = italy_sar_arrivals((target - 1, target))
-    sar_year = int(sar["year"].max()) if sar.height else target  # type: ignore[arg-type]
-    parts["sar_arrivals"] = sar.filter(pl.col("year") == sar_year).select("member_state", "sar_arrivals")
-    periods["sar_arrivals"] = f"calendar year {sar_year} (Italy only)"
-    sources["sar_arrivals"] = _source("italy_sea_arrivals", f"daily arrivals of {sar_year}")
+    parts["sar_arrivals"], periods["sar_arrivals"], rows = _sar_arrivals(cycle)
+    sources["sar_arrivals"] = _source("italy_sea_arrivals", rows)
 
     frame = population
     for part in parts.values():
@@ -257,6 +255,24 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
     )
     result = Result("Indicators of the migratory situation (AMMR Art. 9(3)(a))", frame, columns, (), notes)
     return IndicatorData(result, _nationalities(members, app_year, top_nationalities), periods)
+
+
+def _sar_arrivals(cycle: Cycle) -> tuple[pl.DataFrame, str, str]:
+    """Italy's sea arrivals over the past 12 months (AMMR Art. 11(3)).
+
+    The reporting period of the Report, 1 July of Y - 1 to 30 June of the cycle year Y, where the
+    daily series covers it in full; otherwise the latest full calendar year.
+    """
+    start, end = dt.date(cycle.year - 1, 7, 1), dt.date(cycle.year, 6, 30)
+    daily = load("italy_sea_arrivals").filter(pl.col("date").is_between(start, end))
+    if daily.height == (end - start).days + 1:
+        frame = pl.DataFrame({"member_state": ["IT"], "sar_arrivals": [int(daily["arrivals"].sum())]})
+        period = f"{start.isoformat()} to {end.isoformat()} (Italy only)"
+        return frame, period, f"daily arrivals {start.isoformat()} … {end.isoformat()}"
+    sar = italy_sar_arrivals((cycle.indicator_year - 1, cycle.indicator_year))
+    year = int(sar["year"].max()) if sar.height else cycle.indicator_year  # type: ignore[arg-type]
+    frame = sar.filter(pl.col("year") == year).select("member_state", "sar_arrivals")
+    return frame, f"calendar year {year} (Italy only)", f"daily arrivals of {year}"
 
 
 def _latest_full_frontex_year() -> int:
