@@ -47,6 +47,7 @@ OFFSET_COLUMNS = (
     "may_offer_offsets",
     "mandatory_offsets",
     "offsets_after_year",
+    "explanation",
 )
 
 
