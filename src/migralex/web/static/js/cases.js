@@ -169,13 +169,9 @@
   form.append(
     el("div", { class: "row" }, field("Relocated to", select("relocated_to", msOptions, { optional: true }))),
     el("label", { class: "checks" }, el("input", { type: "checkbox", id: "crisis" }), "Crisis: CFMR Art. 11 derogations authorised"),
-    el(
-      "div",
-      { class: "row", style: "margin-top:0.6rem" },
-      el("button", { type: "submit", id: "explain" }, "Explain"),
-      field("Load an example", select("example", examples.examples.map((x, i) => ({ value: String(i), label: x.label })), { optional: true })),
-    ),
+    el("div", { class: "row", style: "margin-top:0.6rem" }, el("button", { type: "submit", id: "explain" }, "Explain")),
   );
+  form.prepend(field("Load an example", select("example", examples.examples.map((x, i) => ({ value: String(i), label: x.label })), { optional: true })));
 
   function addRow(key, value) {
     const spec = lists[key];
@@ -332,10 +328,14 @@
     $("explain").disabled = true;
     const crisis = $("crisis").checked ? "?crisis_derogation=true" : "";
     try {
+      const deadlines = ML.api(`/v1/cases/deadlines${crisis}`, { method: "POST", body: caseObj }).catch((err) => {
+        if (err instanceof ML.ApiError && err.status === 404) return { deadlines: [], unavailable: true };
+        throw err;
+      });
       const [resp, proc, dl] = await Promise.all([
         ML.api(`/v1/cases/responsibility`, { method: "POST", body: caseObj }),
         ML.api(`/v1/cases/procedure${crisis}`, { method: "POST", body: caseObj }),
-        ML.api(`/v1/cases/deadlines${crisis}`, { method: "POST", body: caseObj }),
+        deadlines,
       ]);
       answer.replaceChildren(
         el("h3", {}, "Responsible Member State"),
@@ -352,6 +352,7 @@
           el("dt", {}, "Exemptions"), el("dd", {}, proc.exemptions?.length ? linkify(proc.exemptions.join("; ")) : "none"),
         ),
         el("h3", {}, "Deadlines"),
+        dl.unavailable ? el("p", { class: "hint" }, "Deadline calculation is not available in this build.") : null,
         el("div", { id: "calendar-chart", class: "chart short", role: "img", "aria-label": "Deadlines on a time line" }),
         el(
           "ul",

@@ -1,0 +1,149 @@
+"""`/v1/cases/...`: one case or a list, in the case format; answers with legal basis and trace.
+
+A shell over the case engine: the body is validated by the case format's own models
+(`migralex.cases.format.Case`, unknown fields are errors), the cases of one request form one batch
+(so AMMR Art. 28 sees the family members registered together), and the answers are the engine's
+(`migralex.rules`), in the order of the request. One case in, one answer out; a list in, a list out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
+
+from migralex.api.errors import ERRORS_413, ERRORS_422
+from migralex.cases.format import Case
+from migralex.context import default_context
+from migralex.rules.procedure import Context, channel
+from migralex.rules.responsibility.hierarchy import decide_responsibility
+from migralex.web import STATIC_DIR
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+
+class TraceStep(BaseModel):
+    """One rule examined, in order."""
+
+    rule: str = Field(examples=["AMMR Art. 25(2)"])
+    outcome: str = Field(description="applies, not_applicable or excluded")
+    reason: str
+
+
+class Flag(BaseModel):
+    """An advisory or blocking flag: something the engine cannot decide alone."""
+
+    flag: str
+    rule: str
+    blocking: bool
+    candidates: list[Any] = Field(default_factory=list)
+    reason: str
+
+
+class ResponsibilityAnswer(BaseModel):
+    """The Member State responsible for examining the application (AMMR Part III / Dublin III)."""
+
+    id: str
+    responsible_member_state: str | None = Field(description="ISO code; null when blocked or not modelled")
+    legal_basis: str = Field(examples=["AMMR Art. 25(2)"])
+    regime: str = Field(examples=["AMMR"])
+    flags: list[Flag]
+    trace: list[TraceStep] | None = None
+
+
+class ProcedureAnswer(BaseModel):
+    """The procedure: border (mandatory), border_optional, accelerated or regular (APR, CFMR)."""
+
+    id: str
+    procedure: str | None = Field(description="null where Directive 2013/32/EU applies (not modelled)")
+    mandatory_grounds: list[str]
+    accelerated_grounds: list[str]
+    exemptions: list[str]
+    legal_basis: str = Field(examples=["APR Art. 45(1) with Art. 43(1)(b)"])
+    recognition_rate: float | None
+    flags: list[Flag]
+    trace: list[TraceStep] | None = None
+
+
+def _examples() -> dict[str, Any]:
+    """The shipped example cases as OpenAPI examples (the same ones as the dashboard's)."""
+    import json
+
+    raw = json.loads((STATIC_DIR / "examples" / "cases.json").read_text("utf-8"))["examples"]
+    out: dict[str, Any] = {e["case"]["id"]: {"summary": e["label"], "value": e["case"]} for e in raw}
+    out["batch"] = {"summary": "Two cases in one request", "value": [raw[0]["case"], raw[1]["case"]]}
+    return out
+
+
+CasesBody = Annotated[
+    Case | list[Case],
+    Body(
+        description="One case, or a list of cases (one batch), in the case format v1",
+        openapi_examples=_examples(),
+    ),
+]
+WithTrace = Annotated[bool, Query(description="Include the trace of the rules examined")]
+Crisis = Annotated[
+    bool, Query(description="A mass-arrival crisis with the CFMR Art. 11 derogations authorised")
+]
+
+
+@lru_cache(maxsize=2)
+def _context(crisis: bool) -> Context:
+    """The channelling context: recognition rates from the shipped decision data (latest year)."""
+    return default_context(crisis_derogation=crisis)
+
+
+def _cases(request: Request, body: Case | list[Case]) -> list[Case]:
+    cases = body if isinstance(body, list) else [body]
+    limit = request.app.state.settings.max_cases
+    if len(cases) > limit:
+        from migralex.api.limits import BodyTooLarge
+
+        raise BodyTooLarge(limit) from None
+    return cases
+
+
+def _shape(body: Case | list[Case], answers: Iterator[dict[str, Any]]) -> Any:
+    return list(answers) if isinstance(body, list) else next(answers)
+
+
+def _run(
+    request: Request, body: Case | list[Case], answer: Callable[[list[Case]], Iterator[dict[str, Any]]]
+) -> Any:
+    cases = _cases(request, body)
+    if not cases:
+        return []
+    return _shape(body, answer(cases))
+
+
+@router.post(
+    "/responsibility",
+    summary="Which Member State is responsible",
+    response_model=ResponsibilityAnswer | list[ResponsibilityAnswer],
+    response_model_exclude_none=True,
+    responses={**ERRORS_413, **ERRORS_422},
+)
+def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -> Any:
+    """The criteria of AMMR Part III (Dublin III for applications registered before 1 July 2026), in
+    their hierarchy: the responsible Member State, the provision that designates it, flags, trace."""
+    return _run(request, body, lambda cases: decide_responsibility(cases, with_trace=trace).answers(trace))
+
+
+@router.post(
+    "/procedure",
+    summary="Which procedure applies",
+    response_model=ProcedureAnswer | list[ProcedureAnswer],
+    response_model_exclude_none=True,
+    responses={**ERRORS_413, **ERRORS_422},
+)
+def procedure(
+    request: Request, body: CasesBody, trace: WithTrace = True, crisis_derogation: Crisis = False
+) -> Any:
+    """Border (APR Art. 45 mandatory, Art. 44 optional), accelerated (Art. 42) or regular procedure, with
+    the grounds, the exemptions (Art. 53) and the recognition rate used (shipped decision data)."""
+    context = _context(crisis_derogation)
+    return _run(request, body, lambda cases: channel(cases, context).answers(trace))
