@@ -44,6 +44,9 @@ from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, per_ca
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
+#: Reasons of the deciding criterion that rest on Eurodac data (Eurodac Arts 22, 24) or a VIS hit
+#: (visas): the take charge request then runs from the hit (AMMR Art. 39(1), second subparagraph).
+HIT_REASONS = {"documents": (2, 3, 5, 7, 8), "entry": (1, 2)}
 FAMILY_RULES = ("uam_family", "protection_family", "applicant_family", "family_procedure")
 
 Evaluator = Callable[[Facts, Law, Mapping[str, str]], tuple[list[RuleEval], list[Flag]]]
@@ -102,6 +105,7 @@ class Part:
     decided: np.ndarray
     ms: np.ndarray
     base: dict[str, np.ndarray] = field(default_factory=dict)
+    hit: np.ndarray | None = None
 
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
@@ -226,7 +230,11 @@ def _evaluate_part(batch: CaseBatch, rows: np.ndarray, regime: str, p: Parameter
     decided, ms = _decide(rules)
     flags += [(-1, fl) for fl in _overlays(f, law, keys, decided, ms)]
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
-    return Part(regime, law, rows, rules, flags, decided, ms, base)
+    hit = np.zeros(f.n, dtype=bool)
+    for k, rule in enumerate(rules):
+        if rule.key in HIT_REASONS:
+            hit |= (decided == k) & np.isin(rule.reason, HIT_REASONS[rule.key])
+    return Part(regime, law, rows, rules, flags, decided, ms, base, hit)
 
 
 def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
@@ -287,15 +295,29 @@ class ResponsibilityResult:
             codes[rows] = offsets_arr[decided] + local_cite
         return pl.Series("legal_basis", table, dtype=pl.Utf8).gather(codes)
 
+    def criteria(self) -> np.ndarray:
+        """Per case, the key of the deciding criterion (`security`, `uam_family`, ..., `default`)."""
+        out = np.empty(len(self.ids), dtype=object)
+        for k, part in enumerate(self.parts):
+            keys = np.array([r.key for r in part.rules] or ["not_modelled"], dtype=object)
+            out[self.part_of == k] = keys[part.decided]
+        return out
+
+    def evidence_hit(self) -> np.ndarray:
+        """Per case: the deciding criterion rests on Eurodac (irregular entry, disembarkation) or VIS
+        (visa) data, so a take charge request runs from the hit (AMMR Art. 39(1))."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        for k, part in enumerate(self.parts):
+            if part.hit is not None:
+                out[self.part_of == k] = part.hit
+        return out
+
     def to_polars(self) -> pl.DataFrame:
         """One row per case: id, responsible_member_state, legal_basis, regime, criterion, blocked."""
         ms = pl.Series([*C.MEMBER_STATES, None], dtype=pl.Utf8).gather(
             np.where(self.member_state < 0, len(C.MEMBER_STATES), self.member_state)
         )
-        criterion = np.empty(len(self.ids), dtype=object)
-        for k, part in enumerate(self.parts):
-            keys = np.array([r.key for r in part.rules] or ["not_modelled"], dtype=object)
-            criterion[self.part_of == k] = keys[part.decided]
+        criterion = self.criteria()
         return pl.DataFrame(
             {
                 "id": pl.Series(self.ids.tolist(), dtype=pl.Utf8),
