@@ -132,10 +132,16 @@ FR_LAW = Caller("tk_frlaw", "FR", "law_enforcement")
 OPERATOR = Caller("tk_operator", "LU", "operator")
 
 DIGITS = {
-    "applicant": "1", "irregular_crossing": "2", "illegal_stay": "3", "sar_disembarkation": "9",
-    "temporary_protection": "0", "national_resettlement": "8", "admission_granted": "7",
-    "admission_refused": "7", "admission_discontinued": "7",
-}  # fmt: skip
+    "applicant": "1",
+    "irregular_crossing": "2",
+    "illegal_stay": "3",
+    "sar_disembarkation": "9",
+    "temporary_protection": "0",
+    "national_resettlement": "8",
+    "admission_granted": "7",
+    "admission_refused": "7",
+    "admission_discontinued": "7",
+}
 
 
 @dataclass

@@ -69,9 +69,17 @@ def test_temporary_protection_has_ten_days_from_2029() -> None:
 
 @pytest.mark.parametrize(
     ("cat", "years"),
-    [("applicant", 10), ("admission_granted", 5), ("admission_refused", 3), ("admission_discontinued", 3),
-     ("national_resettlement", 5), ("irregular_crossing", 5), ("illegal_stay", 5), ("sar_disembarkation", 5)],
-)  # fmt: skip
+    [
+        ("applicant", 10),
+        ("admission_granted", 5),
+        ("admission_refused", 3),
+        ("admission_discontinued", 3),
+        ("national_resettlement", 5),
+        ("irregular_crossing", 5),
+        ("illegal_stay", 5),
+        ("sar_disembarkation", 5),
+    ],
+)
 def test_storage_periods_run_from_the_transmission_date(cat: str, years: int) -> None:
     rule = policy().categories[Category(cat)]
     got = retention_until(rule, np.array(["2026-07-01", "2028-02-29"], dtype="datetime64[D]"))
@@ -112,8 +120,12 @@ def test_one_code_path_for_one_and_a_million() -> None:
     events = np.full(n, np.datetime64("2026-07-01T10:00", "s"))
     tech = np.arange(n) % 2 == 0
     d = transmission_deadlines(
-        rule, events, technical_problem=tech, sudden_influx=np.zeros(n, bool),
-        custody_release_at=np.full(n, NAT), health_grounds_ended_at=np.full(n, NAT),
-    )  # fmt: skip
+        rule,
+        events,
+        technical_problem=tech,
+        sudden_influx=np.zeros(n, bool),
+        custody_release_at=np.full(n, NAT),
+        health_grounds_ended_at=np.full(n, NAT),
+    )
     assert (d[tech] == np.datetime64("2026-07-06T10:00", "s")).all()
     assert (d[~tech] == np.datetime64("2026-07-04T10:00", "s")).all()

@@ -63,10 +63,20 @@ def test_a_database_refuses_a_different_key(db_url: str, keys: Keyring) -> None:
 
 def _entries(n: int) -> list[audit.AuditEntry]:
     return [
-        audit.AuditEntry(dt.datetime(2026, 7, 1, 12, 0, i), "tk_a", "asylum", "IT", "read", "Art. 1(1)(a)",
-                         "Eurodac Art. 40(1)", "ok", (i + 1,), {"i": i})
+        audit.AuditEntry(
+            dt.datetime(2026, 7, 1, 12, 0, i),
+            "tk_a",
+            "asylum",
+            "IT",
+            "read",
+            "Art. 1(1)(a)",
+            "Eurodac Art. 40(1)",
+            "ok",
+            (i + 1,),
+            {"i": i},
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture
@@ -99,12 +109,17 @@ def test_triggers_refuse_update_and_delete(logged: Store) -> None:
     with logged.write() as conn:
         conn.execute(
             text(
-                "INSERT INTO events (dataset_id, type, occurred_at, recorded_at, member_state, actor, legal_basis, "
+                "INSERT INTO events (dataset_id, type, occurred_at, recorded_at, member_state, actor, "
+                "legal_basis, "
                 "payload) VALUES (1, 'registered', '2026-07-01', '2026-07-01', 'IT', 'tk', 'Art. 15', '{}')"
             )
         )
-    for sql in ("UPDATE audit_log SET outcome = 'ok' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 6",
-                "UPDATE events SET type = 'x'", "DELETE FROM events"):  # fmt: skip
+    for sql in (
+        "UPDATE audit_log SET outcome = 'ok' WHERE seq = 2",
+        "DELETE FROM audit_log WHERE seq = 6",
+        "UPDATE events SET type = 'x'",
+        "DELETE FROM events",
+    ):
         with pytest.raises(Exception, match="append-only"), logged.write() as conn:
             conn.execute(text(sql))
 
@@ -142,7 +157,8 @@ def test_a_recomputed_chain_without_the_key_is_detected(logged: Store, keys: Key
     for u in updates:
         _tamper(
             logged,
-            f"UPDATE audit_log SET action = '{u['action']}', prev_hash = '{u['prev_hash']}', hash = '{u['hash']}' "
+            f"UPDATE audit_log SET action = '{u['action']}', prev_hash = '{u['prev_hash']}', "
+            f"hash = '{u['hash']}' "
             f"WHERE seq = {u['seq']}",
         )
     with logged.read() as conn:

@@ -52,7 +52,7 @@ def test_identify_finds_the_mate_flat_and_ivf(pop: SyntheticPopulation, exact_be
     m.insert(ids, pop.capture("fingerprint", ids, rng))
     assert m.info.kind == ("flat" if exact_below > 10**8 else "ivf") and len(m) == 6000
     probes = ids[:300]
-    scores, found = m.identify(pop.capture("fingerprint", probes, rng), 5)
+    _, found = m.identify(pop.capture("fingerprint", probes, rng), 5)
     assert (found[:, 0] == probes).mean() > 0.95
     m.remove(probes[:10])
     _, found = m.identify(pop.capture("fingerprint", probes[:10], rng), 5)

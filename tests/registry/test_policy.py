@@ -31,9 +31,11 @@ def test_stored_categories_are_compared_with_every_stored_category_except_urf_an
     compared = {k for k, r in p.categories.items() if r.compared}
     # Art. 27(1): all except Art. 18 and Art. 20 transmissions are compared
     not_compared = {
-        Category.admission_granted, Category.admission_refused, Category.admission_discontinued,
+        Category.admission_granted,
+        Category.admission_refused,
+        Category.admission_discontinued,
         Category.national_resettlement,
-    }  # fmt: skip
+    }
     assert compared == (stored - not_compared) | {Category.admission_registered}
     for key in compared - {Category.admission_registered}:
         assert p.categories[key].compared_with == stored

@@ -58,7 +58,7 @@ class AuditReport:
         return f"{self.head_seq}:{self.head_hash}"
 
 
-def _fields(seq: int, row: Mapping[str, Any]) -> str:
+def _fields(seq: int, row: Mapping[str, Any] | Any) -> str:
     at = row["at"]
     return canonical_json(
         [
@@ -77,7 +77,7 @@ def _fields(seq: int, row: Mapping[str, Any]) -> str:
     )
 
 
-def chain_hash(key: bytes, prev_hash: str, seq: int, row: Mapping[str, Any]) -> str:
+def chain_hash(key: bytes, prev_hash: str, seq: int, row: Mapping[str, Any] | Any) -> str:
     """HMAC-SHA256 of the previous hash and the entry's fields."""
     return hmac.new(key, (prev_hash + "\n" + _fields(seq, row)).encode(), hashlib.sha256).hexdigest()
 
@@ -128,7 +128,7 @@ def parse_anchor(text: str) -> tuple[int, str]:
 def verify(
     conn: Connection, key: bytes, *, anchor: tuple[int, str] | None = None, chunk: int = 20_000
 ) -> AuditReport:
-    """Recompute the chain; report every altered, inserted or removed entry (and a removed tail if anchored)."""
+    """Recompute the chain; report altered, inserted or removed entries (a removed tail if anchored)."""
     problems: list[str] = []
     expected_seq, prev, last, count = 1, GENESIS, 0, 0
     anchor_seen = anchor is None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import faiss
 import numpy as np
@@ -145,11 +145,12 @@ class FaissMatcher:
         with self._lock:
             ivf = self._ivf()
             if ivf is None:
-                inner = faiss.downcast_index(self._index.index)
+                idmap: Any = self._index
+                inner: Any = faiss.downcast_index(idmap.index)
                 n = inner.ntotal
                 vecs = faiss.rev_swig_ptr(inner.get_xb(), n * self.dim).reshape(n, self.dim).copy()
-                return faiss.vector_to_array(self._index.id_map).astype(np.int64), vecs
-            inv = ivf.invlists
+                return faiss.vector_to_array(idmap.id_map).astype(np.int64), vecs
+            inv: Any = ivf.invlists
             ids_parts, vec_parts = [], []
             for c in range(ivf.nlist):
                 size = inv.list_size(c)

@@ -1,0 +1,216 @@
+"""Additional data and status changes on a dataset (Arts 16, 17(2), 25, 30, 31) and notifications.
+
+Only the Member State of origin records on its datasets (Art. 40(3)), only the actions its role
+and the dataset's category allow. Where the Regulation says Eurodac informs the other Member
+States of origin (Arts 16(4), 17(4), 30(2), 31(1) and (4)), a notification with its due time is
+queued for each Member State holding a linked dataset of the same person (Art. 3(6)).
+Acquisition of citizenship erases the dataset at once (Art. 30(1)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from migralex.errors import InvalidInput
+from migralex.registry import audit, retention
+from migralex.registry.access import AccessDenied, Caller, NotVisible, may_act
+from migralex.registry.categories import policy
+from migralex.registry.demographics import security_grounds
+from migralex.registry.events import ACTIONS, EventType, action_payload, canonical_json, changes
+from migralex.registry.models import datasets, events, notifications, personal_data
+from migralex.registry.registration import Conflict, event_row
+
+if TYPE_CHECKING:
+    from migralex.registry.service import Registry
+
+
+def record(
+    reg: Registry,
+    caller: Caller,
+    dataset_id: int,
+    action: str,
+    payload: Mapping[str, Any] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
+    if action not in ACTIONS:
+        raise InvalidInput("type", f"unknown action {action!r}; one of {', '.join(sorted(ACTIONS))}")
+    body = action_payload(action, payload or {})
+    extra = _details(action, details or {})
+    p = policy()
+    basis = p.actions[action].basis.cite()
+    now = reg.now()
+    with reg._lock, reg.store.write() as conn:
+        d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
+        denial: Exception | None = None
+        if d is None:
+            denial = NotVisible(f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}")
+        else:
+            try:
+                may_act(caller, d.member_state, p.category(d.category), action)
+            except AccessDenied as exc:
+                denial = exc
+        if denial is None:
+            assert d is not None
+            _check_state(d, action)
+            evs = [event_row(dataset_id, EventType(action), now, caller, basis, body)]
+            conn.execute(insert(events), evs)
+            cols = {
+                k: dt.date.fromisoformat(v) if k.endswith("_on") and v else v
+                for k, v in changes(EventType(action), body).items()
+            }
+            if cols:
+                conn.execute(update(datasets).where(datasets.c.id == dataset_id).values(**cols))
+            if extra:
+                doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+                doc["details"].update(extra)
+                conn.execute(
+                    update(personal_data)
+                    .where(personal_data.c.dataset_id == dataset_id)
+                    .values(
+                        ciphertext=reg.keys.encrypt(
+                            canonical_json(doc).encode(), f"personal_data:{dataset_id}"
+                        )
+                    )
+                )
+            notified = 0
+            notify = p.actions[action].notify
+            if action == "member_state_responsible" or (notify and action != "citizenship_acquired"):
+                notified = _notify(
+                    reg,
+                    conn,
+                    d,
+                    action,
+                    basis,
+                    notify or "eurodac.notification.member_state_responsible",
+                    now,
+                )
+            erased = 0
+            if action == "citizenship_acquired":
+                notified = _notify(
+                    reg,
+                    conn,
+                    d,
+                    "erasure",
+                    p.actions[action].basis.cite(),
+                    "eurodac.erasure_notification",
+                    now,
+                )
+                erased = retention.erase(
+                    conn, datasets.c.id == dataset_id, basis=basis, actor=caller.token_id, now=now
+                ).count
+            audit.append(
+                conn,
+                reg.keys.audit_key,
+                [reg._entry(caller, f"record_{action}", "ok", basis, [dataset_id], notified=notified)],
+            )
+            return {
+                "dataset_id": dataset_id,
+                "action": action,
+                "legal_basis": basis,
+                "notified": notified,
+                "erased": bool(erased),
+            }
+    reg._deny(caller, f"record_{action}", denial, [dataset_id])
+
+
+def _notify(
+    reg: Registry, conn: Connection, d: Any, kind: str, basis: str, param: str, now: dt.datetime
+) -> int:
+    """Tell the Member States holding linked datasets of the person (Arts 16(4), 17(4), 30(2), 31)."""
+    hours = int(reg.ps.value(param, now.date()))
+    x = datasets.c
+    rows = conn.execute(
+        select(x.member_state, x.id).where(
+            x.person_key == d.person_key,
+            x.id != d.id,
+            x.member_state != d.member_state,
+            x.erased_at.is_(None),
+        )
+    ).all()
+    if rows:
+        conn.execute(
+            insert(notifications),
+            [
+                {
+                    "recipient_ms": r.member_state,
+                    "dataset_id": int(r.id),
+                    "about_dataset_id": int(d.id),
+                    "kind": kind,
+                    "legal_basis": basis,
+                    "created_at": now,
+                    "due_by": now + dt.timedelta(hours=hours),
+                    "delivered_at": None,
+                }
+                for r in rows
+            ],
+        )
+    return len(rows)
+
+
+def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
+    """Undelivered notifications to the caller's Member State (marked delivered once read)."""
+    now = reg.now()
+    with reg.store.write() as conn:
+        n = notifications.c
+        rows = conn.execute(
+            select(notifications)
+            .where(n.recipient_ms == caller.member_state, n.delivered_at.is_(None))
+            .order_by(n.id)
+        ).all()
+        if rows:
+            conn.execute(update(notifications).where(n.id.in_([r.id for r in rows])).values(delivered_at=now))
+        out = [
+            {
+                "id": r.id,
+                "dataset_id": r.dataset_id,
+                "about_dataset_id": r.about_dataset_id,
+                "kind": r.kind,
+                "legal_basis": r.legal_basis,
+                "created_at": r.created_at.isoformat(),
+                "due_by": r.due_by.isoformat(),
+            }
+            for r in rows
+        ]
+        audit.append(
+            conn,
+            reg.keys.audit_key,
+            [
+                reg._entry(
+                    caller,
+                    "notifications",
+                    "ok",
+                    policy().access["own_data"].cite(),
+                    [r["dataset_id"] for r in out],
+                )
+            ],
+        )
+    return out
+
+
+def _details(action: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    if action == "visa":
+        number = raw.get("visa_application_number")
+        if not isinstance(number, str) or not 1 <= len(number) <= 64:
+            raise InvalidInput("details.visa_application_number", "required (Eurodac Art. 17(2)(h))")
+        return {"visa_application_number": number}
+    if action == "security_flag":
+        return {"security_grounds": security_grounds(raw.get("grounds"))}
+    if raw:
+        raise InvalidInput("details", f"action {action!r} takes no details")
+    return {}
+
+
+def _check_state(d: Any, action: str) -> None:
+    if d.erased_at is not None:
+        raise Conflict(f"dataset {d.id} was erased ({d.erasure_basis})")
+    if action == "unmarked_protection" and d.mark != "protection":
+        raise Conflict(
+            f"dataset {d.id} is not marked as a beneficiary of international protection (Eurodac Art. 31(3))"
+        )
+    if action == "security_flag_deleted" and not d.security_flag:
+        raise Conflict(f"dataset {d.id} has no security flag (Eurodac Art. 17(4))")

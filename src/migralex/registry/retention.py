@@ -1,0 +1,157 @@
+"""Retention by law: automatic erasure at the end of the storage period, advance erasure.
+
+Each dataset's last day of storage is fixed when it is registered (`categories.retention_until`:
+Art. 29(1)–(8), N years from the date the biometric data were transmitted) or, for temporary
+protection, when the Council decision's protection ends (Art. 29(9)). Reading of "stored for ten
+years from the date": the period ends on the same date N years later (a missing 29 February
+clamps to 28 February) and the data are erased from the next day; `retain_until < as_of` is due.
+Erasure is set-based SQL (no loop over records): it deletes the encrypted identity and the
+templates, keeps the non-identifying projection (category, Member State, dates: the Art. 12
+statistics), and appends an `erased` event with its legal basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    String,
+    Text,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from migralex.law import ParameterSet
+from migralex.registry.categories import Category, policy, retention_until
+from migralex.registry.events import EventType, canonical_json
+from migralex.registry.models import datasets, events, personal_data, templates, tp_decisions
+
+#: Largest erasure whose dataset ids are listed one by one in the audit log.
+LISTED = 10_000
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What one erasure did."""
+
+    count: int
+    ids: tuple[int, ...]
+    basis: str
+
+
+def erase(
+    conn: Connection, condition: ColumnElement[bool], *, basis: str, actor: str, now: dt.datetime
+) -> Erasure:
+    """Erase every not-yet-erased dataset matching `condition`, set-based, in the caller's transaction."""
+    due = condition & datasets.c.erased_at.is_(None)
+    found: list[Any] = list(conn.execute(select(datasets.c.id).where(due).order_by(datasets.c.id)).scalars())
+    ids = tuple(int(i) for i in found)
+    if not ids:
+        return Erasure(0, (), basis)
+    payload = canonical_json({"at": now.isoformat(sep=" "), "basis": basis})
+    conn.execute(
+        insert(events).from_select(
+            [
+                "dataset_id",
+                "type",
+                "occurred_at",
+                "recorded_at",
+                "member_state",
+                "actor",
+                "legal_basis",
+                "payload",
+            ],
+            select(
+                datasets.c.id,
+                literal(EventType.erased.value, String),
+                literal(now, DateTime),
+                literal(now, DateTime),
+                datasets.c.member_state,
+                literal(actor, String),
+                literal(basis, String),
+                literal(payload, Text),
+            )
+            .where(due)
+            .order_by(datasets.c.id),
+        )
+    )
+    chosen = select(datasets.c.id).where(due)
+    conn.execute(delete(templates).where(templates.c.dataset_id.in_(chosen)))
+    conn.execute(delete(personal_data).where(personal_data.c.dataset_id.in_(chosen)))
+    conn.execute(
+        update(datasets).where(due).values(erased_at=now, erasure_basis=basis, birth_year=None, sex=None)
+    )
+    return Erasure(len(ids), ids, basis)
+
+
+def purge(conn: Connection, as_of: dt.date, *, actor: str, now: dt.datetime) -> Erasure:
+    """Erase every dataset whose storage period ended before `as_of` (Art. 29(10))."""
+    basis = "Eurodac Art. 29(10)"
+    return erase(conn, datasets.c.retain_until < as_of, basis=basis, actor=actor, now=now)
+
+
+def due_count(conn: Connection, as_of: dt.date) -> int:
+    """How many datasets a purge on `as_of` would erase."""
+    cond = (datasets.c.retain_until < as_of) & datasets.c.erased_at.is_(None)
+    return int(conn.scalar(select(func.count()).select_from(datasets).where(cond)) or 0)
+
+
+def apply_tp_decision(
+    conn: Connection, reference: str, entry_into_force: dt.date, ended_on: dt.date | None, ps: ParameterSet
+) -> int:
+    """Set the last day of storage of every dataset under a temporary-protection decision (Art. 29(9)).
+
+    One UPDATE per distinct transmission date (the retention parameter is dated by it).
+    """
+    rule = policy().categories[Category.temporary_protection]
+    days: list[Any] = list(
+        conn.execute(
+            select(func.date(datasets.c.transmitted_at)).where(datasets.c.tp_decision == reference).distinct()
+        ).scalars()
+    )
+    transmitted = np.array([str(d)[:10] for d in days], dtype="datetime64[D]")
+    if transmitted.size == 0:
+        return 0
+    until = retention_until(
+        rule,
+        transmitted,
+        tp_decision_in_force=np.full(transmitted.shape, np.datetime64(entry_into_force, "D")),
+        tp_ended=np.full(
+            transmitted.shape, np.datetime64(ended_on, "D") if ended_on else np.datetime64("NaT")
+        ),
+        ps=ps,
+    )
+    n = 0
+    for day, last in zip(transmitted, until, strict=True):
+        value = None if np.isnat(last) else dt.date.fromisoformat(str(last))
+        res = conn.execute(
+            update(datasets)
+            .where(
+                (datasets.c.tp_decision == reference)
+                & (func.date(datasets.c.transmitted_at) == literal(dt.date.fromisoformat(str(day)), Date))
+            )
+            .values(retain_until=value)
+        )
+        n += res.rowcount
+    return n
+
+
+def tp_decision(conn: Connection, reference: str) -> tuple[dt.date, dt.date | None] | None:
+    """(entry into force, end) of a recorded temporary-protection decision."""
+    row = conn.execute(
+        select(tp_decisions.c.entry_into_force, tp_decisions.c.ended_on).where(
+            tp_decisions.c.reference == reference
+        )
+    ).first()
+    return (row[0], row[1]) if row else None

@@ -1,0 +1,563 @@
+"""The registry's use cases: register, compare, verify hits, record actions, read, erase, count, audit.
+
+`Registry` combines the store (transactions, write lock), the keyring (encryption at rest), the
+matchers (one faiss index per modality), the policy (categories, comparisons, roles) and the
+parameters (ages, time limits, retention). Every call is audited, allowed or denied, with who,
+role, Member State, purpose, legal basis and the dataset ids it touched.
+
+Registration (`register_batch`) is one transaction holding the write lock: idempotency by
+(Member State, transaction id), comparison in order of arrival against everything stored and
+against the earlier submissions of the same batch (Art. 38(2)), then the dataset, its encrypted
+identity and templates, its events, the hits and the audit entries are written together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import numpy as np
+import polars as pl
+from sqlalchemy import Connection, func, insert, select, update
+
+from migralex.errors import InvalidInput
+from migralex.law import ParameterSet, params
+from migralex.law.dates import parse_date
+from migralex.registry import actions, audit, comparison, registration, retention
+from migralex.registry.access import (
+    AccessDenied,
+    Caller,
+    LawEnforcementRequest,
+    NotVisible,
+    Unauthenticated,
+    may_operate,
+    read_scope,
+)
+from migralex.registry.categories import Role, policy
+from migralex.registry.comparison import SearchResult
+from migralex.registry.crypto import Keyring, template_array
+from migralex.registry.events import EventType, canonical_json
+from migralex.registry.matcher import MODALITIES, FaissMatcher, Matcher
+from migralex.registry.models import (
+    datasets,
+    events,
+    hits,
+    personal_data,
+    searches,
+    templates,
+    tokens,
+    tp_decisions,
+)
+from migralex.registry.registration import (
+    Candidate,
+    Conflict,
+    Registration,
+    Submission,
+    as_utc,
+    registered_payload,
+    tp_reference,
+    utcnow,
+)
+from migralex.registry.stats import statistics
+from migralex.registry.store import Store
+
+__all__ = [
+    "Candidate",
+    "Conflict",
+    "Registration",
+    "Registry",
+    "RegistryConfig",
+    "SearchResult",
+    "Submission",
+    "as_utc",
+    "registered_payload",
+    "utcnow",
+]
+
+
+@dataclass(frozen=True)
+class RegistryConfig:
+    """Technical settings (not law): template sizes, thresholds, index."""
+
+    fingerprint_dim: int = 128
+    face_dim: int = 128
+    thresholds: Mapping[str, float] = field(default_factory=lambda: {"fingerprint": 0.55, "face": 0.5})
+    candidates: int = 10
+    search_k: int = 32
+    exact_below: int = 50_000
+    nprobe: int = 16
+
+    def dim(self, modality: str) -> int:
+        """Template length of a modality."""
+        return self.fingerprint_dim if modality == "fingerprint" else self.face_dim
+
+
+class Registry:
+    """The Eurodac-like registry."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        config: RegistryConfig | None = None,
+        matchers: Mapping[str, Matcher] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+        ps: ParameterSet | None = None,
+    ) -> None:
+        self.store = store
+        self.keys: Keyring = store.keys
+        self.config = config or RegistryConfig()
+        self.matchers: dict[str, Matcher] = dict(
+            matchers
+            or {
+                m: FaissMatcher(
+                    self.config.dim(m), exact_below=self.config.exact_below, nprobe=self.config.nprobe
+                )
+                for m in MODALITIES
+            }
+        )
+        self.clock = clock
+        self.ps = ps or params()
+        self._hwm: int | None = None
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, url: str | None = None, keys: Keyring | None = None, **kwargs: Any) -> Registry:
+        """Open a registry database (migrating it) with the key from the environment unless given."""
+        store = Store.open(url, keys or Keyring.from_env())
+        return cls(store, **kwargs)
+
+    def now(self) -> dt.datetime:
+        """The registry's clock (UTC)."""
+        return self.clock().replace(tzinfo=None)
+
+    # --- audit -------------------------------------------------------------------------------
+
+    def _entry(
+        self,
+        caller: Caller | None,
+        action: str,
+        outcome: str,
+        basis: str,
+        records: Sequence[int] = (),
+        **detail: Any,
+    ) -> audit.AuditEntry:
+        return audit.AuditEntry(
+            at=self.now(),
+            token_id=caller.token_id if caller else None,
+            role=str(caller.role) if caller else "anonymous",
+            member_state=caller.member_state if caller else None,
+            action=action,
+            purpose=caller.purpose() if caller else "",
+            legal_basis=basis,
+            outcome=outcome,
+            records=tuple(records),
+            detail=detail,
+        )
+
+    def _deny(
+        self, caller: Caller | None, action: str, exc: Exception, records: Sequence[int] = ()
+    ) -> NoReturn:
+        basis = getattr(exc, "basis", policy().access["authorisation"].cite())
+        with self.store.write() as conn:
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, action, "denied", basis, records, reason=str(exc))],
+            )
+        raise exc
+
+    # --- tokens ------------------------------------------------------------------------------
+
+    def create_token(self, member_state: str, role: str, label: str) -> str:
+        """A new API token for an authority (printed once; only its SHA-256 is stored)."""
+        caller = Caller("cli", member_state, Role(role))
+        token_id = "tk_" + secrets.token_hex(6)
+        secret = secrets.token_urlsafe(32)
+        with self.store.write() as conn:
+            conn.execute(
+                insert(tokens).values(
+                    id=token_id,
+                    secret_hash=hashlib.sha256(secret.encode()).hexdigest(),
+                    member_state=caller.member_state,
+                    role=str(caller.role),
+                    label=label[:120],
+                    created_at=self.now(),
+                )
+            )
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [
+                    self._entry(
+                        caller, "token_create", "ok", policy().access["designation"].cite(), token=token_id
+                    )
+                ],
+            )
+        return f"{token_id}.{secret}"
+
+    def authenticate(self, token: str) -> Caller:
+        """The caller a token stands for; an unknown, malformed or revoked token is refused (and audited)."""
+        token_id, _, secret = (token or "").partition(".")
+        row = None
+        if token_id.startswith("tk_") and len(token_id) <= 24 and secret:
+            with self.store.read() as conn:
+                row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
+        given = hashlib.sha256(secret.encode()).hexdigest()
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(given, row.secret_hash):
+            exc = Unauthenticated("invalid or revoked token")
+            self._deny(None, "authenticate", exc)
+        return Caller(row.id, row.member_state, Role(row.role))
+
+    def revoke_token(self, token_id: str) -> None:
+        """Revoke a token."""
+        with self.store.write() as conn:
+            conn.execute(update(tokens).where(tokens.c.id == token_id).values(revoked_at=self.now()))
+
+    # --- matching state ------------------------------------------------------------------------
+
+    def warm(self) -> None:
+        """Load every stored template into the matchers (decrypting them; see docs on the trade-off)."""
+        with self._lock, self.store.read() as conn:
+            self._sync(conn)
+
+    def _sync(self, conn: Connection) -> None:
+        """Bring the in-memory indexes up to the database (registrations, retakes, erasures of others)."""
+        if self._hwm is None:
+            hwm = int(conn.scalar(select(func.coalesce(func.max(events.c.seq), 0))) or 0)
+            self._load_templates(conn, None)
+            self._hwm = hwm
+            return
+        e = events.c
+        changed = conn.execute(
+            select(e.seq, e.type, e.dataset_id)
+            .where(
+                e.seq > self._hwm,
+                e.type.in_([EventType.registered, EventType.biometrics_retaken, EventType.erased]),
+            )
+            .order_by(e.seq)
+        ).all()
+        if changed:
+            ids = np.array([r.dataset_id for r in changed], dtype=np.int64)
+            for m in self.matchers.values():
+                m.remove(ids)
+            self._load_templates(
+                conn, sorted({int(r.dataset_id) for r in changed if r.type != EventType.erased})
+            )
+        self._hwm = int(conn.scalar(select(func.coalesce(func.max(events.c.seq), 0))) or 0)
+
+    def _load_templates(self, conn: Connection, ids: list[int] | None, chunk: int = 100_000) -> None:
+        t = templates.c
+        last = -1
+        while True:
+            q = select(t.dataset_id, t.modality, t.ciphertext).where(t.dataset_id > last)
+            if ids is not None:
+                if not ids:
+                    return
+                q = q.where(t.dataset_id.in_(ids))
+            rows = conn.execute(q.order_by(t.dataset_id).limit(chunk)).all()
+            if not rows:
+                return
+            for m in self.matchers:
+                sel = [r for r in rows if r.modality == m]
+                if sel:
+                    plain = self.keys.decrypt_many(
+                        [r.ciphertext for r in sel], [f"templates:{r.dataset_id}:{m}" for r in sel]
+                    )
+                    self.matchers[m].insert(
+                        np.array([r.dataset_id for r in sel], np.int64),
+                        template_array(plain, self.config.dim(m)),
+                    )
+            last = int(rows[-1].dataset_id)
+
+    # --- registration --------------------------------------------------------------------------
+
+    def register(self, caller: Caller, submission: Submission) -> Registration:
+        """Register one dataset (and compare it, where the category is compared)."""
+        return self.register_batch(caller, [submission])[0]
+
+    def register_batch(
+        self, caller: Caller, submissions: Sequence[Submission], *, compare: bool = True
+    ) -> list[Registration]:
+        """Register datasets in order of arrival, in one transaction.
+
+        `compare=False` is the bulk-load path (no comparisons, no hits): it writes exactly the rows
+        of the normal path otherwise.
+        """
+        try:
+            prepared = registration.prepare(self, caller, submissions)
+        except AccessDenied as exc:
+            self._deny(caller, "register", exc)
+        with self._lock, self.store.write() as conn:
+            results = registration.register_rows(self, conn, caller, prepared, compare)
+        return results
+
+    def search(
+        self,
+        caller: Caller,
+        *,
+        kind: str,
+        fingerprint: np.ndarray | None = None,
+        face: np.ndarray | None = None,
+        sex: str | None = None,
+        request: LawEnforcementRequest | None = None,
+        include_own: bool = False,
+    ) -> SearchResult:
+        """Compare without recording: Art. 18(1) (`admission`) or law enforcement (Art. 33)."""
+        return comparison.search(
+            self,
+            caller,
+            kind=kind,
+            fingerprint=fingerprint,
+            face=face,
+            sex=sex,
+            request=request,
+            include_own=include_own,
+        )
+
+    def verify_hit(self, caller: Caller, hit_id: int, confirmed: bool) -> Candidate:
+        """An expert confirms or rejects a candidate (Art. 38(4)–(6))."""
+        return comparison.verify_hit(self, caller, hit_id, confirmed)
+
+    def pending_hits(self, caller: Caller) -> list[Candidate]:
+        """The caller's candidates awaiting verification."""
+        return comparison.pending_hits(self, caller)
+
+    def record(
+        self,
+        caller: Caller,
+        dataset_id: int,
+        action: str,
+        payload: Mapping[str, Any] | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
+        return actions.record(self, caller, dataset_id, action, payload, details)
+
+    def notifications_for(self, caller: Caller) -> list[dict[str, Any]]:
+        """Undelivered notifications to the caller's Member State (delivered once read)."""
+        return actions.notifications_for(self, caller)
+
+    def _identities(self, conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """Decrypted identity documents of some datasets (erased ones have none)."""
+        if not ids:
+            return {}
+        rows = conn.execute(
+            select(personal_data.c.dataset_id, personal_data.c.ciphertext).where(
+                personal_data.c.dataset_id.in_(ids)
+            )
+        ).all()
+        plain = self.keys.decrypt_many(
+            [r.ciphertext for r in rows], [f"personal_data:{r.dataset_id}" for r in rows]
+        )
+        return {int(r.dataset_id): json.loads(p)["identity"] for r, p in zip(rows, plain, strict=True)}
+
+    def _document(self, conn: Connection, dataset_id: int) -> dict[str, Any] | None:
+        row = conn.execute(
+            select(personal_data.c.ciphertext).where(personal_data.c.dataset_id == dataset_id)
+        ).first()
+        if row is None:
+            return None
+        doc: dict[str, Any] = json.loads(self.keys.decrypt(row.ciphertext, f"personal_data:{dataset_id}"))
+        return doc
+
+    # --- searches without registration ---------------------------------------------------------
+
+    # --- hits ---------------------------------------------------------------------------------
+
+    # --- actions ------------------------------------------------------------------------------
+
+    # --- reads --------------------------------------------------------------------------------
+
+    def get(self, caller: Caller, dataset_id: int) -> dict[str, Any]:
+        """A dataset as the caller may see it: its own Member State's, or one a comparison returned."""
+        with self.store.read() as conn:
+            d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
+            visible = False
+            if d is not None:
+                h, s = hits.c, searches.c
+                visible = (
+                    conn.execute(
+                        select(h.id)
+                        .join_from(hits, searches, h.search_id == s.id)
+                        .where(
+                            h.candidate_dataset_id == dataset_id,
+                            h.requesting_ms == caller.member_state,
+                            s.role == str(caller.role),
+                            h.status != "rejected",
+                        )
+                        .limit(1)
+                    ).first()
+                    is not None
+                )
+            try:
+                if d is None:
+                    raise NotVisible(
+                        f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}"
+                    )
+                scope = read_scope(caller, dict(d._mapping), visible)
+            except NotVisible as exc:
+                denial = exc
+            else:
+                doc = self._document(conn, dataset_id)
+                state = _state(d)
+                out: dict[str, Any] = {
+                    "dataset": state,
+                    "scope": scope,
+                    "identity": doc["identity"] if doc else None,
+                }
+                if scope == "own":
+                    out["details"] = doc["details"] if doc else None
+                    out["events"] = [
+                        {
+                            "seq": e.seq,
+                            "type": e.type,
+                            "occurred_at": e.occurred_at.isoformat(),
+                            "member_state": e.member_state,
+                            "legal_basis": e.legal_basis,
+                            "payload": json.loads(e.payload),
+                        }
+                        for e in conn.execute(
+                            select(events).where(events.c.dataset_id == dataset_id).order_by(events.c.seq)
+                        ).all()
+                    ]
+                basis = policy().access["own_data" if scope == "own" else "hit_data"].cite()
+                with self.store.write() as wconn:
+                    audit.append(
+                        wconn,
+                        self.keys.audit_key,
+                        [self._entry(caller, "read", "ok", basis, [dataset_id], scope=scope)],
+                    )
+                return out
+        self._deny(caller, "read", denial, [dataset_id])
+
+    def find(self, caller: Caller, transaction_id: str) -> dict[str, Any]:
+        """The caller's own dataset by the transaction id it was submitted with."""
+        with self.store.read() as conn:
+            dataset_id = conn.scalar(
+                select(datasets.c.id).where(
+                    datasets.c.member_state == caller.member_state,
+                    datasets.c.transaction_id == transaction_id,
+                )
+            )
+        if dataset_id is None:
+            self._deny(
+                caller,
+                "find",
+                NotVisible(f"no dataset of {caller.member_state} with transaction id {transaction_id!r}"),
+            )
+        return self.get(caller, int(dataset_id))
+
+    # --- operator -----------------------------------------------------------------------------
+
+    def purge(self, caller: Caller, as_of: dt.date | str) -> retention.Erasure:
+        """Erase every dataset whose storage period has ended (Art. 29(10)); set-based."""
+        day = parse_date(as_of, field="as_of")
+        try:
+            may_operate(caller, "purge")
+        except AccessDenied as exc:
+            self._deny(caller, "purge", exc)
+        with self._lock, self.store.write() as conn:
+            result = retention.purge(conn, day, actor=caller.token_id, now=self.now())
+            listed = result.ids if result.count <= retention.LISTED else ()
+            detail = {"as_of": day.isoformat(), "erased": result.count}
+            if not listed and result.count:
+                detail.update(
+                    first=result.ids[0],
+                    last=result.ids[-1],
+                    ids_sha256=hashlib.sha256(canonical_json(list(result.ids)).encode()).hexdigest(),
+                )
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, "purge", "ok", result.basis, listed, **detail)],
+            )
+            self._sync(conn)
+        return result
+
+    def record_tp_decision(
+        self,
+        caller: Caller,
+        reference: str,
+        entry_into_force: dt.date | str,
+        ended_on: dt.date | str | None = None,
+    ) -> int:
+        """Record a Council decision on temporary protection (or its end) and set retention (Art. 29(9))."""
+        ref = tp_reference(reference, "reference")
+        start = parse_date(entry_into_force, field="entry_into_force")
+        end = parse_date(ended_on, field="ended_on") if ended_on is not None else None
+        if end is not None and end < start:
+            raise InvalidInput("ended_on", "before the decision's entry into force")
+        try:
+            may_operate(caller, "tp_decisions")
+        except AccessDenied as exc:
+            self._deny(caller, "tp_decision", exc)
+        basis = "Eurodac Art. 29(9)"
+        with self._lock, self.store.write() as conn:
+            if retention.tp_decision(conn, ref) is None:
+                conn.execute(
+                    insert(tp_decisions).values(
+                        reference=ref, entry_into_force=start, ended_on=end, recorded_at=self.now()
+                    )
+                )
+            else:
+                conn.execute(
+                    update(tp_decisions)
+                    .where(tp_decisions.c.reference == ref)
+                    .values(entry_into_force=start, ended_on=end)
+                )
+            n = retention.apply_tp_decision(conn, ref, start, end, self.ps)
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, "tp_decision", "ok", basis, (), reference=ref, datasets=n)],
+            )
+        return n
+
+    def statistics(
+        self, caller: Caller, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> dict[str, pl.DataFrame]:
+        """The monthly statistics of Art. 12 (operator only; no personal data)."""
+        try:
+            may_operate(caller, "statistics")
+        except AccessDenied as exc:
+            self._deny(caller, "statistics", exc)
+        with self.store.read() as conn:
+            out = statistics(conn, since=since, until=until)
+        with self.store.write() as conn:
+            audit.append(
+                conn, self.keys.audit_key, [self._entry(caller, "statistics", "ok", "Eurodac Art. 12(1)")]
+            )
+        return out
+
+    def verify_audit(self, caller: Caller, anchor: tuple[int, str] | None = None) -> audit.AuditReport:
+        """Recompute the audit chain (operator only)."""
+        try:
+            may_operate(caller, "verify_audit")
+        except AccessDenied as exc:
+            self._deny(caller, "verify_audit", exc)
+        with self.store.read() as conn:
+            report = audit.verify(conn, self.keys.audit_key, anchor=anchor)
+        with self.store.write() as conn:
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, "verify_audit", "ok", "Eurodac Art. 41(1)", ok=report.ok)],
+            )
+        return report
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _state(d: Any) -> dict[str, Any]:
+    m = dict(d._mapping)
+    m.pop("submission_digest", None)
+    return json.loads(canonical_json(m))
