@@ -7,6 +7,7 @@ import typer
 from migralex.api.commands import serve_command
 from migralex.cycle.commands import register as register_cycle
 from migralex.data.commands import app as data_app
+from migralex.decide.commands import register as register_decide
 from migralex.law.commands import app as law_app
 from migralex.law.commands import deadline_command, overview_command
 
@@ -23,6 +24,7 @@ app.command("deadline")(deadline_command)
 app.command("overview")(overview_command)
 app.command("serve")(serve_command)
 register_cycle(app)
+register_decide(app)
 
 
 def main() -> None:
