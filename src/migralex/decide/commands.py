@@ -1,0 +1,230 @@
+"""`migralex decide responsibility|procedure|deadlines CASES` and `migralex border-list`.
+
+Each `decide` command reads a `.jsonl` file (one case a line; `-` for stdin) or a `.json` file
+(one case or a list) and writes one JSON answer per line (stdout or `--out FILE`). `--trace` adds
+the rules examined; `--explain` prints a readable explanation quoting the deciding article
+instead. Invalid cases are reported on stderr as JSON lines ({line, id, error: {path, reason}});
+the others are still answered, and the exit status is 1 when any was rejected (2 for a usage
+error). `--set NAME=VALUE` changes a parameter or a reading for the run (a scenario overlay).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migralex.cases.io import ReadResult, read_cases
+from migralex.decide.explain import explain_deadlines, explain_procedure, explain_responsibility
+from migralex.errors import MigralexError
+from migralex.law.params import ParameterSet, params
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
+err = Console(stderr=True)
+
+CasesArg = Annotated[
+    Path, typer.Argument(help="Cases: .jsonl (one per line), .json (one or a list), - for stdin")
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Write the answers to this file instead of stdout")
+]
+TraceOpt = Annotated[bool, typer.Option("--trace", help="Add the trace of the rules examined")]
+ExplainOpt = Annotated[bool, typer.Option("--explain", help="Readable explanation quoting the article")]
+ContextOpt = Annotated[
+    Path | None, typer.Option("--context", help="Context JSON (recognition rates, crisis)")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Parameter or reading for this run: NAME=VALUE (repeatable)"),
+]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+def _overlay(settings: list[str] | None) -> ParameterSet:
+    p = params()
+    if not settings:
+        return p
+    changes: dict[str, Any] = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"--set expects NAME=VALUE, got {item!r}")
+        try:
+            changes[name.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            changes[name.strip()] = value.strip()
+    return p.overlay(changes, label="--set")
+
+
+def _read(path: Path) -> ReadResult:
+    result = read_cases(str(path))
+    for r in result.rejected:
+        err.print(json.dumps(r.to_dict(), ensure_ascii=False), markup=False, highlight=False, soft_wrap=True)
+    return result
+
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[IO[str]]:
+    if out is None:
+        yield sys.stdout
+        return
+    with out.open("w", encoding="utf-8") as f:
+        yield f
+
+
+def _write(out: Path | None, lines: Iterable[str]) -> None:
+    with _output(out) as f:
+        for line in lines:
+            f.write(line + "\n")
+
+
+def _finish(result: ReadResult) -> None:
+    if result.rejected:
+        err.print(f"{len(result.rejected)} case(s) rejected, {result.batch.n} answered", style="yellow")
+        raise typer.Exit(code=1)
+
+
+def _json_lines(answers: Iterable[dict[str, Any]]) -> Iterator[str]:
+    for a in answers:
+        yield json.dumps(a, ensure_ascii=False)
+
+
+@app.command("responsibility")
+def responsibility_command(
+    cases: CasesArg,
+    out: OutOpt = None,
+    trace: TraceOpt = False,
+    explain: ExplainOpt = False,
+    set_: SetOpt = None,
+) -> None:
+    """Which Member State is responsible (AMMR Part III; Dublin III before 1 July 2026)."""
+    from migralex.rules.responsibility.hierarchy import decide_responsibility
+
+    try:
+        p = _overlay(set_)
+        result = _read(cases)
+        answers = decide_responsibility(result.batch, p, with_trace=trace or explain)
+        if explain:
+            _write(out, (explain_responsibility(answers.answer(i, trace=True)) for i in range(len(answers))))
+        else:
+            _write(out, _json_lines(answers.answer(i, trace) for i in range(len(answers))))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _finish(result)
+
+
+@app.command("procedure")
+def procedure_command(
+    cases: CasesArg,
+    context: ContextOpt = None,
+    out: OutOpt = None,
+    trace: TraceOpt = False,
+    explain: ExplainOpt = False,
+    set_: SetOpt = None,
+) -> None:
+    """Which procedure: border, border_optional, accelerated or regular (APR; CFMR in a crisis)."""
+    from migralex.context import load_context
+    from migralex.rules.procedure import channel
+
+    try:
+        p = _overlay(set_)
+        ctx = load_context(context, p)
+        result = _read(cases)
+        answers = channel(result.batch, ctx, p)
+        if explain:
+            _write(out, (explain_procedure(answers.answer(i, trace=True)) for i in range(len(answers))))
+        else:
+            _write(out, _json_lines(answers.answer(i, trace) for i in range(len(answers))))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _finish(result)
+
+
+@app.command("deadlines")
+def deadlines_command(
+    cases: CasesArg,
+    context: ContextOpt = None,
+    out: OutOpt = None,
+    explain: ExplainOpt = False,
+    set_: SetOpt = None,
+) -> None:
+    """Which time limits run, to which date, with their legal basis."""
+    from migralex.context import load_context
+    from migralex.rules.deadlines import deadlines
+    from migralex.rules.procedure import channel
+
+    try:
+        p = _overlay(set_)
+        ctx = load_context(context, p)
+        result = _read(cases)
+        proc = channel(result.batch, ctx, p)
+        answers = deadlines(result.batch, proc, ctx, p)
+        if explain:
+            _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))
+        else:
+            _write(out, _json_lines(answers.answers()))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _finish(result)
+
+
+class Format(StrEnum):
+    """Output formats of `border-list`."""
+
+    table = "table"
+    json = "json"
+
+
+def border_list_command(
+    year: Annotated[
+        int | None, typer.Option("--year", help="Year of the decisions (default: the latest)")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", help="Rate threshold (default: APR Art. 42(1)(j), 20 %)")
+    ] = None,
+    set_: SetOpt = None,
+) -> None:
+    """Nationalities with a Union-wide recognition rate at or below 20 % (APR Art. 42(1)(j))."""
+    from migralex.context import default_recognition_rates
+    from migralex.rules.recognition import border_list
+
+    try:
+        p = _overlay(set_)
+        param = p["apr.border.recognition_rate_threshold"]
+        limit = threshold if threshold is not None else float(param.values[-1].value)
+        rates = default_recognition_rates(year, p)
+        listed = border_list(rates, limit, param.boundary)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    rows = listed.to_dicts()
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    used = rows[0]["year"] if rows else year
+    table = Table(title=f"Recognition rate ≤ {limit:.0%} ({used}, first instance, EU-27) — APR Art. 42(1)(j)")
+    for col in ("citizenship", "rate", "granted", "rejected", "total"):
+        table.add_column(col, justify="left" if col == "citizenship" else "right")
+    for r in rows:
+        table.add_row(
+            r["citizenship"], f"{r['rate']:.1%}", f"{r['granted']:,}", f"{r['rejected']:,}", f"{r['total']:,}"
+        )
+    Console().print(table)
+
+
+def register(root: typer.Typer) -> None:
+    """Mount `decide` and `border-list` on the `migralex` command."""
+    root.add_typer(app, name="decide", help="The case engine: responsibility, procedure, deadlines.")
+    root.command("border-list")(border_list_command)
