@@ -40,7 +40,8 @@ def test_solidarity_json_keeps_the_ratio() -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["pool"]["financial_eur"] == 45_000 * data["pool"]["eur_per_relocation"]
-    assert data["pool_year"] == 2026
+    assert (data["cycle_year"], data["pool_year"]) == (2025, 2026)
+    assert (data["population_date"], data["gdp_year"]) == ("2024-01-01", 2024)
     assert sum(r["financial_eur"] for r in data["rows"]) == data["pool"]["financial_eur"]
 
 

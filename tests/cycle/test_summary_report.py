@@ -24,6 +24,7 @@ def test_summary_is_json_ready_and_complete(run) -> None:
     assert json.loads(text) == summary
     assert summary["cycle"]["year"] == 2025 and summary["cycle"]["pool_year"] == 2026
     assert summary["cycle"]["capacity_years"] == [2021, 2023]
+    assert (summary["cycle"]["population_date"], summary["cycle"]["gdp_year"]) == ("2024-01-01", 2024)
     assert (
         sum(r["relocations"] for r in summary["solidarity"]["rows"])
         == summary["solidarity"]["pool"]["relocations"]

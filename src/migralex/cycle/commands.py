@@ -154,7 +154,13 @@ def solidarity_command(
         result = fair_shares(key, pool)
     except MigralexError as exc:
         raise _fail(exc) from None
-    extra = {"cycle_year": cycle.year, "pool_year": cycle.pool_year, "pool": pool.to_dict()}
+    extra = {
+        "cycle_year": cycle.year,
+        "pool_year": cycle.pool_year,
+        "population_date": result.figure("population_date").value,
+        "gdp_year": result.figure("gdp_year").value,
+        "pool": pool.to_dict(),
+    }
     _emit(result, SOLIDARITY_COLUMNS, fmt, extra, f"Fair shares of the pool for {cycle.pool_year}")
 
 

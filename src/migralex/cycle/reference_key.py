@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import polars as pl
@@ -235,10 +235,26 @@ def cycle_reference_key(
         f"population on 1 January {data.population_year}, GDP {data.gdp_year}; "
         f"{len(data.members)} Member States ({data.member_set})"
     )
-    return reference_key(
+    key = reference_key(
         data.frame,
         on=cycle.proposal_date,
         parameters=parameters,
         sources=data.sources,
         notes=(head, *data.notes),
     )
+    years = (
+        Figure("cycle_year", cycle.year, "year", "AMMR Art. 12(6)", "year of the Commission proposal"),
+        Figure("pool_year", cycle.pool_year, "year", "AMMR Art. 12(1)", "the upcoming year"),
+        Figure(
+            "population_date",
+            dt.date(data.population_year, 1, 1),
+            "date",
+            "AMMR Art. 66(a)",
+            "latest population on 1 January available in the cycle year",
+            sources=data.sources[:1],
+        ),
+        Figure(
+            "gdp_year", data.gdp_year, "year", "AMMR Art. 66(b)", "latest GDP year", sources=data.sources[1:]
+        ),
+    )
+    return replace(key, figures=(*years, *key.figures))

@@ -209,6 +209,9 @@ def summarise(run: CycleRun) -> dict[str, Any]:
             ),
             "capacity_act_year": c.capacity_act_year(run.parameters),
             "capacity_years": list(run.capacity_years),
+            "population_date": jsonable(run.fair_shares.figure("population_date").value),
+            "gdp_year": run.fair_shares.figure("gdp_year").value,
+            "indicator_periods": run.indicators.periods,
         },
         "disclaimer": DISCLAIMER,
         "indicators": {
