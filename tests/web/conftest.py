@@ -6,6 +6,7 @@ browser download is never used. Without Chromium the browser tests skip with a m
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -77,12 +78,19 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, base_url: str) -> Iterator[Any]:
-    """A fresh page on a laptop-sized screen; fails the test on any JavaScript error or failed request."""
+    """A fresh page on a laptop-sized screen; fails the test on a JavaScript error, a failed or off-site
+    request, or a 5xx answer."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
     pg = context.new_page()
     problems: list[str] = []
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    pg.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
+
+    def on_console(msg: Any) -> None:
+        # A 4xx answer is the API rejecting input on purpose (shown in the page); anything else is a fault.
+        if msg.type == "error" and not re.search(r"status of 4\d\d", msg.text):
+            problems.append(f"console: {msg.text}")
+
+    pg.on("console", on_console)
     pg.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}"))
     pg.on(
         "request",

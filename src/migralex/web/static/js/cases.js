@@ -328,10 +328,9 @@
     $("explain").disabled = true;
     const crisis = $("crisis").checked ? "?crisis_derogation=true" : "";
     try {
-      const deadlines = ML.api(`/v1/cases/deadlines${crisis}`, { method: "POST", body: caseObj }).catch((err) => {
-        if (err instanceof ML.ApiError && err.status === 404) return { deadlines: [], unavailable: true };
-        throw err;
-      });
+      const deadlines = openapi.paths["/v1/cases/deadlines"]
+        ? ML.api(`/v1/cases/deadlines${crisis}`, { method: "POST", body: caseObj })
+        : Promise.resolve({ deadlines: [], unavailable: true });
       const [resp, proc, dl] = await Promise.all([
         ML.api(`/v1/cases/responsibility`, { method: "POST", body: caseObj }),
         ML.api(`/v1/cases/procedure${crisis}`, { method: "POST", body: caseObj }),
@@ -386,6 +385,7 @@
     const items = [...deadlines].sort((a, b) => a.date.localeCompare(b.date));
     calendarChart.setOption({
       ...ML.base,
+      aria: ML.aria(`Deadlines: ${items.map((d) => `${words(d.name)} on ${d.date}`).join("; ")}.`),
       grid: { left: 10, right: 30, top: 20, bottom: 40, containLabel: true },
       tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.value[0]}` },
       xAxis: { type: "time", min: start || undefined },

@@ -146,6 +146,11 @@ const ML = (() => {
     animationDuration: 300,
   };
 
+  /** ECharts' ARIA option with our own description (ECharts writes it into the container's aria-label). */
+  function aria(description) {
+    return { enabled: true, label: { description } };
+  }
+
   /** A data table: `columns` = [{key, label, unit, format}], rows = array of objects. */
   function table(columns, rows, { caption, changed } = {}) {
     const t = el("table", { class: "data" });
@@ -186,5 +191,5 @@ const ML = (() => {
     return { act: m[1].trim().toUpperCase().replace(/ /g, "_"), article: Number(m[2]), paragraph: m[3] || null, point: m[4] || null };
   }
 
-  return { OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
+  return { aria, OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
 })();

@@ -114,10 +114,11 @@
       else if (item.value === null) item.itemStyle = { areaColor: ML.NO_DATA };
       return item;
     });
-    $("map").setAttribute("aria-label", `Map of Europe: ${ind.label} by Member State${values.length ? `, from ${ML.fmt(min, ind.unit)} to ${ML.fmt(max, ind.unit)}` : ""}`);
+    const description = `Map of Europe: ${ind.label} by Member State${values.length ? `, from ${ML.fmt(min, ind.unit)} to ${ML.fmt(max, ind.unit)}` : ""}.`;
     map.setOption(
       {
         ...ML.base,
+        aria: ML.aria(description),
         tooltip: {
           trigger: "item",
           formatter: (p) => {
@@ -153,10 +154,11 @@
 
   function drawBars(rows, ind) {
     const sorted = rows.filter((r) => typeof r.value === "number").sort((a, b) => a.value - b.value);
-    $("bars").setAttribute("aria-label", `Bar chart of ${ind.label} by Member State, highest ${sorted.length ? sorted[sorted.length - 1].name : ""}`);
+    const top = sorted.slice(-3).reverse().map((r) => `${r.name} ${ML.fmt(r.value, ind.unit)}`).join(", ");
     bars.setOption(
       {
         ...ML.base,
+        aria: ML.aria(`Bar chart of ${ind.label} by Member State; highest: ${top}.`),
         grid: { left: 110, right: 30, top: 10, bottom: 30 },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => ML.fmt(v, ind.unit) },
         xAxis: { type: "value", axisLabel: { formatter: (v) => ML.fmt(v, ind.unit) } },

@@ -159,10 +159,11 @@
       series.push({ type: "bar", name: "Pledged relocations", data: rows.map((r) => evaluation[r.member_state]?.pledged_relocations ?? 0), itemStyle: { color: ML.OKABE_ITO[1] } });
       series.push({ type: "bar", name: "Mandatory offsets", data: rows.map((r) => evaluation[r.member_state]?.mandatory_offsets ?? 0), itemStyle: { color: ML.OKABE_ITO[2] } });
     }
-    $("shares-chart").setAttribute("aria-label", `Fair shares of a pool of ${answer.pool.relocations} relocations; largest: ${rows.length ? label(rows[rows.length - 1].member_state) : ""}`);
+    const largest = rows.slice(-3).reverse().map((r) => `${label(r.member_state)} ${ML.fmt(r.relocations)}`).join(", ");
     chart.setOption(
       {
         ...ML.base,
+        aria: ML.aria(`Fair shares of a pool of ${ML.fmt(answer.pool.relocations)} relocations; largest: ${largest}.`),
         legend: { top: 0 },
         grid: { left: 120, right: 20, top: 40, bottom: 30 },
         tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },

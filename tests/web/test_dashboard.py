@@ -1,0 +1,114 @@
+"""The dashboard in a real browser (Debian's Chromium via Playwright): every page loads and works.
+
+Each test saves a screenshot under docs/screenshots/ for the README. The `page` fixture fails a
+test on any JavaScript error, failed request or request leaving the app (the dashboard is offline).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def wait_for_chart(page: Any, selector: str) -> None:
+    """Wait until ECharts has drawn into the container (SVG renderer: paths inside an <svg>)."""
+    page.wait_for_function(
+        "sel => { const s = document.querySelector(sel + ' svg'); "
+        "return s && s.querySelectorAll('path').length > 5; }",
+        arg=selector,
+        timeout=20_000,
+    )
+
+
+def test_overview_map_bars_and_indicator_choice(page: Any) -> None:
+    page.goto("/")
+    wait_for_chart(page, "#map")
+    wait_for_chart(page, "#bars")
+    assert page.locator("#year option").count() >= 1
+    page.wait_for_selector("#table table tbody tr")
+    assert page.locator("#table tbody tr").count() >= 26
+    label_before = page.get_attribute("#map", "aria-label")
+    page.select_option("#indicator", "adequate_capacity")
+    page.wait_for_function(
+        "l => document.querySelector('#map').getAttribute('aria-label') !== l", arg=label_before
+    )
+    assert "Adequate capacity" in (page.get_attribute("#map", "aria-label") or "")
+    assert "indicator=adequate_capacity" in page.url
+    page.select_option("#indicator", "score")
+    wait_for_chart(page, "#map")
+    screenshot(page, "overview")
+
+
+def test_solidarity_pool_size_changes_a_fair_share(page: Any) -> None:
+    page.goto("/solidarity")
+    cell = page.locator('tr[data-ms="DE"] td.fair-relocations')
+    page.wait_for_function(
+        "() => /\\d/.test(document.querySelector('tr[data-ms=DE] td.fair-relocations')?.textContent || '')"
+    )
+    before = int(re.sub(r"\D", "", cell.inner_text()))
+    pool = int(page.input_value("#relocations"))
+    page.fill("#relocations", str(pool * 2))
+    page.wait_for_function(
+        "b => { const t = document.querySelector('tr[data-ms=\"DE\"] td.fair-relocations').textContent; "
+        "return parseInt(t.replace(/\\D/g, ''), 10) !== b; }",
+        arg=before,
+    )
+    after = int(re.sub(r"\D", "", cell.inner_text()))
+    assert after > before
+    assert "changed" in (cell.get_attribute("class") or "")
+    page.locator('tr[data-ms="DE"] input[type=number]').first.fill("1000")
+    page.locator('tr[data-ms="IT"] input[type=checkbox]').check()
+    page.check("#forum")
+    page.wait_for_selector("#offset-figures")
+    assert "offsets mandatory" in page.inner_text("#offset-figures")
+    wait_for_chart(page, "#shares-chart")
+    screenshot(page, "solidarity")
+
+
+def test_case_explainer_answers_and_links_the_article(page: Any) -> None:
+    page.goto("/cases")
+    page.wait_for_selector("#case-form select[name='registration.member_state'] option", state="attached")
+    page.select_option("select[name='example']", "0")
+    page.wait_for_selector("#responsible")
+    assert "(DE)" in page.inner_text("#responsible")
+    link = page.locator("#responsibility-basis a.article-link").first
+    assert link.inner_text().startswith("AMMR Art. 25")
+    link.click()
+    page.wait_for_function(
+        "() => document.querySelector('#article-title').textContent.includes('AMMR Art. 25')"
+    )
+    assert page.locator("#article mark").count() == 1
+    assert "sibling" in page.inner_text("#article mark")
+    assert page.locator("ol.trace li").count() >= 3
+    screenshot(page, "case-explainer")
+
+
+def test_case_explainer_json_box_reports_bad_fields(page: Any) -> None:
+    page.goto("/cases")
+    page.wait_for_selector("#case-form select[name='registration.member_state'] option", state="attached")
+    page.click("#json-box summary")
+    page.fill(
+        "#case-json",
+        '{"id": "x", "registration": {"member_state": "XX", "date": "2026-01-01"}, "applicant": {}}',
+    )
+    page.click("#json-apply")
+    page.wait_for_selector("#answer .error")
+    text = page.inner_text("#answer .error")
+    assert "$.registration.member_state" in text and "$.applicant.nationality" in text
+
+
+def test_keyboard_reaches_every_navigation_link(page: Any) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    hrefs = []
+    for _ in range(7):
+        page.keyboard.press("Tab")
+        hrefs.append(page.evaluate("document.activeElement.getAttribute('href')"))
+    assert {"/", "/solidarity", "/cases", "/scenarios"} <= set(hrefs)
