@@ -10,6 +10,7 @@ from migralex.data.commands import app as data_app
 from migralex.decide.commands import register as register_decide
 from migralex.law.commands import app as law_app
 from migralex.law.commands import deadline_command, overview_command
+from migralex.registry.commands import app as registry_app
 
 app = typer.Typer(
     name="migralex",
@@ -25,6 +26,7 @@ app.command("overview")(overview_command)
 app.command("serve")(serve_command)
 register_cycle(app)
 register_decide(app)
+app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 
 
 def main() -> None:
