@@ -25,6 +25,9 @@ from migralex.law import ParameterSet, compare, params
 from migralex.law.dates import age_on
 from migralex.registry.categories import Category, CategoryRule, Citation, Role, RoleRule, policy
 
+#: Member-State code of an operator acting for the Union (eu-LISA).
+EU_OPERATOR = "EU"
+
 
 class AccessDenied(MigralexError, PermissionError):
     """The caller's role or Member State may not do this; `basis` cites the rule applied."""
@@ -52,8 +55,10 @@ class Caller:
     role: Role
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "member_state", normalise_member_state(self.member_state))
         object.__setattr__(self, "role", Role(self.role))
+        if self.role is Role.operator and self.member_state == EU_OPERATOR:
+            return  # the operator may be the Union's (eu-LISA, Art. 4) rather than a Member State's
+        object.__setattr__(self, "member_state", normalise_member_state(self.member_state))
 
     @property
     def rule(self) -> RoleRule:

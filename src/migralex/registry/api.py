@@ -1,0 +1,269 @@
+"""HTTP API of the registry under `/v1/registry` (a FastAPI `APIRouter`), and a standalone app.
+
+Mount it with `app.include_router(build_router(registry))` and add `BodyLimit` to the app (the
+router also refuses a declared oversized body). Every endpoint but `/health` needs
+`Authorization: Bearer <token>` (`migralex registry token create`). Errors are 4xx with the reason
+and the rule applied: 401 unknown token, 403 role or Member State not allowed (with the article),
+404 no such dataset *visible to the caller* (absent and forbidden look the same), 409 conflicting
+state, 413 body too large, 422 invalid input (with the JSON path).
+"""
+
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from migralex.errors import InvalidInput, MigralexError
+from migralex.registry.access import AccessDenied, Caller, NotVisible, Unauthenticated
+from migralex.registry.audit import parse_anchor
+from migralex.registry.events import canonical_json
+from migralex.registry.registration import Conflict
+from migralex.registry.schemas import (
+    ActionIn,
+    BatchIn,
+    PurgeIn,
+    SearchIn,
+    SubmissionIn,
+    TPDecisionIn,
+    VerificationIn,
+    decode_template,
+)
+from migralex.registry.service import Registry
+
+PREFIX = "/v1/registry"
+#: Largest request body accepted (a full batch of 1,000 submissions is about 3 MiB).
+MAX_BODY = 4 * 1024 * 1024
+DatasetId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+def _json(value: Any) -> Any:
+    return json.loads(canonical_json(value))
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Translate the registry's errors into HTTP answers."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise HTTPException(422, {"path": exc.path, "reason": exc.reason}) from None
+    except Unauthenticated as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
+    except AccessDenied as exc:
+        raise HTTPException(403, {"reason": exc.reason, "legal_basis": exc.basis}) from None
+    except NotVisible as exc:
+        raise HTTPException(404, str(exc)) from None
+    except Conflict as exc:
+        raise HTTPException(409, str(exc)) from None
+    except OperationalError:
+        raise HTTPException(503, "the registry database is busy or unavailable; retry") from None
+    except MigralexError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def _limit_body(content_length: Annotated[int | None, Header(ge=0)] = None) -> None:
+    if content_length is not None and content_length > MAX_BODY:
+        raise HTTPException(413, f"request body larger than {MAX_BODY} bytes")
+
+
+def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
+    """The `/v1/registry` router over one registry (or a factory called on first use)."""
+    holder: dict[str, Registry] = {}
+
+    def reg() -> Registry:
+        if "r" not in holder:
+            holder["r"] = registry if isinstance(registry, Registry) else registry()
+        return holder["r"]
+
+    def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
+        scheme, _, token = (authorization or "").partition(" ")
+        with _errors():
+            if scheme.lower() != "bearer" or not token:
+                raise Unauthenticated("an Authorization: Bearer token is required")
+            return reg().authenticate(token.strip())
+
+    Auth = Annotated[Caller, Depends(caller)]
+    router = APIRouter(prefix=PREFIX, tags=["registry"], dependencies=[Depends(_limit_body)])
+
+    @router.get("/health")
+    def health() -> dict[str, str]:
+        """Liveness (no data)."""
+        return {"status": "ok"}
+
+    @router.post("/datasets", status_code=201)
+    def register(body: SubmissionIn, who: Auth, response: Response) -> dict[str, Any]:
+        """Register one dataset (idempotent by transaction id: a repeat answers 200, stored result)."""
+        with _errors():
+            result = reg().register(who, body.to_submission())
+        if result.replay:
+            response.status_code = 200
+        return result.to_dict()
+
+    @router.post("/datasets/batch")
+    def register_batch(body: BatchIn, who: Auth) -> list[dict[str, Any]]:
+        """Register up to 1,000 datasets in order of arrival, in one transaction."""
+        with _errors():
+            subs = [s.to_submission(f"submissions[{i}].") for i, s in enumerate(body.submissions)]
+            return [r.to_dict() for r in reg().register_batch(who, subs)]
+
+    @router.get("/datasets")
+    def find(
+        who: Auth,
+        transaction_id: Annotated[str, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")],
+    ) -> dict[str, Any]:
+        """The caller's own dataset by transaction id."""
+        with _errors():
+            return _json(reg().find(who, transaction_id))
+
+    @router.get("/datasets/{dataset_id}")
+    def read(dataset_id: DatasetId, who: Auth) -> dict[str, Any]:
+        """A dataset as the caller may see it (own Member State, or a comparison result)."""
+        with _errors():
+            return _json(reg().get(who, dataset_id))
+
+    @router.post("/datasets/{dataset_id}/actions")
+    def act(dataset_id: DatasetId, body: ActionIn, who: Auth) -> dict[str, Any]:
+        """Record additional data or a status change (Arts 16, 17(2), 25, 30, 31)."""
+        with _errors():
+            return reg().record(who, dataset_id, body.type, body.payload(), body.details)
+
+    @router.post("/searches")
+    def search(body: SearchIn, who: Auth) -> dict[str, Any]:
+        """Compare without recording: Art. 18(1) admission, or law enforcement (Art. 33)."""
+        with _errors():
+            result = reg().search(
+                who,
+                kind=body.kind,
+                fingerprint=decode_template(body.fingerprint, "fingerprint"),
+                face=decode_template(body.face, "face"),
+                sex=body.sex,
+                request=body.request.to_request() if body.request else None,
+                include_own=body.include_own,
+            )
+            return result.to_dict()
+
+    @router.get("/hits")
+    def hits(who: Auth) -> list[dict[str, Any]]:
+        """The caller's candidates awaiting verification."""
+        with _errors():
+            return [_json(c.__dict__) for c in reg().pending_hits(who)]
+
+    @router.post("/hits/{hit_id}/verification")
+    def verify(hit_id: DatasetId, body: VerificationIn, who: Auth) -> dict[str, Any]:
+        """Confirm or reject a candidate (Art. 38(4)–(6))."""
+        with _errors():
+            return _json(reg().verify_hit(who, hit_id, body.confirmed).__dict__)
+
+    @router.get("/notifications")
+    def notifications(who: Auth) -> list[dict[str, Any]]:
+        """Notifications to the caller's Member State (Arts 16(4), 17(4), 30(2), 31)."""
+        with _errors():
+            return reg().notifications_for(who)
+
+    @router.get("/statistics")
+    def statistics(who: Auth) -> dict[str, Any]:
+        """The statistics of Art. 12 (operator)."""
+        with _errors():
+            return {name: frame.to_dicts() for name, frame in reg().statistics(who).items()}
+
+    @router.post("/retention/purge")
+    def purge(body: PurgeIn, who: Auth) -> dict[str, Any]:
+        """Erase what is due on a date (Art. 29(10); operator)."""
+        with _errors():
+            result = reg().purge(who, body.as_of)
+            return {"erased": result.count, "legal_basis": result.basis}
+
+    @router.post("/tp-decisions")
+    def tp_decision(body: TPDecisionIn, who: Auth) -> dict[str, Any]:
+        """Record a Council decision on temporary protection or its end (Art. 29(9); operator)."""
+        with _errors():
+            n = reg().record_tp_decision(who, body.reference, body.entry_into_force, body.ended_on)
+            return {"datasets": n, "legal_basis": "Eurodac Art. 29(9)"}
+
+    @router.get("/audit/verification")
+    def verify_audit(
+        who: Auth, anchor: Annotated[str | None, Query(max_length=100, pattern=r"^\d+:[0-9a-f]{64}$")] = None
+    ) -> dict[str, Any]:
+        """Recompute the audit chain (operator)."""
+        with _errors():
+            report = reg().verify_audit(who, parse_anchor(anchor) if anchor else None)
+            return {
+                "ok": report.ok,
+                "entries": report.entries,
+                "head": report.anchor(),
+                "problems": report.problems,
+            }
+
+    return router
+
+
+class BodyLimit:
+    """ASGI middleware: refuse request bodies over `limit` bytes (declared or streamed) with 413."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(
+        self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send, self.limit)
+                return
+        seen = 0
+
+        async def limited() -> dict[str, Any]:
+            nonlocal seen
+            message: dict[str, Any] = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await _too_large(send, self.limit)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Callable[..., Any], limit: int) -> None:
+    body = json.dumps({"detail": f"request body larger than {limit} bytes"}).encode()
+    await send(
+        {"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]}
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(registry: Registry | Callable[[], Registry] | None = None) -> FastAPI:
+    """A standalone app serving only the registry (tests, `migralex registry serve`)."""
+    app = FastAPI(
+        title="migralex registry",
+        version="1",
+        docs_url=f"{PREFIX}/docs",
+        openapi_url=f"{PREFIX}/openapi.json",
+    )
+    app.include_router(build_router(registry or Registry.open))
+    app.add_middleware(BodyLimit)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"path": ".".join(str(p) for p in e.get("loc", ())[1:]), "reason": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    return app

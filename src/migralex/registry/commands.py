@@ -1,0 +1,259 @@
+"""`migralex registry ...`: initialise, issue tokens, register, identify, purge, count, audit, serve.
+
+The CLI runs where the database and the key are (`--url` or `$MIGRALEX_REGISTRY_URL`, key from
+`$MIGRALEX_REGISTRY_KEY` or `$MIGRALEX_REGISTRY_KEY_FILE`). Commands that act for an authority
+take `--member-state` and `--role`; they are audited like API calls (token id `cli`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import TypeAdapter, ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from migralex.errors import MigralexError
+from migralex.registry.access import Caller
+from migralex.registry.audit import head, parse_anchor
+from migralex.registry.categories import Role
+from migralex.registry.crypto import KEY_ENV, KEY_FILE_ENV, Keyring, create_key_file
+from migralex.registry.schemas import SearchIn, SubmissionIn, decode_template
+from migralex.registry.service import Registry
+from migralex.registry.store import Store, database_url
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", help="The Eurodac-like registry.")
+token_app = typer.Typer(no_args_is_help=True, help="API tokens (stored hashed).")
+app.add_typer(token_app, name="token")
+console = Console()
+err = Console(stderr=True)
+
+Url = Annotated[
+    str | None, typer.Option("--url", help="Database URL (default: $MIGRALEX_REGISTRY_URL or SQLite)")
+]
+MemberState = Annotated[
+    str, typer.Option("--member-state", "-m", help="ISO code of the authority's Member State")
+]
+RoleOpt = Annotated[Role, typer.Option("--role", "-r", help="Role of the authority")]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+def _open(url: str | None) -> Registry:
+    try:
+        return Registry.open(url)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+
+
+def _cli_caller(member_state: str, role: Role) -> Caller:
+    user = (os.environ.get("USER") or "user")[:16]
+    try:
+        return Caller(f"cli:{user}", member_state, role)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+
+
+def _print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+@app.command("init")
+def init_command(
+    url: Url = None,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="Create a new key file (mode 0600) here")
+    ] = None,
+) -> None:
+    """Create (or migrate) the registry database; create a key file if asked."""
+    if key_file is not None:
+        if key_file.exists():
+            raise _fail(MigralexError(f"{key_file} exists; refusing to overwrite a key"))
+        create_key_file(key_file)
+        os.environ[KEY_FILE_ENV] = str(key_file)
+        os.environ.pop(KEY_ENV, None)
+        console.print(f"key file: {key_file} (mode 0600) — keep it outside the database and back it up")
+    try:
+        keys = Keyring.from_env()
+        Store.open(url, keys).dispose()
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    console.print(f"registry ready at {database_url(url)} (key fingerprint {keys.fingerprint})")
+
+
+@token_app.command("create")
+def token_create(
+    member_state: MemberState, role: RoleOpt, label: Annotated[str, typer.Option("--label")], url: Url = None
+) -> None:
+    """Issue a token for an authority; it is printed once (only its SHA-256 is stored)."""
+    reg = _open(url)
+    try:
+        typer.echo(reg.create_token(member_state, role.value, label))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: Annotated[str, typer.Argument(help="The id part (tk_...)")], url: Url = None
+) -> None:
+    """Revoke a token."""
+    _open(url).revoke_token(token_id)
+    console.print(f"revoked {token_id}")
+
+
+@app.command("register")
+def register_command(
+    file: Annotated[Path, typer.Argument(help="JSON: one submission or a list (the API's shape)")],
+    member_state: MemberState,
+    role: RoleOpt,
+    url: Url = None,
+) -> None:
+    """Register datasets from a JSON file (compared as the law says) and print the results."""
+    try:
+        raw = json.loads(file.read_text("utf-8"))
+        items = raw if isinstance(raw, list) else [raw]
+        subs = TypeAdapter(list[SubmissionIn]).validate_python(items)
+    except (OSError, ValueError, ValidationError) as exc:
+        raise _fail(exc) from None
+    reg = _open(url)
+    try:
+        results = reg.register_batch(_cli_caller(member_state, role), [s.to_submission() for s in subs])
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _print_json([r.to_dict() for r in results])
+
+
+@app.command("identify")
+def identify_command(
+    file: Annotated[Path, typer.Argument(help="JSON: a search (kind, fingerprint or face, request)")],
+    member_state: MemberState,
+    role: RoleOpt,
+    url: Url = None,
+) -> None:
+    """Compare biometric data without recording them (Art. 18(1) admission, or law enforcement)."""
+    try:
+        body = SearchIn.model_validate_json(file.read_text("utf-8"))
+    except (OSError, ValidationError) as exc:
+        raise _fail(exc) from None
+    reg = _open(url)
+    try:
+        result = reg.search(
+            _cli_caller(member_state, role),
+            kind=body.kind,
+            fingerprint=decode_template(body.fingerprint, "fingerprint"),
+            face=decode_template(body.face, "face"),
+            sex=body.sex,
+            request=body.request.to_request() if body.request else None,
+            include_own=body.include_own,
+        )
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _print_json(result.to_dict())
+
+
+def _operator(member_state: str) -> Caller:
+    return _cli_caller(member_state, Role.operator)
+
+
+OperatorMs = Annotated[str, typer.Option("--member-state", "-m", help="The operator's Member State, or EU")]
+
+
+@app.command("purge")
+def purge_command(
+    as_of: Annotated[str, typer.Option("--as-of", help="Erase what is due on this date (YYYY-MM-DD)")],
+    url: Url = None,
+    member_state: OperatorMs = "EU",
+) -> None:
+    """Erase every dataset whose storage period ended before AS_OF (Art. 29(10)); set-based."""
+    reg = _open(url)
+    try:
+        result = reg.purge(_operator(member_state), as_of)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    console.print(f"erased {result.count} dataset(s) ({result.basis})")
+
+
+@app.command("stats")
+def stats_command(
+    url: Url = None,
+    member_state: OperatorMs = "EU",
+    since: Annotated[str | None, typer.Option("--since")] = None,
+    until: Annotated[str | None, typer.Option("--until")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Monthly statistics of Art. 12: persons, by category and Member State."""
+    reg = _open(url)
+    try:
+        out = reg.statistics(
+            _operator(member_state),
+            since=dt.date.fromisoformat(since) if since else None,
+            until=dt.date.fromisoformat(until) if until else None,
+        )
+    except (MigralexError, ValueError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _print_json({k: v.to_dicts() for k, v in out.items()})
+        return
+    for name, frame in out.items():
+        table = Table(title=name)
+        for col in frame.columns:
+            table.add_column(col)
+        for row in frame.iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command("verify-audit")
+def verify_audit_command(
+    url: Url = None,
+    member_state: OperatorMs = "EU",
+    anchor: Annotated[
+        str | None, typer.Option("--anchor", help="SEQ:HASH from `audit-head`, kept elsewhere")
+    ] = None,
+) -> None:
+    """Recompute the audit chain; exit 1 if any entry was altered or removed."""
+    reg = _open(url)
+    try:
+        report = reg.verify_audit(_operator(member_state), parse_anchor(anchor) if anchor else None)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    if report.ok:
+        console.print(f"audit log intact: {report.entries} entries, head {report.anchor()}")
+        return
+    for problem in report.problems:
+        err.print(f"[bold red]✗[/] {problem}")
+    raise typer.Exit(code=1)
+
+
+@app.command("audit-head")
+def audit_head_command(url: Url = None) -> None:
+    """Print the head of the audit chain (SEQ:HASH) to keep outside the database."""
+    reg = _open(url)
+    with reg.store.read() as conn:
+        seq, digest = head(conn)
+    typer.echo(f"{seq}:{digest}")
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8358,
+    url: Url = None,
+) -> None:
+    """Serve the registry API alone (`/v1/registry`, docs at `/v1/registry/docs`)."""
+    import uvicorn
+
+    from migralex.registry.api import create_app
+
+    reg = _open(url)
+    reg.warm()
+    uvicorn.run(create_app(reg), host=host, port=port, log_level="warning")
