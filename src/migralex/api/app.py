@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from migralex import __version__
-from migralex.api.errors import install_error_handlers
+from migralex.api.errors import ErrorBody, install_error_handlers
 from migralex.api.limits import BodySizeLimit
 from migralex.api.settings import ApiSettings
 from migralex.countries import EU27, iso_table
@@ -27,13 +29,41 @@ PAGES = {
     "/scenarios": "scenarios.html",
 }
 
-#: Capabilities built by other packages: name → module holding its APIRouter. Each is wired when its
+
+def _router_of(module: str) -> Callable[[], APIRouter]:
+    """Loader of the `router` of one of this package's modules."""
+    return lambda: importlib.import_module(module).router
+
+
+def _registry_router() -> APIRouter:
+    """The registry's router over the embedded store (opened on first use: `Registry.open`)."""
+    from migralex.registry.api import build_router
+    from migralex.registry.service import Registry
+
+    return build_router(Registry.open)
+
+
+#: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
 #: library is importable; until then the API leaves it out (and /v1/health says so).
-CAPABILITIES = {
-    "cases": "migralex.api.cases",
-    "cycle": "migralex.api.cycle",
-    "simulations": "migralex.api.simulations",
-    "registry": "migralex.registry.api",
+CAPABILITIES: dict[str, Callable[[], APIRouter]] = {
+    "cases": _router_of("migralex.api.cases"),
+    "cycle": _router_of("migralex.api.cycle"),
+    "simulations": _router_of("migralex.api.simulations"),
+    "registry": _registry_router,
+}
+
+#: The statuses the registry's router answers besides 2xx and 422 (its module docstring), documented
+#: at mount time in the app's error shape.
+REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text}
+    for code, text in {
+        401: "No or unknown Bearer token",
+        403: "Role or Member State not allowed (the article is cited)",
+        404: "No such dataset visible to the caller",
+        409: "Conflicting state",
+        413: "Request body above the size limit",
+        503: "The registry database is busy or unavailable",
+    }.items()
 }
 
 log = logging.getLogger("migralex.api")
@@ -78,12 +108,10 @@ class Health(BaseModel):
 def _load_router(name: str) -> APIRouter | None:
     """The router of a capability, or None while the library it stands on is missing or incomplete."""
     try:
-        module = importlib.import_module(CAPABILITIES[name])
+        return CAPABILITIES[name]()
     except ImportError as exc:
         log.warning("migralex API: %s not wired (%s)", name, exc)
         return None
-    router: APIRouter = module.router
-    return router
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
@@ -111,11 +139,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         wired[name] = router is not None
         if router is None:
             continue
-        if name == "registry":
-            app.include_router(router, prefix="/v1/registry", tags=["registry"])
-        else:
-            app.include_router(router)
+        app.include_router(router, responses=REGISTRY_RESPONSES if name == "registry" else None)
     app.state.capabilities = wired
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     simulations = importlib.import_module("migralex.api.simulations") if wired["simulations"] else None
     if simulations is not None:
         simulations.install(app, settings)
@@ -147,6 +173,38 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.add_api_route(path, _page(filename), methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, with every 422 in the app's error shape (the handlers answer so for all
+    routes, mounted ones included)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        license_info=app.license_info,
+    )
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for item in doc.get("paths", {}).values():
+        for operation in item.values():
+            response = operation.get("responses", {}).get("422")
+            if response is not None:
+                response["content"] = error
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, schema in (
+        ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items()
+    ):
+        schemas.setdefault(name, schema)
+    schemas["ErrorBody"].pop("$defs", None)
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    app.openapi_schema = doc
+    return doc
 
 
 def _page(filename: str) -> Any:

@@ -152,12 +152,26 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode: bad input like any other
         reason = "the body is not valid JSON text (UTF-8)"
         return error_response(422, "invalid_input", reason, [{"path": "$", "message": reason}])
-    kind = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 429: "busy"}.get(
-        exc.status_code, "http_error"
-    )
+    kind = {
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid_input",
+        429: "busy",
+    }.get(exc.status_code, "http_error")
+    detail: list[dict[str, str]] = []
+    message = exc.detail
+    if isinstance(message, dict):  # a mounted router's structured detail: {path, reason, legal_basis}
+        reason = str(message.get("reason", message))
+        if "path" in message:
+            detail = [{"path": engine_path(str(message["path"])), "message": reason}]
+        message = f"{reason} ({message['legal_basis']})" if message.get("legal_basis") else reason
     return JSONResponse(
         status_code=exc.status_code,
-        content={"error": kind, "message": _clean(exc.detail), "detail": []},
+        content={"error": kind, "message": _clean(message), "detail": detail},
         headers=getattr(exc, "headers", None),
     )
 
