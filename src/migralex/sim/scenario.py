@@ -110,9 +110,9 @@ class PerRoute(BaseModel):
             return {"default": default, "overrides": raw}
         return raw
 
-    def get(self, route: str, rng: np.random.Generator | None) -> float:
-        """The value for `route`."""
-        return (self.overrides.get(route) or self.default).draw(rng)
+    def draw(self, rng: np.random.Generator | None) -> dict[str, float]:
+        """One value per named route and the `default` for the others."""
+        return {"default": self.default.draw(rng), **{k: v.draw(rng) for k, v in self.overrides.items()}}
 
 
 def _v(value: float, source: str) -> Value:
@@ -178,9 +178,30 @@ class Behaviour(BaseModel):
     annual_maximum_authorisation_days: Value
     max_reapplications: Value
 
-    def kernel_scalars(self, rng: np.random.Generator | None) -> np.ndarray:
-        """The kernel's behavioural vector (stages.BEHAVIOUR_SCALARS order), drawn for one run."""
-        return np.array([getattr(self, name).draw(rng) for name in BEHAVIOUR_SCALARS], dtype=np.float64)
+    def draw(self, rng: np.random.Generator | None) -> Drawn:
+        """Every parameter's value for one run (ranges drawn from `rng`; their middle without one)."""
+        return Drawn({name: getattr(self, name).draw(rng) for name in type(self).model_fields})
+
+
+class Drawn(dict[str, Any]):
+    """The behavioural values of one run: floats, arrays per Member State, dicts per route."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def kernel_scalars(self) -> np.ndarray:
+        """The kernel's behavioural vector (stages.BEHAVIOUR_SCALARS order)."""
+        return np.array([self[name] for name in BEHAVIOUR_SCALARS], dtype=np.float64)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready: arrays per Member State as {ms: value}."""
+        out: dict[str, Any] = {}
+        for k, v in self.items():
+            out[k] = dict(zip(EU27, map(float, v), strict=True)) if isinstance(v, np.ndarray) else v
+        return out
 
 
 class Shock(BaseModel):

@@ -1,0 +1,361 @@
+"""The synthetic population of one run: every person who arrives (or is pending on day 0).
+
+Four streams, each from the shipped real data (`arrivals`) and the scenario's behaviour:
+1. **detected arrivals**: Frontex detections of the arrivals year, by month, route and nationality,
+   × persons per detection × volume, Poisson-drawn per month and cell, spread uniformly over the
+   days of the month, assigned to a Member State of arrival by the route split. Each is screened
+   (SR Art. 5), then applies there, moves on to apply where its nationality applies (Eurostat
+   destinations), or does not apply (return procedure);
+2. **shocks** of the scenario (a surge of a given size, nationality mix of its route);
+3. **direct applications** (visa, visa-free, undetected entries): the calibration year's Eurostat
+   applications by Member State and nationality minus what stream 1 produces in expectation on the
+   calibration year's detections (the residual), × growth, spread uniformly over the year;
+4. **the pending stock** on day 0 (UNHCR asylum-seekers), at first instance or on appeal.
+
+Every applicant carries the facts of the case format (registration, applicant, family, documents,
+entries), so the case engine decides responsibility and channelling for all at once and any
+simulated person can be exported as a case. Modelling choices: dates of birth from the Eurostat age
+profile of the nationality (uniform within the class); unaccompanied minors among the 14–17-year-
+olds; a family member elsewhere is a spouse with international protection who consented in writing;
+a visa is a short-stay visa valid 90 days, issued 1 to 12 months before the application. Persons
+are ordered by arrival day (the pending stock first), which keeps the kernel's memory access local.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from migralex.cases import codes as C
+from migralex.errors import InvalidInput
+from migralex.law import ParameterSet
+from migralex.sim import arrivals as A
+from migralex.sim.scenario import Drawn, Scenario
+from migralex.sim.stages import (
+    APPEAL,
+    CRISIS_INSTRUMENTALISATION,
+    PATH_APPLY,
+    PATH_MOVE_ON,
+    PATH_NO_APPLICATION,
+    REGULAR,
+)
+
+#: Where a person comes from.
+ORIGINS = ("detected", "shock", "direct", "pending")
+O_DETECTED, O_SHOCK, O_DIRECT, O_PENDING = range(len(ORIGINS))
+NO_DAY = np.iinfo(np.int32).max
+PLACE = {name: i for i, name in enumerate(C.PLACES)}
+ENTRY = {name: i for i, name in enumerate(C.ENTRY_KINDS)}
+#: A short-stay visa is valid for at most 90 days (Schengen Borders Code Art. 6(1); Visa Code Art. 2(2)(a)).
+VISA_VALIDITY_DAYS = 90
+
+
+@dataclass
+class Population:
+    """One run's persons as columns (struct of arrays), ordered by arrival day."""
+
+    start: dt.date
+    origin: np.ndarray  # int8 ORIGINS
+    route: np.ndarray  # int8 row of RouteArrivals.routes (-1: not a detected arrival)
+    sea: np.ndarray  # bool: arrived by sea
+    arr_day: np.ndarray  # int32 (negative: pending before day 0)
+    first_ms: np.ndarray  # int8
+    screen_day: np.ndarray  # int32 (-1: not screened)
+    path: np.ndarray  # int8 PATH_*
+    app_ms: np.ndarray  # int8 Member State of the (first) application
+    make_day: np.ndarray  # int32 day the application is made
+    nat: np.ndarray  # int16 case-format nationality code
+    instrumentalised: np.ndarray  # bool
+    reloc_ok: np.ndarray  # bool
+    init_stage: np.ndarray  # int8 (-1: arrives during the run)
+    # the case facts
+    place: np.ndarray  # int8 C.PLACES
+    dob: np.ndarray  # datetime64[D]
+    unaccompanied: np.ndarray  # bool
+    vulnerable: np.ndarray  # bool
+    security_threat: np.ndarray  # bool
+    misled: np.ndarray  # bool
+    subsequent: np.ndarray  # bool
+    family_ms: np.ndarray  # int8 (-1: none)
+    visa_ms: np.ndarray  # int8 (-1: none)
+    visa_from: np.ndarray  # datetime64[D]
+    notes: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.arr_day)
+
+    @property
+    def applies(self) -> np.ndarray:
+        """Persons who make an application during the run (the case engine decides their cases)."""
+        return (self.path != PATH_NO_APPLICATION) & (self.init_stage < 0)
+
+    def date(self, day: np.ndarray) -> np.ndarray:
+        """Day numbers as dates."""
+        return np.datetime64(self.start, "D") + np.asarray(day).astype("timedelta64[D]")
+
+    def take(self, index: np.ndarray) -> Population:
+        """The persons at `index` (for tests and small studies)."""
+        cols = {k: (v[index] if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
+        return Population(**cols)
+
+
+def _categorical(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
+    """Draws from one distribution `p`."""
+    return np.minimum(np.searchsorted(np.cumsum(p), rng.random(size), side="right"), len(p) - 1)
+
+
+def _rowwise(rng: np.random.Generator, table: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """One draw per person from the distribution in row `rows[i]` of `table`."""
+    cdf = np.cumsum(table, axis=1)
+    cdf /= cdf[:, -1:]
+    u = rng.random(len(rows))
+    out = (cdf[rows] <= u[:, None]).sum(axis=1)
+    return np.minimum(out, table.shape[1] - 1)
+
+
+def _expo_days(rng: np.random.Generator, mean: float, size: int) -> np.ndarray:
+    return np.maximum(1, np.ceil(rng.exponential(mean, size))).astype(np.int32)
+
+
+def _elsewhere(rng: np.random.Generator, dest: np.ndarray, nat: np.ndarray, not_ms: np.ndarray) -> np.ndarray:
+    """A Member State where the nationality applies, other than `not_ms` (rejection, then the next)."""
+    out = _rowwise(rng, dest, nat).astype(np.int8)
+    for _ in range(8):
+        same = out == not_ms
+        if not same.any():
+            break
+        out[same] = _rowwise(rng, dest, nat[same]).astype(np.int8)
+    same = out == not_ms
+    out[same] = (out[same] + 1) % A.N_MS
+    return out
+
+
+def _month_segments(start: dt.date, days: int) -> list[tuple[int, int, int]]:
+    """(month, first day offset, number of days) for each calendar month the run covers."""
+    out = []
+    day = 0
+    while day < days:
+        date = start + dt.timedelta(days=day)
+        dim = calendar.monthrange(date.year, date.month)[1]
+        n = min(dim - date.day + 1, days - day)
+        out.append((date.month, day, n))
+        day += n
+    return out
+
+
+def expected_from_detections(
+    arrivals: A.RouteArrivals, ppd: np.ndarray, apply: np.ndarray, move_on: np.ndarray, dest: np.ndarray
+) -> np.ndarray:
+    """Applications a year of detections produces in expectation: float64 [ms, nationality]."""
+    out = np.zeros((A.N_MS, A.N_NAT))
+    for k in range(len(arrivals.routes)):
+        persons = arrivals.detections[k].sum(axis=0) * ppd[k]
+        for ms, p in zip(arrivals.split_ms[k], arrivals.split_p[k], strict=True):
+            here = persons * p
+            out[ms] += here * apply[ms]
+            stay = np.maximum(1.0 - dest[:, ms], 1e-12)
+            share = dest * (np.arange(A.N_MS) != ms)[None, :] / stay[:, None]
+            out += (here * move_on[ms])[None, :] * share.T
+    return out
+
+
+def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.Generator) -> Population:
+    """Draw the persons of one run with the run's behavioural values `b` (see the module docstring)."""
+    days, start, scale = scenario.days, scenario.start, scenario.scale
+    arr = A.route_arrivals(scenario.arrivals_year)
+    cal = A.route_arrivals(scenario.calibration_year)
+    apps = A.applications(scenario.calibration_year)
+    dest = A.destinations(apps)
+    volume = b.arrival_volume
+    per_route = b.persons_per_detection
+    ppd = np.array([per_route.get(r, per_route["default"]) for r, _ in arr.routes])
+    ppd_cal = np.array([per_route.get(r, per_route["default"]) for r, _ in cal.routes])
+    apply = b.apply_at_arrival
+    move_on = np.minimum(b.move_on, 1.0 - apply)
+    if (apply < 0).any() or (apply > 1).any():
+        raise InvalidInput(f"scenario {scenario.name}: behaviour.apply_at_arrival", "shares lie in [0, 1]")
+
+    # 1-2. detected arrivals and shocks: (route, nationality, day, Member State of arrival)
+    routes, nats, arr_days, firsts, origin = [], [], [], [], []
+    for month, first_day, n in _month_segments(start, days):
+        dim = calendar.monthrange(scenario.arrivals_year, month)[1]
+        expected = arr.detections[:, month - 1, :] * (ppd * volume * scale * n / dim)[:, None]
+        counts = rng.poisson(expected)
+        r, c = np.nonzero(counts)
+        reps = counts[r, c]
+        routes.append(np.repeat(r, reps))
+        nats.append(np.repeat(c, reps))
+        arr_days.append(first_day + rng.integers(0, n, reps.sum()))
+    route = np.concatenate(routes).astype(np.int8)
+    first_ms = np.empty(len(route), np.int8)
+    for k in range(len(arr.routes)):
+        idx = np.flatnonzero(route == k)
+        first_ms[idx] = arr.split_ms[k][_categorical(rng, arr.split_p[k], len(idx))]
+    firsts.append(first_ms)
+    origin.append(np.full(len(route), O_DETECTED, np.int8))
+    for i, shock in enumerate(scenario.shocks):
+        try:
+            k = arr.routes.index((shock.route, shock.border_type))
+        except ValueError:
+            raise InvalidInput(
+                f"scenario {scenario.name}: shocks[{i}].route",
+                f"no {shock.border_type} route {shock.route!r} in the Frontex data; routes: "
+                + ", ".join(f"{r} ({b_})" for r, b_ in arr.routes),
+            ) from None
+        offset = (shock.start - start).days
+        if offset < 0 or offset >= days:
+            raise InvalidInput(f"scenario {scenario.name}: shocks[{i}].start", "outside the simulated days")
+        size = round(shock.arrivals * scale)
+        mix = arr.detections[k].sum(axis=0)
+        routes.append(np.full(size, k))
+        nats.append(_categorical(rng, mix / mix.sum(), size))
+        arr_days.append(offset + rng.integers(0, min(shock.days, days - offset), size))
+        firsts.append(np.full(size, A.MS_INDEX[shock.member_state], np.int8))
+        origin.append(np.full(size, O_SHOCK, np.int8))
+    route = np.concatenate(routes).astype(np.int8)
+    nat_b = np.concatenate(nats).astype(np.int16)
+    day_b = np.concatenate(arr_days).astype(np.int32)
+    first_b = np.concatenate(firsts).astype(np.int8)
+    origin_b = np.concatenate(origin)
+    nb = len(route)
+    sea_b = np.array([b_ == "sea" for _, b_ in arr.routes])[route]
+    u = rng.random(nb)
+    path_b = np.where(
+        u < apply[first_b],
+        PATH_APPLY,
+        np.where(u < apply[first_b] + move_on[first_b], PATH_MOVE_ON, PATH_NO_APPLICATION),
+    ).astype(np.int8)
+    screening = law["sr.time_limits.border_screening"]
+    limit = screening.period_at(max(start, screening.values[0].start))
+    screen_b = day_b + np.minimum(_expo_days(rng, b.screening_days_mean, nb), limit.amount)
+    app_b = first_b.copy()
+    movers = path_b == PATH_MOVE_ON
+    app_b[movers] = _elsewhere(rng, dest, nat_b[movers], first_b[movers])
+    make_b = screen_b.copy()
+    make_b[movers] += _expo_days(rng, b.travel_days_mean, int(movers.sum()))
+
+    # 3. direct applications: the calibration year's applications minus what detections explain
+    explained = expected_from_detections(cal, ppd_cal, apply, move_on, dest)
+    direct = np.maximum(apps - explained, 0.0) * b.direct_applications_growth * scale * days / 365.0
+    counts = rng.poisson(direct)
+    ms_d, nat_d = np.nonzero(counts)
+    reps = counts[ms_d, nat_d]
+    nd = int(reps.sum())
+    app_d = np.repeat(ms_d, reps).astype(np.int8)
+    nat_dd = np.repeat(nat_d, reps).astype(np.int16)
+    day_d = rng.integers(0, days, nd).astype(np.int32)
+
+    # 4. the pending stock on day 0
+    stock = A.pending_stock(scenario.calibration_year) * b.backlog_share * scale
+    counts = rng.poisson(stock)
+    ms_p, nat_p = np.nonzero(counts)
+    reps = counts[ms_p, nat_p]
+    npend = int(reps.sum())
+    app_p = np.repeat(ms_p, reps).astype(np.int8)
+    nat_pp = np.repeat(nat_p, reps).astype(np.int16)
+    day_p = -rng.integers(1, 730, npend).astype(np.int32)
+    stage_p = np.where(rng.random(npend) < b.backlog_appeal_share, APPEAL, REGULAR).astype(np.int8)
+
+    # assemble: pending first (by lodging day), then everyone else by arrival day
+    n = npend + nb + nd
+    cat = np.concatenate
+    arr_day = cat([day_p, day_b, day_d])
+    origin_all = cat([np.full(npend, O_PENDING, np.int8), origin_b, np.full(nd, O_DIRECT, np.int8)])
+    order = np.lexsort((np.arange(n), arr_day, origin_all != O_PENDING))
+    pop = Population(
+        start=start,
+        origin=origin_all,
+        route=cat([np.full(npend, -1, np.int8), route, np.full(nd, -1, np.int8)]),
+        sea=cat([np.zeros(npend, bool), sea_b, np.zeros(nd, bool)]),
+        arr_day=arr_day,
+        first_ms=cat([app_p, first_b, app_d]),
+        screen_day=cat([np.full(npend, -1, np.int32), screen_b, np.full(nd, -1, np.int32)]),
+        path=cat([np.full(npend, PATH_APPLY, np.int8), path_b, np.full(nd, PATH_APPLY, np.int8)]),
+        app_ms=cat([app_p, app_b, app_d]),
+        make_day=cat([day_p, make_b, day_d]),
+        nat=cat([nat_pp, nat_b, nat_dd]),
+        instrumentalised=np.zeros(n, bool),
+        reloc_ok=np.zeros(n, bool),
+        init_stage=cat([stage_p, np.full(nb + nd, -1, np.int8)]),
+        place=np.full(n, PLACE["territory"], np.int8),
+        dob=np.zeros(n, "datetime64[D]"),
+        unaccompanied=np.zeros(n, bool),
+        vulnerable=np.zeros(n, bool),
+        security_threat=np.zeros(n, bool),
+        misled=np.zeros(n, bool),
+        subsequent=np.zeros(n, bool),
+        family_ms=np.full(n, -1, np.int8),
+        visa_ms=np.full(n, -1, np.int8),
+        visa_from=np.zeros(n, "datetime64[D]"),
+        notes=arr.notes,
+    ).take(order)
+    _facts(pop, scenario.calibration_year, b, rng, dest)
+    _instrumentalisation(pop, scenario)
+    return pop
+
+
+def _facts(pop: Population, year: int, b: Drawn, rng: np.random.Generator, dest: np.ndarray) -> None:
+    """The case facts of every person (vectorised; see the module docstring)."""
+    n = len(pop)
+    detected = (pop.origin == O_DETECTED) | (pop.origin == O_SHOCK)
+    here = detected & (pop.path == PATH_APPLY)
+    pop.place[here] = np.where(
+        pop.sea[here], PLACE["sar_disembarkation"], PLACE["apprehension_after_irregular_crossing"]
+    )
+    direct = pop.origin == O_DIRECT
+    airport = direct & (rng.random(n) < b.airport_share)
+    pop.place[airport] = PLACE["border_crossing_point"]
+    reg_date = pop.date(pop.make_day)
+    profiles = A.age_profiles(year)
+    cls = _rowwise(rng, profiles, pop.nat)
+    low = np.array([c[1] for c in A.AGE_CLASSES])[cls]
+    high = np.array([c[2] for c in A.AGE_CLASSES])[cls]
+    age_days = (rng.integers(low, high + 1) * 365.25 + rng.integers(0, 365, n)).astype(np.int64)
+    pop.dob[:] = reg_date - age_days.astype("timedelta64[D]")
+    union = profiles.mean(axis=0)
+    teen = A.AGE_CLASSES.index(("Y14-17", 14, 17))
+    p_uam = min(0.95, b.unaccompanied_share_of_minors * (union[0] + union[teen]) / union[teen])
+    pop.unaccompanied[:] = (cls == teen) & (rng.random(n) < p_uam)
+    pop.vulnerable[:] = rng.random(n) < b.vulnerable_share
+    pop.security_threat[:] = rng.random(n) < b.security_threat_share
+    pop.misled[:] = rng.random(n) < b.misled_share
+    subsequent = A.subsequent_share(year)
+    pop.subsequent[:] = direct & (rng.random(n) < subsequent[pop.app_ms])
+    family = rng.random(n) < b.family_elsewhere_share
+    pop.family_ms[family] = _elsewhere(rng, dest, pop.nat[family], pop.app_ms[family])
+    movers = (pop.path == PATH_MOVE_ON) & (rng.random(n) < b.family_at_destination_share)
+    pop.family_ms[movers] = pop.app_ms[movers]
+    u = rng.random(n)
+    own = direct & (u < b.visa_own_share)
+    other = direct & ~own & (u < b.visa_own_share + b.visa_other_share)
+    pop.visa_ms[own] = pop.app_ms[own]
+    pop.visa_ms[other] = _elsewhere(rng, dest, pop.nat[other], pop.app_ms[other])
+    issued = rng.integers(30, 365, n).astype("timedelta64[D]")
+    pop.visa_from[:] = reg_date - issued
+    pop.reloc_ok[:] = (rng.random(n) < b.relocation_eligible_share) & ~pop.security_threat
+
+
+def _instrumentalisation(pop: Population, scenario: Scenario) -> None:
+    """CFMR Art. 1(4)(b): detected arrivals in a Member State during its instrumentalisation crisis."""
+    for crisis in scenario.crises:
+        if crisis.code != CRISIS_INSTRUMENTALISATION:
+            continue
+        first = (crisis.start - scenario.start).days
+        ms = A.MS_INDEX[crisis.member_state]
+        hit = (
+            (pop.first_ms == ms)
+            & (pop.route >= 0)
+            & (pop.arr_day >= first)
+            & (pop.arr_day < first + crisis.days)
+        )
+        pop.instrumentalised |= hit
+
+
+def entries(pop: Population) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The `entries[]` of the detected arrivals: (person, kind, Member State, date)."""
+    rows = np.flatnonzero(pop.route >= 0)
+    kind = np.where(pop.sea[rows], ENTRY["sar_disembarkation"], ENTRY["irregular_crossing"]).astype(np.int8)
+    return rows, kind, pop.first_ms[rows], pop.date(pop.arr_day[rows])
