@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import httpx
 import numpy as np
-import pytest
 from sqlalchemy import func, select
 
 from migralex.registry import audit
@@ -39,10 +38,21 @@ def _free_port() -> int:
 def _start_server(url: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, MIGRALEX_REGISTRY_URL=url, **{KEY_ENV: KEY_TEXT})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "migralex.registry.api:create_app", "--factory", "--port", str(port),
-         "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "migralex.registry.api:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -89,9 +99,16 @@ def test_sigkill_in_the_middle_of_a_burst_loses_no_acknowledged_registration(
         s = people.submission(i, "irregular_crossing", "IT", f"k-{i}")
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - 3600))
         bodies.append(
-            {"transaction_id": s.transaction_id, "category": s.category, "event_at": stamp, "biometrics_taken_at": stamp,
-             "identity": dict(s.identity), "fingerprint": encode_template(s.fingerprint), "face": encode_template(s.face)}
-        )  # fmt: skip
+            {
+                "transaction_id": s.transaction_id,
+                "category": s.category,
+                "event_at": stamp,
+                "biometrics_taken_at": stamp,
+                "identity": dict(s.identity),
+                "fingerprint": encode_template(s.fingerprint),
+                "face": encode_template(s.face),
+            }
+        )
     port = _free_port()
     server = _start_server(db_url, port)
     acked: list[str] = []
