@@ -157,3 +157,28 @@ def test_every_time_limit_in_the_parameters_is_computable(name) -> None:
     got = deadline(start, period, "IT").date
     assert got == oracle(start, period, "IT")
     assert got > start
+
+
+def test_member_states_as_codes_strings_and_nat() -> None:
+    starts = np.array(["2026-01-31", "NaT", "2026-07-15", "2026-07-15"], dtype="datetime64[D]")
+    codes = np.array([EU27.index("DE"), EU27.index("DE"), EU27.index("IT"), -1])
+    by_code = add_period(starts, "1 month", codes)
+    by_name = add_period(starts[:3], "1 month", ["DE", "DE", "IT"])
+    assert (
+        by_code[:3].astype(str).tolist()
+        == by_name.astype(str).tolist()
+        == ["2026-03-02", "NaT", "2026-08-17"]
+    )
+    assert np.isnat(by_code[3])  # code -1: no Member State, no date
+    with pytest.raises(InvalidInput, match="codes must be"):
+        add_period(starts, "1 month", np.array([0, 1, 2, 99]))
+    with pytest.raises(InvalidInput, match="4 Member States for 3 dates"):
+        add_period(starts[:3], "1 month", ["DE", "DE", "IT", "IT"])
+
+
+def test_dates_outside_the_day_tables_use_the_same_rule() -> None:
+    far = [dt.date(1995, 1, 31), dt.date(2085, 12, 24), dt.date(1999, 12, 30)]
+    for start in far:
+        for text in ("1 month", "3 working days", "2 days"):
+            got = dt.date.fromisoformat(str(add_period(start, text, "DE")[0]))
+            assert got == oracle(start, Period.parse(text), "DE"), (start, text)

@@ -86,11 +86,6 @@ def holiday_name(member_state: str, day: dt.date) -> str | None:
     return cal.get(day)
 
 
-def _calendar_for(member_state: str, dates: np.ndarray, span_years: int) -> np.ndarray:
-    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    return holiday_calendar(member_state, int(years.min()) - 1, int(years.max()) + span_years + 1)
-
-
 def _raw_end(start: np.ndarray, period: Period) -> np.ndarray:
     if period.unit == "days":
         return start + np.timedelta64(period.amount, "D")
@@ -103,13 +98,106 @@ def _raw_end(start: np.ndarray, period: Period) -> np.ndarray:
     raise AssertionError(period.unit)  # working days are handled by the caller
 
 
-def _member_state_array(member_state: str | np.ndarray | list[str], n: int) -> np.ndarray:
+#: Day tables span these dates; dates outside take the (slower) `numpy.busday_offset` path.
+_FIRST, _LAST = np.datetime64("2000-01-01", "D"), np.datetime64("2080-12-31", "D")
+_DAYS = int((_LAST - _FIRST).astype(np.int64)) + 1
+
+
+class _DayTables:
+    """Per Member State, over 2000–2080: the next working day of each day (Art. 75(d)), the running
+    count of working days and the n-th working day (for "working days" periods); filled lazily."""
+
+    def __init__(self) -> None:
+        n = len(EU27)
+        self.next_working = np.zeros((n, _DAYS), dtype=np.int32)
+        self.count = np.zeros((n, _DAYS), dtype=np.int32)
+        self.nth = np.zeros((n, _DAYS), dtype=np.int32)
+        self.filled = np.zeros(n, dtype=bool)
+
+    def ensure(self, codes: np.ndarray) -> None:
+        present = np.flatnonzero(np.bincount(codes, minlength=len(EU27)))
+        for code in present[~self.filled[present]]:
+            cal = holiday_calendar(EU27[code], 1999, 2082)
+            days = np.arange(_FIRST, _LAST + 1)
+            working = np.is_busday(days, holidays=cal)
+            rolled = np.busday_offset(days, 0, roll="forward", holidays=cal)
+            self.next_working[code] = (rolled - _FIRST).astype(np.int32)
+            self.count[code] = np.cumsum(working)
+            nth = np.flatnonzero(working).astype(np.int32)
+            self.nth[code, : len(nth)] = nth
+            self.nth[code, len(nth) :] = _DAYS - 1
+            self.filled[code] = True
+
+
+_TABLES = _DayTables()
+_MS_CODE = {ms: i for i, ms in enumerate(EU27)}
+
+
+def member_state_codes(member_state: str | np.ndarray | list[str], n: int) -> np.ndarray:
+    """Member States as codes (index in `EU27`, -1 for none) from one code, strings or codes."""
     if isinstance(member_state, str):
-        return np.full(n, normalise_member_state(member_state), dtype=object)
-    arr = np.asarray(member_state, dtype=object).reshape(-1)
+        return np.full(n, _MS_CODE[normalise_member_state(member_state)], dtype=np.int64)
+    arr = np.asarray(member_state).reshape(-1)
     if arr.shape[0] != n:
         raise InvalidInput("member_state", f"{arr.shape[0]} Member States for {n} dates")
-    return arr
+    if arr.dtype.kind in "iu":
+        if arr.size and (arr.max() >= len(EU27) or arr.min() < -1):
+            raise InvalidInput("member_state", f"codes must be -1 (none) or 0–{len(EU27) - 1}")
+        return arr.astype(np.int64)
+    uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
+    codes = np.array([_MS_CODE[normalise_member_state(str(u))] for u in uniq], dtype=np.int64)
+    return codes[inverse]
+
+
+def _slow(start: np.ndarray, raw: np.ndarray, period: Period, codes: np.ndarray) -> np.ndarray:
+    """`numpy.busday_offset` per Member State, for dates outside the day tables."""
+    out = np.empty_like(start)
+    for code in np.unique(codes):
+        rows = codes == code
+        years = start[rows].astype("datetime64[Y]").astype(np.int64) + 1970
+        span = period.amount * (period.unit == "years") + period.amount // 12 + 2
+        cal = holiday_calendar(EU27[code], int(years.min()) - 1, int(years.max()) + span)
+        if period.unit == "working_days":
+            out[rows] = np.busday_offset(start[rows], period.amount, roll="backward", holidays=cal)
+        else:
+            out[rows] = np.busday_offset(raw[rows], 0, roll="forward", holidays=cal)
+    return out
+
+
+def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll: bool = True) -> np.ndarray:
+    """The calculus on `datetime64[D]` dates and Member-State codes (NaT or code -1 in → NaT out).
+
+    Art. 75(a): the event day is not counted; (b)-(c): weeks/months end on the same weekday/date,
+    clamped to the month's last day; (d) (`roll`): a last day on a Saturday, Sunday or official
+    holiday moves to the Member State's next working day. "Working days" count working days only.
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    raw = start if period.unit == "working_days" else _raw_end(start, period)
+    if not roll and period.unit != "working_days":
+        return raw
+    out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = ~np.isnat(start) & (codes >= 0)
+    if not ok.any():
+        return out
+    _TABLES.ensure(codes[ok])
+    day = np.where(ok, (raw - _FIRST).astype(np.int64), -1)
+    margin = 40 + (2 * period.amount if period.unit == "working_days" else 0)
+    inside = ok & (day >= 10) & (day < _DAYS - margin)
+    rows = np.flatnonzero(inside)
+    code, d = codes[rows], day[rows]
+    if period.unit == "working_days":
+        # count working days strictly after the event day; a zero-day period from a non-working
+        # day stays on the day of the event
+        k = _TABLES.count[code, d] - 1 + period.amount
+        end = _FIRST + _TABLES.nth[code, np.maximum(k, 0)].astype("timedelta64[D]")
+        out[rows] = np.maximum(end, start[rows])
+    else:
+        out[rows] = _FIRST + _TABLES.next_working[code, d].astype("timedelta64[D]")
+    outside = ok & ~inside
+    if outside.any():
+        sub = _slow(start[outside], raw[outside], period, codes[outside])
+        out[outside] = np.maximum(sub, start[outside]) if period.unit == "working_days" else sub
+    return out
 
 
 def add_period(
@@ -117,28 +205,12 @@ def add_period(
 ) -> np.ndarray:
     """Last day of a time limit running from `start` (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11).
 
-    Vectorised: `start` may be one date or an array; `member_state` one code or one per date.
+    Vectorised: `start` may be one date or an array (NaT allowed); `member_state` one code, or one
+    per date as ISO codes or as `EU27` indices (-1 for none, giving NaT).
     """
     p = Period.parse(period) if isinstance(period, str) else period
     starts = as_date_array(start, field="start")
-    states = _member_state_array(member_state, starts.shape[0])
-    out = np.empty_like(starts)
-    if starts.size == 0:
-        return out
-    span = max(1, p.amount // 12 + 1 if p.unit == "months" else p.amount + 1 if p.unit == "years" else 1)
-    for ms in np.unique(states):
-        mask = states == ms
-        code = normalise_member_state(str(ms))
-        sub = starts[mask]
-        cal = _calendar_for(code, sub, span)
-        if p.unit == "working_days":
-            # the day of the event is not counted: step back to the last working day on or
-            # before it, then count N working days forward.
-            # (a zero-day period from a non-working day stays on the day of the event)
-            out[mask] = np.maximum(np.busday_offset(sub, p.amount, roll="backward", holidays=cal), sub)
-        else:
-            out[mask] = np.busday_offset(_raw_end(sub, p), 0, roll="forward", holidays=cal)
-    return out
+    return end_of_period(starts, p, member_state_codes(member_state, starts.shape[0]))
 
 
 @dataclass(frozen=True)
