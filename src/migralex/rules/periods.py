@@ -25,18 +25,76 @@ from migralex.law.timelimits import Period, holiday_calendar
 ROLLS = ("art75", "calendar")
 
 
+#: Day tables cover these dates; dates outside fall back to `numpy.busday_offset` on the calendar.
+_FIRST, _LAST = np.datetime64("2000-01-01", "D"), np.datetime64("2080-12-31", "D")
+_DAYS = int((_LAST - _FIRST).astype(np.int64)) + 1
+
+
+class _MonthTables:
+    """Day ↔ (month, day of month) lookups over 2000–2080, for `add_months` by gathers."""
+
+    def __init__(self) -> None:
+        days = np.arange(_FIRST, _LAST + 1)
+        months = days.astype("datetime64[M]")
+        self.month = (months - months[0]).astype(np.int64)
+        self.day_of_month = (days - months.astype("datetime64[D]")).astype(np.int64)
+        month_starts = np.arange(months[0], months[-1] + 2)
+        self.first = (month_starts.astype("datetime64[D]") - _FIRST).astype(np.int64)
+        self.length = np.diff(self.first)
+
+
+_MONTHS: _MonthTables | None = None
+
+
+def add_months(start: np.ndarray, months: int) -> np.ndarray:
+    """`add_months_clamped` (same date `months` later, clamped to the month's last day), by table
+    lookups for dates in 2000–2080 (whole columns in a few milliseconds)."""
+    global _MONTHS
+    if _MONTHS is None:
+        _MONTHS = _MonthTables()
+    t = _MONTHS
+    day = (
+        (start - _FIRST).view(np.int64)
+        if start.dtype == np.dtype("datetime64[D]")
+        else (start - _FIRST).astype(np.int64)
+    )
+    last_month = len(t.length) - 1
+    if len(day) and day.min() >= 0 and day.max() < _DAYS:  # no NaT (NaT is the smallest int64)
+        m = t.month[day] + months
+        if m.min() >= 0 and m.max() <= last_month:
+            target = t.first[m] + np.minimum(t.day_of_month[day], t.length[m] - 1)
+            return (target + int(_FIRST.view(np.int64))).view("datetime64[D]")
+    ok = (day >= 0) & (day < _DAYS)
+    out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    d = np.where(ok, day, 0)
+    m = t.month[d] + months
+    fits = ok & (m >= 0) & (m <= last_month)
+    m = np.clip(m, 0, last_month)
+    target = t.first[m] + np.minimum(t.day_of_month[d], t.length[m] - 1)
+    out[fits] = _FIRST + target[fits].astype("timedelta64[D]")
+    rest = ~fits & ~np.isnat(start)
+    if rest.any():
+        out[rest] = add_months_clamped(start[rest], months)
+    return out
+
+
 def _raw_end(start: np.ndarray, period: Period) -> np.ndarray:
     if period.unit == "days":
         return start + np.timedelta64(period.amount, "D")
     if period.unit == "weeks":
         return start + np.timedelta64(7 * period.amount, "D")
     months = period.amount * (12 if period.unit == "years" else 1)
-    return add_months_clamped(start, months)
+    return add_months(start, months)
 
 
-#: Day tables cover these dates; dates outside fall back to `numpy.busday_offset` on the calendar.
-_FIRST, _LAST = np.datetime64("2000-01-01", "D"), np.datetime64("2080-12-31", "D")
-_DAYS = int((_LAST - _FIRST).astype(np.int64)) + 1
+def values_at(param: Parameter, dates: np.ndarray) -> np.ndarray:
+    """The value of `param` in force on each date; one value (the usual case) without a search.
+    Dates before the first value take the first value (callers restrict to where it applies)."""
+    starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
+    if len(starts) == 1:
+        return np.full(dates.shape, param.values[0].value)
+    idx = np.clip(np.searchsorted(starts, dates, side="right") - 1, 0, None)
+    return np.array([v.value for v in param.values])[idx]
 
 
 class _DayTables:
@@ -99,9 +157,11 @@ def end_of_period(start: np.ndarray, period: Period, ms: np.ndarray, roll: str =
         return out
     _TABLES.ensure(ms[ok])
     day = (raw - _FIRST).astype(np.int64)
-    inside = ok & (day >= 10) & (day < _DAYS - 40)
-    if period.unit == "working_days":
-        inside &= day < _DAYS - 40 - 2 * period.amount
+    margin = 40 + (2 * period.amount if period.unit == "working_days" else 0)
+    if period.unit != "working_days" and ok.all() and day.min() >= 10 and day.max() < _DAYS - margin:
+        rolled = _TABLES.next_working[ms.astype(np.intp), day].astype(np.int64)
+        return (rolled + int(_FIRST.view(np.int64))).view("datetime64[D]")
+    inside = ok & (day >= 10) & (day < _DAYS - margin)
     rows = np.flatnonzero(inside)
     code, d = ms[rows].astype(np.int64), day[rows]
     if period.unit == "working_days":

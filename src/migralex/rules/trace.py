@@ -35,6 +35,13 @@ def _fmt_arg(name: str, value: Any) -> Any:
     return value
 
 
+def _put(target: np.ndarray, mask: np.ndarray, value: int | np.ndarray) -> None:
+    if isinstance(mask, slice):
+        target[mask] = value if np.isscalar(value) else np.asarray(value)[mask]
+    else:
+        np.copyto(target, value, where=mask, casting="unsafe")
+
+
 @dataclass
 class RuleEval:
     """One rule over a batch: outcome, designated Member State, citation, reason, template args."""
@@ -70,12 +77,12 @@ class RuleEval:
         ms: np.ndarray | int | None = None,
     ) -> None:
         """Set outcome, reason (and citation, Member State) where `mask` holds."""
-        self.outcome[mask] = outcome
-        self.reason[mask] = reason
+        _put(self.outcome, mask, outcome)
+        _put(self.reason, mask, reason)
         if cite is not None:
-            self.cite[mask] = cite if np.isscalar(cite) else np.asarray(cite)[mask]
+            _put(self.cite, mask, cite)
         if ms is not None:
-            self.ms[mask] = ms if np.isscalar(ms) else np.asarray(ms)[mask]
+            _put(self.ms, mask, ms)
 
     def arg(self, name: str, values: np.ndarray) -> None:
         """A template argument column (`ms…` names are Member-State codes, `d…` dates, `bits`)."""

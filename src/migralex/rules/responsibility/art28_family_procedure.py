@@ -29,7 +29,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from migralex.rules.periods import end_of_period, periods_at
-from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, count_bits, per_case_bits
+from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, count_bits, in_codes, per_case_bits
 from migralex.rules.trace import APPLIES, NOT_APPLICABLE, Flag, RuleEval, new_flag
 
 _INVERSE = {
@@ -65,7 +65,7 @@ class Groups:
 def _inverse_ok(rel_ab: np.ndarray, rel_ba: np.ndarray) -> np.ndarray:
     ok = np.zeros(len(rel_ab), dtype=bool)
     for rel, inverses in _INVERSE.items():
-        ok |= (rel_ab == rel) & np.isin(rel_ba, inverses)
+        ok |= (rel_ab == rel) & in_codes(rel_ba, inverses)
     return ok
 
 
@@ -80,7 +80,8 @@ def link(f: Facts, law: Law, window: str) -> Groups:
     if n < 2 or not len(rows):
         return Groups(group, listed, np.zeros(len(fam), dtype=bool))
     # candidate targets: cases registered in that Member State whose applicant has that birth date
-    people = np.flatnonzero(~np.isnat(a.dob) & ~f.uam)
+    # a target lists its source in turn, so only cases with co-applicant rows can be targets
+    people = np.flatnonzero(listed & ~np.isnat(a.dob))
     person_key = a.reg_ms[people].astype(np.int64) << 32 | a.dob[people].astype(np.int64) & 0xFFFFFFFF
     order = np.argsort(person_key, kind="stable")
     sorted_keys, sorted_people = person_key[order], people[order]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from migralex.law.params import compare
-from migralex.rules.periods import meets_boundary, window_end
+from migralex.rules.periods import meets_boundary, values_at, window_end
 from migralex.rules.responsibility.common import (
     Facts,
     Law,
@@ -56,7 +56,7 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
         return rule, [tie_flag]
     reg = f.reg_date[g.case]
     held = g.issued_on <= reg
-    minimum = p_study.at(reg).astype(np.int64) * per_year
+    minimum = values_at(p_study, reg).astype(np.int64) * per_year
     enough = compare(g.study_months.astype(np.int64), p_study.boundary, minimum)
     end = window_end(g.issued_on, p_window, reg, f.reg_ms[g.case], roll)
     recent = meets_boundary(reg, p_window, end)

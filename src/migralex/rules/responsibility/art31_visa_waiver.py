@@ -18,6 +18,7 @@ from migralex.rules.responsibility.common import (
     Facts,
     Law,
     best_row,
+    in_codes,
     ms_of_rows,
     per_case_bits,
     take_dates,
@@ -49,7 +50,7 @@ def evaluate(f: Facts, law: Law, scope: str = "common_visa_list") -> tuple[RuleE
         reg_waives = (waived_bits >> np.maximum(f.reg_ms, 0).astype(np.uint32)) & 1 > 0
     else:
         outside = np.array([MS_INDEX[m] for m in OUTSIDE_COMMON_VISA_LIST], dtype=np.int8)
-        reg_waives = ~np.isin(f.reg_ms, outside)
+        reg_waives = ~in_codes(f.reg_ms, outside)
     same = entered & (entry_ms == f.reg_ms)
     other = entered & ~same & reg_waives
     stays = entered & ~same & ~reg_waives

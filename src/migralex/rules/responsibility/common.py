@@ -18,6 +18,7 @@ from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch
 from migralex.law.dates import age_on
 from migralex.law.params import Parameter, ParameterSet
+from migralex.rules.periods import values_at
 
 REL = {name: i for i, name in enumerate(C.RELATIONS)}
 STATUS = {name: i for i, name in enumerate(C.STATUSES)}
@@ -71,49 +72,90 @@ def single_state(bits: np.ndarray) -> np.ndarray:
 def best_row(
     case: np.ndarray, rows: np.ndarray, keys: list[np.ndarray], n: int, distinct: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per case, the selected edge row that sorts first by `keys` (most significant first), and
-    whether the runner-up has equal keys but a different `distinct` value (a tie that matters).
-    Returns (row or -1, tie) per case."""
+    """Per case, the selected edge row that comes first by `keys` (most significant first, smallest
+    first), and whether rows with equal keys disagree on `distinct` (a tie that matters).
+    Returns (row or -1, tie) per case. The keys are folded into one int64 and reduced per case
+    with `numpy.minimum.at`: no sort, and the edge table need not be ordered."""
     sel = np.flatnonzero(rows)
     best = np.full(n, -1, dtype=np.int64)
     tie = np.zeros(n, dtype=bool)
     if not len(sel):
         return best, tie
-    k = [np.asarray(key)[sel] for key in keys]
-    order = np.lexsort((*reversed(k), case[sel]))
-    c = case[sel][order]
-    first = np.r_[True, c[1:] != c[:-1]]
-    best[c[first]] = sel[order[first]]
-    if len(order) > 1:
-        same_case = c[1:] == c[:-1]
-        same_keys = np.ones(len(order) - 1, dtype=bool)
-        for key in k:
-            ks = key[order]
-            same_keys &= ks[1:] == ks[:-1]
-        if distinct is not None:
-            ds = np.asarray(distinct)[sel][order]
-            same_keys &= ds[1:] != ds[:-1]
-        runner_up_tied = same_case & same_keys & first[:-1]
-        tie[c[:-1][runner_up_tied]] = True
+    composite = np.zeros(len(sel), dtype=np.int64)
+    room = 1
+    for key in keys:
+        k = np.asarray(key)[sel].astype(np.int64)
+        lo = int(k.min())
+        span = int(k.max()) - lo + 1
+        room *= span
+        if room >= 2**62:  # pragma: no cover - keys of dates and counts stay far below
+            raise OverflowError("best_row: keys too wide to fold into one integer")
+        composite = composite * span + (k - lo)
+    cs = case[sel]
+    big = np.iinfo(np.int64).max
+    top = np.full(n, big, dtype=np.int64)
+    np.minimum.at(top, cs, composite)
+    winners = composite == top[cs]
+    wrows, wcase = sel[winners], cs[winners]
+    first = np.full(n, big, dtype=np.int64)
+    np.minimum.at(first, wcase, wrows)
+    found = first != big
+    best[found] = first[found]
+    if distinct is not None:
+        d = np.asarray(distinct)[wrows].astype(np.int64)
+        lo_d = np.full(n, big, dtype=np.int64)
+        hi_d = np.full(n, -big, dtype=np.int64)
+        np.minimum.at(lo_d, wcase, d)
+        np.maximum.at(hi_d, wcase, d)
+        tie = found & (lo_d != hi_d)
     return best, tie
+
+
+def in_codes(values: np.ndarray, codes: list[int] | tuple[int, ...] | np.ndarray) -> np.ndarray:
+    """`numpy.isin` for small integer codes (-1 … 255), by a lookup table."""
+    table = np.zeros(258, dtype=bool)
+    table[np.asarray(codes, dtype=np.int64) + 1] = True
+    return table[np.asarray(values).astype(np.int64) + 1]
 
 
 def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
     """The Member State of each case's chosen row (-1 where none)."""
-    return np.where(rows >= 0, ms[np.maximum(rows, 0)] if len(ms) else -1, -1).astype(np.int8)
+    if not len(ms):
+        return np.full(rows.shape, -1, dtype=np.int8)
+    out = ms[np.maximum(rows, 0)].astype(np.int8)
+    np.copyto(out, -1, where=rows < 0, casting="unsafe")
+    return out
 
 
 def take_dates(rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """The date of each case's chosen row (NaT where none)."""
     if not len(dates):
         return np.full(rows.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    return np.where(rows >= 0, dates[np.maximum(rows, 0)], np.datetime64("NaT"))
+    out = dates[np.maximum(rows, 0)]
+    np.copyto(out, np.datetime64("NaT"), where=rows < 0)
+    return out
 
 
 def _minor_age(params: ParameterSet, dates: np.ndarray) -> np.ndarray:
     p: Parameter = params["ammr.minor_age"]
     # Dublin III Art. 2(i) also defines a minor as below 18: the first value serves earlier dates.
-    return p.at(dates, before_first=p.values[0].value).astype(np.int64)
+    return values_at(p, dates).astype(np.int64)
+
+
+def age_in_years(birth: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Completed years on a date (`migralex.law.dates.age_on`), -1 for an unknown birth date; the
+    exact calendar computation only where the day count leaves a doubt."""
+    out = np.full(birth.shape, -1, dtype=np.int64)
+    known = ~np.isnat(birth)
+    days = (on - birth).astype(np.int64)
+    rough = np.where(known, days // 366, -1)  # a lower bound; exact within a year of it
+    upper = np.where(known, days // 365, -1)
+    sure = known & (rough == upper)
+    out[sure] = rough[sure]
+    doubt = np.flatnonzero(known & ~sure)
+    if len(doubt):
+        out[doubt] = age_on(birth[doubt], on[doubt])
+    return out
 
 
 class Facts:
@@ -136,11 +178,7 @@ class Facts:
     def age(self) -> np.ndarray:
         """Completed years on the registration date (-1 where the date of birth is unknown)."""
         a = self.batch.applicants
-        known = ~np.isnat(a.dob)
-        out = np.full(self.n, -1, dtype=np.int64)
-        if known.any():
-            out[known] = age_on(a.dob[known], a.reg_date[known])
-        return out
+        return age_in_years(a.dob, a.reg_date)
 
     @cached_property
     def adult_by_birth_date(self) -> np.ndarray:
@@ -180,9 +218,7 @@ class Facts:
         for a child and as adult for a parent, relative or spouse)."""
         f = self.batch.family
         known = ~np.isnat(f.dob)
-        age = np.full(len(f), -1, dtype=np.int64)
-        if known.any():
-            age[known] = age_on(f.dob[known], self.reg_date[f.case[known]])
+        age = age_in_years(f.dob, self.reg_date[f.case])
         limit = self.minor_age[f.case]
         return np.where(known, age < limit, f.relation == REL["child"])
 

@@ -22,7 +22,7 @@ import polars as pl
 from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
-from migralex.law.acts import resolve_act, responsibility_regime
+from migralex.law.acts import resolve_act
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.rules.responsibility import (
@@ -40,7 +40,7 @@ from migralex.rules.responsibility import (
     art33_entry,
     dublin3,
 )
-from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, per_case_bits, reading
+from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, in_codes, per_case_bits, reading
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
@@ -109,26 +109,29 @@ class Part:
 
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
-    applies = np.stack([r.outcome for r in rules]) == APPLIES
-    decided = np.argmax(applies, axis=0).astype(np.int16)
-    ms = np.stack([r.ms for r in rules])
-    return decided, np.take_along_axis(ms, decided[None, :].astype(np.int64), 0)[0]
+    """The first rule that applies (the last one, the default, always does) and its Member State."""
+    decided = np.full(len(rules[0].outcome), len(rules) - 1, dtype=np.int16)
+    ms = rules[-1].ms.copy()
+    for k in range(len(rules) - 2, -1, -1):
+        applies = rules[k].outcome == APPLIES
+        np.copyto(decided, k, where=applies, casting="unsafe")
+        np.copyto(ms, rules[k].ms, where=applies)
+    return decided, ms
 
 
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
     """Advisory flags after the decision: Arts 34 and 35(2), age, family definition checks."""
     fam, n = f.batch.family, f.n
     a = f.batch.applicants
-    decided_key = np.array(keys, dtype=object)[decided]
     named = ms >= 0
-    not_security = decided_key != "security"
+    not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
     elsewhere = fam.ms != ms[fam.case]
-    resident = np.isin(
+    resident = in_codes(
         fam.status,
         [STATUS[s] for s in ("beneficiary_of_international_protection", "long_term_resident",
                              "naturalised_former_beneficiary", "legally_present")],
     )  # fmt: skip
-    kin = np.isin(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
+    kin = in_codes(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
     dependants_rows = (
         kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing & elsewhere
     )
@@ -175,7 +178,7 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
         n,
     )
     adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
-    by_family = np.isin(decided_key, FAMILY_RULES)
+    by_family = in_codes(decided, [k for k, key in enumerate(keys) if key in FAMILY_RULES])
     partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
     on_partner = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
     partner = new_flag(
@@ -233,7 +236,7 @@ def _evaluate_part(batch: CaseBatch, rows: np.ndarray, regime: str, p: Parameter
     hit = np.zeros(f.n, dtype=bool)
     for k, rule in enumerate(rules):
         if rule.key in HIT_REASONS:
-            hit |= (decided == k) & np.isin(rule.reason, HIT_REASONS[rule.key])
+            hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit)
 
 
@@ -431,11 +434,11 @@ def decide_responsibility(
     p = params or shipped_params()
     n = batch.n
     reg = batch.applicants.reg_date
-    regime = (
-        np.where(responsibility_regime(reg) == "AMMR", 0, 1).astype(np.int8) if n else np.zeros(0, np.int8)
-    )
+    transitional = resolve_act("AMMR").transitional
+    assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
+    cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
     dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
-    regime[reg < dublin_from] = 2
+    regime = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
