@@ -158,7 +158,8 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
     pop = synthesise(scenario, law, b, np.random.default_rng(s_population))
     timings["population"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    answers = rules_adapter.decide(pop, law, scenario.regime, SAFE_COUNTRIES_OF_ORIGIN)
+    mass = tuple(A.MS_INDEX[c.member_state] for c in scenario.crises if c.kind == "mass_arrivals")
+    answers = rules_adapter.decide(pop, law, scenario.regime, SAFE_COUNTRIES_OF_ORIGIN, mass)
     timings["case_engine"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     days, scale = scenario.days, scenario.scale

@@ -67,6 +67,7 @@ HIT_CRITERIA = ("entry",)
 _J = (1 << ADULT_GROUNDS["j"]) | (1 << UAM_GROUNDS["e"])
 _C = (1 << ADULT_GROUNDS["c"]) | (1 << UAM_GROUNDS["d"])
 _WEEKS_52 = 364
+TERRITORY = C.PLACES.index("territory")
 
 
 @dataclass
@@ -186,7 +187,13 @@ def _relieved(proc: np.ndarray, mandatory: np.ndarray, grounds: int) -> np.ndarr
     return np.where(only, PROC_BORDER_OPTIONAL, proc).astype(np.int8)
 
 
-def decide(pop: Population, law: ParameterSet, regime: str, safe_countries: tuple[str, ...] = ()) -> Answers:
+def decide(
+    pop: Population,
+    law: ParameterSet,
+    regime: str,
+    safe_countries: tuple[str, ...] = (),
+    crisis_states: tuple[int, ...] = (),
+) -> Answers:
     """Responsibility and channelling for every applicant of the run (see the module docstring)."""
     rows = np.flatnonzero(pop.applies)
     n = len(pop)
@@ -218,13 +225,20 @@ def decide(pop: Population, law: ParameterSet, regime: str, safe_countries: tupl
             proc = np.where(proc == PROC_BORDER, PROC_BORDER_OPTIONAL, proc).astype(np.int8)
         return proc, result.mandatory
 
+    def again(mask: np.ndarray, batch_: CaseBatch, crisis: bool = False) -> np.ndarray:
+        """The engine asked again for the rows in `mask` only (the others keep `proc`)."""
+        out = proc.copy()
+        if mask.any():
+            out[mask] = procedures(batch_.take(np.flatnonzero(mask)), crisis)[0]
+        return out
+
     proc, mandatory = procedures(cbatch)
+    at_border = (proc == PROC_BORDER) | (proc == PROC_BORDER_OPTIONAL)
     territory = replace(
-        cbatch,
-        applicants=replace(cbatch.applicants, place=np.full(len(rows), C.PLACES.index("territory"), np.int8)),
+        cbatch, applicants=replace(cbatch.applicants, place=np.full(len(rows), TERRITORY, np.int8))
     )
-    proc_ter, _ = procedures(territory)
-    crisis_proc, _ = procedures(cbatch, crisis=True)
+    proc_ter = again(at_border, territory)
+    crisis_proc = again(np.isin(batch.applicants.reg_ms, crisis_states), cbatch, crisis=True)
     minor_age = law["cfmr.instrumentalisation.minor_age"].values[-1].value
     age = (cbatch.applicants.reg_date - cbatch.applicants.dob).astype(np.int64) / 365.25
     in_scope = np.isin(pop.place[rows], [C.PLACES.index(p) for p in C.PLACES if p != "territory"])
