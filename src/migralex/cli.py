@@ -26,6 +26,7 @@ app.command("overview")(overview_command)
 app.command("serve")(serve_command)
 register_cycle(app)
 register_decide(app)
+__import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 
 
