@@ -86,3 +86,18 @@ def test_too_many_cases_is_413() -> None:
         assert small.post("/v1/cases/responsibility", json=EXAMPLES[:2]).status_code == 200
         r = small.post("/v1/cases/responsibility", json=EXAMPLES[:3])
         assert r.status_code == 413 and r.json()["error"] == "too_large"
+
+
+@pytest.mark.parametrize("case", EXAMPLES, ids=[c["id"] for c in EXAMPLES])
+def test_deadlines_are_the_engines_answer(client: TestClient, case: dict) -> None:
+    from migralex.rules.deadlines import deadlines
+
+    for crisis in (False, True):
+        r = client.post("/v1/cases/deadlines", json=case, params={"crisis_derogation": crisis})
+        assert r.status_code == 200
+        context = default_context(crisis_derogation=crisis)
+        expected = deadlines(
+            case, channel(case, context), context, responsibility=decide_responsibility(case)
+        )
+        engine = json.loads(json.dumps(expected.answer(0), default=str))
+        assert r.json() == engine

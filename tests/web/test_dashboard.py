@@ -86,6 +86,8 @@ def test_case_explainer_answers_and_links_the_article(page: Any) -> None:
     assert page.locator("#article mark").count() == 1
     assert "sibling" in page.inner_text("#article mark")
     assert page.locator("ol.trace li").count() >= 3
+    assert page.locator("#calendar li time").count() >= 1
+    wait_for_chart(page, "#calendar-chart")
     screenshot(page, "case-explainer")
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
 from migralex.context import default_context
+from migralex.rules.deadlines import deadlines as case_deadlines
 from migralex.rules.procedure import Context, channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 from migralex.web import STATIC_DIR
@@ -66,6 +67,25 @@ class ProcedureAnswer(BaseModel):
     recognition_rate: float | None
     flags: list[Flag]
     trace: list[TraceStep] | None = None
+
+
+class DeadlineOut(BaseModel):
+    """One time limit: its date where the event that starts it is known, else the rule to count it."""
+
+    name: str = Field(examples=["lodging"])
+    date: str | None = Field(description="ISO date; null when the starting event is not dated yet")
+    legal_basis: str = Field(examples=["APR Art. 28(1)"])
+    period: str | None = Field(None, examples=["21 days"])
+    runs_from: str | None = Field(None, examples=["the registration of the application"])
+    latest: str | None = Field(None, description="The latest possible date where the start is bounded")
+    note: str | None = None
+
+
+class DeadlinesAnswer(BaseModel):
+    """The time limits that run for the case (SR, APR, AMMR, RBPR, RCD; CFMR in a crisis)."""
+
+    id: str
+    deadlines: list[DeadlineOut]
 
 
 def _examples() -> dict[str, Any]:
@@ -124,7 +144,7 @@ def _run(
     "/responsibility",
     summary="Which Member State is responsible",
     response_model=ResponsibilityAnswer | list[ResponsibilityAnswer],
-    response_model_exclude_none=True,
+    response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
 def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -> Any:
@@ -137,7 +157,7 @@ def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -
     "/procedure",
     summary="Which procedure applies",
     response_model=ProcedureAnswer | list[ProcedureAnswer],
-    response_model_exclude_none=True,
+    response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
 def procedure(
@@ -147,3 +167,23 @@ def procedure(
     the grounds, the exemptions (Art. 53) and the recognition rate used (shipped decision data)."""
     context = _context(crisis_derogation)
     return _run(request, body, lambda cases: channel(cases, context).answers(trace))
+
+
+@router.post(
+    "/deadlines",
+    summary="Which time limits run, to which date",
+    response_model=DeadlinesAnswer | list[DeadlinesAnswer],
+    response_model_exclude_unset=True,
+    responses={**ERRORS_413, **ERRORS_422},
+)
+def deadlines(request: Request, body: CasesBody, crisis_derogation: Crisis = False) -> Any:
+    """Each time limit with its date (AMMR Art. 75 / APR Art. 73 calculus, the Member State's public
+    holidays), or, where the starting event is not dated yet, the period and the event it runs from."""
+    context = _context(crisis_derogation)
+
+    def answer(cases: list[Case]) -> Iterator[dict[str, Any]]:
+        procedure = channel(cases, context)
+        responsibility = decide_responsibility(cases)
+        return case_deadlines(cases, procedure, context, responsibility=responsibility).answers()
+
+    return _run(request, body, answer)

@@ -337,6 +337,7 @@
         deadlines,
       ]);
       answer.replaceChildren(
+        ...[
         el("h3", {}, "Responsible Member State"),
         el("p", { class: "big", id: "responsible" }, resp.responsible_member_state ? `${countryName[resp.responsible_member_state] || ""} (${resp.responsible_member_state})` : "none"),
         el("p", { id: "responsibility-basis" }, "Legal basis: ", linkify(resp.legal_basis || "")),
@@ -356,12 +357,22 @@
         el(
           "ul",
           { class: "calendar", id: "calendar" },
-          [...(dl.deadlines || [])].sort((a, b) => a.date.localeCompare(b.date)).map((d) => el("li", {}, el("time", { datetime: d.date }, d.date), el("span", {}, words(d.name), el("br"), el("small", {}, linkify(d.legal_basis || ""))))),
+          [...(dl.deadlines || [])]
+            .sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"))
+            .map((d) =>
+              el(
+                "li",
+                {},
+                d.date ? el("time", { datetime: d.date }, d.date) : el("span", { class: "hint" }, d.latest ? `by ${d.latest}` : "when the event occurs"),
+                el("span", {}, el("strong", {}, words(d.name)), `: ${d.period || ""} from ${d.runs_from || "?"}`, el("br"), el("small", {}, linkify(d.legal_basis || "")), d.note ? el("small", { class: "hint" }, ` — ${d.note}`) : null),
+              ),
+            ),
         ),
         el("h3", {}, "Trace: responsibility"),
         traceList(resp.trace),
         el("h3", {}, "Trace: procedure"),
         traceList(proc.trace),
+        ].filter(Boolean),
       );
       drawCalendar(dl.deadlines || [], caseObj.registration?.date);
       ML.status(statusNode, `Answered for ${resp.id}.`);
@@ -377,19 +388,19 @@
 
   function drawCalendar(deadlines, start) {
     const node = $("calendar-chart");
-    if (!deadlines.length) {
+    const items = deadlines.filter((d) => d.date).sort((a, b) => a.date.localeCompare(b.date));
+    if (!items.length) {
       node.remove();
       return;
     }
     calendarChart = ML.chart(node);
-    const items = [...deadlines].sort((a, b) => a.date.localeCompare(b.date));
     calendarChart.setOption({
       ...ML.base,
       aria: ML.aria(`Deadlines: ${items.map((d) => `${words(d.name)} on ${d.date}`).join("; ")}.`),
-      grid: { left: 10, right: 30, top: 20, bottom: 40, containLabel: true },
+      grid: { left: 150, right: 30, top: 20, bottom: 40 },
       tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.value[0]}` },
       xAxis: { type: "time", min: start || undefined },
-      yAxis: { type: "category", data: items.map((d) => words(d.name)), axisLabel: { fontSize: 11, width: 160, overflow: "truncate" } },
+      yAxis: { type: "category", data: items.map((d) => words(d.name)), axisLabel: { fontSize: 11, width: 140, overflow: "truncate" } },
       series: [
         {
           type: "scatter",
