@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
     """Mount `simulate` on the `migralex` command."""
     app.command("simulate")(simulate_command)
 
+
 console = Console()
 err = Console(stderr=True)
 

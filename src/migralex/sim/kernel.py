@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from migralex.errors import InvalidInput
 from migralex.sim.numba_cache import ensure_cache_dir
 from migralex.sim.stages import (
     ABSCONDED,
@@ -65,6 +66,7 @@ from migralex.sim.stages import (
     B_TRANSFER_ABSCOND,
     B_TRANSFER_COMPLETE,
     B_TRANSFER_FRAC,
+    BEHAVIOUR_SCALARS,
     BORDER,
     CRISIS_FORCE_MAJEURE,
     CRISIS_INSTRUMENTALISATION,
@@ -128,6 +130,7 @@ from migralex.sim.stages import (
     M_TRANSFERS_OUT,
     N_METRICS,
     N_STAGES,
+    N_TIME_LIMITS,
     PATH_APPLY,
     PATH_MOVE_ON,
     PROC_ACCELERATED,
@@ -227,8 +230,32 @@ class KernelOutputs(NamedTuple):
     decision_day: np.ndarray  # int32 [person]: first-instance decision day (-1: none)
 
 
+PERSON_FIELDS = KernelInputs._fields[2:22]
+MS_FIELDS = ("reg_cap", "dec_cap", "border_cap", "optional_use", "reloc_quota", "pledge")
+MS_DAY_FIELDS = ("annual_max", "crisis")
+
+
+def check_inputs(x: KernelInputs) -> None:
+    """Shapes and ranges the kernel relies on (it does no bounds checks): errors name the field."""
+    n, n_ms, days = len(x.arr_day), x.dl.shape[1], x.n_days
+    shapes = {f: (n,) for f in PERSON_FIELDS} | {f: (n_ms,) for f in MS_FIELDS}
+    shapes |= {f: (n_ms, days) for f in MS_DAY_FIELDS} | {"year_start": (days,)}
+    shapes |= {"dl": (N_TIME_LIMITS, n_ms, days), "bp": (len(BEHAVIOUR_SCALARS),)}  # dl sets n_ms
+    for name, shape in shapes.items():
+        got = np.shape(getattr(x, name))
+        if got != shape:
+            raise InvalidInput(f"kernel.{name}", f"shape {got}, expected {shape}")
+    for name in ("first_ms", "app_ms"):
+        values = getattr(x, name)
+        if n and (values.min() < 0 or values.max() >= n_ms):
+            raise InvalidInput(f"kernel.{name}", f"Member State codes lie in 0..{n_ms - 1}")
+    if n and (x.nat.min() < 0 or x.nat.max() >= min(x.p_rec.shape[1], x.dest_cdf.shape[0])):
+        raise InvalidInput("kernel.nat", "nationality codes beyond the rows of p_rec / dest_cdf")
+
+
 def run_kernel(x: KernelInputs) -> KernelOutputs:
-    """Run the kernel on `x` (the Python-facing entry point)."""
+    """Run the kernel on `x` (the Python-facing entry point; inputs are checked first)."""
+    check_inputs(x)
     return KernelOutputs(*simulate_kernel(*x))
 
 
