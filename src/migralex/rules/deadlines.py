@@ -63,6 +63,7 @@ from migralex.rules.procedure import (
 )
 from migralex.rules.responsibility.common import ENTRY, PLACE
 from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
+from migralex.rules.trace import enum_column
 
 NAT = np.datetime64("NaT", "D")
 
@@ -196,33 +197,33 @@ class DeadlinesResult:
             yield self.answer(i)
 
     def to_polars(self) -> pl.DataFrame:
-        """One row per (case, deadline that runs): case, id, name, date, latest, legal_basis, period,
-        runs_from (null date where the event is not dated)."""
-        frames = []
-        ids = pl.Series(self.ids.tolist(), dtype=pl.Utf8)
-        for col in self.columns:
+        """One row per (case, deadline that runs): case (row of the batch), name, date, latest,
+        legal_basis, period, runs_from (null date where the event is not dated). The strings are
+        Enum columns; join `ids` on `case` for the case ids."""
+        cases, names, dates, latest, variants = [], [], [], [], []
+        table: list[Variant] = []
+        for k_col, col in enumerate(self.columns):
             rows = np.flatnonzero(col.variant >= 0)
-            k = col.variant[rows]
-            frames.append(
-                pl.DataFrame(
-                    {
-                        "case": rows.astype(np.int64),
-                        "name": pl.Series([col.name] * len(rows), dtype=pl.Utf8),
-                        "date": pl.Series(col.date[rows], dtype=pl.Date),
-                        "latest": pl.Series(
-                            col.latest[rows] if col.latest is not None else np.full(len(rows), NAT),
-                            dtype=pl.Date,
-                        ),
-                        "legal_basis": pl.Series([v.legal_basis for v in col.variants], dtype=pl.Utf8).gather(
-                            k
-                        ),
-                        "period": pl.Series([v.period for v in col.variants], dtype=pl.Utf8).gather(k),
-                        "runs_from": pl.Series([v.runs_from for v in col.variants], dtype=pl.Utf8).gather(k),
-                    }
-                )
-            )
-        out = pl.concat(frames) if frames else pl.DataFrame()
-        return out.with_columns(id=ids.gather(out["case"])).sort("case", maintain_order=True)
+            cases.append(rows)
+            names.append(np.full(len(rows), k_col))
+            dates.append(col.date[rows])
+            latest.append(col.latest[rows] if col.latest is not None else np.full(len(rows), NAT))
+            variants.append(col.variant[rows].astype(np.int64) + len(table))
+            table += col.variants
+        case = np.concatenate(cases) if cases else np.zeros(0, np.int64)
+        order = np.argsort(case, kind="stable")
+        v = np.concatenate(variants)[order] if variants else np.zeros(0, np.int64)
+        return pl.DataFrame(
+            {
+                "case": case[order].astype(np.int64),
+                "name": enum_column("name", [c.name for c in self.columns], np.concatenate(names)[order]),
+                "date": pl.Series(np.concatenate(dates)[order], dtype=pl.Date),
+                "latest": pl.Series(np.concatenate(latest)[order], dtype=pl.Date),
+                "legal_basis": enum_column("legal_basis", [t.legal_basis for t in table], v),
+                "period": enum_column("period", [t.period or "?" for t in table], v),
+                "runs_from": enum_column("runs_from", [t.runs_from for t in table], v),
+            }
+        )
 
 
 def deadlines(

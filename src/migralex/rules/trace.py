@@ -130,3 +130,12 @@ class Flag:
 def new_flag(kind: str, rule: str, blocking: bool, template: str, n: int) -> Flag:
     """A flag raised for no case yet."""
     return Flag(kind, rule, blocking, template, np.zeros(n, dtype=bool), np.zeros(n, dtype=np.uint32))
+
+
+def enum_column(name: str, table: list[str], codes: np.ndarray) -> Any:
+    """A polars Enum column of `table[codes]` (repeated strings stored once)."""
+    import polars as pl
+
+    unique = list(dict.fromkeys(table))
+    remap = np.array([unique.index(t) for t in table], dtype=np.int64)
+    return pl.Series(name, unique, dtype=pl.Enum(unique)).gather(remap[np.asarray(codes, dtype=np.int64)])
