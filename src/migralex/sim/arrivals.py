@@ -237,9 +237,16 @@ def pending_stock(year: int) -> np.ndarray:
     return out
 
 
+#: Share of each nationality's destinations taken from the Union-wide mix, so that a person whose
+#: nationality applies in one Member State only can still move on somewhere (a modelling choice).
+UNION_MIX = 0.01
+
+
 def destinations(apps: np.ndarray) -> np.ndarray:
-    """Where each nationality applies: float64 [nationality, ms] shares (Union mix if none)."""
+    """Where each nationality applies: float64 [nationality, ms] shares, mixed with `UNION_MIX` of
+    the Union-wide distribution (the Union mix alone where a nationality has no applications)."""
     by_nat = apps.T
     sums = by_nat.sum(axis=1, keepdims=True)
     union = apps.sum(axis=1) / apps.sum()
-    return np.where(sums > 0, by_nat / np.where(sums > 0, sums, 1), union[None, :])
+    own = np.where(sums > 0, by_nat / np.where(sums > 0, sums, 1), union[None, :])
+    return (1 - UNION_MIX) * own + UNION_MIX * union[None, :]

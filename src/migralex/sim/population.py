@@ -121,16 +121,10 @@ def _expo_days(rng: np.random.Generator, mean: float, size: int) -> np.ndarray:
 
 
 def _elsewhere(rng: np.random.Generator, dest: np.ndarray, nat: np.ndarray, not_ms: np.ndarray) -> np.ndarray:
-    """A Member State where the nationality applies, other than `not_ms` (rejection, then the next)."""
-    out = _rowwise(rng, dest, nat).astype(np.int8)
-    for _ in range(8):
-        same = out == not_ms
-        if not same.any():
-            break
-        out[same] = _rowwise(rng, dest, nat[same]).astype(np.int8)
-    same = out == not_ms
-    out[same] = (out[same] + 1) % A.N_MS
-    return out
+    """A Member State where the nationality applies, other than `not_ms` (the conditional law)."""
+    table = dest[nat]
+    table[np.arange(len(nat)), not_ms] = 0.0
+    return _rowwise(rng, table, np.arange(len(nat))).astype(np.int8)
 
 
 def _month_segments(start: dt.date, days: int) -> list[tuple[int, int, int]]:
@@ -156,8 +150,7 @@ def expected_from_detections(
         for ms, p in zip(arrivals.split_ms[k], arrivals.split_p[k], strict=True):
             here = persons * p
             out[ms] += here * apply[ms]
-            stay = np.maximum(1.0 - dest[:, ms], 1e-12)
-            share = dest * (np.arange(A.N_MS) != ms)[None, :] / stay[:, None]
+            share = dest * (np.arange(A.N_MS) != ms)[None, :] / (1.0 - dest[:, ms])[:, None]
             out += (here * move_on[ms])[None, :] * share.T
     return out
 

@@ -149,7 +149,7 @@ def case_batch(pop: Population, rows: np.ndarray, ids: np.ndarray | None = None)
     return CaseBatch(applicants, family, documents, diplomas, ent)
 
 
-def _shifted(batch: CaseBatch, days: int) -> CaseBatch:
+def shift_dates(batch: CaseBatch, days: int) -> CaseBatch:
     """Every date of the batch moved by `days` (a multiple of 364 keeps the weekdays)."""
     if days == 0:
         return batch
@@ -202,7 +202,7 @@ def decide(
     ammr_from = resolve_act("AMMR").transitional.cutoff  # type: ignore[union-attr]
     apr_from = resolve_act("APR").transitional.cutoff  # type: ignore[union-attr]
     shift = _shift_into(reg, ammr_from, before=regime == "dublin_iii")
-    responsibility = decide_responsibility(_shifted(batch, shift), law)
+    responsibility = decide_responsibility(shift_dates(batch, shift), law)
     resp = np.full(n, -1, np.int8)
     resp[rows] = responsibility.member_state
     criterion = np.zeros(len(rows), dtype=bool)
@@ -214,7 +214,7 @@ def decide(
     req[rows] = np.where(elsewhere, np.where(criterion, REQ_TAKE_CHARGE_HIT, REQ_TAKE_CHARGE), REQ_NONE)
 
     cshift = _shift_into(reg, apr_from, before=False)
-    cbatch = _shifted(batch, cshift)
+    cbatch = shift_dates(batch, cshift)
     year = min(latest_decision_year(), int(str(reg.min())[:4]) - 1) if len(reg) else latest_decision_year()
     context = default_context(year, law, safe_countries_of_origin=safe_countries)
 
