@@ -128,15 +128,15 @@ def crisis_table(scenario: Scenario, law: ParameterSet) -> np.ndarray:
     for i, crisis in enumerate(scenario.crises):
         where = f"scenario {scenario.name}: crises[{i}]"
         first = (crisis.start - scenario.start).days
-        if first < 0 or first >= scenario.days:
-            raise InvalidInput(f"{where}.start", "outside the simulated days")
+        if first < 0:
+            raise InvalidInput(f"{where}.start", "before the first simulated day")
         period = limit.period_at(max(crisis.start, limit.values[0].start))
         allowed = add_period(crisis.start, period, crisis.member_state)[0]
         if np.datetime64(crisis.start, "D") + np.timedelta64(crisis.days - 1, "D") > allowed:
             raise InvalidInput(
                 f"{where}.days", f"derogations apply for at most {period} ({limit.ref.cite()})"
             )
-        out[A.MS_INDEX[crisis.member_state], first : first + crisis.days] = crisis.code
+        out[A.MS_INDEX[crisis.member_state], first : first + crisis.days] = crisis.code  # none past the end
     return out
 
 

@@ -173,6 +173,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
 
     # 1-2. detected arrivals and shocks: (route, nationality, day, Member State of arrival)
     routes, nats, arr_days, firsts, origin = [], [], [], [], []
+    notes: list[str] = list(arr.notes)
     for month, first_day, n in _month_segments(start, days):
         dim = calendar.monthrange(scenario.arrivals_year, month)[1]
         expected = arr.detections[:, month - 1, :] * (ppd * volume * scale * n / dim)[:, None]
@@ -199,8 +200,13 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
                 + ", ".join(f"{r} ({b_})" for r, b_ in arr.routes),
             ) from None
         offset = (shock.start - start).days
-        if offset < 0 or offset >= days:
-            raise InvalidInput(f"scenario {scenario.name}: shocks[{i}].start", "outside the simulated days")
+        if offset < 0:
+            raise InvalidInput(
+                f"scenario {scenario.name}: shocks[{i}].start", "before the first simulated day"
+            )
+        if offset >= days:
+            notes.append(f"shocks[{i}] starts after the last simulated day: left out")
+            continue
         size = round(shock.arrivals * scale)
         mix = arr.detections[k].sum(axis=0)
         routes.append(np.full(size, k))
@@ -283,7 +289,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         family_ms=np.full(n, -1, np.int8),
         visa_ms=np.full(n, -1, np.int8),
         visa_from=np.zeros(n, "datetime64[D]"),
-        notes=arr.notes,
+        notes=tuple(notes),
     ).take(order)
     _facts(pop, scenario.calibration_year, b, rng, dest)
     _instrumentalisation(pop, scenario)
