@@ -120,7 +120,7 @@ def compare(result: SimulationResult) -> Backtest:
         weighted=weighted_error(median, observed),
         naive_mape=float(np.nanmean(naive_errors)),
         naive_weighted=weighted_error(naive, observed),
-        coverage=float(table["inside_band"].mean()),
+        coverage=float(np.mean(table["inside_band"].to_numpy())),
         italy_monthly=monthly,
         italy_monthly_mape=float(np.nanmean(ape(sim_it, obs_it))),
         runs=result.n_runs,

@@ -238,9 +238,10 @@ MS_DAY_FIELDS = ("annual_max", "crisis")
 def check_inputs(x: KernelInputs) -> None:
     """Shapes and ranges the kernel relies on (it does no bounds checks): errors name the field."""
     n, n_ms, days = len(x.arr_day), x.dl.shape[1], x.n_days
-    shapes = {f: (n,) for f in PERSON_FIELDS} | {f: (n_ms,) for f in MS_FIELDS}
-    shapes |= {f: (n_ms, days) for f in MS_DAY_FIELDS} | {"year_start": (days,)}
-    shapes |= {"dl": (N_TIME_LIMITS, n_ms, days), "bp": (len(BEHAVIOUR_SCALARS),)}  # dl sets n_ms
+    shapes: dict[str, tuple[int, ...]] = {f: (n,) for f in PERSON_FIELDS}
+    shapes.update({f: (n_ms,) for f in MS_FIELDS})
+    shapes.update({f: (n_ms, days) for f in MS_DAY_FIELDS})
+    shapes.update(year_start=(days,), dl=(N_TIME_LIMITS, n_ms, days), bp=(len(BEHAVIOUR_SCALARS),))
     for name, shape in shapes.items():
         got = np.shape(getattr(x, name))
         if got != shape:

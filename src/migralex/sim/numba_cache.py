@@ -50,5 +50,5 @@ def ensure_cache_dir(source_file: str | Path) -> Path | None:
     """Point numba at the fallback folder when needed; returns the folder chosen (or None)."""
     chosen = choose_cache_dir(source_file)
     if chosen is not None and _writable(chosen):
-        numba.config.CACHE_DIR = str(chosen)
+        numba.config.CACHE_DIR = str(chosen)  # type: ignore[attr-defined]
     return chosen

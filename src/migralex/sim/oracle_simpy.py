@@ -474,6 +474,7 @@ class Oracle:
         while True:
             ms, t = p.ms, self.today()
             served = self.queue(p, self.decisions[ms][cls])
+            timer: simpy.Event
             if cls == 0:
                 timer = self.wait_until(p.border_deadline + 1)
             elif bp[B_ABSCOND_HAZARD] > 0:

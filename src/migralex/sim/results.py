@@ -207,14 +207,14 @@ class SimulationResult:
         for j, ms in enumerate(EU27):
             entry: dict[str, Any] = {}
             for name, (metrics, _) in SUMMARY_FIGURES.items():
-                entry[name] = _figure(sum(self.metric(m)[:, j] for m in metrics))
+                entry[name] = _figure(np.sum([self.metric(m)[:, j] for m in metrics], axis=0))
             entry["border_procedure_peak"] = _figure(peak[:, j])
             entry["adequate_capacity"] = float(first.border_capacity[j] / first.scale)
             entry["pending_at_end"] = _figure(pending_end[:, j])
             entry["breaches"] = {b: _figure(self.metric(b)[:, j]) for b in BREACHES}
             per_ms[ms] = entry
         union: dict[str, Any] = {
-            name: _figure(sum(self.metric(m).sum(axis=1) for m in metrics))
+            name: _figure(np.sum([self.metric(m).sum(axis=1) for m in metrics], axis=0))
             for name, (metrics, _) in SUMMARY_FIGURES.items()
         }
         union["border_procedure_peak_sum"] = _figure(peak.sum(axis=1))
