@@ -28,7 +28,7 @@ NAT = np.datetime64("NaT", "D")
 
 
 def _dates(values: Sequence[dt.date | None]) -> np.ndarray:
-    return np.array([NAT if v is None else np.datetime64(v, "D") for v in values], dtype="datetime64[D]")
+    return np.array(values, dtype="datetime64[D]").reshape(-1)  # None → NaT
 
 
 @dataclass(frozen=True)

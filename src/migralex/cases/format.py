@@ -11,7 +11,6 @@ registration): the engine never guesses what a contradictory case meant.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
@@ -27,6 +26,9 @@ from migralex.cases.codes import (
 from migralex.countries import EU27, STATELESS, normalise
 from migralex.errors import InvalidInput
 
+#: Codes already in normal form (the common case), checked by one dict lookup.
+_MEMBER_STATES = {ms: ms for ms in EU27} | {"EL": "GR"}
+
 
 def _country(value: Any) -> str:
     if not isinstance(value, str):
@@ -38,6 +40,9 @@ def _country(value: Any) -> str:
 
 
 def _member_state(value: Any) -> str:
+    fast = _MEMBER_STATES.get(value) if isinstance(value, str) else None
+    if fast is not None:
+        return fast
     iso = _country(value)
     if iso not in EU27:
         raise ValueError(f"{value!r} is not an EU Member State (one of {', '.join(EU27)})")
@@ -237,11 +242,16 @@ def parse_case(obj: dict[str, Any] | str | bytes) -> Case:
     """Validate one case (a dict or JSON text); raise `InvalidInput` naming the offending field."""
     if isinstance(obj, (str, bytes)):
         try:
-            obj = json.loads(obj)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(
-                "$", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-            ) from None
+            return Case.model_validate_json(obj)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            if first["type"] == "json_invalid":
+                raise InvalidInput(
+                    "$", f"not valid JSON: {first['msg'].removeprefix('Invalid JSON: ')}"
+                ) from None
+            if first["type"] == "model_type" and not first["loc"]:
+                raise InvalidInput("$", "a case is a JSON object") from None
+            raise invalid_input(exc) from None
     if not isinstance(obj, dict):
         raise InvalidInput("$", f"a case is a JSON object, got {type(obj).__name__}")
     try:

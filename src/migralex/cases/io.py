@@ -48,6 +48,15 @@ def _id_of(obj: Any) -> str | None:
     return None
 
 
+def _loads(item: Any) -> Any:
+    if not isinstance(item, str):
+        return item
+    try:
+        return json.loads(item)
+    except json.JSONDecodeError:
+        return None
+
+
 def parse_objects(items: Iterable[tuple[int, Any]]) -> ReadResult:
     """Validate (line, object-or-JSON-text) pairs; duplicate ids are rejected after the first."""
     cases: list[Case] = []
@@ -55,17 +64,10 @@ def parse_objects(items: Iterable[tuple[int, Any]]) -> ReadResult:
     rejected: list[Rejected] = []
     seen: dict[str, int] = {}
     for line, item in items:
-        obj = item
-        if isinstance(item, str):
-            try:
-                obj = json.loads(item)
-            except json.JSONDecodeError as exc:
-                rejected.append(Rejected(line, None, "$", f"not valid JSON: {exc.msg} (column {exc.colno})"))
-                continue
         try:
-            case = parse_case(obj)
+            case = parse_case(item)
         except InvalidInput as exc:
-            rejected.append(Rejected(line, _id_of(obj), exc.path, exc.reason))
+            rejected.append(Rejected(line, _id_of(_loads(item)), exc.path, exc.reason))
             continue
         if case.id in seen:
             rejected.append(
