@@ -52,7 +52,8 @@ def npm_install(folder: Path) -> None:
     """Install the pinned packages with npm into `folder`."""
     subprocess.run(["npm", "init", "-y"], cwd=folder, check=True, capture_output=True)
     specs = [f"{name}@{version}" for name, version in PACKAGES.items()]
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", *specs], cwd=folder, check=True)
+    quiet = ["--no-audit", "--no-fund", "--ignore-scripts"]  # no install scripts (swagger-ui's telemetry)
+    subprocess.run(["npm", "install", *quiet, *specs], cwd=folder, check=True)
 
 
 def vendor_libraries(modules: Path) -> None:

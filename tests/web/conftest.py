@@ -80,7 +80,10 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, base_url: str) -> Iterator[Any]:
     """A fresh page on a laptop-sized screen; fails the test on a JavaScript error, a failed or off-site
     request, or a 5xx answer."""
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=base_url)
+    # Reduced motion: the dashboard then draws charts without animation (screenshots show them whole).
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 900}, base_url=base_url, reduced_motion="reduce"
+    )
     pg = context.new_page()
     problems: list[str] = []
     pg.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))

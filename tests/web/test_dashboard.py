@@ -114,3 +114,32 @@ def test_keyboard_reaches_every_navigation_link(page: Any) -> None:
         page.keyboard.press("Tab")
         hrefs.append(page.evaluate("document.activeElement.getAttribute('href')"))
     assert {"/", "/solidarity", "/cases", "/scenarios"} <= set(hrefs)
+
+
+def test_scenarios_run_progress_chart_and_comparison(page: Any) -> None:
+    page.goto("/scenarios")
+    page.wait_for_selector("#scenario option", state="attached")
+    for scenario in ("baseline", "dublin-iii"):
+        page.select_option("#scenario", scenario)
+        page.fill("#days", "40")
+        page.fill("#runs", "3")
+        page.fill("#scale", "0.05")
+        page.click("#run")
+        page.wait_for_function(
+            "s => document.querySelector('#status').textContent.startsWith(s + ': done')",
+            arg=scenario,
+            timeout=240_000,
+        )
+        assert page.evaluate("document.querySelector('#progress').value") == 1
+    wait_for_chart(page, "#occupancy")
+    wait_for_chart(page, "#sankey")
+    assert "adequate capacity" in (page.get_attribute("#occupancy", "aria-label") or "")
+    assert page.locator("#cmp-a option").count() == 2
+    assert page.input_value("#cmp-a") != page.input_value("#cmp-b")
+    page.wait_for_selector("#compare-table th:has-text('B: ')")
+    wait_for_chart(page, "#compare")
+    page.select_option("#occ-ms", "IT")
+    page.wait_for_function(
+        "() => document.querySelector('#occupancy').getAttribute('aria-label').includes('Italy')"
+    )
+    screenshot(page, "scenarios")

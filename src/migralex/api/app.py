@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -114,6 +115,15 @@ def _load_router(name: str) -> APIRouter | None:
         return None
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Stop the background job worker when the server stops."""
+    yield
+    jobs = getattr(app.state, "jobs", None)
+    if jobs is not None:
+        jobs.shutdown()
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """Build the app: /v1 JSON API, OpenAPI document at /openapi.json, offline /docs, dashboard pages."""
     settings = settings or ApiSettings()
@@ -125,6 +135,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -138,12 +138,15 @@ const ML = (() => {
     return instance;
   }
 
-  /** ECharts options every chart shares: the Okabe–Ito palette and ARIA descriptions. */
+  /** ECharts options every chart shares: the Okabe–Ito palette, ARIA descriptions, motion preference. */
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const base = {
     color: OKABE_ITO,
     aria: { enabled: true },
     textStyle: { fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif" },
+    animation: !reducedMotion, // honour the reader's "reduce motion" setting
     animationDuration: 300,
+    animationDurationUpdate: 300,
   };
 
   /** ECharts' ARIA option with our own description (ECharts writes it into the container's aria-label). */
