@@ -58,3 +58,9 @@ def test_unknown_route_and_method_keep_the_shape(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["error"] == "not_found"
     r = client.delete("/v1/law/acts")
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+
+
+def test_405_lists_every_method_of_the_path(client: TestClient) -> None:
+    r = client.request("OPTIONS", "/v1/simulations")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, POST"
+    assert client.put("/v1/law/acts").headers["allow"] == "GET"

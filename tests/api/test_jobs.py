@@ -104,3 +104,19 @@ def test_old_finished_jobs_are_forgotten() -> None:
     known = {j.id for j in manager.list()}
     assert ids[0] not in known and ids[1] not in known and ids[3] in known
     manager.shutdown()
+
+
+def test_manager_starts_again_after_a_shutdown_and_cancels_waiting_jobs() -> None:
+    manager = JobManager(max_queued=3)
+    gate = threading.Event()
+    running = manager.submit("test", {}, lambda progress: gate.wait(5))
+    while manager.get(running.id).state != "running":  # type: ignore[union-attr]
+        time.sleep(0.01)
+    waiting = manager.submit("test", {}, lambda progress: "never")
+    manager.shutdown()
+    cancelled = manager.get(waiting.id)
+    assert cancelled is not None and cancelled.state == "failed" and "stopped" in (cancelled.error or "")
+    gate.set()
+    again = manager.submit("test", {}, lambda progress: "after restart")
+    assert wait_until_finished(manager, again.id)["result"] == "after restart"
+    manager.shutdown()

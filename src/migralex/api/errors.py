@@ -7,6 +7,7 @@ parameters are named `query.<name>` / `path.<name>`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -147,7 +148,7 @@ async def _migralex(_: Request, exc: Exception) -> JSONResponse:
     return error_response(422, "invalid_input", str(exc))
 
 
-async def _http(_: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400:  # FastAPI's answer to a body it cannot decode: bad input like any other
         reason = "the body is not valid JSON text (UTF-8)"
@@ -169,11 +170,27 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
         if "path" in message:
             detail = [{"path": engine_path(str(message["path"])), "message": reason}]
         message = f"{reason} ({message['legal_basis']})" if message.get("legal_basis") else reason
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = ", ".join(allowed)
     return JSONResponse(
         status_code=exc.status_code,
         content={"error": kind, "message": _clean(message), "detail": detail},
-        headers=getattr(exc, "headers", None),
+        headers=headers or None,
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI document offers on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, request.url.path):
+            methods |= {m.upper() for m in item if m in _HTTP_METHODS}
+    return sorted(methods)
+
+
+_HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -75,7 +75,7 @@ class JobManager:
         self.kept = kept
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="migralex-job")
+        self._pool: ThreadPoolExecutor | None = None
 
     def submit(self, kind: str, request: dict[str, Any], work: Callable[[Progress], Any]) -> Job:
         """Queue `work`; raise `Busy` when `max_queued` jobs are already waiting."""
@@ -86,7 +86,9 @@ class JobManager:
             job = Job(id=uuid.uuid4().hex[:16], kind=kind, request=request)
             self._jobs[job.id] = job
             self._forget_old()
-        self._pool.submit(self._run, job, work)
+            if self._pool is None:  # started on first use, again after a shutdown
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="migralex-job")
+            self._pool.submit(self._run, job, work)
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -100,8 +102,15 @@ class JobManager:
             return list(reversed(self._jobs.values()))
 
     def shutdown(self) -> None:
-        """Stop the worker: cancel waiting jobs, do not wait for the running one."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the worker: cancel waiting jobs (marked failed), do not wait for the running one."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            for job in self._jobs.values():
+                if job.state == "queued":
+                    job.state, job.finished, job.message = "failed", _now(), "failed"
+                    job.error = "cancelled: the server stopped"
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _forget_old(self) -> None:
         finished = [j.id for j in self._jobs.values() if j.state in ("done", "failed")]
