@@ -32,7 +32,8 @@
     { key: "recognition_rate", section: "indicators", label: "Recognition rate (first instance)", unit: "ratio" },
   ];
 
-  const meta = await ML.api("/v1/cycle");
+  const [meta, countries] = await Promise.all([ML.api("/v1/cycle"), ML.api("/v1/countries")]);
+  const countryNames = Object.fromEntries(countries.map((c) => [c.code, c.name]));
   const yearSelect = $("year");
   for (const y of meta.years) yearSelect.append(ML.el("option", { value: y }, String(y)));
   yearSelect.value = String(meta.default_year);
@@ -129,7 +130,7 @@
           },
         },
         visualMap: values.length
-          ? { type: "continuous", min, max, left: 10, bottom: 10, calculable: true, text: [ML.fmt(max, ind.unit), ML.fmt(min, ind.unit)], inRange: { color: palette() }, seriesIndex: 0 }
+          ? { type: "continuous", min, max, left: 10, bottom: 10, calculable: false, text: [ML.fmt(max, ind.unit), ML.fmt(min, ind.unit)], inRange: { color: palette() }, seriesIndex: 0 }
           : undefined,
         series: [
           {
@@ -207,9 +208,17 @@
       box.replaceChildren(head, ML.el("p", {}, "No nationality at or below the threshold."));
       return;
     }
-    const keys = Object.keys(list.rows[0]);
-    const columns = keys.map((k) => ({ key: k, label: k.replace(/_/g, " "), unit: /rate|share/.test(k) ? "ratio" : undefined }));
-    box.replaceChildren(head, ML.el("div", { class: "table-wrap" }, ML.table(columns, list.rows, { caption: "Nationalities at or below the recognition-rate threshold" })));
+    const keys = Object.keys(list.rows[0]).filter((k) => k !== "year" && k !== "citizenship");
+    const columns = [
+      { key: "citizenship", label: "Nationality", format: (v) => `${countryNames[v] || v} (${v})` },
+      ...keys.map((k) => ({ key: k, label: k.replace(/_/g, " "), unit: /rate|share/.test(k) ? "ratio" : undefined })),
+    ];
+    const rows = [...list.rows].sort((a, b) => (b.total ?? 0) - (a.total ?? 0));
+    box.replaceChildren(
+      head,
+      ML.el("p", {}, `${rows.length} nationalities in the ${list.year} data, most decisions first.`),
+      ML.el("div", { class: "table-wrap" }, ML.table(columns, rows, { caption: "Nationalities at or below the recognition-rate threshold" })),
+    );
   }
 })().catch((err) => {
   const node = document.getElementById("status");
