@@ -33,10 +33,6 @@ from migralex.sim.population import Population, synthesise
 from migralex.sim.scenario import Drawn, Scenario
 from migralex.sim.timelimits import deadline_table
 
-#: Safe countries of origin of the Union list (APR Art. 61-62), adopted by the Council on
-#: 23 February 2026 and applicable from 12 June 2026 (legal-spec §2.5, [SECONDARY]).
-SAFE_COUNTRIES_OF_ORIGIN = ("BD", "CO", "EG", "IN", "XK", "MA", "TN")
-
 
 class ConservationError(MigralexError):
     """A person was lost or counted twice: every arrival must be in exactly one stage every day."""
@@ -159,7 +155,7 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
     timings["population"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     mass = tuple(A.MS_INDEX[c.member_state] for c in scenario.crises if c.kind == "mass_arrivals")
-    answers = rules_adapter.decide(pop, law, scenario.regime, SAFE_COUNTRIES_OF_ORIGIN, mass)
+    answers = rules_adapter.decide(pop, law, scenario.regime, scenario.safe_countries_of_origin, mass)
     timings["case_engine"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     days, scale = scenario.days, scenario.scale

@@ -21,7 +21,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from migralex.countries import EU27, normalise_member_state
+from migralex.countries import EU27, normalise, normalise_member_state
 from migralex.errors import InvalidInput, UnknownReference
 from migralex.law import ParameterSet, params
 from migralex.sim.stages import BEHAVIOUR_SCALARS, CRISES
@@ -277,6 +277,14 @@ class Scenario(BaseModel):
     shocks: tuple[Shock, ...] = ()
     crises: tuple[Crisis, ...] = ()
     solidarity: Solidarity = Solidarity()
+    safe_countries_of_origin: tuple[str, ...] = Field(
+        default=(), description="the Union list of safe countries of origin (APR Arts 61-62) for channelling"
+    )
+
+    @field_validator("safe_countries_of_origin")
+    @classmethod
+    def _countries(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(normalise(c, field="safe_countries_of_origin") for c in v)
 
     def parameters(self) -> ParameterSet:
         """The legal parameters with the scenario's `law` overlay (errors name the parameter)."""
