@@ -153,9 +153,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.include_router(router, responses=REGISTRY_RESPONSES if name == "registry" else None)
     app.state.capabilities = wired
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    simulations = importlib.import_module("migralex.api.simulations") if wired["simulations"] else None
-    if simulations is not None:
-        simulations.install(app, settings)
+    if wired["simulations"]:
+        from migralex.api.simulations import install
+
+        install(app, settings)
 
     @app.get("/v1/health", tags=["meta"], response_model=Health, summary="Health and capabilities")
     def health() -> Health:
