@@ -72,15 +72,23 @@ def test_admission_search_sees_only_marked_applicants_and_resettlement_data(
     assert count(registry, datasets) == 2  # Art. 29(2): not recorded
 
 
+def test_a_dataset_sent_after_a_transfer_is_stored_not_compared(registry: Registry, people: People) -> None:
+    first = registry.register(IT_ASYLUM, people.submission(90, "applicant", "IT", "tr-1"))
+    arrived = registry.register(DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-2", kind="transfer_arrival"))
+    assert arrived.candidates == ()  # Art. 27(1): except Art. 16(2)(a) transmissions
+    relocated = registry.register(DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-3", kind="relocation_arrival"))
+    assert [c.dataset_id for c in relocated.candidates] == [first.dataset_id]  # Art. 25(2) datasets are compared
+    with pytest.raises(InvalidInput, match=r"Art\. 16\(2\)\(a\)"):
+        registry.register(IT_BORDER, people.submission(90, "irregular_crossing", "IT", "tr-4", kind="transfer_arrival"))
+
+
 def test_a_repeat_within_one_batch_is_found_in_order_of_arrival(registry: Registry, people: People) -> None:
     batch = [
         people.submission(6, "sar_disembarkation", "IT", "b-1"),
         people.submission(7, "sar_disembarkation", "IT", "b-2"),
         people.submission(6, "applicant", "IT", "b-3", include_own=True),
     ]
-    out = registry.register_batch(IT_ASYLUM if False else IT_BORDER, batch[:2]) + registry.register_batch(
-        IT_ASYLUM, batch[2:]
-    )
+    out = registry.register_batch(IT_BORDER, batch[:2]) + registry.register_batch(IT_ASYLUM, batch[2:])
     assert [c.dataset_id for c in out[2].candidates] == [out[0].dataset_id]
     mixed = registry.register_batch(
         DE_BORDER,

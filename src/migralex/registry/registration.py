@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -102,7 +102,8 @@ class Submission:
 
     def content(self) -> str:
         """Canonical text of the submission (idempotency digest): same transaction id, same content."""
-        body = {k: v for k, v in asdict(self).items() if k not in ("fingerprint", "face", "transaction_id")}
+        skip = ("fingerprint", "face", "transaction_id")
+        body = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         for m in MODALITIES:
             v = getattr(self, m)
             body[m] = None if v is None else hashlib.sha256(np.asarray(v, "<f4").tobytes()).hexdigest()
@@ -193,11 +194,7 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
                 f"{where}kind", f"{s.kind} applies to {', '.join(sorted(kind[0]))} datasets ({kind[1]})"
             )
         identity = validate_identity(rule, s.identity, member_state=caller.member_state)
-        vectors = {}
-        for m in MODALITIES:
-            v = getattr(s, m)
-            if v is not None:
-                vectors[m] = normalise(v, field=f"{where}{m}", dim=reg.config.dim(m))[0]
+        vectors = {m: getattr(s, m) for m in MODALITIES if getattr(s, m) is not None}
         if not vectors:
             raise InvalidInput(
                 f"{where}fingerprint",
@@ -217,8 +214,40 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
                 name_key=_name_key(reg.keys, identity),
             )
         )
+    _normalise_templates(reg, out)
     _apply_law(reg, out, now)
     return out
+
+
+def _normalise_templates(reg: Registry, items: list[_Prepared]) -> None:
+    """Check and L2-normalise the batch's templates, one matrix per modality (the row named on error)."""
+    for m in MODALITIES:
+        holders = [j for j, it in enumerate(items) if m in it.vectors]
+        if not holders:
+            continue
+        dim = reg.config.dim(m)
+        raw = [np.asarray(items[j].vectors[m], dtype=np.float32).reshape(-1) for j in holders]
+        for j, v in zip(holders, raw, strict=True):
+            if v.shape != (dim,):
+                where = f"[{j}]" if len(items) > 1 else ""
+                raise InvalidInput(f"{where}{m}", f"expected a vector of length {dim}, got {v.shape[0]}")
+        try:
+            matrix = normalise(np.stack(raw), field=m, dim=dim)
+        except InvalidInput as exc:
+            bad = next(j for j, v in zip(holders, raw, strict=True) if not _valid(v))
+            where = f"[{bad}]" if len(items) > 1 else ""
+            raise InvalidInput(f"{where}{m}", exc.reason) from None
+        for row, j in enumerate(holders):
+            items[j].vectors[m] = matrix[row]
+
+
+def _compared(it: _Prepared) -> bool:
+    """Art. 27(1): compared unless of a category that is not, or sent after a transfer (Art. 16(2)(a))."""
+    return it.rule.compared and it.sub.kind != "transfer_arrival"
+
+
+def _valid(v: np.ndarray) -> bool:
+    return bool(np.isfinite(v).all() and np.linalg.norm(v) >= 1e-6)
 
 
 def _apply_law(reg: Registry, items: list[_Prepared], now: dt.datetime) -> None:
@@ -402,7 +431,7 @@ def _compare_batch(
     """Candidates (dataset id, modality, score) of each compared submission, filtered by the law."""
     probes = []
     for j, it in enumerate(items):
-        if it.rule.compared:
+        if _compared(it):
             m = "fingerprint" if "fingerprint" in it.vectors else "face"  # Art. 28(1)
             probes.append((j, m))
     if not probes:
@@ -545,7 +574,7 @@ def _write_hits(
     found: Mapping[int, list[tuple[int, str, float]]],
     now: dt.datetime,
 ) -> dict[int, list[Candidate]]:
-    compared = [j for j, it in enumerate(items) if it.rule.compared]
+    compared = [j for j, it in enumerate(items) if _compared(it)]
     if not compared:
         return {}
     next_search = int(conn.scalar(select(func.coalesce(func.max(searches.c.id), 0))) or 0) + 1

@@ -92,7 +92,8 @@ class RegistryConfig:
     candidates: int = 10
     search_k: int = 32
     exact_below: int = 50_000
-    nprobe: int = 16
+    probe_share: float = 3 / 32
+    nprobe: int | None = None
 
     def dim(self, modality: str) -> int:
         """Template length of a modality."""
@@ -118,7 +119,10 @@ class Registry:
             matchers
             or {
                 m: FaissMatcher(
-                    self.config.dim(m), exact_below=self.config.exact_below, nprobe=self.config.nprobe
+                    self.config.dim(m),
+                    exact_below=self.config.exact_below,
+                    probe_share=self.config.probe_share,
+                    nprobe=self.config.nprobe,
                 )
                 for m in MODALITIES
             }
@@ -254,28 +258,32 @@ class Registry:
         self._hwm = int(conn.scalar(select(func.coalesce(func.max(events.c.seq), 0))) or 0)
 
     def _load_templates(self, conn: Connection, ids: list[int] | None, chunk: int = 100_000) -> None:
+        """Decrypt templates (all, or of some datasets) and insert them: one insert per modality, so
+        that a large gallery gets its IVF index trained once, at its full size."""
+        if ids is not None and not ids:
+            return
         t = templates.c
         last = -1
+        found: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {m: ([], []) for m in self.matchers}
         while True:
             q = select(t.dataset_id, t.modality, t.ciphertext).where(t.dataset_id > last)
             if ids is not None:
-                if not ids:
-                    return
                 q = q.where(t.dataset_id.in_(ids))
             rows = conn.execute(q.order_by(t.dataset_id).limit(chunk)).all()
             if not rows:
-                return
-            for m in self.matchers:
+                break
+            for m, (id_parts, vec_parts) in found.items():
                 sel = [r for r in rows if r.modality == m]
                 if sel:
                     plain = self.keys.decrypt_many(
                         [r.ciphertext for r in sel], [f"templates:{r.dataset_id}:{m}" for r in sel]
                     )
-                    self.matchers[m].insert(
-                        np.array([r.dataset_id for r in sel], np.int64),
-                        template_array(plain, self.config.dim(m)),
-                    )
+                    id_parts.append(np.array([r.dataset_id for r in sel], np.int64))
+                    vec_parts.append(template_array(plain, self.config.dim(m)))
             last = int(rows[-1].dataset_id)
+        for m, (id_parts, vec_parts) in found.items():
+            if id_parts:
+                self.matchers[m].insert(np.concatenate(id_parts), np.concatenate(vec_parts))
 
     # --- registration --------------------------------------------------------------------------
 
