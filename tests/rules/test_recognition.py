@@ -65,3 +65,19 @@ def test_bad_reading_and_columns() -> None:
         recognition_rates(_decisions(), 2023, "persons")
     with pytest.raises(InvalidInput, match="missing columns"):
         recognition_rates(_decisions().drop("stage"), 2023)
+
+
+def test_member_states_reporting_only_combined_stages_count_as_first_instance() -> None:
+    """UNHCR gives Austria only 'FA' (first instance + appeal): used unless strictly FI is asked."""
+    extra = pl.DataFrame(
+        [(2023, "AT", "AA", "G", "FA", 100, 0, 100, 0), (2023, "DE", "AA", "G", "FA", 900, 0, 0, 0)],
+        schema=_decisions().columns,
+        orient="row",
+    )
+    table = pl.concat([_decisions(), extra])
+    aa = recognition_rates(table, 2023).filter(pl.col("citizenship") == "AA")
+    assert aa.select("granted", "rejected").row(0) == (120, 280)  # AT's FA in; DE has FI so its FA is out
+    strict = recognition_rates(table, 2023, combined_stage_fallback=False).filter(
+        pl.col("citizenship") == "AA"
+    )
+    assert strict.select("granted", "rejected").row(0) == (20, 180)

@@ -8,6 +8,13 @@ protection; denominator per the reading `apr.reading.recognition_rate_denominato
 `decisions_incl_closed` (also cases otherwise closed). Union-wide = summed over the EU-27 Member
 States before dividing (a pooled average, not a mean of national rates). Pure: the caller passes
 the decisions table (e.g. `migralex.data.load("decisions")`, see `migralex.context`).
+
+Data substitute: the shipped table is UNHCR's, in which some Member States report only first
+instance and appeal together (stage `FA`: Austria and Bulgaria every year, Hungary, Slovenia and
+Slovakia in some). Eurostat's first-instance data, which the Article names, do include those
+Member States; leaving them out would bias the Union-wide rate more than their few appeal
+decisions do. So by default (`combined_stage_fallback=True`) a Member State-year without `FI` rows
+contributes its `FA` rows; `combined_stage_fallback=False` keeps strictly `FI`.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ READINGS = ("decisions", "decisions_incl_closed")
 _NEEDED = ("year", "country", "citizenship", "authority", "stage", "recognized", "complementary", "rejected")
 
 
-def recognition_rates(decisions: pl.DataFrame, year: int, reading: str = "decisions") -> pl.DataFrame:
+def recognition_rates(
+    decisions: pl.DataFrame, year: int, reading: str = "decisions", *, combined_stage_fallback: bool = True
+) -> pl.DataFrame:
     """Union-wide first-instance recognition rate per citizenship in `year` (APR Art. 42(1)(j)).
 
     `decisions` has UNHCR/Eurostat-like columns: year, country (of asylum), citizenship, authority
@@ -36,12 +45,14 @@ def recognition_rates(decisions: pl.DataFrame, year: int, reading: str = "decisi
     missing = [c for c in needed if c not in decisions.columns]
     if missing:
         raise InvalidInput("decisions", f"missing columns {', '.join(missing)}")
-    first_instance = decisions.filter(
-        (pl.col("year") == year)
-        & pl.col("country").is_in(EU27)
-        & (pl.col("authority") == "G")
-        & (pl.col("stage") == "FI")
+    government = decisions.filter(
+        (pl.col("year") == year) & pl.col("country").is_in(EU27) & (pl.col("authority") == "G")
     )
+    stage_ok = pl.col("stage") == "FI"
+    if combined_stage_fallback:
+        has_fi = (pl.col("stage") == "FI").any().over("country")
+        stage_ok = stage_ok | ((pl.col("stage") == "FA") & ~has_fi)
+    first_instance = government.filter(stage_ok)
     closed = pl.col("otherwise_closed").sum() if reading == "decisions_incl_closed" else pl.lit(0)
     out = (
         first_instance.group_by("citizenship")
