@@ -116,15 +116,19 @@ def svg(curves: dict[str, dict], marks: dict[str, dict], path: Path) -> None:
         pts = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in zip(r["fmr"][ok], r["fnmr"][ok], strict=True))
         out.append(f'<polyline points="{pts}" fill="none" stroke="{COLOURS[name]}" stroke-width="2"/>')
         m = marks[name]
-        if m["fmr"] > 0 and m["fnmr"] > 0:
+        below = m["fmr"] == 0  # none observed: at most the resolution
+        fmr = m["fmr_resolution"] if below else m["fmr"]
+        if m["fnmr"] > 0:
+            fill = "white" if below else COLOURS[name]
             out.append(
-                f'<circle cx="{px(m["fmr"]):.1f}" cy="{py(m["fnmr"]):.1f}" r="5" fill="{COLOURS[name]}"/>'
+                f'<circle cx="{px(fmr):.1f}" cy="{py(m["fnmr"]):.1f}" r="5" fill="{fill}" '
+                f'stroke="{COLOURS[name]}" stroke-width="2"/>'
             )
+        less = "&lt; " if below else ""
+        label = f"{name}: threshold {m['threshold']}, FNMR {m['fnmr']:.2%}, FMR {less}{fmr:.0e}"
+        y = top + 18 + 20 * k
         out.append(
-            f'<rect x="{w - 230}" y="{top + 12 + 20 * k}" width="14" height="4" fill="{COLOURS[name]}"/>'
-        )
-        out.append(
-            f'<text x="{w - 210}" y="{top + 18 + 20 * k}">{name}: threshold {m["threshold"]} (dot)</text>'
+            f'<text x="{w - right - 10}" y="{y}" text-anchor="end" fill="{COLOURS[name]}">{label}</text>'
         )
     out.append("</svg>")
     path.write_text("\n".join(out) + "\n")

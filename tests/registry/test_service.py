@@ -74,12 +74,20 @@ def test_admission_search_sees_only_marked_applicants_and_resettlement_data(
 
 def test_a_dataset_sent_after_a_transfer_is_stored_not_compared(registry: Registry, people: People) -> None:
     first = registry.register(IT_ASYLUM, people.submission(90, "applicant", "IT", "tr-1"))
-    arrived = registry.register(DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-2", kind="transfer_arrival"))
+    arrived = registry.register(
+        DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-2", kind="transfer_arrival")
+    )
     assert arrived.candidates == ()  # Art. 27(1): except Art. 16(2)(a) transmissions
-    relocated = registry.register(DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-3", kind="relocation_arrival"))
-    assert [c.dataset_id for c in relocated.candidates] == [first.dataset_id]  # Art. 25(2) datasets are compared
+    relocated = registry.register(
+        DE_ASYLUM, people.submission(90, "applicant", "DE", "tr-3", kind="relocation_arrival")
+    )
+    assert [c.dataset_id for c in relocated.candidates] == [
+        first.dataset_id
+    ]  # Art. 25(2) datasets are compared
     with pytest.raises(InvalidInput, match=r"Art\. 16\(2\)\(a\)"):
-        registry.register(IT_BORDER, people.submission(90, "irregular_crossing", "IT", "tr-4", kind="transfer_arrival"))
+        registry.register(
+            IT_BORDER, people.submission(90, "irregular_crossing", "IT", "tr-4", kind="transfer_arrival")
+        )
 
 
 def test_a_repeat_within_one_batch_is_found_in_order_of_arrival(registry: Registry, people: People) -> None:
@@ -300,6 +308,25 @@ def test_purge_erases_what_is_due_set_based_and_the_index_forgets_it(
     assert probe.candidates == ()
     stats = registry.statistics(OPERATOR)["datasets"]
     assert stats.filter(stats["member_state"] == "IT")["datasets"].sum() == 6  # counts survive erasure
+
+
+def test_the_daily_retention_job_purges_as_of_today(registry: Registry, people: People, clock: Clock) -> None:
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from migralex.registry.api import create_app
+
+    registry.register(IT_BORDER, people.submission(80, "irregular_crossing", "IT", "j-1"))
+    clock.now = dt.datetime(2031, 7, 2, 3, 0)
+    with TestClient(create_app(registry, retention=True)):
+        for _ in range(100):
+            if count(registry, personal_data) == 0:
+                break
+            threading.Event().wait(0.05)
+    assert count(registry, personal_data) == 0 and count(registry, templates) == 0
+    with registry.store.read() as conn:
+        assert conn.scalar(select(events.c.actor).where(events.c.type == "erased")) == "retention-job"
 
 
 def test_the_projection_is_the_fold_of_the_events(registry: Registry, people: People) -> None:

@@ -9,8 +9,9 @@ state, 413 body too large, 422 invalid input (with the JSON path).
 """
 
 import json
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
@@ -247,15 +248,37 @@ async def _too_large(send: Callable[..., Any], limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(registry: Registry | Callable[[], Registry] | None = None) -> FastAPI:
-    """A standalone app serving only the registry (tests, `migralex registry serve`)."""
+def create_app(
+    registry: Registry | Callable[[], Registry] | None = None, *, retention: bool = False
+) -> FastAPI:
+    """A standalone app serving only the registry (tests, `migralex registry serve`).
+
+    With `retention=True` the daily retention job runs in a thread of the app (Art. 29(10)).
+    """
+    source = registry or Registry.open
+    held: list[Registry] = []
+
+    def get() -> Registry:
+        if not held:
+            held.append(source if isinstance(source, Registry) else source())
+        return held[0]
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        if retention:
+            threading.Thread(target=get().retention_job, args=(stop,), daemon=True, name="retention").start()
+        yield
+        stop.set()
+
     app = FastAPI(
         title="migralex registry",
         version="1",
         docs_url=f"{PREFIX}/docs",
         openapi_url=f"{PREFIX}/openapi.json",
+        lifespan=lifespan,
     )
-    app.include_router(build_router(registry or Registry.open))
+    app.include_router(build_router(get))
     app.add_middleware(BodyLimit)
 
     @app.exception_handler(RequestValidationError)

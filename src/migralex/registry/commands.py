@@ -249,11 +249,11 @@ def serve_command(
     port: Annotated[int, typer.Option("--port")] = 8358,
     url: Url = None,
 ) -> None:
-    """Serve the registry API alone (`/v1/registry`, docs at `/v1/registry/docs`)."""
+    """Serve the registry API (`/v1/registry`, docs at `/v1/registry/docs`) with the daily retention job."""
     import uvicorn
 
     from migralex.registry.api import create_app
 
     reg = _open(url)
     reg.warm()
-    uvicorn.run(create_app(reg), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(reg, retention=True), host=host, port=port, log_level="warning")

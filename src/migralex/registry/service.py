@@ -32,6 +32,7 @@ from migralex.law import ParameterSet, params
 from migralex.law.dates import parse_date
 from migralex.registry import actions, audit, comparison, registration, retention
 from migralex.registry.access import (
+    EU_OPERATOR,
     AccessDenied,
     Caller,
     LawEnforcementRequest,
@@ -489,6 +490,17 @@ class Registry:
             )
             self._sync(conn)
         return result
+
+    def retention_job(self, stop: threading.Event, *, every: dt.timedelta = dt.timedelta(days=1)) -> None:
+        """The daily retention job: purge as of today at once, then every `every`, until `stop` is set.
+
+        Run it in a thread of the serving process (`create_app(retention=True)`) or from cron with
+        `migralex registry purge --as-of $(date -I)`; purges are idempotent and serialised.
+        """
+        job = Caller("retention-job", EU_OPERATOR, Role.operator)
+        while not stop.is_set():
+            self.purge(job, self.now().date())
+            stop.wait(every.total_seconds())
 
     def record_tp_decision(
         self,
