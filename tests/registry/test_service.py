@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from migralex.errors import InvalidInput
 from migralex.registry import events as ev
+from migralex.registry.access import AccessDenied
 from migralex.registry.categories import Category
 from migralex.registry.models import datasets, events, hits, personal_data, templates
 from migralex.registry.service import Conflict, Registry, registered_payload
@@ -327,6 +328,25 @@ def test_the_daily_retention_job_purges_as_of_today(registry: Registry, people: 
     assert count(registry, personal_data) == 0 and count(registry, templates) == 0
     with registry.store.read() as conn:
         assert conn.scalar(select(events.c.actor).where(events.c.type == "erased")) == "retention-job"
+
+
+def test_retaken_biometrics_replace_the_templates_and_the_index(
+    registry: Registry, people: People, clock: Clock
+) -> None:
+    a = registry.register(IT_BORDER, people.submission(85, "irregular_crossing", "IT", "rt-1"))
+    out = registry.retake(
+        IT_BORDER, a.dataset_id, taken_at=clock.now - dt.timedelta(hours=50), fingerprint=people.finger(86)
+    )
+    assert (
+        out["late"] and out["legal_basis"] == "Eurodac Art. 38(1)"
+    )  # 48 hours after the retake (Art. 15(1))
+    later = registry.register(
+        DE_BORDER, people.submission(86, "irregular_crossing", "DE", "rt-2", face=False)
+    )
+    assert [c.dataset_id for c in later.candidates] == [a.dataset_id]  # the index holds the new capture
+    with pytest.raises(AccessDenied):
+        registry.retake(DE_ASYLUM, a.dataset_id, taken_at=clock.now, fingerprint=people.finger(85))
+    assert count(registry, templates) == 3  # retaken fingerprint + old face; the probe without face
 
 
 def test_the_projection_is_the_fold_of_the_events(registry: Registry, people: People) -> None:

@@ -13,16 +13,19 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, insert, select, update
+import numpy as np
+from sqlalchemy import Connection, delete, insert, select, update
 
 from migralex.errors import InvalidInput
 from migralex.registry import audit, retention
 from migralex.registry.access import AccessDenied, Caller, NotVisible, may_act
 from migralex.registry.categories import policy
+from migralex.registry.crypto import template_bytes
 from migralex.registry.demographics import security_grounds
 from migralex.registry.events import ACTIONS, EventType, action_payload, canonical_json, changes
-from migralex.registry.models import datasets, events, notifications, personal_data
-from migralex.registry.registration import Conflict, event_row
+from migralex.registry.matcher import normalise
+from migralex.registry.models import datasets, events, notifications, personal_data, templates
+from migralex.registry.registration import SKEW, Conflict, as_utc, event_row
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -116,6 +119,76 @@ def record(
                 "erased": bool(erased),
             }
     reg._deny(caller, f"record_{action}", denial, [dataset_id])
+
+
+def retake(
+    reg: Registry,
+    caller: Caller,
+    dataset_id: int,
+    vectors: Mapping[str, np.ndarray],
+    taken_at: dt.datetime,
+) -> dict[str, Any]:
+    """Retransmit biometric data of better quality under the same dataset (Arts 15(1), 38(1)).
+
+    The new templates replace the old (the index follows through the `biometrics_retaken` event);
+    a retransmission later than the retake limit after the retaking is flagged, not refused.
+    """
+    basis = policy().actions["biometrics_retaken"].basis.cite()
+    if not vectors:
+        raise InvalidInput("fingerprint", "a retransmission needs fingerprints or a facial image")
+    clean = {m: normalise(v, field=m, dim=reg.config.dim(m))[0] for m, v in vectors.items()}
+    now = reg.now()
+    taken = as_utc(taken_at, field="biometrics_taken_at")
+    if taken > now + SKEW:
+        raise InvalidInput("biometrics_taken_at", "in the future")
+    with reg._lock, reg.store.write() as conn:
+        d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
+        denial: Exception | None = None
+        if d is None:
+            denial = NotVisible(f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}")
+        else:
+            try:
+                may_act(caller, d.member_state, policy().category(d.category), "biometrics_retaken")
+            except AccessDenied as exc:
+                denial = exc
+        if denial is None:
+            assert d is not None
+            _check_state(d, "biometrics_retaken")
+            hours = int(reg.ps.value("eurodac.transmission.retake", taken.date()))
+            deadline = taken + dt.timedelta(hours=hours)
+            conn.execute(
+                delete(templates).where(
+                    templates.c.dataset_id == dataset_id, templates.c.modality.in_(list(clean))
+                )
+            )
+            blobs = reg.keys.encrypt_many(
+                [template_bytes(v[None, :])[0] for v in clean.values()],
+                [f"templates:{dataset_id}:{m}" for m in clean],
+            )
+            conn.execute(
+                insert(templates),
+                [
+                    {"dataset_id": dataset_id, "modality": m, "ciphertext": b}
+                    for m, b in zip(clean, blobs, strict=True)
+                ],
+            )
+            payload = {
+                "modalities": sorted(clean),
+                "taken_at": taken.isoformat(),
+                "deadline": deadline.isoformat(),
+                "late": now > deadline,
+            }
+            conn.execute(
+                insert(events),
+                [event_row(dataset_id, EventType.biometrics_retaken, now, caller, basis, payload)],
+            )
+            audit.append(
+                conn,
+                reg.keys.audit_key,
+                [reg._entry(caller, "retake", "ok", basis, [dataset_id], late=now > deadline)],
+            )
+            return {"dataset_id": dataset_id, "legal_basis": basis, **payload}
+    reg._deny(caller, "retake", denial, [dataset_id])
 
 
 def _notify(

@@ -28,6 +28,7 @@ from migralex.registry.schemas import (
     ActionIn,
     BatchIn,
     PurgeIn,
+    RetakeIn,
     SearchIn,
     SubmissionIn,
     TPDecisionIn,
@@ -132,6 +133,18 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
         """Record additional data or a status change (Arts 16, 17(2), 25, 30, 31)."""
         with _errors():
             return reg().record(who, dataset_id, body.type, body.payload(), body.details)
+
+    @router.post("/datasets/{dataset_id}/biometrics")
+    def retake(dataset_id: DatasetId, body: RetakeIn, who: Auth) -> dict[str, Any]:
+        """Retransmit biometric data of better quality under the same dataset (Art. 38(1))."""
+        with _errors():
+            return reg().retake(
+                who,
+                dataset_id,
+                taken_at=body.biometrics_taken_at,
+                fingerprint=decode_template(body.fingerprint, "fingerprint"),
+                face=decode_template(body.face, "face"),
+            )
 
     @router.post("/searches")
     def search(body: SearchIn, who: Auth) -> dict[str, Any]:

@@ -138,6 +138,14 @@ class ActionIn(Strict):
         return out
 
 
+class RetakeIn(Strict):
+    """Biometric data retaken because the first could not be compared (Art. 38(1))."""
+
+    biometrics_taken_at: dt.datetime
+    fingerprint: Template | None = None
+    face: Template | None = None
+
+
 class LawEnforcementIn(Strict):
     """A reasoned electronic request (Arts 32(1), 33(1), 51(2))."""
 

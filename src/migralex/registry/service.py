@@ -350,6 +350,19 @@ class Registry:
         """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
         return actions.record(self, caller, dataset_id, action, payload, details)
 
+    def retake(
+        self,
+        caller: Caller,
+        dataset_id: int,
+        *,
+        taken_at: dt.datetime,
+        fingerprint: np.ndarray | None = None,
+        face: np.ndarray | None = None,
+    ) -> dict[str, Any]:
+        """Retransmit biometric data of better quality (Arts 15(1), 38(1))."""
+        vectors = {m: v for m, v in (("fingerprint", fingerprint), ("face", face)) if v is not None}
+        return actions.retake(self, caller, dataset_id, vectors, taken_at)
+
     def notifications_for(self, caller: Caller) -> list[dict[str, Any]]:
         """Undelivered notifications to the caller's Member State (delivered once read)."""
         return actions.notifications_for(self, caller)
