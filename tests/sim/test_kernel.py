@@ -245,3 +245,23 @@ def test_nationality_codes_beyond_the_tables_are_rejected() -> None:
     x = tiny_inputs(3)
     with pytest.raises(InvalidInput, match=r"kernel\.nat"):
         run_kernel(x._replace(nat=np.full(3, 5, np.int16)))
+
+
+def test_absconders_apply_again_elsewhere_by_their_nationality() -> None:
+    """Secondary movements: where the nationality applies, never where the person absconded from
+    (a nationality concentrated in Italy spreads over the others, with no spike next to Italy)."""
+    n = 3000
+    shares = np.full(27, 0.01 / 26)
+    shares[IT] = 0.99
+    x = tiny_inputs(
+        n,
+        days=300,
+        dec_cap=np.zeros(27),
+        dest_cdf=np.cumsum(shares)[None, :],
+        behaviour={"absconding_hazard_per_day": 0.05, "reapplication": 1.0, "reapplication_mean_days": 5.0},
+    )
+    out = run_kernel(x)
+    again = out.metrics[:, METRIC_NAMES.index("reapplications")]
+    assert again[IT] == 0 and again.sum() > 0.9 * n
+    others = np.delete(again, IT)
+    assert others.max() < 2 * others.mean()

@@ -297,6 +297,24 @@ def _within(u: float, frac: float, t: int, deadline: int) -> int:
     return t + (d if d > 0 else 1)
 
 
+@njit(cache=True)
+def _elsewhere(dest_cdf: np.ndarray, nat: int, here: int, u: float) -> int:
+    """A Member State other than `here`, from the nationality's destinations (conditional law)."""
+    row = dest_cdf[nat]
+    p_here = row[here] - (row[here - 1] if here > 0 else 0.0)
+    target = u * (1.0 - p_here)
+    acc = 0.0
+    last = -1
+    for c in range(row.shape[0]):
+        if c == here:
+            continue
+        last = c
+        acc += row[c] - (row[c - 1] if c > 0 else 0.0)
+        if acc > target:
+            return c
+    return last
+
+
 @njit(cache=True, inline="always")
 def _unlink(ev_day, ev_kind, bnext, bprev, bhead, btail, i):  # type: ignore[no-untyped-def]
     """Take the person's pending event out of its day bucket."""
@@ -750,13 +768,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     new_stage = ABSCONDED
                     if npass[i] <= int(bp[B_MAX_REAPPLY]) and _draw(ndraw, seed, i) < bp[B_REAPPLY]:
                         ev_at = t + _expo_days(_draw(ndraw, seed, i), bp[B_REAPPLY_MEAN])
-                        u = _draw(ndraw, seed, i)
-                        dest = 0
-                        while dest < n_ms - 1 and dest_cdf[nat[i], dest] <= u:
-                            dest += 1
-                        if dest == ms:
-                            dest = (dest + 1) % n_ms
-                        app_ms[i] = dest
+                        app_ms[i] = _elsewhere(dest_cdf, nat[i], ms, _draw(ndraw, seed, i))
                         ev_k = E_REACH
                 elif kind == A_DECIDE:  # first-instance decision
                     dec_day[i] = t

@@ -572,12 +572,9 @@ class Oracle:
         self.move(p, ABSCONDED, ms)
         if p.applications <= int(bp[B_MAX_REAPPLY]) and self.u() < bp[B_REAPPLY]:
             yield self.wait_until(self.today() + self.expo(bp[B_REAPPLY_MEAN]))
-            u = self.u()
-            dest = 0
-            while dest < len(x.reg_cap) - 1 and x.dest_cdf[x.nat[p.i], dest] <= u:
-                dest += 1
-            if dest == ms:
-                dest = (dest + 1) % len(x.reg_cap)
+            shares = np.diff(x.dest_cdf[x.nat[p.i]], prepend=0.0)
+            shares[ms] = 0.0
+            dest = int(self.rng.choice(len(shares), p=shares / shares.sum()))
             self.metrics[dest, M_REAPPLICATIONS] += 1
             yield from self.apply(p, dest)
 
