@@ -24,7 +24,7 @@ def serial() -> SimulationResult:
 
 
 def same(a: SimulationResult, b: SimulationResult) -> bool:
-    fields = ("counts", "flows", "metrics", "apps_daily", "relief", "arrivals_daily")
+    fields = ("counts", "flows", "metrics", "apps_daily", "relief", "arrivals_daily", "detected_daily")
     return all(
         np.array_equal(getattr(x, f), getattr(y, f))
         for x, y in zip(a.runs, b.runs, strict=True)

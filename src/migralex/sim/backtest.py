@@ -8,8 +8,10 @@ percentage error of the simulated median, averaged over the Member States (MAPE)
 its application-weighted version (Σ|error| / Σ observed) and against the naive forecast "2023 =
 2022". The coverage is the share of Member States whose observed figure lies within the
 simulated 5–95 % band. Monthly: only Italy's daily sea arrivals are shipped (Ministry of the
-Interior); the simulated monthly arrivals in Italy are set against them, a check of the route split
-and of the spread within months, not an independent validation (both come from the same events).
+Interior); the simulated monthly detected arrivals in Italy (Frontex detections of the Central
+Mediterranean route × persons per detection × Italy's share of the route) are set against them,
+a check of the route split and of the spread within months, not an independent validation (both
+count the same landings).
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def compare(result: SimulationResult) -> Backtest:
     it = EU27.index("IT")
     scale = np.array([r.scale for r in result.runs])
     sim_it = np.stack(
-        [np.bincount(months, weights=r.arrivals_daily[:, it], minlength=12) for r in result.runs]
+        [np.bincount(months, weights=r.detected_daily[:, it], minlength=12) for r in result.runs]
     )
     sim_it = np.median(sim_it / scale[:, None], axis=0)
     obs_it = italy_sea_arrivals(YEAR)

@@ -63,6 +63,7 @@ class RunResult:
     metrics: np.ndarray  # int64 [ms, metric]
     apps_daily: np.ndarray  # int32 [day, ms]
     arrivals_daily: np.ndarray  # int32 [day, ms]
+    detected_daily: np.ndarray  # int32 [day, ms]: arrivals detected at the external border
     relief: np.ndarray  # int8 [day, ms]
     border_capacity: np.ndarray  # int64 [ms] (scaled)
     annual_max: np.ndarray  # int64 [ms, day] (scaled)
@@ -224,6 +225,9 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
     arriving = (pop.arr_day >= 0) & (pop.arr_day < scenario.days)
     arrivals = np.zeros((scenario.days, len(EU27)), np.int32)
     np.add.at(arrivals, (pop.arr_day[arriving], pop.first_ms[arriving]), 1)
+    detected = np.zeros_like(arrivals)
+    hit = arriving & (pop.route >= 0)
+    np.add.at(detected, (pop.arr_day[hit], pop.first_ms[hit]), 1)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     persons = None
     if keep_persons:
@@ -246,6 +250,7 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         metrics=out.metrics,
         apps_daily=out.apps_daily,
         arrivals_daily=arrivals,
+        detected_daily=detected,
         relief=out.relief,
         border_capacity=x.border_cap,
         annual_max=x.annual_max,
