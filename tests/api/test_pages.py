@@ -70,3 +70,18 @@ def test_health_lists_capabilities(client: TestClient) -> None:
     body = client.get("/v1/health").json()
     assert body["status"] == "ok"
     assert set(body["capabilities"]) == {"cases", "cycle", "simulations", "registry"}
+
+
+def test_warm_up_fills_the_caches_in_the_background() -> None:
+    import time
+
+    from migralex.api import ApiSettings, create_app
+    from migralex.api.cycle import _index
+
+    _index.cache_clear()
+    with TestClient(create_app(ApiSettings(warm_up=True))) as warm:
+        deadline = time.monotonic() + 60
+        while _index.cache_info().currsize == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _index.cache_info().currsize == 1
+        assert warm.get("/v1/cycle").json()["years"]

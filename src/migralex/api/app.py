@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -44,12 +45,17 @@ def _registry_router() -> APIRouter:
     return build_router(Registry.open)
 
 
+#: This package's modules of the capabilities (each has `router` and `warm_up`).
+CAPABILITY_MODULES = {
+    "cases": "migralex.api.cases",
+    "cycle": "migralex.api.cycle",
+    "simulations": "migralex.api.simulations",
+}
+
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
 #: library is importable; until then the API leaves it out (and /v1/health says so).
 CAPABILITIES: dict[str, Callable[[], APIRouter]] = {
-    "cases": _router_of("migralex.api.cases"),
-    "cycle": _router_of("migralex.api.cycle"),
-    "simulations": _router_of("migralex.api.simulations"),
+    **{name: _router_of(module) for name, module in CAPABILITY_MODULES.items()},
     "registry": _registry_router,
 }
 
@@ -117,11 +123,25 @@ def _load_router(name: str) -> APIRouter | None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Stop the background job worker when the server stops."""
+    """Warm the caches in the background when asked; stop the job worker when the server stops."""
+    if app.state.settings.warm_up:
+        threading.Thread(target=_warm_up, args=(app,), name="migralex-warm-up", daemon=True).start()
     yield
     jobs = getattr(app.state, "jobs", None)
     if jobs is not None:
         jobs.shutdown()
+
+
+def _warm_up(app: FastAPI) -> None:
+    """Run each wired capability's `warm_up` (a failure is logged: the request will report it)."""
+    for name, wired in app.state.capabilities.items():
+        module = CAPABILITY_MODULES.get(name)
+        if not wired or module is None:
+            continue
+        try:
+            importlib.import_module(module).warm_up()
+        except Exception:  # a warm-up is an optimisation; the first request will show the real error
+            log.exception("migralex API: warming up %s failed", name)
 
 
 def create_app(settings: ApiSettings | None = None) -> FastAPI:

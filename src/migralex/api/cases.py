@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from migralex.api.errors import ERRORS_413, ERRORS_422
@@ -117,6 +118,15 @@ def _context(crisis: bool) -> Context:
     return default_context(crisis_derogation=crisis)
 
 
+def warm_up() -> None:
+    """Load the recognition rates and run the engine once, so the first request is not the slow one."""
+    context = _context(False)
+    example = _examples()
+    case = next(iter(example.values()))["value"]
+    list(decide_responsibility([case], with_trace=True).answers(True))
+    list(case_deadlines([case], channel([case], context), context).answers())
+
+
 def _cases(request: Request, body: Case | list[Case]) -> list[Case]:
     cases = body if isinstance(body, list) else [body]
     limit = request.app.state.settings.max_cases
@@ -131,13 +141,20 @@ def _shape(body: Case | list[Case], answers: Iterator[dict[str, Any]]) -> Any:
     return list(answers) if isinstance(body, list) else next(answers)
 
 
-def _run(
+#: Batches up to this size are answered on the event loop (a few milliseconds of CPU: no thread hop);
+#: bigger ones in a worker thread, so that the server keeps answering while they run.
+INLINE_CASES = 16
+
+
+async def _run(
     request: Request, body: Case | list[Case], answer: Callable[[list[Case]], Iterator[dict[str, Any]]]
 ) -> Any:
     cases = _cases(request, body)
     if not cases:
         return []
-    return _shape(body, answer(cases))
+    if len(cases) <= INLINE_CASES:
+        return _shape(body, answer(cases))
+    return await run_in_threadpool(lambda: _shape(body, answer(cases)))
 
 
 @router.post(
@@ -147,10 +164,12 @@ def _run(
     response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
-def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -> Any:
+async def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -> Any:
     """The criteria of AMMR Part III (Dublin III for applications registered before 1 July 2026), in
     their hierarchy: the responsible Member State, the provision that designates it, flags, trace."""
-    return _run(request, body, lambda cases: decide_responsibility(cases, with_trace=trace).answers(trace))
+    return await _run(
+        request, body, lambda cases: decide_responsibility(cases, with_trace=trace).answers(trace)
+    )
 
 
 @router.post(
@@ -160,13 +179,13 @@ def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -
     response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
-def procedure(
+async def procedure(
     request: Request, body: CasesBody, trace: WithTrace = True, crisis_derogation: Crisis = False
 ) -> Any:
     """Border (APR Art. 45 mandatory, Art. 44 optional), accelerated (Art. 42) or regular procedure, with
     the grounds, the exemptions (Art. 53) and the recognition rate used (shipped decision data)."""
     context = _context(crisis_derogation)
-    return _run(request, body, lambda cases: channel(cases, context).answers(trace))
+    return await _run(request, body, lambda cases: channel(cases, context).answers(trace))
 
 
 @router.post(
@@ -176,7 +195,7 @@ def procedure(
     response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
-def deadlines(request: Request, body: CasesBody, crisis_derogation: Crisis = False) -> Any:
+async def deadlines(request: Request, body: CasesBody, crisis_derogation: Crisis = False) -> Any:
     """Each time limit with its date (AMMR Art. 75 / APR Art. 73 calculus, the Member State's public
     holidays), or, where the starting event is not dated yet, the period and the event it runs from."""
     context = _context(crisis_derogation)
@@ -186,4 +205,4 @@ def deadlines(request: Request, body: CasesBody, crisis_derogation: Crisis = Fal
         responsibility = decide_responsibility(cases)
         return case_deadlines(cases, procedure, context, responsibility=responsibility).answers()
 
-    return _run(request, body, answer)
+    return await _run(request, body, answer)

@@ -16,6 +16,7 @@ def serve_command(
     import uvicorn
 
     from migralex.api.app import create_app
+    from migralex.api.settings import ApiSettings
 
     class Server(uvicorn.Server):
         """uvicorn's server, printing the dashboard's URL once the socket listens."""
@@ -29,5 +30,7 @@ def serve_command(
             url = f"http://{shown}:{bound}/"
             typer.echo(f"migralex dashboard: {url}  (API: {url}v1, docs: {url}docs; Ctrl+C stops)", err=False)
 
-    config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        create_app(ApiSettings(warm_up=True)), host=host, port=port, log_level="warning", access_log=False
+    )
     Server(config).run()

@@ -182,6 +182,11 @@ def _index() -> CycleIndex:
     return CycleIndex(years=years, default_year=years[-1], unavailable=unavailable)
 
 
+def warm_up() -> None:
+    """Compute the cycles of the years the data support (cached), so the dashboard's first map is quick."""
+    _index()
+
+
 @router.get("", summary="Cycle years available", response_model=CycleIndex)
 def cycle_index() -> CycleIndex:
     """The cycle years from the first one the law knows to next year, and which the shipped data support."""

@@ -20,3 +20,5 @@ class ApiSettings:
     #: Upper bounds on a simulation request, so a single request cannot occupy the server for hours.
     max_simulation_days: int = 3 * 366
     max_simulation_runs: int = 200
+    #: Warm the caches (recognition rates, cycle years, scenarios) in a background thread at startup.
+    warm_up: bool = False
