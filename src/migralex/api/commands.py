@@ -33,4 +33,11 @@ def serve_command(
     config = uvicorn.Config(
         create_app(ApiSettings(warm_up=True)), host=host, port=port, log_level="warning", access_log=False
     )
-    Server(config).run()
+    server = Server(config)
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot bind
+        if server.started:
+            raise
+        typer.echo(f"migralex serve: could not listen on {host}:{port} (taken? try --port 0)", err=True)
+        raise typer.Exit(code=2) from None
