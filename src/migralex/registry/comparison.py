@@ -241,18 +241,15 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
             .join_from(hits, searches, hits.c.search_id == searches.c.id)
             .where(hits.c.id == hit_id)
         ).first()
-        if (
-            h is None
-            or h.requesting_ms != caller.member_state
-            or h.role != str(caller.role)
-            or not caller.rule.verify_hits
-        ):
-            exc: Exception = NotVisible(f"hit {hit_id} is not visible to {caller.member_state}/{caller.role}")
-        elif h.status != "pending":
-            exc = Conflict(f"hit {hit_id} was already {h.status}")
-        else:
-            exc = None  # type: ignore[assignment]
-        if exc is None:
+        visible = (
+            h is not None
+            and h.requesting_ms == caller.member_state
+            and h.role == str(caller.role)
+            and caller.rule.verify_hits
+        )
+        if h is not None and visible:
+            if h.status != "pending":
+                raise Conflict(f"hit {hit_id} was already {h.status}")
             status = "confirmed" if confirmed else "rejected"
             conn.execute(
                 update(hits)
@@ -277,7 +274,7 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                         {**payload, "candidate_dataset_id": h.candidate_dataset_id},
                     )
                 )
-                keys = (
+                keys: list[int] = list(
                     conn.execute(
                         select(datasets.c.person_key).where(
                             datasets.c.id.in_([h.probe_dataset_id, h.candidate_dataset_id])
@@ -321,7 +318,11 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                 d.mark,
                 status,
             )
-    reg._deny(caller, "verify_hit", exc, ())
+    reg._deny(
+        caller,
+        "verify_hit",
+        NotVisible(f"hit {hit_id} is not visible to {caller.member_state}/{caller.role}"),
+    )
 
 
 def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -95,23 +94,6 @@ PROJECTION_DEFAULTS: dict[str, Any] = {
     "erased_at": None,
     "erasure_basis": None,
 }
-
-
-@dataclass(frozen=True)
-class Event:
-    """One immutable event of a dataset's log."""
-
-    type: EventType
-    dataset_id: int
-    occurred_at: dt.datetime
-    member_state: str
-    actor: str
-    legal_basis: str
-    payload: Mapping[str, Any] = field(default_factory=dict)
-
-    def payload_json(self) -> str:
-        """Canonical JSON of the payload (sorted keys, no spaces) as stored."""
-        return canonical_json(self.payload)
 
 
 def canonical_json(value: Any) -> str:

@@ -101,12 +101,6 @@ def purge(conn: Connection, as_of: dt.date, *, actor: str, now: dt.datetime) -> 
     return erase(conn, datasets.c.retain_until < as_of, basis=basis, actor=actor, now=now)
 
 
-def due_count(conn: Connection, as_of: dt.date) -> int:
-    """How many datasets a purge on `as_of` would erase."""
-    cond = (datasets.c.retain_until < as_of) & datasets.c.erased_at.is_(None)
-    return int(conn.scalar(select(func.count()).select_from(datasets).where(cond)) or 0)
-
-
 def apply_tp_decision(
     conn: Connection, reference: str, entry_into_force: dt.date, ended_on: dt.date | None, ps: ParameterSet
 ) -> int:
