@@ -261,6 +261,14 @@ def run_kernel(x: KernelInputs) -> KernelOutputs:
 
 
 # ------------------------------------------------------------------------------------- primitives
+#: Columns of the packed per-person row `P[i]` (int32; 16 columns = one 64-byte cache line): the
+#: fields nearly every step reads or writes, kept together so a step touches one line, not ten.
+STATE, LOC, EV_DAY, EV_KIND, BNEXT, BPREV, QNEXT, QPREV, INQ, NDRAW, RESP, TARGET, RK, PROC, MADE, REG = (
+    range(16)
+)
+N_COLS = 16
+
+
 @njit(cache=True, inline="always")
 def _uniform(seed: np.uint64, person: int, k: int) -> float:
     """Counter-based uniform in [0, 1): SplitMix64 of (seed, person, draw number)."""
@@ -276,10 +284,10 @@ def _uniform(seed: np.uint64, person: int, k: int) -> float:
 
 
 @njit(cache=True, inline="always")
-def _draw(ndraw: np.ndarray, seed: np.uint64, i: int) -> float:
+def _draw(P: np.ndarray, seed: np.uint64, i: int) -> float:
     """The person's next uniform draw."""
-    k = ndraw[i]
-    ndraw[i] = k + 1
+    k = P[i, NDRAW]
+    P[i, NDRAW] = k + 1
     return _uniform(seed, i, k)
 
 
@@ -316,82 +324,82 @@ def _elsewhere(dest_cdf: np.ndarray, nat: int, here: int, u: float) -> int:
 
 
 @njit(cache=True, inline="always")
-def _unlink(ev_day, ev_kind, bnext, bprev, bhead, btail, i):  # type: ignore[no-untyped-def]
+def _unlink(P, bhead, btail, i):  # type: ignore[no-untyped-def]
     """Take the person's pending event out of its day bucket."""
-    d = ev_day[i]
+    d = P[i, EV_DAY]
     if d < bhead.shape[0]:
-        p = bprev[i]
-        nx = bnext[i]
+        p = P[i, BPREV]
+        nx = P[i, BNEXT]
         if p >= 0:
-            bnext[p] = nx
+            P[p, BNEXT] = nx
         else:
             bhead[d] = nx
         if nx >= 0:
-            bprev[nx] = p
+            P[nx, BPREV] = p
         else:
             btail[d] = p
-        bnext[i] = -1
-        bprev[i] = -1
-    ev_day[i] = NEVER
-    ev_kind[i] = E_NONE
+        P[i, BNEXT] = -1
+        P[i, BPREV] = -1
+    P[i, EV_DAY] = NEVER
+    P[i, EV_KIND] = E_NONE
 
 
 @njit(cache=True, inline="always")
-def _link(ev_day, ev_kind, bnext, bprev, bhead, btail, i, day, kind):  # type: ignore[no-untyped-def]
+def _link(P, bhead, btail, i, day, kind):  # type: ignore[no-untyped-def]
     """Give the person (who has none) a pending event; past the last day it is dropped."""
     if day >= bhead.shape[0]:
         return
-    ev_day[i] = day
-    ev_kind[i] = kind
+    P[i, EV_DAY] = day
+    P[i, EV_KIND] = kind
     tl = btail[day]
-    bprev[i] = tl
-    bnext[i] = -1
+    P[i, BPREV] = tl
+    P[i, BNEXT] = -1
     if tl >= 0:
-        bnext[tl] = i
+        P[tl, BNEXT] = i
     else:
         bhead[day] = i
     btail[day] = i
 
 
 @njit(cache=True, inline="always")
-def _qpush(inq, qnext, qprev, qhead, qtail, q, i):  # type: ignore[no-untyped-def]
+def _qpush(P, qhead, qtail, q, i):  # type: ignore[no-untyped-def]
     """Put the person at the end of queue q."""
     tl = qtail[q]
-    qprev[i] = tl
-    qnext[i] = -1
+    P[i, QPREV] = tl
+    P[i, QNEXT] = -1
     if tl >= 0:
-        qnext[tl] = i
+        P[tl, QNEXT] = i
     else:
         qhead[q] = i
     qtail[q] = i
-    inq[i] = q
+    P[i, INQ] = q
 
 
 @njit(cache=True, inline="always")
-def _qremove(inq, qnext, qprev, qhead, qtail, i):  # type: ignore[no-untyped-def]
+def _qremove(P, qhead, qtail, i):  # type: ignore[no-untyped-def]
     """Take the person out of its queue."""
-    q = inq[i]
-    p = qprev[i]
-    nx = qnext[i]
+    q = P[i, INQ]
+    p = P[i, QPREV]
+    nx = P[i, QNEXT]
     if p >= 0:
-        qnext[p] = nx
+        P[p, QNEXT] = nx
     else:
         qhead[q] = nx
     if nx >= 0:
-        qprev[nx] = p
+        P[nx, QPREV] = p
     else:
         qtail[q] = p
-    qprev[i] = -1
-    qnext[i] = -1
-    inq[i] = -1
+    P[i, QPREV] = -1
+    P[i, QNEXT] = -1
+    P[i, INQ] = -1
 
 
 @njit(cache=True, inline="always")
-def _move(state, loc, cnt, flows, occ, ann, i, new, where):  # type: ignore[no-untyped-def]
+def _move(P, cnt, flows, occ, ann, i, new, where):  # type: ignore[no-untyped-def]
     """Person i goes to stage `new` in Member State `where` (counts, flows, border occupancy)."""
-    old = state[i]
+    old = P[i, STATE]
     if old >= 0:
-        here = loc[i]
+        here = P[i, LOC]
         cnt[here, old] -= 1
         flows[here, old, new] += 1
         if old == BORDER or old == RETURN_BORDER:  # noqa: SIM109 (numba: no tuple membership)
@@ -403,8 +411,8 @@ def _move(state, loc, cnt, flows, occ, ann, i, new, where):  # type: ignore[no-u
     if new == BORDER and old != BORDER:
         ann[where] += 1
     cnt[where, new] += 1
-    state[i] = new
-    loc[i] = where
+    P[i, STATE] = new
+    P[i, LOC] = where
 
 
 # ------------------------------------------------------------------------------------- the kernel
@@ -420,35 +428,36 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
     """Run the days (arguments: the fields of `KernelInputs`, in order; returns `KernelOutputs`)."""
     n = arr_day.shape[0]
     n_ms = reg_cap.shape[0]
-    # per person
-    state = np.full(n, -1, np.int8)
-    loc = first_ms.copy()
+    # per person: the packed hot row, then the colder fields
+    P = np.empty((n, N_COLS), np.int32)
+    P[:, STATE] = -1
+    P[:, LOC] = first_ms
+    P[:, EV_DAY] = NEVER
+    P[:, EV_KIND] = E_NONE
+    P[:, BNEXT] = -1
+    P[:, BPREV] = -1
+    P[:, QNEXT] = -1
+    P[:, QPREV] = -1
+    P[:, INQ] = -1
+    P[:, NDRAW] = 0
+    P[:, RESP] = -1
+    P[:, TARGET] = -1
+    P[:, RK] = 0
+    P[:, PROC] = -1
+    P[:, MADE] = -1
+    P[:, REG] = -1
     app_ms = app_ms_in.copy()
-    cur_resp = np.full(n, -1, np.int8)
-    target = np.full(n, -1, np.int8)
-    rk = np.zeros(n, np.int8)
-    proc = np.full(n, -1, np.int8)
     territory = np.zeros(n, np.bool_)
     reloc_tried = np.zeros(n, np.bool_)
     npass = np.zeros(n, np.int8)
-    ndraw = np.zeros(n, np.int64)
-    made = np.full(n, -1, np.int32)
-    reg_day = np.full(n, -1, np.int32)
     lodge_day = np.full(n, -1, np.int32)
     dec_day = np.full(n, -1, np.int32)
     pdl = np.full(n, NEVER, np.int32)
     pdl2 = np.full(n, NEVER, np.int32)
     bdl = np.full(n, NEVER, np.int32)
     aux = np.zeros(n, np.int32)
-    ev_day = np.full(n, NEVER, np.int32)
-    ev_kind = np.zeros(n, np.int8)
-    bnext = np.full(n, -1, np.int32)
-    bprev = np.full(n, -1, np.int32)
     bhead = np.full(n_days, -1, np.int32)
     btail = np.full(n_days, -1, np.int32)
-    inq = np.full(n, -1, np.int16)
-    qnext = np.full(n, -1, np.int32)
-    qprev = np.full(n, -1, np.int32)
     qhead = np.full(n_ms * N_QUEUES, -1, np.int32)
     qtail = np.full(n_ms * N_QUEUES, -1, np.int32)
     # per Member State
@@ -476,25 +485,25 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         if init_stage[i] >= 0:
             ms = first_ms[i]
             present += 1
-            cur_resp[i] = ms
-            reg_day[i] = arr_day[i]
+            P[i, RESP] = ms
+            P[i, REG] = arr_day[i]
             lodge_day[i] = arr_day[i]
             npass[i] = 1
-            proc[i] = PROC_REGULAR
+            P[i, PROC] = PROC_REGULAR
             if init_stage[i] == APPEAL:
-                _move(state, loc, cnt, flows, occ, ann, i, APPEAL, ms)
-                day = _expo_days(_draw(ndraw, seed, i), bp[B_APPEAL_MEAN])
-                _link(ev_day, ev_kind, bnext, bprev, bhead, btail, i, day, E_APPEAL_END)
+                _move(P, cnt, flows, occ, ann, i, APPEAL, ms)
+                day = _expo_days(_draw(P, seed, i), bp[B_APPEAL_MEAN])
+                _link(P, bhead, btail, i, day, E_APPEAL_END)
             else:
-                _move(state, loc, cnt, flows, occ, ann, i, REGULAR, ms)
+                _move(P, cnt, flows, occ, ann, i, REGULAR, ms)
                 pdl[i] = init_deadline[i]
                 pdl2[i] = init_deadline2[i]
-                _qpush(inq, qnext, qprev, qhead, qtail, ms * N_QUEUES + Q_REGULAR, i)
+                _qpush(P, qhead, qtail, ms * N_QUEUES + Q_REGULAR, i)
                 if bp[B_ABSCOND_HAZARD] > 0.0:
-                    day = _expo_days(_draw(ndraw, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
-                    _link(ev_day, ev_kind, bnext, bprev, bhead, btail, i, day, E_QTIMER)
+                    day = _expo_days(_draw(P, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
+                    _link(P, bhead, btail, i, day, E_QTIMER)
         elif 0 <= arr_day[i] < n_days:
-            _link(ev_day, ev_kind, bnext, bprev, bhead, btail, i, arr_day[i], E_ARRIVE)
+            _link(P, bhead, btail, i, arr_day[i], E_ARRIVE)
 
     for t in range(n_days):
         if year_start[t]:
@@ -513,8 +522,8 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
             # ---- pick the next piece of work: a timed event of today, else a queue with capacity
             if bhead[t] >= 0:
                 i = bhead[t]
-                kind = ev_kind[i]
-                _unlink(ev_day, ev_kind, bnext, bprev, bhead, btail, i)
+                kind = P[i, EV_KIND]
+                _unlink(P, bhead, btail, i)
                 svc = 0
             else:
                 while svc < n_ms * N_QUEUES:
@@ -526,8 +535,8 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 if svc >= n_ms * N_QUEUES:
                     break
                 i = qhead[svc]
-                _qremove(inq, qnext, qprev, qhead, qtail, i)
-                _unlink(ev_day, ev_kind, bnext, bprev, bhead, btail, i)
+                _qremove(P, qhead, qtail, i)
+                _unlink(P, bhead, btail, i)
                 if svc % N_QUEUES == Q_REG:
                     rcred[svc // N_QUEUES] -= 1.0
                     kind = A_REGISTERED
@@ -542,7 +551,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
             a_r = 0
             a_kind = 0
             while kind != E_NONE:
-                ms = loc[i]
+                ms = P[i, LOC]
                 nxt = E_NONE
                 new_stage = -1
                 new_loc = ms
@@ -573,34 +582,34 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     a_ms, nxt = app_ms[i], A_MAKE
                 elif kind == A_MAKE:  # application made: wait for registration (APR Art. 27)
                     new_stage, new_loc = REGISTRATION, a_ms
-                    made[i] = t
+                    P[i, MADE] = t
                     queue = a_ms * N_QUEUES + Q_REG
                 elif kind == A_REGISTERED:
                     metrics[ms, M_APPLICATIONS] += 1
                     apps_daily[t, ms] += 1
                     key = K_REG_CRISIS if crisis[ms, t] != CRISIS_NONE else K_REG
-                    if made[i] >= 0 and t > dl[key, ms, made[i]]:
+                    if P[i, MADE] >= 0 and t > dl[key, ms, P[i, MADE]]:
                         metrics[ms, M_REG_BREACH] += 1
-                    reg_day[i] = t
+                    P[i, REG] = t
                     npass[i] += 1
                     if npass[i] == 1:
                         a_r, a_kind = resp[i], req_kind[i]
                     else:  # an application after absconding: take back (AMMR Art. 36(1)(b))
-                        a_r, a_kind = cur_resp[i], REQ_TAKE_BACK
+                        a_r, a_kind = P[i, RESP], REQ_TAKE_BACK
                     if a_r >= 0 and a_r != ms:
                         nxt = A_DUBLIN
                     else:
-                        cur_resp[i] = ms
+                        P[i, RESP] = ms
                         a_ms, a_terr, nxt = ms, npass[i] > 1, A_LODGE
                         a_bplace = npass[i] == 1 and screen_day[i] >= 0 and path[i] == PATH_APPLY
                 elif kind == A_DUBLIN:  # AMMR Art. 39 (take charge) / Art. 41 (take back)
                     new_stage = DUBLIN
-                    target[i] = a_r
-                    rk[i] = a_kind
+                    P[i, TARGET] = a_r
+                    P[i, RK] = a_kind
                     in_crisis = crisis[ms, t] != CRISIS_NONE
                     if a_kind == REQ_TAKE_BACK:
                         limit = dl[K_TB_NOTIF_CRISIS if in_crisis else K_TB_NOTIF, ms, t]
-                        ev_at = _within(_draw(ndraw, seed, i), bp[B_REQ_FRAC], t, limit)
+                        ev_at = _within(_draw(P, seed, i), bp[B_REQ_FRAC], t, limit)
                         ev_k = E_REQUEST
                     else:
                         if in_crisis:
@@ -610,66 +619,66 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         else:
                             key = K_TC_REQ
                         limit = dl[key, ms, t]
-                        if _draw(ndraw, seed, i) >= bp[B_REQ_IN_TIME]:
+                        if _draw(P, seed, i) >= bp[B_REQ_IN_TIME]:
                             ev_at, ev_k = limit + 1, E_REQ_LATE
                         else:
-                            ev_at = _within(_draw(ndraw, seed, i), bp[B_REQ_FRAC], t, limit)
+                            ev_at = _within(_draw(P, seed, i), bp[B_REQ_FRAC], t, limit)
                             ev_k = E_REQUEST
                 elif kind == E_REQUEST:  # reply within Art. 40 / 41(3); silence = acceptance
                     metrics[ms, M_REQUESTS] += 1
-                    r = target[i]
+                    r = P[i, TARGET]
                     r_crisis = crisis[r, t] != CRISIS_NONE
-                    if rk[i] == REQ_TAKE_BACK:
+                    if P[i, RK] == REQ_TAKE_BACK:
                         key = K_TB_NOTIF_CRISIS if r_crisis else K_TB_CONFIRM
                     elif r_crisis:
                         key = K_TC_REPLY_CRISIS
-                    elif rk[i] == REQ_TAKE_CHARGE_HIT:
+                    elif P[i, RK] == REQ_TAKE_CHARGE_HIT:
                         key = K_TC_REPLY_HIT
                     else:
                         key = K_TC_REPLY
-                    ev_at = _within(_draw(ndraw, seed, i), bp[B_REPLY_FRAC], t, dl[key, r, t])
+                    ev_at = _within(_draw(P, seed, i), bp[B_REPLY_FRAC], t, dl[key, r, t])
                     ev_k = E_REPLY
                 elif kind == E_REPLY:
-                    p = bp[B_ACCEPT_TB] if rk[i] == REQ_TAKE_BACK else bp[B_ACCEPT_TC]
-                    if _draw(ndraw, seed, i) < p:
+                    p = bp[B_ACCEPT_TB] if P[i, RK] == REQ_TAKE_BACK else bp[B_ACCEPT_TC]
+                    if _draw(P, seed, i) < p:
                         metrics[ms, M_REQ_ACCEPTED] += 1
                         nxt = A_ACCEPTED
                     else:
                         metrics[ms, M_REQ_REJECTED] += 1
-                        cur_resp[i] = ms
+                        P[i, RESP] = ms
                         a_ms, a_terr, a_bplace, nxt = ms, True, False, A_LODGE
                 elif kind == E_REQ_LATE:  # Art. 39(1): responsibility lies with this Member State
                     metrics[ms, M_REQ_LATE] += 1
-                    cur_resp[i] = ms
+                    P[i, RESP] = ms
                     a_ms, a_terr, a_bplace, nxt = ms, True, False, A_LODGE
                 elif kind == A_ACCEPTED:  # transfer within Art. 46(1) (CFMR Art. 12 in a crisis)
                     new_stage = TRANSFER
-                    r = target[i]
-                    cur_resp[i] = r
+                    r = P[i, TARGET]
+                    P[i, RESP] = r
                     crisis_either = crisis[ms, t] != CRISIS_NONE or crisis[r, t] != CRISIS_NONE
                     limit = dl[K_TRANSFER_CRISIS if crisis_either else K_TRANSFER, ms, t]
                     suspended = crisis[r, t] == CRISIS_MASS or crisis[r, t] == CRISIS_FORCE_MAJEURE
-                    u = _draw(ndraw, seed, i)
+                    u = _draw(P, seed, i)
                     if not suspended and u < bp[B_TRANSFER_COMPLETE]:
                         start = dl[K_TRANSFER_DECISION, ms, t]
                         if start >= limit:
                             start = t
-                        ev_at = _within(_draw(ndraw, seed, i), bp[B_TRANSFER_FRAC], start, limit)
+                        ev_at = _within(_draw(P, seed, i), bp[B_TRANSFER_FRAC], start, limit)
                         ev_k = E_TRANSFER_DONE
                     elif not suspended and u < bp[B_TRANSFER_COMPLETE] + bp[B_TRANSFER_ABSCOND]:
-                        ev_at = _within(_draw(ndraw, seed, i), 1.0, t, limit)
+                        ev_at = _within(_draw(P, seed, i), 1.0, t, limit)
                         ev_k = E_TRANSFER_ABSCOND
                     else:
                         ev_at, ev_k = limit + 1, E_TRANSFER_LAPSE
                 elif kind == E_TRANSFER_DONE:
-                    r = target[i]
+                    r = P[i, TARGET]
                     metrics[ms, M_TRANSFERS_OUT] += 1
                     metrics[r, M_TRANSFERS_IN] += 1
-                    cur_resp[i] = r
+                    P[i, RESP] = r
                     a_ms, a_terr, a_bplace, nxt = r, True, False, A_LODGE
                 elif kind == E_TRANSFER_LAPSE:  # Art. 46(2): responsibility shifts here
                     metrics[ms, M_TRANSFER_LAPSES] += 1
-                    cur_resp[i] = ms
+                    P[i, RESP] = ms
                     a_ms, a_terr, a_bplace, nxt = ms, True, False, A_LODGE
                 elif kind == E_TRANSFER_ABSCOND:  # Art. 46(2): extension, responsibility stays
                     metrics[ms, M_TRANSFER_ABSCOND] += 1
@@ -678,7 +687,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     new_stage, new_loc = REGISTRATION, a_ms
                     territory[i] = a_terr
                     limit = dl[K_LODGE_BORDER if a_bplace else K_LODGE, a_ms, t] - t
-                    d = int(-bp[B_LODGE_MEAN] * math.log(1.0 - _draw(ndraw, seed, i)))
+                    d = int(-bp[B_LODGE_MEAN] * math.log(1.0 - _draw(P, seed, i)))
                     ev_at, ev_k = t + min(d, limit), E_LODGED
                 elif kind == E_LODGED:  # channelling: the case engine's answer, switched by relief
                     lodge_day[i] = t
@@ -697,7 +706,7 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                         elif cap_notified[ms] >= 0 and t > cap_notified[ms] and occ[ms] >= border_cap[ms]:
                             code = proc_cap[i]  # APR Art. 48(2)-(4)
                     if code == PROC_BORDER_OPTIONAL:  # APR Art. 44: the Member State may
-                        if _draw(ndraw, seed, i) < optional_use[ms] and occ[ms] < border_cap[ms]:
+                        if _draw(P, seed, i) < optional_use[ms] and occ[ms] < border_cap[ms]:
                             code = PROC_BORDER
                         else:
                             code = PROC_ACCELERATED
@@ -714,25 +723,25 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             if c2 != ms and pledge_left[c2] > best_left:
                                 contributor = c2
                                 best_left = pledge_left[c2]
-                    proc[i] = code
+                    P[i, PROC] = code
                     if contributor >= 0:
                         reloc_tried[i] = True
                         rel_credit[ms] -= 1.0
                         pledge_left[contributor] -= 1.0
-                        target[i] = contributor
+                        P[i, TARGET] = contributor
                         new_stage = RELOCATION
                         limit = dl[K_RELOCATION, ms, t]
-                        ev_at = _within(_draw(ndraw, seed, i), bp[B_RELOC_FRAC], t, limit)
+                        ev_at = _within(_draw(P, seed, i), bp[B_RELOC_FRAC], t, limit)
                         ev_k = E_RELOC_DONE
                     else:
                         a_code, nxt = code, A_ENTER
                 elif kind == A_ENTER:  # join the first-instance queue, with its time limit
-                    proc[i] = a_code
+                    P[i, PROC] = a_code
                     if a_code == PROC_BORDER:
                         new_stage = BORDER
                         metrics[ms, M_BORDER_ENTRIES] += 1
                         key = K_BORDER_CRISIS if crisis[ms, t] != CRISIS_NONE else K_BORDER
-                        start = reg_day[i] if reg_day[i] >= 0 else t
+                        start = P[i, REG] if P[i, REG] >= 0 else t
                         bdl[i] = max(dl[key, ms, start], t)
                         queue = ms * N_QUEUES + Q_BORDER
                         ev_at, ev_k = bdl[i] + 1, E_QTIMER
@@ -748,47 +757,47 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                             pdl2[i] = dl[K_REGULAR_EXT, ms, t]
                             queue = ms * N_QUEUES + Q_REGULAR
                         if bp[B_ABSCOND_HAZARD] > 0.0:
-                            ev_at = t + _expo_days(_draw(ndraw, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
+                            ev_at = t + _expo_days(_draw(P, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
                             ev_k = E_QTIMER
                 elif kind == E_QTIMER:  # still waiting: border time limit over, or absconding
-                    _qremove(inq, qnext, qprev, qhead, qtail, i)
-                    if state[i] == BORDER:  # APR Art. 51(2): entry authorised, examination goes on
+                    _qremove(P, qhead, qtail, i)
+                    if P[i, STATE] == BORDER:  # APR Art. 51(2): entry authorised, examination goes on
                         metrics[ms, M_BORDER_BREACH] += 1
                         new_stage = ACCELERATED
                         pdl[i] = dl[K_ACCEL, ms, lodge_day[i]] if lodge_day[i] >= 0 else t
                         pdl2[i] = pdl[i]
                         queue = ms * N_QUEUES + Q_ACCEL
                         if bp[B_ABSCOND_HAZARD] > 0.0:
-                            ev_at = t + _expo_days(_draw(ndraw, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
+                            ev_at = t + _expo_days(_draw(P, seed, i), 1.0 / bp[B_ABSCOND_HAZARD])
                             ev_k = E_QTIMER
                     else:
                         metrics[ms, M_ABSCONDINGS] += 1
                         nxt = A_ABSCOND
                 elif kind == A_ABSCOND:  # may apply again elsewhere (a take-back case)
                     new_stage = ABSCONDED
-                    if npass[i] <= int(bp[B_MAX_REAPPLY]) and _draw(ndraw, seed, i) < bp[B_REAPPLY]:
-                        ev_at = t + _expo_days(_draw(ndraw, seed, i), bp[B_REAPPLY_MEAN])
-                        app_ms[i] = _elsewhere(dest_cdf, nat[i], ms, _draw(ndraw, seed, i))
+                    if npass[i] <= int(bp[B_MAX_REAPPLY]) and _draw(P, seed, i) < bp[B_REAPPLY]:
+                        ev_at = t + _expo_days(_draw(P, seed, i), bp[B_REAPPLY_MEAN])
+                        app_ms[i] = _elsewhere(dest_cdf, nat[i], ms, _draw(P, seed, i))
                         ev_k = E_REACH
                 elif kind == A_DECIDE:  # first-instance decision
                     dec_day[i] = t
                     metrics[ms, M_DECISIONS] += 1
-                    s = state[i]
+                    s = P[i, STATE]
                     if s == ACCELERATED and t > pdl[i]:
                         metrics[ms, M_ACCEL_BREACH] += 1
                     if s == REGULAR and t > pdl[i]:
                         metrics[ms, M_REGULAR_EXTENDED] += 1
                     if s == REGULAR and t > pdl2[i]:
                         metrics[ms, M_REGULAR_BREACH] += 1
-                    if _draw(ndraw, seed, i) < p_rec[ms, nat[i]]:
+                    if _draw(P, seed, i) < p_rec[ms, nat[i]]:
                         metrics[ms, M_POSITIVE] += 1
                         new_stage = PROTECTED
                     else:
                         metrics[ms, M_NEGATIVE] += 1
                         metrics[ms, M_RETURN_DECISIONS] += 1
                         if s == BORDER:  # the appeal is part of the 12 weeks (APR Art. 51(2))
-                            if _draw(ndraw, seed, i) < bp[B_APPEAL_BORDER]:
-                                end = t + _expo_days(_draw(ndraw, seed, i), bp[B_BORDER_APPEAL_MEAN])
+                            if _draw(P, seed, i) < bp[B_APPEAL_BORDER]:
+                                end = t + _expo_days(_draw(P, seed, i), bp[B_BORDER_APPEAL_MEAN])
                                 if end > bdl[i]:
                                     aux[i] = end
                                     ev_at, ev_k = bdl[i] + 1, E_BORDER_END
@@ -798,9 +807,9 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                                 nxt = A_RETURN_BORDER
                         else:
                             p = bp[B_APPEAL_ACCEL] if s == ACCELERATED else bp[B_APPEAL_REGULAR]
-                            if _draw(ndraw, seed, i) < p:
+                            if _draw(P, seed, i) < p:
                                 new_stage = APPEAL
-                                ev_at = t + _expo_days(_draw(ndraw, seed, i), bp[B_APPEAL_MEAN])
+                                ev_at = t + _expo_days(_draw(P, seed, i), bp[B_APPEAL_MEAN])
                                 ev_k = E_APPEAL_END
                             else:
                                 nxt = A_RETURN
@@ -809,10 +818,10 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     new_stage = APPEAL
                     ev_at, ev_k = aux[i], E_APPEAL_END
                 elif kind == E_APPEAL_END:
-                    if _draw(ndraw, seed, i) < bp[B_APPEAL_SUCCESS]:
+                    if _draw(P, seed, i) < bp[B_APPEAL_SUCCESS]:
                         metrics[ms, M_APPEALS_GRANTED] += 1
                         new_stage = PROTECTED
-                    elif state[i] == BORDER:
+                    elif P[i, STATE] == BORDER:
                         nxt = A_RETURN_BORDER
                     else:
                         nxt = A_RETURN
@@ -820,16 +829,16 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     new_stage = RETURN_BORDER
                     metrics[ms, M_RBP_ENTRIES] += 1
                     limit = dl[K_RBP_CRISIS if crisis[ms, t] != CRISIS_NONE else K_RBP, ms, t]
-                    if _draw(ndraw, seed, i) < bp[B_RETURN_BORDER]:
-                        ev_at, ev_k = _within(_draw(ndraw, seed, i), 1.0, t, limit), E_RETURNED
+                    if _draw(P, seed, i) < bp[B_RETURN_BORDER]:
+                        ev_at, ev_k = _within(_draw(P, seed, i), 1.0, t, limit), E_RETURNED
                     else:
                         ev_at, ev_k = limit + 1, E_RBP_END
                 elif kind == E_RBP_END:
                     nxt = A_RETURN
                 elif kind == A_RETURN:  # effective return (behavioural rate) or irregular stay
                     new_stage = RETURN_PENDING
-                    if _draw(ndraw, seed, i) < bp[B_RETURN_EFFECTIVE]:
-                        ev_at = t + _expo_days(_draw(ndraw, seed, i), bp[B_RETURN_MEAN])
+                    if _draw(P, seed, i) < bp[B_RETURN_EFFECTIVE]:
+                        ev_at = t + _expo_days(_draw(P, seed, i), bp[B_RETURN_MEAN])
                         ev_k = E_RETURNED
                     else:
                         ev_at, ev_k = t + int(bp[B_RETURN_WINDOW]), E_NOT_RETURNED
@@ -839,11 +848,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                 elif kind == E_NOT_RETURNED:
                     new_stage = IRREGULAR_STAY
                 elif kind == E_RELOC_DONE:  # AMMR Art. 67(11): relocated, or the relocation failed
-                    c = target[i]
-                    if _draw(ndraw, seed, i) < bp[B_RELOC_COMPLETE]:
+                    c = P[i, TARGET]
+                    if _draw(P, seed, i) < bp[B_RELOC_COMPLETE]:
                         metrics[ms, M_RELOC_OUT] += 1
                         metrics[c, M_RELOC_IN] += 1
-                        cur_resp[i] = c
+                        P[i, RESP] = c
                         a_ms = c
                     else:
                         pledge_left[c] += 1.0
@@ -851,11 +860,11 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
                     a_terr, a_bplace, nxt = True, False, A_LODGE
                 # ---- apply the step: move, queue, next event
                 if new_stage >= 0:
-                    _move(state, loc, cnt, flows, occ, ann, i, new_stage, new_loc)
+                    _move(P, cnt, flows, occ, ann, i, new_stage, new_loc)
                 if queue >= 0:
-                    _qpush(inq, qnext, qprev, qhead, qtail, queue, i)
+                    _qpush(P, qhead, qtail, queue, i)
                 if ev_k != E_NONE:
-                    _link(ev_day, ev_kind, bnext, bprev, bhead, btail, i, max(ev_at, t), ev_k)
+                    _link(P, bhead, btail, i, max(ev_at, t), ev_k)
                 kind = nxt
         # ---- end of day: notifications (APR Art. 48(1), Art. 47(3)), relief flags, snapshot
         total = 0
@@ -876,4 +885,21 @@ def simulate_kernel(  # type: ignore[no-untyped-def]
         if total != present:  # the conservation law: every arrival in exactly one stage
             error = ERR_CONSERVATION
             break
-    return error, counts, flows, metrics, apps_daily, relief, state, loc, cur_resp, proc, reg_day, dec_day
+    state = P[:, STATE].astype(np.int8)
+    loc = P[:, LOC].astype(np.int8)
+    responsible = P[:, RESP].astype(np.int8)
+    procedure = P[:, PROC].astype(np.int8)
+    return (
+        error,
+        counts,
+        flows,
+        metrics,
+        apps_daily,
+        relief,
+        state,
+        loc,
+        responsible,
+        procedure,
+        P[:, REG].copy(),
+        dec_day,
+    )
