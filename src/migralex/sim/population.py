@@ -108,12 +108,15 @@ def _categorical(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarr
 
 
 def _rowwise(rng: np.random.Generator, table: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """One draw per person from the distribution in row `rows[i]` of `table`."""
+    """One draw per person from the distribution in row `rows[i]` of `table` (one search in the
+    concatenated cumulative rows, row r shifted by r, so no per-person copy of a row is made)."""
+    k = table.shape[1]
     cdf = np.cumsum(table, axis=1)
     cdf /= cdf[:, -1:]
-    u = rng.random(len(rows))
-    out = (cdf[rows] <= u[:, None]).sum(axis=1)
-    return np.minimum(out, table.shape[1] - 1)
+    shifted = (cdf + np.arange(len(table))[:, None]).reshape(-1)
+    rows = np.asarray(rows, dtype=np.int64)
+    hit = np.searchsorted(shifted, rng.random(len(rows)) + rows, side="right")
+    return np.minimum(hit - rows * k, k - 1)
 
 
 def _expo_days(rng: np.random.Generator, mean: float, size: int) -> np.ndarray:
@@ -260,25 +263,28 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
 
     # assemble: pending first (by lodging day), then everyone else by arrival day
     n = npend + nb + nd
-    cat = np.concatenate
-    arr_day = cat([day_p, day_b, day_d])
-    origin_all = cat([np.full(npend, O_PENDING, np.int8), origin_b, np.full(nd, O_DIRECT, np.int8)])
-    order = np.lexsort((np.arange(n), arr_day, origin_all != O_PENDING))
+    pend_order = np.argsort(day_p, kind="stable")
+    rest_order = npend + np.argsort(np.concatenate([day_b, day_d]), kind="stable")
+    order = np.concatenate([pend_order, rest_order])
+
+    def cat(*parts: np.ndarray) -> np.ndarray:
+        return np.concatenate(parts)[order]
+
     pop = Population(
         start=start,
-        origin=origin_all,
-        route=cat([np.full(npend, -1, np.int8), route, np.full(nd, -1, np.int8)]),
-        sea=cat([np.zeros(npend, bool), sea_b, np.zeros(nd, bool)]),
-        arr_day=arr_day,
-        first_ms=cat([app_p, first_b, app_d]),
-        screen_day=cat([np.full(npend, -1, np.int32), screen_b, np.full(nd, -1, np.int32)]),
-        path=cat([np.full(npend, PATH_APPLY, np.int8), path_b, np.full(nd, PATH_APPLY, np.int8)]),
-        app_ms=cat([app_p, app_b, app_d]),
-        make_day=cat([day_p, make_b, day_d]),
-        nat=cat([nat_pp, nat_b, nat_dd]),
+        origin=cat(np.full(npend, O_PENDING, np.int8), origin_b, np.full(nd, O_DIRECT, np.int8)),
+        route=cat(np.full(npend, -1, np.int8), route, np.full(nd, -1, np.int8)),
+        sea=cat(np.zeros(npend, bool), sea_b, np.zeros(nd, bool)),
+        arr_day=cat(day_p, day_b, day_d),
+        first_ms=cat(app_p, first_b, app_d),
+        screen_day=cat(np.full(npend, -1, np.int32), screen_b, np.full(nd, -1, np.int32)),
+        path=cat(np.full(npend, PATH_APPLY, np.int8), path_b, np.full(nd, PATH_APPLY, np.int8)),
+        app_ms=cat(app_p, app_b, app_d),
+        make_day=cat(day_p, make_b, day_d),
+        nat=cat(nat_pp, nat_b, nat_dd),
         instrumentalised=np.zeros(n, bool),
         reloc_ok=np.zeros(n, bool),
-        init_stage=cat([stage_p, np.full(nb + nd, -1, np.int8)]),
+        init_stage=cat(stage_p, np.full(nb + nd, -1, np.int8)),
         place=np.full(n, PLACE["territory"], np.int8),
         dob=np.zeros(n, "datetime64[D]"),
         unaccompanied=np.zeros(n, bool),
@@ -290,7 +296,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         visa_ms=np.full(n, -1, np.int8),
         visa_from=np.zeros(n, "datetime64[D]"),
         notes=tuple(notes),
-    ).take(order)
+    )
     _facts(pop, scenario.calibration_year, b, rng, dest)
     _instrumentalisation(pop, scenario)
     return pop
