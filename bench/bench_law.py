@@ -33,8 +33,14 @@ def main() -> None:
     p = params()["apr.border.annual_maximum_multiplier"]
     rows = [
         ("parameter lookup, 1M dates (searchsorted)", best_of(lambda: p.at(dates))),
-        ("+2 months, 1M dates, 27 Member States' holidays", best_of(lambda: add_period(dates, "2 months", states))),
-        ("+15 working days, 1M dates, 27 Member States", best_of(lambda: add_period(dates, "15 working days", states))),
+        (
+            "+2 months, 1M dates, 27 Member States' holidays",
+            best_of(lambda: add_period(dates, "2 months", states)),
+        ),
+        (
+            "+15 working days, 1M dates, 27 Member States",
+            best_of(lambda: add_period(dates, "15 working days", states)),
+        ),
         ("+20 months, 1M dates, one Member State", best_of(lambda: add_period(dates, "20 months", "IT"))),
     ]
     start = dt.date(2026, 8, 31)

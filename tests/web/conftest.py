@@ -6,9 +6,11 @@ browser download is never used. Without Chromium the browser tests skip with a m
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -108,9 +110,11 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
     assert not problems, "\n".join(problems)
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page PNG under docs/screenshots/ (for the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+def screenshot(page: Any, name: str, tmp_dir: Path | None = None) -> Path:
+    """Save a full-page PNG: under docs/screenshots/ (for the README) when MIGRALEX_SCREENSHOTS=1,
+    else in a temporary folder, so a test run does not rewrite tracked files."""
+    folder = SCREENSHOTS if os.environ.get("MIGRALEX_SCREENSHOTS") == "1" else Path(tempfile.gettempdir())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"migralex-{name}.png" if folder != SCREENSHOTS else folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
