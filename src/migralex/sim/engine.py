@@ -17,7 +17,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import polars as pl
 
 from migralex.countries import EU27
 from migralex.cycle.capacity import annual_maximum, capacity
@@ -270,19 +269,3 @@ def check_conservation(counts: np.ndarray, pop: Population) -> None:
     if not np.array_equal(got, expected):
         day = int(np.flatnonzero(got != expected)[0])
         raise ConservationError(f"day {day}: {got[day]} persons in the stages, {expected[day]} present")
-
-
-def stage_frame(counts: np.ndarray, start: dt.date) -> pl.DataFrame:
-    """Daily counts as a long table: date, member_state, stage, persons."""
-    from migralex.sim.stages import STAGES
-
-    d, m, s = counts.shape
-    dates = np.datetime64(start, "D") + np.arange(d)
-    return pl.DataFrame(
-        {
-            "date": np.repeat(dates, m * s),
-            "member_state": np.tile(np.repeat(np.array(EU27), s), d),
-            "stage": np.tile(np.array(STAGES), d * m),
-            "persons": counts.reshape(-1).astype(np.int64),
-        }
-    )

@@ -96,11 +96,6 @@ class Population:
         """Day numbers as dates."""
         return np.datetime64(self.start, "D") + np.asarray(day).astype("timedelta64[D]")
 
-    def take(self, index: np.ndarray) -> Population:
-        """The persons at `index` (for tests and small studies)."""
-        cols = {k: (v[index] if isinstance(v, np.ndarray) else v) for k, v in self.__dict__.items()}
-        return Population(**cols)
-
 
 def _categorical(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     """Draws from one distribution `p`."""
