@@ -1,6 +1,7 @@
 """Fixtures of the registry tests: every storage test runs on SQLite and on PostgreSQL.
 
-PostgreSQL is expected on 127.0.0.1:5432 (trust auth, user postgres); the session creates its own
+PostgreSQL is expected on 127.0.0.1:5432 (trust auth, user postgres; MIGRALEX_TEST_PG_HOST and
+MIGRALEX_TEST_PG_PORT change it); the session creates its own
 database `migralex_test_<random>` and drops it at the end. Without a server the PostgreSQL tests
 are skipped with a message, unless MIGRALEX_REQUIRE_POSTGRES=1 (CI), where they fail.
 """
@@ -26,7 +27,8 @@ from migralex.registry.matcher import SyntheticPopulation
 from migralex.registry.service import Registry, RegistryConfig, Submission
 from migralex.registry.store import Store
 
-PG_HOST, PG_PORT = "127.0.0.1", 5432
+PG_HOST = os.environ.get("MIGRALEX_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("MIGRALEX_TEST_PG_PORT", "5432"))
 ADMIN_URL = f"postgresql+psycopg://postgres@{PG_HOST}:{PG_PORT}/postgres"
 
 
