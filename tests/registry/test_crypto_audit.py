@@ -176,3 +176,25 @@ def test_a_removed_tail_is_detected_only_against_an_anchor(logged: Store, keys: 
     assert not report.ok and "truncated after entry 4" in report.problems[0]
     with pytest.raises(InvalidInput):
         audit.parse_anchor("6:abc")
+
+
+def test_embedded_default_key_is_created_once_outside_the_database_folder(tmp_path, monkeypatch) -> None:
+    import stat as _stat
+
+    from migralex.registry.crypto import KEY_FILE_ENV, Keyring, ensure_local_key
+    from migralex.registry.store import data_dir
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("MIGRALEX_REGISTRY_KEY", raising=False)
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.delenv("MIGRALEX_REGISTRY_DIR", raising=False)
+    env: dict[str, str] = {}
+    path = ensure_local_key(env)
+    assert path is not None and env[KEY_FILE_ENV] == str(path)
+    assert _stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert data_dir() not in path.parents
+    first = Keyring.from_env(env).digest("x")
+    env2: dict[str, str] = {}
+    assert ensure_local_key(env2) == path and Keyring.from_env(env2).digest("x") == first  # same key again
+    assert ensure_local_key({"MIGRALEX_REGISTRY_KEY": "k"}) is None  # a configured key wins

@@ -17,6 +17,13 @@ def serve_command(
 
     from migralex.api.app import create_app
     from migralex.api.settings import ApiSettings
+    from migralex.registry.crypto import ensure_local_key
+
+    created = ensure_local_key()
+    if created is not None:
+        typer.echo(
+            f"registry key: {created} (embedded default; set MIGRALEX_REGISTRY_KEY_FILE to use another)"
+        )
 
     class Server(uvicorn.Server):
         """uvicorn's server, printing the dashboard's URL once the socket listens."""

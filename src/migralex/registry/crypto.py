@@ -16,7 +16,7 @@ import hmac
 import os
 import secrets
 import stat
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,4 +179,25 @@ def create_key_file(path: Path) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(new_key_text() + "\n")
+    return path
+
+
+def default_key_file() -> Path:
+    """The embedded default's key file: `$XDG_CONFIG_HOME/migralex/registry.key` (or `~/.config/...`),
+    a different folder from the database, so the key is not kept beside the data it protects."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "migralex" / "registry.key"
+
+
+def ensure_local_key(env: MutableMapping[str, str] | None = None) -> Path | None:
+    """For the embedded default: when no key is configured, use (creating it on first use, mode
+    0600) the default key file and point `MIGRALEX_REGISTRY_KEY_FILE` at it. Returns the file it
+    set, or None when a key was already configured."""
+    target = os.environ if env is None else env
+    if target.get(KEY_ENV) or target.get(KEY_FILE_ENV):
+        return None
+    path = default_key_file()
+    if not path.exists():
+        create_key_file(path)
+    target[KEY_FILE_ENV] = str(path)
     return path
