@@ -138,3 +138,23 @@ def test_border_list_json() -> None:
     assert rows and all(r["rate"] <= 0.2 and r["year"] == 2023 for r in rows)
     assert {"citizenship", "granted", "rejected", "total", "rate"} <= set(rows[0])
     assert [r["rate"] for r in rows] == sorted(r["rate"] for r in rows)
+
+
+def test_regime_forced_on_the_command_line(tmp_path: Path, context: Path) -> None:
+    f = tmp_path / "c.jsonl"
+    f.write_text(json.dumps({**CROSSING, "registration": {"member_state": "IT", "date": "2026-02-17"}}))
+    by_date = _lines(runner.invoke(app, ["decide", "responsibility", str(f)]).stdout)[0]
+    forced = runner.invoke(app, ["decide", "responsibility", str(f), "--regime", "ammr", "--trace"])
+    assert forced.exit_code == 0, forced.output
+    answer = _lines(forced.stdout)[0]
+    assert by_date["regime"] == "DUBLIN_III" and by_date["responsible_member_state"] == "IT"
+    assert answer["regime"] == "AMMR" and answer["responsible_member_state"] == "GR"
+    assert "forced by the caller" in answer["legal_basis"]
+    assert answer["trace"][0]["outcome"] == "excluded"
+    proc = runner.invoke(app, ["decide", "procedure", str(f), "--context", str(context), "--regime", "AMMR"])
+    assert _lines(proc.stdout)[0]["procedure"] == "accelerated"
+    dl = runner.invoke(app, ["decide", "deadlines", str(f), "--context", str(context), "--regime", "AMMR"])
+    names = [d["name"] for d in _lines(dl.stdout)[0]["deadlines"]]
+    assert "lodging" in names and "take_charge_request" in names
+    bad = runner.invoke(app, ["decide", "responsibility", str(f), "--regime", "pact"])
+    assert bad.exit_code == 2

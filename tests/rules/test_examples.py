@@ -3,13 +3,14 @@
 A file has `article`, an optional `base` case (merged into every example's `case`), optional
 `params` (a parameter overlay for every example) and `examples`; each example has `name`,
 `source` (the words of the article, a recital, or the reasoning it rests on), either `case` or
-`cases` (a batch), optional `params`, optional `context` (channelling) and `expect`:
+`cases` (a batch), optional `params`, optional `context` (channelling), optional `regime` (the
+regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`:
 
 - responsibility: `responsible_member_state`, `legal_basis` (exact) or `legal_basis_starts`,
   `flags` (flag kinds that must be raised), `no_flags` (kinds that must not), `blocking`,
   `trace` (list of [rule, outcome] pairs that must appear in order);
 - procedure (`question: procedure`): `procedure`, `mandatory_grounds`, `accelerated_grounds`,
-  `exemptions` (exact lists), `legal_basis_contains`, `flags`;
+  `exemptions` (exact lists), `legal_basis_contains`, `flags`, `no_flags`, `trace` (as above);
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
   that runs from an event the case does not date), `absent` (names that must not be there).
   For a batch (`cases`), `expect` maps each id to such a mapping.
@@ -66,16 +67,22 @@ def _check_responsibility(answer: dict[str, Any], expect: dict[str, Any]) -> Non
         assert answer["legal_basis"] == expect["legal_basis"], answer
     if "legal_basis_starts" in expect:
         assert answer["legal_basis"].startswith(expect["legal_basis_starts"]), answer
-    kinds = [f["flag"] for f in answer["flags"]]
-    for kind in expect.get("flags", []):
-        assert kind in kinds, answer
-    for kind in expect.get("no_flags", []):
-        assert kind not in kinds, answer
+    if "legal_basis_contains" in expect:
+        assert expect["legal_basis_contains"] in answer["legal_basis"], answer
+    _check_flags_and_trace(answer, expect)
     if "candidates" in expect:
         found = [f["candidates"] for f in answer["flags"] if f["blocking"]]
         assert found and found[0] == expect["candidates"], answer
     if "blocking" in expect:
         assert any(f["blocking"] for f in answer["flags"]) == expect["blocking"], answer
+
+
+def _check_flags_and_trace(answer: dict[str, Any], expect: dict[str, Any]) -> None:
+    kinds = [f["flag"] for f in answer["flags"]]
+    for kind in expect.get("flags", []):
+        assert kind in kinds, answer
+    for kind in expect.get("no_flags", []):
+        assert kind not in kinds, answer
     if "trace" in expect:
         steps = [(t["rule"], t["outcome"]) for t in answer["trace"]]
         want = [tuple(x) for x in expect["trace"]]
@@ -89,9 +96,7 @@ def _check_procedure(answer: dict[str, Any], expect: dict[str, Any]) -> None:
             assert answer[key] == expect[key], (key, answer)
     if "legal_basis_contains" in expect:
         assert expect["legal_basis_contains"] in answer["legal_basis"], answer
-    kinds = [f["flag"] for f in answer["flags"]]
-    for kind in expect.get("flags", []):
-        assert kind in kinds, answer
+    _check_flags_and_trace(answer, expect)
 
 
 def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
@@ -109,8 +114,9 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     p = params().overlay(overlay, label="example") if overlay else params()
     cases = _cases(doc, ex)
     question = ex.get("question", doc.get("question", "responsibility"))
+    regime = ex.get("regime", doc.get("regime"))
     if question == "responsibility":
-        result = decide_responsibility(cases, params=p, with_trace=True)
+        result = decide_responsibility(cases, params=p, with_trace=True, regime=regime)
         answers = [result.answer(i, trace=True) for i in range(len(cases))]
         check = _check_responsibility
     else:
@@ -120,12 +126,12 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
         if question == "procedure":
             from migralex.rules.procedure import decide_procedure
 
-            answers = list(decide_procedure(cases, context, params=p).answers(trace=True))
+            answers = list(decide_procedure(cases, context, params=p, regime=regime).answers(trace=True))
             check = _check_procedure
         else:
             from migralex.rules.deadlines import decide_deadlines
 
-            answers = list(decide_deadlines(cases, context=context, params=p).answers())
+            answers = list(decide_deadlines(cases, context=context, params=p, regime=regime).answers())
             check = _check_deadlines
     if "cases" in ex:
         by_id = {a["id"]: a for a in answers}

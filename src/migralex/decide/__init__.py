@@ -1,7 +1,8 @@
 """The case engine in one call: responsibility, procedure and deadlines for one case or a batch.
 
-`decide(cases, context=None, params=None)` answers the three questions; the context defaults to
-the shipped recognition rates (latest year). Each part is also available on its own in
+`decide(cases, context=None, params=None, regime=None)` answers the three questions; the context
+defaults to the shipped recognition rates (latest year); `regime` forces the AMMR or Dublin III
+regime instead of the dates (a scenario). Each part is also available on its own in
 `migralex.rules` (pure, columnar): `decide_responsibility`, `channel`, `deadlines`.
 """
 
@@ -46,16 +47,18 @@ def decide(
     context: Context | Mapping[str, Any] | None = None,
     params: ParameterSet | None = None,
     with_trace: bool = False,
+    regime: str | None = None,
 ) -> Decision:
-    """Responsibility, procedure and deadlines for each case (context: shipped rates by default)."""
+    """Responsibility, procedure and deadlines for each case (context: shipped rates by default);
+    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of the dates."""
     from migralex.context import resolve_context
 
     batch = as_batch(cases)
     p = params or shipped_params()
     ctx = resolve_context(context, p)
-    resp = decide_responsibility(batch, p, with_trace=with_trace)
-    proc = channel(batch, ctx, p)
-    return Decision(resp, proc, deadlines(batch, proc, ctx, p, responsibility=resp))
+    resp = decide_responsibility(batch, p, with_trace=with_trace, regime=regime)
+    proc = channel(batch, ctx, p, regime=regime)
+    return Decision(resp, proc, deadlines(batch, proc, ctx, p, responsibility=resp, regime=regime))
 
 
 __all__ = ["Context", "Decision", "channel", "deadlines", "decide", "decide_responsibility"]

@@ -5,7 +5,8 @@ Each `decide` command reads a `.jsonl` file (one case a line; `-` for stdin) or 
 the rules examined; `--explain` prints a readable explanation quoting the deciding article
 instead. Invalid cases are reported on stderr as JSON lines ({line, id, error: {path, reason}});
 the others are still answered, and the exit status is 1 when any was rejected (2 for a usage
-error). `--set NAME=VALUE` changes a parameter or a reading for the run (a scenario overlay).
+error). `--set NAME=VALUE` changes a parameter or a reading for the run (a scenario overlay);
+`--regime AMMR|DUBLIN_III` forces the regime instead of the dates (AMMR Art. 84(2), APR Art. 79(3)).
 """
 
 from __future__ import annotations
@@ -41,6 +42,23 @@ ExplainOpt = Annotated[bool, typer.Option("--explain", help="Readable explanatio
 ContextOpt = Annotated[
     Path | None, typer.Option("--context", help="Context JSON (recognition rates, crisis)")
 ]
+
+
+class Regime(StrEnum):
+    """Regimes a caller may force (`migralex.rules.regime`)."""
+
+    AMMR = "AMMR"
+    DUBLIN_III = "DUBLIN_III"
+
+
+RegimeOpt = Annotated[
+    Regime | None,
+    typer.Option(
+        "--regime",
+        case_sensitive=False,
+        help="Force the regime (a scenario) instead of the date: AMMR (the Pact) or DUBLIN_III",
+    ),
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Parameter or reading for this run: NAME=VALUE (repeatable)"),
@@ -66,6 +84,10 @@ def _overlay(settings: list[str] | None) -> ParameterSet:
         except json.JSONDecodeError:
             changes[name.strip()] = value.strip()
     return p.overlay(changes, label="--set")
+
+
+def _value(regime: Regime | None) -> str | None:
+    return None if regime is None else regime.value
 
 
 def _read(path: Path) -> ReadResult:
@@ -108,6 +130,7 @@ def responsibility_command(
     trace: TraceOpt = False,
     explain: ExplainOpt = False,
     set_: SetOpt = None,
+    regime: RegimeOpt = None,
 ) -> None:
     """Which Member State is responsible (AMMR Part III; Dublin III before 1 July 2026)."""
     from migralex.rules.responsibility.hierarchy import decide_responsibility
@@ -115,7 +138,7 @@ def responsibility_command(
     try:
         p = _overlay(set_)
         result = _read(cases)
-        answers = decide_responsibility(result.batch, p, with_trace=trace or explain)
+        answers = decide_responsibility(result.batch, p, with_trace=trace or explain, regime=_value(regime))
         if explain:
             _write(out, (explain_responsibility(answers.answer(i, trace=True)) for i in range(len(answers))))
         else:
@@ -133,6 +156,7 @@ def procedure_command(
     trace: TraceOpt = False,
     explain: ExplainOpt = False,
     set_: SetOpt = None,
+    regime: RegimeOpt = None,
 ) -> None:
     """Which procedure: border, border_optional, accelerated or regular (APR; CFMR in a crisis)."""
     from migralex.context import load_context
@@ -142,7 +166,7 @@ def procedure_command(
         p = _overlay(set_)
         ctx = load_context(context, p)
         result = _read(cases)
-        answers = channel(result.batch, ctx, p)
+        answers = channel(result.batch, ctx, p, regime=_value(regime))
         if explain:
             _write(out, (explain_procedure(answers.answer(i, trace=True)) for i in range(len(answers))))
         else:
@@ -159,6 +183,7 @@ def deadlines_command(
     out: OutOpt = None,
     explain: ExplainOpt = False,
     set_: SetOpt = None,
+    regime: RegimeOpt = None,
 ) -> None:
     """Which time limits run, to which date, with their legal basis."""
     from migralex.context import load_context
@@ -169,7 +194,7 @@ def deadlines_command(
         p = _overlay(set_)
         ctx = load_context(context, p)
         result = _read(cases)
-        proc = channel(result.batch, ctx, p)
+        proc = channel(result.batch, ctx, p, regime=_value(regime))
         answers = deadlines(result.batch, proc, ctx, p)
         if explain:
             _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))

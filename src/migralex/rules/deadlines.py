@@ -61,6 +61,7 @@ from migralex.rules.procedure import (
     ProcedureResult,
     channel,
 )
+from migralex.rules.regime import forced_regime
 from migralex.rules.responsibility.common import ENTRY, PLACE
 from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
 from migralex.rules.trace import enum_column
@@ -232,22 +233,32 @@ def deadlines(
     context: Context | None = None,
     params: ParameterSet | None = None,
     responsibility: ResponsibilityResult | None = None,
+    regime: str | None = None,
 ) -> DeadlinesResult:
     """The deadlines of each case (see the module docstring); `procedure` and `responsibility` are
-    computed when not given (then `context` is needed for the procedure)."""
+    computed when not given (then `context` is needed for the procedure), under the `regime` the
+    caller forces ("AMMR", "DUBLIN_III"; by default the procedure's, else by the dates)."""
     batch = as_batch(cases)
     p = params or shipped_params()
+    forced = forced_regime(regime)
+    if forced is None and procedure is not None:
+        forced = procedure.forced
     if procedure is None:
-        procedure = channel(batch, context or Context(recognition_rates={}), p)
+        procedure = channel(batch, context or Context(recognition_rates={}), p, regime=forced)
     if responsibility is None:
-        responsibility = decide_responsibility(batch, p)
+        responsibility = decide_responsibility(batch, p, regime=forced)
     a, n = batch.applicants, batch.n
     reg, reg_ms, place = a.reg_date, a.reg_ms, a.place
     b = _Builder(n, reg, p)
     proc = procedure.procedure
     crisis = procedure.crisis
     apr = proc != NOT_MODELLED
-    applies = {k: reg >= np.datetime64(resolve_act(k).applies_from, "D") for k in ("SR", "RCD", "RBPR")}
+    applies = {
+        k: reg >= np.datetime64(resolve_act(k).applies_from, "D")
+        if forced is None
+        else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
+        for k in ("SR", "RCD", "RBPR")
+    }
 
     # --- screening (SR Art. 8(3)) and access to the procedure (APR Arts 27, 28, 51(1)) ----------
     at_border = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
@@ -320,11 +331,11 @@ def deadlines(
 
     # --- determination of the Member State responsible (AMMR Arts 39-46; Dublin III 21-29) -----
     responsible = responsibility.member_state
-    regime = responsibility.regime
-    ammr_case, dublin_case = regime == 0, regime == 1
+    regimes = responsibility.regime
+    ammr_case, dublin_case = regimes == 0, regimes == 1
     hit = responsibility.evidence_hit()
     security = responsibility.criteria() == "security"
-    elsewhere = (responsible != reg_ms) & ~security & (regime < 2)
+    elsewhere = (responsible != reg_ms) & ~security & (regimes < 2)
     ammr_crisis = ammr_case & crisis
     col = b.column(
         "take_charge_request",

@@ -42,7 +42,9 @@ def end_of_period(start: np.ndarray, period: Period, ms: np.ndarray, roll: str =
 
 
 def periods_at(param: Parameter, dates: np.ndarray) -> Iterator[tuple[Period, np.ndarray | slice]]:
-    """The period of `param` in force on each date, as (period, rows) groups (usually one)."""
+    """The period of `param` in force on each date, as (period, rows) groups (usually one). Dates
+    before the first value take the first value, as in `values_at` (callers restrict to where the
+    act applies; a regime forced by a scenario applies it earlier)."""
     starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
     if len(dates) == 0:
         return
@@ -51,8 +53,8 @@ def periods_at(param: Parameter, dates: np.ndarray) -> Iterator[tuple[Period, np
         i = len(starts) - 1 if len(starts) > 1 else 0
         yield Period(int(param.values[i].value), param.unit), slice(None)
         return
-    idx = np.searchsorted(starts, dates, side="right") - 1
-    for i in np.unique(idx[idx >= 0]):
+    idx = np.clip(np.searchsorted(starts, dates, side="right") - 1, 0, None)
+    for i in np.unique(idx):
         yield Period(int(param.values[int(i)].value), param.unit), idx == i
 
 

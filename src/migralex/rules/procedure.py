@@ -3,7 +3,9 @@
 For each case, batch-wise:
 - regime (APR Art. 79(3)): the APR governs applications lodged from 12 June 2026; the case format
   has no lodging date, so the registration date stands in (lodging follows registration); earlier
-  applications fall under Directive 2013/32/EU, which is not modelled (procedure null, flag);
+  applications fall under Directive 2013/32/EU, which is not modelled (procedure null, flag). A
+  caller may force the regime (`regime="AMMR"`: the Pact, APR and CFMR, on any date;
+  `"DUBLIN_III"`: the rules before it, not modelled), and the answer says so;
 - the accelerated grounds of Art. 42 the case shows: (1)(c) misled the authorities, (e) safe
   country of origin (only when the context lists the safe countries), (f) danger to national
   security or public order, (g) subsequent application, (j) nationality (or former habitual
@@ -40,6 +42,7 @@ from migralex.errors import InvalidInput
 from migralex.law.acts import procedure_regime, resolve_act
 from migralex.law.params import ParameterSet, compare
 from migralex.law.params import params as shipped_params
+from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility.common import PLACE, Facts
 
 PROCEDURES = ("border", "accelerated", "regular", "border_optional")
@@ -135,6 +138,8 @@ class ProcedureResult:
     reg_date: np.ndarray
     context: Context
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    #: the regime the caller forced ("AMMR", "DUBLIN_III"), None where the date decides
+    forced: str | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -147,7 +152,13 @@ class ProcedureResult:
         proc, uam, crisis = int(self.procedure[i]), bool(self.uam[i]), bool(self.crisis[i])
         point = SCOPE_POINT.get(int(self.place[i]), "?")
         if proc == NOT_MODELLED:
+            if self.forced:
+                return f"Directive 2013/32/EU ({FORCED}; APR Art. 79(3) set aside): not modelled"
             return "APR Art. 79(3): lodged before 12 June 2026, Directive 2013/32/EU applies (not modelled)"
+        basis = self._basis(i, proc, uam, crisis, point)
+        return basis + (f" ({FORCED}; APR Art. 79(3) set aside)" if self.forced else "")
+
+    def _basis(self, i: int, proc: int, uam: bool, crisis: bool, point: str) -> str:
         if proc == BORDER:
             basis = f"APR Art. 45(1) with Art. 43(1)({point})"
             if uam:
@@ -166,8 +177,11 @@ class ProcedureResult:
         """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
         out: list[dict[str, Any]] = []
         if self.procedure[i] == NOT_MODELLED:
+            why = f" ({FORCED})" if self.forced else ""
             out.append(
-                _flag("not_modelled", "APR Art. 79(3)", "the application falls under Directive 2013/32/EU")
+                _flag(
+                    "not_modelled", "APR Art. 79(3)", f"the application falls under Directive 2013/32/EU{why}"
+                )
             )
             return out
         if np.isnan(self.rate[i]):
@@ -286,13 +300,26 @@ def _line(rule: str, applies: bool, reason: str) -> dict[str, str]:
 def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
     date = str(r.reg_date[i])
     proc = int(r.procedure[i])
-    if proc == NOT_MODELLED:
+    if r.forced:
+        act = "the APR applies" if proc != NOT_MODELLED else "Directive 2013/32/EU applies (not modelled)"
+        first = {
+            "rule": "APR Art. 79(3)",
+            "outcome": "excluded",
+            "reason": f"set aside: {FORCED}; {act} whatever the date (registered on {date})",
+        }
+        if proc == NOT_MODELLED:
+            return [first]
+        out = [first]
+    elif proc == NOT_MODELLED:
         return [
             _line(
                 "APR Art. 79(3)", True, f"registered on {date}, before 12 June 2026 (lodging date not given)"
             )
         ]
-    out = [_line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")]
+    else:
+        out = [
+            _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")
+        ]
     crisis = bool(r.crisis[i])
     if crisis:
         out.append(
@@ -391,16 +418,22 @@ def channel(
     cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     context: Context,
     params: ParameterSet | None = None,
+    regime: str | None = None,
 ) -> ProcedureResult:
-    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis."""
+    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis;
+    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of APR Art. 79(3)."""
     batch = as_batch(cases)
     p = params or shipped_params()
+    forced = forced_regime(regime)
     f = Facts(batch, p)
     a, n = batch.applicants, batch.n
     reg = a.reg_date
-    apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
-    cfmr_from = np.datetime64(resolve_act("CFMR").applies_from, "D")
-    crisis = np.full(n, context.crisis_derogation) & (reg >= cfmr_from)
+    if forced is None:
+        apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
+        cfmr = reg >= np.datetime64(resolve_act("CFMR").applies_from, "D")
+    else:
+        apr = cfmr = np.full(n, forced == "AMMR")
+    crisis = np.full(n, context.crisis_derogation) & cfmr
     uam = f.uam
 
     nationality = np.where(
@@ -473,6 +506,7 @@ def channel(
         reg_date=reg,
         context=context,
         extra={"crisis_merits": crisis_merits, "age_uncertain": a.age_uncertain},
+        forced=forced,
     )
 
 

@@ -2,10 +2,12 @@
 
 Each case goes to its regime by the date of first registration (AMMR Art. 84(2)): the AMMR from
 1 July 2026, Dublin III before (back to its own application on 1 January 2014; earlier cases are
-not modelled and say so). Within a regime every criterion is evaluated over all its cases at once
-(one numpy pass per criterion); the first criterion that applies decides (`argmax` over the
-outcome matrix), and the trace of a case is the criteria up to the deciding one. Art. 28 needs
-the other criteria's results first: it is evaluated after them and slotted into its place.
+not modelled and say so), unless the caller forces one (`regime=`, `migralex.rules.regime`): then
+every case is decided under it and its legal basis and trace say that the caller forced it.
+Within a regime every criterion is evaluated over all its cases at once (one numpy pass per
+criterion); the first criterion that applies decides (`argmax` over the outcome matrix), and the
+trace of a case is the criteria up to the deciding one. Art. 28 needs the other criteria's
+results first: it is evaluated after them and slotted into its place.
 Discretion (best interests of the child, ties, the dependency and humanitarian clauses) is never
 guessed: it is a flag, blocking (no Member State named) or advisory.
 """
@@ -13,7 +15,7 @@ guessed: it is a flag, blocking (no Member State named) or advisory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -22,9 +24,10 @@ import polars as pl
 from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
-from migralex.law.acts import resolve_act
+from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility import (
     ammr,
     art16_default,
@@ -48,6 +51,11 @@ REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
 #: (visas): the take charge request then runs from the hit (AMMR Art. 39(1), second subparagraph).
 HIT_REASONS = {"documents": (2, 3, 5, 7, 8), "entry": (1, 2)}
 FAMILY_RULES = ("uam_family", "protection_family", "applicant_family", "family_procedure")
+#: The note on the deciding citation of a case whose regime the caller forced.
+FORCED_NOTE = {
+    "AMMR": f" (the AMMR criteria: {FORCED}, AMMR Art. 84(2) set aside)",
+    "DUBLIN_III": f" (Regulation (EU) No 604/2013: {FORCED}, AMMR Art. 84(2) set aside)",
+}
 
 Evaluator = Callable[[Facts, Law, Mapping[str, str]], tuple[list[RuleEval], list[Flag]]]
 
@@ -106,6 +114,7 @@ class Part:
     ms: np.ndarray
     base: dict[str, np.ndarray] = field(default_factory=dict)
     hit: np.ndarray | None = None
+    forced: bool = False
 
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
@@ -205,9 +214,11 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
     return flags
 
 
-def _evaluate_part(batch: CaseBatch, rows: np.ndarray, regime: str, p: ParameterSet) -> Part:
+def _evaluate_part(
+    batch: CaseBatch, rows: np.ndarray, regime: str, p: ParameterSet, forced: bool = False
+) -> Part:
     module = ammr if regime == "AMMR" else dublin3
-    law = module.LAW
+    law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
     readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
     f = Facts(batch, p)
     rules: list[RuleEval] = []
@@ -237,7 +248,7 @@ def _evaluate_part(batch: CaseBatch, rows: np.ndarray, regime: str, p: Parameter
     for k, rule in enumerate(rules):
         if rule.key in HIT_REASONS:
             hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
-    return Part(regime, law, rows, rules, flags, decided, ms, base, hit)
+    return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
 
 
 def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
@@ -372,7 +383,7 @@ class ResponsibilityResult:
         part = self.parts[int(self.part_of[i])]
         j = int(self.local[i])
         date = part.base.get("reg_date")
-        regime_line = _regime_line(part.regime, date[j] if date is not None else None)
+        regime_line = _regime_line(part.regime, date[j] if date is not None else None, part.forced)
         if part.law is None:
             return [regime_line]
         base = {k: v[j] for k, v in part.base.items()}
@@ -401,8 +412,23 @@ class ResponsibilityResult:
             yield self.answer(i, trace)
 
 
-def _regime_line(regime: str, date: np.datetime64 | None) -> dict[str, str]:
+def _regime_by_date(date: np.datetime64) -> str:
+    if date < np.datetime64(resolve_act("DUBLIN_III").applies_from, "D"):
+        return "Dublin II, not modelled"
+    return "the AMMR" if responsibility_regime([date])[0] == "AMMR" else "Dublin III"
+
+
+def _regime_line(regime: str, date: np.datetime64 | None, forced: bool = False) -> dict[str, str]:
     when = "?" if date is None or np.isnat(date) else str(date)
+    if forced:
+        by_date = "?" if date is None or np.isnat(date) else _regime_by_date(date)
+        criteria = "AMMR" if regime == "AMMR" else "Dublin III (Regulation (EU) No 604/2013)"
+        return {
+            "rule": "AMMR Art. 84(2)",
+            "outcome": "excluded",
+            "reason": f"set aside: {FORCED}; the {criteria} criteria apply whatever the registration date"
+            f" ({when}; by the date alone: {by_date})",
+        }
     if regime == "AMMR":
         return {
             "rule": "AMMR Art. 84(2)",
@@ -427,28 +453,38 @@ def decide_responsibility(
     cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     params: ParameterSet | None = None,
     with_trace: bool = False,
+    regime: str | None = None,
 ) -> ResponsibilityResult:
     """Member State responsible for each case (AMMR Part III / Dublin III), with legal basis,
-    flags and (with `with_trace`) the trace of the criteria examined."""
+    flags and (with `with_trace`) the trace of the criteria examined; `regime` ("AMMR",
+    "DUBLIN_III") forces the regime instead of AMMR Art. 84(2)."""
     batch = as_batch(cases)
     p = params or shipped_params()
+    forced = forced_regime(regime)
     n = batch.n
     reg = batch.applicants.reg_date
-    transitional = resolve_act("AMMR").transitional
-    assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
-    cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
-    dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
-    regime = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
+    if forced is not None:
+        regime_codes = np.full(n, REGIMES.index(forced), dtype=np.int8)
+    else:
+        transitional = resolve_act("AMMR").transitional
+        assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
+        cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
+        dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+        regime_codes = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
     member_state = np.full(n, -1, dtype=np.int8)
     for code, name in enumerate(REGIMES):
-        rows = np.flatnonzero(regime == code)
+        rows = np.flatnonzero(regime_codes == code)
         if not len(rows):
             continue
         sub = batch if len(rows) == n else batch.take(rows)
-        part = _not_modelled(sub, rows) if name == "NOT_MODELLED" else _evaluate_part(sub, rows, name, p)
+        part = (
+            _not_modelled(sub, rows)
+            if name == "NOT_MODELLED"
+            else _evaluate_part(sub, rows, name, p, forced is not None)
+        )
         if name == "NOT_MODELLED":
             part.base = {"reg_date": sub.applicants.reg_date}
         part_of[rows] = len(parts)
@@ -456,7 +492,7 @@ def decide_responsibility(
         member_state[rows] = part.ms
         parts.append(part)
     result = ResponsibilityResult(
-        batch.applicants.id, member_state, regime, parts, part_of, local, with_trace
+        batch.applicants.id, member_state, regime_codes, parts, part_of, local, with_trace
     )
     if not with_trace:
         for part in parts:
