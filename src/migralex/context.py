@@ -1,6 +1,8 @@
 """The context of channelling (docs/case-format.md, "Context"): loading it and the default rates.
 
-`load_context(path)` reads a context JSON file; when it gives no `recognition_rates`, the table is
+`load_context(path)` reads a context JSON file (validated by `Context.from_dict`: recognition rates,
+crisis, safe countries, and per Member State the border-procedure state - `border_capacity_reached`,
+`annual_maximum_reached`, `instrumentalisation`); when it gives no `recognition_rates`, the table is
 computed from the shipped decision data for the latest year (`default_recognition_rates`), as the
 case format says. This module does the I/O so that `migralex.rules` stays pure.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +72,8 @@ def resolve_context(raw: Mapping[str, Any] | Context | None, params: ParameterSe
     context = raw if isinstance(raw, Context) else Context.from_dict(raw or {})
     if context.recognition_rates is not None:
         return context
-    return default_context(
-        params=params,
-        crisis_derogation=context.crisis_derogation,
-        safe_countries_of_origin=context.safe_countries_of_origin,
-    )
+    shipped = default_context(params=params)
+    return replace(context, recognition_rates=shipped.recognition_rates, rates_source=shipped.rates_source)
 
 
 def load_context(path: str | Path | None, params: ParameterSet | None = None) -> Context:

@@ -27,7 +27,7 @@ answer says so.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,13 +37,14 @@ import polars as pl
 from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
-from migralex.countries import normalise
+from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
 from migralex.law.acts import procedure_regime, resolve_act
 from migralex.law.params import ParameterSet, compare
 from migralex.law.params import params as shipped_params
+from migralex.rules.periods import values_at
 from migralex.rules.regime import FORCED, forced_regime
-from migralex.rules.responsibility.common import PLACE, Facts
+from migralex.rules.responsibility.common import PLACE, REL, Facts, age_in_years, per_case_any
 
 PROCEDURES = ("border", "accelerated", "regular", "border_optional")
 BORDER, ACCELERATED, REGULAR, BORDER_OPTIONAL, NOT_MODELLED = 0, 1, 2, 3, -1
@@ -65,19 +66,80 @@ SCOPE_POINT = {
 }
 
 
+INSTRUMENTALISATION_OPTIONS = ("exclude", "cease")
+
+
+def _member_states(values: Any, where: str) -> tuple[str, ...]:
+    """A list of Member-State codes, normalised (EL → GR); anything else names `where`."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise InvalidInput(where, f"expected a list of Member State codes, got {values!r}")
+    return tuple(normalise_member_state(str(c), field=f"{where}[{i}]") for i, c in enumerate(values))
+
+
+@dataclass(frozen=True)
+class Instrumentalisation:
+    """CFMR Art. 11(6)-(8): the Member States authorised to decide in the border procedure on all
+    applications of instrumentalised persons, and the option the Council decision specifies:
+    `exclude` (Art. 11(7)(a)) or `cease` (Art. 11(7)(b))."""
+
+    member_states: tuple[str, ...]
+    option: str
+
+    def __post_init__(self) -> None:
+        where = "context.instrumentalisation"
+        states = _member_states(self.member_states, f"{where}.member_states")
+        object.__setattr__(self, "member_states", states)
+        if self.option not in INSTRUMENTALISATION_OPTIONS:
+            raise InvalidInput(
+                f"{where}.option",
+                f"{self.option!r} is not one of exclude (CFMR Art. 11(7)(a)), cease (Art. 11(7)(b))",
+            )
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Instrumentalisation:
+        """Validate `{"member_states": [...], "option": "exclude" | "cease"}`."""
+        where = "context.instrumentalisation"
+        if not isinstance(raw, Mapping):
+            raise InvalidInput(where, 'expected an object {"member_states": [...], "option": ...}')
+        for key in raw:
+            if key not in ("member_states", "option"):
+                raise InvalidInput(f"{where}.{key}", "unknown field (known: member_states, option)")
+        for key in ("member_states", "option"):
+            if key not in raw:
+                raise InvalidInput(f"{where}.{key}", "required")
+        return cls(raw["member_states"], raw["option"])
+
+
 @dataclass(frozen=True)
 class Context:
-    """Facts that are not about the applicant (docs/case-format.md, "Context")."""
+    """Facts that are not about the applicant (docs/case-format.md, "Context"), including the
+    border-procedure state of each Member State: adequate capacity reached and notified (APR
+    Arts 47(2), 48), annual maximum reached and authorised (Arts 47(3), 50), the instrumentalisation
+    derogation authorised (CFMR Art. 11(6)-(8))."""
 
     recognition_rates: Mapping[str, float] | None = None
     crisis_derogation: bool = False
     safe_countries_of_origin: tuple[str, ...] = ()
     rates_source: str = "the recognition-rate table of the context"
+    border_capacity_reached: tuple[str, ...] = ()
+    annual_maximum_reached: tuple[str, ...] = ()
+    instrumentalisation: Instrumentalisation | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("border_capacity_reached", "annual_maximum_reached"):
+            object.__setattr__(self, name, _member_states(getattr(self, name), f"context.{name}"))
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any], rates_source: str | None = None) -> Context:
         """Validate a context object; unknown keys and out-of-range rates are errors."""
-        allowed = {"recognition_rates", "crisis_derogation", "safe_countries_of_origin"}
+        allowed = {
+            "recognition_rates",
+            "crisis_derogation",
+            "safe_countries_of_origin",
+            "border_capacity_reached",
+            "annual_maximum_reached",
+            "instrumentalisation",
+        }
         unknown = set(raw) - allowed
         if unknown:
             raise InvalidInput(
@@ -104,7 +166,18 @@ class Context:
         codes = tuple(
             normalise(str(c), field=f"context.safe_countries_of_origin[{i}]") for i, c in enumerate(safe)
         )
-        return cls(table, crisis, codes, rates_source or cls.rates_source)
+        instrumentalisation = raw.get("instrumentalisation")
+        return cls(
+            table,
+            crisis,
+            codes,
+            rates_source or cls.rates_source,
+            border_capacity_reached=raw.get("border_capacity_reached", ()),
+            annual_maximum_reached=raw.get("annual_maximum_reached", ()),
+            instrumentalisation=None
+            if instrumentalisation is None
+            else Instrumentalisation.from_dict(instrumentalisation),
+        )
 
     def rate_array(self) -> np.ndarray:
         """Rate per nationality code (NaN where the table has none)."""
@@ -166,12 +239,22 @@ class ProcedureResult:
             rate_ground = bool(self.mandatory[i] >> ADULT_GROUNDS["j"] & 1)
             return basis + ("; CFMR Art. 11(3)" if crisis and rate_ground else "")
         if proc == BORDER_OPTIONAL:
+            if self.extra["instr_by_derogation"][i]:
+                return f"CFMR Art. 11(6) with APR Art. 43(1)({point})"
             if self.extra["crisis_merits"][i] and not self.grounds[i]:
                 return f"CFMR Art. 11(4) with APR Art. 43(1)({point})"
-            return f"APR Art. 44(1)(b) with Art. 43(1)({point})"
+            return f"APR Art. 44(1)(b) with Art. 43(1)({point})" + self._relief(i, "; not mandatory under ")
         if proc == ACCELERATED:
             return "APR Art. 42(3)" if uam else "APR Art. 42(1)"
         return "APR Art. 35(4)"
+
+    def _relief(self, i: int, prefix: str) -> str:
+        """The provision that relieves case `i` of its mandatory grounds (capacity, maximum), if any."""
+        if not self.extra["relieved"][i]:
+            return ""
+        if self.extra["maximum_reached"][i]:
+            return prefix + "APR Art. 47(3) and Art. 50 (annual maximum reached)"
+        return prefix + "APR Art. 48(2) (adequate capacity reached, Art. 47(2))"
 
     def flags(self, i: int) -> list[dict[str, Any]]:
         """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
@@ -220,6 +303,25 @@ class ProcedureResult:
                     " elements, APR Art. 55)",
                 )
             )
+        if self.extra["instr_by_derogation"][i]:
+            out.append(
+                _flag(
+                    "instrumentalised_person",
+                    "CFMR Art. 11(6)",
+                    "the derogation covers applications of persons subject to instrumentalisation (CFMR"
+                    " Art. 1(4)(b)); the case format does not say who is: every application at the border"
+                    " of a Member State the context names is taken as one - confirm",
+                )
+            )
+            if self.extra["instr_young"][i]:
+                out.append(
+                    _flag(
+                        "likely_well_founded",
+                        "CFMR Art. 11(7)(b)",
+                        "a minor under 12 or a family member of one: the border procedure ceases if an"
+                        " individual assessment finds the application likely to be well-founded",
+                    )
+                )
         if self.uam[i] and self.extra["age_uncertain"][i]:
             out.append(
                 _flag(
@@ -371,23 +473,36 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
                 else "special needs that cannot be met at the border locations"
             )
             out.append({"rule": cite, "outcome": "excluded", "reason": reason})
+    out += _relief_lines(r, i, in_scope)
     mandatory = proc == BORDER
     threshold = r.thresholds["mandatory"][i]
-    out.append(
-        _line(
-            "APR Art. 45(1)",
-            mandatory,
-            "a ground of Art. 42(1)(c), (f) or (j)"
-            + (f" (rate threshold {threshold:.0%})" if not uam else "")
-            + (
-                " applies: the border procedure is mandatory"
-                if mandatory
-                else " for the border procedure is not met"
-            ),
-        )
+    ground = "a ground of Art. 42(1)(c), (f) or (j)" + (
+        f" (rate threshold {threshold:.0%})" if not uam else ""
     )
+    if r.extra["relieved"][i] and not mandatory:
+        out.append(
+            {
+                "rule": "APR Art. 45(1)",
+                "outcome": "excluded",
+                "reason": f"{ground} applies, but the Member State is relieved of the obligation (above)",
+            }
+        )
+    else:
+        out.append(
+            _line(
+                "APR Art. 45(1)",
+                mandatory,
+                ground
+                + (
+                    " applies: the border procedure is mandatory"
+                    if mandatory
+                    else " for the border procedure is not met"
+                ),
+            )
+        )
     if not mandatory:
-        optional = proc == BORDER_OPTIONAL
+        by_derogation = bool(r.extra["instr_by_derogation"][i])
+        optional = proc == BORDER_OPTIONAL and not by_derogation
         out.append(
             _line(
                 "APR Art. 44(1)(b)",
@@ -397,6 +512,7 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
                 else "no ground for an optional border procedure",
             )
         )
+        out += _instrumentalisation_lines(r, i, in_scope)
         if proc in (ACCELERATED, REGULAR):
             out.append(
                 _line(
@@ -410,8 +526,125 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
     return out
 
 
+def _relief_lines(r: ProcedureResult, i: int, in_scope: bool) -> list[dict[str, str]]:
+    """APR Arts 47(2), 48(2) and 47(3), 50 in the trace, where the context names the Member State."""
+    if not in_scope:
+        return []
+    state = C.MEMBER_STATES[int(r.extra["reg_ms"][i])]
+    relieved = int(r.extra["relieved"][i])
+    out = []
+    if r.extra["capacity_reached"][i]:
+        j = bool(relieved >> ADULT_GROUNDS["j"] & 1)
+        out.append(
+            _line(
+                "APR Art. 48(2)",
+                j,
+                f"adequate capacity of {state} (Art. 47(1)) reached and notified (context): ground"
+                + (
+                    " 42(1)(j) no longer makes the border procedure mandatory (inflow-outflow, Art. 48(3);"
+                    " for the rest of the calendar year, Art. 48(4); Art. 47(2))"
+                    if j
+                    else " 42(1)(j) relieved, but it does not make this application's border procedure"
+                    " mandatory"
+                ),
+            )
+        )
+    if r.extra["maximum_reached"][i]:
+        out.append(
+            _line(
+                "APR Art. 47(3)",
+                bool(relieved),
+                f"annual maximum of {state} reached and the Commission's authorisation given (Art. 50,"
+                " context): grounds 42(1)(c) and (j) no longer make the border procedure mandatory;"
+                " (f) and 42(3)(b) still do"
+                + ("" if relieved else " - neither (c) nor (j) makes this one mandatory"),
+            )
+        )
+    return out
+
+
+def _instrumentalisation_lines(r: ProcedureResult, i: int, in_scope: bool) -> list[dict[str, str]]:
+    """CFMR Art. 11(6)-(9) in the trace, where the context names the Member State."""
+    if not r.extra["instr_state"][i]:
+        return []
+    state = C.MEMBER_STATES[int(r.extra["reg_ms"][i])]
+    derogation = r.context.instrumentalisation
+    option = derogation.option if derogation else "exclude"
+    young = bool(r.extra["instr_young"][i])
+    rule = "CFMR Art. 11(6)"
+    if not in_scope:
+        return [_line(rule, False, "application made on the territory: the derogation concerns the border")]
+    if r.uam[i]:
+        reason = "unaccompanied minor: APR Art. 53(1) still allows the border procedure only on 42(3)(b)"
+        return [_line(rule, False, reason)]
+    if r.extra["vulnerable"][i]:
+        reason = "special needs that cannot be met at the border locations: the derogation does not apply"
+        return [{"rule": "CFMR Art. 11(9)", "outcome": "excluded", "reason": reason}]
+    if young and option == "exclude":
+        reason = "a minor under 12 or a family member of one: excluded from the border procedure"
+        return [{"rule": "CFMR Art. 11(7)(a)", "outcome": "excluded", "reason": reason}]
+    if not r.extra["instr_by_derogation"][i]:
+        return [_line(rule, False, "the border procedure is open to the Member State without the derogation")]
+    out = [
+        _line(
+            rule,
+            True,
+            f"instrumentalisation derogation authorised for {state} (context): the merits of all"
+            " applications of instrumentalised persons may be decided in the border procedure",
+        )
+    ]
+    if young:
+        out.append(
+            _line(
+                "CFMR Art. 11(7)(b)",
+                True,
+                "a minor under 12 or a family member of one: the border procedure ceases if an"
+                " individual assessment finds the application likely to be well-founded",
+            )
+        )
+    return out
+
+
 def _bits(mask: np.ndarray, bit: int) -> np.ndarray:
     return np.where(mask, np.uint32(1 << bit), np.uint32(0))
+
+
+def _state_mask(codes: Sequence[str]) -> np.ndarray:
+    """Per Member-State code (EU-27 order): listed or not (a lookup table for `reg_ms`)."""
+    out = np.zeros(len(C.MEMBER_STATES), dtype=bool)
+    out[[C.MEMBER_STATES.index(c) for c in codes]] = True
+    return out
+
+
+def _instrumentalisation(
+    f: Facts, context: Context, p: ParameterSet
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CFMR Art. 11(6)-(7): who the instrumentalisation derogation may put in the border procedure.
+
+    Every application registered in a Member State the context names is taken as one of an
+    instrumentalised person (the case format does not say; the answer flags it). Art. 11(7)(a)
+    (`exclude`) keeps minors under the age of `cfmr.instrumentalisation.minor_age` and their family
+    members out; under (b) (`cease`) they stay in, flagged: the procedure ceases if an individual
+    assessment finds the application likely to be well-founded. A listed child with no date of
+    birth counts as under that age. Special needs the border cannot meet exclude the derogation
+    under both options (Art. 11(9)); the caller masks the scope, unaccompanied minors (APR
+    Art. 53(1) is not derogated from) and those needs. Per case: registered in such a Member
+    State; a minor under that age or a family member of one; the derogation may apply."""
+    n, a = f.n, f.batch.applicants
+    derogation = context.instrumentalisation
+    if derogation is None or not derogation.member_states:
+        none = np.zeros(n, dtype=bool)
+        return none, none, none
+    state = _state_mask(derogation.member_states)[a.reg_ms]
+    par = p["cfmr.instrumentalisation.minor_age"]
+    limit = values_at(par, f.reg_date)
+    fam = f.batch.family
+    child = f.family_member & (fam.relation == REL["child"])
+    child_age = age_in_years(fam.dob, f.reg_date[fam.case])
+    young_child = child & ((child_age < 0) | compare(child_age, par.boundary, limit[fam.case]))
+    young = ((f.age >= 0) & compare(f.age, par.boundary, limit)) | per_case_any(young_child, fam.case, n)
+    applies = state & ~young if derogation.option == "exclude" else state
+    return state, state & young, applies
 
 
 def channel(
@@ -480,15 +713,25 @@ def channel(
     )
     scope = np.isin(a.place, list(SCOPE_POINT))
     needs = a.vulnerable
+    capacity = _state_mask(context.border_capacity_reached)[a.reg_ms]
+    maximum = _state_mask(context.annual_maximum_reached)[a.reg_ms]
+    relieved = mandatory_bits & (
+        _bits(capacity | maximum, ADULT_GROUNDS["j"]) | _bits(maximum, ADULT_GROUNDS["c"])
+    )
+    instr_state, instr_young, instr = _instrumentalisation(f, context, p)
+    instr = instr & cfmr & scope & ~uam & ~needs
     would_border = scope & ((mandatory_bits > 0) | (adult & ((grounds > 0) | crisis_merits)))
     uam_limited = scope & uam & ~security & (grounds > 0)
     exemptions = _bits(uam_limited, 0) | _bits(would_border & needs, 1) | _bits(would_border & needs, 2)
-    border = scope & (mandatory_bits > 0) & ~needs
+    border = scope & ((mandatory_bits & ~relieved) > 0) & ~needs
     optional = scope & ~border & ~needs & adult & ((grounds > 0) | crisis_merits)
+    by_derogation = instr & ~border & ~optional
+    optional |= by_derogation
     accelerated = ~border & ~optional & (grounds > 0)
     procedure = np.select([border, optional, accelerated], [BORDER, BORDER_OPTIONAL, ACCELERATED], REGULAR)
     procedure = np.where(apr, procedure, NOT_MODELLED).astype(np.int8)
-    mandatory_bits = np.where(procedure == BORDER, mandatory_bits, 0).astype(np.uint32)
+    relieved = np.where(apr & scope & ~needs, relieved, 0).astype(np.uint32)
+    mandatory_bits = np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32)
     grounds = np.where(apr, grounds, 0).astype(np.uint32)
     exemptions = np.where(apr, exemptions, 0).astype(np.uint32)
     return ProcedureResult(
@@ -505,7 +748,18 @@ def channel(
         place=a.place,
         reg_date=reg,
         context=context,
-        extra={"crisis_merits": crisis_merits, "age_uncertain": a.age_uncertain},
+        extra={
+            "crisis_merits": crisis_merits,
+            "age_uncertain": a.age_uncertain,
+            "reg_ms": a.reg_ms,
+            "capacity_reached": capacity & apr,
+            "maximum_reached": maximum & apr,
+            "relieved": relieved,
+            "vulnerable": needs,
+            "instr_state": instr_state & cfmr & apr,
+            "instr_young": instr_young,
+            "instr_by_derogation": by_derogation & apr,
+        },
         forced=forced,
     )
 
