@@ -173,6 +173,35 @@ def _encode_vocab(series: pl.Series, base: str, where: str) -> np.ndarray:
     return mapped.to_numpy().astype(np.int16 if base == "nationality" else np.int8)
 
 
+def _ids(series: pl.Series | None) -> np.ndarray:
+    """The `id` column: strings (object array) or integers (int64), not null, unique in the batch."""
+    if series is None:
+        raise InvalidInput("applicants.id", "required column is missing")
+    if series.null_count():
+        raise InvalidInput(f"applicants.id[{int(series.is_null().arg_max() or 0)}]", "must not be null")
+    if series.dtype.is_integer():
+        ids = series.to_numpy().astype(np.int64)
+    elif series.dtype == pl.Utf8 or isinstance(series.dtype, (pl.Categorical, pl.Enum)):
+        ids = series.cast(pl.Utf8).to_numpy().astype(object)
+    else:
+        raise InvalidInput("applicants.id", f"expected strings or integers, got {series.dtype}")
+    if series.n_unique() != len(series):
+        i = int(series.is_duplicated().arg_max() or 0)
+        raise InvalidInput(f"applicants.id[{i}]", f"{ids[i]!r}: ids must be unique within a batch")
+    return ids
+
+
+def ids_column(ids: np.ndarray) -> pl.Series:
+    """Case ids as a string column (integer ids written in decimal, as in the JSON answers)."""
+    if ids.dtype.kind in "iu":
+        return pl.Series("id", ids).cast(pl.Utf8)
+    values = ids.tolist()
+    try:
+        return pl.Series("id", values, dtype=pl.Utf8)
+    except TypeError:  # an object array holding integers (a batch built by hand)
+        return pl.Series("id", [str(v) for v in values], dtype=pl.Utf8)
+
+
 def _normalise_country(value: str, base: str) -> str:
     if base == "nationality" and value.strip().lower() == "stateless":
         return "stateless"
@@ -469,9 +498,7 @@ class CaseBatch:
         if not isinstance(applicants, pl.DataFrame):
             applicants = pl.DataFrame(pl.from_arrow(applicants))
         apps = Applicants.from_polars(applicants, "applicants")
-        ids = apps.id
-        if len(ids) and len(set(ids.tolist())) != len(ids):
-            raise InvalidInput("applicants.id", "ids must be unique within a batch")
+        apps = replace(apps, id=_ids(applicants["id"] if "id" in applicants.columns else None))
         n = len(apps)
         tables = {}
         for name, klass in (

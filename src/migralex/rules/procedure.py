@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from migralex.cases import codes as C
-from migralex.cases.batch import CaseBatch, as_batch
+from migralex.cases.batch import CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
@@ -367,7 +367,7 @@ class ProcedureResult:
         )
         frame = pl.DataFrame(
             {
-                "id": pl.Series(self.ids.tolist(), dtype=pl.Utf8),
+                "id": ids_column(self.ids),
                 "procedure": proc,
                 "mandatory_bits": self.mandatory.astype(np.int64),
                 "grounds_bits": self.grounds.astype(np.int64),

@@ -22,7 +22,7 @@ import numpy as np
 import polars as pl
 
 from migralex.cases import codes as C
-from migralex.cases.batch import CaseBatch, as_batch
+from migralex.cases.batch import CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet
@@ -334,7 +334,7 @@ class ResponsibilityResult:
         criterion = self.criteria()
         return pl.DataFrame(
             {
-                "id": pl.Series(self.ids.tolist(), dtype=pl.Utf8),
+                "id": ids_column(self.ids),
                 "responsible_member_state": ms,
                 "legal_basis": self._legal_basis_column(),
                 "regime": pl.Series(list(REGIMES), dtype=pl.Utf8).gather(self.regime),
@@ -372,9 +372,7 @@ class ResponsibilityResult:
                 "bits": cat["bits"].astype(np.uint32),
             }
         )
-        return frame.with_columns(id=pl.Series(self.ids.tolist(), dtype=pl.Utf8).gather(frame["case"])).sort(
-            "case"
-        )
+        return frame.with_columns(id=ids_column(self.ids).gather(frame["case"])).sort("case")
 
     def trace(self, i: int) -> list[dict[str, str]]:
         """The rules examined for case `i`, in order: [{rule, outcome, reason}]."""
