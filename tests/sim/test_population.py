@@ -79,9 +79,39 @@ def test_exported_persons_are_valid_cases_the_engine_explains(regime: str) -> No
     )
     cases = R.export_cases(pop, chosen, "test")
     batch = CaseBatch.from_dicts(cases)  # the case format's own validation
-    shifted = R.shift_dates(batch, answers.regime_shift_days)
-    result = decide_responsibility(shifted, law, with_trace=True)
+    result = decide_responsibility(batch, law, with_trace=True, regime=R.REGIMES[regime])
     assert (result.member_state == answers.resp[chosen]).all()
     assert (result.regime == (1 if regime == "dublin_iii" else 0)).all()
     assert all(len(result.trace(k)) >= 2 for k in range(len(chosen)))
+    assert all("forced by the caller" in result.legal_basis(k) for k in range(len(chosen)))
     assert {c["registration"]["member_state"] for c in cases} <= set(A.MS_INDEX)
+
+
+def test_border_state_variants_are_the_engines_answers_with_that_context() -> None:
+    """proc_cap / proc_max / proc_instr are the case engine's answers with the Member State's border
+    state in the context (APR Arts 47-50, CFMR Art. 11(6)-(7)), not a re-derivation."""
+    from migralex.rules.procedure import Context, Instrumentalisation, channel
+    from migralex.sim.stages import PROC_BORDER, PROC_BORDER_OPTIONAL
+
+    scenario = load_scenario("instrumentalisation").with_changes(scale=SCALE)
+    law = scenario.parameters()
+    pop = synthesise(scenario, law, scenario.behaviour.draw(None), np.random.default_rng(3))
+    answers = R.decide(pop, law, scenario.regime)
+    applies = pop.applies
+    for variant in (answers.proc_cap, answers.proc_max):
+        changed = applies & (variant != answers.proc_reg)
+        assert changed.sum() > 20
+        assert (answers.proc_reg[changed] == PROC_BORDER).all()
+        assert (variant[changed] == PROC_BORDER_OPTIONAL).all()
+    security = applies & pop.security_threat & (answers.proc_reg == PROC_BORDER)
+    assert security.any() and (answers.proc_max[security] == PROC_BORDER).all()  # (f) still obliges
+    instr = applies & pop.instrumentalised
+    opened = instr & (answers.proc_instr != answers.proc_reg)
+    assert opened.sum() > 20 and (answers.proc_instr[opened] == PROC_BORDER_OPTIONAL).all()
+    assert not (pop.unaccompanied[opened] | pop.vulnerable[opened]).any()
+    assert (instr & pop.unaccompanied).any()  # ... though some instrumentalised persons are
+    cases = R.export_cases(pop, np.flatnonzero(opened)[:5], "instr")
+    states = tuple({c["registration"]["member_state"] for c in cases})
+    context = Context(recognition_rates={}, instrumentalisation=Instrumentalisation(states, "exclude"))
+    again = channel(cases, context, law, regime="AMMR")
+    assert all(a["legal_basis"].startswith("CFMR Art. 11(6)") for a in again.answers())

@@ -1,32 +1,30 @@
 """The only module of the simulator that calls the case engine (`migralex.cases`, `.rules`, `.context`).
 
-The population's applicants become one `CaseBatch`; `decide_responsibility` names the Member State
-responsible for each, and `channel` the procedure, once per run for everybody (vectorised). The
-simulator then uses the answers day by day:
+The population's applicants become one `CaseBatch` (integer ids: the person numbers);
+`decide_responsibility` names the Member State responsible for each, and `channel` the procedure,
+once per run for everybody (vectorised), under the scenario's regime (`regime=`: the Pact or
+Dublin III whatever the dates; the answers say the regime was forced by a scenario). The simulator
+then uses the answers day by day:
 - **take-charge requests after a Eurodac hit** (AMMR Art. 39(1), second subparagraph) are those
   decided by the irregular-entry/disembarkation criterion (Art. 33), which rests on a hit;
 - **territory**: a person who reaches the procedure after a transfer, a lapse or a relocation is
   no longer at the border (APR Art. 43(1)); the engine is asked again with `place: territory`;
-- **border relief** (APR Art. 47(2)-(3), 48, 50): the engine's `mandatory` grounds say which of
-  (c), (f), (j) make the border procedure mandatory; once the Member State is at adequate capacity,
-  (j) no longer obliges it, once at the annual maximum, (c) and (j) no longer do; a case left with
-  no mandatory ground is then an optional border case (Art. 44), which the kernel sends to the
-  border only if a place is free;
+- **border relief** (APR Art. 47(2)-(3), 48, 50): the engine is asked again for the border cases
+  with the context's `border_capacity_reached` (ground (j) no longer obliges) and
+  `annual_maximum_reached` ((c) and (j) no longer oblige); the kernel uses those answers on the
+  days the Member State is relieved; a relieved case is an optional border case (Art. 44), which
+  the kernel sends to the border only if a place is free;
 - **crisis** (CFMR Art. 11(3)): the engine with `crisis_derogation: true`;
-- **instrumentalisation** (CFMR Art. 11(6)-(7)): the Member State may examine all applications of
-  instrumentalised persons at the border, except minors under the age of the parameter
-  `cfmr.instrumentalisation.minor_age` (with their families) and persons with special needs: an
-  optional border case for the others.
-- **regime**: the engine decides the regime by the registration date (AMMR Art. 84(2), APR
-  Art. 79(3)). To run the Pact's rules on a date before 1 July 2026, or Dublin III on a later date,
-  the adapter moves every date of the batch by whole multiples of 364 days (weekdays kept); under
-  Dublin III the procedure is the APR's answer with the border procedure optional (Directive
-  2013/32/EU Art. 43 makes it a choice of the Member State; that directive is not modelled).
+- **instrumentalisation** (CFMR Art. 11(6)-(7)): the engine with the context's
+  `instrumentalisation` for the instrumentalised persons, option `exclude` (Art. 11(7)(a): minors
+  under 12 and their families, and persons with special needs, stay out);
+- **Dublin III**: the procedure is the APR's answer (the Pact forced on `channel`) with the border
+  procedure optional (Directive 2013/32/EU Art. 43 makes it a choice of the Member State; that
+  directive is not modelled).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,12 +33,12 @@ import numpy as np
 from migralex.cases import codes as C
 from migralex.cases.batch import Applicants, CaseBatch, Diplomas, Documents, Entries, Family
 from migralex.context import default_context, latest_decision_year
-from migralex.law import ParameterSet, resolve_act
+from migralex.law import ParameterSet
 from migralex.rules.procedure import ACCELERATED as E_ACCELERATED
-from migralex.rules.procedure import ADULT_GROUNDS, UAM_GROUNDS, channel
 from migralex.rules.procedure import BORDER as E_BORDER
 from migralex.rules.procedure import BORDER_OPTIONAL as E_BORDER_OPTIONAL
 from migralex.rules.procedure import REGULAR as E_REGULAR
+from migralex.rules.procedure import Context, Instrumentalisation, channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 from migralex.sim.population import VISA_VALIDITY_DAYS, Population, entries
 from migralex.sim.stages import (
@@ -64,10 +62,11 @@ _PROC[[E_BORDER, E_ACCELERATED, E_REGULAR, E_BORDER_OPTIONAL]] = (
 )
 #: Criteria that rest on a Eurodac hit (irregular crossing or disembarkation, AMMR Art. 33).
 HIT_CRITERIA = ("entry",)
-_J = (1 << ADULT_GROUNDS["j"]) | (1 << UAM_GROUNDS["e"])
-_C = (1 << ADULT_GROUNDS["c"]) | (1 << UAM_GROUNDS["d"])
-_WEEKS_52 = 364
 TERRITORY = C.PLACES.index("territory")
+#: The case engine's regime for the scenario's (`Scenario.regime`).
+REGIMES = {"pact": "AMMR", "dublin_iii": "DUBLIN_III"}
+#: CFMR Art. 11(7): the option the simulated Council decision specifies (Art. 11(8)).
+INSTRUMENTALISATION_OPTION = "exclude"
 
 
 @dataclass
@@ -82,8 +81,6 @@ class Answers:
     proc_ter: np.ndarray
     proc_crisis: np.ndarray
     proc_instr: np.ndarray
-    regime_shift_days: int
-    channel_shift_days: int
     rates_source: str
 
 
@@ -149,44 +146,6 @@ def case_batch(pop: Population, rows: np.ndarray, ids: np.ndarray | None = None)
     return CaseBatch(applicants, family, documents, diplomas, ent)
 
 
-def shift_dates(batch: CaseBatch, days: int) -> CaseBatch:
-    """Every date of the batch moved by `days` (a multiple of 364 keeps the weekdays)."""
-    if days == 0:
-        return batch
-    d = np.timedelta64(days, "D")
-    a = batch.applicants
-    return CaseBatch(
-        replace(a, reg_date=a.reg_date + d, dob=a.dob + d),
-        replace(batch.family, dob=batch.family.dob + d),
-        replace(
-            batch.documents,
-            valid_from=batch.documents.valid_from + d,
-            valid_until=batch.documents.valid_until + d,
-            ended_early_on=batch.documents.ended_early_on + d,
-        ),
-        replace(batch.diplomas, issued_on=batch.diplomas.issued_on + d),
-        replace(batch.entries, date=batch.entries.date + d),
-    )
-
-
-def _shift_into(dates: np.ndarray, cutoff: dt.date, before: bool) -> int:
-    """Days (a multiple of 364) that move all `dates` before `cutoff` (or on/after it)."""
-    if not len(dates):
-        return 0
-    cut = np.datetime64(cutoff, "D")
-    if before:
-        gap = int((dates.max() - cut).astype(np.int64)) + 1
-        return -_WEEKS_52 * int(np.ceil(gap / _WEEKS_52)) if gap > 0 else 0
-    gap = int((cut - dates.min()).astype(np.int64))
-    return _WEEKS_52 * int(np.ceil(gap / _WEEKS_52)) if gap > 0 else 0
-
-
-def _relieved(proc: np.ndarray, mandatory: np.ndarray, grounds: int) -> np.ndarray:
-    """APR Art. 47(2)-(3), 48(2): border cases whose only mandatory grounds are `grounds` become optional."""
-    only = (proc == PROC_BORDER) & ((mandatory & ~np.uint32(grounds)) == 0)
-    return np.where(only, PROC_BORDER_OPTIONAL, proc).astype(np.int8)
-
-
 def decide(
     pop: Population,
     law: ParameterSet,
@@ -198,11 +157,7 @@ def decide(
     rows = np.flatnonzero(pop.applies)
     n = len(pop)
     batch = case_batch(pop, rows)
-    reg = batch.applicants.reg_date
-    ammr_from = resolve_act("AMMR").transitional.cutoff  # type: ignore[union-attr]
-    apr_from = resolve_act("APR").transitional.cutoff  # type: ignore[union-attr]
-    shift = _shift_into(reg, ammr_from, before=regime == "dublin_iii")
-    responsibility = decide_responsibility(shift_dates(batch, shift), law)
+    responsibility = decide_responsibility(batch, law, regime=REGIMES[regime])
     resp = np.full(n, -1, np.int8)
     resp[rows] = responsibility.member_state
     criterion = np.zeros(len(rows), dtype=bool)
@@ -213,37 +168,31 @@ def decide(
     elsewhere = (responsibility.member_state >= 0) & (responsibility.member_state != batch.applicants.reg_ms)
     req[rows] = np.where(elsewhere, np.where(criterion, REQ_TAKE_CHARGE_HIT, REQ_TAKE_CHARGE), REQ_NONE)
 
-    cshift = _shift_into(reg, apr_from, before=False)
-    cbatch = shift_dates(batch, cshift)
+    reg = batch.applicants.reg_date
     year = min(latest_decision_year(), int(str(reg.min())[:4]) - 1) if len(reg) else latest_decision_year()
     context = default_context(year, law, safe_countries_of_origin=safe_countries)
 
-    def procedures(b: CaseBatch, crisis: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        result = channel(b, replace(context, crisis_derogation=crisis), law)
-        proc = _PROC[result.procedure]
+    def procedures(b: CaseBatch, ctx: Context) -> np.ndarray:
+        proc = _PROC[channel(b, ctx, law, regime="AMMR").procedure]
         if regime == "dublin_iii":
             proc = np.where(proc == PROC_BORDER, PROC_BORDER_OPTIONAL, proc).astype(np.int8)
-        return proc, result.mandatory
+        return proc
 
-    def again(mask: np.ndarray, batch_: CaseBatch, crisis: bool = False) -> np.ndarray:
+    proc = procedures(batch, context)
+
+    def again(mask: np.ndarray, ctx: Context, batch_: CaseBatch = batch) -> np.ndarray:
         """The engine asked again for the rows in `mask` only (the others keep `proc`)."""
         out = proc.copy()
         if mask.any():
-            out[mask] = procedures(batch_.take(np.flatnonzero(mask)), crisis)[0]
+            out[mask] = procedures(batch_.take(np.flatnonzero(mask)), ctx)
         return out
 
-    proc, mandatory = procedures(cbatch)
-    at_border = (proc == PROC_BORDER) | (proc == PROC_BORDER_OPTIONAL)
+    every = C.MEMBER_STATES
+    border = proc == PROC_BORDER
     territory = replace(
-        cbatch, applicants=replace(cbatch.applicants, place=np.full(len(rows), TERRITORY, np.int8))
+        batch, applicants=replace(batch.applicants, place=np.full(len(rows), TERRITORY, np.int8))
     )
-    proc_ter = again(at_border, territory)
-    crisis_proc = again(np.isin(batch.applicants.reg_ms, crisis_states), cbatch, crisis=True)
-    minor_age = law["cfmr.instrumentalisation.minor_age"].values[-1].value
-    age = (cbatch.applicants.reg_date - cbatch.applicants.dob).astype(np.int64) / 365.25
-    in_scope = np.isin(pop.place[rows], [C.PLACES.index(p) for p in C.PLACES if p != "territory"])
-    instr_ok = in_scope & (age >= minor_age) & ~pop.vulnerable[rows]
-    instr = np.where(instr_ok & (proc != PROC_BORDER), PROC_BORDER_OPTIONAL, proc).astype(np.int8)
+    instrumentalised = Instrumentalisation(every, INSTRUMENTALISATION_OPTION)
 
     def full(values: np.ndarray) -> np.ndarray:
         out = np.full(n, PROC_NONE, np.int8)
@@ -254,13 +203,15 @@ def decide(
         resp=resp,
         req_kind=req,
         proc_reg=full(proc),
-        proc_cap=full(_relieved(proc, mandatory, _J)),
-        proc_max=full(_relieved(proc, mandatory, _J | _C)),
-        proc_ter=full(proc_ter),
-        proc_crisis=full(crisis_proc),
-        proc_instr=full(instr),
-        regime_shift_days=shift,
-        channel_shift_days=cshift,
+        proc_cap=full(again(border, replace(context, border_capacity_reached=every))),
+        proc_max=full(again(border, replace(context, annual_maximum_reached=every))),
+        proc_ter=full(again(border | (proc == PROC_BORDER_OPTIONAL), context, territory)),
+        proc_crisis=full(
+            again(np.isin(batch.applicants.reg_ms, crisis_states), replace(context, crisis_derogation=True))
+        ),
+        proc_instr=full(
+            again(pop.instrumentalised[rows], replace(context, instrumentalisation=instrumentalised))
+        ),
         rates_source=context.rates_source,
     )
 
