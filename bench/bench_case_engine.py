@@ -41,8 +41,8 @@ from migralex.cases.batch import CaseBatch
 from migralex.cases.synthetic import generate
 from migralex.context import default_context
 from migralex.law.params import params
-from migralex.rules.deadlines import deadlines
 from migralex.law.timelimits import _FIRST, _TABLES
+from migralex.rules.deadlines import deadlines
 from migralex.rules.procedure import channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 

@@ -14,7 +14,10 @@ from migralex.registry.commands import app as registry_app
 
 app = typer.Typer(
     name="migralex",
-    help="The EU Pact on Migration and Asylum, executable: law, cases, annual cycle, simulator, registry, dashboard.",
+    help=(
+        "The EU Pact on Migration and Asylum, executable: law, cases, annual cycle, simulator,"
+        " registry, dashboard."
+    ),
     rich_markup_mode="rich",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,

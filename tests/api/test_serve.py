@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -15,15 +16,20 @@ COMMAND = [sys.executable, "-c", "from migralex.cli import main; main()", "serve
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[str]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("serve-home")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data")}
+    for name in ("MIGRALEX_REGISTRY_KEY", "MIGRALEX_REGISTRY_KEY_FILE", "MIGRALEX_REGISTRY_DIR"):
+        env.pop(name, None)
     proc = subprocess.Popen(
-        [*COMMAND, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*COMMAND, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     assert proc.stdout is not None
     try:
-        line = proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, f"no URL printed: {line!r}"
+        lines = [proc.stdout.readline() for _ in range(2)]  # the embedded registry's key note, the URL
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", "".join(lines))
+        assert m, f"no URL printed: {lines!r}"
+        assert "registry key:" in lines[0] and str(home / "config") in lines[0]
         yield m.group(0)
     finally:
         proc.terminate()
