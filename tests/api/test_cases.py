@@ -101,3 +101,38 @@ def test_deadlines_are_the_engines_answer(client: TestClient, case: dict) -> Non
         )
         engine = json.loads(json.dumps(expected.answer(0), default=str))
         assert r.json() == engine
+
+
+BORDER_J = {
+    "id": "bd-sar",
+    "registration": {"member_state": "IT", "date": "2026-09-01", "place": "sar_disembarkation"},
+    "applicant": {"date_of_birth": "1995-01-01", "nationality": "BD"},
+    "entries": [{"kind": "sar_disembarkation", "member_state": "IT", "date": "2026-08-30"}],
+}
+
+
+def test_capacity_reached_in_the_query_relieves_only_that_member_state(client: TestClient) -> None:
+    base = client.post("/v1/cases/procedure", json=BORDER_J).json()
+    assert base["procedure"] == "border" and "APR Art. 42(1)(j)" in base["mandatory_grounds"]
+    relieved = client.post("/v1/cases/procedure?border_capacity_reached=IT,GR", json=BORDER_J).json()
+    assert relieved["procedure"] == "border_optional" and relieved["mandatory_grounds"] == []
+    assert any("47(2)" in step["rule"] or "48" in step["rule"] for step in relieved["trace"])
+    elsewhere = client.post("/v1/cases/procedure?border_capacity_reached=GR", json=BORDER_J).json()
+    assert elsewhere["procedure"] == "border"
+    deadlines = client.post("/v1/cases/deadlines?annual_maximum_reached=IT", json=BORDER_J).json()
+    assert deadlines["id"] == "bd-sar"
+
+
+def test_a_bad_member_state_in_the_query_is_a_422_naming_it(client: TestClient) -> None:
+    r = client.post("/v1/cases/procedure?border_capacity_reached=IT,XX", json=BORDER_J)
+    assert r.status_code == 422
+    assert any("border_capacity_reached" in d["path"] for d in r.json()["detail"])
+
+
+def test_the_regime_can_be_forced_and_the_answer_says_so(client: TestClient) -> None:
+    case = {**BORDER_J, "registration": {**BORDER_J["registration"], "date": "2026-06-30"}}
+    by_date = client.post("/v1/cases/responsibility", json=case).json()
+    assert by_date["regime"] == "DUBLIN_III"
+    forced = client.post("/v1/cases/responsibility?regime=AMMR", json=case).json()
+    assert forced["regime"] == "AMMR" and "forced" in forced["legal_basis"]
+    assert client.post("/v1/cases/responsibility?regime=PACT", json=case).status_code == 422

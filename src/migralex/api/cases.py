@@ -9,8 +9,9 @@ A shell over the case engine: the body is validated by the case format's own mod
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
 from migralex.context import default_context
+from migralex.errors import InvalidInput
 from migralex.rules.deadlines import deadlines as case_deadlines
 from migralex.rules.procedure import Context, channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
@@ -110,17 +112,58 @@ WithTrace = Annotated[bool, Query(description="Include the trace of the rules ex
 Crisis = Annotated[
     bool, Query(description="A mass-arrival crisis with the CFMR Art. 11 derogations authorised")
 ]
+Regime = Annotated[
+    Literal["AMMR", "DUBLIN_III"] | None,
+    Query(
+        description="Force the regime (a scenario: 'what would the Pact / Dublin III say?') instead of"
+        " deriving it from the dates (AMMR Art. 84(2), APR Art. 79(3)); the answer says it was forced"
+    ),
+]
+CapacityReached = Annotated[
+    str | None,
+    Query(
+        description="Member States (comma-separated ISO codes) whose adequate capacity is reached and"
+        " notified (APR Arts 47(2), 48): ground 42(1)(j) no longer makes the border procedure mandatory",
+        examples=["IT,GR"],
+    ),
+]
+MaximumReached = Annotated[
+    str | None,
+    Query(
+        description="Member States whose annual maximum is reached and authorised (APR Arts 47(3), 50):"
+        " grounds 42(1)(c) and (j) no longer make the border procedure mandatory",
+        examples=["IT"],
+    ),
+]
 
 
 @lru_cache(maxsize=2)
-def _context(crisis: bool) -> Context:
+def _base_context(crisis: bool) -> Context:
     """The channelling context: recognition rates from the shipped decision data (latest year)."""
     return default_context(crisis_derogation=crisis)
 
 
+def _states(raw: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip()) if raw else ()
+
+
+def _context(crisis: bool, capacity: str | None = None, maximum: str | None = None) -> Context:
+    """The shipped context with the border-procedure state of the Member States given in the query."""
+    base = _base_context(crisis)
+    if not capacity and not maximum:
+        return base
+    try:
+        return replace(
+            base, border_capacity_reached=_states(capacity), annual_maximum_reached=_states(maximum)
+        )
+    except InvalidInput as exc:
+        where = "border_capacity_reached" if "border_capacity" in exc.path else "annual_maximum_reached"
+        raise InvalidInput(f"query.{where}", exc.reason) from None
+
+
 def warm_up() -> None:
     """Load the recognition rates and run the engine once, so the first request is not the slow one."""
-    context = _context(False)
+    context = _base_context(False)
     example = _examples()
     case = next(iter(example.values()))["value"]
     list(decide_responsibility([case], with_trace=True).answers(True))
@@ -164,11 +207,15 @@ async def _run(
     response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
-async def responsibility(request: Request, body: CasesBody, trace: WithTrace = True) -> Any:
+async def responsibility(
+    request: Request, body: CasesBody, trace: WithTrace = True, regime: Regime = None
+) -> Any:
     """The criteria of AMMR Part III (Dublin III for applications registered before 1 July 2026), in
     their hierarchy: the responsible Member State, the provision that designates it, flags, trace."""
     return await _run(
-        request, body, lambda cases: decide_responsibility(cases, with_trace=trace).answers(trace)
+        request,
+        body,
+        lambda cases: decide_responsibility(cases, with_trace=trace, regime=regime).answers(trace),
     )
 
 
@@ -180,12 +227,18 @@ async def responsibility(request: Request, body: CasesBody, trace: WithTrace = T
     responses={**ERRORS_413, **ERRORS_422},
 )
 async def procedure(
-    request: Request, body: CasesBody, trace: WithTrace = True, crisis_derogation: Crisis = False
+    request: Request,
+    body: CasesBody,
+    trace: WithTrace = True,
+    crisis_derogation: Crisis = False,
+    regime: Regime = None,
+    border_capacity_reached: CapacityReached = None,
+    annual_maximum_reached: MaximumReached = None,
 ) -> Any:
     """Border (APR Art. 45 mandatory, Art. 44 optional), accelerated (Art. 42) or regular procedure, with
     the grounds, the exemptions (Art. 53) and the recognition rate used (shipped decision data)."""
-    context = _context(crisis_derogation)
-    return await _run(request, body, lambda cases: channel(cases, context).answers(trace))
+    context = _context(crisis_derogation, border_capacity_reached, annual_maximum_reached)
+    return await _run(request, body, lambda cases: channel(cases, context, regime=regime).answers(trace))
 
 
 @router.post(
@@ -195,14 +248,23 @@ async def procedure(
     response_model_exclude_unset=True,
     responses={**ERRORS_413, **ERRORS_422},
 )
-async def deadlines(request: Request, body: CasesBody, crisis_derogation: Crisis = False) -> Any:
+async def deadlines(
+    request: Request,
+    body: CasesBody,
+    crisis_derogation: Crisis = False,
+    regime: Regime = None,
+    border_capacity_reached: CapacityReached = None,
+    annual_maximum_reached: MaximumReached = None,
+) -> Any:
     """Each time limit with its date (AMMR Art. 75 / APR Art. 73 calculus, the Member State's public
     holidays), or, where the starting event is not dated yet, the period and the event it runs from."""
-    context = _context(crisis_derogation)
+    context = _context(crisis_derogation, border_capacity_reached, annual_maximum_reached)
 
     def answer(cases: list[Case]) -> Iterator[dict[str, Any]]:
-        procedure = channel(cases, context)
-        responsibility = decide_responsibility(cases)
-        return case_deadlines(cases, procedure, context, responsibility=responsibility).answers()
+        procedure = channel(cases, context, regime=regime)
+        responsibility = decide_responsibility(cases, regime=regime)
+        return case_deadlines(
+            cases, procedure, context, responsibility=responsibility, regime=regime
+        ).answers()
 
     return await _run(request, body, answer)
