@@ -6,7 +6,9 @@ member, formerly a beneficiary, has become a citizen of that Member State; (3) a
 born after the family member arrived" (the pre-arrival condition of Art. 2(8) does not apply to
 a child applicant whose parent is the beneficiary); always "provided that the persons concerned
 have expressed their desire to that effect in writing". Dublin III Art. 9 covers beneficiaries
-only: long-term residents and naturalised former beneficiaries do not count under it.
+only: long-term residents and naturalised former beneficiaries do not count under it; and it holds
+"regardless of whether the family was previously formed in the country of origin", so under it a
+family formed after arrival counts (the relation must still be one of Art. 2(g)).
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     if law.regime == "DUBLIN_III":
         status_ok = beneficiary
         after_arrival_child = np.zeros(len(fam), dtype=bool)
+        member = f.family_member_kind  # "regardless of whether the family was previously formed"
     else:
         status_ok = beneficiary | naturalised | long_term
         carer = (fam.relation == REL["parent"]) | (fam.relation == REL["responsible_adult"])
         after_arrival_child = carer & f.family_member_kind & ~fam.existed_before_arrival
-    member = f.family_member | after_arrival_child
+        member = f.family_member | after_arrival_child
     rows = status_ok & member & fam.consent_in_writing
     near = status_ok & f.family_member_kind & ~rows
     cite_rows = np.where(after_arrival_child, 3, np.where(naturalised, 2, 1))

@@ -209,7 +209,9 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
             " origin; the case records that it existed before arrival: confirm",
             n,
         )
-        origin.mask[:] = by_family & named
+        # Art. 9 holds "regardless of whether the family was previously formed in the country of origin"
+        by_art9 = in_codes(decided, [k for k, key in enumerate(keys) if key == "protection_family"])
+        origin.mask[:] = by_family & named & ~by_art9
         flags.append(origin)
     return flags
 
