@@ -12,8 +12,10 @@ Readings (docs/case-engine.md): residence documents rank before visas (point (a)
 "period of residency/validity" is valid_from → valid_until; a document counts if valid on the
 registration date (valid_from ≤ date ≤ valid_until, not ended before); a lapsed document's window
 runs from its end (`ended_early_on`, else `valid_until`) by the Art. 75 calculus; valid
-documents prevail over lapsed ones (`ammr.reading.lapsed_documents`). A perfect tie between
-Member States is a blocking flag.
+documents prevail over lapsed ones (`ammr.reading.lapsed_documents`: `valid_first`, or `pooled`,
+which the AMMR's wording allows - its Art. 29(4) dropped the "only" of Dublin III Art. 12(4)).
+Dublin III Art. 12(4) reads "in possession only of" lapsed documents: under it valid documents
+always come first, whatever the reading. A perfect tie between Member States is a blocking flag.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ def evaluate(
 ) -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 29(1)–(5)."""
     d, n = f.batch.documents, f.n
+    valid_first = valid_first or law.regime == "DUBLIN_III"  # Dublin III Art. 12(4): "only"
     p_res, p_visa = f.params[law.param["resdoc_window"]], f.params[law.param["visa_window"]]
     rule = RuleEval.empty(
         "documents",
