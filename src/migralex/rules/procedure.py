@@ -285,7 +285,7 @@ class ProcedureResult:
                     " for which the rate is not representative",
                 )
             )
-            if self.crisis[i]:
+            if self.crisis[i] and self.scope[i] and not self.uam[i]:  # 11(2) concerns the border procedure
                 out.append(
                     _flag(
                         "crisis_rate_ground",
