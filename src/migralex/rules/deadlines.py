@@ -13,7 +13,8 @@ Deadlines (name: basis):
   border crossing point (dated from the disembarkation entry; the others are not dated);
 - `registration`: APR Art. 27(1), 5 days from the making (after screening, Art. 27(7)); crisis:
   CFMR Art. 10(1), 4 weeks;
-- `lodging`: APR Art. 28(1), 21 days from registration; border procedure: Art. 51(1), 5 days;
+- `lodging`: APR Art. 28(1), 21 days from registration; border procedure: Art. 51(1), 5 days (an
+  optional border procedure: 21 days, with a note that 5 days run if the Member State applies it);
 - `take_charge_request`: AMMR Art. 39(1), 2 months from registration; after a Eurodac (Arts 22, 24)
   or VIS hit 1 month from the hit; crisis CFMR Art. 12(2)(a), 4 months; Dublin III Art. 21(1), 3
   months (2 after a hit) - only where another Member State is (or may be) responsible and not
@@ -308,6 +309,8 @@ def deadlines(
     b.set(col, 2, apr & crisis, None, reg_ms)
 
     border_like = (proc == BORDER) | (proc == BORDER_OPTIONAL)
+    p_border_lodging = p["apr.time_limits.lodging_border"]
+    border_lodging = p_border_lodging.describe_value(p_border_lodging.values[-1])
     relocation = place == PLACE["relocation"]
     col = b.column(
         "lodging",
@@ -323,9 +326,17 @@ def deadlines(
                 "apr.time_limits.lodging_border",
                 "the arrival in the Member State of relocation (border procedure)",
             ),
+            Variant(
+                "APR Art. 28(1)",
+                "apr.time_limits.lodging",
+                "the registration of the application",
+                f"if the Member State applies the border procedure (APR Art. 44), {border_lodging} from"
+                " registration (APR Art. 51(1))",
+            ),
         ],
     )
-    b.set(col, 0, apr & ~(proc == BORDER), reg, reg_ms)
+    b.set(col, 0, apr & ~(proc == BORDER) & ~(proc == BORDER_OPTIONAL), reg, reg_ms)
+    b.set(col, 3, proc == BORDER_OPTIONAL, reg, reg_ms)
     b.set(col, 1, (proc == BORDER) & ~relocation, reg, reg_ms)
     b.set(col, 2, (proc == BORDER) & relocation, None, reg_ms)
 
