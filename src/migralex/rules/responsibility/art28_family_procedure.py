@@ -127,10 +127,17 @@ def link(f: Facts, law: Law, window: str) -> Groups:
 
 
 def evaluate(
-    f: Facts, law: Law, groups: Groups, individual_ms: np.ndarray, earlier: np.ndarray
+    f: Facts,
+    law: Law,
+    groups: Groups,
+    individual_ms: np.ndarray,
+    earlier: np.ndarray,
+    by_default: np.ndarray | None = None,
 ) -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 28(a)–(b) given each case's individual result; `earlier` marks cases decided by a
-    criterion that precedes Art. 28 (they keep it)."""
+    criterion that precedes Art. 28 (they keep it); `by_default` marks cases no criterion designates
+    (Art. 16(2)), which then count for no Member State under point (a) (the `criteria_only` reading
+    of `ammr.reading.family_procedure_default`)."""
     n = f.n
     citations = (law.cite["family_procedure"], law.cite["family_procedure_a"], law.cite["family_procedure_b"])
     rule = RuleEval.empty("family_procedure", n, citations, REASONS)
@@ -158,8 +165,9 @@ def evaluate(
     valid = ms >= 0
     np.bitwise_or.at(bits, g[valid], np.left_shift(np.uint32(1), ms[valid].astype(np.uint32)))
     separated = count_bits(bits) > 1
-    # (a) largest number: count members per (group, Member State)
-    cell = g[valid] * 32 + ms[valid]
+    # (a) largest number: count members per (group, Member State) the criteria indicate
+    counted = valid if by_default is None else valid & ~by_default[member]
+    cell = g[counted] * 32 + ms[counted]
     cells, counts = np.unique(cell, return_counts=True)
     cell_group = cells // 32
     top = np.zeros(n, dtype=np.int64)

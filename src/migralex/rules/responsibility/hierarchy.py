@@ -97,6 +97,7 @@ READINGS = (
     "uam_several_states",
     "lapsed_documents",
     "family_procedure_window",
+    "family_procedure_default",
     "visa_waiver_scope",
 )
 
@@ -238,7 +239,9 @@ def _evaluate_part(
     decided, ms = _decide(rules)
     earlier = decided < procedure_at
     groups = art28_family_procedure.link(f, law, readings["family_procedure_window"])
-    rule28, raised = art28_family_procedure.evaluate(f, law, groups, ms, earlier)
+    criteria_only = readings["family_procedure_default"] == "criteria_only"
+    by_default = decided == len(rules) - 1 if criteria_only else None  # Art. 16(2), not a criterion
+    rule28, raised = art28_family_procedure.evaluate(f, law, groups, ms, earlier, by_default)
     rules.insert(procedure_at, rule28)
     keys.insert(procedure_at, rule28.key)
     flags = [(pos + (pos >= procedure_at), fl) for pos, fl in flags]
