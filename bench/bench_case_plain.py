@@ -1,10 +1,11 @@
 """The AMMR hierarchy written case at a time in plain Python (benchmark baseline and oracle).
 
 Same readings as the engine (`migralex.rules.responsibility`): Arts 16(4), 25(2)/(3)/(5) with the
-best-interests choice (25(4)), 26, 27, 29 (valid first, the Art. 29(3) order), 30, 31 (common visa
-list), 32, 33 (the earliest entry within its window; disembarkation before crossing; relocation),
-16(2); windows by the Art. 75 calculus with each Member State's holidays. Art. 28 needs the other
-family members' cases and is left out: cases the engine decides by Art. 28 are not compared.
+best-interests choice (25(4)), 26, 27, 29 (lapsed documents per the shipped reading; 29(3) order),
+30, 31 (common visa list), 32, 33 (the earliest entry within its window; disembarkation before
+crossing; relocation), 16(2); windows by the Art. 75 calculus with each Member State's holidays.
+Art. 28 needs the other family members' cases and is left out: cases the engine decides by
+Art. 28 are not compared.
 Input: plain dicts (dates as `datetime.date`) built by `to_plain_cases`.
 """
 
@@ -126,6 +127,7 @@ class PlainHierarchy:
         self.res_window = months("ammr.criteria.residence_document_lapse_window")
         self.visa_window = months("ammr.criteria.visa_lapse_window")
         self.diploma_window = months("ammr.criteria.diploma_window")
+        self.pooled = params.value("ammr.reading.lapsed_documents", "2026-07-01") == "pooled"
         self.crossing = months("ammr.criteria.irregular_entry_cessation")
         self.sar = months("ammr.criteria.sar_disembarkation_cessation")
         per_year = {"nine": 9, "twelve": 12}[
@@ -244,7 +246,8 @@ class PlainHierarchy:
             if not valid and not reg < self.cal.end(lapse, window, rms):
                 continue
             designated = behalf if kind == 1 and behalf >= 0 else ms
-            ranked.append((0 if valid else 1, kind, visa_type, (until - start).days, until, designated))
+            tier = 0 if valid or self.pooled else 1  # Art. 29(4) reading: pooled or valid first
+            ranked.append((tier, kind, visa_type, (until - start).days, until, designated))
         if not ranked:
             return None
         tier = min(r[0] for r in ranked)
