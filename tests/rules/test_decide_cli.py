@@ -156,5 +156,10 @@ def test_regime_forced_on_the_command_line(tmp_path: Path, context: Path) -> Non
     dl = runner.invoke(app, ["decide", "deadlines", str(f), "--context", str(context), "--regime", "AMMR"])
     names = [d["name"] for d in _lines(dl.stdout)[0]["deadlines"]]
     assert "lodging" in names and "take_charge_request" in names
+    # the Dublin time limits follow the forced regime too, not the date's
+    dublin = [
+        d["legal_basis"] for d in _lines(dl.stdout)[0]["deadlines"] if d["name"].startswith("take_charge")
+    ]
+    assert dublin and all(basis.startswith("AMMR") for basis in dublin), dublin
     bad = runner.invoke(app, ["decide", "responsibility", str(f), "--regime", "pact"])
     assert bad.exit_code == 2

@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
 from migralex.context import default_context
+from migralex.decide import decide
 from migralex.errors import InvalidInput
-from migralex.rules.deadlines import deadlines as case_deadlines
 from migralex.rules.procedure import Context, channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 from migralex.web import STATIC_DIR
@@ -167,7 +167,7 @@ def warm_up() -> None:
     example = _examples()
     case = next(iter(example.values()))["value"]
     list(decide_responsibility([case], with_trace=True).answers(True))
-    list(case_deadlines([case], channel([case], context), context).answers())
+    list(decide([case], context).deadlines.answers())
 
 
 def _cases(request: Request, body: Case | list[Case]) -> list[Case]:
@@ -260,11 +260,4 @@ async def deadlines(
     holidays), or, where the starting event is not dated yet, the period and the event it runs from."""
     context = _context(crisis_derogation, border_capacity_reached, annual_maximum_reached)
 
-    def answer(cases: list[Case]) -> Iterator[dict[str, Any]]:
-        procedure = channel(cases, context, regime=regime)
-        responsibility = decide_responsibility(cases, regime=regime)
-        return case_deadlines(
-            cases, procedure, context, responsibility=responsibility, regime=regime
-        ).answers()
-
-    return await _run(request, body, answer)
+    return await _run(request, body, lambda cases: decide(cases, context, regime=regime).deadlines.answers())

@@ -187,15 +187,13 @@ def deadlines_command(
 ) -> None:
     """Which time limits run, to which date, with their legal basis."""
     from migralex.context import load_context
-    from migralex.rules.deadlines import deadlines
-    from migralex.rules.procedure import channel
+    from migralex.decide import decide
 
     try:
         p = _overlay(set_)
         ctx = load_context(context, p)
         result = _read(cases)
-        proc = channel(result.batch, ctx, p, regime=_value(regime))
-        answers = deadlines(result.batch, proc, ctx, p)
+        answers = decide(result.batch, ctx, p, regime=_value(regime)).deadlines
         if explain:
             _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))
         else:
