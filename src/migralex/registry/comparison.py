@@ -36,7 +36,7 @@ from migralex.registry.categories import Category, policy
 from migralex.registry.events import EventType, canonical_json
 from migralex.registry.matcher import normalise
 from migralex.registry.models import datasets, events, hits, searches
-from migralex.registry.registration import Candidate, Conflict, event_row
+from migralex.registry.registration import Candidate, Conflict, candidate_query, candidates, event_row
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -328,25 +328,15 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
 def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:
     """The caller's hits awaiting verification."""
     with reg.store.write() as conn:
-        h, d, s = hits.c, datasets.c, searches.c
-        rows = conn.execute(
-            select(
-                h.id,
-                h.candidate_dataset_id,
-                d.member_state,
-                d.category,
-                h.modality,
-                h.score,
-                h.demographic_score,
-                d.mark,
-                h.status,
+        h, s = hits.c, searches.c
+        query = (
+            candidate_query(
+                h.requesting_ms == caller.member_state, s.role == str(caller.role), h.status == "pending"
             )
-            .join_from(hits, datasets, h.candidate_dataset_id == d.id)
             .join(searches, h.search_id == s.id)
-            .where(h.requesting_ms == caller.member_state, s.role == str(caller.role), h.status == "pending")
             .order_by(h.id)
-        ).all()
-        out = [Candidate(int(r[0]), int(r[1]), r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8]) for r in rows]
+        )
+        out = candidates(conn.execute(query).all())
         audit.append(
             conn,
             reg.keys.audit_key,

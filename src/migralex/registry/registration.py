@@ -404,9 +404,10 @@ def _replay(reg: Registry, conn: Connection, dataset_id: int) -> Registration:
     )
 
 
-def _candidates_of(reg: Registry, conn: Connection, search_id: int) -> list[Candidate]:
+def candidate_query(*where: Any) -> Any:
+    """Hits joined with their candidate datasets, as `Candidate` columns, filtered by `where`."""
     h, d = hits.c, datasets.c
-    rows = conn.execute(
+    return (
         select(
             h.id,
             h.candidate_dataset_id,
@@ -419,10 +420,18 @@ def _candidates_of(reg: Registry, conn: Connection, search_id: int) -> list[Cand
             h.status,
         )
         .join_from(hits, datasets, h.candidate_dataset_id == d.id)
-        .where(h.search_id == search_id)
-        .order_by(h.score.desc())
-    ).all()
+        .where(*where)
+    )
+
+
+def candidates(rows: Sequence[Any]) -> list[Candidate]:
+    """`Candidate`s from rows of `candidate_query`."""
     return [Candidate(int(r[0]), int(r[1]), r[2], r[3], r[4], float(r[5]), r[6], r[7], r[8]) for r in rows]
+
+
+def _candidates_of(reg: Registry, conn: Connection, search_id: int) -> list[Candidate]:
+    query = candidate_query(hits.c.search_id == search_id).order_by(hits.c.score.desc())
+    return candidates(conn.execute(query).all())
 
 
 def _compare_batch(
