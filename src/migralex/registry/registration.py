@@ -39,7 +39,7 @@ from migralex.registry.categories import (
 )
 from migralex.registry.crypto import Keyring, template_bytes
 from migralex.registry.demographics import demographic_score, phonetic_key, validate_identity
-from migralex.registry.events import EventType, canonical_json
+from migralex.registry.events import PROJECTION_DEFAULTS, EventType, canonical_json
 from migralex.registry.matcher import MODALITIES, normalise
 from migralex.registry.models import datasets, events, hits, personal_data, searches, templates
 
@@ -524,19 +524,7 @@ def _write_datasets(
                 "birth_year": int(ident["date_of_birth"][:4]) if ident.get("date_of_birth") else None,
                 "sex": ident.get("sex"),
                 "person_key": dataset_id,
-                "mark": None,
-                "security_flag": False,
-                "ms_responsible": None,
-                "ms_relocation": None,
-                "arrived_on": None,
-                "left_territory_on": None,
-                "returned_on": None,
-                "visa": False,
-                "application_rejected": False,
-                "border_procedure_rejection": False,
-                "avrr": False,
-                "erased_at": None,
-                "erasure_basis": None,
+                **PROJECTION_DEFAULTS,
             }
         )
         doc = {"identity": ident, "details": {}, "age_uncertain": bool(it.sub.age_uncertain)}
