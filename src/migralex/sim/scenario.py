@@ -65,8 +65,8 @@ class Value(BaseModel):
         return float(rng.uniform(self.low, self.high))
 
 
-class PerMemberState(BaseModel):
-    """A behavioural number per Member State: `default` and overrides by ISO code."""
+class _Overridable(BaseModel):
+    """A behavioural number with a `default` and overrides by key (written flat in YAML)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -81,6 +81,10 @@ class PerMemberState(BaseModel):
             default = raw.pop("default", None)
             return {"default": default, "overrides": raw}
         return raw
+
+
+class PerMemberState(_Overridable):
+    """A behavioural number per Member State: `default` and overrides by ISO code."""
 
     @field_validator("overrides")
     @classmethod
@@ -93,22 +97,8 @@ class PerMemberState(BaseModel):
         return np.array([self.overrides[ms].draw(rng) if ms in self.overrides else base for ms in EU27])
 
 
-class PerRoute(BaseModel):
+class PerRoute(_Overridable):
     """A behavioural number per Frontex route: `default` and overrides by route name."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    default: Value
-    overrides: dict[str, Value] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _flat(cls, raw: Any) -> Any:
-        if isinstance(raw, Mapping) and "overrides" not in raw:
-            raw = dict(raw)
-            default = raw.pop("default", None)
-            return {"default": default, "overrides": raw}
-        return raw
 
     def draw(self, rng: np.random.Generator | None) -> dict[str, float]:
         """One value per named route and the `default` for the others."""
