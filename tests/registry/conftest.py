@@ -21,7 +21,11 @@ import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
+from migralex.api.settings import HOSTS_ENV
 from migralex.registry.access import Caller
+
+#: The in-process test client calls itself "testserver": serve it in the tests (not by default).
+os.environ.setdefault(HOSTS_ENV, "localhost,127.0.0.1,::1,testserver")
 from migralex.registry.crypto import Keyring
 from migralex.registry.matcher import SyntheticPopulation
 from migralex.registry.service import Registry, RegistryConfig, Submission

@@ -80,7 +80,9 @@ def test_the_registry_from_the_command_line(env, monkeypatch) -> None:
     stats = json.loads(run("stats", "--json").output)
     assert sum(r["persons"] for r in stats["datasets"]) == 4
     later = (dt.date.today() + dt.timedelta(days=6 * 366)).isoformat()
-    assert "erased 3 dataset(s) (Eurodac Art. 29(10))" in run("purge", "--as-of", later).output
+    early = run("purge", "--as-of", later, ok=False)
+    assert early.exit_code == 2 and "after today" in early.output  # no erasure ahead of the law
+    assert "erased 0 dataset(s) (Eurodac Art. 29(10))" in run("purge").output
     anchor = run("audit-head").output.strip()
     assert "audit log intact" in run("verify-audit", "--anchor", anchor).output
     db = sqlite3.connect(env / "reg.sqlite3")

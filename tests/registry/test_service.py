@@ -266,7 +266,7 @@ def test_security_flag_needs_a_ground_of_article_17(registry: Registry, people: 
     a = registry.register(IT_BORDER, people.submission(23, "irregular_crossing", "IT", "s-1"))
     with pytest.raises(InvalidInput) as e:
         registry.record(IT_BORDER, a.dataset_id, "security_flag", details={"grounds": ["suspicious"]})
-    assert e.value.path == "details.grounds"
+    assert e.value.path.startswith("details.grounds")
     registry.record(IT_BORDER, a.dataset_id, "security_flag", details={"grounds": ["armed"]})
     seen = registry.get(IT_BORDER, a.dataset_id)
     assert seen["dataset"]["security_flag"] is True and seen["details"] == {"security_grounds": ["armed"]}
@@ -289,11 +289,14 @@ def test_citizenship_erases_at_once_and_tells_the_others(registry: Registry, peo
 
 
 def test_purge_erases_what_is_due_set_based_and_the_index_forgets_it(
-    registry: Registry, people: People
+    registry: Registry, people: People, clock
 ) -> None:
     subs = [people.submission(30 + i, "irregular_crossing", "IT", f"r-{i}") for i in range(5)]
     registry.register_batch(IT_BORDER, subs)
     registry.register(IT_ASYLUM, people.submission(40, "applicant", "IT", "r-a"))
+    with pytest.raises(InvalidInput, match="after today"):
+        registry.purge(OPERATOR, "2031-07-02")  # not yet: a purge cannot erase ahead of the law
+    clock.now = dt.datetime(2031, 7, 2, 9, 0)
     assert registry.purge(OPERATOR, "2031-07-01").count == 0  # last day of storage
     result = registry.purge(OPERATOR, "2031-07-02")
     assert result.count == 5 and result.basis == "Eurodac Art. 29(10)"
@@ -349,14 +352,15 @@ def test_retaken_biometrics_replace_the_templates_and_the_index(
     assert count(registry, templates) == 3  # retaken fingerprint + old face; the probe without face
 
 
-def test_the_projection_is_the_fold_of_the_events(registry: Registry, people: People) -> None:
+def test_the_projection_is_the_fold_of_the_events(registry: Registry, people: People, clock) -> None:
     a = registry.register(IT_BORDER, people.submission(50, "irregular_crossing", "IT", "f-1"))
     b = registry.register(DE_ASYLUM, people.submission(51, "applicant", "DE", "f-2"))
     registry.record(IT_BORDER, a.dataset_id, "relocation", {"member_state": "PT"})
     registry.record(DE_ASYLUM, b.dataset_id, "marked_protection")
     registry.record(DE_ASYLUM, b.dataset_id, "left_territory", {"date": "2026-06-30"})
     registry.record(DE_ASYLUM, b.dataset_id, "unmarked_protection")
-    registry.purge(OPERATOR, "2031-07-02")
+    clock.now = dt.datetime(2031, 7, 2, 9, 0)
+    registry.purge(OPERATOR)
     with registry.store.read() as conn:
         for d in conn.execute(select(datasets)).all():
             log = conn.execute(

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from migralex import __version__
 from migralex.api.errors import ErrorBody, install_error_handlers
+from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods
 from migralex.api.limits import BodySizeLimit
 from migralex.api.settings import ApiSettings
 from migralex.countries import EU27, iso_table
@@ -37,12 +38,12 @@ def _router_of(module: str) -> Callable[[], APIRouter]:
     return lambda: importlib.import_module(module).router
 
 
-def _registry_router() -> APIRouter:
+def _registry_router(factory: Callable[[], Any] | None = None) -> APIRouter:
     """The registry's router over the embedded store (opened on first use: `Registry.open`)."""
     from migralex.registry.api import build_router
     from migralex.registry.service import Registry
 
-    return build_router(Registry.open)
+    return build_router(factory or Registry.open)
 
 
 #: This package's modules of the capabilities (each has `router` and `warm_up`).
@@ -112,9 +113,11 @@ class Health(BaseModel):
     capabilities: dict[str, bool] = Field(description="Capability → available in this build")
 
 
-def _load_router(name: str) -> APIRouter | None:
+def _load_router(name: str, settings: ApiSettings) -> APIRouter | None:
     """The router of a capability, or None while the library it stands on is missing or incomplete."""
     try:
+        if name == "registry" and settings.registry is not None:
+            return _registry_router(settings.registry)
         return CAPABILITIES[name]()
     except ImportError as exc:
         log.warning("migralex API: %s not wired (%s)", name, exc)
@@ -160,13 +163,16 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(StaticMethods)
+    app.add_middleware(ServerError)
+    app.add_middleware(HostAndHeaders, allowed_hosts=settings.allowed_hosts, docs_paths=("/docs",))
 
     from migralex.api.law import router as law_router
 
     app.include_router(law_router)
     wired: dict[str, bool] = {}
     for name in CAPABILITIES:
-        router = _load_router(name)
+        router = _load_router(name, settings)
         wired[name] = router is not None
         if router is None:
             continue

@@ -176,7 +176,7 @@ def _cases(request: Request, body: Case | list[Case]) -> list[Case]:
     if len(cases) > limit:
         from migralex.api.limits import BodyTooLarge
 
-        raise BodyTooLarge(limit) from None
+        raise BodyTooLarge(limit, unit="cases") from None
     return cases
 
 

@@ -11,6 +11,10 @@ import typer
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port)", min=0, max=65535)] = 8000,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Also serve requests for this Host name (repeatable; '*': any)"),
+    ] = None,
 ) -> None:
     """Serve the web dashboard and the HTTP API (offline: shipped data, no CDN); prints the URL."""
     import uvicorn
@@ -37,8 +41,15 @@ def serve_command(
             url = f"http://{shown}:{bound}/"
             typer.echo(f"migralex dashboard: {url}  (API: {url}v1, docs: {url}docs; Ctrl+C stops)", err=False)
 
+    hosts = ApiSettings().allowed_hosts + tuple(allow_host or ())
+    if host not in ("0.0.0.0", "::", *hosts):
+        hosts += (host,)
     config = uvicorn.Config(
-        create_app(ApiSettings(warm_up=True)), host=host, port=port, log_level="warning", access_log=False
+        create_app(ApiSettings(warm_up=True, allowed_hosts=hosts)),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
     )
     server = Server(config)
     try:

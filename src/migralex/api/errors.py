@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from migralex.api.guards import json_position
 from migralex.errors import InvalidInput, MigralexError, UnknownReference
 
 
@@ -111,6 +112,12 @@ def _items(body: Any, errors: Sequence[Any]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for e in errors:
         loc = list(e.get("loc", ()))
+        if e.get("type") == "json_invalid":  # FastAPI puts the character offset in the location
+            offset = loc[-1] if loc and isinstance(loc[-1], int) else 0
+            reason = (e.get("ctx") or {}).get("error") or e.get("msg", "")
+            where = json_position(body, offset)
+            out.append({"path": "$", "message": f"not valid JSON ({where}): {reason}"})
+            continue
         if one_or_many and _union_branch(loc) and str(loc[1]).startswith("list[") != isinstance(body, list):
             continue
         loc = [p for p in loc if not _is_tag(p)]

@@ -15,8 +15,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 class BodyTooLarge(HTTPException):
     """Raised inside `receive` when a streamed body passes the limit (answered as HTTP 413)."""
 
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body above the limit of {limit} bytes")
+    def __init__(self, limit: int, unit: str = "bytes") -> None:
+        what = "request body" if unit == "bytes" else "request"
+        super().__init__(413, f"{what} above the limit of {limit} {unit}")
 
 
 class BodySizeLimit:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Environment variable with the hosts served (comma-separated) when the settings do not say.
+HOSTS_ENV = "MIGRALEX_API_ALLOWED_HOSTS"
+LOCALHOST = ("localhost", "127.0.0.1", "::1")
+
+
+def _default_hosts() -> tuple[str, ...]:
+    raw = os.environ.get(HOSTS_ENV, "")
+    return tuple(h.strip() for h in raw.split(",") if h.strip()) or LOCALHOST
 
 
 @dataclass(frozen=True)
@@ -22,3 +34,10 @@ class ApiSettings:
     max_simulation_runs: int = 200
     #: Warm the caches (recognition rates, cycle years, scenarios) in a background thread at startup.
     warm_up: bool = False
+    #: The registry served under /v1/registry: a factory called on first use (tests, embedding);
+    #: None opens the configured one (`Registry.open`: $MIGRALEX_REGISTRY_URL and its key).
+    registry: Callable[[], Any] | None = None
+    #: Host names served (the `Host` header, port aside); others get 400, against DNS rebinding.
+    #: Default: localhost only (or $MIGRALEX_API_ALLOWED_HOSTS); "*" serves any host (behind a proxy
+    #: that checks it).
+    allowed_hosts: tuple[str, ...] = field(default_factory=_default_hosts)

@@ -57,7 +57,7 @@ class SimulationRequest(BaseModel):
     )
     days: int | None = Field(None, ge=1, le=3 * 366, description="Days simulated (default: the scenario's)")
     runs: int = Field(1, ge=1, le=200, description="Monte-Carlo runs (seeds spawned from `seed`)")
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    seed: int = Field(0, ge=0, le=2**63 - 1, strict=True)
     scale: float | None = Field(
         None, gt=0, le=1, description="Share of the population (default: the scenario's)"
     )

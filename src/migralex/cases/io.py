@@ -53,7 +53,7 @@ def _loads(item: Any) -> Any:
         return item
     try:
         return json.loads(item)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # malformed, or nested deeper than Python's stack
         return None
 
 
@@ -80,27 +80,61 @@ def parse_objects(items: Iterable[tuple[int, Any]]) -> ReadResult:
     return ReadResult(CaseBatch.from_cases(cases), lines, rejected)
 
 
-def read_text(text: str, *, jsonl: bool) -> ReadResult:
-    """Cases from the text of a `.jsonl` file (`jsonl=True`) or a `.json` file."""
+def _lines(data: bytes | str) -> tuple[list[tuple[int, str]], list[Rejected]]:
+    """Non-blank lines of JSON Lines input; a line that is not UTF-8 text is rejected, not fatal."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    good: list[tuple[int, str]] = []
+    bad: list[Rejected] = []
+    for i, line in enumerate(raw.splitlines(), start=1):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad.append(Rejected(i, None, "$", f"not UTF-8 text (byte {exc.start + 1} of the line)"))
+            continue
+        if text.strip():
+            good.append((i, text))
+    return good, bad
+
+
+def read_text(text: str | bytes, *, jsonl: bool) -> ReadResult:
+    """Cases from the text (or bytes) of a `.jsonl` file (`jsonl=True`) or a `.json` file."""
     if jsonl:
-        return parse_objects((i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip())
+        lines, undecodable = _lines(text)
+        result = parse_objects(lines)
+        if not undecodable:
+            return result
+        rejected = sorted([*result.rejected, *undecodable], key=lambda r: r.line)
+        return ReadResult(result.batch, result.lines, rejected)
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
-        return ReadResult(
-            CaseBatch.from_cases([]), [], [Rejected(exc.lineno, None, "$", f"not valid JSON: {exc.msg}")]
-        )
+        return _whole_file(exc.lineno, f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    except UnicodeDecodeError as exc:
+        return _whole_file(1, f"not UTF-8 text (byte {exc.start + 1})")
+    except RecursionError:
+        return _whole_file(1, "not valid JSON: nested too deeply")
     items = obj if isinstance(obj, list) else [obj]
     return parse_objects((i, o) for i, o in enumerate(items, start=1))
+
+
+def _whole_file(line: int, reason: str) -> ReadResult:
+    return ReadResult(CaseBatch.from_cases([]), [], [Rejected(line, None, "$", reason)])
 
 
 def read_cases(path: str | Path) -> ReadResult:
     """Cases from a `.json` or `.jsonl` file (`-` reads JSON Lines from stdin)."""
     if str(path) == "-":
-        return read_text(sys.stdin.read(), jsonl=True)
+        stream = getattr(sys.stdin, "buffer", None)
+        return read_text(stream.read() if stream is not None else sys.stdin.read(), jsonl=True)
     p = Path(path)
     if not p.exists():
         raise InvalidInput("cases", f"no such file: {p}")
+    if p.is_dir():
+        raise InvalidInput("cases", f"{p} is a directory, not a file of cases")
     if p.suffix not in (".json", ".jsonl", ".ndjson"):
         raise InvalidInput("cases", f"{p.name}: expected a .json or .jsonl file")
-    return read_text(p.read_text("utf-8"), jsonl=p.suffix != ".json")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InvalidInput("cases", f"{p}: cannot be read ({exc.strerror or exc})") from None
+    return read_text(data, jsonl=p.suffix != ".json")

@@ -17,16 +17,20 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from migralex.cases.io import ReadResult, read_cases
 from migralex.decide.explain import explain_deadlines, explain_procedure, explain_responsibility
-from migralex.errors import MigralexError
+from migralex.errors import InvalidInput, MigralexError
 from migralex.law.params import ParameterSet, params
+
+if TYPE_CHECKING:
+    from migralex.context import Context
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 err = Console(stderr=True)
@@ -66,7 +70,7 @@ SetOpt = Annotated[
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}")
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
     return typer.Exit(code=2)
 
 
@@ -97,6 +101,31 @@ def _read(path: Path) -> ReadResult:
     return result
 
 
+def _check_out(out: Path | None) -> None:
+    """Refuse an --out that cannot be written before any work is done (nothing half-written)."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise InvalidInput("--out", f"{out} is a directory")
+    if not out.parent.is_dir():
+        raise InvalidInput("--out", f"{out}: the folder {out.parent} does not exist")
+
+
+def _load_context(path: Path | None, p: ParameterSet) -> Context:
+    """The --context file; unreadable, binary or too deeply nested input is an error naming it."""
+    from migralex.context import load_context
+
+    try:
+        return load_context(path, p)
+    except MigralexError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 JSON text"
+        raise InvalidInput("--context", f"{path}: {reason}") from None
+    except RecursionError:
+        raise InvalidInput("--context", f"{path}: JSON nested too deeply") from None
+
+
 @contextmanager
 def _output(out: Path | None) -> Iterator[IO[str]]:
     if out is None:
@@ -107,9 +136,12 @@ def _output(out: Path | None) -> Iterator[IO[str]]:
 
 
 def _write(out: Path | None, lines: Iterable[str]) -> None:
-    with _output(out) as f:
-        for line in lines:
-            f.write(line + "\n")
+    try:
+        with _output(out) as f:
+            for line in lines:
+                f.write(line + "\n")
+    except OSError as exc:
+        raise InvalidInput("--out", f"{out}: {exc.strerror or exc}") from None
 
 
 def _finish(result: ReadResult) -> None:
@@ -136,6 +168,7 @@ def responsibility_command(
     from migralex.rules.responsibility.hierarchy import decide_responsibility
 
     try:
+        _check_out(out)
         p = _overlay(set_)
         result = _read(cases)
         answers = decide_responsibility(result.batch, p, with_trace=trace or explain, regime=_value(regime))
@@ -159,12 +192,12 @@ def procedure_command(
     regime: RegimeOpt = None,
 ) -> None:
     """Which procedure: border, border_optional, accelerated or regular (APR; CFMR in a crisis)."""
-    from migralex.context import load_context
     from migralex.rules.procedure import channel
 
     try:
+        _check_out(out)
         p = _overlay(set_)
-        ctx = load_context(context, p)
+        ctx = _load_context(context, p)
         result = _read(cases)
         answers = channel(result.batch, ctx, p, regime=_value(regime))
         if explain:
@@ -186,12 +219,12 @@ def deadlines_command(
     regime: RegimeOpt = None,
 ) -> None:
     """Which time limits run, to which date, with their legal basis."""
-    from migralex.context import load_context
     from migralex.decide import decide
 
     try:
+        _check_out(out)
         p = _overlay(set_)
-        ctx = load_context(context, p)
+        ctx = _load_context(context, p)
         result = _read(cases)
         answers = decide(result.batch, ctx, p, regime=_value(regime)).deadlines
         if explain:

@@ -21,11 +21,12 @@ from migralex.registry import audit, retention
 from migralex.registry.access import AccessDenied, Caller, NotVisible, may_act
 from migralex.registry.categories import policy
 from migralex.registry.crypto import template_bytes
-from migralex.registry.demographics import security_grounds
+from migralex.registry.details import parse_details
 from migralex.registry.events import ACTIONS, EventType, action_payload, canonical_json, changes
+from migralex.registry.integrity import check, insert_events, seal
 from migralex.registry.matcher import normalise
-from migralex.registry.models import datasets, events, notifications, personal_data, templates
-from migralex.registry.registration import SKEW, Conflict, as_utc, event_row
+from migralex.registry.models import datasets, notifications, personal_data, templates
+from migralex.registry.registration import SKEW, Conflict, as_utc, event_row, in_force
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -42,8 +43,6 @@ def record(
     """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
     if action not in ACTIONS:
         raise InvalidInput("type", f"unknown action {action!r}; one of {', '.join(sorted(ACTIONS))}")
-    body = action_payload(action, payload or {})
-    extra = _details(action, details or {})
     p = policy()
     basis = p.actions[action].basis.cite()
     now = reg.now()
@@ -59,15 +58,19 @@ def record(
                 denial = exc
         if denial is None:
             assert d is not None
+            check(reg.keys.mac_key, "datasets", d._mapping)
+            body = action_payload(action, payload or {})  # parsed only once the dataset is visible
+            extra = parse_details(action, details)
             _check_state(d, action)
             evs = [event_row(dataset_id, EventType(action), now, caller, basis, body)]
-            conn.execute(insert(events), evs)
+            insert_events(conn, reg.keys.mac_key, evs)
             cols = {
                 k: dt.date.fromisoformat(v) if k.endswith("_on") and v else v
                 for k, v in changes(EventType(action), body).items()
             }
             if cols:
                 conn.execute(update(datasets).where(datasets.c.id == dataset_id).values(**cols))
+                seal(conn, reg.keys.mac_key, datasets, datasets.c.id == dataset_id)
             if extra:
                 doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
                 doc["details"].update(extra)
@@ -104,7 +107,12 @@ def record(
                     now,
                 )
                 erased = retention.erase(
-                    conn, datasets.c.id == dataset_id, basis=basis, actor=caller.token_id, now=now
+                    conn,
+                    datasets.c.id == dataset_id,
+                    basis=basis,
+                    actor=caller.token_id,
+                    now=now,
+                    key=reg.keys.mac_key,
                 ).count
             audit.append(
                 conn,
@@ -141,6 +149,7 @@ def retake(
     taken = as_utc(taken_at, field="biometrics_taken_at")
     if taken > now + SKEW:
         raise InvalidInput("biometrics_taken_at", "in the future")
+    in_force(reg.ps, "eurodac.transmission.retake", taken.date(), "biometrics_taken_at")
     with reg._lock, reg.store.write() as conn:
         d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
         denial: Exception | None = None
@@ -153,6 +162,7 @@ def retake(
                 denial = exc
         if denial is None:
             assert d is not None
+            check(reg.keys.mac_key, "datasets", d._mapping)
             _check_state(d, "biometrics_retaken")
             hours = int(reg.ps.value("eurodac.transmission.retake", taken.date()))
             deadline = taken + dt.timedelta(hours=hours)
@@ -178,8 +188,9 @@ def retake(
                 "deadline": deadline.isoformat(),
                 "late": now > deadline,
             }
-            conn.execute(
-                insert(events),
+            insert_events(
+                conn,
+                reg.keys.mac_key,
                 [event_row(dataset_id, EventType.biometrics_retaken, now, caller, basis, payload)],
             )
             audit.append(
@@ -263,19 +274,6 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
             ],
         )
     return out
-
-
-def _details(action: str, raw: Mapping[str, Any]) -> dict[str, Any]:
-    if action == "visa":
-        number = raw.get("visa_application_number")
-        if not isinstance(number, str) or not 1 <= len(number) <= 64:
-            raise InvalidInput("details.visa_application_number", "required (Eurodac Art. 17(2)(h))")
-        return {"visa_application_number": number}
-    if action == "security_flag":
-        return {"security_grounds": security_grounds(raw.get("grounds"))}
-    if raw:
-        raise InvalidInput("details", f"action {action!r} takes no details")
-    return {}
 
 
 def _check_state(d: Any, action: str) -> None:

@@ -14,15 +14,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 from sqlalchemy.exc import OperationalError
 
+from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods, json_position
+from migralex.api.settings import ApiSettings
 from migralex.errors import InvalidInput, MigralexError
 from migralex.registry.access import AccessDenied, Caller, NotVisible, Unauthenticated
 from migralex.registry.audit import parse_anchor
 from migralex.registry.events import canonical_json
+from migralex.registry.integrity import Tampered
 from migralex.registry.registration import Conflict
 from migralex.registry.schemas import (
     ActionIn,
@@ -40,7 +45,17 @@ from migralex.registry.service import Registry
 PREFIX = "/v1/registry"
 #: Largest request body accepted (a full batch of 1,000 submissions is about 3 MiB).
 MAX_BODY = 4 * 1024 * 1024
-DatasetId = Annotated[int, Path(ge=1, le=2**62)]
+
+
+def _digits(value: object) -> object:
+    """Ids in a path are written in decimal digits only (`1.0`, `+1`, `1e3`, ` 1` are not ids)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("an id is written in decimal digits")
+    return value
+
+
+_BEARER = HTTPBearer(auto_error=False, description="A token from `migralex registry token create`")
+DatasetId = Annotated[int, BeforeValidator(_digits), Path(ge=1, le=2**62)]
 
 
 def _json(value: Any) -> Any:
@@ -60,7 +75,7 @@ def _errors() -> Iterator[None]:
         raise HTTPException(403, {"reason": exc.reason, "legal_basis": exc.basis}) from None
     except NotVisible as exc:
         raise HTTPException(404, str(exc)) from None
-    except Conflict as exc:
+    except (Conflict, Tampered) as exc:
         raise HTTPException(409, str(exc)) from None
     except OperationalError:
         raise HTTPException(503, "the registry database is busy or unavailable; retry") from None
@@ -68,8 +83,11 @@ def _errors() -> Iterator[None]:
         raise HTTPException(422, str(exc)) from None
 
 
-def _limit_body(content_length: Annotated[int | None, Header(ge=0)] = None) -> None:
-    if content_length is not None and content_length > MAX_BODY:
+def _limit_body(request: Request) -> None:
+    """Refuse a declared oversized body (read from the request, not declared as a parameter: the
+    header is the transport's, and a fuzzer sending bad values would only test the server)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
         raise HTTPException(413, f"request body larger than {MAX_BODY} bytes")
 
 
@@ -82,12 +100,11 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
             holder["r"] = registry if isinstance(registry, Registry) else registry()
         return holder["r"]
 
-    def caller(authorization: Annotated[str | None, Header()] = None) -> Caller:
-        scheme, _, token = (authorization or "").partition(" ")
+    def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Caller:
         with _errors():
-            if scheme.lower() != "bearer" or not token:
+            if credentials is None or not credentials.credentials.strip():
                 raise Unauthenticated("an Authorization: Bearer token is required")
-            return reg().authenticate(token.strip())
+            return reg().authenticate(credentials.credentials.strip())
 
     Auth = Annotated[Caller, Depends(caller)]
     router = APIRouter(prefix=PREFIX, tags=["registry"], dependencies=[Depends(_limit_body)])
@@ -203,14 +220,16 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
     def verify_audit(
         who: Auth, anchor: Annotated[str | None, Query(max_length=100, pattern=r"^\d+:[0-9a-f]{64}$")] = None
     ) -> dict[str, Any]:
-        """Recompute the audit chain (operator)."""
+        """Recompute the audit chain and the MAC of every sealed row (operator): what was altered."""
         with _errors():
-            report = reg().verify_audit(who, parse_anchor(anchor) if anchor else None)
+            report = reg().verify(who, parse_anchor(anchor) if anchor else None)
             return {
                 "ok": report.ok,
-                "entries": report.entries,
-                "head": report.anchor(),
-                "problems": report.problems,
+                "entries": report.audit.entries,
+                "head": report.audit.anchor(),
+                "rows": report.rows.checked,
+                "altered": report.rows.altered,
+                "problems": list(report.problems),
             }
 
     return router
@@ -262,11 +281,15 @@ async def _too_large(send: Callable[..., Any], limit: int) -> None:
 
 
 def create_app(
-    registry: Registry | Callable[[], Registry] | None = None, *, retention: bool = False
+    registry: Registry | Callable[[], Registry] | None = None,
+    *,
+    retention: bool = False,
+    allowed_hosts: tuple[str, ...] | None = None,
 ) -> FastAPI:
     """A standalone app serving only the registry (tests, `migralex registry serve`).
 
     With `retention=True` the daily retention job runs in a thread of the app (Art. 29(10)).
+    `allowed_hosts` as in `ApiSettings` (default: localhost, or $MIGRALEX_API_ALLOWED_HOSTS).
     """
     source = registry or Registry.open
     held: list[Registry] = []
@@ -293,13 +316,22 @@ def create_app(
     )
     app.include_router(build_router(get))
     app.add_middleware(BodyLimit)
+    app.add_middleware(StaticMethods)
+    app.add_middleware(ServerError)
+    hosts = allowed_hosts if allowed_hosts is not None else ApiSettings().allowed_hosts
+    app.add_middleware(HostAndHeaders, allowed_hosts=hosts, docs_paths=(f"{PREFIX}/docs",))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"path": ".".join(str(p) for p in e.get("loc", ())[1:]), "reason": e.get("msg", "")}
-            for e in exc.errors()
-        ]
+        errors = []
+        for e in exc.errors():
+            loc = list(e.get("loc", ()))
+            if e.get("type") == "json_invalid":
+                where = json_position(exc.body, loc[-1] if loc and isinstance(loc[-1], int) else 0)
+                reason = (e.get("ctx") or {}).get("error") or e.get("msg", "")
+                errors.append({"path": "$", "reason": f"not valid JSON ({where}): {reason}"})
+            else:
+                errors.append({"path": ".".join(str(p) for p in loc[1:]), "reason": e.get("msg", "")})
         return JSONResponse({"detail": errors}, status_code=422)
 
     return app

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, String, insert, select, type_coerce
+from sqlalchemy.exc import SQLAlchemyError
 
 from migralex.errors import InvalidInput
 from migralex.registry.events import canonical_json
@@ -128,34 +129,73 @@ def parse_anchor(text: str) -> tuple[int, str]:
 def verify(
     conn: Connection, key: bytes, *, anchor: tuple[int, str] | None = None, chunk: int = 20_000
 ) -> AuditReport:
-    """Recompute the chain; report altered, inserted or removed entries (a removed tail if anchored)."""
+    """Recompute the chain; report altered, inserted or removed entries (a removed tail if anchored).
+
+    Values are read as stored (no type conversion), so a value of the wrong type (a BLOB, a
+    garbage timestamp) is reported as tampering, and an unreadable table as a problem, never raised.
+    """
     problems: list[str] = []
-    expected_seq, prev, last, count = 1, GENESIS, 0, 0
-    anchor_seen = anchor is None
-    cols = [audit_log.c[n] for n in ("seq", "at", "token_id", "role", "member_state", "action", "purpose")]
+    state = _Walk()
+    cols: list[Any] = [
+        audit_log.c[n] for n in ("seq", "token_id", "role", "member_state", "action", "purpose")
+    ]
     cols += [audit_log.c[n] for n in ("legal_basis", "outcome", "records", "detail", "prev_hash", "hash")]
-    while True:
-        rows = conn.execute(
-            select(*cols).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(chunk)
-        ).all()
-        if not rows:
-            break
-        for r in rows:
-            m = r._mapping
-            seq = int(m["seq"])
-            if seq != expected_seq:
-                problems.append(f"entries {expected_seq}..{seq - 1} are missing")
-            if m["prev_hash"] != prev:
-                problems.append(
-                    f"entry {seq}: previous-hash link broken (an entry before it was altered or removed)"
-                )
-            if chain_hash(key, m["prev_hash"], seq, m) != m["hash"]:
+    cols.append(type_coerce(audit_log.c.at, String).label("at"))
+    last: Any = 0
+    try:
+        while True:
+            rows = conn.execute(
+                select(*cols).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(chunk)
+            ).all()
+            if not rows:
+                break
+            for r in rows:
+                state.step(key, r._mapping, anchor, problems)
+            last = rows[-1]._mapping["seq"]
+    except SQLAlchemyError as exc:
+        cause = type(getattr(exc, "orig", None) or exc).__name__
+        problems.append(f"the audit log cannot be read ({cause}): its table was dropped or altered")
+    if anchor is not None and not state.anchor_seen:
+        problems.append(
+            f"anchored entry {anchor[0]} is missing: the log was truncated after entry {state.last}"
+        )
+    return AuditReport(not problems, state.count, state.last, state.prev, tuple(problems))
+
+
+@dataclass
+class _Walk:
+    """The position of a walk along the chain."""
+
+    expected_seq: int = 1
+    prev: str = GENESIS
+    last: int = 0
+    count: int = 0
+    anchor_seen: bool = False
+
+    def step(
+        self, key: bytes, m: Mapping[Any, Any], anchor: tuple[int, str] | None, problems: list[str]
+    ) -> None:
+        """Check one entry against its predecessor and its hash (Eurodac Art. 41: records kept intact)."""
+        raw_seq = m["seq"]
+        if not isinstance(raw_seq, int):
+            problems.append(f"entry after {self.last}: sequence {raw_seq!r} is not an integer (tampered)")
+            return
+        seq = raw_seq
+        if seq != self.expected_seq:
+            problems.append(f"entries {self.expected_seq}..{seq - 1} are missing")
+        if m["prev_hash"] != self.prev:
+            problems.append(
+                f"entry {seq}: previous-hash link broken (an entry before it was altered or removed)"
+            )
+        try:
+            intact = chain_hash(key, str(m["prev_hash"]), seq, m) == m["hash"]
+        except (TypeError, ValueError):
+            problems.append(f"entry {seq}: a field holds a value of the wrong type (tampered)")
+        else:
+            if not intact:
                 problems.append(f"entry {seq}: content does not match its hash (altered)")
-            if anchor is not None and seq == anchor[0]:
-                anchor_seen = True
-                if m["hash"] != anchor[1]:
-                    problems.append(f"entry {seq}: hash differs from the anchor")
-            prev, expected_seq, last, count = m["hash"], seq + 1, seq, count + 1
-    if not anchor_seen and anchor is not None:
-        problems.append(f"anchored entry {anchor[0]} is missing: the log was truncated after entry {last}")
-    return AuditReport(not problems, count, last, prev, tuple(problems))
+        if anchor is not None and seq == anchor[0]:
+            self.anchor_seen = True
+            if m["hash"] != anchor[1]:
+                problems.append(f"entry {seq}: hash differs from the anchor")
+        self.prev, self.expected_seq, self.last, self.count = str(m["hash"]), seq + 1, seq, self.count + 1

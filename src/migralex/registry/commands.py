@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import pwd
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from migralex.errors import MigralexError
@@ -43,7 +45,7 @@ RoleOpt = Annotated[Role, typer.Option("--role", "-r", help="Role of the authori
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}")
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True, highlight=False)
     return typer.Exit(code=2)
 
 
@@ -54,12 +56,44 @@ def _open(url: str | None) -> Registry:
         raise _fail(exc) from None
 
 
-def _cli_caller(member_state: str, role: Role) -> Caller:
-    user = (os.environ.get("USER") or "user")[:16]
+def os_account() -> str:
+    """The OS account running this process, from its real uid (not $USER, which anyone can set)."""
+    uid = os.getuid()
     try:
-        return Caller(f"cli:{user}", member_state, role)
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:  # a uid without a passwd entry (containers)
+        name = "?"
+    return f"cli:{uid}:{name}"[:24]
+
+
+def _cli_caller(member_state: str, role: Role) -> Caller:
+    try:
+        return Caller(os_account(), member_state, role)
     except MigralexError as exc:
         raise _fail(exc) from None
+
+
+def _read_json(file: Path) -> Any:
+    """A JSON file named on the command line; any unreadable, binary or malformed input names it."""
+    try:
+        return json.loads(file.read_bytes())
+    except IsADirectoryError:
+        raise _fail(MigralexError(f"{file} is a directory, not a JSON file")) from None
+    except OSError as exc:
+        raise _fail(MigralexError(f"{file}: {exc.strerror or exc}")) from None
+    except UnicodeDecodeError as exc:
+        raise _fail(MigralexError(f"{file}: not UTF-8 text (byte {exc.start + 1})")) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise _fail(MigralexError(f"{file}: not valid JSON ({where}): {exc.msg}")) from None
+    except RecursionError:
+        raise _fail(MigralexError(f"{file}: JSON nested too deeply")) from None
+
+
+def _validation(file: Path, exc: ValidationError) -> typer.Exit:
+    first = exc.errors(include_url=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "$"
+    return _fail(MigralexError(f"{file}: {where}: {first['msg']} ({exc.error_count()} error(s))"))
 
 
 def _print_json(value: Any) -> None:
@@ -118,12 +152,12 @@ def register_command(
     url: Url = None,
 ) -> None:
     """Register datasets from a JSON file (compared as the law says) and print the results."""
+    raw = _read_json(file)
+    items = raw if isinstance(raw, list) else [raw]
     try:
-        raw = json.loads(file.read_text("utf-8"))
-        items = raw if isinstance(raw, list) else [raw]
-        subs = TypeAdapter(list[SubmissionIn]).validate_python(items)
-    except (OSError, ValueError, ValidationError) as exc:
-        raise _fail(exc) from None
+        subs = TypeAdapter(list[SubmissionIn]).validate_json(json.dumps(items))
+    except ValidationError as exc:
+        raise _validation(file, exc) from None
     reg = _open(url)
     try:
         results = reg.register_batch(_cli_caller(member_state, role), [s.to_submission() for s in subs])
@@ -141,9 +175,9 @@ def identify_command(
 ) -> None:
     """Compare biometric data without recording them (Art. 18(1) admission, or law enforcement)."""
     try:
-        body = SearchIn.model_validate_json(file.read_text("utf-8"))
-    except (OSError, ValidationError) as exc:
-        raise _fail(exc) from None
+        body = SearchIn.model_validate_json(json.dumps(_read_json(file)))
+    except ValidationError as exc:
+        raise _validation(file, exc) from None
     reg = _open(url)
     try:
         result = reg.search(
@@ -169,11 +203,13 @@ OperatorMs = Annotated[str, typer.Option("--member-state", "-m", help="The opera
 
 @app.command("purge")
 def purge_command(
-    as_of: Annotated[str, typer.Option("--as-of", help="Erase what is due on this date (YYYY-MM-DD)")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Erase what was due on this day (default: today)")
+    ] = None,
     url: Url = None,
     member_state: OperatorMs = "EU",
 ) -> None:
-    """Erase every dataset whose storage period ended before AS_OF (Art. 29(10)); set-based."""
+    """Erase every dataset whose storage period has ended (Art. 29(10)); set-based, as of today."""
     reg = _open(url)
     try:
         result = reg.purge(_operator(member_state), as_of)
@@ -212,26 +248,31 @@ def stats_command(
         console.print(table)
 
 
-@app.command("verify-audit")
-def verify_audit_command(
+@app.command("verify")
+def verify_command(
     url: Url = None,
     member_state: OperatorMs = "EU",
     anchor: Annotated[
         str | None, typer.Option("--anchor", help="SEQ:HASH from `audit-head`, kept elsewhere")
     ] = None,
 ) -> None:
-    """Recompute the audit chain; exit 1 if any entry was altered or removed."""
+    """Recompute the audit chain and every sealed row's MAC; exit 1 naming what was altered."""
     reg = _open(url)
     try:
-        report = reg.verify_audit(_operator(member_state), parse_anchor(anchor) if anchor else None)
+        report = reg.verify(_operator(member_state), parse_anchor(anchor) if anchor else None)
     except MigralexError as exc:
         raise _fail(exc) from None
     if report.ok:
-        console.print(f"audit log intact: {report.entries} entries, head {report.anchor()}")
+        rows = ", ".join(f"{n} {table}" for table, n in report.rows.checked.items())
+        console.print(f"audit log intact: {report.audit.entries} entries, head {report.audit.anchor()}")
+        console.print(f"rows intact: {rows}")
         return
     for problem in report.problems:
-        err.print(f"[bold red]✗[/] {problem}")
+        err.print(f"[bold red]✗[/] {escape(problem)}", soft_wrap=True)
     raise typer.Exit(code=1)
+
+
+app.command("verify-audit", help="Alias of `verify` (kept for scripts).")(verify_command)
 
 
 @app.command("audit-head")

@@ -34,8 +34,9 @@ from migralex.registry.access import (
 )
 from migralex.registry.categories import Category, policy
 from migralex.registry.events import EventType, canonical_json
+from migralex.registry.integrity import insert_events, seal
 from migralex.registry.matcher import normalise
-from migralex.registry.models import datasets, events, hits, searches
+from migralex.registry.models import datasets, hits, searches
 from migralex.registry.registration import Candidate, Conflict, candidate_query, candidates, event_row
 
 if TYPE_CHECKING:
@@ -210,7 +211,7 @@ def search(
             next_hit += 1
         if hrows:
             conn.execute(insert(hits), hrows)
-            conn.execute(insert(events), evs)
+            insert_events(conn, reg.keys.mac_key, evs)
         detail: dict[str, Any] = {"kind": kind, "candidates": len(cands), "withheld_children": withheld}
         if request is not None:
             detail.update(
@@ -286,7 +287,8 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                 conn.execute(
                     update(datasets).where(datasets.c.person_key.in_(keys)).values(person_key=min(keys))
                 )
-            conn.execute(insert(events), evs)
+                seal(conn, reg.keys.mac_key, datasets, datasets.c.person_key == min(keys))
+            insert_events(conn, reg.keys.mac_key, evs)
             audit.append(
                 conn,
                 reg.keys.audit_key,

@@ -2,9 +2,10 @@
 
 The 32-byte master key comes from `MIGRALEX_REGISTRY_KEY` (URL-safe base64) or from the file named
 by `MIGRALEX_REGISTRY_KEY_FILE`, which must be readable by its owner only (mode 0600 or 0400).
-HKDF-SHA256 derives four independent keys from it: one encrypts personal data and templates,
+HKDF-SHA256 derives five independent keys from it: one encrypts personal data and templates,
 one chains the audit log (HMAC), one makes blind indexes of phonetic name keys (HMAC), one
-digests submissions for idempotency. Each ciphertext is bound to its row (associated data
+digests submissions for idempotency, one seals the rows that carry legal facts (HMAC,
+`registry.integrity`). Each ciphertext is bound to its row (associated data
 `table:dataset_id:modality`), so a ciphertext copied onto another row does not decrypt.
 """
 
@@ -65,6 +66,7 @@ class Keyring:
     index_key: bytes
     digest_key: bytes
     fingerprint: str
+    mac_key: bytes = b""
 
     @classmethod
     def from_master(cls, master: bytes) -> Keyring:
@@ -76,6 +78,7 @@ class Keyring:
             audit_key=_derive(master, b"audit"),
             index_key=_derive(master, b"blind-index"),
             digest_key=_derive(master, b"digest"),
+            mac_key=_derive(master, b"row-mac"),
             fingerprint=hashlib.sha256(_derive(master, b"fingerprint")).hexdigest()[:16],
         )
 

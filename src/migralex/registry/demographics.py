@@ -143,14 +143,6 @@ def _travel_document(raw: Any) -> dict[str, str]:
     return out
 
 
-def security_grounds(raw: Any) -> list[str]:
-    """Art. 17(2)(i)(i)–(iv): a security flag only if the person is armed, violent, or there are
-    indications of involvement in terrorist or European-arrest-warrant offences."""
-    if not isinstance(raw, list) or not raw or set(raw) - set(SECURITY_GROUNDS):
-        raise InvalidInput("details.grounds", f"one or more of {', '.join(SECURITY_GROUNDS)} (Art. 17(2)(i))")
-    return sorted(set(raw))
-
-
 # --- comparison ------------------------------------------------------------------------------
 
 

@@ -11,6 +11,9 @@
 - `tokens`: API tokens, stored as SHA-256 hashes;
 - `meta`: the fingerprint of the encryption key the database was created with.
 
+`datasets`, `events` and `tokens` rows carry `mac`, a keyed MAC of their content
+(`registry.integrity`): altered outside the registry, they fail `migralex registry verify`.
+
 The schema is created by the Alembic migrations in `registry/migrations/`; tests check that
 the migrations and these tables agree.
 """
@@ -81,6 +84,7 @@ datasets = Table(
     Column("avrr", Boolean, nullable=False),
     Column("erased_at", DateTime, nullable=True),
     Column("erasure_basis", String(64), nullable=True),
+    Column("mac", String(64), nullable=True),
     UniqueConstraint("member_state", "transaction_id"),
     Index(None, "retain_until"),
     Index(None, "person_key"),
@@ -117,6 +121,7 @@ events = Table(
     Column("actor", String(64), nullable=False),
     Column("legal_basis", String(200), nullable=False),
     Column("payload", Text, nullable=False),
+    Column("mac", String(64), nullable=True),
     Index(None, "dataset_id", "seq"),
     Index(None, "type", "seq"),
 )
@@ -209,6 +214,7 @@ tokens = Table(
     Column("label", String(120), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("revoked_at", DateTime, nullable=True),
+    Column("mac", String(64), nullable=True),
 )
 
 meta = Table(

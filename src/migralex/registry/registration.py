@@ -25,6 +25,7 @@ import numpy as np
 from sqlalchemy import Connection, func, insert, select
 
 from migralex.errors import InvalidInput, MigralexError
+from migralex.law import ParameterSet
 from migralex.registry import audit
 from migralex.registry.access import Caller, may_register
 from migralex.registry.categories import (
@@ -40,6 +41,7 @@ from migralex.registry.categories import (
 from migralex.registry.crypto import Keyring, template_bytes
 from migralex.registry.demographics import demographic_score, phonetic_key, validate_identity
 from migralex.registry.events import PROJECTION_DEFAULTS, EventType, canonical_json
+from migralex.registry.integrity import insert_events, seal
 from migralex.registry.matcher import MODALITIES, normalise
 from migralex.registry.models import datasets, events, hits, personal_data, searches, templates
 
@@ -186,6 +188,7 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
                 f"{where}category",
                 f"{rule.collection.cite()} does not apply on {event_at.date()} (Eurodac Art. 63(2))",
             )
+        in_force(reg.ps, "eurodac.biometrics_minimum_age", taken.date(), f"{where}biometrics_taken_at")
         if s.kind not in KINDS:
             raise InvalidInput(f"{where}kind", f"one of {', '.join(KINDS)}")
         kind = KINDS[s.kind]
@@ -217,6 +220,15 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
     _normalise_templates(reg, out)
     _apply_law(reg, out, now)
     return out
+
+
+def in_force(ps: ParameterSet, name: str, day: dt.date, field: str) -> None:
+    """A date before a parameter's first value is bad input naming the field (Eurodac Art. 63(2))."""
+    first = ps[name].values[0]
+    if day < first.start:
+        raise InvalidInput(
+            field, f"{day} is before {first.ref.cite()} applies ({first.start}; Eurodac Art. 63(2))"
+        )
 
 
 def _normalise_templates(reg: Registry, items: list[_Prepared]) -> None:
@@ -547,6 +559,7 @@ def _write_datasets(
             )
         )
     conn.execute(insert(datasets), rows)
+    seal(conn, reg.keys.mac_key, datasets, datasets.c.id.in_(ids))
     cipher = reg.keys.encrypt_many([p[1] for p in pdata], [f"personal_data:{p[0]}" for p in pdata])
     conn.execute(
         insert(personal_data),
@@ -559,7 +572,7 @@ def _write_datasets(
         insert(templates),
         [{"dataset_id": t[0], "modality": t[1], "ciphertext": c} for t, c in zip(tpl, tcipher, strict=True)],
     )
-    conn.execute(insert(events), evs)
+    insert_events(conn, reg.keys.mac_key, evs)
 
 
 def _write_hits(
@@ -661,7 +674,7 @@ def _write_hits(
     conn.execute(insert(searches), srows)
     if hrows:
         conn.execute(insert(hits), hrows)
-        conn.execute(insert(events), evs)
+        insert_events(conn, reg.keys.mac_key, evs)
     return out
 
 

@@ -21,12 +21,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Date,
-    DateTime,
-    String,
-    Text,
     delete,
     func,
-    insert,
     literal,
     select,
     update,
@@ -35,7 +31,8 @@ from sqlalchemy import (
 from migralex.law import ParameterSet
 from migralex.registry.categories import Category, policy, retention_until
 from migralex.registry.events import EventType, canonical_json
-from migralex.registry.models import datasets, events, personal_data, templates, tp_decisions
+from migralex.registry.integrity import insert_events, seal
+from migralex.registry.models import datasets, personal_data, templates, tp_decisions
 
 #: Largest erasure whose dataset ids are listed one by one in the audit log.
 LISTED = 10_000
@@ -51,40 +48,42 @@ class Erasure:
 
 
 def erase(
-    conn: Connection, condition: ColumnElement[bool], *, basis: str, actor: str, now: dt.datetime
+    conn: Connection,
+    condition: ColumnElement[bool],
+    *,
+    basis: str,
+    actor: str,
+    now: dt.datetime,
+    key: bytes,
 ) -> Erasure:
-    """Erase every not-yet-erased dataset matching `condition`, set-based, in the caller's transaction."""
+    """Erase every not-yet-erased dataset matching `condition`, set-based, in the caller's transaction.
+
+    The `erased` events and the datasets' new state are sealed with `key` (`registry.integrity`).
+    """
     due = condition & datasets.c.erased_at.is_(None)
-    found: list[Any] = list(conn.execute(select(datasets.c.id).where(due).order_by(datasets.c.id)).scalars())
-    ids = tuple(int(i) for i in found)
+    found = conn.execute(
+        select(datasets.c.id, datasets.c.member_state).where(due).order_by(datasets.c.id)
+    ).all()
+    ids = tuple(int(r.id) for r in found)
     if not ids:
         return Erasure(0, (), basis)
     payload = canonical_json({"at": now.isoformat(sep=" "), "basis": basis})
-    conn.execute(
-        insert(events).from_select(
-            [
-                "dataset_id",
-                "type",
-                "occurred_at",
-                "recorded_at",
-                "member_state",
-                "actor",
-                "legal_basis",
-                "payload",
-            ],
-            select(
-                datasets.c.id,
-                literal(EventType.erased.value, String),
-                literal(now, DateTime),
-                literal(now, DateTime),
-                datasets.c.member_state,
-                literal(actor, String),
-                literal(basis, String),
-                literal(payload, Text),
-            )
-            .where(due)
-            .order_by(datasets.c.id),
-        )
+    insert_events(
+        conn,
+        key,
+        [
+            {
+                "dataset_id": int(r.id),
+                "type": EventType.erased.value,
+                "occurred_at": now,
+                "recorded_at": now,
+                "member_state": r.member_state,
+                "actor": actor,
+                "legal_basis": basis,
+                "payload": payload,
+            }
+            for r in found
+        ],
     )
     chosen = select(datasets.c.id).where(due)
     conn.execute(delete(templates).where(templates.c.dataset_id.in_(chosen)))
@@ -92,17 +91,23 @@ def erase(
     conn.execute(
         update(datasets).where(due).values(erased_at=now, erasure_basis=basis, birth_year=None, sex=None)
     )
+    seal(conn, key, datasets, datasets.c.id.in_(ids))
     return Erasure(len(ids), ids, basis)
 
 
-def purge(conn: Connection, as_of: dt.date, *, actor: str, now: dt.datetime) -> Erasure:
+def purge(conn: Connection, as_of: dt.date, *, actor: str, now: dt.datetime, key: bytes) -> Erasure:
     """Erase every dataset whose storage period ended before `as_of` (Art. 29(10))."""
     basis = "Eurodac Art. 29(10)"
-    return erase(conn, datasets.c.retain_until < as_of, basis=basis, actor=actor, now=now)
+    return erase(conn, datasets.c.retain_until < as_of, basis=basis, actor=actor, now=now, key=key)
 
 
 def apply_tp_decision(
-    conn: Connection, reference: str, entry_into_force: dt.date, ended_on: dt.date | None, ps: ParameterSet
+    conn: Connection,
+    reference: str,
+    entry_into_force: dt.date,
+    ended_on: dt.date | None,
+    ps: ParameterSet,
+    key: bytes,
 ) -> int:
     """Set the last day of storage of every dataset under a temporary-protection decision (Art. 29(9)).
 
@@ -138,6 +143,7 @@ def apply_tp_decision(
             .values(retain_until=value)
         )
         n += res.rowcount
+    seal(conn, key, datasets, datasets.c.tp_decision == reference)
     return n
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from migralex.errors import InvalidInput
 from migralex.registry.access import LawEnforcementRequest
@@ -29,8 +29,20 @@ Names = Annotated[list[Text], Field(max_length=20)]
 ActionType = Annotated[str, Field(max_length=32, json_schema_extra={"enum": sorted(ACTIONS)})]
 
 
+def _iso_text(value: Any) -> Any:
+    """Dates and times travel as ISO 8601 text: a number (`0`, a Unix time) is not one."""
+    if not isinstance(value, (str, dt.date)):
+        raise ValueError("expected an ISO 8601 date or date-time text")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_text)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_iso_text)]
+Bool = StrictBool
+
+
 class Strict(BaseModel):
-    """No unknown fields anywhere."""
+    """No unknown fields anywhere, no coercion (`0` is not a date, `1` not `true`)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -51,7 +63,7 @@ class TravelDocumentIn(Strict):
     type: ShortText | None = None
     number: ShortText | None = None
     issuing_country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
-    expiry_date: dt.date | None = None
+    expiry_date: Date | None = None
 
 
 class IdentityIn(Strict):
@@ -61,7 +73,7 @@ class IdentityIn(Strict):
     nationalities: (
         Annotated[list[Annotated[str, Field(min_length=2, max_length=9)]], Field(max_length=20)] | None
     ) = None
-    date_of_birth: dt.date | None = None
+    date_of_birth: Date | None = None
     place_of_birth: Text | None = None
     event_place: Text | None = None
     sex: Literal["F", "M", "X", "U"] | None = None
@@ -69,10 +81,10 @@ class IdentityIn(Strict):
     document_scan: Text | None = None
     reference_number: ShortText | None = None
     operator_user_id: ShortText | None = None
-    decision_date: dt.date | None = None
+    decision_date: Date | None = None
     refusal_grounds: Text | None = None
-    protection_granted_date: dt.date | None = None
-    tp_exclusion_ground: bool | None = None
+    protection_granted_date: Date | None = None
+    tp_exclusion_ground: Bool | None = None
     tp_decision: Annotated[str, Field(min_length=1, max_length=32)] | None = None
 
 
@@ -81,18 +93,18 @@ class SubmissionIn(Strict):
 
     transaction_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
     category: Category
-    event_at: dt.datetime
-    biometrics_taken_at: dt.datetime
+    event_at: DateTime
+    biometrics_taken_at: DateTime
     identity: IdentityIn
     fingerprint: Template | None = None
     face: Template | None = None
-    age_uncertain: bool = False
-    technical_problem: bool = False
-    sudden_influx: bool = False
-    custody_release_at: dt.datetime | None = None
-    health_grounds_ended_at: dt.datetime | None = None
+    age_uncertain: Bool = False
+    technical_problem: Bool = False
+    sudden_influx: Bool = False
+    custody_release_at: DateTime | None = None
+    health_grounds_ended_at: DateTime | None = None
     kind: Literal["registration", "transfer_arrival", "relocation_arrival"] = "registration"
-    include_own: bool = False
+    include_own: Bool = False
 
     def to_submission(self, where: str = "") -> Submission:
         """The registry's submission (templates decoded)."""
@@ -125,7 +137,7 @@ class ActionIn(Strict):
 
     type: ActionType
     member_state: Annotated[str, Field(min_length=2, max_length=2)] | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     details: dict[str, Any] | None = Field(default=None, max_length=4)
 
     def payload(self) -> dict[str, Any]:
@@ -141,7 +153,7 @@ class ActionIn(Strict):
 class RetakeIn(Strict):
     """Biometric data retaken because the first could not be compared (Art. 38(1))."""
 
-    biometrics_taken_at: dt.datetime
+    biometrics_taken_at: DateTime
     fingerprint: Template | None = None
     face: Template | None = None
 
@@ -156,12 +168,12 @@ class LawEnforcementIn(Strict):
     specific_case: Annotated[str, Field(max_length=2000)]
     substantial_contribution_grounds: Annotated[str, Field(max_length=2000)]
     requesting_official: ShortText
-    max_sentence_years: Annotated[int, Field(ge=0, le=200)] | None = None
-    national_databases_checked: bool = False
-    prum_checked: bool = False
+    max_sentence_years: Annotated[StrictInt, Field(ge=0, le=200)] | None = None
+    national_databases_checked: Bool = False
+    prum_checked: Bool = False
     prum_not_useful_grounds: Annotated[str, Field(max_length=2000)] | None = None
-    cir_indicated: bool = False
-    urgent: bool = False
+    cir_indicated: Bool = False
+    urgent: Bool = False
     child_grounds: Annotated[str, Field(max_length=2000)] | None = None
 
     def to_request(self) -> LawEnforcementRequest:
@@ -176,28 +188,28 @@ class SearchIn(Strict):
     fingerprint: Template | None = None
     face: Template | None = None
     sex: Literal["F", "M", "X", "U"] | None = None
-    include_own: bool = False
+    include_own: Bool = False
     request: LawEnforcementIn | None = None
 
 
 class VerificationIn(Strict):
     """An expert's decision on a candidate (Art. 38(4)–(6))."""
 
-    confirmed: bool
+    confirmed: Bool
 
 
 class PurgeIn(Strict):
     """Erase what is due on a date (Art. 29(10))."""
 
-    as_of: dt.date
+    as_of: Date
 
 
 class TPDecisionIn(Strict):
     """A Council implementing decision on temporary protection (Art. 29(9))."""
 
     reference: Annotated[str, Field(min_length=1, max_length=32)]
-    entry_into_force: dt.date
-    ended_on: dt.date | None = None
+    entry_into_force: Date
+    ended_on: Date | None = None
 
 
 def encode_template(vector: np.ndarray) -> str:

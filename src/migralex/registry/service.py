@@ -26,11 +26,12 @@ from typing import Any, NoReturn
 import numpy as np
 import polars as pl
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet, params
 from migralex.law.dates import parse_date
-from migralex.registry import actions, audit, comparison, registration, retention
+from migralex.registry import actions, audit, comparison, integrity, registration, retention
 from migralex.registry.access import (
     EU_OPERATOR,
     AccessDenied,
@@ -197,6 +198,7 @@ class Registry:
                     created_at=self.now(),
                 )
             )
+            integrity.seal(conn, self.keys.mac_key, tokens, tokens.c.id == token_id)
             audit.append(
                 conn,
                 self.keys.audit_key,
@@ -219,12 +221,17 @@ class Registry:
         if row is None or row.revoked_at is not None or not hmac.compare_digest(given, row.secret_hash):
             exc = Unauthenticated("invalid or revoked token")
             self._deny(None, "authenticate", exc)
+        try:
+            integrity.check(self.keys.mac_key, "tokens", row._mapping)
+        except integrity.Tampered as exc:
+            self._deny(None, "authenticate", Unauthenticated(f"token refused: {exc}"))
         return Caller(row.id, row.member_state, Role(row.role))
 
     def revoke_token(self, token_id: str) -> None:
         """Revoke a token."""
         with self.store.write() as conn:
             conn.execute(update(tokens).where(tokens.c.id == token_id).values(revoked_at=self.now()))
+            integrity.seal(conn, self.keys.mac_key, tokens, tokens.c.id == token_id)
 
     # --- matching state ------------------------------------------------------------------------
 
@@ -428,6 +435,7 @@ class Registry:
             except NotVisible as exc:
                 denial = exc
             else:
+                integrity.check(self.keys.mac_key, "datasets", d._mapping)
                 doc = self._document(conn, dataset_id)
                 state = _state(d)
                 out: dict[str, Any] = {
@@ -436,6 +444,11 @@ class Registry:
                     "identity": doc["identity"] if doc else None,
                 }
                 if scope == "own":
+                    logged = conn.execute(
+                        select(events).where(events.c.dataset_id == dataset_id).order_by(events.c.seq)
+                    ).all()
+                    for e in logged:
+                        integrity.check(self.keys.mac_key, "events", e._mapping)
                     out["details"] = doc["details"] if doc else None
                     out["events"] = [
                         {
@@ -446,9 +459,7 @@ class Registry:
                             "legal_basis": e.legal_basis,
                             "payload": json.loads(e.payload),
                         }
-                        for e in conn.execute(
-                            select(events).where(events.c.dataset_id == dataset_id).order_by(events.c.seq)
-                        ).all()
+                        for e in logged
                     ]
                 basis = policy().access["own_data" if scope == "own" else "hit_data"].cite()
                 with self.store.write() as wconn:
@@ -479,15 +490,30 @@ class Registry:
 
     # --- operator -----------------------------------------------------------------------------
 
-    def purge(self, caller: Caller, as_of: dt.date | str) -> retention.Erasure:
-        """Erase every dataset whose storage period has ended (Art. 29(10)); set-based."""
-        day = parse_date(as_of, field="as_of")
+    def purge(self, caller: Caller, as_of: dt.date | str | None = None) -> retention.Erasure:
+        """Erase every dataset whose storage period has ended by today (Art. 29(10)); set-based.
+
+        `as_of` may repeat a past day, never a later one: erasure before the end of the storage
+        period happens only on its own grounds (Art. 30(1) citizenship, `record`), each logged.
+        """
+        today = self.now().date()
+        day = today if as_of is None else parse_date(as_of, field="as_of")
         try:
             may_operate(caller, "purge")
         except AccessDenied as exc:
             self._deny(caller, "purge", exc)
+        if day > today:
+            self._deny(
+                caller,
+                "purge",
+                InvalidInput(
+                    "as_of",
+                    f"{day} is after today ({today}): Art. 29(10) erases data whose period has ended; "
+                    "advance erasure only on its own grounds (Eurodac Art. 30(1): citizenship)",
+                ),
+            )
         with self._lock, self.store.write() as conn:
-            result = retention.purge(conn, day, actor=caller.token_id, now=self.now())
+            result = retention.purge(conn, day, actor=caller.token_id, now=self.now(), key=self.keys.mac_key)
             listed = result.ids if result.count <= retention.LISTED else ()
             detail = {"as_of": day.isoformat(), "erased": result.count}
             if not listed and result.count:
@@ -502,6 +528,8 @@ class Registry:
                 [self._entry(caller, "purge", "ok", result.basis, listed, **detail)],
             )
             self._sync(conn)
+        if result.count:
+            self.store.scrub()
         return result
 
     def retention_job(self, stop: threading.Event, *, every: dt.timedelta = dt.timedelta(days=1)) -> None:
@@ -546,7 +574,7 @@ class Registry:
                     .where(tp_decisions.c.reference == ref)
                     .values(entry_into_force=start, ended_on=end)
                 )
-            n = retention.apply_tp_decision(conn, ref, start, end, self.ps)
+            n = retention.apply_tp_decision(conn, ref, start, end, self.ps, self.keys.mac_key)
             audit.append(
                 conn,
                 self.keys.audit_key,
@@ -571,19 +599,30 @@ class Registry:
         return out
 
     def verify_audit(self, caller: Caller, anchor: tuple[int, str] | None = None) -> audit.AuditReport:
-        """Recompute the audit chain (operator only)."""
+        """Recompute the audit chain (operator only); `verify` also checks the sealed rows."""
+        return self.verify(caller, anchor).audit
+
+    def verify(self, caller: Caller, anchor: tuple[int, str] | None = None) -> integrity.Verification:
+        """Recompute the audit chain and the MAC of every sealed row (operator only; Art. 41)."""
         try:
             may_operate(caller, "verify_audit")
         except AccessDenied as exc:
             self._deny(caller, "verify_audit", exc)
         with self.store.read() as conn:
-            report = audit.verify(conn, self.keys.audit_key, anchor=anchor)
-        with self.store.write() as conn:
-            audit.append(
-                conn,
-                self.keys.audit_key,
-                [self._entry(caller, "verify_audit", "ok", "Eurodac Art. 41(1)", ok=report.ok)],
+            report = integrity.Verification(
+                audit.verify(conn, self.keys.audit_key, anchor=anchor),
+                integrity.verify_rows(conn, self.keys.mac_key),
             )
+        try:
+            with self.store.write() as conn:
+                audit.append(
+                    conn,
+                    self.keys.audit_key,
+                    [self._entry(caller, "verify_audit", "ok", "Eurodac Art. 41(1)", ok=report.ok)],
+                )
+        except SQLAlchemyError:  # the log itself is damaged: the report says so
+            if report.ok:
+                raise
         return report
 
 
@@ -593,4 +632,5 @@ class Registry:
 def _state(d: Any) -> dict[str, Any]:
     m = dict(d._mapping)
     m.pop("submission_digest", None)
+    m.pop("mac", None)
     return json.loads(canonical_json(m))

@@ -54,7 +54,7 @@ def make_engine(url: str | None = None, *, synchronous: str = "FULL") -> Engine:
     u = make_url(database_url(url))
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(u.database))
         engine = create_engine(u, connect_args={"timeout": 60, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -65,6 +65,7 @@ def make_engine(url: str | None = None, *, synchronous: str = "FULL") -> Engine:
             cur.execute("PRAGMA busy_timeout=60000")
             cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten, not left in free pages
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -78,6 +79,15 @@ def make_engine(url: str | None = None, *, synchronous: str = "FULL") -> Engine:
             "url", f"unsupported database {u.get_backend_name()!r}: use sqlite:// or postgresql+psycopg://"
         )
     return create_engine(u, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def private_file(path: Path) -> None:
+    """Create the database's folder (mode 0700) and file (mode 0600) unless they exist: personal
+    data at rest are for the registry's OS account only (SQLite gives its WAL the file's mode)."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def alembic_config(conn: Connection) -> Config:
@@ -140,6 +150,16 @@ class Store:
                     f"this registry was created with another key (fingerprint {row[0]}, given "
                     f"{self.keys.fingerprint}); set the key the database was initialised with"
                 )
+
+    def scrub(self) -> None:
+        """After an erasure: leave no erased row readable in the database's own files. SQLite
+        (secure_delete on) checkpoints and truncates the WAL; PostgreSQL vacuums the tables whose
+        rows were deleted, so their dead tuples are pruned (see docs/registry.md for what remains)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if self.dialect == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                conn.exec_driver_sql("VACUUM personal_data, templates")
 
     def dispose(self) -> None:
         """Close the connection pool."""
