@@ -70,6 +70,7 @@ REGISTRY_RESPONSES: dict[int | str, dict[str, Any]] = {
         404: "No such dataset visible to the caller",
         409: "Conflicting state",
         413: "Request body above the size limit",
+        429: "Too many failed authentications from this client (Retry-After)",
         503: "The registry database is busy or unavailable",
     }.items()
 }

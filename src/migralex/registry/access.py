@@ -46,6 +46,14 @@ class Unauthenticated(MigralexError, PermissionError):
     """No valid token."""
 
 
+class Throttled(Unauthenticated):
+    """Too many refused tokens from one client in a window: refused before any lookup (HTTP 429)."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"too many failed authentications; retry in {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Caller:
     """An authenticated authority: token, Member State, role."""

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods, json_position
 from migralex.api.settings import ApiSettings
 from migralex.errors import InvalidInput, MigralexError
-from migralex.registry.access import AccessDenied, Caller, NotVisible, Unauthenticated
+from migralex.registry.access import AccessDenied, Caller, NotVisible, Throttled, Unauthenticated
 from migralex.registry.audit import parse_anchor
 from migralex.registry.events import canonical_json
 from migralex.registry.integrity import Tampered
@@ -69,6 +69,10 @@ def _errors() -> Iterator[None]:
         yield
     except InvalidInput as exc:
         raise HTTPException(422, {"path": exc.path, "reason": exc.reason}) from None
+    except Throttled as exc:
+        raise HTTPException(
+            429, str(exc), headers={"Retry-After": str(max(1, round(exc.retry_after)))}
+        ) from None
     except Unauthenticated as exc:
         raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
     except AccessDenied as exc:
@@ -100,11 +104,14 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
             holder["r"] = registry if isinstance(registry, Registry) else registry()
         return holder["r"]
 
-    def caller(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Caller:
+    def caller(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+    ) -> Caller:
         with _errors():
             if credentials is None or not credentials.credentials.strip():
                 raise Unauthenticated("an Authorization: Bearer token is required")
-            return reg().authenticate(credentials.credentials.strip())
+            client = request.client.host if request.client else "unknown"
+            return reg().authenticate(credentials.credentials.strip(), client=client)
 
     Auth = Annotated[Caller, Depends(caller)]
     router = APIRouter(prefix=PREFIX, tags=["registry"], dependencies=[Depends(_limit_body)])
@@ -306,6 +313,8 @@ def create_app(
             threading.Thread(target=get().retention_job, args=(stop,), daemon=True, name="retention").start()
         yield
         stop.set()
+        if held:
+            held[0].flush_refusals()
 
     app = FastAPI(
         title="migralex registry",

@@ -38,6 +38,7 @@ from migralex.registry.access import (
     Caller,
     LawEnforcementRequest,
     NotVisible,
+    Throttled,
     Unauthenticated,
     may_operate,
     read_scope,
@@ -69,6 +70,7 @@ from migralex.registry.registration import (
 )
 from migralex.registry.stats import statistics
 from migralex.registry.store import Store
+from migralex.registry.throttle import FailedAuth, Suppressed
 
 __all__ = [
     "Candidate",
@@ -96,6 +98,9 @@ class RegistryConfig:
     exact_below: int = 50_000
     probe_share: float = 3 / 32
     nprobe: int | None = None
+    #: Failed authentications per client and window before it is refused unheard (HTTP 429).
+    failed_auth_limit: int = 20
+    failed_auth_window_s: float = 60.0
 
     def dim(self, modality: str) -> int:
         """Template length of a modality."""
@@ -133,6 +138,7 @@ class Registry:
         self.ps = ps or params()
         self._hwm: int | None = None
         self._lock = threading.RLock()
+        self.failed_auth = FailedAuth(self.config.failed_auth_limit, self.config.failed_auth_window_s)
 
     @classmethod
     def open(cls, url: str | None = None, keys: Keyring | None = None, **kwargs: Any) -> Registry:
@@ -210,8 +216,12 @@ class Registry:
             )
         return f"{token_id}.{secret}"
 
-    def authenticate(self, token: str) -> Caller:
-        """The caller a token stands for; an unknown, malformed or revoked token is refused (and audited)."""
+    def authenticate(self, token: str, client: str = "local") -> Caller:
+        """The caller a token stands for; an unknown, malformed or revoked token is refused (audited
+        per client in aggregate, `throttle`); a client past the limit is refused unheard (`Throttled`)."""
+        wait = self.failed_auth.retry_after(client)
+        if wait is not None:
+            raise Throttled(wait)
         token_id, _, secret = (token or "").partition(".")
         row = None
         if token_id.startswith("tk_") and len(token_id) <= 24 and secret:
@@ -219,13 +229,47 @@ class Registry:
                 row = conn.execute(select(tokens).where(tokens.c.id == token_id)).first()
         given = hashlib.sha256(secret.encode()).hexdigest()
         if row is None or row.revoked_at is not None or not hmac.compare_digest(given, row.secret_hash):
-            exc = Unauthenticated("invalid or revoked token")
-            self._deny(None, "authenticate", exc)
+            self._refused(client, Unauthenticated("invalid or revoked token"))
         try:
             integrity.check(self.keys.mac_key, "tokens", row._mapping)
         except integrity.Tampered as exc:
-            self._deny(None, "authenticate", Unauthenticated(f"token refused: {exc}"))
+            self._refused(client, Unauthenticated(f"token refused: {exc}"))
         return Caller(row.id, row.member_state, Role(row.role))
+
+    def _refused(self, client: str, exc: Unauthenticated) -> NoReturn:
+        """Audit a refused token: the first of the client's window now, the rest as one entry later."""
+        now_entry, closed = self.failed_auth.failure(client)
+        self._audit_refusals(closed, exc if now_entry else None, client)
+        raise exc
+
+    def _audit_refusals(
+        self, closed: Sequence[Suppressed], exc: Exception | None = None, client: str = ""
+    ) -> None:
+        basis = policy().access["authorisation"].cite()
+        entries = [
+            self._entry(
+                None,
+                "authenticate",
+                "denied",
+                basis,
+                (),
+                client=s.client,
+                refusals=s.count,
+                window_s=s.window,
+            )
+            for s in closed
+        ]
+        if exc is not None:
+            entries.append(
+                self._entry(None, "authenticate", "denied", basis, (), reason=str(exc), client=client)
+            )
+        if entries:
+            with self.store.write() as conn:
+                audit.append(conn, self.keys.audit_key, entries)
+
+    def flush_refusals(self) -> None:
+        """Write the pending aggregates of refused tokens (at shutdown, before a verification)."""
+        self._audit_refusals(self.failed_auth.flush())
 
     def revoke_token(self, token_id: str) -> None:
         """Revoke a token."""
@@ -608,6 +652,7 @@ class Registry:
             may_operate(caller, "verify_audit")
         except AccessDenied as exc:
             self._deny(caller, "verify_audit", exc)
+        self.flush_refusals()
         with self.store.read() as conn:
             report = integrity.Verification(
                 audit.verify(conn, self.keys.audit_key, anchor=anchor),
