@@ -10,6 +10,11 @@ Prints p50/p90/p99/max and the error count; `--json` writes them to a file.
 
     .venv/bin/python bench/bench_api.py                      # one case with trace, 200 req/s, 30 s
     .venv/bin/python bench/bench_api.py --path /v1/law/AMMR/articles/33 --method GET
+    .venv/bin/python bench/bench_api.py --batch 10000        # the same while 10,000-case batches run
+
+Mixed load (`--batch N`): a further client posts batches of N cases to the same endpoint, one after
+the other without pause, for the whole run; the single-case figures are measured meanwhile, and
+the batches' count and durations are reported beside them.
 """
 
 from __future__ import annotations
@@ -28,6 +33,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "src" / "migralex" / "web" / "static" / "examples" / "cases.json"
+#: A short case for the batches (10,000 of them stay under the 4 MiB body limit).
+BATCH_CASE = {
+    "registration": {"date": "2026-08-01", "member_state": "IT"},
+    "applicant": {"nationality": "SY", "date_of_birth": "1990-01-01"},
+}
 
 
 def start_server(niceness: int | None = None) -> tuple[subprocess.Popen[str], str, int]:
@@ -158,6 +168,39 @@ def drive(host: str, port: int, request: bytes, rate: float, seconds: float, war
     }
 
 
+class Batches:
+    """A client posting batches of cases back to back on its own connection, until stopped."""
+
+    def __init__(self, host: str, port: int, path: str, case: dict, n: int) -> None:
+        cases = [dict(case, id=f"batch-{i}") for i in range(n)]
+        self.request = build_request("POST", path, host, port, json.dumps(cases).encode())
+        self.address = (host, port)
+        self.stop = threading.Event()
+        self.seconds: list[float] = []
+        self.statuses: list[int] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        sock = socket.create_connection(self.address)
+        buffer = bytearray()
+        while not self.stop.is_set():
+            t0 = time.perf_counter()
+            sock.sendall(self.request)
+            self.statuses.append(read_response(sock, buffer))
+            self.seconds.append(time.perf_counter() - t0)
+        sock.close()
+
+    def report(self) -> dict:
+        """Batches answered, their statuses and durations."""
+        done = sorted(self.seconds)
+        return {
+            "batches": len(done),
+            "batch_statuses": sorted(set(self.statuses)),
+            "batch_p50_s": round(done[len(done) // 2], 3) if done else None,
+            "batch_max_s": round(done[-1], 3) if done else None,
+        }
+
+
 def settle(host: str, port: int) -> None:
     """Wait until the server's background warm-up is over (GET /v1/cycle answers once the cycles are
     computed), so that it does not run during the measurement."""
@@ -178,6 +221,7 @@ def main() -> None:
     ap.add_argument("--body", type=Path, help="JSON body file (default: the first shipped example case)")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     ap.add_argument("--server-nice", type=int, help="run the server at this niceness (negative needs root)")
+    ap.add_argument("--batch", type=int, default=0, help="meanwhile post batches of this many cases")
     args = ap.parse_args()
     body: bytes | None = None
     if args.method in ("POST", "PUT"):
@@ -187,7 +231,15 @@ def main() -> None:
     try:
         settle(host, port)
         request = build_request(args.method, args.path, host, port, body)
+        batches = None
+        if args.batch:
+            batches = Batches(host, port, "/v1/cases/responsibility", BATCH_CASE, args.batch)
+            batches.thread.start()
         figures = drive(host, port, request, args.rate, args.seconds, args.warmup)
+        if batches is not None:
+            batches.stop.set()
+            batches.thread.join(timeout=120)
+            figures.update(batch_cases=args.batch, **batches.report())
     finally:
         proc.terminate()
         proc.wait(timeout=10)

@@ -134,3 +134,22 @@ def test_the_default_hosts_are_localhost_only(monkeypatch) -> None:
 
     monkeypatch.delenv(HOSTS_ENV, raising=False)
     assert ApiSettings().allowed_hosts == ("localhost", "127.0.0.1", "::1")
+
+
+def test_heavy_batches_are_answered_by_a_worker_process_and_bounded_per_client() -> None:
+    from migralex.api import ApiSettings, create_app
+
+    case = {"registration": {"date": "2026-08-01", "member_state": "IT"}, "applicant": {"nationality": "SY"}}
+    batch = [dict(case, id=f"c{i}") for i in range(40)]
+    inline = ApiSettings(offload_workers=0)
+    offloaded = ApiSettings(heavy_body_bytes=1000, offload_workers=1)
+    with TestClient(create_app(inline)) as a, TestClient(create_app(offloaded)) as b:
+        expected = a.post("/v1/cases/responsibility", json=batch)
+        got = b.post("/v1/cases/responsibility", json=batch)
+        assert got.status_code == expected.status_code == 200 and got.json() == expected.json()
+        assert b.app.state.offload.running  # type: ignore[attr-defined]
+        assert b.post("/v1/cases/responsibility", json=batch[:1]).status_code == 200  # small: in-process
+    busy = ApiSettings(heavy_body_bytes=1000, offload_workers=1, heavy_per_client=0)
+    with TestClient(create_app(busy)) as c:
+        r = c.post("/v1/cases/responsibility", json=batch)
+        assert r.status_code == 429 and r.headers["retry-after"] == "1" and r.json()["error"] == "busy"

@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -20,6 +21,7 @@ from migralex import __version__
 from migralex.api.errors import ErrorBody, install_error_handlers
 from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods
 from migralex.api.limits import BodySizeLimit
+from migralex.api.offload import Offload, WorkerPool
 from migralex.api.settings import ApiSettings
 from migralex.countries import EU27, iso_table
 from migralex.web import STATIC_DIR
@@ -131,6 +133,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     if app.state.settings.warm_up:
         threading.Thread(target=_warm_up, args=(app,), name="migralex-warm-up", daemon=True).start()
     yield
+    app.state.offload.shutdown()
     jobs = getattr(app.state, "jobs", None)
     if jobs is not None:
         jobs.shutdown()
@@ -163,6 +166,15 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    plain = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "registry"}
+    app.state.offload = WorkerPool(plain, settings.offload_workers)
+    app.add_middleware(
+        Offload,
+        pool=app.state.offload,
+        paths=settings.offload_paths,
+        heavy_bytes=settings.heavy_body_bytes,
+        per_client=settings.heavy_per_client,
+    )
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(StaticMethods)
     app.add_middleware(ServerError)

@@ -41,3 +41,10 @@ class ApiSettings:
     #: Default: localhost only (or $MIGRALEX_API_ALLOWED_HOSTS); "*" serves any host (behind a proxy
     #: that checks it).
     allowed_hosts: tuple[str, ...] = field(default_factory=_default_hosts)
+    #: Large POST bodies (above `heavy_body_bytes`) to these stateless paths are answered by worker
+    #: processes (`api.offload`), at most `heavy_per_client` at a time per client, so that a batch
+    #: of 10,000 cases does not hold the event loop answering everyone else. 0 workers: in-process.
+    offload_paths: tuple[str, ...] = ("/v1/cases/",)
+    heavy_body_bytes: int = 256 * 1024
+    offload_workers: int = 1
+    heavy_per_client: int = 2
