@@ -147,3 +147,23 @@ def test_erased_data_do_not_stay_on_disk_and_files_are_private(tmp_path, keys, c
     reg.store.dispose()
     on_disk = b"".join(f.read_bytes() for f in folder.iterdir())
     assert bytes(blob)[13:45] not in on_disk  # the ciphertext is gone from the file and the WAL
+
+
+def test_law_enforcement_reasons_are_bound_to_the_audit_chain(registry: Registry, people: People) -> None:
+    import json
+
+    from sqlalchemy import select
+
+    from migralex.registry.models import audit_log
+    from tests.registry.conftest import FR_LAW, IT_ASYLUM
+    from tests.registry.test_access import REQUEST
+
+    registry.register(IT_ASYLUM, people.submission(8, "applicant", "IT", "le-1"))
+    found = registry.search(FR_LAW, kind="law_enforcement", fingerprint=people.finger(8), request=REQUEST)
+    with registry.store.read() as conn:
+        entry = conn.execute(select(audit_log).where(audit_log.c.action == "search_law_enforcement")).one()
+    assert json.loads(entry.detail)["search_id"] == found.search_id
+    assert registry.verify(OPERATOR).ok
+    _raw(registry, f"UPDATE searches SET request = '{{}}' WHERE id = {found.search_id}")
+    report = registry.verify(OPERATOR)
+    assert report.rows.altered == {"searches": [found.search_id]}

@@ -213,8 +213,10 @@ def search(
             conn.execute(insert(hits), hrows)
             insert_events(conn, reg.keys.mac_key, evs)
         detail: dict[str, Any] = {"kind": kind, "candidates": len(cands), "withheld_children": withheld}
-        if request is not None:
+        if request is not None:  # the stated reasons (encrypted in `searches`) are bound to the chain
             detail.update(
+                search_id=search_id,
+                request_sha256=hashlib.sha256(stored_request.encode()).hexdigest(),
                 offence=request.offence,
                 urgent=request.urgent,
                 cir=request.cir_indicated,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from migralex.errors import MigralexError
 from migralex.registry.audit import AuditReport
 from migralex.registry.events import canonical_json
-from migralex.registry.models import datasets, events, tokens
+from migralex.registry.models import audit_log, datasets, events, searches, tokens
 
 #: Sealed tables → the column that identifies a row in reports.
 SEALED: dict[str, str] = {"datasets": "id", "events": "seq", "tokens": "id"}
@@ -165,7 +166,35 @@ def verify_rows(conn: Connection, key: bytes, *, chunk: int = 20_000) -> Integri
                 f"{table.name}: cannot be read ({cause}): dropped, or a value's type altered"
             )
         report.checked[table.name] = n
+    verify_searches(conn, report)
     return report
+
+
+def verify_searches(conn: Connection, report: IntegrityReport) -> None:
+    """The stated reasons of each law-enforcement search (Arts 33(1), 51(2)) against the digest its
+    audit entry holds: a reason altered, swapped or removed in `searches` is named."""
+    try:
+        entries = conn.execute(
+            select(audit_log.c.seq, audit_log.c.detail).where(audit_log.c.action == "search_law_enforcement")
+        ).all()
+        bound: dict[Any, Any] = {}
+        for e in entries:
+            detail = json.loads(e.detail) if isinstance(e.detail, str) else {}
+            if isinstance(detail, dict) and "search_id" in detail:
+                bound[detail["search_id"]] = detail.get("request_sha256")
+        stored: dict[Any, Any] = dict(
+            conn.execute(
+                select(searches.c.id, searches.c.request).where(searches.c.id.in_(list(bound)))
+            ).all()
+        )
+    except (SQLAlchemyError, ValueError) as exc:
+        report.problems.append(f"searches: cannot be checked ({type(exc).__name__})")
+        return
+    for search_id, digest in bound.items():
+        text = stored.get(search_id)
+        if not isinstance(text, str) or hashlib.sha256(text.encode()).hexdigest() != digest:
+            report.add("searches", search_id, "stated reasons differ from those the audit log bound")
+    report.checked["searches"] = len(bound)
 
 
 def _check_row(report: IntegrityReport, key: bytes, table: str, row: Mapping[Any, Any]) -> None:
