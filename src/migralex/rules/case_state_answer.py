@@ -1,0 +1,160 @@
+"""The answers of a case timeline: the state of one case (a dict) and the limits of many (a table).
+
+`state_answer(timeline, i)` is the body of `POST /v1/cases/state` (docs/api.md); `limits_frame`
+is one row per running limit of every case, built column by column for a caseload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import polars as pl
+
+from migralex.cases import codes as C
+from migralex.cases.events import EVENT_TYPES
+from migralex.law.deadlines import Variant, catalogue
+from migralex.law.params import ParameterSet
+from migralex.law.timelimits import Period
+from migralex.rules.timeline import DUBLIN_III, NAT, RUNNING, STATUSES, Limit
+
+if TYPE_CHECKING:
+    from migralex.rules.case_state import Timeline
+
+_MS = np.array([*C.MEMBER_STATES, None], dtype=object)  # code -1 → None
+_REGIMES = ("AMMR", "DUBLIN_III", None)
+
+
+def _ms(code: int) -> str | None:
+    return _MS[int(code)] if code >= 0 else None
+
+
+def _day(value: np.datetime64) -> str | None:
+    return None if np.isnat(value) else str(value)
+
+
+def period_text(p: ParameterSet, v: Variant, start: dt.date) -> str:
+    """The period of variant `v` in force on `start` (its parameters added up)."""
+    periods = [p[name].period_at(max(start, p[name].values[0].start)) for name in v.params]
+    return str(Period(sum(q.amount for q in periods), periods[0].unit))
+
+
+def _event_types(tl: Timeline, i: int) -> dict[int, str]:
+    rows = np.flatnonzero(tl.events.case == i)
+    return {int(tl.events.index[r]): EVENT_TYPES[int(tl.events.type[r])] for r in rows}
+
+
+def _limit(tl: Timeline, lim: Limit, status: int, i: int, types: dict[int, str]) -> dict[str, Any]:
+    v = catalogue()[lim.name].variant(lim.variants[int(lim.variant[i])])
+    start, event = lim.start[i], int(lim.start_event[i])
+    if event >= 0:
+        kind = types.get(event)
+    elif start == tl.batch.applicants.reg_date[i]:
+        kind = "registration"
+    else:
+        kind = "end_of_reply_period"  # acceptance or confirmation by silence
+    out: dict[str, Any] = {
+        "name": lim.name,
+        "variant": v.name,
+        "status": STATUSES[status],
+        "date": _day(lim.date[i]),
+        "member_state": _ms(int(lim.ms[i])),
+        "runs_from": {
+            "event": event if event >= 0 else None,
+            "type": kind,
+            "date": _day(start),
+            "text": v.runs_from,
+        },
+        "met_by": int(lim.met_by[i]) if lim.met_by[i] >= 0 else None,
+        "period": period_text(tl.params, v, start.astype(dt.date)) if not np.isnat(start) else None,
+        "legal_basis": v.basis,
+        "consequence": v.consequence,
+        "consequence_basis": v.consequence_basis,
+    }
+    note = v.note_text(tl.params)
+    if note:
+        out["note"] = note
+    return out
+
+
+def state_answer(tl: Timeline, i: int) -> dict[str, Any]:
+    """{id, as_of, regime, responsible_member_state, legal_basis, reason, shifts, limits, next_due}."""
+    from migralex.rules.case_state import WHY, WHY_KEYS
+
+    types = _event_types(tl, i)
+    limits = []
+    for lim in tl.limits.values():
+        if lim.variant[i] >= 0:
+            limits.append(_limit(tl, lim, int(lim.status(tl.as_of)[i]), i, types))
+    running = [x for x in limits if x["status"] == STATUSES[RUNNING] and x["date"] is not None]
+    key = WHY_KEYS[int(tl.why[i])]
+    d3 = tl.regime[i] == DUBLIN_III
+    reason = WHY[key][2]
+    if tl.why_event[i] >= 0:
+        reason += f" (events[{int(tl.why_event[i])}])"
+    return {
+        "id": str(tl.batch.applicants.id[i]),
+        "as_of": str(tl.as_of),
+        "regime": _REGIMES[int(tl.regime[i])],
+        "responsible_member_state": _ms(int(tl.responsible[i])),
+        "legal_basis": WHY[key][1 if d3 else 0],
+        "reason": reason,
+        "shifts": _shifts(tl, i),
+        "limits": limits,
+        "next_due": min(running, key=lambda x: x["date"]) if running else None,
+    }
+
+
+def _shifts(tl: Timeline, i: int) -> list[dict[str, Any]]:
+    from migralex.rules.case_state import WHY
+
+    out = []
+    for k, s in enumerate(tl.shifts):
+        if s["mask"][i] and s["date"][i] <= tl.as_of:
+            key = ("request_lapsed", "transfer_lapsed")[k]
+            out.append(
+                {
+                    "date": str(s["date"][i]),
+                    "from": _ms(int(s["from"][i])),
+                    "to": _ms(int(s["to"][i])),
+                    "legal_basis": WHY[key][1 if tl.regime[i] == DUBLIN_III else 0],
+                    "reason": WHY[key][2],
+                }
+            )
+    return sorted(out, key=lambda x: x["date"])
+
+
+def limits_frame(tl: Timeline) -> pl.DataFrame:
+    """One row per (case, limit that runs): case, id, name, variant, date, member_state, status,
+    legal_basis, consequence_basis - built column by column."""
+    parts = []
+    ids = tl.batch.applicants.id
+    for lim in tl.limits.values():
+        rows = np.flatnonzero(lim.variant >= 0)
+        specs = [catalogue()[lim.name].variant(v) for v in lim.variants]
+        k = lim.variant[rows].astype(np.int64)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "case": rows.astype(np.int64),
+                    "id": ids[rows].astype(str),
+                    "name": np.full(len(rows), lim.name, dtype=object).astype(str),
+                    "variant": np.array(lim.variants, dtype=object)[k].astype(str),
+                    "date": pl.Series(lim.date[rows], dtype=pl.Date),
+                    "member_state": _MS[lim.ms[rows].astype(np.int64)],
+                    "status": np.array(STATUSES, dtype=object)[
+                        lim.status(tl.as_of)[rows].astype(np.int64)
+                    ].astype(str),
+                    "legal_basis": np.array([s.basis for s in specs], dtype=object)[k].astype(str),
+                    "consequence_basis": np.array([s.consequence_basis or "" for s in specs], dtype=object)[
+                        k
+                    ].astype(str),
+                },
+                schema_overrides={"member_state": pl.String},
+            )
+        )
+    return pl.concat(parts, how="vertical_relaxed").sort(["case", "date"], nulls_last=True)
+
+
+__all__ = ["NAT", "limits_frame", "period_text", "state_answer"]
