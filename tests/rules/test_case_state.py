@@ -41,7 +41,8 @@ def test_the_table_has_one_row_per_limit_in_the_answers() -> None:
     tl = case_timeline(cases, "2027-03-01")
     frame = tl.limits_frame()
     assert frame.height == sum(len(tl.answer(i)["limits"]) for i in range(len(cases)))
-    row = frame.filter((frame["id"] == "tl-silence") & (frame["name"] == "transfer")).row(0, named=True)
+    silence = [c["id"] for c in cases].index("tl-silence")
+    row = frame.filter((frame["case"] == silence) & (frame["name"] == "transfer")).row(0, named=True)
     assert str(row["date"]) == "2027-07-05" and row["status"] == "running" and row["member_state"] == "FR"
 
 

@@ -177,9 +177,14 @@ class Timeline:
 
         return state_answer(self, i)
 
+    def ids_of(self, case: pl.Series | np.ndarray) -> pl.Series:
+        """The case ids of batch rows `case` (for the few rows a caseload answer keeps)."""
+        rows = np.asarray(case, dtype=np.int64)
+        return pl.Series("id", self.batch.applicants.id[rows].astype(str), dtype=pl.String)
+
     def limits_frame(self) -> pl.DataFrame:
-        """Every limit that runs, one row per (case, limit): case, id, name, variant, date,
-        member_state, status, legal_basis (vectorised)."""
+        """Every limit that runs, one row per (case, limit): case, name, variant, date,
+        member_state, status, legal_basis, consequence_basis (vectorised)."""
         from migralex.rules.case_state_answer import limits_frame
 
         return limits_frame(self)
@@ -354,15 +359,18 @@ def _batch_and_events(
 
 def caseload_status(tl: Timeline, days: int = 30) -> dict[str, pl.DataFrame]:
     """What is due in the next `days` days (running limits ending from `as_of` to `as_of + days`),
-    which limits lapsed, and which cases changed responsibility (on or before `as_of`)."""
+    which limits lapsed, and which cases changed responsibility (on or before `as_of`); each row
+    with the case `id`."""
     frame = tl.limits_frame()
-    end = tl.as_of + np.timedelta64(days, "D")
-    start_d, end_d = tl.as_of.astype(dt.date), end.astype(dt.date)
-    due = frame.filter((pl.col("status") == "running") & pl.col("date").is_between(start_d, end_d)).sort(
-        "date"
-    )
-    lapsed = frame.filter(pl.col("status") == "lapsed").sort("date")
-    return {"due": due, "lapsed": lapsed, "shifted": shifts_frame(tl)}
+    first, last = tl.as_of.astype(dt.date), (tl.as_of + np.timedelta64(days, "D")).astype(dt.date)
+    due = frame.filter((pl.col("status") == "running") & pl.col("date").is_between(first, last))
+    lapsed = frame.filter(pl.col("status") == "lapsed")
+    out = {}
+    for key, part in (("due", due), ("lapsed", lapsed)):
+        part = part.sort(["date", "case"])
+        out[key] = part.select(tl.ids_of(part["case"]), pl.exclude("case"))
+    out["shifted"] = shifts_frame(tl)
+    return out
 
 
 def shifts_frame(tl: Timeline) -> pl.DataFrame:
@@ -370,20 +378,17 @@ def shifts_frame(tl: Timeline) -> pl.DataFrame:
     parts = []
     names = np.array(C.MEMBER_STATES, dtype=object)
     d3 = tl.regime == DUBLIN_III
-    bases = (
-        {False: WHY["request_lapsed"][0], True: WHY["request_lapsed"][1]},
-        {False: WHY["transfer_lapsed"][0], True: WHY["transfer_lapsed"][1]},
-    )
     for k, s in enumerate(tl.shifts):
+        key = ("request_lapsed", "transfer_lapsed")[k]
         rows = np.flatnonzero(s["mask"] & (s["date"] <= tl.as_of))
         parts.append(
             pl.DataFrame(
                 {
-                    "id": tl.batch.applicants.id[rows].astype(str),
+                    "id": tl.ids_of(rows),
                     "date": pl.Series(s["date"][rows], dtype=pl.Date),
                     "from": names[s["from"][rows]].astype(str),
                     "to": names[s["to"][rows]].astype(str),
-                    "legal_basis": np.where(d3[rows], bases[k][True], bases[k][False]).astype(str),
+                    "legal_basis": np.where(d3[rows], WHY[key][1], WHY[key][0]).astype(str),
                 },
                 schema={
                     "id": pl.String,
@@ -394,7 +399,7 @@ def shifts_frame(tl: Timeline) -> pl.DataFrame:
                 },
             )
         )
-    return pl.concat(parts).sort("date")
+    return pl.concat(parts).sort(["date", "id"])
 
 
 __all__ = ["STATUSES", "Timeline", "case_timeline", "caseload_status", "shifts_frame"]

@@ -18,6 +18,7 @@ from migralex.law.deadlines import Variant, catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.timelimits import Period
 from migralex.rules.timeline import DUBLIN_III, NAT, RUNNING, STATUSES, Limit
+from migralex.rules.trace import enum_column
 
 if TYPE_CHECKING:
     from migralex.rules.case_state import Timeline
@@ -125,36 +126,44 @@ def _shifts(tl: Timeline, i: int) -> list[dict[str, Any]]:
     return sorted(out, key=lambda x: x["date"])
 
 
+def _column(name: str, table: list[str], codes: np.ndarray) -> pl.Series:
+    """Strings stored once (a polars Enum), picked by integer codes - no per-row Python strings."""
+    return enum_column(name, table, codes)
+
+
 def limits_frame(tl: Timeline) -> pl.DataFrame:
-    """One row per (case, limit that runs): case, id, name, variant, date, member_state, status,
-    legal_basis, consequence_basis - built column by column."""
-    parts = []
-    ids = tl.batch.applicants.id
-    for lim in tl.limits.values():
+    """One row per (case, limit that runs): case (row in the batch), name, variant, date,
+    member_state, status, legal_basis, consequence_basis - built column by column (Enum strings).
+    Join `Timeline.ids_of(case)` for the case ids of the rows kept."""
+    names = list(tl.limits)
+    variants = [f"{n}:{v}" for n in names for v in tl.limits[n].variants]
+    specs = [catalogue()[n].variant(v) for n in names for v in tl.limits[n].variants]
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("case", "name", "variant", "date", "ms", "status")}
+    offset = 0
+    for k, lim in enumerate(tl.limits.values()):
         rows = np.flatnonzero(lim.variant >= 0)
-        specs = [catalogue()[lim.name].variant(v) for v in lim.variants]
-        k = lim.variant[rows].astype(np.int64)
-        parts.append(
-            pl.DataFrame(
-                {
-                    "case": rows.astype(np.int64),
-                    "id": ids[rows].astype(str),
-                    "name": np.full(len(rows), lim.name, dtype=object).astype(str),
-                    "variant": np.array(lim.variants, dtype=object)[k].astype(str),
-                    "date": pl.Series(lim.date[rows], dtype=pl.Date),
-                    "member_state": _MS[lim.ms[rows].astype(np.int64)],
-                    "status": np.array(STATUSES, dtype=object)[
-                        lim.status(tl.as_of)[rows].astype(np.int64)
-                    ].astype(str),
-                    "legal_basis": np.array([s.basis for s in specs], dtype=object)[k].astype(str),
-                    "consequence_basis": np.array([s.consequence_basis or "" for s in specs], dtype=object)[
-                        k
-                    ].astype(str),
-                },
-                schema_overrides={"member_state": pl.String},
-            )
-        )
-    return pl.concat(parts, how="vertical_relaxed").sort(["case", "date"], nulls_last=True)
+        parts["case"].append(rows)
+        parts["name"].append(np.full(len(rows), k))
+        parts["variant"].append(lim.variant[rows].astype(np.int64) + offset)
+        parts["date"].append(lim.date[rows])
+        parts["ms"].append(lim.ms[rows].astype(np.int64))
+        parts["status"].append(lim.status(tl.as_of)[rows].astype(np.int64))
+        offset += len(lim.variants)
+    col = {k: np.concatenate(v) for k, v in parts.items()}
+    ms_table = [*C.MEMBER_STATES, ""]
+    frame = pl.DataFrame(
+        [
+            pl.Series("case", col["case"].astype(np.int64)),
+            _column("name", names, col["name"]),
+            _column("variant", [v.split(":")[1] for v in variants], col["variant"]),
+            pl.Series("date", col["date"], dtype=pl.Date),
+            _column("member_state", ms_table, np.where(col["ms"] < 0, len(ms_table) - 1, col["ms"])),
+            _column("status", list(STATUSES), col["status"]),
+            _column("legal_basis", [s.basis for s in specs], col["variant"]),
+            _column("consequence_basis", [s.consequence_basis or "" for s in specs], col["variant"]),
+        ]
+    )
+    return frame.sort(["case", "date"], nulls_last=True)
 
 
 __all__ = ["NAT", "limits_frame", "period_text", "state_answer"]
