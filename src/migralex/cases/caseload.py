@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.json as pj
 
 from migralex.cases.batch import CaseBatch
 from migralex.cases.events import EventTable
@@ -22,6 +24,24 @@ from migralex.cases.format import parse_case
 from migralex.errors import InvalidInput
 
 SUFFIXES = (".jsonl", ".ndjson", ".parquet")
+_EVENT = pa.struct(
+    [(name, pa.bool_() if name in ("suspensive", "urgent") else pa.string()) for name in
+     ("type", "date", "by", "to", "outcome", "category", "suspensive", "urgent", "reply_by")]
+)  # fmt: skip
+#: The fields the timeline reads from a JSON Lines caseload (the others are not parsed: Arrow's
+#: JSON reader with this schema is several times faster than inferring one).
+_JSON_SCHEMA = pa.schema(
+    [
+        ("version", pa.int64()),
+        ("id", pa.string()),
+        (
+            "registration",
+            pa.struct([("member_state", pa.string()), ("date", pa.string()), ("place", pa.string())]),
+        ),
+        ("applicant", pa.struct([("nationality", pa.string())])),
+        ("events", pa.list_(_EVENT)),
+    ]
+)
 _APPLICANT = ("nationality",)
 
 
@@ -33,9 +53,12 @@ def _frame(path: Path) -> pl.DataFrame:
     try:
         if path.suffix == ".parquet":
             return pl.read_parquet(path)
-        return pl.read_ndjson(path, infer_schema_length=None)
-    except (pl.exceptions.ComputeError, pl.exceptions.PolarsError, OSError) as exc:
+        options = pj.ParseOptions(explicit_schema=_JSON_SCHEMA, unexpected_field_behavior="ignore")
+        frame = pl.from_arrow(pj.read_json(path, parse_options=options))
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as exc:
         raise InvalidInput("cases", f"{path.name}: cannot read it: {exc}") from None
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 def _applicants(frame: pl.DataFrame) -> pl.DataFrame:
@@ -67,15 +90,16 @@ def _events(frame: pl.DataFrame) -> pl.DataFrame:
             {"case": [], "index": [], "type": [], "date": []},
             schema={"case": pl.Int64, "index": pl.Int64, "type": pl.String, "date": pl.Date},
         )
-    long = (
-        frame.select(pl.int_range(pl.len()).alias("case"), "events")
-        .explode("events")
-        .drop_nulls("events")
-        .with_columns(pl.int_range(pl.len()).over("case").alias("index"))
-    )
+    long = frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("case"), "events").explode("events")
+    long = long.filter(pl.col("events").is_not_null())
+    case = long["case"].to_numpy()
+    first = np.r_[0, np.flatnonzero(np.diff(case)) + 1] if len(case) else np.zeros(0, np.int64)
+    index = np.arange(len(case)) - np.repeat(first, np.diff(np.r_[first, len(case)]))
+    long = long.with_columns(pl.Series("index", index, dtype=pl.Int64))
     events = long.select("case", "index", pl.col("events").struct.unnest())
-    if events.schema.get("date") == pl.String:
-        events = events.with_columns(pl.col("date").str.to_date(strict=False))
+    for column in ("date", "reply_by"):
+        if events.schema.get(column) == pl.String:
+            events = events.with_columns(pl.col(column).str.to_date(strict=False))
     return events
 
 

@@ -227,6 +227,8 @@ def check_events(events: Sequence[Event], registration: dt.date) -> None:
 
 
 _NO_MS = -1
+#: Codes accepted for a Member State besides the ISO ones (Eurostat's EL for Greece).
+_ALIASES = {"EL": "GR"}
 
 
 def _code(values: Sequence[str | None], index: dict[str, int]) -> np.ndarray:
@@ -303,12 +305,18 @@ class EventTable:
         def codes(col: str, vocab: Sequence[str]) -> np.ndarray:
             if col not in frame.columns:
                 return np.full(n, _NO_MS, dtype=np.int8)
-            index = {v: j for j, v in enumerate(vocab)}
-            values = frame[col].to_list()
-            bad = next((r for r, v in enumerate(values) if v is not None and v not in index), None)
-            if bad is not None:
-                raise InvalidInput(f"events[{bad}].{col}", f"unknown value {values[bad]!r}")
-            return np.array([_NO_MS if v is None else index[v] for v in values], dtype=np.int8)
+            values = frame[col].cast(pl.String)
+            old = [*vocab, *(_ALIASES if vocab is C.MEMBER_STATES else {})]
+            new = [
+                *range(len(vocab)),
+                *(vocab.index(v) for v in _ALIASES.values() if vocab is C.MEMBER_STATES),
+            ]
+            mapped = values.replace_strict(old, new, default=None, return_dtype=pl.Int16)
+            bad = mapped.is_null() & values.is_not_null()
+            if bad.any():
+                row = int(bad.arg_max() or 0)
+                raise InvalidInput(f"events[{row}].{col}", f"unknown value {values[row]!r}")
+            return mapped.fill_null(_NO_MS).to_numpy().astype(np.int8)
 
         def flag(col: str) -> np.ndarray:
             return (
