@@ -33,19 +33,21 @@ from migralex.cases.synthetic import SyntheticSpec, generate
 from migralex.rules.case_state import case_timeline, caseload_status
 
 #: Chains: the event types in order and the days after the previous event (low, high).
+_TC = [("take_charge_request", 20, 60), ("reply:accepted", 5, 25), ("decision", 3, 14)]
+_HIT_TC = [("eurodac_hit", 0, 3), ("take_charge_request", 5, 30), ("reply:accepted", 3, 14)]
 CHAINS: list[list[tuple[str, int, int]]] = [
     [("eurodac_hit", 0, 3)],
     [("eurodac_hit", 0, 3), ("take_charge_request", 5, 35)],
-    [("eurodac_hit", 0, 3), ("take_charge_request", 5, 30), ("reply:accepted", 3, 14)],
+    _HIT_TC,
     [("take_charge_request", 20, 60), ("reply:rejected", 5, 25)],
-    [("eurodac_hit", 0, 3), ("take_charge_request", 5, 30), ("reply:accepted", 3, 14), ("decision", 3, 14)],
-    [("take_charge_request", 20, 60), ("reply:accepted", 5, 25), ("decision", 3, 14), ("appeal", 5, 20), ("appeal_decided", 20, 120)],
-    [("take_charge_request", 20, 60), ("reply:accepted", 5, 25), ("decision", 3, 14), ("imprisoned", 20, 100)],
-    [("take_charge_request", 20, 60), ("reply:accepted", 5, 25), ("decision", 3, 14), ("absconded", 10, 100)],
-    [("eurodac_hit", 0, 3), ("take_charge_request", 5, 30), ("reply:accepted", 3, 14), ("decision", 3, 14), ("transfer", 20, 150)],
+    [*_HIT_TC, ("decision", 3, 14)],
+    [*_TC, ("appeal", 5, 20), ("appeal_decided", 20, 120)],
+    [*_TC, ("imprisoned", 20, 100)],
+    [*_TC, ("absconded", 10, 100)],
+    [*_HIT_TC, ("decision", 3, 14), ("transfer", 20, 150)],
     [("hit_application", 30, 200), ("take_back_notification", 1, 16)],
     [("relocation_information", 3, 20), ("relocation_confirmed", 1, 9)],
-]  # fmt: skip
+]
 
 
 def _event(kind: str, reg_ms: str, other: str) -> dict[str, Any]:
@@ -74,7 +76,8 @@ def _event(kind: str, reg_ms: str, other: str) -> dict[str, Any]:
 def caseload(n: int, seed: int = 12) -> pl.DataFrame:
     """`n` cases with event chains, as a frame with nested `registration`, `applicant`, `events`
     (events are built per chain kind, not per case: a handful of Python dicts, then polars)."""
-    spec = SyntheticSpec(first_registration=dt.date(2026, 7, 1), last_registration=dt.date(2027, 1, 31))
+    first, last = dt.date(2026, 7, 1), dt.date(2027, 1, 31)
+    spec = SyntheticSpec(first_registration=first, last_registration=last)
     a = generate(n, seed=seed, spec=spec).applicants
     rng = np.random.default_rng(seed)
     kind = rng.integers(0, len(CHAINS), n)
@@ -153,12 +156,12 @@ def main() -> None:
 
         rows.append(("total from Parquet", *_time(whole, args.repeat)))
         status = rows[-1][3]
-    print(f"{args.n:,} cases, {len(events):,} events, as of {args.as_of}; load {os.getloadavg()[0]:.1f}")
+    load = os.getloadavg()[0]
+    print(f"{args.n:,} cases, {len(events):,} events, as of {args.as_of}; 1-min load {load:.1f}")
     for name, best, median, _ in rows:
         print(f"  {name:<34} best {best:6.3f} s   median {median:6.3f} s")
-    print(
-        f"  due {status['due'].height:,}, lapsed {status['lapsed'].height:,}, shifted {status['shifted'].height:,}"
-    )
+    due, lapsed, shifted = (status[k].height for k in ("due", "lapsed", "shifted"))
+    print(f"  due {due:,}, lapsed {lapsed:,}, shifted {shifted:,}")
 
 
 if __name__ == "__main__":

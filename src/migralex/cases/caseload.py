@@ -75,6 +75,8 @@ def _applicants(frame: pl.DataFrame) -> pl.DataFrame:
         if name in _APPLICANT:
             cols.append(applicant[name].alias(f"applicant.{name}"))
     out = pl.DataFrame(cols)
+    if "registration.place" in out.columns:  # the case format's default where the field is left out
+        out = out.with_columns(pl.col("registration.place").fill_null("territory"))
     if out.schema["registration.date"] != pl.Date:
         out = out.with_columns(pl.col("registration.date").str.to_date(strict=False))
         if out["registration.date"].null_count():

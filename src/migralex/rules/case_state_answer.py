@@ -163,7 +163,7 @@ def limits_frame(tl: Timeline) -> pl.DataFrame:
             _column("consequence_basis", [s.consequence_basis or "" for s in specs], col["variant"]),
         ]
     )
-    return frame.sort(["case", "date"], nulls_last=True)
+    return frame
 
 
 __all__ = ["NAT", "limits_frame", "period_text", "state_answer"]
