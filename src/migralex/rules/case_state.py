@@ -402,4 +402,33 @@ def shifts_frame(tl: Timeline) -> pl.DataFrame:
     return pl.concat(parts).sort(["date", "id"])
 
 
-__all__ = ["STATUSES", "Timeline", "case_timeline", "caseload_status", "shifts_frame"]
+def case_state(
+    cases: Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    as_of: dt.date | str | np.datetime64,
+    params: ParameterSet | None = None,
+    crisis: bool = False,
+    regime: str | None = None,
+) -> list[dict[str, Any]]:
+    """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria
+    designate (AMMR Part III / Dublin III, `decide_responsibility`), which also opens the take charge
+    request limit where the criteria point elsewhere and no event has yet (AMMR Art. 39(1))."""
+    from migralex.rules.responsibility.hierarchy import decide_responsibility
+
+    batch, events = _batch_and_events(cases, None)
+    p = params or shipped_params()
+    resp = decide_responsibility(batch, p, regime=forced_regime(regime))
+    security = resp.criteria() == "security"  # AMMR Art. 16(4): Art. 39 does not apply
+    elsewhere = (resp.member_state >= 0) & (resp.member_state != batch.applicants.reg_ms) & ~security
+    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2))
+    out = []
+    for i in range(batch.n):
+        tl.check(i)
+        answer = tl.answer(i)
+        criteria = resp.answer(i)
+        answer["determined_member_state"] = criteria["responsible_member_state"]
+        answer["determined_legal_basis"] = criteria["legal_basis"]
+        out.append(answer)
+    return out
+
+
+__all__ = ["STATUSES", "Timeline", "case_state", "case_timeline", "caseload_status", "shifts_frame"]
