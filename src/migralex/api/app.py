@@ -32,6 +32,7 @@ PAGES = {
     "/solidarity": "solidarity.html",
     "/cases": "cases.html",
     "/scenarios": "scenarios.html",
+    "/early-warning": "early-warning.html",
 }
 
 
@@ -54,6 +55,7 @@ CAPABILITY_MODULES = {
     "cycle": "migralex.api.cycle",
     "simulations": "migralex.api.simulations",
     "timeline": "migralex.api.timeline",
+    "forecast": "migralex.api.forecast",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -96,6 +98,7 @@ TAGS = [
     {"name": "law", "description": "The acts, their article texts and the dated legal parameters."},
     {"name": "cycle", "description": "The annual solidarity cycle: indicators, pool, fair shares, capacity."},
     {"name": "simulations", "description": "Scenario runs of the population simulator, in the background."},
+    {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "registry", "description": "The Eurodac-like registry."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
