@@ -19,6 +19,7 @@ default reading they are already inside the Frontex detections (recital 59).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,6 +30,7 @@ import polars as pl
 
 from migralex.countries import normalise_member_state
 from migralex.cycle.apportionment import largest_remainder
+from migralex.cycle.period import Period, month_start
 from migralex.cycle.provenance import Source
 from migralex.data import info, load
 from migralex.errors import InvalidInput
@@ -68,6 +70,28 @@ def frontex_by_route(years: tuple[int, int]) -> pl.DataFrame:
     return (
         ibc.filter(pl.col("year").is_between(low, high))
         .group_by("route", "border_type", "year")
+        .agg(pl.col("detections").sum())
+        .sort("route", "border_type", "year")
+    )
+
+
+def frontex_months() -> tuple[dt.date, dt.date]:
+    """The first and last month of the shipped Frontex detections."""
+    months = load("frontex_ibc")["month"]
+    return months.min(), months.max()  # type: ignore[return-value]
+
+
+def frontex_by_route_in(period: Period) -> pl.DataFrame:
+    """Frontex detections of the months of `period`, summed by route, border type and calendar year."""
+    first, last = frontex_months()
+    if period.start < first or month_start(period.end) > last:
+        raise InvalidInput(
+            "period", f"the Frontex data ({first:%Y-%m} to {last:%Y-%m}) do not cover {period.label}"
+        )
+    return (
+        load("frontex_ibc")
+        .filter(pl.col("month").is_between(period.start, period.end))
+        .group_by("route", "border_type", pl.col("month").dt.year().cast(pl.Int16).alias("year"))
         .agg(pl.col("detections").sum())
         .sort("route", "border_type", "year")
     )
@@ -202,6 +226,20 @@ def allocate_routes(
     return frame, notes
 
 
+def italy_arrivals_in(period: Period) -> int | None:
+    """Italy's sea arrivals over `period` (Ministry of the Interior, daily), or None where not every day is shipped."""
+    daily = load("italy_sea_arrivals").filter(pl.col("date").is_between(period.start, period.end))
+    if daily["date"].n_unique() < (period.end - period.start).days + 1:
+        return None
+    return int(daily["arrivals"].sum())
+
+
+def italy_days() -> tuple[dt.date, dt.date]:
+    """The first and last day of Italy's daily sea-arrival series."""
+    days = load("italy_sea_arrivals")["date"]
+    return days.min(), days.max()  # type: ignore[return-value]
+
+
 def italy_sar_arrivals(years: tuple[int, int]) -> pl.DataFrame:
     """Italy's sea arrivals by calendar year (the only SAR/disembarkation series shipped)."""
     sea = load("italy_sea_arrivals").with_columns(pl.col("date").dt.year().cast(pl.Int16).alias("year"))
@@ -223,7 +261,14 @@ def irregular_crossings(
     """
     if years[0] > years[1]:
         raise InvalidInput("years", f"first year {years[0]} is after the last {years[1]}")
-    detections = frontex_by_route(years)
+    return allocate_detections(members, frontex_by_route(years))
+
+
+def allocate_detections(
+    members: tuple[str, ...], detections: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """`irregular_crossings` for route detections by year (e.g. `frontex_by_route_in` of a period)."""
+    years = (int(detections["year"].min()), int(detections["year"].max()))  # type: ignore[arg-type]
     proxies, notes = apprehension_proxies(members, years)
     allocation, left_out = allocate_routes(detections, route_member_states(), proxies, members)
     notes += left_out
