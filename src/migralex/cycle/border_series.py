@@ -227,7 +227,7 @@ def allocate_routes(
 
 
 def italy_arrivals_in(period: Period) -> int | None:
-    """Italy's sea arrivals over `period` (Ministry of the Interior, daily), or None where not every day is shipped."""
+    """Italy's sea arrivals over `period` (Ministry of the Interior), None where a day is missing."""
     daily = load("italy_sea_arrivals").filter(pl.col("date").is_between(period.start, period.end))
     if daily["date"].n_unique() < (period.end - period.start).days + 1:
         return None

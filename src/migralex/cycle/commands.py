@@ -245,6 +245,14 @@ def cycle_command(
         Path | None, typer.Option(help="Official per-Member-State capacity CSV")
     ] = None,
     settings: Annotated[Path | None, typer.Option(help="Analyst settings YAML of the pressure score")] = None,
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="Reference period of the indicators: report (12 months to 30 June, AMMR Art. 9(1)) "
+            "or calendar (the year before)",
+        ),
+    ] = "report",
 ) -> None:
     """Write the whole annual cycle: indicators, pressure, pool, capacity, ≤ 20 % list, HTML report."""
     start = time.perf_counter()
@@ -256,6 +264,7 @@ def cycle_command(
             capacity_years=parse_years(capacity_years) if capacity_years else None,
             capacity_input=str(capacity_input) if capacity_input else None,
             settings_path=str(settings) if settings else None,
+            period=period,
         )
         files = write_cycle(run, out)
     except MigralexError as exc:

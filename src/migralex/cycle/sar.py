@@ -1,4 +1,4 @@
-"""Disembarkations following search and rescue operations, per Member State (AMMR Arts 9(3)(a)(xii)-(xiii), 11(3)).
+"""Disembarkations following search and rescue, per Member State (AMMR Arts 9(3)(a)(xii)-(xiii), 11(3)).
 
 No per-Member-State SAR series is shipped except Italy's (Ministry of the Interior, daily sea
 arrivals). The estimate: the Frontex sea detections of the routes on which arrivals come by

@@ -129,6 +129,7 @@ def run_cycle(
     capacity_years: tuple[int, int] | None = None,
     capacity_input: str | None = None,
     settings_path: str | None = None,
+    period: str = "report",
     parameters: ParameterSet | None = None,
 ) -> CycleRun:
     """Compute the annual cycle `year` (see the module docstring)."""
@@ -141,7 +142,7 @@ def run_cycle(
     pool = pool_size(relocations, financial_eur, on=cycle.proposal_date, parameters=ps)
     years = capacity_years or cycle.capacity_years(ps)
     cap, series = capacity(years, input_csv=capacity_input, parameters=ps)
-    indicators = cycle_indicators(cycle, members_for("bound_by_ammr"))
+    indicators = cycle_indicators(cycle, members_for("bound_by_ammr"), period=period)
     return CycleRun(
         cycle=cycle,
         indicators=indicators,
@@ -202,6 +203,7 @@ def summarise(run: CycleRun) -> dict[str, Any]:
             "year": c.year,
             "pool_year": c.pool_year,
             "indicator_year": c.indicator_year,
+            "reference_period": run.indicators.period,
             "acts": (
                 f"Report (AMMR Art. 9(4)), Art. 11 decision and pool proposal (Art. 12(6)) due by "
                 f"15 October {c.year}; Council act establishing the pool for {c.pool_year} before the end "
