@@ -83,3 +83,17 @@ def test_border_list_comes_from_the_case_engine() -> None:
     assert other.reading == "decisions_incl_closed"
     # counting otherwise closed cases in the denominator can only lower the rates
     assert other.frame.height >= listed.frame.height
+
+
+def test_summary_has_the_rules_classification_and_the_reference_period(run) -> None:
+    summary = summarise(run)
+    assert summary["cycle"]["reference_period"]["label"] == "2024-07 to 2025-06"
+    rows = summary["classification"]["rows"]
+    assert len(rows) == 26 and summary["classification"]["method"] == "rules"
+    for row in rows:
+        # every Member State marked has its reasons; pressure excludes risk and significant situation
+        marked = row["migratory_pressure"] or row["risk_of_migratory_pressure"]
+        assert bool(row["reasons"]) == (marked or row["significant_migratory_situation"])
+        if row["migratory_pressure"]:
+            assert not row["risk_of_migratory_pressure"] and not row["significant_migratory_situation"]
+    assert 'id="classification"' in render_html(run)

@@ -45,6 +45,7 @@ FILES = {
     "indicators.csv": "AMMR Art. 9(3)(a) indicators per Member State",
     "nationalities.csv": "top citizenships of applicants per Member State",
     "pressure.csv": "pressure score, rank and candidates (analyst's aid)",
+    "classification.csv": "pressure, risk and significant situation by the rules of AMMR Arts 2, 10, 11",
     "fair_shares.csv": "reference key and fair shares of the pool",
     "capacity.csv": "adequate capacity and annual maxima",
     "route_allocation.csv": "Frontex routes split among Member States",
@@ -247,6 +248,27 @@ def _pressure_section(run: CycleRun) -> str:
     )
 
 
+def _classification_section(run: CycleRun) -> str:
+    """The classification by the rules (AMMR Arts 2(24)-(25), 10(3), 11), with the ratios and reasons."""
+    result = run.classification
+    columns = {
+        "member_state": ("MS", 0),
+        "classification": ("classification", 0),
+        "arrivals_ratio": ("arrivals ÷ fair share", 2),
+        "applications_ratio": ("applications ÷ fair share", 2),
+        "sar_ratio": ("SAR ÷ fair share", 2),
+        "sar_months": ("SAR months", 0),
+        "cumulative_ratio": ("cumulative ÷ fair share", 2),
+        "projected_arrivals_ratio": ("projected ÷ fair share", 2),
+        "reasons": ("why", 0),
+    }
+    return (
+        '<section id="classification"><h2>Pressure, risk and significant situation: the rules '
+        "(AMMR Arts 2(24)-(25), 10(3), 11)</h2>"
+        f"{table(result.frame, columns)}{_notes(result.notes)}</section>"
+    )
+
+
 def _solidarity_section(run: CycleRun) -> str:
     """Key, fair shares, chart."""
     fair = run.fair_shares
@@ -371,6 +393,7 @@ def render_html(run: CycleRun) -> str:
     body = [
         f'<div class="notice">{esc(run.pressure.notes[0])}</div>',
         _cards(run, candidates),
+        _classification_section(run),
         _pressure_section(run),
         _solidarity_section(run),
         _capacity_section(run),
@@ -397,6 +420,7 @@ def write_cycle(run: CycleRun, out: Path | str) -> dict[str, Path]:
         "indicators.csv": run.indicators.result.frame.write_csv(),
         "nationalities.csv": run.indicators.nationalities.write_csv(),
         "pressure.csv": run.pressure.frame.write_csv(),
+        "classification.csv": run.classification.frame.write_csv(),
         "fair_shares.csv": run.fair_shares.frame.write_csv(),
         "capacity.csv": run.capacity.frame.write_csv(),
         "route_allocation.csv": allocation.write_csv() if allocation.height else "",

@@ -17,6 +17,7 @@ import polars as pl
 
 from migralex.cycle.border_series import BorderSeries
 from migralex.cycle.capacity import capacity
+from migralex.cycle.classification import classify
 from migralex.cycle.indicators import IndicatorData, cycle_indicators
 from migralex.cycle.members import members_for
 from migralex.cycle.pool import PoolSize, fair_shares, pool_size
@@ -108,6 +109,7 @@ class CycleRun:
     cycle: Cycle
     indicators: IndicatorData
     pressure: Result
+    classification: Result
     pool: PoolSize
     fair_shares: Result
     capacity: Result
@@ -130,9 +132,14 @@ def run_cycle(
     capacity_input: str | None = None,
     settings_path: str | None = None,
     period: str = "report",
+    projected: pl.DataFrame | None = None,
     parameters: ParameterSet | None = None,
 ) -> CycleRun:
-    """Compute the annual cycle `year` (see the module docstring)."""
+    """Compute the annual cycle `year` (see the module docstring).
+
+    `projected` is the coming year per Member State (`classification.check_projection`), the
+    "risk" of AMMR Art. 11(1).
+    """
     ps = parameters or params()
     cycle = Cycle(year)
     settings = load_settings(settings_path)
@@ -142,11 +149,26 @@ def run_cycle(
     pool = pool_size(relocations, financial_eur, on=cycle.proposal_date, parameters=ps)
     years = capacity_years or cycle.capacity_years(ps)
     cap, series = capacity(years, input_csv=capacity_input, parameters=ps)
-    indicators = cycle_indicators(cycle, members_for("bound_by_ammr"), period=period)
+    ammr_members = members_for("bound_by_ammr")
+    indicators = cycle_indicators(cycle, ammr_members, period=period)
+    classification_key = (
+        key
+        if set(ammr_members) <= set(key.frame["member_state"])
+        else cycle_reference_key(
+            cycle, None, population_year=population_year, gdp_year=gdp_year, parameters=ps
+        )
+    )
     return CycleRun(
         cycle=cycle,
         indicators=indicators,
         pressure=pressure_ranking(indicators.result, settings),
+        classification=classify(
+            indicators.result.frame,
+            classification_key.frame,
+            settings.rules or load_settings().rules,  # type: ignore[arg-type]
+            projected=projected,
+            notes=indicators.result.notes[:1],
+        ),
         pool=pool,
         fair_shares=fair_shares(key, pool),
         capacity=cap,
@@ -222,6 +244,7 @@ def summarise(run: CycleRun) -> dict[str, Any]:
             "nationalities": jsonable(run.indicators.nationalities.to_dicts()),
         },
         "pressure": {**run.pressure.to_dict(), "settings": run.settings.to_dict()},
+        "classification": {**run.classification.to_dict(), "method": run.settings.method},
         "solidarity": {"pool": run.pool.to_dict(), **run.fair_shares.to_dict()},
         "capacity": {
             **run.capacity.to_dict(),
