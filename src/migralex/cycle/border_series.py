@@ -41,6 +41,8 @@ from migralex.errors import InvalidInput
 PROXY = {"land": ("between_bcp_land", "border_crossing_point"), "sea": ("between_bcp_sea",)}
 BORDER = ("between_bcp_land", "between_bcp_sea", "border_crossing_point")
 SERIES_COLUMNS = ("irregular_crossings", "sar_arrivals", "refusals_of_entry")
+#: Sources of the irregular crossings: the Frontex route split, or IOM DTM arrivals where they exist.
+CROSSINGS = ("frontex_split", "dtm")
 
 
 def route_member_states() -> pl.DataFrame:
@@ -292,15 +294,83 @@ class BorderSeries:
         sums = [
             pl.col(c).sum() for c in (*SERIES_COLUMNS, "sar_arrivals_included") if c in self.by_year.columns
         ]
+        if "crossings_source" in self.by_year.columns:
+            sums.append(pl.col("crossings_source").unique().sort().str.join("; "))
         return self.by_year.group_by("member_state").agg(*sums).sort("member_state")
 
 
+def dtm_arrivals(members: tuple[str, ...], years: tuple[int, int]) -> pl.DataFrame:
+    """IOM DTM arrivals by sea and land (`data/dtm_arrivals.csv`) per Member State and calendar year.
+
+    Only the years a Member State's series spans in full (months absent inside it count as 0).
+    Columns: member_state, year, dtm_arrivals.
+    """
+    text = resources.files("migralex.cycle").joinpath("data/dtm_arrivals.csv").read_text("utf-8")
+    monthly = pl.read_csv(io.StringIO(text), schema_overrides={"month": pl.String}).with_columns(
+        pl.col("month").str.slice(0, 4).cast(pl.Int16).alias("year"),
+        pl.col("month").str.slice(5, 2).cast(pl.Int8).alias("m"),
+    )
+    spans = monthly.group_by("member_state").agg(
+        pl.col("month").min().alias("first"), pl.col("month").max().alias("last")
+    )
+    return (
+        monthly.filter(pl.col("member_state").is_in(members), pl.col("year").is_between(*years))
+        .group_by("member_state", "year")
+        .agg(pl.col("arrivals").sum().alias("dtm_arrivals"))
+        .join(spans, on="member_state")
+        .filter(
+            pl.col("first") <= pl.format("{}-01", pl.col("year")),
+            pl.col("last") >= pl.format("{}-12", pl.col("year")),
+        )
+        .select("member_state", "year", "dtm_arrivals")
+        .sort("member_state", "year")
+    )
+
+
+def _with_dtm(
+    ibc: pl.DataFrame, members: tuple[str, ...], years: tuple[int, int]
+) -> tuple[pl.DataFrame, str]:
+    """The route split with IOM DTM arrivals in place of it where DTM covers a Member State's year."""
+    dtm = dtm_arrivals(members, years)
+    replaced = ", ".join(f"{r['member_state']} {r['year']}" for r in dtm.iter_rows(named=True))
+    frame = (
+        ibc.join(dtm, on=["member_state", "year"], how="full", coalesce=True)
+        .with_columns(
+            pl.when(pl.col("dtm_arrivals").is_not_null())
+            .then(pl.lit("IOM DTM arrivals"))
+            .otherwise(pl.lit("Frontex route split"))
+            .alias("crossings_source"),
+            pl.coalesce("dtm_arrivals", "irregular_crossings").alias("irregular_crossings"),
+        )
+        .drop("dtm_arrivals")
+    )
+    note = (
+        "irregular crossings: IOM DTM arrivals by sea and land (national authorities' counts) replace the "
+        f"Frontex route split for {replaced or 'no Member State-year'}; the others keep the split, so the "
+        "Union total is no longer the Frontex total"
+    )
+    return frame, note
+
+
 def derive_border_series(
-    members: tuple[str, ...], years: tuple[int, int], *, sar_reading: str = "within_crossings"
+    members: tuple[str, ...],
+    years: tuple[int, int],
+    *,
+    sar_reading: str = "within_crossings",
+    crossings: str = "frontex_split",
 ) -> BorderSeries:
-    """The shipped data turned into per-Member-State series (see the module docstring)."""
+    """The shipped data turned into per-Member-State series (see the module docstring).
+
+    `crossings` = `dtm` takes the IOM DTM arrivals of Bulgaria, Cyprus, Greece, Italy, Malta and
+    Spain instead of their share of the Frontex routes (years DTM covers in full).
+    """
+    if crossings not in CROSSINGS:
+        raise InvalidInput("crossings", f"{crossings!r} is not one of {', '.join(CROSSINGS)}")
     low, high = years
     ibc, allocation, notes = irregular_crossings(members, years)
+    if crossings == "dtm":
+        ibc, dtm_note = _with_dtm(ibc, members, years)
+        notes.append(dtm_note)
     refusals = load("refusals_of_entry").filter(
         pl.col("country").is_in(members), pl.col("year").is_between(low, high)
     )
@@ -342,7 +412,14 @@ def derive_border_series(
                 "sar_arrivals"
             )
         )
-        .select("member_state", "year", *SERIES_COLUMNS, "sar_arrivals_included")
+        .with_columns(
+            (
+                pl.col("crossings_source").fill_null("Frontex route split")
+                if "crossings_source" in ibc.columns
+                else pl.lit("Frontex route split")
+            ).alias("crossings_source")
+        )
+        .select("member_state", "year", *SERIES_COLUMNS, "sar_arrivals_included", "crossings_source")
         .sort("member_state", "year")
     )
     sources = (

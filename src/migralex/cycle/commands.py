@@ -213,6 +213,14 @@ def capacity_command(
     rounding: Annotated[str, typer.Option(help="largest_remainder (adds up to 30,000) or nearest")] = (
         "largest_remainder"
     ),
+    crossings: Annotated[
+        str,
+        typer.Option(
+            "--crossings",
+            help="frontex_split (default: Frontex routes split by Eurostat apprehensions) or dtm "
+            "(IOM DTM arrivals for BG, CY, ES, GR, IT, MT)",
+        ),
+    ] = "frontex_split",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Adequate capacity and annual maxima of the border procedure (APR Arts 46-47)."""
@@ -224,6 +232,7 @@ def capacity_command(
             member_set=member_set,
             sar_reading=sar,
             rounding=rounding,
+            crossings=crossings,
         )
     except MigralexError as exc:
         raise _fail(exc) from None
