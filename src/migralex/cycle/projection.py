@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from migralex.cycle.provenance import jsonable
+from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput
 
 #: Columns of a route projection: the point and the bounds of the 80 % and 95 % intervals.
@@ -104,3 +105,14 @@ def split_projection(routes: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame
         .agg(*[(pl.col(b) * pl.col("share")).sum().alias(b) for b in BANDS])
         .sort("member_state")
     )
+
+
+def cycle_projection(
+    cycle: Cycle, members: tuple[str, ...], period: str = "report"
+) -> tuple[Projection | None, str]:
+    """AMMR Art. 9(3)(b): the projection of the pool year from `migralex.forecast`, or None and why."""
+    try:
+        from migralex import forecast  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError as exc:
+        return None, f"no projection for {cycle.pool_year}: the forecasting package is not available ({exc})"
+    return None, f"no projection for {cycle.pool_year}: the forecasting package has no route forecast yet"

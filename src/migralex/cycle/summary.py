@@ -22,6 +22,7 @@ from migralex.cycle.indicators import IndicatorData, cycle_indicators
 from migralex.cycle.members import members_for
 from migralex.cycle.pool import PoolSize, fair_shares, pool_size
 from migralex.cycle.pressure import DISCLAIMER, Settings, load_settings, pressure_ranking
+from migralex.cycle.projection import Projection, cycle_projection
 from migralex.cycle.provenance import Result, jsonable
 from migralex.cycle.reference_key import cycle_reference_key
 from migralex.cycle.timeline import Cycle
@@ -110,6 +111,8 @@ class CycleRun:
     indicators: IndicatorData
     pressure: Result
     classification: Result
+    projection: Projection | None
+    projection_note: str
     pool: PoolSize
     fair_shares: Result
     capacity: Result
@@ -133,12 +136,14 @@ def run_cycle(
     settings_path: str | None = None,
     period: str = "report",
     projected: pl.DataFrame | None = None,
+    forecast: bool = True,
     parameters: ParameterSet | None = None,
 ) -> CycleRun:
     """Compute the annual cycle `year` (see the module docstring).
 
-    `projected` is the coming year per Member State (`classification.check_projection`), the
-    "risk" of AMMR Art. 11(1).
+    The projection of the coming year (AMMR Art. 9(3)(b)) comes from `migralex.forecast` when
+    `forecast` is true; it is the "risk" of Art. 11(1). `projected` (the coming year per Member
+    State, `classification.check_projection`) replaces it in the classification.
     """
     ps = parameters or params()
     cycle = Cycle(year)
@@ -151,6 +156,11 @@ def run_cycle(
     cap, series = capacity(years, input_csv=capacity_input, parameters=ps)
     ammr_members = members_for("bound_by_ammr")
     indicators = cycle_indicators(cycle, ammr_members, period=period)
+    projection, projection_note = (
+        cycle_projection(cycle, ammr_members, period) if forecast else (None, "no projection: not asked for")
+    )
+    if projected is None and projection is not None:
+        projected = projection.for_classification()
     classification_key = (
         key
         if set(ammr_members) <= set(key.frame["member_state"])
@@ -167,8 +177,10 @@ def run_cycle(
             classification_key.frame,
             settings.rules or load_settings().rules,  # type: ignore[arg-type]
             projected=projected,
-            notes=indicators.result.notes[:1],
+            notes=(*indicators.result.notes[:1], *([] if projection else [projection_note])),
         ),
+        projection=projection,
+        projection_note=projection_note,
         pool=pool,
         fair_shares=fair_shares(key, pool),
         capacity=cap,
@@ -245,6 +257,9 @@ def summarise(run: CycleRun) -> dict[str, Any]:
         },
         "pressure": {**run.pressure.to_dict(), "settings": run.settings.to_dict()},
         "classification": {**run.classification.to_dict(), "method": run.settings.method},
+        "projection": run.projection.to_dict()
+        if run.projection
+        else {"status": "unavailable", "note": run.projection_note},
         "solidarity": {"pool": run.pool.to_dict(), **run.fair_shares.to_dict()},
         "capacity": {
             **run.capacity.to_dict(),
