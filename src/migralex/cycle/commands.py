@@ -17,10 +17,11 @@ from migralex.cycle.capacity import capacity, parse_years
 from migralex.cycle.offsets import evaluate_pledges
 from migralex.cycle.pledges import read_pledges
 from migralex.cycle.pool import fair_shares, pool_size
+from migralex.cycle.pressure import load_settings
 from migralex.cycle.provenance import Result, jsonable
 from migralex.cycle.reference_key import cycle_reference_key
 from migralex.cycle.report import FILES, write_cycle
-from migralex.cycle.summary import run_cycle
+from migralex.cycle.summary import assess_situation, run_cycle
 from migralex.cycle.timeline import Cycle
 from migralex.data import load
 from migralex.errors import InvalidInput, MigralexError
@@ -288,8 +289,49 @@ def cycle_command(
         console.print(f"[yellow]≤ 20 % list: {run.border_list.note}[/]")
 
 
+CLASSIFICATION_COLUMNS = (
+    "member_state",
+    "classification",
+    "arrivals_ratio",
+    "applications_ratio",
+    "sar_ratio",
+    "sar_months",
+    "cumulative_ratio",
+)
+SCORE_COLUMNS = ("rank", "member_state", "score", "pressure_candidate", "risk_candidate")
+
+
+def pressure_command(
+    year: Annotated[int, typer.Option("--year", help="Cycle year Y: the Commission's acts of 15 October Y")],
+    period: Annotated[
+        str, typer.Option("--period", help="report (12 months to 30 June, AMMR Art. 9(1)) or calendar")
+    ] = "report",
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help="rules (AMMR definitions) or score (default: the settings')"),
+    ] = None,
+    settings: Annotated[Path | None, typer.Option(help="Settings YAML (rules and score)")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Member States under migratory pressure, at risk, or in a significant situation (AMMR Arts 2, 10-11)."""
+    try:
+        if method not in (None, "rules", "score"):
+            raise InvalidInput("--method", f"{method!r} is not one of rules, score")
+        cycle = Cycle(year)
+        chosen_settings = load_settings(settings)
+        situation = assess_situation(cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    chosen = method or chosen_settings.method
+    result = situation.classification if chosen == "rules" else situation.pressure
+    first = CLASSIFICATION_COLUMNS if chosen == "rules" else SCORE_COLUMNS
+    extra = {"cycle_year": year, "method": chosen, "reference_period": situation.indicators.period}
+    _emit(result, first, fmt, extra, f"Migratory situation, cycle {year} ({chosen}; {period} period)")
+
+
 def register(app: typer.Typer) -> None:
-    """Mount `solidarity`, `capacity` and `cycle` on the `migralex` command."""
+    """Mount `solidarity`, `capacity`, `pressure` and `cycle` on the `migralex` command."""
     app.add_typer(solidarity_app, name="solidarity")
     app.command("capacity")(capacity_command)
+    app.command("pressure")(pressure_command)
     app.command("cycle")(cycle_command)

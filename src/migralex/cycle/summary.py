@@ -104,6 +104,51 @@ def recognition_border_list(cycle: Cycle, parameters: ParameterSet | None = None
 
 
 @dataclass(frozen=True)
+class Situation:
+    """The migratory situation of one cycle: indicators, both classifications, the projection."""
+
+    indicators: IndicatorData
+    pressure: Result
+    classification: Result
+    projection: Projection | None
+    projection_note: str
+
+
+def assess_situation(
+    cycle: Cycle,
+    key: pl.DataFrame,
+    settings: Settings,
+    *,
+    period: str = "report",
+    projected: pl.DataFrame | None = None,
+    forecast: bool = True,
+) -> Situation:
+    """AMMR Arts 9-11: indicators on the reference `period`, the rules and the score, the projection.
+
+    `key` is the reference key (member_state, share) of the Member States bound by the AMMR.
+    """
+    members = members_for("bound_by_ammr")
+    indicators = cycle_indicators(cycle, members, period=period)
+    projection, note = (
+        cycle_projection(cycle, members, period) if forecast else (None, "no projection asked for")
+    )
+    if projected is None and projection is not None:
+        projected = projection.for_classification()
+    rules = settings.rules or load_settings().rules
+    assert rules is not None  # the shipped settings have rules
+    classification = classify(
+        indicators.result.frame,
+        key,
+        rules,
+        projected=projected,
+        notes=(*indicators.result.notes[:1], *([] if projected is not None else [note])),
+    )
+    return Situation(
+        indicators, pressure_ranking(indicators.result, settings), classification, projection, note
+    )
+
+
+@dataclass(frozen=True)
 class CycleRun:
     """Every part of one annual cycle."""
 
@@ -154,33 +199,21 @@ def run_cycle(
     pool = pool_size(relocations, financial_eur, on=cycle.proposal_date, parameters=ps)
     years = capacity_years or cycle.capacity_years(ps)
     cap, series = capacity(years, input_csv=capacity_input, parameters=ps)
-    ammr_members = members_for("bound_by_ammr")
-    indicators = cycle_indicators(cycle, ammr_members, period=period)
-    projection, projection_note = (
-        cycle_projection(cycle, ammr_members, period) if forecast else (None, "no projection: not asked for")
-    )
-    if projected is None and projection is not None:
-        projected = projection.for_classification()
-    classification_key = (
-        key
-        if set(ammr_members) <= set(key.frame["member_state"])
-        else cycle_reference_key(
+    ammr_key = key
+    if not set(members_for("bound_by_ammr")) <= set(key.frame["member_state"]):
+        ammr_key = cycle_reference_key(
             cycle, None, population_year=population_year, gdp_year=gdp_year, parameters=ps
         )
+    situation = assess_situation(
+        cycle, ammr_key.frame, settings, period=period, projected=projected, forecast=forecast
     )
     return CycleRun(
         cycle=cycle,
-        indicators=indicators,
-        pressure=pressure_ranking(indicators.result, settings),
-        classification=classify(
-            indicators.result.frame,
-            classification_key.frame,
-            settings.rules or load_settings().rules,  # type: ignore[arg-type]
-            projected=projected,
-            notes=(*indicators.result.notes[:1], *([] if projection else [projection_note])),
-        ),
-        projection=projection,
-        projection_note=projection_note,
+        indicators=situation.indicators,
+        pressure=situation.pressure,
+        classification=situation.classification,
+        projection=situation.projection,
+        projection_note=situation.projection_note,
         pool=pool,
         fair_shares=fair_shares(key, pool),
         capacity=cap,
