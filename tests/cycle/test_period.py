@@ -21,6 +21,10 @@ def test_report_period_is_july_to_june_before_the_cycle() -> None:
     c = reference_period(Cycle(2025), "calendar")
     assert (c.start, c.end, c.label) == (D(2024, 1, 1), D(2024, 12, 31), "calendar year 2024")
     assert p.previous() == Period(D(2023, 7, 1), D(2024, 6, 30), "report")
+    # the other reading of the first cycle (Council Implementing Decision (EU) 2025/2642, recital 3)
+    q = reference_period(Cycle(2025), "report_previous")
+    assert (q.start, q.end) == (D(2023, 7, 1), D(2024, 6, 30))
+    assert coverage_window(q, D(2009, 1, 1), D(2025, 4, 1)).how == "2023-07 to 2024-06 (the Report's period)"
     with pytest.raises(InvalidInput, match="unknown period 'fiscal'"):
         reference_period(Cycle(2025), "fiscal")
 

@@ -208,8 +208,11 @@ def get_cycle(
     ] = None,
     financial_eur: Annotated[int | None, Query(gt=0, le=10**13, description="Pool size in euro")] = None,
     period: Annotated[
-        Literal["report", "calendar"],
-        Query(description="Reference period: report (12 months to 30 June, AMMR Art. 9(1)) or calendar"),
+        Literal["report", "calendar", "report_previous"],
+        Query(
+            description="Reference period: report (12 months to 30 June, AMMR Art. 9(1)), calendar (the "
+            "year before), or report_previous (12 months to 30 June of the year before)"
+        ),
     ] = "report",
 ) -> dict[str, Any]:
     """Indicators (AMMR Art. 9(3)), pressure ranking (Arts 10-11, an analyst's aid), the pool and fair

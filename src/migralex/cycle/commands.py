@@ -259,8 +259,8 @@ def cycle_command(
         str,
         typer.Option(
             "--period",
-            help="Reference period of the indicators: report (12 months to 30 June, AMMR Art. 9(1)) "
-            "or calendar (the year before)",
+            help="Reference period of the indicators: report (12 months to 30 June, AMMR Art. 9(1)), "
+            "calendar (the year before) or report_previous (12 months to 30 June of the year before)",
         ),
     ] = "report",
 ) -> None:
@@ -304,7 +304,10 @@ SCORE_COLUMNS = ("rank", "member_state", "score", "pressure_candidate", "risk_ca
 def pressure_command(
     year: Annotated[int, typer.Option("--year", help="Cycle year Y: the Commission's acts of 15 October Y")],
     period: Annotated[
-        str, typer.Option("--period", help="report (12 months to 30 June, AMMR Art. 9(1)) or calendar")
+        str,
+        typer.Option(
+            "--period", help="report (12 months to 30 June, AMMR Art. 9(1)), calendar or report_previous"
+        ),
     ] = "report",
     method: Annotated[
         str | None,

@@ -1,12 +1,16 @@
 """The reference period of the Report's indicators, and which months a monthly series can cover.
 
 AMMR Art. 9(1): the Report assesses "the previous 12-month period". The first Report (COM(2025) 795,
-11 November 2025) used July 2024 - June 2025: the 12 months that end on 30 June of the cycle year,
-the month after the Member States and agencies provide their data (Art. 9(7), "by 1 June each
-year"). `report` (the default) is that period; `calendar` is the calendar year before the cycle
-year, as annual statistics have it. Monthly series (Frontex detections, Italy's daily arrivals,
-temporary-protection stocks) are computed on the period where the shipped months cover it; the
-others are annual and fall back to calendar years (each indicator states its period).
+11 November 2025) has the reporting period July 2024 - June 2025: the 12 months that end on 30 June
+of the cycle year, the month after the Member States and agencies provide their data (Art. 9(7), "by
+1 June each year"). `report` (the default) is that period; `calendar` is the calendar year before
+the cycle year, as annual statistics have it. `report_previous` is the other reading of the first
+cycle: Council Implementing Decision (EU) 2025/2642, recital 3, says the Report "for the reporting
+period 1 July 2024 - 30 June 2025" assesses the situation "during the previous 12-month period,
+namely 1 July 2023 - 30 June 2024"; that option takes the 12 months to 30 June of the year before the
+cycle year. Monthly series (Frontex detections, Italy's daily arrivals, temporary-protection stocks)
+are computed on the period where the shipped months cover it; the others are annual and fall back
+to calendar years (each indicator states its period).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput
 
-PERIODS = ("report", "calendar")
+PERIODS = ("report", "calendar", "report_previous")
 #: First month of the Report's 12-month period (COM(2025) 795: July 2024 - June 2025).
 REPORT_FIRST_MONTH = 7
 
@@ -76,6 +80,8 @@ def reference_period(cycle: Cycle, kind: str = "report") -> Period:
     """AMMR Art. 9(1): the 12 months the Report of `cycle` assesses (`report`) or the calendar year."""
     if kind == "report":
         start = dt.date(cycle.year - 1, REPORT_FIRST_MONTH, 1)
+    elif kind == "report_previous":
+        start = dt.date(cycle.year - 2, REPORT_FIRST_MONTH, 1)
     elif kind == "calendar":
         start = dt.date(cycle.year - 1, 1, 1)
     else:
@@ -109,7 +115,7 @@ def coverage_window(wanted: Period, first: dt.date, last: dt.date) -> Window:
         return Window(
             wanted,
             wanted,
-            f"{wanted.label} (the Report's period)" if wanted.kind == "report" else wanted.label,
+            f"{wanted.label} (the Report's period)" if wanted.kind.startswith("report") else wanted.label,
         )
     if wanted.start <= last < month_start(wanted.end):
         start = add_months(last, 1 - wanted.months)
