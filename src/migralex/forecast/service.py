@@ -1,0 +1,163 @@
+"""The forecasting service: forecasts with calibrated bands, the projection of a year, as of a month."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from migralex.errors import InvalidInput
+from migralex.forecast import calibrate, models, reconcile, series
+
+#: The calibration factors shipped with the package (written by `migralex forecast backtest --write`).
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+OUTPUT = ["series_id", "ds", "mean", "lo80", "hi80", "lo95", "hi95", "model"]
+
+
+def parse_as_of(as_of: str | date | None) -> date | None:
+    """'YYYY-MM' (or a date) → the first day of that month; None stays None (all the data)."""
+    if as_of is None or isinstance(as_of, date):
+        return None if as_of is None else as_of.replace(day=1)
+    try:
+        year, month = (int(p) for p in str(as_of).split("-")[:2])
+        return date(year, month, 1)
+    except ValueError as exc:
+        raise InvalidInput("as_of", f"expected YYYY-MM, got {as_of!r}") from exc
+
+
+def _month_end(month: date) -> date:
+    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def known_at(obs: pl.DataFrame, as_of: date | None) -> pl.DataFrame:
+    """The observations complete at the end of month `as_of` (months ≤ as_of, weeks and years ended)."""
+    if as_of is None:
+        return obs
+    end = _month_end(as_of)
+    freq = pl.col("series_id").replace_strict({k: v.freq for k, v in series.catalogue().items()})
+    period_end = (
+        pl.when(freq == "week")
+        .then(pl.col("ds") + pl.duration(days=6))
+        .when(freq == "year")
+        .then(pl.date(pl.col("ds").dt.year(), 12, 31))
+        .otherwise(pl.col("ds").dt.month_end())
+    )
+    return obs.filter(period_end <= end)
+
+
+def _shipped_factors() -> pl.DataFrame:
+    """The calibration factors shipped in calibration.json (empty when the file is absent)."""
+    schema = {"freq": pl.String, "model": pl.String, "h": pl.Int32, "f80": pl.Float64, "f95": pl.Float64}
+    if not CALIBRATION_FILE.exists():
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(json.loads(CALIBRATION_FILE.read_text("utf-8"))["factors"], schema=schema)
+
+
+_FACTORS: dict[str, pl.DataFrame] = {}
+
+
+def set_factors(factors: pl.DataFrame) -> None:
+    """Use these factors `[freq, model, h, cutoff, f80, f95]` (from a back-test run in this process)."""
+    _FACTORS["backtest"] = factors
+
+
+def factors_for(as_of: date | None) -> pl.DataFrame:
+    """Calibration factors `[freq, model, h, f80, f95]`: from this process's back-test as of `as_of`
+    when one ran (no later outcome used), else the shipped ones (computed on the whole back-test)."""
+    table = _FACTORS.get("backtest")
+    if table is None:
+        return _shipped_factors()
+    if as_of is not None:
+        table = table.filter(pl.col("cutoff") <= as_of)
+    return calibrate.latest(table)
+
+
+def _with_children(ids: list[str]) -> list[str]:
+    """`ids` and the children of the totals among them (bottom-up needs every part)."""
+    extra = [c for i in ids for c in series.children(i)]
+    return list(dict.fromkeys([*ids, *extra]))
+
+
+@cache
+def _forecast_cached(ids: tuple[str, ...], as_of: date | None, horizon: int) -> pl.DataFrame:
+    obs = known_at(series.observations(_with_children(list(ids))), as_of)
+    spec = series.catalogue()
+    parts = []
+    for freq in ("month", "week", "year"):
+        group = obs.filter(
+            pl.col("series_id").is_in([i for i in obs["series_id"].unique() if spec[i].freq == freq])
+        )
+        if not group.is_empty():
+            out = models.forecast(group, freq, models.horizon_periods(freq, horizon))
+            parts.append(out.with_columns(freq=pl.lit(freq)))
+    if not parts:
+        return pl.DataFrame(schema={c: pl.Float64 for c in OUTPUT})
+    frame = reconcile.bottom_up(pl.concat(parts), ["ds"])
+    frame = frame.with_columns(h=pl.col("ds").rank("dense").over("series_id", "model").cast(pl.Int32))
+    frame = calibrate.apply(frame, factors_for(as_of), ["freq", "model", "h"])
+    return models.to_counts(frame).filter(pl.col("series_id").is_in(ids))
+
+
+def forecast_series(
+    ids: str | list[str] | None = None,
+    as_of: str | date | None = None,
+    horizon: int = 12,
+    model: str | list[str] = "ensemble",
+) -> pl.DataFrame:
+    """Forecast `ids` (all when None) from the data known at the end of month `as_of`, `horizon` months ahead.
+
+    Returns `[series_id, ds, mean, lo80, hi80, lo95, hi95, model]` on the count scale; weekly series
+    get ⌈horizon × 52 / 12⌉ weeks, annual ones ⌈horizon / 12⌉ years.
+    """
+    wanted = series.check_ids([ids] if isinstance(ids, str) else list(ids or series.catalogue()))
+    names = [model] if isinstance(model, str) else list(model)
+    for m in names:
+        if m not in models.MODELS:
+            raise InvalidInput("model", f"unknown model {m!r}; the models are {', '.join(models.MODELS)}")
+    if not 1 <= horizon <= 36:
+        raise InvalidInput("horizon", f"must be 1 to 36 months, got {horizon}")
+    frame = _forecast_cached(tuple(sorted(wanted)), parse_as_of(as_of), horizon)
+    return frame.filter(pl.col("model").is_in(names)).select(OUTPUT).sort("series_id", "model", "ds")
+
+
+def project_year(
+    year: int | None = None, as_of: str | date | None = None, model: str = "ensemble"
+) -> pl.DataFrame:
+    """Asylum applicants per Member State (and `EU`) in `year`, with 80 %/95 % bands.
+
+    Returns `[country, year, mean, lo80, hi80, lo95, hi95, model, last_year, last_observed]`: the
+    projection of calendar year `year` (default: the year after the last observed one) from the
+    annual Eurostat series known at `as_of`; `last_observed` is the last observed figure, of `last_year`.
+    """
+    ids = [i for i, s in series.catalogue().items() if s.freq == "year" and i.count(":") == 1]
+    when = parse_as_of(as_of)
+    obs = known_at(series.observations(ids), when)
+    last = obs.group_by("series_id").agg(
+        last_year=pl.col("ds").max().dt.year(), last_observed=pl.col("y").last()
+    )
+    latest = int(last["last_year"].to_numpy().max())
+    target = year if year is not None else latest + 1
+    if target <= latest or target > latest + 3:
+        raise InvalidInput("year", f"must be after the last observed year {latest} and at most {latest + 3}")
+    frame = forecast_series(ids, when, 12 * (target - latest), model)
+    return (
+        frame.filter(pl.col("ds").dt.year() == target)
+        .join(last, on="series_id")
+        .select(
+            country=pl.col("series_id").str.strip_prefix("asylum:"),
+            year=pl.col("ds").dt.year(),
+            mean="mean",
+            lo80="lo80",
+            hi80="hi80",
+            lo95="lo95",
+            hi95="hi95",
+            model="model",
+            last_year="last_year",
+            last_observed="last_observed",
+        )
+        .sort("country")
+    )
