@@ -81,3 +81,23 @@ def test_missing_columns_and_duplicates_are_refused() -> None:
         check_routes(pl.DataFrame({"route": ["R1"], "projected": [1]}))
     with pytest.raises(InvalidInput, match="given twice"):
         check_routes(routes(R1=(1, 1, 1, 1, 1)).vstack(routes(R1=(1, 1, 1, 1, 1))))
+
+
+def test_cycle_projection_from_the_forecast_splits_every_route_whole() -> None:
+    from migralex.cycle.members import members_for
+    from migralex.cycle.projection import cycle_projection
+    from migralex.cycle.timeline import Cycle
+
+    projection, note = cycle_projection(Cycle(2024), members_for("bound_by_ammr"))
+    assert projection is not None, note
+    assert projection.period == "calendar year 2025"
+    assert "end of 2024-06" in projection.source  # the end of the Report's period: no later data
+    # every route has a Member State of the set: the split keeps the point and every bound
+    for band in BANDS:
+        assert projection.member_states[band].sum() == pytest.approx(projection.routes[band].sum(), rel=1e-9)
+    states = projection.member_states
+    assert (states["lower_95"] <= states["lower_80"] + 1e-9).all()
+    assert (states["lower_80"] <= states["projected"] + 1e-9).all()
+    assert (states["projected"] <= states["upper_80"] + 1e-9).all()
+    assert states.filter(pl.col("member_state").is_in(["AT", "LU", "CZ"]))["projected"].sum() == 0
+    assert {"projected_arrivals", "projected_applications"} <= set(projection.for_classification().columns)
