@@ -263,6 +263,9 @@ def cycle_command(
             "calendar (the year before) or report_previous (12 months to 30 June of the year before)",
         ),
     ] = "report",
+    forecast: Annotated[
+        bool, typer.Option("--forecast/--no-forecast", help="Project the coming year with migralex.forecast")
+    ] = True,
 ) -> None:
     """Write the whole annual cycle: indicators, pressure, pool, capacity, ≤ 20 % list, HTML report."""
     start = time.perf_counter()
@@ -275,6 +278,7 @@ def cycle_command(
             capacity_input=str(capacity_input) if capacity_input else None,
             settings_path=str(settings) if settings else None,
             period=period,
+            forecast=forecast,
         )
         files = write_cycle(run, out)
     except MigralexError as exc:

@@ -254,7 +254,7 @@ def band_chart(labels: Sequence[str], bands: Sequence[Sequence[float]], title: s
 
     `bands` holds, per label, (point, lower_80, upper_80, lower_95, upper_95).
     """
-    width, left, right, row, top = 640, 210, 20, 22, 30
+    width, left, right, row, top = 680, 260, 20, 22, 30
     height = top + len(labels) * row + 10
     peak = max((b[4] for b in bands), default=0.0) or 1.0
     span = width - left - right
@@ -304,8 +304,11 @@ def _projection_section(run: CycleRun) -> str:
         "upper_80": ("80 % to", 0),
         "lower_95": ("95 % from", 0),
         "upper_95": ("95 % to", 0),
+        "projected_applications": ("applicants, projected", 0),
+        "projected_applications_upper": ("applicants, 80 % to", 0),
     }
-    states = projection.member_states.filter(pl.col("projected") > 0).sort("projected", descending=True)
+    columns = {k: v for k, v in columns.items() if k in projection.member_states.columns}
+    states = projection.member_states.sort("projected", descending=True)
     return (
         f'{head}<p>{esc(projection.source)}</p><div class="chart">{chart}</div>'
         f"{table(states, columns)}{_notes(projection.notes)}</section>"
