@@ -180,11 +180,19 @@ def test_key_must_cover_every_member_state() -> None:
         ({"risk": {**RULES["risk"], "band": "lower"}}, "rules.risk.band"),
         ({"significant_situation": {"source": "x", "cumulative_ratio_above": -1}}, "cumulative_ratio_above"),
         ({"extra": {}}, "rules.extra"),
+        ({"sar": {**RULES["sar"], "routes": ["Aegean Route"]}}, "rules.sar.routes"),
+        ({"sar": {**RULES["sar"], "routes": "Central Mediterranean Route"}}, "rules.sar.routes"),
     ],
 )
 def test_bad_rules_name_the_setting(change, where) -> None:
     with pytest.raises(InvalidInput, match=where.replace(".", r"\.")):
         parse_rules({**RULES, **change})
+
+
+def test_sar_routes_setting() -> None:
+    assert "Eastern Mediterranean Route" in rules().sar_routes  # the default
+    narrow = rules(sar={**RULES["sar"], "routes": ["Central Mediterranean Route"]})
+    assert narrow.sar_routes == ("Central Mediterranean Route",)
 
 
 def test_shipped_settings_have_rules_with_sources() -> None:

@@ -53,3 +53,9 @@ def test_the_split_is_within_five_per_cent_of_italys_own_count() -> None:
     check = italy_check((low, high), MEMBERS)
     assert check.height == high - low + 1 >= 4
     assert check["error"].abs().max() < 0.05
+
+
+def test_fewer_sar_routes_fewer_member_states() -> None:
+    central = sar_disembarkations(MEMBERS, reference_period(Cycle(2024)), ("Central Mediterranean Route",))
+    with_sar = set(central.frame.filter(pl.col("sar_disembarkations") > 0)["member_state"])
+    assert with_sar <= {"IT", "MT"} and "IT" in with_sar

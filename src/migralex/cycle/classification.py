@@ -37,6 +37,7 @@ from typing import Any
 import polars as pl
 
 from migralex.cycle.provenance import Column, Figure, Result
+from migralex.cycle.sar import ROUTES, SAR_ROUTES
 from migralex.errors import InvalidInput
 
 #: Columns a projection of the coming year may have (`member_state` and at least one value).
@@ -59,6 +60,7 @@ class Rules:
     risk_growth: float
     significant_cumulative: float
     sources: Mapping[str, str]
+    sar_routes: tuple[str, ...] = SAR_ROUTES
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -68,7 +70,11 @@ class Rules:
                 "arrivals_ratio_above": self.pressure_arrivals,
                 "applications_ratio_above": self.pressure_applications,
             },
-            "sar": {"recurring_months_at_least": self.sar_recurring_months, "ratio_above": self.sar_ratio},
+            "sar": {
+                "recurring_months_at_least": self.sar_recurring_months,
+                "ratio_above": self.sar_ratio,
+                "routes": list(self.sar_routes),
+            },
             "risk": {
                 "projected_ratio_above": self.risk_projected,
                 "band": self.risk_band,
@@ -113,7 +119,7 @@ def parse_rules(raw: Any) -> Rules:
     if denominator not in DENOMINATORS:
         raise InvalidInput("rules.denominator", f"{denominator!r} is not one of {', '.join(DENOMINATORS)}")
     pressure = _block(raw, "pressure", {"arrivals_ratio_above", "applications_ratio_above"})
-    sar = _block(raw, "sar", {"recurring_months_at_least", "ratio_above"})
+    sar = _block(raw, "sar", {"recurring_months_at_least", "ratio_above", "routes"})
     risk = _block(raw, "risk", {"projected_ratio_above", "band", "arrivals_growth_at_least"})
     significant = _block(raw, "significant_situation", {"cumulative_ratio_above"})
     band = risk.get("band", "point")
@@ -125,6 +131,14 @@ def parse_rules(raw: Any) -> Rules:
             "rules.sar.recurring_months_at_least", f"expected a whole number 1-12, got {months:g}"
         )
     blocks = {"pressure": pressure, "sar": sar, "risk": risk, "significant_situation": significant}
+    routes = sar.get("routes", list(SAR_ROUTES))
+    if not isinstance(routes, list) or not all(isinstance(r, str) for r in routes):
+        raise InvalidInput("rules.sar.routes", "expected a list of Frontex route names")
+    unknown = sorted(set(routes) - set(ROUTES))
+    if unknown:
+        raise InvalidInput(
+            "rules.sar.routes", f"unknown route {unknown[0]!r}; the routes: {', '.join(ROUTES)}"
+        )
     return Rules(
         denominator=str(denominator),
         pressure_arrivals=_value(pressure, "arrivals_ratio_above", "pressure"),
@@ -136,6 +150,7 @@ def parse_rules(raw: Any) -> Rules:
         risk_growth=_value(risk, "arrivals_growth_at_least", "risk"),
         significant_cumulative=_value(significant, "cumulative_ratio_above", "significant_situation"),
         sources={name: str(block["source"]) for name, block in blocks.items()},
+        sar_routes=tuple(routes),
     )
 
 

@@ -121,7 +121,12 @@ def _nationalities(members: tuple[str, ...], year: int, top: int) -> pl.DataFram
 
 
 def cycle_indicators(
-    cycle: Cycle, members: tuple[str, ...], *, period: str = "report", top_nationalities: int = 3
+    cycle: Cycle,
+    members: tuple[str, ...],
+    *,
+    period: str = "report",
+    top_nationalities: int = 3,
+    sar_routes: tuple[str, ...] = SAR_ROUTES,
 ) -> IndicatorData:
     """AMMR Art. 9(1), 9(3)(a), 10(3): the indicators of `cycle` for `members` on the reference `period`.
 
@@ -232,7 +237,7 @@ def cycle_indicators(
     parts["irregular_crossings_change"], periods["irregular_crossings_change"] = _crossings_change(
         members, window.period, parts["irregular_crossings"]
     )
-    sar = sar_disembarkations(members, wanted)
+    sar = sar_disembarkations(members, wanted, sar_routes)
     parts["sar_arrivals"] = sar.frame.select(
         "member_state", pl.col("sar_disembarkations").alias("sar_arrivals"), "sar_months", "sar_method"
     )
@@ -242,7 +247,7 @@ def cycle_indicators(
         )
     )
     sources["sar_arrivals"] = _source(
-        "frontex_ibc", f"sea routes {', '.join(SAR_ROUTES)}, months {sar.window.period.label}"
+        "frontex_ibc", f"sea routes {', '.join(sar_routes)}, months {sar.window.period.label}"
     )
     ibc_notes = [*ibc_notes, *sar.notes]
 

@@ -31,7 +31,19 @@ from migralex.cycle.border_series import (
 from migralex.cycle.period import Period, Window, coverage_window
 from migralex.data import load
 
-#: Sea routes whose arrivals come as disembarkations after SAR operations (default setting).
+#: The Frontex routes (as in the shipped `frontex_ibc` table).
+ROUTES = (
+    "Black Sea Route",
+    "Central Mediterranean Route",
+    "Circular Route from Albania to Greece",
+    "Eastern Borders Route",
+    "Eastern Mediterranean Route",
+    "Other",
+    "Western African Route",
+    "Western Balkan Route",
+    "Western Mediterranean Route",
+)
+#: Sea routes whose arrivals come as disembarkations after SAR operations (default of `rules.sar.routes`).
 SAR_ROUTES = (
     "Central Mediterranean Route",
     "Western Mediterranean Route",

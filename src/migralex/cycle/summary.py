@@ -128,14 +128,14 @@ def assess_situation(
     `key` is the reference key (member_state, share) of the Member States bound by the AMMR.
     """
     members = members_for("bound_by_ammr")
-    indicators = cycle_indicators(cycle, members, period=period)
+    rules = settings.rules or load_settings().rules
+    assert rules is not None  # the shipped settings have rules
+    indicators = cycle_indicators(cycle, members, period=period, sar_routes=rules.sar_routes)
     projection, note = (
         cycle_projection(cycle, members, period) if forecast else (None, "no projection asked for")
     )
     if projected is None and projection is not None:
         projected = projection.for_classification()
-    rules = settings.rules or load_settings().rules
-    assert rules is not None  # the shipped settings have rules
     classification = classify(
         indicators.result.frame,
         key,
