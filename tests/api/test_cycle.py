@@ -124,3 +124,17 @@ def test_body_above_the_limit_is_413() -> None:
             "/v1/cycle/2026/solidarity", content=chunked(), headers={"content-type": "application/json"}
         )
         assert r.status_code == 413 and r.json()["error"] == "too_large"
+
+
+def test_period_query_chooses_the_reference_period(client: TestClient, year: int) -> None:
+    report = client.get(f"/v1/cycle/{year}").json()["cycle"]["reference_period"]
+    calendar = client.get(f"/v1/cycle/{year}", params={"period": "calendar"}).json()["cycle"][
+        "reference_period"
+    ]
+    assert (report["kind"], report["start"]) == ("report", f"{year - 1}-07-01")
+    assert (calendar["kind"], calendar["start"], calendar["end"]) == (
+        "calendar",
+        f"{year - 1}-01-01",
+        f"{year - 1}-12-31",
+    )
+    assert client.get(f"/v1/cycle/{year}", params={"period": "fiscal"}).status_code == 422

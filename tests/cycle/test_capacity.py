@@ -263,3 +263,36 @@ def test_a_smaller_member_set_leaves_out_routes_it_does_not_border() -> None:
 def test_earlier_periods_work_where_the_data_reach() -> None:
     result, _ = capacity((2019, 2021))
     assert result.frame["adequate_capacity"].sum() == 30_000
+
+
+def test_dtm_option_replaces_the_route_split_where_dtm_covers_a_whole_year() -> None:
+    from migralex.cycle.border_series import derive_border_series, dtm_arrivals
+    from migralex.cycle.members import members_for
+
+    members = members_for("bound_by_apr")
+    # Bulgaria's 2024 series stops in November and Cyprus's in October: those years are not covered
+    covered_2024 = {
+        (r["member_state"], r["year"]) for r in dtm_arrivals(members, (2024, 2024)).iter_rows(named=True)
+    }
+    assert (
+        ("IT", 2024) in covered_2024 and ("BG", 2024) not in covered_2024 and ("CY", 2024) not in covered_2024
+    )
+    split = derive_border_series(members, (2021, 2023))
+    dtm = derive_border_series(members, (2021, 2023), crossings="dtm")
+    covered = dtm_arrivals(members, (2021, 2023))
+    assert set(covered["member_state"]) == {"BG", "CY", "ES", "GR", "IT", "MT"}
+    rows = {(r["member_state"], r["year"]): r for r in dtm.by_year.iter_rows(named=True)}
+    before = {(r["member_state"], r["year"]): r for r in split.by_year.iter_rows(named=True)}
+    for key, row in rows.items():
+        hit = covered.filter(pl.col("member_state") == key[0], pl.col("year") == key[1])
+        if hit.height:
+            assert row["irregular_crossings"] == hit["dtm_arrivals"][0]
+            assert row["crossings_source"] == "IOM DTM arrivals"
+        else:
+            assert row["irregular_crossings"] == before[key]["irregular_crossings"]
+            assert row["crossings_source"] == "Frontex route split"
+    result, _ = capacity((2021, 2023), crossings="dtm")
+    assert result.frame["adequate_capacity"].sum() == 30_000
+    assert any("IOM DTM" in n for n in result.notes)
+    with pytest.raises(InvalidInput, match="crossings"):
+        capacity((2021, 2023), crossings="unhcr")

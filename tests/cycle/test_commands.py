@@ -96,3 +96,25 @@ def test_cycle_command(tmp_path) -> None:
     result = runner.invoke(app, ["cycle", "--year", "2025", "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "report.html").exists() and (tmp_path / "c" / "summary.json").exists()
+
+
+def test_pressure_rules_json_and_score_csv() -> None:
+    result = runner.invoke(app, ["pressure", "--year", "2025", "--period", "calendar", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["method"] == "rules" and body["reference_period"]["label"] == "calendar year 2024"
+    assert len(body["rows"]) == 26 and {"arrivals_ratio", "reasons", "classification"} <= set(body["rows"][0])
+    score = runner.invoke(app, ["pressure", "--year", "2025", "--method", "score", "--format", "csv"])
+    assert score.exit_code == 0, score.output
+    assert pl.read_csv(io.StringIO(score.stdout)).columns[:3] == ["rank", "member_state", "score"]
+    bad = runner.invoke(app, ["pressure", "--year", "2025", "--period", "fiscal"])
+    assert bad.exit_code == 2 and "unknown period 'fiscal'" in flat(bad.output)
+
+
+def test_capacity_crossings_option() -> None:
+    result = runner.invoke(app, ["capacity", "--years", "2021-2023", "--crossings", "dtm", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(io.StringIO(result.stdout))
+    assert frame["adequate_capacity"].sum() == 30_000
+    sources = dict(zip(frame["member_state"], frame["crossings_source"], strict=True))
+    assert sources["GR"] == "IOM DTM arrivals" and sources["PL"] == "Frontex route split"

@@ -23,7 +23,10 @@ def test_one_row_per_member_state_and_the_periods_are_stated(data) -> None:
     assert sorted(frame["member_state"]) == sorted(MEMBERS)
     assert data.periods["applications"] == "calendar year 2024"
     assert data.periods["population"] == "1 January 2024"
-    assert any("previous 12 months" in n for n in data.result.notes)
+    assert any("previous 12-month period" in n for n in data.result.notes)
+    # monthly series follow the Report's period (July-June) as far as the shipped months go
+    assert data.periods["irregular_crossings"].startswith("2024-05 to 2025-04: the latest 12 months")
+    assert data.periods["temporary_protection"].startswith("end of 2025-03")
 
 
 def test_per_capita_and_relative_values(data) -> None:
@@ -44,8 +47,9 @@ def test_applications_come_from_the_eurostat_totals(data) -> None:
     assert de["applications"] == expected
     assert de["applications_change"] == pytest.approx(expected / previous - 1)
     five = apps.filter(pl.col("country") == "DE", pl.col("year").is_between(2020, 2024))["applicants"].sum()
+    # the stock at the end of the Report's period, or the latest month shipped before it (March 2025)
     tp = load("temporary_protection").filter(
-        pl.col("country") == "DE", pl.col("month") == pl.date(2024, 12, 1)
+        pl.col("country") == "DE", pl.col("month") == pl.date(2025, 3, 1)
     )["beneficiaries"][0]
     assert de["cumulative_arrivals"] == five + tp
 
@@ -58,16 +62,32 @@ def test_decisions_fall_back_to_first_instance_and_appeal_where_only_that_is_rep
     assert ((rates >= 0) & (rates <= 1)).all()
 
 
-def test_sar_arrivals_are_known_for_italy_only(data) -> None:
+def test_sar_disembarkations_italy_from_its_ministry_the_others_from_sea_routes(data) -> None:
     frame = data.result.frame
-    # the daily series covers the Report's 12 months (1 July 2024 - 30 June 2025): they are used
-    assert data.periods["sar_arrivals"] == "2024-07-01 to 2025-06-30 (Italy only)"
+    # Italy's daily series covers the Report's 12 months (1 July 2024 - 30 June 2025): it is used
+    assert "Italy: 2024-07 to 2025-06 (the Report's period)" in data.periods["sar_arrivals"]
     daily = load("italy_sea_arrivals").filter(
         pl.col("date").is_between(pl.date(2024, 7, 1), pl.date(2025, 6, 30))
     )
-    assert frame.filter(pl.col("member_state") == "IT")["sar_arrivals"][0] == daily["arrivals"].sum()
-    assert frame.filter(pl.col("member_state") != "IT")["sar_arrivals"].sum() == 0
-    assert frame.filter(pl.col("member_state") == "IT")["sar_arrivals"][0] > 0
+    it = frame.filter(pl.col("member_state") == "IT").row(0, named=True)
+    assert it["sar_arrivals"] == daily["arrivals"].sum() > 0
+    assert it["sar_months"] == 12 and it["sar_method"].startswith("Ministry of the Interior")
+    # only Member States on the SAR sea routes have disembarkations; land-locked ones none
+    with_sar = set(frame.filter(pl.col("sar_arrivals") > 0)["member_state"])
+    assert {"IT", "ES", "GR"} <= with_sar <= {"IT", "ES", "GR", "MT", "CY"}
+    # SAR disembarkations are a part of the sea crossings: never more than the crossings (Frontex)
+    others = frame.filter(pl.col("member_state") != "IT")
+    assert (others["sar_arrivals"] <= others["irregular_crossings"]).all()
+
+
+def test_calendar_period_option() -> None:
+    cal = cycle_indicators(Cycle(2025), MEMBERS, period="calendar")
+    assert cal.periods["irregular_crossings"] == "calendar year 2024"
+    assert cal.periods["temporary_protection"] == "end of 2024-12"
+    frontex = load("frontex_ibc").filter(pl.col("month").dt.year() == 2024)["detections"].sum()
+    # every detection of the year is allocated to one Member State (none on routes outside the set)
+    assert cal.result.frame["irregular_crossings"].sum() <= frontex
+    assert cal.result.frame["irregular_crossings"].sum() >= 0.99 * frontex
 
 
 def test_states_without_an_external_land_or_sea_border_have_no_crossings(data) -> None:

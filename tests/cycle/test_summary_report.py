@@ -83,3 +83,44 @@ def test_border_list_comes_from_the_case_engine() -> None:
     assert other.reading == "decisions_incl_closed"
     # counting otherwise closed cases in the denominator can only lower the rates
     assert other.frame.height >= listed.frame.height
+
+
+def test_summary_has_the_rules_classification_and_the_reference_period(run) -> None:
+    summary = summarise(run)
+    assert summary["cycle"]["reference_period"]["label"] == "2024-07 to 2025-06"
+    rows = summary["classification"]["rows"]
+    assert len(rows) == 26 and summary["classification"]["method"] == "rules"
+    for row in rows:
+        # every Member State marked has its reasons; pressure excludes risk and significant situation
+        marked = row["migratory_pressure"] or row["risk_of_migratory_pressure"]
+        assert bool(row["reasons"]) == (marked or row["significant_migratory_situation"])
+        if row["migratory_pressure"]:
+            assert not row["risk_of_migratory_pressure"] and not row["significant_migratory_situation"]
+    assert 'id="classification"' in render_html(run)
+
+
+def test_report_shows_the_projection_with_its_bands(run) -> None:
+    from dataclasses import replace
+
+    from migralex.cycle.projection import Projection
+
+    routes = pl.DataFrame(
+        {
+            "route": ["Central Mediterranean Route"],
+            "projected": [50_000.0],
+            "lower_80": [40_000.0],
+            "upper_80": [61_000.0],
+            "lower_95": [35_000.0],
+            "upper_95": [70_000.0],
+        }
+    )
+    states = routes.select(pl.lit("IT").alias("member_state"), *[c for c in routes.columns if c != "route"])
+    projection = Projection("calendar year 2026", routes, states, "hand-made", ("a note",))
+    page = render_html(replace(run, projection=projection))
+    assert 'id="projection"' in page and "80 %: 40,000-61,000; 95 %: 35,000-70,000" in page
+    assert "61,000" in page and "a note" in page
+    without = render_html(replace(run, projection=None, projection_note="no projection: test"))
+    assert "no projection: test" in without
+    assert (
+        summarise(replace(run, projection=projection))["projection"]["member_states"][0]["upper_95"] == 70_000
+    )

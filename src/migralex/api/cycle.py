@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -152,12 +152,14 @@ def _cached(key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> dict
     return outcome
 
 
-def _summary(year: int, relocations: int | None = None, financial_eur: int | None = None) -> dict[str, Any]:
+def _summary(
+    year: int, relocations: int | None = None, financial_eur: int | None = None, period: str = "report"
+) -> dict[str, Any]:
     """cycle_summary; a year the data cannot support is 404, a bad option 422 (with its query path)."""
     try:
         return _cached(
-            ("summary", year, relocations, financial_eur),
-            lambda: cycle_summary(year, relocations=relocations, financial_eur=financial_eur),
+            ("summary", year, relocations, financial_eur, period),
+            lambda: cycle_summary(year, relocations=relocations, financial_eur=financial_eur, period=period),
         )
     except InvalidInput as exc:
         if exc.path in ("relocations", "financial_eur"):
@@ -205,10 +207,17 @@ def get_cycle(
         int | None, Query(gt=0, le=10_000_000, description="Pool size in relocations")
     ] = None,
     financial_eur: Annotated[int | None, Query(gt=0, le=10**13, description="Pool size in euro")] = None,
+    period: Annotated[
+        Literal["report", "calendar", "report_previous"],
+        Query(
+            description="Reference period: report (12 months to 30 June, AMMR Art. 9(1)), calendar (the "
+            "year before), or report_previous (12 months to 30 June of the year before)"
+        ),
+    ] = "report",
 ) -> dict[str, Any]:
     """Indicators (AMMR Art. 9(3)), pressure ranking (Arts 10-11, an analyst's aid), the pool and fair
     shares (Arts 12, 57, 66), adequate capacity (APR Arts 46-47) and the ≤ 20 % list (APR Art. 42(1)(j))."""
-    return _summary(year, relocations, financial_eur)
+    return _summary(year, relocations, financial_eur, period)
 
 
 def _fair_shares(year: int, body: SolidarityWhatIf) -> tuple[Cycle, Any, Result]:

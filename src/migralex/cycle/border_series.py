@@ -19,6 +19,7 @@ default reading they are already inside the Frontex detections (recital 59).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,6 +30,7 @@ import polars as pl
 
 from migralex.countries import normalise_member_state
 from migralex.cycle.apportionment import largest_remainder
+from migralex.cycle.period import Period, month_start
 from migralex.cycle.provenance import Source
 from migralex.data import info, load
 from migralex.errors import InvalidInput
@@ -39,6 +41,8 @@ from migralex.errors import InvalidInput
 PROXY = {"land": ("between_bcp_land", "border_crossing_point"), "sea": ("between_bcp_sea",)}
 BORDER = ("between_bcp_land", "between_bcp_sea", "border_crossing_point")
 SERIES_COLUMNS = ("irregular_crossings", "sar_arrivals", "refusals_of_entry")
+#: Sources of the irregular crossings: the Frontex route split, or IOM DTM arrivals where they exist.
+CROSSINGS = ("frontex_split", "dtm")
 
 
 def route_member_states() -> pl.DataFrame:
@@ -68,6 +72,28 @@ def frontex_by_route(years: tuple[int, int]) -> pl.DataFrame:
     return (
         ibc.filter(pl.col("year").is_between(low, high))
         .group_by("route", "border_type", "year")
+        .agg(pl.col("detections").sum())
+        .sort("route", "border_type", "year")
+    )
+
+
+def frontex_months() -> tuple[dt.date, dt.date]:
+    """The first and last month of the shipped Frontex detections."""
+    months = load("frontex_ibc")["month"]
+    return months.min(), months.max()  # type: ignore[return-value]
+
+
+def frontex_by_route_in(period: Period) -> pl.DataFrame:
+    """Frontex detections of the months of `period`, summed by route, border type and calendar year."""
+    first, last = frontex_months()
+    if period.start < first or month_start(period.end) > last:
+        raise InvalidInput(
+            "period", f"the Frontex data ({first:%Y-%m} to {last:%Y-%m}) do not cover {period.label}"
+        )
+    return (
+        load("frontex_ibc")
+        .filter(pl.col("month").is_between(period.start, period.end))
+        .group_by("route", "border_type", pl.col("month").dt.year().cast(pl.Int16).alias("year"))
         .agg(pl.col("detections").sum())
         .sort("route", "border_type", "year")
     )
@@ -202,6 +228,20 @@ def allocate_routes(
     return frame, notes
 
 
+def italy_arrivals_in(period: Period) -> int | None:
+    """Italy's sea arrivals over `period` (Ministry of the Interior), None where a day is missing."""
+    daily = load("italy_sea_arrivals").filter(pl.col("date").is_between(period.start, period.end))
+    if daily["date"].n_unique() < (period.end - period.start).days + 1:
+        return None
+    return int(daily["arrivals"].sum())
+
+
+def italy_days() -> tuple[dt.date, dt.date]:
+    """The first and last day of Italy's daily sea-arrival series."""
+    days = load("italy_sea_arrivals")["date"]
+    return days.min(), days.max()  # type: ignore[return-value]
+
+
 def italy_sar_arrivals(years: tuple[int, int]) -> pl.DataFrame:
     """Italy's sea arrivals by calendar year (the only SAR/disembarkation series shipped)."""
     sea = load("italy_sea_arrivals").with_columns(pl.col("date").dt.year().cast(pl.Int16).alias("year"))
@@ -223,7 +263,14 @@ def irregular_crossings(
     """
     if years[0] > years[1]:
         raise InvalidInput("years", f"first year {years[0]} is after the last {years[1]}")
-    detections = frontex_by_route(years)
+    return allocate_detections(members, frontex_by_route(years))
+
+
+def allocate_detections(
+    members: tuple[str, ...], detections: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """`irregular_crossings` for route detections by year (e.g. `frontex_by_route_in` of a period)."""
+    years = (int(detections["year"].min()), int(detections["year"].max()))  # type: ignore[arg-type]
     proxies, notes = apprehension_proxies(members, years)
     allocation, left_out = allocate_routes(detections, route_member_states(), proxies, members)
     notes += left_out
@@ -247,15 +294,83 @@ class BorderSeries:
         sums = [
             pl.col(c).sum() for c in (*SERIES_COLUMNS, "sar_arrivals_included") if c in self.by_year.columns
         ]
+        if "crossings_source" in self.by_year.columns:
+            sums.append(pl.col("crossings_source").unique().sort().str.join("; "))
         return self.by_year.group_by("member_state").agg(*sums).sort("member_state")
 
 
+def dtm_arrivals(members: tuple[str, ...], years: tuple[int, int]) -> pl.DataFrame:
+    """IOM DTM arrivals by sea and land (`data/dtm_arrivals.csv`) per Member State and calendar year.
+
+    Only the years a Member State's series spans in full (months absent inside it count as 0).
+    Columns: member_state, year, dtm_arrivals.
+    """
+    text = resources.files("migralex.cycle").joinpath("data/dtm_arrivals.csv").read_text("utf-8")
+    monthly = pl.read_csv(io.StringIO(text), schema_overrides={"month": pl.String}).with_columns(
+        pl.col("month").str.slice(0, 4).cast(pl.Int16).alias("year"),
+        pl.col("month").str.slice(5, 2).cast(pl.Int8).alias("m"),
+    )
+    spans = monthly.group_by("member_state").agg(
+        pl.col("month").min().alias("first"), pl.col("month").max().alias("last")
+    )
+    return (
+        monthly.filter(pl.col("member_state").is_in(members), pl.col("year").is_between(*years))
+        .group_by("member_state", "year")
+        .agg(pl.col("arrivals").sum().alias("dtm_arrivals"))
+        .join(spans, on="member_state")
+        .filter(
+            pl.col("first") <= pl.format("{}-01", pl.col("year")),
+            pl.col("last") >= pl.format("{}-12", pl.col("year")),
+        )
+        .select("member_state", "year", "dtm_arrivals")
+        .sort("member_state", "year")
+    )
+
+
+def _with_dtm(
+    ibc: pl.DataFrame, members: tuple[str, ...], years: tuple[int, int]
+) -> tuple[pl.DataFrame, str]:
+    """The route split with IOM DTM arrivals in place of it where DTM covers a Member State's year."""
+    dtm = dtm_arrivals(members, years)
+    replaced = ", ".join(f"{r['member_state']} {r['year']}" for r in dtm.iter_rows(named=True))
+    frame = (
+        ibc.join(dtm, on=["member_state", "year"], how="full", coalesce=True)
+        .with_columns(
+            pl.when(pl.col("dtm_arrivals").is_not_null())
+            .then(pl.lit("IOM DTM arrivals"))
+            .otherwise(pl.lit("Frontex route split"))
+            .alias("crossings_source"),
+            pl.coalesce("dtm_arrivals", "irregular_crossings").alias("irregular_crossings"),
+        )
+        .drop("dtm_arrivals")
+    )
+    note = (
+        "irregular crossings: IOM DTM arrivals by sea and land (national authorities' counts) replace the "
+        f"Frontex route split for {replaced or 'no Member State-year'}; the others keep the split, so the "
+        "Union total is no longer the Frontex total"
+    )
+    return frame, note
+
+
 def derive_border_series(
-    members: tuple[str, ...], years: tuple[int, int], *, sar_reading: str = "within_crossings"
+    members: tuple[str, ...],
+    years: tuple[int, int],
+    *,
+    sar_reading: str = "within_crossings",
+    crossings: str = "frontex_split",
 ) -> BorderSeries:
-    """The shipped data turned into per-Member-State series (see the module docstring)."""
+    """The shipped data turned into per-Member-State series (see the module docstring).
+
+    `crossings` = `dtm` takes the IOM DTM arrivals of Bulgaria, Cyprus, Greece, Italy, Malta and
+    Spain instead of their share of the Frontex routes (years DTM covers in full).
+    """
+    if crossings not in CROSSINGS:
+        raise InvalidInput("crossings", f"{crossings!r} is not one of {', '.join(CROSSINGS)}")
     low, high = years
     ibc, allocation, notes = irregular_crossings(members, years)
+    if crossings == "dtm":
+        ibc, dtm_note = _with_dtm(ibc, members, years)
+        notes.append(dtm_note)
     refusals = load("refusals_of_entry").filter(
         pl.col("country").is_in(members), pl.col("year").is_between(low, high)
     )
@@ -297,7 +412,14 @@ def derive_border_series(
                 "sar_arrivals"
             )
         )
-        .select("member_state", "year", *SERIES_COLUMNS, "sar_arrivals_included")
+        .with_columns(
+            (
+                pl.col("crossings_source").fill_null("Frontex route split")
+                if "crossings_source" in ibc.columns
+                else pl.lit("Frontex route split")
+            ).alias("crossings_source")
+        )
+        .select("member_state", "year", *SERIES_COLUMNS, "sar_arrivals_included", "crossings_source")
         .sort("member_state", "year")
     )
     sources = (

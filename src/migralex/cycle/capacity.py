@@ -195,12 +195,14 @@ def capacity(
     sar_reading: str | None = None,
     rounding: str = "largest_remainder",
     on: dt.date | None = None,
+    crossings: str = "frontex_split",
     parameters: ParameterSet | None = None,
 ) -> tuple[Result, BorderSeries]:
     """APR Art. 47(4) on the shipped data (or an official table `input_csv`) for the data `years`.
 
     `on` (default: 31 December of the year after the period, when the act is adopted, and not before
     the Art. 46 number applies) is the date on which the Art. 46 number and the readings are read.
+    `crossings` = `dtm` replaces the Frontex route split with IOM DTM arrivals where they exist.
     """
     ps = parameters or params()
     when = on or max(dt.date(years[1] + 1, 12, 31), ps[UNION_CAPACITY].values[0].start)
@@ -217,10 +219,11 @@ def capacity(
     if input_csv:
         series = read_series_csv(input_csv, members, years)
     else:
-        series = derive_border_series(members, years, sar_reading=reading)
+        series = derive_border_series(members, years, sar_reading=reading, crossings=crossings)
     head = (
         f"data {years[0]}-{years[1]}; {len(members)} Member States ({how}); "
         f"{SAR_READING} = {reading}; rounding: {rounding}"
+        + ("" if input_csv or crossings == "frontex_split" else f"; crossings: {crossings}")
     )
     result = adequate_capacity(
         series.totals(),

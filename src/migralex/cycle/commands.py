@@ -17,10 +17,11 @@ from migralex.cycle.capacity import capacity, parse_years
 from migralex.cycle.offsets import evaluate_pledges
 from migralex.cycle.pledges import read_pledges
 from migralex.cycle.pool import fair_shares, pool_size
+from migralex.cycle.pressure import load_settings
 from migralex.cycle.provenance import Result, jsonable
 from migralex.cycle.reference_key import cycle_reference_key
 from migralex.cycle.report import FILES, write_cycle
-from migralex.cycle.summary import run_cycle
+from migralex.cycle.summary import assess_situation, run_cycle
 from migralex.cycle.timeline import Cycle
 from migralex.data import load
 from migralex.errors import InvalidInput, MigralexError
@@ -213,6 +214,14 @@ def capacity_command(
     rounding: Annotated[str, typer.Option(help="largest_remainder (adds up to 30,000) or nearest")] = (
         "largest_remainder"
     ),
+    crossings: Annotated[
+        str,
+        typer.Option(
+            "--crossings",
+            help="frontex_split (default: Frontex routes split by Eurostat apprehensions) or dtm "
+            "(IOM DTM arrivals for BG, CY, ES, GR, IT, MT)",
+        ),
+    ] = "frontex_split",
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Adequate capacity and annual maxima of the border procedure (APR Arts 46-47)."""
@@ -224,6 +233,7 @@ def capacity_command(
             member_set=member_set,
             sar_reading=sar,
             rounding=rounding,
+            crossings=crossings,
         )
     except MigralexError as exc:
         raise _fail(exc) from None
@@ -245,6 +255,17 @@ def cycle_command(
         Path | None, typer.Option(help="Official per-Member-State capacity CSV")
     ] = None,
     settings: Annotated[Path | None, typer.Option(help="Analyst settings YAML of the pressure score")] = None,
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="Reference period of the indicators: report (12 months to 30 June, AMMR Art. 9(1)), "
+            "calendar (the year before) or report_previous (12 months to 30 June of the year before)",
+        ),
+    ] = "report",
+    forecast: Annotated[
+        bool, typer.Option("--forecast/--no-forecast", help="Project the coming year with migralex.forecast")
+    ] = True,
 ) -> None:
     """Write the whole annual cycle: indicators, pressure, pool, capacity, ≤ 20 % list, HTML report."""
     start = time.perf_counter()
@@ -256,6 +277,8 @@ def cycle_command(
             capacity_years=parse_years(capacity_years) if capacity_years else None,
             capacity_input=str(capacity_input) if capacity_input else None,
             settings_path=str(settings) if settings else None,
+            period=period,
+            forecast=forecast,
         )
         files = write_cycle(run, out)
     except MigralexError as exc:
@@ -270,8 +293,52 @@ def cycle_command(
         console.print(f"[yellow]≤ 20 % list: {run.border_list.note}[/]")
 
 
+CLASSIFICATION_COLUMNS = (
+    "member_state",
+    "classification",
+    "arrivals_ratio",
+    "applications_ratio",
+    "sar_ratio",
+    "sar_months",
+    "cumulative_ratio",
+)
+SCORE_COLUMNS = ("rank", "member_state", "score", "pressure_candidate", "risk_candidate")
+
+
+def pressure_command(
+    year: Annotated[int, typer.Option("--year", help="Cycle year Y: the Commission's acts of 15 October Y")],
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period", help="report (12 months to 30 June, AMMR Art. 9(1)), calendar or report_previous"
+        ),
+    ] = "report",
+    method: Annotated[
+        str | None,
+        typer.Option("--method", help="rules (AMMR definitions) or score (default: the settings')"),
+    ] = None,
+    settings: Annotated[Path | None, typer.Option(help="Settings YAML (rules and score)")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Member States under migratory pressure, at risk, or in a significant situation (AMMR Arts 2, 10-11)."""
+    try:
+        if method not in (None, "rules", "score"):
+            raise InvalidInput("--method", f"{method!r} is not one of rules, score")
+        cycle = Cycle(year)
+        chosen_settings = load_settings(settings)
+        situation = assess_situation(cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    chosen = method or chosen_settings.method
+    result = situation.classification if chosen == "rules" else situation.pressure
+    first = CLASSIFICATION_COLUMNS if chosen == "rules" else SCORE_COLUMNS
+    extra = {"cycle_year": year, "method": chosen, "reference_period": situation.indicators.period}
+    _emit(result, first, fmt, extra, f"Migratory situation, cycle {year} ({chosen}; {period} period)")
+
+
 def register(app: typer.Typer) -> None:
-    """Mount `solidarity`, `capacity` and `cycle` on the `migralex` command."""
+    """Mount `solidarity`, `capacity`, `pressure` and `cycle` on the `migralex` command."""
     app.add_typer(solidarity_app, name="solidarity")
     app.command("capacity")(capacity_command)
+    app.command("pressure")(pressure_command)
     app.command("cycle")(cycle_command)

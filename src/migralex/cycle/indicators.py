@@ -1,22 +1,27 @@
 """The AMMR Art. 9(3)(a) indicators that the shipped data support, per Member State.
 
-The Report assesses "the previous 12-month period" (Art. 9(1)); the first one, of 15 October
-2025, covers 1 July 2024 - 30 June 2025. The shipped asylum, border and population data are
-annual (calendar years), so the indicators cover the calendar year before the cycle year (the
-latest full year), or the latest year the data reach, as each indicator's `period` says.
-Per-capita values are per 100,000 inhabitants on 1 January; "relative" values are the ratio of a
-Member State's per-capita value to the Union's (the Member States of the set pooled).
+The Report assesses "the previous 12-month period" (Art. 9(1)); the first one (COM(2025) 795)
+covers July 2024 - June 2025 (`period.reference_period`, `report`; `calendar` is the other option).
+Monthly series are computed on that period where the shipped months cover it: irregular crossings
+(Frontex, monthly by route), SAR disembarkations (Frontex sea routes, Italy's daily series) and the
+temporary-protection stock (Eurostat, monthly; the stock at the end of the period). Applications,
+decisions, refusals of entry and apprehensions are annual in the shipped data: they cover the
+calendar year before the cycle year, or the latest year the data reach, as each indicator's
+`period` says. Per-capita values are per 100,000 inhabitants on 1 January; "relative" values are
+the ratio of a Member State's per-capita value to the Union's (the Member States of the set pooled).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-from migralex.cycle.border_series import irregular_crossings, italy_sar_arrivals
+from migralex.cycle.border_series import allocate_detections, frontex_by_route_in, frontex_months
+from migralex.cycle.period import Period, coverage_window, month_start, reference_period
 from migralex.cycle.provenance import Column, Result, Source
+from migralex.cycle.sar import SAR_ROUTES, sar_disembarkations
 from migralex.cycle.timeline import Cycle
 from migralex.data import info, load
 from migralex.errors import InvalidInput
@@ -31,7 +36,10 @@ INDICATORS: dict[str, tuple[str, str]] = {
     ),
     "recognition_rate": ("AMMR Art. 9(3)(a)(iii)-(iv)", "first-instance grants / (grants + rejections)"),
     "illegally_present": ("AMMR Art. 9(3)(a)(vi)", "third-country nationals found illegally present"),
-    "sar_arrivals": ("AMMR Art. 9(3)(a)(xii)-(xiii)", "sea arrivals after SAR/disembarkation (Italy only)"),
+    "sar_arrivals": (
+        "AMMR Art. 9(3)(a)(xii)-(xiii), 11(3)",
+        "disembarkations following search and rescue (estimate: sea arrivals on the SAR routes)",
+    ),
     "refusals_of_entry": ("AMMR Art. 9(3)(a)(xiv)", "refusals of entry at the external border"),
     "temporary_protection": (
         "AMMR Art. 9(3)(a)(xv)",
@@ -39,6 +47,20 @@ INDICATORS: dict[str, tuple[str, str]] = {
     ),
     "irregular_crossings": ("AMMR Art. 9(3)(a)(xvi)", "irregular crossings of the external border (derived)"),
     "cumulative_arrivals": ("AMMR Art. 10(3)", "applications over five years + temporary protection stock"),
+}
+#: How often each indicator's shipped data are reported: monthly ones follow the reference period.
+FREQUENCY = {
+    "applications": "annual",
+    "applications_change": "annual",
+    "first_instance_decisions": "annual",
+    "recognition_rate": "annual",
+    "illegally_present": "annual",
+    "refusals_of_entry": "annual",
+    "temporary_protection": "monthly",
+    "irregular_crossings": "monthly",
+    "irregular_crossings_change": "monthly",
+    "sar_arrivals": "monthly",
+    "cumulative_arrivals": "annual applications + monthly temporary protection stock",
 }
 PER_CAPITA = (
     "applications",
@@ -80,6 +102,7 @@ class IndicatorData:
     result: Result
     nationalities: pl.DataFrame
     periods: dict[str, str]
+    period: dict[str, str] = field(default_factory=dict)
 
 
 def _nationalities(members: tuple[str, ...], year: int, top: int) -> pl.DataFrame:
@@ -97,8 +120,21 @@ def _nationalities(members: tuple[str, ...], year: int, top: int) -> pl.DataFram
     )
 
 
-def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalities: int = 3) -> IndicatorData:
-    """AMMR Art. 9(3)(a), 10(3): the indicators of `cycle` for `members` from the shipped data."""
+def cycle_indicators(
+    cycle: Cycle,
+    members: tuple[str, ...],
+    *,
+    period: str = "report",
+    top_nationalities: int = 3,
+    sar_routes: tuple[str, ...] = SAR_ROUTES,
+) -> IndicatorData:
+    """AMMR Art. 9(1), 9(3)(a), 10(3): the indicators of `cycle` for `members` on the reference `period`.
+
+    `period` is `report` (the 12 months to 30 June of the cycle year, as the first Report) or
+    `calendar` (the calendar year before). Monthly series use it where the shipped months cover
+    it; annual series use the calendar year before the cycle year (or the latest one shipped).
+    """
+    wanted = reference_period(cycle, period)
     target = cycle.indicator_year
     periods: dict[str, str] = {}
     sources: dict[str, Source] = {}
@@ -131,16 +167,9 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
     )
     periods["applications_change"] = f"{app_year} on {app_year - 1}"
     five = apps.filter(pl.col("year").is_between(app_year - 4, app_year))
-    tp = load("temporary_protection").filter(
-        pl.col("country").is_in(members), pl.col("month").dt.month() == 12
-    )
-    tp_year = int(tp.filter(pl.col("month").dt.year() <= target)["month"].dt.year().max())  # type: ignore[arg-type]
-    tp_stock = tp.filter(pl.col("month").dt.year() == tp_year).select(
-        pl.col("country").alias("member_state"), pl.col("beneficiaries").alias("temporary_protection")
-    )
+    tp_stock, periods["temporary_protection"], tp_rows = _tp_stock(members, wanted)
     parts["temporary_protection"] = tp_stock
-    periods["temporary_protection"] = f"end of December {tp_year}"
-    sources["temporary_protection"] = _source("temporary_protection", f"citizenship UA, month {tp_year}-12")
+    sources["temporary_protection"] = _source("temporary_protection", tp_rows)
     parts["cumulative_arrivals"] = (
         five.group_by("member_state")
         .agg(pl.col("value").sum().alias("applications_5y"))
@@ -153,7 +182,7 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
         )
     )
     periods["cumulative_arrivals"] = (
-        f"applications {app_year - 4}-{app_year} + temporary protection {tp_year}-12"
+        f"applications {app_year - 4}-{app_year} + temporary protection ({periods['temporary_protection']})"
     )
     sources["cumulative_arrivals"] = _source(
         "applications_totals", f"citizenship TOTAL, {app_year - 4}-{app_year}"
@@ -198,20 +227,36 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
         "decisions", f"authority G, stage FI (or FA where only that is reported), year {dec_year}"
     )
 
-    frontex_year = min(target, _latest_full_frontex_year())
-    ibc, _, ibc_notes = irregular_crossings(members, (frontex_year, frontex_year))
-    parts["irregular_crossings"] = ibc.select("member_state", "irregular_crossings")
-    periods["irregular_crossings"] = f"calendar year {frontex_year}"
+    window = coverage_window(wanted, *frontex_months())
+    ibc, _, ibc_notes = allocate_detections(members, frontex_by_route_in(window.period))
+    parts["irregular_crossings"] = ibc.group_by("member_state").agg(pl.col("irregular_crossings").sum())
+    periods["irregular_crossings"] = window.how
     sources["irregular_crossings"] = _source(
-        "frontex_ibc", f"all routes, {frontex_year}, split by migralex.cycle.border_series"
+        "frontex_ibc", f"all routes, months {window.period.label}, split by migralex.cycle.border_series"
     )
-    parts["sar_arrivals"], periods["sar_arrivals"], rows = _sar_arrivals(cycle)
-    sources["sar_arrivals"] = _source("italy_sea_arrivals", rows)
+    parts["irregular_crossings_change"], periods["irregular_crossings_change"] = _crossings_change(
+        members, window.period, parts["irregular_crossings"]
+    )
+    sar = sar_disembarkations(members, wanted, sar_routes)
+    parts["sar_arrivals"] = sar.frame.select(
+        "member_state", pl.col("sar_disembarkations").alias("sar_arrivals"), "sar_months", "sar_method"
+    )
+    periods["sar_arrivals"] = "; ".join(
+        dict.fromkeys(
+            [f"Frontex: {sar.window.how}", *([f"Italy: {sar.italy_window.how}"] if sar.italy_window else [])]
+        )
+    )
+    sources["sar_arrivals"] = _source(
+        "frontex_ibc", f"sea routes {', '.join(sar_routes)}, months {sar.window.period.label}"
+    )
+    ibc_notes = [*ibc_notes, *sar.notes]
 
     frame = population
     for part in parts.values():
         frame = frame.join(part, on="member_state", how="left")
-    frame = frame.with_columns(pl.col("sar_arrivals", "irregular_crossings").fill_null(0).cast(pl.Int64))
+    frame = frame.with_columns(
+        pl.col("sar_arrivals", "sar_months", "irregular_crossings").fill_null(0).cast(pl.Int64)
+    )
     for name in PER_CAPITA:
         per_capita = pl.col(name) / pl.col("population") * PER
         union = pl.col(name).sum() / pl.col("population").filter(pl.col(name).is_not_null()).sum() * PER
@@ -243,41 +288,79 @@ def cycle_indicators(cycle: Cycle, members: tuple[str, ...], *, top_nationalitie
         "AMMR Art. 9(3)(a)(i), 10(1)",
         "applications / previous − 1",
     )
+    columns["irregular_crossings_change"] = Column(
+        f"change in irregular crossings ({periods['irregular_crossings_change']})",
+        "AMMR Art. 9(3)(a)(xvi), 11(2)",
+        "irregular_crossings / the previous 12 months − 1",
+    )
+    columns["sar_months"] = Column(
+        "months of the period with disembarkations after SAR (recurring, Art. 11(3))",
+        "AMMR Art. 9(3)(a)(xiii), 11(3)",
+        sources=(sources["sar_arrivals"],),
+    )
+    annual_names = ", ".join(sorted(name for name, how in FREQUENCY.items() if how == "annual"))
+    fallback = "use the calendar year" if period == "calendar" else "fall back to calendar years"
     notes = (
-        f"Reporting period: the Report assesses the previous 12 months (AMMR Art. 9(1)); the shipped "
-        f"data are annual, so the indicators cover the calendar year {target} or the latest year "
-        "available (see each period)",
-        "SAR arrivals are known for Italy only (Italian Ministry of the Interior sea arrivals); "
-        "other Member States show 0",
+        f"Reference period: {wanted.label} ({period}; AMMR Art. 9(1) 'the previous 12-month period'). "
+        "Monthly series (irregular crossings, SAR disembarkations, temporary protection) use it where the "
+        f"shipped months cover it; annual series {fallback} (the shipped data are annual): {annual_names}",
+        "SAR disembarkations are estimated: Italy from its Ministry of the Interior count, the other "
+        "Member States from Frontex sea routes split by Eurostat apprehensions at the sea border",
         "decisions: UNHCR first-instance decisions (stage FI); where a Member State reports only "
         "first instance and appeal together (stage FA: e.g. AT, BG), those are used (decision_stage)",
         *ibc_notes,
     )
     result = Result("Indicators of the migratory situation (AMMR Art. 9(3)(a))", frame, columns, (), notes)
-    return IndicatorData(result, _nationalities(members, app_year, top_nationalities), periods)
+    reference = {
+        "kind": period,
+        "start": wanted.start.isoformat(),
+        "end": wanted.end.isoformat(),
+        "label": wanted.label,
+        "basis": "AMMR Art. 9(1); COM(2025) 795 used July 2024 - June 2025",
+    }
+    return IndicatorData(result, _nationalities(members, app_year, top_nationalities), periods, reference)
 
 
-def _sar_arrivals(cycle: Cycle) -> tuple[pl.DataFrame, str, str]:
-    """Italy's sea arrivals over the past 12 months (AMMR Art. 11(3)).
+def _tp_stock(members: tuple[str, ...], wanted: Period) -> tuple[pl.DataFrame, str, str]:
+    """Temporary protection beneficiaries at the end of `wanted` (AMMR Art. 9(3)(a)(xv)).
 
-    The reporting period of the Report, 1 July of Y - 1 to 30 June of the cycle year Y, where the
-    daily series covers it in full; otherwise the latest full calendar year.
+    The monthly stock of the period's last month, or of the latest month shipped before it.
     """
-    start, end = dt.date(cycle.year - 1, 7, 1), dt.date(cycle.year, 6, 30)
-    daily = load("italy_sea_arrivals").filter(pl.col("date").is_between(start, end))
-    if daily.height == (end - start).days + 1:
-        frame = pl.DataFrame({"member_state": ["IT"], "sar_arrivals": [int(daily["arrivals"].sum())]})
-        period = f"{start.isoformat()} to {end.isoformat()} (Italy only)"
-        return frame, period, f"daily arrivals {start.isoformat()} … {end.isoformat()}"
-    sar = italy_sar_arrivals((cycle.indicator_year - 1, cycle.indicator_year))
-    year = int(sar["year"].max()) if sar.height else cycle.indicator_year  # type: ignore[arg-type]
-    frame = sar.filter(pl.col("year") == year).select("member_state", "sar_arrivals")
-    return frame, f"calendar year {year} (Italy only)", f"daily arrivals of {year}"
-
-
-def _latest_full_frontex_year() -> int:
-    """The last calendar year the Frontex data cover in full (12 months)."""
-    months = (
-        load("frontex_ibc").group_by(pl.col("month").dt.year().alias("year")).agg(pl.col("month").n_unique())
+    tp = load("temporary_protection").filter(
+        pl.col("country").is_in(members), pl.col("month") <= wanted.end, pl.col("beneficiaries").is_not_null()
     )
-    return int(months.filter(pl.col("month") == 12)["year"].max())  # type: ignore[arg-type]
+    if tp.is_empty():
+        raise InvalidInput("period", f"no temporary protection data up to {wanted.end:%Y-%m}")
+    latest = tp.sort("month").group_by("country").last()
+    stock = latest.select(
+        pl.col("country").alias("member_state"), pl.col("beneficiaries").alias("temporary_protection")
+    )
+    month: dt.date = latest["month"].max()  # type: ignore[assignment]
+    end = month_start(wanted.end)
+    label = f"end of {month:%Y-%m}" + ("" if month == end else f" (latest month shipped; {end:%Y-%m} wanted)")
+    earlier = latest.filter(pl.col("month") < month).sort("country")
+    if earlier.height:
+        label += "; " + ", ".join(f"{r['country']} {r['month']:%Y-%m}" for r in earlier.iter_rows(named=True))
+    return stock, label, f"citizenship UA, month {month:%Y-%m}"
+
+
+def _crossings_change(
+    members: tuple[str, ...], period: Period, current: pl.DataFrame
+) -> tuple[pl.DataFrame, str]:
+    """Irregular crossings of `period` against the 12 months before it (AMMR Art. 11(2), the trend)."""
+    before = period.previous()
+    if before.start < frontex_months()[0]:
+        empty = current.select("member_state", pl.lit(None, pl.Float64).alias("irregular_crossings_change"))
+        return empty, "not computed: the previous 12 months are not shipped"
+    previous, _, _ = allocate_detections(members, frontex_by_route_in(before))
+    frame = current.join(
+        previous.group_by("member_state").agg(pl.col("irregular_crossings").sum().alias("prev")),
+        on="member_state",
+        how="left",
+    ).select(
+        "member_state",
+        pl.when(pl.col("prev") > 0)
+        .then(pl.col("irregular_crossings") / pl.col("prev") - 1)
+        .alias("irregular_crossings_change"),
+    )
+    return frame, f"{period.label} on {before.label}"

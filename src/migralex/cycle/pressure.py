@@ -20,10 +20,13 @@ from typing import Any
 import polars as pl
 import yaml
 
+from migralex.cycle.classification import Rules, parse_rules
 from migralex.cycle.indicators import PER_CAPITA
 from migralex.cycle.provenance import Column, Figure, Result
 from migralex.errors import InvalidInput
 
+#: Classification methods: the rules on the AMMR definitions (classification.py) or the weighted score.
+METHODS = ("rules", "score")
 DISCLAIMER = (
     "Analyst's aid, not a legal determination: whether a Member State is under migratory pressure, "
     "at risk of it or facing a significant migratory situation is decided by the Commission's "
@@ -45,11 +48,15 @@ class Settings:
     risk_growth: float
     cumulative_relative: float
     source: str
+    method: str = "rules"
+    rules: Rules | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "source": self.source,
+            "method": self.method,
+            "rules": self.rules.to_dict() if self.rules else None,
             "weights": dict(self.weights),
             "ratio_cap": self.ratio_cap,
             "pressure": {
@@ -93,7 +100,8 @@ def parse_settings(raw: Any, source: str) -> Settings:
     """Validate the settings document (see settings.yaml); errors name the setting."""
     if not isinstance(raw, Mapping):
         raise InvalidInput(source, "expected a YAML mapping")
-    unknown = sorted(set(raw) - {"version", "score", "pressure", "risk", "significant_situation"})
+    sections = {"version", "method", "rules", "score", "pressure", "risk", "significant_situation"}
+    unknown = sorted(set(raw) - sections)
     if unknown:
         raise InvalidInput(f"{source}: {unknown[0]}", "unknown section")
     score = _section(raw, "score", {"weights", "ratio_cap"})
@@ -108,6 +116,16 @@ def parse_settings(raw: Any, source: str) -> Settings:
     checked = {name: _number(weights, name, "score.weights") for name in weights}
     if sum(checked.values()) <= 0:
         raise InvalidInput(f"{source}: score.weights", "the weights must not all be zero")
+    # a settings file of the score alone (no `rules:`) keeps the score, as before the rules existed
+    method = raw.get("method", "rules" if "rules" in raw else "score")
+    if method not in METHODS:
+        raise InvalidInput(f"{source}: method", f"{method!r} is not one of {', '.join(METHODS)}")
+    try:
+        rules = parse_rules(raw["rules"]) if "rules" in raw else None
+    except InvalidInput as exc:
+        raise InvalidInput(f"{source}: {exc.path}", exc.reason) from None
+    if method == "rules" and rules is None:
+        raise InvalidInput(f"{source}: rules", "method 'rules' needs a rules section")
     pressure = _section(raw, "pressure", {"score_at_least", "sar_arrivals_per_100k_at_least"})
     risk = _section(raw, "risk", {"score_at_least", "applications_growth_at_least"})
     significant = _section(raw, "significant_situation", {"cumulative_relative_at_least"})
@@ -120,6 +138,8 @@ def parse_settings(raw: Any, source: str) -> Settings:
         risk_growth=_number(risk, "applications_growth_at_least", "risk"),
         cumulative_relative=_number(significant, "cumulative_relative_at_least", "significant_situation"),
         source=source,
+        method=method,
+        rules=rules,
     )
 
 

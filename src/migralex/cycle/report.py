@@ -23,6 +23,7 @@ import polars as pl
 
 from migralex import __version__
 from migralex.cycle.members import NOT_BOUND
+from migralex.cycle.projection import BANDS
 from migralex.cycle.provenance import Result, Source
 from migralex.cycle.summary import CycleRun, parameter_rows, summarise
 from migralex.errors import InvalidInput
@@ -45,6 +46,7 @@ FILES = {
     "indicators.csv": "AMMR Art. 9(3)(a) indicators per Member State",
     "nationalities.csv": "top citizenships of applicants per Member State",
     "pressure.csv": "pressure score, rank and candidates (analyst's aid)",
+    "classification.csv": "pressure, risk and significant situation by the rules of AMMR Arts 2, 10, 11",
     "fair_shares.csv": "reference key and fair shares of the pool",
     "capacity.csv": "adequate capacity and annual maxima",
     "route_allocation.csv": "Frontex routes split among Member States",
@@ -247,6 +249,93 @@ def _pressure_section(run: CycleRun) -> str:
     )
 
 
+def band_chart(labels: Sequence[str], bands: Sequence[Sequence[float]], title: str) -> str:
+    """Point projections with their 80 % (thick) and 95 % (thin) intervals, as inline SVG.
+
+    `bands` holds, per label, (point, lower_80, upper_80, lower_95, upper_95).
+    """
+    width, left, right, row, top = 680, 260, 20, 22, 30
+    height = top + len(labels) * row + 10
+    peak = max((b[4] for b in bands), default=0.0) or 1.0
+    span = width - left - right
+
+    def x(value: float) -> float:
+        return left + value / peak * span
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{esc(title)}"><text x="8" y="18" font-weight="600">{esc(title)}</text>'
+    ]
+    for i, (name, (point, lo80, hi80, lo95, hi95)) in enumerate(zip(labels, bands, strict=True)):
+        y = top + i * row + row / 2
+        tip = f"{name}: {point:,.0f} (80 %: {lo80:,.0f}-{hi80:,.0f}; 95 %: {lo95:,.0f}-{hi95:,.0f})"
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{esc(name)}</text>'
+            f"<g><title>{esc(tip)}</title>"
+            f'<line x1="{x(lo95):.1f}" x2="{x(hi95):.1f}" y1="{y:.1f}" y2="{y:.1f}" stroke="#7a8591"/>'
+            f'<rect x="{x(lo80):.1f}" y="{y - 5:.1f}" width="{max(x(hi80) - x(lo80), 1):.1f}" height="10" '
+            'fill="#9ecae1"/>'
+            f'<circle cx="{x(point):.1f}" cy="{y:.1f}" r="3.5" fill="#24527a"/></g>'
+        )
+    return "".join(parts) + "</svg>"
+
+
+def _projection_section(run: CycleRun) -> str:
+    """The projection for the coming year (AMMR Art. 9(3)(b)) with its bands, per route and Member State."""
+    head = '<section id="projection"><h2>Projection for the coming year (AMMR Art. 9(3)(b))</h2>'
+    projection = run.projection
+    if projection is None:
+        return f"{head}<p>{esc(run.projection_note)}</p></section>"
+    routes = projection.routes.sort("projected", descending=True)
+    label = (
+        routes["route"]
+        if "border_type" not in routes.columns
+        else (routes["route"] + " (" + routes["border_type"] + ")")
+    )
+    chart = band_chart(
+        list(label),
+        [tuple(float(v) for v in r) for r in routes.select(BANDS).iter_rows()],
+        f"Detections by route, {projection.period}: point, 80 % and 95 % intervals",
+    )
+    columns = {
+        "member_state": ("MS", 0),
+        "projected": ("projected", 0),
+        "lower_80": ("80 % from", 0),
+        "upper_80": ("80 % to", 0),
+        "lower_95": ("95 % from", 0),
+        "upper_95": ("95 % to", 0),
+        "projected_applications": ("applicants, projected", 0),
+        "projected_applications_upper": ("applicants, 80 % to", 0),
+    }
+    columns = {k: v for k, v in columns.items() if k in projection.member_states.columns}
+    states = projection.member_states.sort("projected", descending=True)
+    return (
+        f'{head}<p>{esc(projection.source)}</p><div class="chart">{chart}</div>'
+        f"{table(states, columns)}{_notes(projection.notes)}</section>"
+    )
+
+
+def _classification_section(run: CycleRun) -> str:
+    """The classification by the rules (AMMR Arts 2(24)-(25), 10(3), 11), with the ratios and reasons."""
+    result = run.classification
+    columns = {
+        "member_state": ("MS", 0),
+        "classification": ("classification", 0),
+        "arrivals_ratio": ("arrivals ÷ fair share", 2),
+        "applications_ratio": ("applications ÷ fair share", 2),
+        "sar_ratio": ("SAR ÷ fair share", 2),
+        "sar_months": ("SAR months", 0),
+        "cumulative_ratio": ("cumulative ÷ fair share", 2),
+        "projected_arrivals_ratio": ("projected ÷ fair share", 2),
+        "reasons": ("why", 0),
+    }
+    return (
+        '<section id="classification"><h2>Pressure, risk and significant situation: the rules '
+        "(AMMR Arts 2(24)-(25), 10(3), 11)</h2>"
+        f"{table(result.frame, columns)}{_notes(result.notes)}</section>"
+    )
+
+
 def _solidarity_section(run: CycleRun) -> str:
     """Key, fair shares, chart."""
     fair = run.fair_shares
@@ -371,6 +460,8 @@ def render_html(run: CycleRun) -> str:
     body = [
         f'<div class="notice">{esc(run.pressure.notes[0])}</div>',
         _cards(run, candidates),
+        _classification_section(run),
+        _projection_section(run),
         _pressure_section(run),
         _solidarity_section(run),
         _capacity_section(run),
@@ -397,6 +488,7 @@ def write_cycle(run: CycleRun, out: Path | str) -> dict[str, Path]:
         "indicators.csv": run.indicators.result.frame.write_csv(),
         "nationalities.csv": run.indicators.nationalities.write_csv(),
         "pressure.csv": run.pressure.frame.write_csv(),
+        "classification.csv": run.classification.frame.write_csv(),
         "fair_shares.csv": run.fair_shares.frame.write_csv(),
         "capacity.csv": run.capacity.frame.write_csv(),
         "route_allocation.csv": allocation.write_csv() if allocation.height else "",

@@ -17,10 +17,12 @@ import polars as pl
 
 from migralex.cycle.border_series import BorderSeries
 from migralex.cycle.capacity import capacity
+from migralex.cycle.classification import classify
 from migralex.cycle.indicators import IndicatorData, cycle_indicators
 from migralex.cycle.members import members_for
 from migralex.cycle.pool import PoolSize, fair_shares, pool_size
 from migralex.cycle.pressure import DISCLAIMER, Settings, load_settings, pressure_ranking
+from migralex.cycle.projection import Projection, cycle_projection
 from migralex.cycle.provenance import Result, jsonable
 from migralex.cycle.reference_key import cycle_reference_key
 from migralex.cycle.timeline import Cycle
@@ -102,12 +104,60 @@ def recognition_border_list(cycle: Cycle, parameters: ParameterSet | None = None
 
 
 @dataclass(frozen=True)
+class Situation:
+    """The migratory situation of one cycle: indicators, both classifications, the projection."""
+
+    indicators: IndicatorData
+    pressure: Result
+    classification: Result
+    projection: Projection | None
+    projection_note: str
+
+
+def assess_situation(
+    cycle: Cycle,
+    key: pl.DataFrame,
+    settings: Settings,
+    *,
+    period: str = "report",
+    projected: pl.DataFrame | None = None,
+    forecast: bool = True,
+) -> Situation:
+    """AMMR Arts 9-11: indicators on the reference `period`, the rules and the score, the projection.
+
+    `key` is the reference key (member_state, share) of the Member States bound by the AMMR.
+    """
+    members = members_for("bound_by_ammr")
+    rules = settings.rules or load_settings().rules
+    assert rules is not None  # the shipped settings have rules
+    indicators = cycle_indicators(cycle, members, period=period, sar_routes=rules.sar_routes)
+    projection, note = (
+        cycle_projection(cycle, members, period) if forecast else (None, "no projection asked for")
+    )
+    if projected is None and projection is not None:
+        projected = projection.for_classification()
+    classification = classify(
+        indicators.result.frame,
+        key,
+        rules,
+        projected=projected,
+        notes=(*indicators.result.notes[:1], *([] if projected is not None else [note])),
+    )
+    return Situation(
+        indicators, pressure_ranking(indicators.result, settings), classification, projection, note
+    )
+
+
+@dataclass(frozen=True)
 class CycleRun:
     """Every part of one annual cycle."""
 
     cycle: Cycle
     indicators: IndicatorData
     pressure: Result
+    classification: Result
+    projection: Projection | None
+    projection_note: str
     pool: PoolSize
     fair_shares: Result
     capacity: Result
@@ -129,9 +179,17 @@ def run_cycle(
     capacity_years: tuple[int, int] | None = None,
     capacity_input: str | None = None,
     settings_path: str | None = None,
+    period: str = "report",
+    projected: pl.DataFrame | None = None,
+    forecast: bool = True,
     parameters: ParameterSet | None = None,
 ) -> CycleRun:
-    """Compute the annual cycle `year` (see the module docstring)."""
+    """Compute the annual cycle `year` (see the module docstring).
+
+    The projection of the coming year (AMMR Art. 9(3)(b)) comes from `migralex.forecast` when
+    `forecast` is true; it is the "risk" of Art. 11(1). `projected` (the coming year per Member
+    State, `classification.check_projection`) replaces it in the classification.
+    """
     ps = parameters or params()
     cycle = Cycle(year)
     settings = load_settings(settings_path)
@@ -141,11 +199,21 @@ def run_cycle(
     pool = pool_size(relocations, financial_eur, on=cycle.proposal_date, parameters=ps)
     years = capacity_years or cycle.capacity_years(ps)
     cap, series = capacity(years, input_csv=capacity_input, parameters=ps)
-    indicators = cycle_indicators(cycle, members_for("bound_by_ammr"))
+    ammr_key = key
+    if not set(members_for("bound_by_ammr")) <= set(key.frame["member_state"]):
+        ammr_key = cycle_reference_key(
+            cycle, None, population_year=population_year, gdp_year=gdp_year, parameters=ps
+        )
+    situation = assess_situation(
+        cycle, ammr_key.frame, settings, period=period, projected=projected, forecast=forecast
+    )
     return CycleRun(
         cycle=cycle,
-        indicators=indicators,
-        pressure=pressure_ranking(indicators.result, settings),
+        indicators=situation.indicators,
+        pressure=situation.pressure,
+        classification=situation.classification,
+        projection=situation.projection,
+        projection_note=situation.projection_note,
         pool=pool,
         fair_shares=fair_shares(key, pool),
         capacity=cap,
@@ -202,6 +270,7 @@ def summarise(run: CycleRun) -> dict[str, Any]:
             "year": c.year,
             "pool_year": c.pool_year,
             "indicator_year": c.indicator_year,
+            "reference_period": run.indicators.period,
             "acts": (
                 f"Report (AMMR Art. 9(4)), Art. 11 decision and pool proposal (Art. 12(6)) due by "
                 f"15 October {c.year}; Council act establishing the pool for {c.pool_year} before the end "
@@ -220,6 +289,10 @@ def summarise(run: CycleRun) -> dict[str, Any]:
             "nationalities": jsonable(run.indicators.nationalities.to_dicts()),
         },
         "pressure": {**run.pressure.to_dict(), "settings": run.settings.to_dict()},
+        "classification": {**run.classification.to_dict(), "method": run.settings.method},
+        "projection": run.projection.to_dict()
+        if run.projection
+        else {"status": "unavailable", "note": run.projection_note},
         "solidarity": {"pool": run.pool.to_dict(), **run.fair_shares.to_dict()},
         "capacity": {
             **run.capacity.to_dict(),
