@@ -50,7 +50,7 @@ def digest(name: str, seed: int, scale: float) -> dict[str, Any]:
     out["outputs"] = {k: sha(getattr(r, k)) for k in ARRAYS}
     out["persons"] = {k: sha(v) for k, v in r.persons.items()}
     out["summary"] = {
-        "persons": int(len(r.persons["stage"])),
+        "persons": len(r.persons["stage"]),
         "applications": int(r.apps_daily.sum()),
         "final_counts_by_stage": r.counts[-1].sum(axis=0).tolist(),
         "metrics_total": r.metrics.sum(axis=0).tolist(),
