@@ -1,7 +1,7 @@
 """A batch as arrays: classes of interchangeable matching units, Member States, values per tier.
 
-A matching unit is a family (AMMR Art. 67(6)) or a person alone. Persons alone who look the same to
-every tier (same links, vulnerability, barred Member State, integration scores) are one class with a
+A matching unit is a family (AMMR Art. 67(6)) or a person alone. Units that look the same to every
+tier (same size, links, vulnerability, barred Member State, integration scores) are one class with a
 count, so the MILP has one integer column per (class, Member State) instead of one per person.
 """
 
@@ -61,8 +61,7 @@ def build(
     u_barred = _per_unit(unit_of_person, n_units, barred.astype(np.float64)) > 0
     person_unlinked = ~links.any(axis=1) if links.shape[1] else np.ones(len(unit_of_person), bool)
     u_unlinked = np.bincount(unit_of_person, weights=person_unlinked.astype(np.float64), minlength=n_units)
-    own = np.where(size > 1, np.arange(n_units), -1).astype(np.float64)  # families stay apart
-    features = np.column_stack([own, placeable, size, u_vuln, u_unlinked, u_links, u_barred, u_score])
+    features = np.column_stack([placeable, size, u_vuln, u_unlinked, u_links, u_barred, u_score])
     if n_units:
         _, first, class_of_unit = np.unique(features, axis=0, return_index=True, return_inverse=True)
     else:
