@@ -10,6 +10,7 @@ import polars as pl
 
 from migralex.countries import EU27
 from migralex.errors import InvalidInput
+from migralex.rules.relocation import consent
 
 #: Optional columns and their defaults (see the package docstring).
 DEFAULTS: dict[str, pl.Expr] = {
@@ -30,6 +31,8 @@ DTYPES: dict[str, pl.DataType] = {
     "benefitting": pl.String(),
 }  # fmt: skip
 STATUSES = ("applicant", "beneficiary")
+#: Reasons a person is not eligible (Art. 67(2), 67(5)); see migralex.rules.relocation.eligibility.
+INELIGIBLE = ("security_threat", "benefitting_responsible", "not_eligible")
 
 
 def normalise(persons: pl.DataFrame) -> pl.DataFrame:
@@ -71,6 +74,12 @@ def _check(frame: pl.DataFrame) -> None:
         outside = ~pl.element().str.to_uppercase().is_in(EU27)
         row = _first(frame["links"].list.eval(outside).list.any().fill_null(False))
         raise InvalidInput(f"persons[{row}].links", f"{unknown[0]!r} is not an EU Member State")
+    reason = frame["ineligible_reason"]
+    bad = reason.is_not_null() & ~reason.is_in(INELIGIBLE)
+    if bad.any():
+        raise InvalidInput(
+            f"persons[{_first(bad)}].ineligible_reason", f"must be one of {', '.join(INELIGIBLE)}"
+        )
     ben = frame["benefitting"].str.to_uppercase()
     bad = ben.is_not_null() & ~ben.is_in(EU27)
     if bad.any():
@@ -107,10 +116,11 @@ class Groups:
 
 def unplaceable_reason(frame: pl.DataFrame) -> pl.Series:
     """Why each person cannot be relocated at all (Arts 67(2), 67(5), 67(4)), or null."""
+    written = consent(pl.col("status"), pl.col("consent"))
     return frame.select(
         pl.when(~pl.col("eligible"))
         .then(pl.col("ineligible_reason").fill_null("not_eligible"))
-        .when((pl.col("status") == "beneficiary") & ~pl.col("consent"))
+        .when(written == "no_consent")
         .then(pl.lit("no_consent"))
         .otherwise(pl.lit(None, dtype=pl.String))
         .alias("reason")
