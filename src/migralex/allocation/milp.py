@@ -14,6 +14,7 @@ import numpy as np
 from migralex.allocation.params import MatchParams
 from migralex.allocation.problem import Problem
 from migralex.cycle.apportionment import apportion
+from migralex.errors import MigralexError
 
 INF = highspy.kHighsInf
 
@@ -69,7 +70,6 @@ def _model(problem: Problem) -> highspy.Highs:
     lp.integrality_ = [kinds.kInteger] * n_pairs + [kinds.kContinuous] * (2 * n_states)
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs()
-    h.setOptionValue("threads", 1)
     h.passModel(lp)
     return h
 
@@ -168,7 +168,11 @@ def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage
         h.setOptionValue("time_limit", max(left, 0.05))
         _warm_start(h, x, problem, "fair_share" in tiers)
         t0 = time.perf_counter()
-        h.run()
+        if h.run() == highspy.HighsStatus.kError:
+            raise MigralexError(
+                f"HiGHS failed on the tiers {', '.join(tiers)} (model status: "
+                f"{h.modelStatusToString(h.getModelStatus())})"
+            )
         status = h.modelStatusToString(h.getModelStatus())
         solution = np.asarray(h.getSolution().col_value)
         if len(solution) == cols and h.getInfo().primal_solution_status == 2:

@@ -12,6 +12,7 @@ import highspy
 import numpy as np
 
 from migralex.allocation.milp import quiet_highs
+from migralex.errors import MigralexError
 
 INF = highspy.kHighsInf
 
@@ -74,5 +75,6 @@ def _transport(
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs()
     h.passModel(lp)
-    h.run()
+    if h.run() == highspy.HighsStatus.kError:
+        raise MigralexError("HiGHS failed on the integration tie-break")
     return np.asarray(h.getSolution().col_value)
