@@ -127,8 +127,8 @@
         ...ML.base,
         aria: ML.aria(`Places used and open for ${totals.length} Member States; ${totals.reduce((s, t) => s + t.open, 0)} places open in all.`),
         tooltip: { trigger: "axis" },
-        legend: { data: ["used", "open"] },
-        grid: { left: 40, right: 10, bottom: 40, top: 30 },
+        legend: { data: ["used", "open"], top: 0, right: 0 },
+        grid: { left: 40, right: 10, bottom: 40, top: 40 },
         xAxis: { type: "category", data: totals.map((t) => t.member_state), axisLabel: { fontSize: 10, interval: 0, rotate: 45 } },
         yAxis: { type: "value", name: "places" },
         series: [
