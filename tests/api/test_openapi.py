@@ -28,6 +28,8 @@ SEMANTIC = {
     "/v1/cases/procedure": "as /v1/cases/responsibility",
     "/v1/cases/deadlines": "as /v1/cases/responsibility",
     "/v1/simulations": "the scenario must exist",
+    "/v1/relocations/match": "each person needs a unique person_id; codes must be Member States",
+    "/v1/relocations/example": "the benefitting State must be bound by Part IV (not DK)",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed by the registry's own tests, with
 #: tokens; left out here. Fuzzing it through this app found, at mount time: GET /datasets/batch is

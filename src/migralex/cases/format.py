@@ -176,6 +176,15 @@ class Entry(_Strict):
     date: Date
 
 
+class Relocation(_Strict):
+    """What the engine needs about a relocation under AMMR Art. 67 (optional, with `relocated_to`)."""
+
+    #: The benefitting Member State; null = the Member State of registration.
+    benefitting: MemberState | None = None
+    #: The benefitting Member State had been determined responsible before the relocation (Art. 68(3)).
+    responsibility_determined: bool = False
+
+
 class Case(_Strict):
     """One applicant's situation at the first registration of the application."""
 
@@ -187,6 +196,17 @@ class Case(_Strict):
     diplomas: list[Diploma] = Field(default_factory=list)
     entries: list[Entry] = Field(default_factory=list)
     relocated_to: MemberState | None = None
+    relocation: Relocation | None = None
+
+    @model_validator(mode="after")
+    def _relocation_needs_a_state(self) -> Case:
+        if self.relocation is not None and self.relocated_to is None:
+            raise ValueError("@relocation: needs relocated_to (the Member State of relocation)")
+        if self.relocation is not None and self.relocation.benefitting == self.relocated_to:
+            raise ValueError(
+                "@relocation.benefitting: the benefitting Member State cannot be the one of relocation"
+            )
+        return self
 
     @model_validator(mode="after")
     def _born_before_registration(self) -> Case:
@@ -198,8 +218,9 @@ class Case(_Strict):
         return self
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The case as JSON-ready data in the case format (dates as ISO strings, defaults filled)."""
-        return self.model_dump(mode="json")
+        """The case as JSON-ready data in the case format (dates as ISO strings, defaults filled;
+        the optional `relocation` object only when given)."""
+        return self.model_dump(mode="json", exclude={"relocation"} if self.relocation is None else None)
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:
