@@ -46,12 +46,13 @@ def to_plain_cases(batch: CaseBatch) -> list[dict[str, Any]]:
             "age_uncertain": bool(au),
             "security_threat": bool(st),
             "relocated_to": int(rt),
+            "relocation_determined": bool(det),
             "family": [],
             "documents": [],
             "diplomas": [],
             "entries": [],
         }
-        for ms, rd, pl, dob, u, au, st, rt in zip(
+        for ms, rd, pl, dob, u, au, st, rt, det in zip(
             a.reg_ms.tolist(),
             dates(a.reg_date),
             a.place.tolist(),
@@ -60,6 +61,7 @@ def to_plain_cases(batch: CaseBatch) -> list[dict[str, Any]]:
             a.age_uncertain.tolist(),
             a.security_threat.tolist(),
             a.relocated_to.tolist(),
+            a.relocation_determined.tolist(),
             strict=True,
         )
     ]
@@ -139,6 +141,10 @@ class PlainHierarchy:
     def decide(self, c: dict[str, Any]) -> tuple[int, str]:
         """(Member State code or -1 when a person decides, criterion key)."""
         reg, rms = c["reg_date"], c["reg_ms"]
+        relocated = c["relocated_to"] >= 0
+        if relocated and c["relocation_determined"]:  # AMMR Art. 68(3)
+            return c["relocated_to"], "relocation_transfer"
+        after = relocated  # AMMR Art. 68(2): not yet determined
         if c["security_threat"]:
             return rms, "security"
         dob = c["dob"]
@@ -181,10 +187,10 @@ class PlainHierarchy:
             return states.pop(), "applicant_family"
         if states:
             return -1, "applicant_family"
-        doc = self._documents(c, reg, rms)
+        doc = None if after else self._documents(c, reg, rms)  # 68(2): not Art. 29
         if doc is not None:
             return doc, "documents"
-        dip = self._diplomas(c, reg, rms)
+        dip = None if after else self._diplomas(c, reg, rms)  # 68(2): not Art. 30
         if dip is not None:
             return dip, "diplomas"
         waived = [e for e in c["entries"] if e[0] == VISA_WAIVED and e[2] <= reg]
@@ -195,8 +201,11 @@ class PlainHierarchy:
             return rms, "visa_waiver"
         if c["place"] == AIRPORT:
             return rms, "airport"
-        if c["relocated_to"] >= 0:
+        crossed = any(e[0] in (SAR, IRREGULAR_CROSSING) and e[2] <= reg for e in c["entries"])
+        if relocated and crossed:  # Art. 33(3)
             return c["relocated_to"], "entry"
+        if relocated:  # 68(2): not Art. 33(1)-(2); no criterion: the Member State of relocation
+            return c["relocated_to"], "default"
         for kind, window in ((SAR, self.sar), (IRREGULAR_CROSSING, self.crossing)):
             alive = [
                 e
@@ -233,6 +242,8 @@ class PlainHierarchy:
             return -1, "uam_relative"
         if len(relatives) == 1 and rms not in relatives:
             return relatives.pop(), "uam_relative"
+        if c["relocated_to"] >= 0:  # 68(2): not Art. 25(5); the Member State of relocation
+            return c["relocated_to"], "default"
         return rms, "uam_none"
 
     def _documents(self, c: dict[str, Any], reg: dt.date, rms: int) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from migralex.allocation.commands import register as register_relocate
 from migralex.api.commands import serve_command
 from migralex.cases.commands import register as register_cases
 from migralex.cycle.commands import register as register_cycle
@@ -33,6 +34,7 @@ register_cycle(app)
 register_decide(app)
 register_cases(app)
 register_forecast(app)
+register_relocate(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 

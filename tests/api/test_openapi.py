@@ -53,6 +53,8 @@ SEMANTIC = {
     "/v1/cases/state": "as /v1/cases/responsibility; events in a legal order (a reply after its request)",
     "/v1/cases/status": "as /v1/cases/state",
     "/v1/simulations": "the scenario must exist",
+    "/v1/relocations/match": "each person needs a unique person_id; codes must be Member States",
+    "/v1/relocations/example": "the benefitting State must be bound by Part IV (not DK)",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed here too, with a token: schema-valid
 #: input is refused there for reasons of law and access (a role may not register a category, a

@@ -11,6 +11,9 @@ regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`
   `trace` (list of [rule, outcome] pairs that must appear in order);
 - procedure (`question: procedure`): `procedure`, `mandatory_grounds`, `accelerated_grounds`,
   `exemptions` (exact lists), `legal_basis_contains`, `flags`, `no_flags`, `trace` (as above);
+- relocation (`question: relocation`, AMMR Art. 67(2), (5)): `eligible`, `reason`, `legal_basis`
+  (exact), `check` (the check to make, or null); `question: consent` (Art. 67(4)) takes a `person`
+  ({status, consent}) instead of a case and expects `consent`;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
   that runs from an event the case does not date), `absent` (names that must not be there).
   For a batch (`cases`), `expect` maps each id to such a mapping.
@@ -99,6 +102,12 @@ def _check_procedure(answer: dict[str, Any], expect: dict[str, Any]) -> None:
     _check_flags_and_trace(answer, expect)
 
 
+def _check_relocation(answer: dict[str, Any], expect: dict[str, Any]) -> None:
+    for key in ("eligible", "reason", "legal_basis", "check", "consent"):
+        if key in expect:
+            assert answer[key] == expect[key], (key, answer)
+
+
 def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
     got = {d["name"]: d["date"] for d in answer["deadlines"]}
     for name, date in expect.get("deadlines", {}).items():
@@ -119,6 +128,19 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
         result = decide_responsibility(cases, params=p, with_trace=True, regime=regime)
         answers = [result.answer(i, trace=True) for i in range(len(cases))]
         check = _check_responsibility
+    elif question == "consent":
+        import polars as pl
+
+        from migralex.rules.relocation import consent
+
+        frame = pl.DataFrame([ex["person"]])
+        answers = frame.select(consent(pl.col("status"), pl.col("consent")).alias("consent")).to_dicts()
+        check = _check_relocation
+    elif question == "relocation":
+        from migralex.rules.relocation import eligibility
+
+        answers = eligibility(cases, params=p).to_dicts()
+        check = _check_relocation
     else:
         from migralex.rules.procedure import Context
 

@@ -143,3 +143,21 @@ def test_scenarios_run_progress_chart_and_comparison(page: Any) -> None:
         "() => document.querySelector('#occupancy').getAttribute('aria-label').includes('Italy')"
     )
     screenshot(page, "scenarios")
+
+
+def test_relocation_match_table_sankey_and_places(page: Any) -> None:
+    page.goto("/relocation")
+    page.wait_for_selector("#match-table table tbody tr", timeout=60_000)
+    assert page.locator("#match-table tbody tr").count() == 200
+    assert "relocated" in page.inner_text("#summary-line")
+    wait_for_chart(page, "#sankey")
+    wait_for_chart(page, "#places")
+    assert page.locator("#totals-table tbody tr").count() == 25
+    page.select_option("#reason-filter", "link")
+    rows = page.locator("#match-table tbody tr")
+    assert rows.count() >= 1
+    assert all("67(3)" in rows.nth(i).inner_text() for i in range(min(rows.count(), 5)))
+    page.fill("#persons-n", "60")
+    page.click("#match")
+    page.wait_for_function("() => document.querySelectorAll('#match-table tbody tr').length === 60")
+    screenshot(page, "relocation")

@@ -33,6 +33,7 @@ PAGES = {
     "/cases": "cases.html",
     "/scenarios": "scenarios.html",
     "/early-warning": "early-warning.html",
+    "/relocation": "relocation.html",
 }
 
 
@@ -56,6 +57,7 @@ CAPABILITY_MODULES = {
     "simulations": "migralex.api.simulations",
     "timeline": "migralex.api.timeline",
     "forecast": "migralex.api.forecast",
+    "relocations": "migralex.api.relocations",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -99,6 +101,7 @@ TAGS = [
     {"name": "cycle", "description": "The annual solidarity cycle: indicators, pool, fair shares, capacity."},
     {"name": "simulations", "description": "Scenario runs of the population simulator, in the background."},
     {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
+    {"name": "relocations", "description": "Matching persons to relocate with pledged places (Art. 67)."},
     {"name": "registry", "description": "The Eurodac-like registry."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]

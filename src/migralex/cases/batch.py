@@ -327,6 +327,19 @@ class Applicants(Table):
     vulnerable: np.ndarray
     subsequent_application: np.ndarray
     relocated_to: np.ndarray
+    #: AMMR Art. 67-68 (the case format's `relocation` object); None = no case has one.
+    relocation_given: np.ndarray = None  # type: ignore[assignment]
+    relocation_benefitting: np.ndarray = None  # type: ignore[assignment]
+    relocation_determined: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        """Absent relocation columns are filled with their defaults (no relocation object)."""
+        n = len(self.id)
+        for name, value in (("relocation_given", False), ("relocation_benefitting", -1),
+                            ("relocation_determined", False)):  # fmt: skip
+            if getattr(self, name) is None:
+                dtype = bool if isinstance(value, bool) else np.int8
+                object.__setattr__(self, name, np.full(n, value, dtype=dtype))
 
     SPEC: ClassVar[dict[str, tuple[str, str]]] = {
         "id": ("id", "raw"),
@@ -343,6 +356,9 @@ class Applicants(Table):
         "vulnerable": ("applicant.vulnerable", "bool"),
         "subsequent_application": ("applicant.subsequent_application", "bool"),
         "relocated_to": ("relocated_to", "ms?"),
+        "relocation_given": ("relocation", "bool"),
+        "relocation_benefitting": ("relocation.benefitting", "ms?"),
+        "relocation_determined": ("relocation.responsibility_determined", "bool"),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "place": "territory",
@@ -355,6 +371,9 @@ class Applicants(Table):
         "vulnerable": False,
         "subsequent_application": False,
         "relocated_to": None,
+        "relocation_given": False,
+        "relocation_benefitting": None,
+        "relocation_determined": False,
     }
 
 
@@ -423,6 +442,13 @@ class CaseBatch:
             vulnerable=np.array([c.applicant.vulnerable for c in a], dtype=bool),
             subsequent_application=np.array([c.applicant.subsequent_application for c in a], dtype=bool),
             relocated_to=np.array([opt_ms(c.relocated_to) for c in a], dtype=np.int8),
+            relocation_given=np.array([c.relocation is not None for c in a], dtype=bool),
+            relocation_benefitting=np.array(
+                [opt_ms(c.relocation.benefitting if c.relocation else None) for c in a], dtype=np.int8
+            ),
+            relocation_determined=np.array(
+                [bool(c.relocation and c.relocation.responsibility_determined) for c in a], dtype=bool
+            ),
         )
         family = Family(
             case=np.array([i for i, _ in fam], dtype=np.int32),
@@ -647,6 +673,11 @@ class CaseBatch:
             for j in np.flatnonzero(e.case == i)
         ]
         out["relocated_to"] = C.ms_name(int(a.relocated_to[i]))
+        if a.relocation_given[i]:
+            out["relocation"] = {
+                "benefitting": C.ms_name(int(a.relocation_benefitting[i])),
+                "responsibility_determined": bool(a.relocation_determined[i]),
+            }
         return out
 
 

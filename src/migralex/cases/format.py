@@ -202,6 +202,15 @@ class Event(_Strict):
 FORMAT_VERSIONS = (1, 2)
 
 
+class Relocation(_Strict):
+    """What the engine needs about a relocation under AMMR Art. 67 (optional, with `relocated_to`)."""
+
+    #: The benefitting Member State; null = the Member State of registration.
+    benefitting: MemberState | None = None
+    #: The benefitting Member State had been determined responsible before the relocation (Art. 68(3)).
+    responsibility_determined: bool = False
+
+
 class Case(_Strict):
     """One applicant's situation at the first registration of the application."""
 
@@ -215,12 +224,23 @@ class Case(_Strict):
     relocated_to: MemberState | None = None
     version: Literal[1, 2] = 1
     events: list[Event] = Field(default_factory=list)
+    relocation: Relocation | None = None
 
     @model_validator(mode="after")
     def _events_in_version_2(self) -> Case:
         if self.events and self.version != 2:
             raise ValueError('@version: a case with events is version 2 (give "version": 2)')
         check_events(self.events, self.registration.date)
+        return self
+
+    @model_validator(mode="after")
+    def _relocation_needs_a_state(self) -> Case:
+        if self.relocation is not None and self.relocated_to is None:
+            raise ValueError("@relocation: needs relocated_to (the Member State of relocation)")
+        if self.relocation is not None and self.relocation.benefitting == self.relocated_to:
+            raise ValueError(
+                "@relocation.benefitting: the benefitting Member State cannot be the one of relocation"
+            )
         return self
 
     @model_validator(mode="after")
@@ -234,10 +254,12 @@ class Case(_Strict):
 
     def to_json_dict(self) -> dict[str, Any]:
         """The case as JSON-ready data in the case format (dates as ISO strings, defaults filled); a
-        version 1 case is written without `version` and `events`, as version 1 defines it."""
-        if self.version == 1:
-            return self.model_dump(mode="json", exclude={"version", "events"})
-        return self.model_dump(mode="json")
+        version 1 case is written without `version` and `events`, as version 1 defines it; the
+        optional `relocation` object only when given."""
+        exclude = {"version", "events"} if self.version == 1 else set()
+        if self.relocation is None:
+            exclude.add("relocation")
+        return self.model_dump(mode="json", exclude=exclude or None)
 
 
 def json_path(loc: tuple[int | str, ...]) -> str:

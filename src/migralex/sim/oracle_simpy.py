@@ -128,8 +128,13 @@ from migralex.sim.stages import (
     RETURN_PENDING,
     RETURNED,
     SCREENING,
+    STAGES,
     TRANSFER,
+    allowed_transitions,
 )  # fmt: skip
+
+#: The stage graph of `stages.TRANSITIONS`: every move of the oracle must be one of its edges.
+ALLOWED = allowed_transitions()
 
 SERVE_AT = 0.5  # offices serve after the day's events
 SNAPSHOT_AT = 0.9  # the monitor counts at the end of the day
@@ -205,6 +210,10 @@ class Oracle:
         return int(self.x.crisis[ms, t])
 
     def move(self, p: Person, stage: int, ms: int) -> None:
+        came_from = p.stage if p.stage >= 0 else ARRIVAL
+        if not ALLOWED[came_from, stage]:
+            origin = STAGES[p.stage] if p.stage >= 0 else "arrival"
+            raise AssertionError(f"oracle: {origin} -> {STAGES[stage]} is not in stages.TRANSITIONS")
         if p.stage >= 0:
             self.cnt[p.ms, p.stage] -= 1
             self.flows[p.ms, p.stage, stage] += 1

@@ -7,6 +7,10 @@ result tables; the tuples give their names in code order.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import numpy as np
+
 #: Stages, in code order (a person's state). "absconded" = whereabouts unknown.
 STAGES: tuple[str, ...] = (
     "screening",
@@ -167,3 +171,102 @@ BEHAVIOUR_SCALARS: tuple[str, ...] = (
     B_RETURN_BORDER, B_RETURN_EFFECTIVE, B_RETURN_MEAN, B_RETURN_WINDOW, B_RELOC_COMPLETE, B_RELOC_FRAC,
     B_NOTIFY_CAPACITY, B_MAX_AUTH_DAYS, B_MAX_REAPPLY,
 ) = range(len(BEHAVIOUR_SCALARS))  # fmt: skip
+
+
+class Action(NamedTuple):
+    """One action of the model: a timed event (a person has at most one pending) or an immediate
+    step chained on the same day; `step` names the stage function that carries it out."""
+
+    name: str
+    step: str
+    timed: bool
+    basis: str
+
+
+#: The steps of the model, each a small function of `kernel_steps` (numba) over the one state.
+STEPS: tuple[str, ...] = (
+    "arrival", "registration", "dublin", "channelling", "relocation", "first_instance",
+    "absconding", "appeal_return",
+)  # fmt: skip
+#: Every action, once: the kernel dispatches on it (code = position + 1; 0 = none).
+ACTIONS: tuple[Action, ...] = (
+    Action("arrive", "arrival", True, "SR Art. 5"),
+    Action("screened", "arrival", True, "SR Art. 18"),
+    Action("reach", "arrival", True, "AMMR Art. 17(4)"),
+    Action("make", "arrival", False, "APR Art. 26"),
+    Action("registered", "registration", False, "APR Art. 27; CFMR Art. 10"),
+    Action("dublin", "dublin", False, "AMMR Art. 39 (take charge), Art. 41 (take back)"),
+    Action("request", "dublin", True, "AMMR Art. 40, 41(3)"),
+    Action("reply", "dublin", True, "AMMR Art. 40(1), 41(3)"),
+    Action("request_late", "dublin", True, "AMMR Art. 39(1)"),
+    Action("accepted", "dublin", False, "AMMR Art. 46(1); CFMR Art. 12"),
+    Action("transfer_done", "dublin", True, "AMMR Art. 46(1)"),
+    Action("transfer_lapse", "dublin", True, "AMMR Art. 46(2)"),
+    Action("transfer_abscond", "dublin", True, "AMMR Art. 46(2)"),
+    Action("lodge", "channelling", False, "APR Art. 28(1), 51(1)"),
+    Action("lodged", "channelling", True, "APR Arts 42-50; CFMR Art. 11"),
+    Action("relocated", "relocation", True, "AMMR Art. 67(9)-(11)"),
+    Action("enter", "first_instance", False, "APR Art. 35, 51(2)"),
+    Action("queue_timer", "first_instance", True, "APR Art. 51(2)"),
+    Action("decide", "first_instance", False, "APR Art. 35"),
+    Action("abscond", "absconding", False, "AMMR Art. 36(1)(b)"),
+    Action("border_end", "appeal_return", True, "APR Art. 51(2)"),
+    Action("appeal_end", "appeal_return", True, "APR Art. 67"),
+    Action("return_border", "appeal_return", False, "RBPR Art. 4(2), 6"),
+    Action("rbp_end", "appeal_return", True, "RBPR Art. 4(2)"),
+    Action("return", "appeal_return", False, "Directive 2008/115/EC Art. 8"),
+    Action("returned", "appeal_return", True, "Directive 2008/115/EC Art. 8"),
+    Action("not_returned", "appeal_return", True, "Directive 2008/115/EC Art. 8"),
+)
+ACTION_CODE: dict[str, int] = {a.name: k + 1 for k, a in enumerate(ACTIONS)}
+#: The stage graph: who may go where (entries come from ARRIVAL), with the legal basis. The
+#: kernel's flows and the SimPy oracle's moves stay within it (the oracle checks every move).
+TRANSITIONS: tuple[tuple[str, str, str], ...] = (
+    ("arrival", "screening", "SR Art. 5"),
+    ("arrival", "registration", "APR Art. 26: application made on the territory"),
+    ("arrival", "regular", "pending stock on day 0"),
+    ("arrival", "appeal", "pending stock on day 0"),
+    ("screening", "registration", "SR Art. 18: referred to the asylum procedure"),
+    ("screening", "in_transit", "moving on to apply elsewhere"),
+    ("screening", "return_pending", "SR Art. 18: no application, return procedure"),
+    ("in_transit", "registration", "APR Art. 26"),
+    ("registration", "registration", "APR Art. 27-28: registered, then lodged"),
+    ("registration", "dublin", "AMMR Arts 39, 41"),
+    ("registration", "relocation", "AMMR Art. 67"),
+    ("registration", "border", "APR Arts 44-45"),
+    ("registration", "accelerated", "APR Art. 42"),
+    ("registration", "regular", "APR Art. 35"),
+    ("dublin", "registration", "AMMR Art. 39(1), 40: responsibility stays"),
+    ("dublin", "transfer", "AMMR Art. 46(1)"),
+    ("transfer", "registration", "AMMR Art. 46(1)-(2)"),
+    ("transfer", "absconded", "AMMR Art. 46(2)"),
+    ("relocation", "registration", "AMMR Art. 67(11), 68"),
+    ("border", "accelerated", "APR Art. 51(2): entry authorised"),
+    ("border", "protected", "APR Art. 35"),
+    ("border", "appeal", "APR Art. 51(2)"),
+    ("border", "return_border", "RBPR Art. 4(2)"),
+    ("accelerated", "protected", "APR Art. 35"),
+    ("accelerated", "appeal", "APR Art. 67"),
+    ("accelerated", "return_pending", "APR Art. 37"),
+    ("accelerated", "absconded", "absconding"),
+    ("regular", "protected", "APR Art. 35"),
+    ("regular", "appeal", "APR Art. 67"),
+    ("regular", "return_pending", "APR Art. 37"),
+    ("regular", "absconded", "absconding"),
+    ("appeal", "protected", "APR Art. 67"),
+    ("appeal", "return_pending", "APR Art. 37"),
+    ("return_border", "returned", "RBPR Art. 4(2)"),
+    ("return_border", "return_pending", "RBPR Art. 4(2)"),
+    ("return_pending", "returned", "Directive 2008/115/EC Art. 8"),
+    ("return_pending", "irregular_stay", "assumption: return window over"),
+    ("absconded", "registration", "AMMR Art. 36(1)(b): applies again elsewhere"),
+)
+
+
+def allowed_transitions() -> np.ndarray:
+    """bool [from stage (or ARRIVAL), to stage]: the stage graph of `TRANSITIONS` as a matrix."""
+    index = {name: k for k, name in enumerate(STAGES)} | {"arrival": ARRIVAL}
+    out = np.zeros((N_STAGES + 1, N_STAGES), np.bool_)
+    for a, b, _ in TRANSITIONS:
+        out[index[a], index[b]] = True
+    return out

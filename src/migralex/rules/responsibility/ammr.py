@@ -45,6 +45,8 @@ LAW = Law(
         "entry_2": "AMMR Art. 33(2)",
         "entry_3": "AMMR Art. 33(3)",
         "default": "AMMR Art. 16(2)",
+        "relocation_2": "AMMR Art. 68(2)",
+        "relocation_3": "AMMR Art. 68(3)",
         "dependants": "AMMR Art. 34",
         "humanitarian": "AMMR Art. 35(2)",
         "family_definition": "AMMR Art. 2(8)",

@@ -7,8 +7,10 @@ than 20 months after the date on which that border crossing took place"; (2) "no
 12 months after" the disembarkation; (3) relocated under Art. 67 after crossing → the Member State
 of relocation instead. Readings: an entry whose responsibility has ceased does not block a later
 one (the earliest entry still within its window counts); a disembarkation within its window
-prevails over a crossing (the "notwithstanding" of (2)); relocation (3) applies whenever
-`relocated_to` is given. Windows by the Art. 75 calculus (`ammr.reading.criteria_window_end`).
+prevails over a crossing (the "notwithstanding" of (2)); relocation (3) applies when
+`relocated_to` is given and an irregular crossing or disembarkation is recorded before registration
+("after having crossed the border"); a relocated applicant who never crossed irregularly falls to
+Art. 68(2) (art68_relocation). Windows by the Art. 75 calculus (`ammr.reading.criteria_window_end`).
 
 Dublin III Art. 13(1) has one rule for crossings by land, sea or air (disembarkations included),
 ceasing 12 months after the crossing, and no relocation paragraph; Art. 13(2) (five months'
@@ -77,7 +79,8 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
         first_s, end_s, ceased_s = _first_within(f, sar, law.param["sar_cessation"], roll)
         end = np.where(sar, end_s, end_x)
         ceased = np.where(sar, ceased_s, ceased_x)
-    relocated = f.batch.applicants.relocated_to >= 0 if not dublin else np.zeros(n, dtype=bool)
+    crossed = np.bincount(e.case[crossing | sar], minlength=n) > 0
+    relocated = (f.batch.applicants.relocated_to >= 0) & crossed if not dublin else np.zeros(n, dtype=bool)
     by_sar = ~relocated & (first_s >= 0)
     by_crossing = ~relocated & ~by_sar & (first_x >= 0)
     chosen = np.where(by_sar, first_s, first_x)

@@ -41,6 +41,7 @@ from migralex.rules.responsibility import (
     art31_visa_waiver,
     art32_airport_transit,
     art33_entry,
+    art68_relocation,
     dublin3,
 )
 from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, in_codes, per_case_bits, reading
@@ -246,6 +247,10 @@ def _evaluate_part(
     keys.insert(procedure_at, rule28.key)
     flags = [(pos + (pos >= procedure_at), fl) for pos, fl in flags]
     flags += [(procedure_at, fl) for fl in raised]
+    if regime == "AMMR":  # Art. 68(3) comes first, Art. 68(2) adapts Part III after relocation
+        rules = art68_relocation.apply(f, law, rules)
+        keys.insert(0, rules[0].key)
+        flags = [(pos + 1, fl) for pos, fl in flags]
     decided, ms = _decide(rules)
     flags += [(-1, fl) for fl in _overlays(f, law, keys, decided, ms)]
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}

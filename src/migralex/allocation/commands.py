@@ -1,0 +1,124 @@
+"""`migralex relocate`: a shell over `migralex.allocation` (no rule logic here)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migralex.allocation import PROVENANCE, REASONS, TIERS, MatchParams, match_batch
+from migralex.allocation.demo import DemoSettings, run
+from migralex.allocation.io import read_persons, read_places
+from migralex.errors import MigralexError
+
+console = Console()
+err = Console(stderr=True)
+DEMO_KEYS = ("relocated", "unplaced", "links_honoured_share", "hindsight_ratio", "greedy_ratio", "violations")
+
+
+class Format(StrEnum):
+    """Output formats."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Method(StrEnum):
+    """Matching methods."""
+
+    milp = "milp"
+    greedy = "greedy"
+
+
+def relocate_command(
+    persons: Annotated[
+        Path | None, typer.Argument(help="PERSONS.jsonl: one person to relocate per line")
+    ] = None,
+    places: Annotated[
+        Path | None, typer.Option("--places", help='PLACES.json: {"DE": 120, ...} or a PLEDGES.json')
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the objective's tiers and the reasons")
+    ] = False,
+    method: Annotated[Method, typer.Option("--method")] = Method.milp,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver")] = 10.0,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="A year of weekly batches on a synthetic population")
+    ] = False,
+    weeks: Annotated[int, typer.Option("--weeks", min=1, max=520)] = 52,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+) -> None:
+    """Match persons to relocate with the places pledged (AMMR Arts 57, 67): one answer per person."""
+    try:
+        params = MatchParams(time_limit=time_limit)
+        if demo:
+            _demo(DemoSettings(weeks=weeks, seed=seed, params=params), fmt)
+            return
+        if persons is None or places is None:
+            raise MigralexError("give PERSONS.jsonl and --places PLACES.json, or --demo")
+        result = match_batch(read_persons(persons), read_places(places), params, method=method.value)
+    except MigralexError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps({**result.to_dict(), "integration_score": PROVENANCE}, indent=1))
+    elif fmt is Format.csv:
+        typer.echo(result.assignments.write_csv(), nl=False)
+    else:
+        _table(result.assignments.rows(named=True), "Relocation: one answer per person")
+        _table(result.totals(), "Places per Member State of relocation (Art. 57(2))")
+        console.print(
+            f"relocated {result.relocated}, not relocated {result.unplaced}, links honoured "
+            f"{result.links_honoured}; solver {result.method}: {result.status}, gap {result.gap:.2e}"
+        )
+        if explain:
+            _explain(result.params)
+
+
+def _demo(settings: DemoSettings, fmt: Format) -> None:
+    """Print the demo's figures (JSON: exactly the six figures)."""
+    figures = run(settings)
+    if fmt is Format.json:
+        typer.echo(json.dumps({k: figures[k] for k in DEMO_KEYS}))
+        return
+    rows = [{"figure": k, "value": figures[k]} for k in DEMO_KEYS]
+    rows += [{"figure": k, "value": v} for k, v in figures["details"].items()]
+    if fmt is Format.csv:
+        typer.echo("figure,value\n" + "".join(f'{r["figure"]},"{r["value"]}"\n' for r in rows), nl=False)
+        return
+    _table(rows, f"Relocation demo: {settings.weeks} weekly batches, seed {settings.seed}")
+
+
+def _table(rows: list[dict[str, Any]], title: str) -> None:
+    """A rich table of dict rows."""
+    table = Table(title=title)
+    if not rows:
+        console.print(f"{title}: nothing")
+        return
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*["" if v is None else str(v) for v in row.values()])
+    console.print(table)
+
+
+def _explain(params: dict[str, Any]) -> None:
+    """The tiers in their order, the reasons and the integration score's provenance."""
+    for rank, tier in enumerate(params["order"], start=1):
+        ref = TIERS[tier]
+        console.print(f"{rank}. {tier}: {ref['meaning']} (AMMR Art. {ref['article']}({ref['paragraph']}))")
+    for code, ref in REASONS.items():
+        console.print(f"[dim]{code}[/]: {ref['meaning']} (AMMR Art. {ref['article']}({ref['paragraph']}))")
+    console.print(f"[dim]integration score: {PROVENANCE['measure']}; {PROVENANCE['note']}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `relocate` to the CLI."""
+    app.command("relocate")(relocate_command)

@@ -1,0 +1,60 @@
+"""Predicted integration score: diaspora of the same nationality per Member State (UNHCR stocks).
+
+An aid to the matching, not a right to choose (AMMR Art. 67(3) third subparagraph): it only breaks
+ties left by the legal tiers (links, vulnerability, fair sharing).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import polars as pl
+
+from migralex.countries import EU27
+from migralex.data.load import load
+
+#: Where the score comes from (shown with every answer that uses it).
+PROVENANCE = {
+    "table": "unhcr_stocks",
+    "source": "UNHCR Refugee Population Statistics Database (shipped in src/migralex/data/tables; "
+    "see its SOURCE.md)",
+    "measure": "refugees and asylum seekers of the person's nationality living in the Member "
+    "State, log(1 + persons), divided by the highest value among the Member States",
+    "note": "an aid to the matching, not a right to choose a Member State (AMMR Art. 67(3))",
+}
+
+
+@cache
+def diaspora(year: int) -> pl.DataFrame:
+    """Per (citizenship, country in EU27): persons in the latest year <= `year`, and the score."""
+    stocks = load("unhcr_stocks").filter(
+        pl.col("country").is_in(EU27)
+        & pl.col("population_type").is_in(["refugee", "asylum_seeker"])
+        & (pl.col("year") <= year)
+    )
+    latest = stocks.group_by("citizenship").agg(pl.col("year").max().alias("latest"))
+    frame = (
+        stocks.join(latest, on="citizenship")
+        .filter(pl.col("year") == pl.col("latest"))
+        .group_by("citizenship", "country")
+        .agg(pl.col("persons").sum(), pl.col("year").first())
+    )
+    return frame.with_columns(
+        (
+            pl.col("persons").cast(pl.Float64).log1p()
+            / pl.col("persons").cast(pl.Float64).log1p().max().over("citizenship")
+        ).alias("score")
+    ).sort("citizenship", "country")
+
+
+def score_matrix(nationalities: pl.Series, states: list[str], year: int) -> np.ndarray:
+    """Score in [0, 1] per person (rows) and Member State (columns); 0 where nothing is known."""
+    table = diaspora(year).filter(pl.col("country").is_in(states))
+    wide = table.pivot(on="country", index="citizenship", values="score")
+    for state in states:
+        if state not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(state))
+    people = pl.DataFrame({"citizenship": nationalities.str.to_uppercase()})
+    joined = people.join(wide, on="citizenship", how="left", maintain_order="left")
+    return joined.select(states).fill_null(0.0).to_numpy().astype(np.float64)

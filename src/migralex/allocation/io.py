@@ -1,0 +1,87 @@
+"""Reading the matching's inputs: PERSONS.jsonl (one person per line) and PLACES.json."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from migralex.allocation.persons import DTYPES
+from migralex.cycle.pledges import parse_pledges
+from migralex.errors import InvalidInput
+
+FIELDS = tuple(DTYPES)
+
+
+def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "persons") -> pl.DataFrame:
+    """A persons frame from JSON objects; unknown fields and wrong types are errors naming the record."""
+    rows: list[dict[str, Any]] = []
+    for i, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise InvalidInput(f"{where}[{i}]", "expected a JSON object (one person)")
+        unknown = set(record) - set(FIELDS)
+        if unknown:
+            raise InvalidInput(
+                f"{where}[{i}].{sorted(unknown)[0]}", f"unknown field; fields: {', '.join(FIELDS)}"
+            )
+        links = record.get("links", [])
+        if not isinstance(links, list):
+            raise InvalidInput(f"{where}[{i}].links", "expected a list of Member State codes")
+        for name in ("eligible", "consent", "vulnerable"):
+            if name in record and not isinstance(record[name], bool):
+                raise InvalidInput(f"{where}[{i}].{name}", f"expected true or false, got {record[name]!r}")
+        rows.append({**{name: None for name in FIELDS}, **record, "links": links})
+    if not rows:
+        return pl.DataFrame(schema=DTYPES)
+    try:
+        return pl.DataFrame(rows, schema=DTYPES, strict=False)
+    except (pl.exceptions.PolarsError, TypeError) as error:
+        raise InvalidInput(where, f"a field has the wrong type: {error}") from error
+
+
+def read_persons(path: Path | str) -> pl.DataFrame:
+    """PERSONS.jsonl: one JSON object per line (blank lines ignored); errors name the line."""
+    p = Path(path)
+    try:
+        lines = p.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        raise InvalidInput(str(p), "no such file") from None
+    records = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise InvalidInput(f"{p}:{number}", f"not JSON: {error.msg}") from None
+    return persons_from_records(records, where=str(p))
+
+
+def places_from_json(raw: Any) -> dict[str, int]:
+    """Places per Member State: a mapping {"DE": 120, ...} or a PLEDGES.json (relocations pledged,
+    minus those already implemented)."""
+    if isinstance(raw, Mapping) and "pledges" in raw:
+        pledges = parse_pledges(raw)
+        return {
+            ms: p.relocations - (p.implemented_relocations or 0)
+            for ms, p in pledges.pledges.items()
+            if p.relocations
+        }
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("places", "expected an object of Member State -> places")
+    return dict(raw)
+
+
+def read_places(path: Path | str) -> dict[str, int]:
+    """PLACES.json (see `places_from_json`); errors name the file."""
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(str(p), "no such file") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
+    return places_from_json(raw)

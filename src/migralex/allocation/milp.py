@@ -1,0 +1,209 @@
+"""The batch as a MILP solved with HiGHS, tier by tier (lexicographic objective, AMMR Art. 67)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import highspy
+import numpy as np
+
+from migralex.allocation.params import MatchParams
+from migralex.allocation.problem import Problem
+from migralex.cycle.apportionment import apportion
+from migralex.errors import MigralexError
+
+INF = highspy.kHighsInf
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One tier solved: its optimum (as found), the gap HiGHS reports, its status and time."""
+
+    tier: str
+    objective: float
+    gap: float
+    status: str
+    seconds: float
+
+
+def _model(problem: Problem) -> highspy.Highs:
+    """Integer x[pair] (units of a class), 2 deviations per Member State; class/capacity/share rows."""
+    n_pairs, n_states = len(problem.cls), len(problem.capacity)
+    n_units = problem.n_classes  # one row per class: at most `count` units of it placed
+    cols = n_pairs + 2 * n_states
+    # column-wise matrix: a pair sits in its unit's row, its state's capacity row and share row
+    starts = np.zeros(cols + 1, dtype=np.int32)
+    pair_nnz = 3
+    starts[1 : n_pairs + 1] = pair_nnz * np.arange(1, n_pairs + 1)
+    starts[n_pairs + 1 :] = pair_nnz * n_pairs + np.arange(1, 2 * n_states + 1)
+    idx = np.empty(pair_nnz * n_pairs + 2 * n_states, dtype=np.int32)
+    val = np.empty_like(idx, dtype=np.float64)
+    idx[0 : 3 * n_pairs : 3] = problem.cls
+    idx[1 : 3 * n_pairs : 3] = n_units + problem.state
+    idx[2 : 3 * n_pairs : 3] = n_units + n_states + problem.state
+    val[0 : 3 * n_pairs : 3] = 1.0
+    val[1 : 3 * n_pairs : 3] = problem.size[problem.cls]
+    val[2 : 3 * n_pairs : 3] = problem.unlinked
+    share_rows = n_units + n_states + np.arange(n_states)
+    idx[3 * n_pairs :: 2] = share_rows
+    idx[3 * n_pairs + 1 :: 2] = share_rows
+    val[3 * n_pairs :: 2] = -1.0  # d_plus: above target
+    val[3 * n_pairs + 1 :: 2] = 1.0  # d_minus: below target
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = cols, n_units + 2 * n_states
+    lp.col_cost_ = np.zeros(cols)
+    lp.col_lower_ = np.zeros(cols)
+    fits = problem.capacity[problem.state] // problem.size[problem.cls]
+    most = np.minimum(problem.count[problem.cls], fits)
+    lp.col_upper_ = np.concatenate([most.astype(np.float64), np.full(2 * n_states, INF)])
+    lp.row_lower_ = np.concatenate([np.full(n_units + n_states, -INF), np.full(n_states, -INF)])
+    lp.row_upper_ = np.concatenate(
+        [problem.count.astype(np.float64), problem.capacity.astype(np.float64), np.full(n_states, INF)]
+    )
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, idx, val
+    kinds = highspy.HighsVarType
+    lp.integrality_ = [kinds.kInteger] * n_pairs + [kinds.kContinuous] * (2 * n_states)
+    lp.sense_ = highspy.ObjSense.kMaximize
+    h = quiet_highs()
+    h.passModel(lp)
+    return h
+
+
+def quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing (its banner goes to file descriptor 1 on creation)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def share_targets(problem: Problem, x: np.ndarray) -> np.ndarray:
+    """Art. 67(4): persons without links, shared in proportion to the places left after linked ones."""
+    n_states = len(problem.capacity)
+    placed = np.rint(x)
+    unl = problem.unlinked * placed
+    linked = (problem.size[problem.cls] - problem.unlinked) * placed
+    left = problem.capacity - np.bincount(problem.state, weights=linked, minlength=n_states)
+    total = round(float(unl.sum()))
+    if total == 0 or left.clip(min=0).sum() == 0:
+        return np.zeros(n_states)
+    _, seats = apportion([Fraction(int(v)) for v in left.clip(min=0)], total)
+    return np.asarray(seats, dtype=np.float64)
+
+
+def segments(order: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Tiers solved together: a new solve starts at fair_share (its targets need the solution so far)."""
+    out: list[list[str]] = []
+    for tier in order:
+        if not out or tier == "fair_share":
+            out.append([])
+        out[-1].append(tier)
+    return [tuple(seg) for seg in out]
+
+
+def tier_cost(problem: Problem, tier: str) -> np.ndarray:
+    """What each column is worth under `tier` (fair_share: minus the deviation from the targets)."""
+    n_pairs, n_states = len(problem.cls), len(problem.capacity)
+    cost = np.zeros(n_pairs + 2 * n_states)
+    if tier == "fair_share":
+        cost[n_pairs:] = -1.0
+    else:
+        cost[:n_pairs] = problem.value[tier]
+    return cost
+
+
+def _bound(problem: Problem, tier: str) -> float:
+    """An upper bound of |tier value| over every feasible solution (for exact lexicographic weights)."""
+    if tier == "fair_share":
+        return float(2 * problem.size.sum() + 2 * problem.capacity.sum())
+    per_unit = np.zeros(problem.n_classes)
+    np.maximum.at(per_unit, problem.cls, np.abs(problem.value[tier]))
+    return float(np.ceil((per_unit * problem.count).sum()))
+
+
+def combined_cost(problem: Problem, tiers: tuple[str, ...]) -> np.ndarray:
+    """One objective equal to the tiers in lexicographic order: each weight exceeds all below it."""
+    total = np.zeros(len(problem.cls) + 2 * len(problem.capacity))
+    weight, below = 1.0, 0.0
+    for tier in reversed(tiers):
+        total += weight * tier_cost(problem, tier)
+        below += weight * _bound(problem, tier)
+        weight = below + 1.0
+    return total
+
+
+def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage]]:
+    """Maximise the tiers of `params.order` lexicographically; return x per pair and one Stage per tier."""
+    n_pairs, n_states = len(problem.cls), len(problem.capacity)
+    if n_pairs == 0:
+        return np.zeros(0), []
+    h = _model(problem)
+    h.setOptionValue("presolve", "off")  # the rows are simple; presolve costs more than it saves
+    h.setOptionValue("mip_rel_gap", params.mip_rel_gap)
+    h.setOptionValue("mip_abs_gap", 0.5)  # below the unit of every integer tier
+    cols = n_pairs + 2 * n_states
+    x = np.zeros(cols)
+    start, stages = time.perf_counter(), []
+    parts = segments(params.order)
+    for position, tiers in enumerate(parts):
+        if "fair_share" in tiers:
+            targets = share_targets(problem, x[:n_pairs])
+            rows = problem.n_classes + n_states + np.arange(n_states)
+            h.changeRowsBounds(n_states, rows.astype(np.int32), targets, targets)  # type: ignore[attr-defined]
+        cost = combined_cost(problem, tiers)
+        h.changeColsCost(cols, np.arange(cols, dtype=np.int32), cost)
+        left = params.time_limit - (time.perf_counter() - start)
+        h.setOptionValue("time_limit", max(left, 0.05))
+        _warm_start(h, x, problem, "fair_share" in tiers)
+        t0 = time.perf_counter()
+        if h.run() == highspy.HighsStatus.kError:
+            raise MigralexError(
+                f"HiGHS failed on the tiers {', '.join(tiers)} (model status: "
+                f"{h.modelStatusToString(h.getModelStatus())})"
+            )
+        status = h.modelStatusToString(h.getModelStatus())
+        solution = np.asarray(h.getSolution().col_value)
+        if len(solution) == cols and h.getInfo().primal_solution_status == 2:
+            x = solution
+        gap, seconds = float(h.getInfo().mip_gap), time.perf_counter() - t0
+        stages += [Stage(t, float(tier_cost(problem, t) @ x), gap, status, seconds) for t in tiers]
+        if position < len(parts) - 1:
+            _fix(h, cost, float(cost @ x))
+    return x[:n_pairs], stages
+
+
+def _warm_start(h: highspy.Highs, x: np.ndarray, problem: Problem, sharing: bool) -> None:
+    """Give HiGHS the solution so far (feasible under every row added so far)."""
+    start = x.copy()
+    if not start.any():
+        return
+    if sharing:
+        n_pairs, n_states = len(problem.cls), len(problem.capacity)
+        start[n_pairs:] = 0.0
+        lp = h.getLp()
+        u = np.bincount(problem.state, weights=problem.unlinked * np.rint(x[:n_pairs]), minlength=n_states)
+        target = np.asarray(lp.row_lower_)[problem.n_classes + n_states : problem.n_classes + 2 * n_states]
+        start[n_pairs : n_pairs + 2 * n_states : 2] = np.maximum(u - target, 0)
+        start[n_pairs + 1 : n_pairs + 2 * n_states : 2] = np.maximum(target - u, 0)
+    sol = highspy.HighsSolution()
+    sol.col_value = list(start)
+    sol.value_valid = True
+    h.setSolution(sol)
+
+
+def _fix(h: highspy.Highs, cost: np.ndarray, objective: float) -> None:
+    """Keep the tiers solved so far at their optimum in the later ones (half a unit of slack)."""
+    nz = np.nonzero(cost)[0].astype(np.int32)
+    h.addRow(objective - 0.5, INF, len(nz), nz, cost[nz])

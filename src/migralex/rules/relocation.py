@@ -1,0 +1,112 @@
+"""Who may be relocated (AMMR Art. 67(2), (4), (5)): vectorised rules with their legal basis.
+
+- Art. 67(2): "If there are reasonable grounds to consider that the person poses a threat to
+  internal security ... the benefitting Member State shall not apply or shall immediately terminate
+  the procedure"; for an applicant "the benefitting Member State shall be the Member State
+  responsible in accordance with Article 16(4)".
+- Art. 67(5), second subparagraph: applicants "for whom the benefitting Member State can be
+  determined as the Member State responsible pursuant to the criteria set out in Articles 25 to 28
+  and 34, with the exception of Article 25(5) ... shall not be eligible for relocation". The engine
+  decides responsibility as if the applicant had not been relocated; a family criterion (Arts
+  25(2)-(3), 26, 27, 28) naming the benefitting Member State makes the applicant ineligible.
+  Art. 34 (dependent persons) is discretionary in the engine (a flag): it is reported as a check,
+  not decided.
+- Art. 67(4), third subparagraph: a beneficiary of international protection "shall be relocated
+  only after that person has consented to the relocation in writing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from migralex.cases import codes as C
+from migralex.cases.batch import CaseBatch, as_batch, ids_column
+from migralex.cases.format import Case
+from migralex.law.params import ParameterSet
+from migralex.rules.responsibility.common import REL, STATUS, in_codes
+from migralex.rules.responsibility.hierarchy import decide_responsibility
+
+#: Deciding criteria of Arts 25-28 (not 25(5)) that make the benefitting State responsible (67(5)).
+FAMILY_CRITERIA = ("uam_family", "uam_relative", "protection_family", "applicant_family", "family_procedure")
+CHECK_34 = "AMMR Art. 34: a dependent person in the benefitting Member State"
+BASIS = {
+    "security_threat": "AMMR Art. 67(2)",
+    "benefitting_responsible": "AMMR Art. 67(5)",
+    "eligible": "AMMR Art. 67(5)",
+    "no_consent": "AMMR Art. 67(4)",
+    "consent_given": "AMMR Art. 67(4)",
+    "consent_not_needed": "AMMR Art. 67(4)",
+}
+
+
+def benefitting_state(batch: CaseBatch) -> np.ndarray:
+    """The benefitting Member State per case: `relocation.benefitting`, else the State of registration."""
+    a = batch.applicants
+    given = np.asarray(a.relocation_benefitting)
+    return np.where(given >= 0, given, a.reg_ms).astype(np.int8)
+
+
+def dependants_in(batch: CaseBatch, state: np.ndarray) -> np.ndarray:
+    """Per case: a child, sibling or parent legally resident in `state` (per case) who consented in
+    writing and can take care - the facts of AMMR Art. 34(1) short of the dependency itself."""
+    fam = batch.family
+    resident = in_codes(
+        fam.status,
+        [STATUS[s] for s in ("beneficiary_of_international_protection", "long_term_resident",
+                             "naturalised_former_beneficiary", "legally_present")],
+    )  # fmt: skip
+    kin = in_codes(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
+    rows = kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing
+    rows &= fam.ms == state[fam.case]
+    return np.bincount(fam.case[rows], minlength=batch.n) > 0
+
+
+def eligibility(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    params: ParameterSet | None = None,
+) -> pl.DataFrame:
+    """Per case: id, eligible, reason, legal_basis, responsible_member_state (as if not relocated),
+    criterion, check (Art. 34 to verify, or null). AMMR Art. 67(2) and 67(5)."""
+    batch = as_batch(cases)
+    a = batch.applicants
+    unrelocated = replace(batch, applicants=replace(a, relocated_to=np.full(batch.n, -1, np.int8)))
+    result = decide_responsibility(unrelocated, params=params)
+    benefitting = benefitting_state(batch)
+    criterion = result.criteria()
+    by_family = np.isin(criterion.astype(str), FAMILY_CRITERIA) & (result.member_state == benefitting)
+    threat = np.asarray(a.security_threat, dtype=bool)
+    reason = np.where(threat, "security_threat", np.where(by_family, "benefitting_responsible", "eligible"))
+    dependants_here = dependants_in(batch, benefitting)
+    ms = pl.Series([*C.MEMBER_STATES, None], dtype=pl.Utf8)
+    return pl.DataFrame(
+        {
+            "id": ids_column(a.id),
+            "eligible": reason == "eligible",
+            "reason": pl.Series(reason.tolist(), dtype=pl.Utf8),
+            "legal_basis": pl.Series(reason.tolist(), dtype=pl.Utf8).replace_strict(BASIS),
+            "benefitting": ms.gather(benefitting),
+            "responsible_member_state": ms.gather(np.where(result.member_state < 0, len(C.MEMBER_STATES),
+                                                           result.member_state)),
+            "criterion": pl.Series(criterion.tolist(), dtype=pl.Utf8),
+            "check": pl.Series(np.where(dependants_here & ~threat & ~by_family, CHECK_34, "").tolist(),
+                               dtype=pl.Utf8).replace("", None),
+        }
+    )  # fmt: skip
+
+
+def consent(status: pl.Expr, consent_in_writing: pl.Expr) -> pl.Expr:
+    """AMMR Art. 67(4): "consent_given", "no_consent" (a beneficiary without written consent) or
+    "consent_not_needed" (an applicant), as a polars expression over two columns."""
+    beneficiary = status.fill_null("applicant") == "beneficiary"
+    return (
+        pl.when(~beneficiary)
+        .then(pl.lit("consent_not_needed"))
+        .when(consent_in_writing.fill_null(False))
+        .then(pl.lit("consent_given"))
+        .otherwise(pl.lit("no_consent"))
+    )
