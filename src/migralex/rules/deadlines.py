@@ -51,6 +51,7 @@ from migralex.law.acts import resolve_act
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.law.timelimits import Period
+from migralex.rules.participation import acts_not_binding
 from migralex.rules.periods import end_of_period, periods_at
 from migralex.rules.procedure import (
     ACCELERATED,
@@ -260,6 +261,8 @@ def deadlines(
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
     }
+    not_binding = acts_not_binding(reg_ms, p)  # an act that does not bind the State (participation)
+    applies = {k: v & ~not_binding[k] for k, v in applies.items()}
 
     # --- screening (SR Art. 8(3)) and access to the procedure (APR Arts 27, 28, 51(1)) ----------
     at_border = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")

@@ -27,6 +27,7 @@ from migralex.cases.format import Case
 from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.participation import ScopeNote, bound_regime
 from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility import (
     ammr,
@@ -116,6 +117,8 @@ class Part:
     base: dict[str, np.ndarray] = field(default_factory=dict)
     hit: np.ndarray | None = None
     forced: bool = False
+    #: how the AMMR / Dublin III binds the State of registration, where not as a Member State
+    scope: ScopeNote | None = None
 
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
@@ -217,11 +220,24 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
     return flags
 
 
+def _groups(regime: np.ndarray, state: np.ndarray) -> list[tuple[int, str, int]]:
+    """The (regime, State with its own position) groups present, each evaluated as one part."""
+    pairs = np.unique(regime.astype(np.int64) * 64 + state.astype(np.int64) + 1)
+    return [(int(k // 64), REGIMES[int(k // 64)], int(k % 64) - 1) for k in pairs]
+
+
 def _evaluate_part(
-    batch: CaseBatch, rows: np.ndarray, regime: str, p: ParameterSet, forced: bool = False
+    batch: CaseBatch,
+    rows: np.ndarray,
+    regime: str,
+    p: ParameterSet,
+    forced: bool = False,
+    scope: ScopeNote | None = None,
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
     law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
+    if scope is not None:  # the State of registration applies the rules through an agreement
+        law = replace(law, basis_note=scope.basis_note + (FORCED_NOTE[regime] if forced else ""))
     readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
     f = Facts(batch, p)
     rules: list[RuleEval] = []
@@ -253,7 +269,7 @@ def _evaluate_part(
     for k, rule in enumerate(rules):
         if rule.key in HIT_REASONS:
             hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
-    return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
+    return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced, scope)
 
 
 def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
@@ -390,7 +406,7 @@ class ResponsibilityResult:
         if part.law is None:
             return [regime_line]
         base = {k: v[j] for k, v in part.base.items()}
-        out = [regime_line]
+        out = [regime_line] if part.scope is None else [*part.scope.trace_lines(regime_line)]
         for rule in part.rules[: int(part.decided[j]) + 1]:
             if rule.outcome[j]:
                 out.append(rule.render(j, base))
@@ -474,19 +490,20 @@ def decide_responsibility(
         cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
         dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
         regime_codes = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
+    scope = bound_regime(batch.applicants.reg_ms, regime_codes, p, forced is not None)
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
     member_state = np.full(n, -1, dtype=np.int8)
-    for code, name in enumerate(REGIMES):
-        rows = np.flatnonzero(regime_codes == code)
+    for code, name, state in _groups(scope.regime, scope.state):
+        rows = np.flatnonzero((scope.regime == code) & (scope.state == state))
         if not len(rows):
             continue
         sub = batch if len(rows) == n else batch.take(rows)
         part = (
             _not_modelled(sub, rows)
             if name == "NOT_MODELLED"
-            else _evaluate_part(sub, rows, name, p, forced is not None)
+            else _evaluate_part(sub, rows, name, p, forced is not None, scope.note(code, state))
         )
         if name == "NOT_MODELLED":
             part.base = {"reg_date": sub.applicants.reg_date}
@@ -495,7 +512,7 @@ def decide_responsibility(
         member_state[rows] = part.ms
         parts.append(part)
     result = ResponsibilityResult(
-        batch.applicants.id, member_state, regime_codes, parts, part_of, local, with_trace
+        batch.applicants.id, member_state, scope.regime, parts, part_of, local, with_trace
     )
     if not with_trace:
         for part in parts:
