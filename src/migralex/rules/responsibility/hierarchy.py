@@ -27,7 +27,7 @@ from migralex.cases.format import Case
 from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
-from migralex.rules.participation import ScopeNote, bound_regime
+from migralex.rules.participation import Scope, ScopeNote, bound_regime
 from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility import (
     ammr,
@@ -117,8 +117,6 @@ class Part:
     base: dict[str, np.ndarray] = field(default_factory=dict)
     hit: np.ndarray | None = None
     forced: bool = False
-    #: how the AMMR / Dublin III binds the State of registration, where not as a Member State
-    scope: ScopeNote | None = None
 
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
@@ -220,24 +218,15 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
     return flags
 
 
-def _groups(regime: np.ndarray, state: np.ndarray) -> list[tuple[int, str, int]]:
-    """The (regime, State with its own position) groups present, each evaluated as one part."""
-    pairs = np.unique(regime.astype(np.int64) * 64 + state.astype(np.int64) + 1)
-    return [(int(k // 64), REGIMES[int(k // 64)], int(k % 64) - 1) for k in pairs]
-
-
 def _evaluate_part(
     batch: CaseBatch,
     rows: np.ndarray,
     regime: str,
     p: ParameterSet,
     forced: bool = False,
-    scope: ScopeNote | None = None,
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
     law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
-    if scope is not None:  # the State of registration applies the rules through an agreement
-        law = replace(law, basis_note=scope.basis_note + (FORCED_NOTE[regime] if forced else ""))
     readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
     f = Facts(batch, p)
     rules: list[RuleEval] = []
@@ -269,7 +258,7 @@ def _evaluate_part(
     for k, rule in enumerate(rules):
         if rule.key in HIT_REASONS:
             hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
-    return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced, scope)
+    return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
 
 
 def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
@@ -297,6 +286,8 @@ class ResponsibilityResult:
     part_of: np.ndarray
     local: np.ndarray
     with_trace: bool
+    #: per case, the State of registration whose participation the answer states (law/participation)
+    scope: Scope | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -308,7 +299,19 @@ class ResponsibilityResult:
         if part.law is None:
             return "Dublin III Art. 49 (Regulation (EC) No 343/2003 applies: not modelled)"
         rule = part.rules[int(part.decided[j])]
-        return rule.citations[int(rule.cite[j])] + part.law.basis_note
+        return rule.citations[int(rule.cite[j])] + self._basis_note(i, part)
+
+    def _scope_note(self, i: int) -> ScopeNote | None:
+        """How the rules bind the State of registration of case `i`, if not as a Member State."""
+        if self.scope is None or self.scope.state[i] < 0:
+            return None
+        return self.scope.note(int(self.regime[i]), int(self.scope.state[i]))
+
+    def _basis_note(self, i: int, part: Part) -> str:
+        note = self._scope_note(i)
+        if note is None or part.law is None:
+            return part.law.basis_note if part.law is not None else ""
+        return note.basis_note + (FORCED_NOTE[part.regime] if part.forced else "")
 
     def _legal_basis_column(self) -> pl.Series:
         table: list[str] = []
@@ -328,7 +331,23 @@ class ResponsibilityResult:
             decided = part.decided.astype(np.int64)
             local_cite = np.take_along_axis(cite, decided[None, :], 0)[0]
             codes[rows] = offsets_arr[decided] + local_cite
+            self._noted_citations(part, rows, codes, table, offsets[0])
         return pl.Series("legal_basis", table, dtype=pl.Utf8).gather(codes)
+
+    def _noted_citations(
+        self, part: Part, rows: np.ndarray, codes: np.ndarray, table: list[str], start: int
+    ) -> None:
+        """Cases of States with a note of their own (participation): the part's citations again,
+        with that note, and their codes moved there."""
+        if self.scope is None or not len(rows):
+            return
+        states = self.scope.state[rows]
+        plain = [c.removesuffix(part.law.basis_note if part.law else "") for c in table[start:]]
+        for state in np.unique(states[states >= 0]):
+            noted = rows[states == state]
+            offset, note = len(table), self._basis_note(int(noted[0]), part)
+            table += [c + note for c in plain]
+            codes[noted] += offset - start
 
     def criteria(self) -> np.ndarray:
         """Per case, the key of the deciding criterion (`security`, `uam_family`, ..., `default`)."""
@@ -406,7 +425,8 @@ class ResponsibilityResult:
         if part.law is None:
             return [regime_line]
         base = {k: v[j] for k, v in part.base.items()}
-        out = [regime_line] if part.scope is None else [*part.scope.trace_lines(regime_line)]
+        note = self._scope_note(i)
+        out = [regime_line] if note is None else [*note.trace_lines(regime_line)]
         for rule in part.rules[: int(part.decided[j]) + 1]:
             if rule.outcome[j]:
                 out.append(rule.render(j, base))
@@ -495,15 +515,15 @@ def decide_responsibility(
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
     member_state = np.full(n, -1, dtype=np.int8)
-    for code, name, state in _groups(scope.regime, scope.state):
-        rows = np.flatnonzero((scope.regime == code) & (scope.state == state))
+    for code, name in enumerate(REGIMES):
+        rows = np.flatnonzero(scope.regime == code)
         if not len(rows):
             continue
         sub = batch if len(rows) == n else batch.take(rows)
         part = (
             _not_modelled(sub, rows)
             if name == "NOT_MODELLED"
-            else _evaluate_part(sub, rows, name, p, forced is not None, scope.note(code, state))
+            else _evaluate_part(sub, rows, name, p, forced is not None)
         )
         if name == "NOT_MODELLED":
             part.base = {"reg_date": sub.applicants.reg_date}
@@ -512,7 +532,7 @@ def decide_responsibility(
         member_state[rows] = part.ms
         parts.append(part)
     result = ResponsibilityResult(
-        batch.applicants.id, member_state, scope.regime, parts, part_of, local, with_trace
+        batch.applicants.id, member_state, scope.regime, parts, part_of, local, with_trace, scope
     )
     if not with_trace:
         for part in parts:
