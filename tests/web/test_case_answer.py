@@ -84,6 +84,11 @@ def test_denmark_case_is_decided_through_the_agreement(page: Any) -> None:
     _explain_example(page, "example-denmark")
     assert page.inner_text("#responsible") == "Italy (IT)"
     assert "EU-Denmark Dublin agreement" in page.inner_text("#responsibility-basis")
+    page.locator("#responsibility-basis a.recital-link").first.click()
+    page.wait_for_function("() => document.querySelector('#article-title').textContent === 'AMMR recital 90'")
+    assert "Protocol No 22" in page.inner_text("#article mark")
+    quoted = page.locator("#sheet-articles article[data-recital='107']")
+    assert quoted.count() == 1 and "Denmark is not taking part" in quoted.inner_text()
     names = page.locator("#calendar li").evaluate_all("ls => ls.map(l => l.dataset.name)")
     assert "take_charge_request" in names and "lodging" not in names
     assert page.locator("#flags li[data-flag='act_not_binding']").count() >= 2  # APR and RCD

@@ -158,12 +158,13 @@ const CaseAnswer = (() => {
   /** Distinct articles cited anywhere in the answer, in order of appearance. */
   function citedArticles(texts) {
     const out = new Map();
-    const re = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III)\s+Art\.\s*(\d+)(?:\((\d+)\))?/g;
+    const re = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III)\s+(?:Art\.\s*(\d+)(?:\((\d+)\))?|recital\s+(\d+))/g;
     for (const t of texts) {
       for (const m of String(t || "").matchAll(re)) {
         const act = m[1] === "Dublin III" ? "DUBLIN_III" : m[1].toUpperCase();
-        const key = `${act} ${m[2]}`;
-        const entry = out.get(key) || { act, article: Number(m[2]), paragraphs: new Set() };
+        const recital = Boolean(m[4]);
+        const key = `${act} ${recital ? "r" : ""}${m[2] || m[4]}`;
+        const entry = out.get(key) || { act, article: Number(m[2] || m[4]), recital, paragraphs: new Set() };
         if (m[3]) entry.paragraphs.add(m[3]);
         out.set(key, entry);
       }
@@ -176,6 +177,10 @@ const CaseAnswer = (() => {
     const parts = await Promise.all(
       cited.map(async (c) => {
         try {
+          if (c.recital) {
+            const rec = await ML.api(`/v1/law/${encodeURIComponent(c.act)}/recitals/${c.article}`);
+            return el("article", { class: "quote", dataset: { act: c.act, recital: String(c.article) } }, el("h4", {}, rec.citation), el("p", { class: "quoted" }, rec.text));
+          }
           const art = await ML.api(`/v1/law/${encodeURIComponent(c.act)}/articles/${c.article}`);
           const paras = art.paragraphs || {};
           const chosen = [...c.paragraphs].filter((p) => paras[p]);
@@ -188,7 +193,7 @@ const CaseAnswer = (() => {
             art.official ? null : el("p", { class: "hint" }, "Summary by migralex, not the official text."),
           );
         } catch {
-          return el("p", { class: "hint" }, `${c.act} Art. ${c.article}: text not available.`);
+          return el("p", { class: "hint" }, `${c.act} ${c.recital ? "recital" : "Art."} ${c.article}: text not available.`);
         }
       }),
     );

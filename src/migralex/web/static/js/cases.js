@@ -265,7 +265,7 @@
   syncJson();
 
   // ---------- the answer ----------
-  const CITATION = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III|DUBLIN_III)\s+Art\.\s*(\d+)((?:\(\d+\))?(?:\([a-z]{1,3}\))?)/g;
+  const CITATION = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III|DUBLIN_III)\s+(?:Art\.\s*(\d+)((?:\(\d+\))?(?:\([a-z]{1,3}\))?)|recital\s+(\d+))/g;
 
   /** Text with every citation turned into a link that opens the article beside the answer. */
   function linkify(text) {
@@ -273,6 +273,18 @@
     let last = 0;
     for (const m of String(text).matchAll(CITATION)) {
       frag.append(text.slice(last, m.index));
+      if (m[4]) {
+        // a recital (e.g. "AMMR recital 90": who is bound) opens beside the answer like an article
+        const act = m[1] === "Dublin III" ? "DUBLIN_III" : m[1].toUpperCase();
+        const a = el("a", { href: `/v1/law/${encodeURIComponent(act)}/recitals/${m[4]}`, class: "article-link recital-link" }, m[0]);
+        a.addEventListener("click", (e) => {
+          e.preventDefault();
+          showRecital(act, m[4], m[0]);
+        });
+        frag.append(a);
+        last = m.index + m[0].length;
+        continue;
+      }
       const ref = ML.parseCitation(m[0]);
       const act = ref.act === "DUBLIN III" ? "DUBLIN_III" : ref.act;
       const a = el("a", { href: `/v1/law/${encodeURIComponent(act)}/articles/${ref.article}`, class: "article-link", dataset: { act, article: String(ref.article), paragraph: ref.paragraph || "" } }, m[0]);
@@ -285,6 +297,18 @@
     }
     frag.append(String(text).slice(last));
     return frag;
+  }
+
+  async function showRecital(act, number, cited) {
+    const box = $("article");
+    $("article-hint").textContent = `Cited as ${cited}`;
+    try {
+      const rec = await ML.api(`/v1/law/${encodeURIComponent(act)}/recitals/${number}`);
+      $("article-title").textContent = rec.citation;
+      box.replaceChildren(el("mark", { id: "cited-paragraph" }, rec.text));
+    } catch (err) {
+      ML.showError(box, err);
+    }
   }
 
   async function showArticle(act, number, paragraph, cited) {
