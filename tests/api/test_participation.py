@@ -27,3 +27,10 @@ def test_participation_lists_the_six_states(client: TestClient) -> None:
     rows = client.get("/v1/law/participation").json()
     assert {r["state"] for r in rows} == {"DK", "IE", "CH", "IS", "LI", "NO"}
     assert all(r["why"] for r in rows)
+
+
+def test_countries_say_which_take_part_in_dublin(client: TestClient) -> None:
+    rows = {c["code"]: c for c in client.get("/v1/countries").json()}
+    assert rows["CH"]["dublin_state"] and not rows["CH"]["member_state"]
+    assert rows["DK"]["dublin_state"] and rows["DK"]["member_state"]
+    assert not rows["US"]["dublin_state"]
