@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from migralex.api.commands import serve_command
+from migralex.cases.commands import register as register_cases
 from migralex.cycle.commands import register as register_cycle
 from migralex.data.commands import app as data_app
 from migralex.decide.commands import register as register_decide
@@ -29,6 +30,7 @@ app.command("overview")(overview_command)
 app.command("serve")(serve_command)
 register_cycle(app)
 register_decide(app)
+register_cases(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 

@@ -50,6 +50,7 @@ CAPABILITY_MODULES = {
     "cases": "migralex.api.cases",
     "cycle": "migralex.api.cycle",
     "simulations": "migralex.api.simulations",
+    "timeline": "migralex.api.timeline",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its

@@ -25,6 +25,7 @@ from migralex.cases.codes import (
     STATUSES,
     VISA_TYPES,
 )
+from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, check_events
 from migralex.countries import DUBLIN_STATES, EU27, STATELESS, normalise
 from migralex.errors import InvalidInput
 
@@ -192,6 +193,31 @@ class Entry(_Strict):
     date: Date
 
 
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+HitCategory = Literal[HIT_CATEGORIES]  # type: ignore[valid-type]
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+
+
+class Event(_Strict):
+    """A procedural event (format version 2): type, date, the Member States acting (`by`) and
+    addressed (`to`), and what it says; `migralex.cases.events.check_events` checks the list."""
+
+    type: EventType
+    date: Date
+    by: MemberState | None = None
+    to: MemberState | None = None
+    outcome: Outcome | None = None
+    category: HitCategory | None = None
+    suspensive: bool | None = None
+    urgent: bool = False
+    reply_by: Date | None = None
+    note: str | None = None
+
+
+#: The versions of the case format: 1 (the facts at registration), 2 (1 plus `events`).
+FORMAT_VERSIONS = (1, 2)
+
+
 class Case(_Strict):
     """One applicant's situation at the first registration of the application."""
 
@@ -203,6 +229,15 @@ class Case(_Strict):
     diplomas: list[Diploma] = Field(default_factory=list)
     entries: list[Entry] = Field(default_factory=list)
     relocated_to: EUMemberState | None = None
+    version: Literal[1, 2] = 1
+    events: list[Event] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _events_in_version_2(self) -> Case:
+        if self.events and self.version != 2:
+            raise ValueError('@version: a case with events is version 2 (give "version": 2)')
+        check_events(self.events, self.registration.date)
+        return self
 
     @model_validator(mode="after")
     def _born_before_registration(self) -> Case:
@@ -214,7 +249,10 @@ class Case(_Strict):
         return self
 
     def to_json_dict(self) -> dict[str, Any]:
-        """The case as JSON-ready data in the case format (dates as ISO strings, defaults filled)."""
+        """The case as JSON-ready data in the case format (dates as ISO strings, defaults filled); a
+        version 1 case is written without `version` and `events`, as version 1 defines it."""
+        if self.version == 1:
+            return self.model_dump(mode="json", exclude={"version", "events"})
         return self.model_dump(mode="json")
 
 

@@ -33,6 +33,11 @@ Deadlines (name: basis):
 - `labour_market_access`: RCD Art. 17(1), 6 months from registration - none where the examination
   is accelerated on APR Art. 42(1)(a)–(f) grounds (second subparagraph).
 Detention variants (AMMR Art. 45) need facts the case format does not hold.
+
+The deadlines, their variants, legal bases and parameters are those of the deadline catalogue
+(`migralex.law.deadlines`, law/deadlines.yaml); each deadline is one small function below that
+says which variant applies to which cases, and `deadlines()` runs them in the order of the answer.
+The dates that follow from the case's procedural events (format v2) are `migralex.rules.timeline`.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
 from migralex.law.acts import resolve_act
+from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.law.timelimits import Period
@@ -73,10 +79,10 @@ NAT = np.datetime64("NaT", "D")
 
 @dataclass
 class Variant:
-    """One way a deadline runs: its legal basis, the parameter of its period, the event, a note."""
+    """One way a deadline runs, as answered: its legal basis, parameters, event, note, period."""
 
     legal_basis: str
-    param: str | tuple[str, ...]
+    param: tuple[str, ...]
     runs_from: str
     note: str | None = None
     period: str = ""
@@ -91,6 +97,11 @@ class Column:
     variant: np.ndarray
     date: np.ndarray
     latest: np.ndarray | None = None
+    keys: list[str] = field(default_factory=list)
+
+    def index(self, key: str) -> int:
+        """The position of the catalogue variant `key` in this column."""
+        return self.keys.index(key)
 
     def entry(self, i: int) -> dict[str, Any] | None:
         """The deadline of case `i` in the answer shape, or None where it does not run."""
@@ -117,20 +128,24 @@ class _Builder:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
 
-    def column(self, name: str, variants: list[Variant], with_latest: bool = False) -> Column:
+    def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
+        """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
+        spec = catalogue()[name]
+        rows = [spec.variant(v) for v in variants]
         col = Column(
             name,
-            variants,
+            [Variant(v.basis, v.params, v.runs_from, v.note_text(self.p)) for v in rows],
             np.full(self.n, -1, dtype=np.int8),
             np.full(self.n, NAT),
             np.full(self.n, NAT) if with_latest else None,
+            list(variants),
         )
         self.columns.append(col)
         return col
 
     def period(self, variant: Variant, on: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
         """The period of a variant in force on each date (several parameters add up)."""
-        names = (variant.param,) if isinstance(variant.param, str) else variant.param
+        names = variant.param
         groups = [list(periods_at(self.p[name], on)) for name in names]
         if len(names) == 1:
             out = groups[0]
@@ -145,13 +160,14 @@ class _Builder:
     def set(
         self,
         col: Column,
-        k: int,
+        key: str,
         mask: np.ndarray,
         start: np.ndarray | None,
         ms: np.ndarray,
         into: str = "date",
     ) -> None:
-        """Variant `k` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
+        """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
+        k = col.index(key)
         rows = np.flatnonzero(mask)
         if into == "date":
             col.variant[rows] = k
@@ -229,6 +245,218 @@ class DeadlinesResult:
         )
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the deadlines of a batch depend on, as columns (one row per case)."""
+
+    batch: CaseBatch
+    procedure: ProcedureResult
+    responsibility: ResponsibilityResult
+    applies: dict[str, np.ndarray]
+
+    @property
+    def reg(self) -> np.ndarray:
+        return self.batch.applicants.reg_date
+
+    @property
+    def reg_ms(self) -> np.ndarray:
+        return self.batch.applicants.reg_ms
+
+    @property
+    def place(self) -> np.ndarray:
+        return self.batch.applicants.place
+
+    @property
+    def proc(self) -> np.ndarray:
+        return self.procedure.procedure
+
+    @property
+    def crisis(self) -> np.ndarray:
+        return self.procedure.crisis
+
+    @property
+    def apr(self) -> np.ndarray:
+        return self.proc != NOT_MODELLED
+
+    @property
+    def relocation(self) -> np.ndarray:
+        return self.place == PLACE["relocation"]
+
+    @property
+    def border_like(self) -> np.ndarray:
+        return (self.proc == BORDER) | (self.proc == BORDER_OPTIONAL)
+
+    @property
+    def screened(self) -> np.ndarray:
+        """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
+        at_border = (*AT_BORDER, "airport_transit_area")
+        return self.applies["SR"] & np.isin(self.place, [PLACE[x] for x in at_border])
+
+    @property
+    def ammr_case(self) -> np.ndarray:
+        return self.responsibility.regime == 0
+
+    @property
+    def dublin_case(self) -> np.ndarray:
+        return self.responsibility.regime == 1
+
+    @property
+    def hit(self) -> np.ndarray:
+        return self.responsibility.evidence_hit()
+
+    @property
+    def elsewhere(self) -> np.ndarray:
+        """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4)."""
+        r = self.responsibility
+        security = r.criteria() == "security"
+        return (r.member_state != self.reg_ms) & ~security & (r.regime < 2)
+
+
+AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
+
+
+def _screening_end(f: Facts, b: _Builder) -> None:
+    """SR Art. 8(3): seven days from disembarkation, apprehension or presentation at the border."""
+    col = b.column("screening_end", ("disembarkation", "apprehension", "border_crossing_point"))
+    screened, place = f.screened, f.place
+    disembarked = _latest_entry(f.batch, "sar_disembarkation")
+    b.set(col, "disembarkation", screened & (place == PLACE["sar_disembarkation"]), disembarked, f.reg_ms)
+    apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
+    b.set(col, "apprehension", apprehended, None, f.reg_ms)
+    crossing = np.isin(place, [PLACE["border_crossing_point"], PLACE["airport_transit_area"]])
+    b.set(col, "border_crossing_point", screened & crossing, None, f.reg_ms)
+
+
+def _registration(f: Facts, b: _Builder) -> None:
+    """APR Art. 27(1) and (7); CFMR Art. 10(1) in a crisis: from the making (not dated)."""
+    col = b.column("registration", ("default", "after_screening", "crisis"))
+    apr, screened, crisis = f.apr, f.screened, f.crisis
+    b.set(col, "default", apr & ~screened & ~crisis, None, f.reg_ms)
+    b.set(col, "after_screening", apr & screened & ~crisis, None, f.reg_ms)
+    b.set(col, "crisis", apr & crisis, None, f.reg_ms)
+
+
+def _lodging(f: Facts, b: _Builder) -> None:
+    """APR Art. 28(1): 21 days from registration; Art. 51(1): 5 days in the border procedure."""
+    col = b.column("lodging", ("default", "border", "border_relocation", "border_optional"))
+    proc, reg, ms = f.proc, f.reg, f.reg_ms
+    b.set(col, "default", f.apr & ~(proc == BORDER) & ~(proc == BORDER_OPTIONAL), reg, ms)
+    b.set(col, "border_optional", proc == BORDER_OPTIONAL, reg, ms)
+    b.set(col, "border", (proc == BORDER) & ~f.relocation, reg, ms)
+    b.set(col, "border_relocation", (proc == BORDER) & f.relocation, None, ms)
+
+
+def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
+    """AMMR Art. 39(1) (1 month after a hit); CFMR Art. 12(2)(a); Dublin III Art. 21(1)."""
+    col = b.column("take_charge_request", ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit"))
+    elsewhere, hit, ammr, dublin = f.elsewhere, f.hit, f.ammr_case, f.dublin_case
+    ammr_crisis = ammr & f.crisis
+    plain = elsewhere & ~hit
+    b.set(col, "default", plain & ammr & ~ammr_crisis, f.reg, f.reg_ms)
+    b.set(col, "after_hit", elsewhere & hit & ammr & ~ammr_crisis, None, f.reg_ms)
+    b.set(col, "crisis", elsewhere & ammr_crisis, f.reg, f.reg_ms)
+    b.set(col, "dublin3", plain & dublin, f.reg, f.reg_ms)
+    b.set(col, "dublin3_after_hit", elsewhere & hit & dublin, None, f.reg_ms)
+    return col.date
+
+
+def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
+    """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
+    col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
+    r = f.responsibility
+    requested = np.where(r.member_state >= 0, r.member_state, f.reg_ms).astype(np.int8)
+    elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
+    ammr_crisis = ammr & f.crisis
+    masks = {
+        "default": elsewhere & ~hit & ammr & ~ammr_crisis,
+        "after_hit": elsewhere & hit & ammr & ~ammr_crisis,
+        "crisis": elsewhere & ammr_crisis,
+        "dublin3": elsewhere & f.dublin_case,
+    }
+    for name, mask in masks.items():
+        b.set(col, name, mask, None, requested)
+        b.set(col, name, mask, request_due, requested, into="latest")
+    return col.latest if col.latest is not None else np.full(b.n, NAT)
+
+
+def _transfer_decision(f: Facts, b: _Builder) -> None:
+    """AMMR Art. 42(1): two weeks from the acceptance (not dated without the event)."""
+    col = b.column("transfer_decision", ("default",))
+    named = f.elsewhere & f.ammr_case & (f.responsibility.member_state >= 0)
+    b.set(col, "default", named, None, f.reg_ms)
+
+
+def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
+    """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d); Dublin III Art. 29(1)."""
+    col = b.column("transfer", ("default", "crisis", "dublin3"), with_latest=True)
+    named = f.elsewhere & (f.responsibility.member_state >= 0)
+    ammr_crisis = f.ammr_case & f.crisis
+    masks = {
+        "default": named & f.ammr_case & ~ammr_crisis,
+        "crisis": named & ammr_crisis,
+        "dublin3": named & f.dublin_case,
+    }
+    for name, mask in masks.items():
+        b.set(col, name, mask, None, f.reg_ms)
+        b.set(col, name, mask, reply_latest, f.reg_ms, into="latest")
+
+
+def _take_back_notification(f: Facts, b: _Builder) -> None:
+    """AMMR Art. 41(1): two weeks from the hit; CFMR Art. 12(2)(c); Dublin III Art. 23(2)."""
+    col = b.column("take_back_notification", ("default", "crisis", "dublin3"))
+    ammr_crisis = f.ammr_case & f.crisis
+    b.set(col, "default", f.ammr_case & ~ammr_crisis, None, f.reg_ms)
+    b.set(col, "crisis", ammr_crisis, None, f.reg_ms)
+    b.set(col, "dublin3", f.dublin_case, None, f.reg_ms)
+
+
+def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:
+    """APR Art. 51(2): 12 weeks (16 after relocation); CFMR Art. 11(1): + 6 weeks in a crisis."""
+    optional = {"default": "optional", "relocation": "optional_relocation", "crisis": "optional_crisis"}
+    col = b.column("border_procedure_end", (*optional, *optional.values()))
+    crisis, relocation = f.crisis, f.relocation
+    masks = {"default": ~crisis & ~relocation, "relocation": ~crisis & relocation, "crisis": crisis}
+    for name, mask in masks.items():
+        b.set(col, name, (f.proc == BORDER) & mask, f.reg, f.reg_ms)
+        b.set(col, optional[name], (f.proc == BORDER_OPTIONAL) & mask, f.reg, f.reg_ms)
+    return col.date
+
+
+def _return_border_procedure_end(f: Facts, b: _Builder, border_end: np.ndarray) -> None:
+    """RBPR Art. 4(2): 12 weeks, at the latest the end of the border procedure; crisis Art. 6(1)(a)."""
+    col = b.column("return_border_procedure_end", ("default", "crisis"), with_latest=True)
+    rbpr = f.border_like & f.applies["RBPR"]
+    for name, mask in {"default": rbpr & ~f.crisis, "crisis": rbpr & f.crisis}.items():
+        b.set(col, name, mask, None, f.reg_ms)
+        b.set(col, name, mask, border_end, f.reg_ms, into="latest")
+
+
+def _labour_market_access(f: Facts, b: _Builder) -> None:
+    """RCD Art. 17(1): six months from registration; none when accelerated on 42(1)(a)-(f)."""
+    col = b.column("labour_market_access", ("default", "accelerated"))
+    a_to_f = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
+    accelerated = (f.proc == ACCELERATED) | f.border_like
+    accelerated_af = accelerated & ((f.procedure.grounds & a_to_f) > 0)
+    rcd = f.applies["RCD"] & f.apr
+    b.set(col, "default", rcd & ~accelerated_af, f.reg, f.reg_ms)
+    b.set(col, "accelerated", rcd & accelerated_af, None, f.reg_ms)
+
+
+def _all(f: Facts, b: _Builder) -> None:
+    """Every deadline, in the order of the answer."""
+    _screening_end(f, b)
+    _registration(f, b)
+    _lodging(f, b)
+    request_due = _take_charge_request(f, b)
+    reply_latest = _take_charge_reply(f, b, request_due)
+    _transfer_decision(f, b)
+    _transfer(f, b, reply_latest)
+    _take_back_notification(f, b)
+    border_end = _border_procedure_end(f, b)
+    _return_border_procedure_end(f, b, border_end)
+    _labour_market_access(f, b)
+
+
 def deadlines(
     cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     procedure: ProcedureResult | None = None,
@@ -249,333 +477,18 @@ def deadlines(
         procedure = channel(batch, context or Context(recognition_rates={}), p, regime=forced)
     if responsibility is None:
         responsibility = decide_responsibility(batch, p, regime=forced)
-    a, n = batch.applicants, batch.n
-    reg, reg_ms, place = a.reg_date, a.reg_ms, a.place
-    b = _Builder(n, reg, p)
-    proc = procedure.procedure
-    crisis = procedure.crisis
-    apr = proc != NOT_MODELLED
+    reg, n = batch.applicants.reg_date, batch.n
     applies = {
         k: reg >= np.datetime64(resolve_act(k).applies_from, "D")
         if forced is None
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
     }
-    not_binding = acts_not_binding(reg_ms, p)  # an act that does not bind the State (participation)
-    applies = {k: v & ~not_binding[k] for k, v in applies.items()}
-
-    # --- screening (SR Art. 8(3)) and access to the procedure (APR Arts 27, 28, 51(1)) ----------
-    at_border = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
-    screened = applies["SR"] & np.isin(place, [PLACE[x] for x in (*at_border, "airport_transit_area")])
-    col = b.column(
-        "screening_end",
-        [
-            Variant("SR Art. 8(3)", "sr.time_limits.border_screening", "the disembarkation"),
-            Variant(
-                "SR Art. 8(3)",
-                "sr.time_limits.border_screening",
-                "the apprehension in the external border area",
-            ),
-            Variant(
-                "SR Art. 8(3)",
-                "sr.time_limits.border_screening",
-                "the presentation at the border crossing point",
-            ),
-        ],
-    )
-    disembarked = _latest_entry(batch, "sar_disembarkation")
-    sar = place == PLACE["sar_disembarkation"]
-    b.set(col, 0, screened & sar, disembarked, reg_ms)
-    b.set(col, 1, screened & (place == PLACE["apprehension_after_irregular_crossing"]), None, reg_ms)
-    b.set(
-        col,
-        2,
-        screened & np.isin(place, [PLACE["border_crossing_point"], PLACE["airport_transit_area"]]),
-        None,
-        reg_ms,
-    )
-
-    col = b.column(
-        "registration",
-        [
-            Variant("APR Art. 27(1)", "apr.time_limits.registration", "the making of the application"),
-            Variant(
-                "APR Art. 27(1) and (7)",
-                "apr.time_limits.registration",
-                "the making of the application, once the screening has ended (APR Art. 27(7))",
-            ),
-            Variant("CFMR Art. 10(1)", "cfmr.time_limits.registration", "the making of the application"),
-        ],
-    )
-    b.set(col, 0, apr & ~screened & ~crisis, None, reg_ms)
-    b.set(col, 1, apr & screened & ~crisis, None, reg_ms)
-    b.set(col, 2, apr & crisis, None, reg_ms)
-
-    border_like = (proc == BORDER) | (proc == BORDER_OPTIONAL)
-    p_border_lodging = p["apr.time_limits.lodging_border"]
-    border_lodging = p_border_lodging.describe_value(p_border_lodging.values[-1])
-    relocation = place == PLACE["relocation"]
-    col = b.column(
-        "lodging",
-        [
-            Variant("APR Art. 28(1)", "apr.time_limits.lodging", "the registration of the application"),
-            Variant(
-                "APR Art. 51(1)",
-                "apr.time_limits.lodging_border",
-                "the first registration (border procedure)",
-            ),
-            Variant(
-                "APR Art. 51(1)",
-                "apr.time_limits.lodging_border",
-                "the arrival in the Member State of relocation (border procedure)",
-            ),
-            Variant(
-                "APR Art. 28(1)",
-                "apr.time_limits.lodging",
-                "the registration of the application",
-                f"if the Member State applies the border procedure (APR Art. 44), {border_lodging} from"
-                " registration (APR Art. 51(1))",
-            ),
-        ],
-    )
-    b.set(col, 0, apr & ~(proc == BORDER) & ~(proc == BORDER_OPTIONAL), reg, reg_ms)
-    b.set(col, 3, proc == BORDER_OPTIONAL, reg, reg_ms)
-    b.set(col, 1, (proc == BORDER) & ~relocation, reg, reg_ms)
-    b.set(col, 2, (proc == BORDER) & relocation, None, reg_ms)
-
-    # --- determination of the Member State responsible (AMMR Arts 39-46; Dublin III 21-29) -----
-    responsible = responsibility.member_state
-    regimes = responsibility.regime
-    ammr_case, dublin_case = regimes == 0, regimes == 1
-    hit = responsibility.evidence_hit()
-    security = responsibility.criteria() == "security"
-    elsewhere = (responsible != reg_ms) & ~security & (regimes < 2)
-    ammr_crisis = ammr_case & crisis
-    col = b.column(
-        "take_charge_request",
-        [
-            Variant(
-                "AMMR Art. 39(1)",
-                "ammr.time_limits.take_charge_request",
-                "the registration of the application",
-            ),
-            Variant(
-                "AMMR Art. 39(1), second subparagraph",
-                "ammr.time_limits.take_charge_request_after_hit",
-                "the receipt of the Eurodac or VIS hit",
-            ),
-            Variant(
-                "CFMR Art. 12(2)(a)",
-                "cfmr.time_limits.take_charge_request",
-                "the registration of the application",
-            ),
-            Variant(
-                "Dublin III Art. 21(1)",
-                "dublin3.time_limits.take_charge_request",
-                "the lodging of the application (the registration date is used)",
-            ),
-            Variant(
-                "Dublin III Art. 21(1), second subparagraph",
-                "dublin3.time_limits.take_charge_request_after_hit",
-                "the receipt of the Eurodac hit",
-            ),
-        ],
-    )
-    note = "if no request is made in time, the Member State of registration is responsible"
-    for v in col.variants:
-        v.note = note
-    plain = elsewhere & ~hit
-    b.set(col, 0, plain & ammr_case & ~ammr_crisis, reg, reg_ms)
-    b.set(col, 1, elsewhere & hit & ammr_case & ~ammr_crisis, None, reg_ms)
-    b.set(col, 2, elsewhere & ammr_crisis, reg, reg_ms)
-    b.set(col, 3, plain & dublin_case, reg, reg_ms)
-    b.set(col, 4, elsewhere & hit & dublin_case, None, reg_ms)
-    request_due = col.date
-
-    requested = np.where(responsible >= 0, responsible, reg_ms).astype(np.int8)
-    silence = "no reply in time is acceptance (AMMR Art. 40(8))"
-    col = b.column(
-        "take_charge_reply",
-        [
-            Variant(
-                "AMMR Art. 40(1)", "ammr.time_limits.take_charge_reply", "the receipt of the request", silence
-            ),
-            Variant(
-                "AMMR Art. 40(2)",
-                "ammr.time_limits.take_charge_reply_after_hit",
-                "the receipt of the request",
-                silence,
-            ),
-            Variant(
-                "CFMR Art. 12(2)(b)",
-                "cfmr.time_limits.take_charge_reply",
-                "the receipt of the request",
-                silence,
-            ),
-            Variant(
-                "Dublin III Art. 22(1)",
-                "dublin3.time_limits.take_charge_reply",
-                "the receipt of the request",
-                "no reply in time is acceptance (Dublin III Art. 22(7))",
-            ),
-        ],
-        with_latest=True,
-    )
-    reply_masks = (
-        plain & ammr_case & ~ammr_crisis,
-        elsewhere & hit & ammr_case & ~ammr_crisis,
-        elsewhere & ammr_crisis,
-        elsewhere & dublin_case,
-    )
-    for k, mask in enumerate(reply_masks):
-        b.set(col, k, mask, None, requested)
-        b.set(col, k, mask, request_due, requested, into="latest")
-    reply_latest = col.latest if col.latest is not None else np.full(n, NAT)
-
-    col = b.column(
-        "transfer_decision",
-        [
-            Variant(
-                "AMMR Art. 42(1)",
-                "ammr.time_limits.transfer_decision",
-                "the acceptance of the take charge request",
-            )
-        ],
-    )
-    b.set(col, 0, elsewhere & ammr_case & (responsible >= 0), None, reg_ms)
-
-    col = b.column(
-        "transfer",
-        [
-            Variant(
-                "AMMR Art. 46(1)",
-                "ammr.time_limits.transfer",
-                "the acceptance of the take charge request, or the final decision on an appeal with"
-                " suspensive effect",
-                "if not carried out in time, responsibility passes to the transferring Member State"
-                " (Art. 46(2))",
-            ),
-            Variant(
-                "CFMR Art. 12(2)(d)", "cfmr.time_limits.transfer", "the acceptance of the take charge request"
-            ),
-            Variant(
-                "Dublin III Art. 29(1)",
-                "dublin3.time_limits.transfer",
-                "the acceptance of the take charge request",
-            ),
-        ],
-        with_latest=True,
-    )
-    named = elsewhere & (responsible >= 0)
-    for k, mask in enumerate((named & ammr_case & ~ammr_crisis, named & ammr_crisis, named & dublin_case)):
-        b.set(col, k, mask, None, reg_ms)
-        b.set(col, k, mask, reply_latest, reg_ms, into="latest")
-
-    later = "if the person is later found in, or applies in, another Member State (AMMR Art. 36(1)(b))"
-    col = b.column(
-        "take_back_notification",
-        [
-            Variant(
-                "AMMR Art. 41(1)",
-                "ammr.time_limits.take_back_notification",
-                "the receipt of the Eurodac hit",
-                later,
-            ),
-            Variant(
-                "CFMR Art. 12(2)(c)",
-                "cfmr.time_limits.take_back_notification",
-                "the receipt of the Eurodac hit",
-                later,
-            ),
-            Variant(
-                "Dublin III Art. 23(2)",
-                "dublin3.time_limits.take_back_request_after_hit",
-                "the receipt of the Eurodac hit",
-                "if the person is later found in, or applies in, another Member State"
-                " (Dublin III Art. 18(1))",
-            ),
-        ],
-    )
-    b.set(col, 0, ammr_case & ~ammr_crisis, None, reg_ms)
-    b.set(col, 1, ammr_crisis, None, reg_ms)
-    b.set(col, 2, dublin_case, None, reg_ms)
-
-    # --- border procedure (APR Art. 51(2)), return border procedure (RBPR Art. 4(2)) ------------
-    optional_note = "if the Member State applies the border procedure (APR Art. 44)"
-    col = b.column(
-        "border_procedure_end",
-        [
-            Variant(
-                "APR Art. 51(2)", "apr.time_limits.border_procedure", "the registration of the application"
-            ),
-            Variant(
-                "APR Art. 51(2), third subparagraph",
-                "apr.time_limits.border_procedure_relocation",
-                "the registration of the application (after relocation)",
-            ),
-            Variant(
-                "CFMR Art. 11(1)",
-                ("apr.time_limits.border_procedure", "cfmr.time_limits.border_procedure_extension"),
-                "the registration of the application",
-            ),
-        ],
-    )
-    for k in range(3):
-        col.variants.append(Variant(**{**col.variants[k].__dict__, "note": optional_note, "period": ""}))
-    for k, mask in enumerate((~crisis & ~relocation, ~crisis & relocation, crisis)):
-        b.set(col, k, (proc == BORDER) & mask, reg, reg_ms)
-        b.set(col, k + 3, (proc == BORDER_OPTIONAL) & mask, reg, reg_ms)
-    border_end = col.date
-
-    rejected = "if the application is rejected in the border procedure"
-    col = b.column(
-        "return_border_procedure_end",
-        [
-            Variant(
-                "RBPR Art. 4(2)",
-                "rbpr.time_limits.return_border_procedure",
-                "the day the person no longer has a right to remain and is not allowed to remain",
-                rejected,
-            ),
-            Variant(
-                "RBPR Art. 6(1)(a)",
-                ("rbpr.time_limits.return_border_procedure", "rbpr.time_limits.crisis_extension"),
-                "the day the person no longer has a right to remain and is not allowed to remain",
-                rejected,
-            ),
-        ],
-        with_latest=True,
-    )
-    for k, mask in enumerate(
-        (border_like & ~crisis & applies["RBPR"], border_like & crisis & applies["RBPR"])
-    ):
-        b.set(col, k, mask, None, reg_ms)
-        b.set(col, k, mask, border_end, reg_ms, into="latest")
-
-    # --- labour market (RCD Art. 17(1)) ---------------------------------------------------------
-    a_to_f = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
-    accelerated_af = ((proc == ACCELERATED) | border_like) & ((procedure.grounds & a_to_f) > 0)
-    col = b.column(
-        "labour_market_access",
-        [
-            Variant(
-                "RCD Art. 17(1)",
-                "rcd.time_limits.labour_market_access",
-                "the registration of the application",
-                "if no administrative decision has been taken and the delay is not attributable to the"
-                " applicant",
-            ),
-            Variant(
-                "RCD Art. 17(1), second subparagraph",
-                "rcd.time_limits.labour_market_access",
-                "the registration of the application",
-                "no access: the examination is accelerated on a ground of APR Art. 42(1)(a)-(f)",
-            ),
-        ],
-    )
-    b.set(col, 0, applies["RCD"] & apr & ~accelerated_af, reg, reg_ms)
-    b.set(col, 1, applies["RCD"] & apr & accelerated_af, None, reg_ms)
-    return DeadlinesResult(a.id, b.columns, {"ms": C.MEMBER_STATES})
+    not_binding = acts_not_binding(batch.applicants.reg_ms, p)  # an act that does not bind the State
+    applies = {k: v & ~not_binding[k] for k, v in applies.items()}  # (law/participation.yaml)
+    b = _Builder(n, reg, p)
+    _all(Facts(batch, procedure, responsibility, applies), b)
+    return DeadlinesResult(batch.applicants.id, b.columns, {"ms": C.MEMBER_STATES})
 
 
 decide_deadlines = deadlines

@@ -1,5 +1,8 @@
 """The deadline table of a run: every time limit, for every Member State and start day, precomputed.
 
+The time limits and the parameters that govern them come from the deadline catalogue
+(`migralex.law.deadlines`, law/deadlines.yaml), the same one the case engine dates.
+
 The kernel never counts days itself: for each time limit of `stages.TIME_LIMITS` it looks up
 `table[limit, member_state, start_day]`, the last day of the period computed by THE time-limit
 calculus (`migralex.law.add_period`: AMMR Art. 75 / APR Art. 73 / RBPR Art. 11, with each Member
@@ -18,71 +21,74 @@ import numpy as np
 from migralex.countries import EU27
 from migralex.errors import LawDataError
 from migralex.law import ParameterSet, Period, add_period
+from migralex.law.deadlines import catalogue
 from migralex.sim.stages import TIME_LIMITS
 
 REGIMES = ("pact", "dublin_iii")
 
-_PACT: dict[str, tuple[str, ...]] = {
-    "registration": ("apr.time_limits.registration",),
-    "registration_crisis": ("cfmr.time_limits.registration",),
-    "lodging": ("apr.time_limits.lodging",),
-    "lodging_border": ("apr.time_limits.lodging_border",),
-    "take_charge_request": ("ammr.time_limits.take_charge_request",),
-    "take_charge_request_after_hit": ("ammr.time_limits.take_charge_request_after_hit",),
-    "take_charge_request_crisis": ("cfmr.time_limits.take_charge_request",),
-    "take_charge_reply": ("ammr.time_limits.take_charge_reply",),
-    "take_charge_reply_after_hit": ("ammr.time_limits.take_charge_reply_after_hit",),
-    "take_charge_reply_crisis": ("cfmr.time_limits.take_charge_reply",),
-    "take_back_notification": ("ammr.time_limits.take_back_notification",),
-    "take_back_notification_crisis": ("cfmr.time_limits.take_back_notification",),
-    "take_back_confirmation": ("ammr.time_limits.take_back_confirmation",),
-    "transfer_decision": ("ammr.time_limits.transfer_decision",),
-    "transfer": ("ammr.time_limits.transfer",),
-    "transfer_crisis": ("cfmr.time_limits.transfer",),
-    "border_procedure": ("apr.time_limits.border_procedure",),
-    "border_procedure_crisis": (
-        "apr.time_limits.border_procedure",
-        "cfmr.time_limits.border_procedure_extension",
-    ),
-    "accelerated": ("apr.time_limits.accelerated",),
-    "regular": ("apr.time_limits.regular",),
-    "regular_extended": ("apr.time_limits.regular", "apr.time_limits.regular_extension"),
-    "return_border_procedure": ("rbpr.time_limits.return_border_procedure",),
-    "return_border_procedure_crisis": (
-        "rbpr.time_limits.return_border_procedure",
-        "rbpr.time_limits.crisis_extension",
-    ),
+#: Each time limit of the kernel as catalogue variants (law/deadlines.yaml) whose periods add up:
+#: `(deadline, variant)` pairs. The relocation limit runs the whole Art. 67(9)-(11) chain.
+_PACT: dict[str, tuple[tuple[str, str], ...]] = {
+    "registration": (("registration", "default"),),
+    "registration_crisis": (("registration", "crisis"),),
+    "lodging": (("lodging", "default"),),
+    "lodging_border": (("lodging", "border"),),
+    "take_charge_request": (("take_charge_request", "default"),),
+    "take_charge_request_after_hit": (("take_charge_request", "after_hit"),),
+    "take_charge_request_crisis": (("take_charge_request", "crisis"),),
+    "take_charge_reply": (("take_charge_reply", "default"),),
+    "take_charge_reply_after_hit": (("take_charge_reply", "after_hit"),),
+    "take_charge_reply_crisis": (("take_charge_reply", "crisis"),),
+    "take_back_notification": (("take_back_notification", "default"),),
+    "take_back_notification_crisis": (("take_back_notification", "crisis"),),
+    "take_back_confirmation": (("take_back_confirmation", "default"),),
+    "transfer_decision": (("transfer_decision", "default"),),
+    "transfer": (("transfer", "default"),),
+    "transfer_crisis": (("transfer", "crisis"),),
+    "border_procedure": (("border_procedure_end", "default"),),
+    "border_procedure_crisis": (("border_procedure_end", "crisis"),),
+    "accelerated": (("examination", "accelerated"),),
+    "regular": (("examination", "regular"),),
+    "regular_extended": (("examination", "regular_extended"),),
+    "return_border_procedure": (("return_border_procedure_end", "default"),),
+    "return_border_procedure_crisis": (("return_border_procedure_end", "crisis"),),
     "relocation": (
-        "ammr.relocation.confirmation",
-        "ammr.relocation.transfer_decision",
-        "ammr.relocation.transfer",
+        ("relocation_confirmation", "default"),
+        ("relocation_transfer_decision", "default"),
+        ("relocation_transfer", "default"),
     ),
 }
-#: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits; the procedure
-#: limits stay the APR's (the Directive 2013/32 limits are not shipped as parameters).
-_DUBLIN_III: dict[str, tuple[str, ...]] = {
-    "take_charge_request": ("dublin3.time_limits.take_charge_request",),
-    "take_charge_request_after_hit": ("dublin3.time_limits.take_charge_request_after_hit",),
-    "take_charge_request_crisis": ("dublin3.time_limits.take_charge_request",),
-    "take_charge_reply": ("dublin3.time_limits.take_charge_reply",),
-    "take_charge_reply_after_hit": ("dublin3.time_limits.take_charge_reply",),
-    "take_charge_reply_crisis": ("dublin3.time_limits.take_charge_reply",),
-    "take_back_notification": ("dublin3.time_limits.take_back_request_after_hit",),
-    "take_back_notification_crisis": ("dublin3.time_limits.take_back_request_after_hit",),
-    "take_back_confirmation": ("dublin3.time_limits.take_back_reply_after_hit",),
+#: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits (it has no separate
+#: crisis or after-hit reply limits and no transfer-decision limit); the procedure limits stay the
+#: APR's (the Directive 2013/32 limits are not shipped as parameters).
+_DUBLIN_III: dict[str, tuple[tuple[str, str], ...]] = {
+    "take_charge_request": (("take_charge_request", "dublin3"),),
+    "take_charge_request_after_hit": (("take_charge_request", "dublin3_after_hit"),),
+    "take_charge_request_crisis": (("take_charge_request", "dublin3"),),
+    "take_charge_reply": (("take_charge_reply", "dublin3"),),
+    "take_charge_reply_after_hit": (("take_charge_reply", "dublin3"),),
+    "take_charge_reply_crisis": (("take_charge_reply", "dublin3"),),
+    "take_back_notification": (("take_back_notification", "dublin3"),),
+    "take_back_notification_crisis": (("take_back_notification", "dublin3"),),
+    "take_back_confirmation": (("take_back_confirmation", "dublin3"),),
     "transfer_decision": (),
-    "transfer": ("dublin3.time_limits.transfer",),
-    "transfer_crisis": ("dublin3.time_limits.transfer",),
+    "transfer": (("transfer", "dublin3"),),
+    "transfer_crisis": (("transfer", "dublin3"),),
 }
 
 
 def parameter_names(regime: str) -> dict[str, tuple[str, ...]]:
-    """Time limit → the parameters whose periods add up to it, under `regime`."""
+    """Time limit → the parameters whose periods add up to it, under `regime` (from the catalogue)."""
     if regime not in REGIMES:
         raise LawDataError(f"unknown regime {regime!r}; one of {', '.join(REGIMES)}")
-    names = dict(_PACT)
+    variants = dict(_PACT)
     if regime == "dublin_iii":
-        names |= _DUBLIN_III
+        variants |= _DUBLIN_III
+    cat = catalogue()
+    names = {
+        limit: tuple(n for deadline, v in refs for n in cat[deadline].variant(v).params)
+        for limit, refs in variants.items()
+    }
     missing = [k for k in TIME_LIMITS if k not in names]
     if missing:  # pragma: no cover - the tables above cover stages.TIME_LIMITS
         raise LawDataError(f"no parameters for time limits {missing}")

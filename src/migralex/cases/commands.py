@@ -1,0 +1,114 @@
+"""`migralex cases status CASES --as-of D [--days N] [--format table|json|csv] [--ics FILE]`.
+
+A shell over `migralex.rules.case_state`: reads a caseload (JSON Lines or Parquet of cases in the
+case format v2, `migralex.cases.caseload`), dates every limit from the events, and prints what is
+due in the next N days, what lapsed and which cases changed responsibility. `--ics` also writes
+the limits due as an iCalendar file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migralex.errors import MigralexError
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
+err = Console(stderr=True)
+
+
+class Format(StrEnum):
+    """Output formats of `cases status`."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _json(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> str:
+    body = {
+        k: [{c: (str(v) if isinstance(v, dt.date) else v) for c, v in r.items()} for r in f.to_dicts()]
+        for k, f in out.items()
+    }
+    return json.dumps({"as_of": as_of.isoformat(), "days": days, **body}, ensure_ascii=False, indent=1)
+
+
+def _csv(out: dict[str, pl.DataFrame]) -> str:
+    frames = [
+        f.with_columns(pl.all().cast(pl.String)).select(pl.lit(k).alias("section"), pl.all())
+        for k, f in out.items()
+    ]
+    return pl.concat(frames, how="diagonal").write_csv()
+
+
+def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
+    console = Console()
+    titles = {
+        "due": f"Due from {as_of} to {as_of + dt.timedelta(days=days)}",
+        "lapsed": f"Lapsed on {as_of}",
+        "shifted": "Responsibility shifted by a lapsed limit",
+    }
+    for key, frame in out.items():
+        frame = frame.drop("variant", "status", "consequence_basis", strict=False)
+        table = Table(title=f"{titles[key]} ({frame.height})")
+        for col in frame.columns:
+            table.add_column(col)
+        for row in frame.head(200).iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command("status")
+def status_command(
+    cases: Annotated[Path, typer.Argument(help="Caseload: .jsonl (one case a line) or .parquet, format v2")],
+    as_of: Annotated[str, typer.Option("--as-of", help="The day (YYYY-MM-DD)")],
+    days: Annotated[int, typer.Option("--days", min=0, help="Limits due within this many days")] = 30,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Also write the limits due as iCalendar")] = None,
+    crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Check every case with the case format's models")
+    ] = False,
+) -> None:
+    """What is due, what lapsed, which cases changed responsibility (AMMR Arts 37-46, 67)."""
+    from migralex.cases.caseload import read_caseload
+    from migralex.cases.ics import write_ics
+    from migralex.rules.case_state import case_timeline, caseload_status
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise typer.BadParameter(
+            f"not an ISO 8601 date (YYYY-MM-DD): {as_of!r}", param_hint="--as-of"
+        ) from None
+    try:
+        batch, events = read_caseload(cases, strict=strict)
+        out = caseload_status(case_timeline(batch, day, events=events, crisis=crisis), days)
+        if ics is not None:
+            written = write_ics(out["due"], day, ics)
+            err.print(f"{written} deadline(s) written to {ics}")
+    except MigralexError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    if fmt is Format.json:
+        sys.stdout.write(_json(out, day, days) + "\n")
+    elif fmt is Format.csv:
+        sys.stdout.write(_csv(out))
+    else:
+        _table(out, day, days)
+
+
+def register(root: typer.Typer) -> None:
+    """Mount `cases` on the `migralex` command."""
+    root.add_typer(
+        app, name="cases", help="Caseloads in the case format v2: the state of every case on a day."
+    )

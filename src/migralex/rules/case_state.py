@@ -1,0 +1,434 @@
+"""The state of a case on a day: who is responsible now and why, which limits run, are met, lapsed.
+
+`case_timeline(cases, as_of)` dates every limit of `migralex.rules.timeline` for a batch (one code
+path for one case and a caseload) and follows responsibility through the events: the Member State
+of registration determines (AMMR Art. 38(1); the Member State of relocation after a relocation);
+an accepted request or a confirmed notification binds the requested or notified Member State
+(Arts 40, 41; by silence Arts 40(8), 41(4)); a missing or late request leaves responsibility with
+the Member State of registration (Art. 39(1), third subparagraph); a transfer not carried out in
+time transfers responsibility to the transferring Member State (Art. 46(2); CFMR Art. 12(3));
+nine months away from the territory end the obligations (Art. 37(4)).
+
+`Timeline.answer(i)` is the state of case `i` (the shape of `POST /v1/cases/state`, docs/api.md);
+`Timeline.limits_frame()` is every limit of every case as one table; `caseload_status` picks what is
+due in the next days, what lapsed and which cases changed responsibility.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from migralex.cases import codes as C
+from migralex.cases.batch import CaseBatch
+from migralex.cases.events import EventTable
+from migralex.cases.format import Case
+from migralex.errors import InvalidInput
+from migralex.law.params import ParameterSet
+from migralex.law.params import params as shipped_params
+from migralex.rules.regime import forced_regime
+from migralex.rules.timeline import (
+    DUBLIN_III,
+    HOW,
+    NAT,
+    STATUSES,
+    Facts,
+    Limit,
+    acceptance,
+    at,
+    cessation_absence,
+    find_events,
+    find_transfer_events,
+    regime_of,
+    relocation_confirmation,
+    take_back_confirmation,
+    take_back_notification,
+    take_charge_reply,
+    take_charge_request,
+    transfer,
+    transfer_decision,
+)
+
+#: Why a Member State is responsible (or determining) now: (AMMR basis, Dublin III basis, words).
+WHY: dict[str, tuple[str, str, str]] = {
+    "determining": (
+        "AMMR Art. 38(1)",
+        "Dublin III Art. 20(1)",
+        "the Member State where the application was first registered determines the Member State "
+        "responsible; no other Member State is bound yet",
+    ),
+    "relocation": (
+        "AMMR Art. 38(1)",
+        "AMMR Art. 38(1)",
+        "the Member State of relocation confirmed the relocation and determines the Member State responsible",
+    ),
+    "take_back": (
+        "AMMR Art. 36(1)(b)",
+        "Dublin III Art. 18(1)",
+        "the Member State responsible is obliged to take back the person; the notification awaits "
+        "confirmation",
+    ),
+    "accepted": (
+        "AMMR Art. 40(1)",
+        "Dublin III Art. 22(1)",
+        "the requested Member State accepted the take charge request",
+    ),
+    "re_examination": (
+        "AMMR Art. 40(1)",
+        "Dublin III Art. 22(1)",
+        "the requested Member State accepted the request on re-examination",
+    ),
+    "silence": (
+        "AMMR Art. 40(8)",
+        "Dublin III Art. 22(7)",
+        "the requested Member State did not reply in time: that is tantamount to accepting the request",
+    ),
+    "confirmed": (
+        "AMMR Art. 41(3)",
+        "Dublin III Art. 25(1)",
+        "the notified Member State confirmed the take back notification",
+    ),
+    "confirmed_by_silence": (
+        "AMMR Art. 41(4)",
+        "Dublin III Art. 25(2)",
+        "the notified Member State did not act in time: that is tantamount to confirming the notification",
+    ),
+    "rejected": (
+        "AMMR Art. 40(1)",
+        "Dublin III Art. 22(1)",
+        "the requested Member State rejected the request; the determining Member State continues "
+        "the procedure",
+    ),
+    "request_lapsed": (
+        "AMMR Art. 39(1), third subparagraph",
+        "Dublin III Art. 21(1), third subparagraph",
+        "the take charge request was not made in time: responsibility lies with the Member State "
+        "where the application was registered",
+    ),
+    "transferred": (
+        "AMMR Art. 46(1)",
+        "Dublin III Art. 29(1)",
+        "the transfer was carried out",
+    ),
+    "transfer_lapsed": (
+        "AMMR Art. 46(2)",
+        "Dublin III Art. 29(2)",
+        "the transfer did not take place in time: the Member State responsible is relieved of its "
+        "obligations and responsibility is transferred to the transferring Member State",
+    ),
+    "ceased": (
+        "AMMR Art. 37(4)",
+        "AMMR Art. 37(4)",
+        "the person left the territory of the Member States for at least nine months: the "
+        "obligations ceased; a new application starts a new procedure",
+    ),
+}
+WHY_KEYS = tuple(WHY)
+#: The limits of the answer, in this order.
+ORDER = (
+    "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
+    "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
+    "transfer_decision", "transfer", "cessation_absence",
+)  # fmt: skip
+
+
+@dataclass
+class Timeline:
+    """The limits and the responsibility of a batch of cases on `as_of`."""
+
+    batch: CaseBatch
+    events: EventTable
+    as_of: np.datetime64
+    regime: np.ndarray
+    limits: dict[str, Limit]
+    responsible: np.ndarray
+    why: np.ndarray
+    why_event: np.ndarray
+    shifts: list[dict[str, np.ndarray]]
+    params: ParameterSet
+
+    def status(self, name: str) -> np.ndarray:
+        """Per case, the status code of limit `name` on `as_of` (-1: it does not run)."""
+        return self.limits[name].status(self.as_of)
+
+    def late_transfers(self) -> np.ndarray:
+        """Cases whose transfer was carried out after its time limit with no event extending it."""
+        lim = self.limits["transfer"]
+        return (lim.variant >= 0) & ~np.isnat(lim.met) & (lim.met > lim.date)
+
+    def check(self, i: int) -> None:
+        """Raise `InvalidInput` naming the event if case `i` has a transfer after its time limit."""
+        lim = self.limits["transfer"]
+        if self.late_transfers()[i]:
+            raise InvalidInput(
+                f"events[{int(lim.met_by[i])}]",
+                f"the transfer on {lim.met[i]} is after the transfer time limit ended on {lim.date[i]}"
+                " (AMMR Art. 46(1)) and no imprisoned or absconded event extends it (Art. 46(2))",
+            )
+
+    def answer(self, i: int) -> dict[str, Any]:
+        """The state of case `i` (docs/api.md, `POST /v1/cases/state`)."""
+        from migralex.rules.case_state_answer import state_answer
+
+        return state_answer(self, i)
+
+    def ids_of(self, case: pl.Series | np.ndarray) -> pl.Series:
+        """The case ids of batch rows `case` (for the few rows a caseload answer keeps)."""
+        rows = np.asarray(case, dtype=np.int64)
+        return pl.Series("id", self.batch.applicants.id[rows].astype(str), dtype=pl.String)
+
+    def limits_frame(self) -> pl.DataFrame:
+        """Every limit that runs, one row per (case, limit): case, name, variant, date,
+        member_state, status, legal_basis, consequence_basis (vectorised)."""
+        from migralex.rules.case_state_answer import limits_frame
+
+        return limits_frame(self)
+
+
+def _ms(codes: np.ndarray) -> np.ndarray:
+    return codes.astype(np.int8)
+
+
+def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Who is responsible (or determining) on `as_of`, why, and the event that made it so."""
+    ch, n = f.ch, f.n
+    resp, why, by = _ms(f.reg_ms.copy()), np.zeros(n, np.int8), np.full(n, -1, np.int64)
+
+    def put(mask: np.ndarray, who: np.ndarray, key: str, event: np.ndarray | None = None) -> None:
+        resp[mask], why[mask] = who[mask], WHY_KEYS.index(key)
+        by[mask] = -1 if event is None else event[mask]
+
+    relocated = ~np.isnat(acc["relocation"])
+    put(relocated, ch.to("relocation_information"), "relocation", acc["relocation_event"])
+    take_back = lim["take_back_confirmation"].variant >= 0
+    put(take_back, ch.to("notification"), "take_back", ch.index("notification"))
+    how, ask_to = acc["how"], ch.to("ask")
+    for key, code, tb_key in (
+        ("accepted", HOW.index("accepted"), "confirmed"),
+        ("re_examination", HOW.index("re_examination"), "confirmed"),
+        ("silence", HOW.index("silence"), "confirmed_by_silence"),
+    ):
+        put((how == code) & ~take_back, ask_to, key, acc["event"])
+        put((how == code) & take_back, ask_to, tb_key, acc["event"])
+    put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
+    put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
+    request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of)
+    put(request_lapsed, f.reg_ms, "request_lapsed")
+    tr = lim["transfer"]
+    done = (tr.variant >= 0) & ~np.isnat(tr.met) & (tr.met <= tr.date)
+    put(done, ask_to, "transferred", tr.met_by)
+    transfer_lapsed = tr.lapsed_unmet(f.as_of)
+    put(transfer_lapsed, ch.by("ask"), "transfer_lapsed")
+    ceased = lim["cessation_absence"].lapsed_unmet(f.as_of)
+    put(ceased, np.full(n, -1, np.int8), "ceased", ch.index("left_territory"))
+    return resp, why, by, request_lapsed, transfer_lapsed
+
+
+def _shifts(
+    f: Facts, lim: dict[str, Limit], request_lapsed: np.ndarray, transfer_lapsed: np.ndarray
+) -> list[dict[str, np.ndarray]]:
+    """The changes of responsibility a lapsed limit caused: from, to, the day after the last day."""
+    ch, one = f.ch, np.timedelta64(1, "D")
+    candidate = np.where(ch["request"] >= 0, ch.to("request"), ch.to("hit_tc"))
+    tcr, tr = lim["take_charge_request"], lim["transfer"]
+    first = request_lapsed & (candidate >= 0) & (candidate != f.reg_ms)
+    return [
+        {"mask": first, "date": tcr.date + one, "from": candidate, "to": f.reg_ms, "limit": np.full(f.n, 0)},
+        {
+            "mask": transfer_lapsed,
+            "date": tr.date + one,
+            "from": ch.to("ask"),
+            "to": ch.by("ask"),
+            "limit": np.full(f.n, 1),
+        },
+    ]
+
+
+def relocation_transfer(
+    f: Facts, since: np.ndarray, event: np.ndarray, ms: np.ndarray, rows: dict[str, np.ndarray]
+) -> Limit:
+    """AMMR Art. 67(11): four weeks from the confirmation of the relocation or from the final
+    decision on a suspensive appeal (Art. 46(1), third subparagraph)."""
+    ev = f.ev
+    lim = Limit("relocation_transfer", ("default",), f.n)
+    lodged, decided = rows["appeal"] >= 0, rows["appeal_decided"] >= 0
+    decided_on = at(ev.date, rows["appeal_decided"], NAT)
+    start = np.where(lodged & decided, decided_on, since)
+    event = np.where(lodged & decided, at(ev.index.astype(np.int64), rows["appeal_decided"], -1), event)
+    lim.open(f.p, "default", ~np.isnat(start), start, event, ms)
+    lim.suspended |= lodged & ~decided
+    lim.meet(ev, rows["carried"])
+    return lim
+
+
+def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
+    """All limits of the batch and, per case, the acceptance (or confirmation) they led to."""
+    ch = f.ch
+    lim = {
+        "take_charge_request": take_charge_request(f),
+        "take_charge_reply": take_charge_reply(f),
+        "take_back_notification": take_back_notification(f),
+        "take_back_confirmation": take_back_confirmation(f),
+    }
+    charge = acceptance(f, lim["take_charge_reply"])
+    back = acceptance(f, lim["take_back_confirmation"])
+    is_back = lim["take_back_confirmation"].variant >= 0
+    day, event, how = (np.where(is_back, b, c) for c, b in zip(charge, back, strict=True))
+    late_request = lim["take_charge_request"].lapsed_unmet(f.as_of) & (ch["request"] >= 0)
+    day, how = np.where(late_request, NAT, day), np.where(late_request, 0, how)
+    ask_by, ask_to = ch.by("ask"), ch.to("ask")
+    rows = find_transfer_events(ch, "ask", ask_to, day)
+    lim["transfer_decision"] = transfer_decision(f, "transfer_decision", day, event, ask_by, rows["decision"])
+    lim["transfer"] = transfer(f, day, event, ask_by, rows)
+    lim["relocation_confirmation"], conf, conf_event = relocation_confirmation(f)
+    r_by, r_to = ch.by("relocation_information"), ch.to("relocation_information")
+    r_rows = find_transfer_events(ch, "relocation", r_to, conf)
+    lim["relocation_transfer_decision"] = transfer_decision(
+        f, "relocation_transfer_decision", conf, conf_event, r_by, r_rows["decision"]
+    )
+    lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
+    lim["cessation_absence"] = cessation_absence(f)
+    acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
+    return {k: lim[k] for k in ORDER}, acc
+
+
+def _as_of(as_of: dt.date | str | np.datetime64) -> np.datetime64:
+    """The day asked for, as `datetime64[D]` (an ISO string, a date or a datetime64)."""
+    if isinstance(as_of, np.datetime64):
+        return as_of.astype("datetime64[D]")
+    try:
+        day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    except ValueError:
+        raise InvalidInput("as_of", f"not an ISO 8601 date (YYYY-MM-DD): {as_of!r}") from None
+    return np.datetime64(day, "D")
+
+
+def case_timeline(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    as_of: dt.date | str | np.datetime64,
+    events: EventTable | None = None,
+    params: ParameterSet | None = None,
+    crisis: bool | np.ndarray = False,
+    regime: str | None = None,
+    elsewhere: np.ndarray | None = None,
+) -> Timeline:
+    """The limits and responsibility of each case on `as_of` (AMMR Arts 37-46, Art. 67(9)-(11)).
+    `events` is needed with a `CaseBatch` (cases given as models or dicts carry their own);
+    `crisis`: the Member States apply the CFMR Art. 12 derogation; `elsewhere`: per case, the engine
+    found another Member State responsible (opens the take charge request limit without events)."""
+    batch, events = _batch_and_events(cases, events)
+    day = _as_of(as_of)
+    ev = events.upto(day)
+    n = batch.n
+    crisis_col = np.broadcast_to(np.asarray(crisis, dtype=bool), (n,)).copy()
+    f = Facts(
+        batch,
+        ev,
+        find_events(ev, n),
+        params or shipped_params(),
+        regime_of(batch, forced_regime(regime)),
+        crisis_col,
+        day,
+        elsewhere,
+    )
+    lim, acc = _chains(f)
+    resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
+    shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
+    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p)
+
+
+def _batch_and_events(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    events: EventTable | None,
+) -> tuple[CaseBatch, EventTable]:
+    from migralex.cases.format import parse_case
+
+    if isinstance(cases, CaseBatch):
+        if events is None:
+            raise InvalidInput("events", "a CaseBatch needs its EventTable (the events of its cases)")
+        return cases, events
+    items = [cases] if isinstance(cases, (Case, Mapping)) else list(cases)
+    models = [c if isinstance(c, Case) else parse_case(dict(c)) for c in items]
+    return CaseBatch.from_cases(models), events if events is not None else EventTable.from_cases(models)
+
+
+def caseload_status(tl: Timeline, days: int = 30) -> dict[str, pl.DataFrame]:
+    """What is due in the next `days` days (running limits ending from `as_of` to `as_of + days`),
+    which limits lapsed, and which cases changed responsibility (on or before `as_of`); each row
+    with the case `id`."""
+    frame = tl.limits_frame()
+    first, last = tl.as_of.astype(dt.date), (tl.as_of + np.timedelta64(days, "D")).astype(dt.date)
+    due = frame.filter((pl.col("status") == "running") & pl.col("date").is_between(first, last))
+    lapsed = frame.filter(pl.col("status") == "lapsed")
+    out = {}
+    for key, part in (("due", due), ("lapsed", lapsed)):
+        part = part.sort(["date", "case"])
+        out[key] = part.select(tl.ids_of(part["case"]), pl.exclude("case"))
+    out["shifted"] = shifts_frame(tl)
+    return out
+
+
+def shifts_frame(tl: Timeline) -> pl.DataFrame:
+    """The changes of responsibility on or before `as_of`: id, date, from, to, legal_basis."""
+    parts = []
+    names = np.array(C.MEMBER_STATES, dtype=object)
+    d3 = tl.regime == DUBLIN_III
+    for k, s in enumerate(tl.shifts):
+        key = ("request_lapsed", "transfer_lapsed")[k]
+        rows = np.flatnonzero(s["mask"] & (s["date"] <= tl.as_of))
+        parts.append(
+            pl.DataFrame(
+                {
+                    "id": tl.ids_of(rows),
+                    "date": pl.Series(s["date"][rows], dtype=pl.Date),
+                    "from": names[s["from"][rows]].astype(str),
+                    "to": names[s["to"][rows]].astype(str),
+                    "legal_basis": np.where(d3[rows], WHY[key][1], WHY[key][0]).astype(str),
+                },
+                schema={
+                    "id": pl.String,
+                    "date": pl.Date,
+                    "from": pl.String,
+                    "to": pl.String,
+                    "legal_basis": pl.String,
+                },
+            )
+        )
+    return pl.concat(parts).sort(["date", "id"])
+
+
+def case_state(
+    cases: Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    as_of: dt.date | str | np.datetime64,
+    params: ParameterSet | None = None,
+    crisis: bool = False,
+    regime: str | None = None,
+) -> list[dict[str, Any]]:
+    """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria
+    designate (AMMR Part III / Dublin III, `decide_responsibility`), which also opens the take charge
+    request limit where the criteria point elsewhere and no event has yet (AMMR Art. 39(1))."""
+    from migralex.rules.responsibility.hierarchy import decide_responsibility
+
+    batch, events = _batch_and_events(cases, None)
+    p = params or shipped_params()
+    resp = decide_responsibility(batch, p, regime=forced_regime(regime))
+    security = resp.criteria() == "security"  # AMMR Art. 16(4): Art. 39 does not apply
+    elsewhere = (resp.member_state >= 0) & (resp.member_state != batch.applicants.reg_ms) & ~security
+    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2))
+    out = []
+    for i in range(batch.n):
+        tl.check(i)
+        answer = tl.answer(i)
+        criteria = resp.answer(i)
+        answer["determined_member_state"] = criteria["responsible_member_state"]
+        answer["determined_legal_basis"] = criteria["legal_basis"]
+        out.append(answer)
+    return out
+
+
+__all__ = ["STATUSES", "Timeline", "case_state", "case_timeline", "caseload_status", "shifts_frame"]

@@ -1,0 +1,41 @@
+"""The deadline table is the committed snapshot: a refactoring of the deadlines changes no answer.
+
+The snapshot (tests/rules/snapshots/deadlines.jsonl.gz) was written by the deadline code before
+the catalogue (src/migralex/law/deadlines.yaml) replaced it; see `snapshots/deadline_table.py`.
+It was rewritten once since, for a change of the law's reading, not of the code: who is bound
+(law/participation.yaml) took out of the synthetic table 208 rows of cases registered in Denmark
+(no APR registration, lodging, border procedure; no RCD labour-market access) and Ireland (no
+screening, no return border procedure: Schengen developments), the 27 Irish registration limits
+changed variant (APR Art. 27(1) without (7): no screening), and the participation examples added
+22 rows; every other row was identical.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from tests.rules.snapshots import deadline_table
+
+
+def _key(row: dict[str, Any]) -> tuple[str, str, str]:
+    return (row["source"], row["id"], row["name"])
+
+
+def test_snapshot_covers_every_deadline_and_scenario() -> None:
+    rows = deadline_table.load()
+    names = {r["name"] for r in rows}
+    assert len(names) == 11, sorted(names)
+    sources = {r["source"] for r in rows if r["source"].startswith("synthetic/")}
+    assert sources == {f"synthetic/{s}" for s in deadline_table.SCENARIOS}
+    assert sum(r["date"] is not None for r in rows) > 1000
+
+
+def test_deadline_table_is_identical_to_the_snapshot() -> None:
+    want = deadline_table.load()
+    got = deadline_table.rows()
+    assert len(got) == len(want)
+    diff = [(w, g) for w, g in zip(want, got, strict=True) if w != g]
+    if diff:
+        counts = Counter(_key(w)[2] for w, _ in diff)
+        raise AssertionError(f"{len(diff)} rows differ (by deadline: {dict(counts)}); first: {diff[0]}")

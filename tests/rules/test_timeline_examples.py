@@ -1,0 +1,72 @@
+"""Legal examples of the case timeline (tests/rules/examples_timeline/*.yaml): each cites its article.
+
+A file has `article`, `source`, a `base` case (format v2) and `examples`; each example has `name`,
+`source` (the words of the article), `as_of`, `events` (the case's events), optional `case`
+(merged into the base), optional `crisis` (the CFMR Art. 12 derogation) and `expect`:
+`limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
+`member_state`), `absent` lists limits that must not run, `responsible_member_state`,
+`legal_basis`, `shifts` (the exact list of {from, to, date}), `error` ({path, contains}: the
+timeline is refused, e.g. a transfer after its time limit with no extension).
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from migralex.errors import InvalidInput
+from migralex.rules.case_state import case_timeline
+
+EXAMPLES = Path(__file__).parent / "examples_timeline"
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for k, v in over.items():
+            out[k] = _merge(base.get(k), v) if k in base else v
+        return out
+    return copy.deepcopy(over)
+
+
+def _load() -> list[Any]:
+    out = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text("utf-8"))
+        assert {"article", "source", "examples"} <= set(doc), path.name
+        for ex in doc["examples"]:
+            assert {"name", "source", "as_of", "expect"} <= set(ex), (path.name, ex.get("name"))
+            out.append(pytest.param(doc, ex, id=f"{path.stem}: {ex['name']}"))
+    return out
+
+
+@pytest.mark.parametrize(("doc", "ex"), _load())
+def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
+    case = _merge(doc["base"], ex.get("case", {}))
+    case["events"] = ex.get("events", [])
+    expect = ex["expect"]
+    tl = case_timeline([case], str(ex["as_of"]), crisis=ex.get("crisis", False))
+    if "error" in expect:
+        with pytest.raises(InvalidInput) as exc:
+            tl.check(0)
+        assert exc.value.path == expect["error"]["path"]
+        assert expect["error"]["contains"] in exc.value.reason
+        return
+    answer = tl.answer(0)
+    limits = {x["name"]: x for x in answer["limits"]}
+    for name, want in expect.get("limits", {}).items():
+        assert name in limits, (name, answer)
+        got = {k: limits[name][k] for k in want}
+        assert got == {k: str(v) if k == "date" else v for k, v in want.items()}, (name, limits[name])
+    for name in expect.get("absent", []):
+        assert name not in limits, (name, limits[name])
+    for key in ("responsible_member_state", "legal_basis"):
+        if key in expect:
+            assert answer[key] == expect[key], answer
+    if "shifts" in expect:
+        got_shifts = [{k: s[k] for k in ("from", "to", "date")} for s in answer["shifts"]]
+        assert got_shifts == [{**s, "date": str(s["date"])} for s in expect["shifts"]], answer["shifts"]
