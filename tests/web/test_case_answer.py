@@ -129,3 +129,53 @@ def test_the_print_sheet_shows_the_answer_deadlines_and_quoted_articles(page: An
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
     screenshot(page, "case-sheet-print")
+
+
+def _timeline_ready(page: Any) -> None:
+    page.wait_for_selector("#timeline[data-ready='true']", state="attached")
+
+
+def test_timeline_state_on_a_day_and_the_calendar_strip(page: Any) -> None:
+    _explain_example(page, "tl-take-charge")
+    _timeline_ready(page)
+    assert page.locator("#events-list li").count() == 4
+    page.fill("#state-day", "2027-06-01")
+    page.dispatch_event("#state-day", "change")
+    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('2027-06-01')")
+    _timeline_ready(page)
+    assert page.inner_text("#state-responsible") == "On 2027-06-01: Germany (DE)"
+    assert "AMMR Art. 46(2)" in page.inner_text("#state-basis")
+    assert "from GR to DE" in page.inner_text("#state-shifts")
+    transfer = page.locator("#calendar-strip .mark[data-name='transfer']")
+    assert transfer.get_attribute("data-status") == "lapsed" and transfer.get_attribute("data-date") == "2027-04-12"
+    assert page.locator("#calendar-strip .mark.met").count() == 3
+    assert page.locator("#state-limits tr[data-name='transfer'] .badge").inner_text() == "lapsed"
+    screenshot(page, "case-explainer-timeline")
+
+
+def test_an_event_added_in_the_editor_changes_the_state(page: Any) -> None:
+    _explain_example(page, "tl-take-charge")
+    _timeline_ready(page)
+    page.fill("#state-day", "2027-06-01")
+    page.dispatch_event("#state-day", "change")
+    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('Germany')")
+    page.click("#add-event")
+    row = page.locator("#events-list li").nth(4)
+    row.locator("select[name='type']").select_option("transfer_carried_out")
+    row.locator("input[name='date']").fill("2027-03-01")
+    row.locator("input[name='date']").dispatch_event("change")
+    row.locator("select[name='to']").select_option("GR")
+    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('Greece')")
+    assert page.inner_text("#state-responsible") == "On 2027-06-01: Greece (GR)"
+    assert page.locator("#calendar-strip .mark[data-name='transfer']").get_attribute("data-status") == "met"
+
+
+def test_an_inconsistent_event_is_reported_with_its_index(page: Any) -> None:
+    _explain_example(page, "tl-take-charge")
+    _timeline_ready(page)
+    row = page.locator("#events-list li").nth(2)
+    row.locator("input[name='date']").fill("2026-09-20")
+    row.locator("input[name='date']").dispatch_event("change")
+    page.wait_for_selector("#state-result .error")
+    text = page.inner_text("#state-result .error")
+    assert "$.events[2]" in text and "date order" in text

@@ -230,7 +230,7 @@ const CaseAnswer = (() => {
 
   /**
    * Render the three answers into `node`.
-   * answers: {resp, proc, dl, caseObj}; helpers: {linkify, countryName}.
+   * answers: {resp, proc, dl, caseObj}; helpers: {linkify, countryName, schemas, countries, hasState}.
    */
   function render(node, { resp, proc, dl, caseObj }, h) {
     const flags = allFlags(resp, proc);
@@ -248,6 +248,7 @@ const CaseAnswer = (() => {
         dl.unavailable ? el("p", { class: "hint" }, "Deadline calculation is not available in this build.") : null,
         el("div", { id: "calendar-chart", class: "chart short no-print", role: "img", "aria-label": "Deadlines on a time line" }),
         deadlineList(deadlines, h),
+        h.hasState ? el("section", { id: "timeline", class: "timeline" }) : null,
         el("h3", {}, "Trace: responsibility"),
         traceList(resp.trace, h),
         el("h3", {}, "Trace: procedure"),
@@ -257,7 +258,11 @@ const CaseAnswer = (() => {
     );
     drawCalendar(node.querySelector("#calendar-chart"), deadlines, caseObj.registration?.date);
     const texts = [resp.legal_basis, proc.legal_basis, ...flags.map((f) => `${f.rule} ${f.reason}`), ...deadlines.map((d) => d.legal_basis)];
-    return quoteArticles(articles, citedArticles(texts));
+    const timeline = node.querySelector("#timeline");
+    return Promise.all([
+      quoteArticles(articles, citedArticles(texts)),
+      timeline && typeof CaseTimeline !== "undefined" ? CaseTimeline.render(timeline, caseObj, h) : null,
+    ]);
   }
 
   return { render, orList, citedArticles };

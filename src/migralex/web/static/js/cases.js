@@ -218,6 +218,7 @@
   }
 
   function formFromCase(c) {
+    if (typeof CaseTimeline !== "undefined") CaseTimeline.seed(c.id, c.events || []); // events: the answer's timeline
     setValue("id", c.id);
     const reg = c.registration || {};
     setValue("registration.member_state", reg.member_state);
@@ -349,7 +350,8 @@
         ML.api(`/v1/cases/procedure${crisis}`, { method: "POST", body: caseObj }),
         deadlines,
       ]);
-      const quoted = CaseAnswer.render(answer, { resp, proc, dl, caseObj }, { linkify, countryName });
+      const hasState = Boolean(openapi.paths["/v1/cases/state"]);
+      const quoted = CaseAnswer.render(answer, { resp, proc, dl, caseObj }, { linkify, countryName, schemas, countries, hasState });
       ML.status(statusNode, `Answered for ${resp.id}.`);
       const first = answer.querySelector("#headline .article-link");
       if (first) first.click();
