@@ -135,19 +135,26 @@ def _timeline_ready(page: Any) -> None:
     page.wait_for_selector("#timeline[data-ready='true']", state="attached")
 
 
+def _state_says(page: Any, words: str) -> None:
+    page.wait_for_function(
+        "w => document.querySelector('#state-responsible')?.textContent.includes(w)", arg=words
+    )
+
+
 def test_timeline_state_on_a_day_and_the_calendar_strip(page: Any) -> None:
     _explain_example(page, "tl-take-charge")
     _timeline_ready(page)
     assert page.locator("#events-list li").count() == 4
     page.fill("#state-day", "2027-06-01")
     page.dispatch_event("#state-day", "change")
-    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('2027-06-01')")
+    _state_says(page, "2027-06-01")
     _timeline_ready(page)
     assert page.inner_text("#state-responsible") == "On 2027-06-01: Germany (DE)"
     assert "AMMR Art. 46(2)" in page.inner_text("#state-basis")
     assert "from GR to DE" in page.inner_text("#state-shifts")
     transfer = page.locator("#calendar-strip .mark[data-name='transfer']")
-    assert transfer.get_attribute("data-status") == "lapsed" and transfer.get_attribute("data-date") == "2027-04-12"
+    assert transfer.get_attribute("data-status") == "lapsed"
+    assert transfer.get_attribute("data-date") == "2027-04-12"
     assert page.locator("#calendar-strip .mark.met").count() == 3
     assert page.locator("#state-limits tr[data-name='transfer'] .badge").inner_text() == "lapsed"
     screenshot(page, "case-explainer-timeline")
@@ -158,14 +165,14 @@ def test_an_event_added_in_the_editor_changes_the_state(page: Any) -> None:
     _timeline_ready(page)
     page.fill("#state-day", "2027-06-01")
     page.dispatch_event("#state-day", "change")
-    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('Germany')")
+    _state_says(page, "Germany")
     page.click("#add-event")
     row = page.locator("#events-list li").nth(4)
     row.locator("select[name='type']").select_option("transfer_carried_out")
     row.locator("input[name='date']").fill("2027-03-01")
     row.locator("input[name='date']").dispatch_event("change")
     row.locator("select[name='to']").select_option("GR")
-    page.wait_for_function("() => document.querySelector('#state-responsible')?.textContent.includes('Greece')")
+    _state_says(page, "Greece")
     assert page.inner_text("#state-responsible") == "On 2027-06-01: Greece (GR)"
     assert page.locator("#calendar-strip .mark[data-name='transfer']").get_attribute("data-status") == "met"
 
