@@ -14,6 +14,14 @@ EU27: tuple[str, ...] = (
     "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
 )  # fmt: skip
 
+#: States that are not Member States but apply the Dublin rules through an association agreement
+#: with the Union (law/participation.yaml): Switzerland, Iceland, Liechtenstein, Norway.
+ASSOCIATED_STATES: tuple[str, ...] = ("CH", "IS", "LI", "NO")
+
+#: The States taking part in the determination of responsibility: the 27, then the associated
+#: States (appended, so that a Member State's position in `EU27` is its position here too).
+DUBLIN_STATES: tuple[str, ...] = EU27 + ASSOCIATED_STATES
+
 #: Eurostat (and some other publishers) write these codes differently from ISO 3166-1.
 EUROSTAT_TO_ISO: dict[str, str] = {"EL": "GR", "UK": "GB"}
 
@@ -49,6 +57,18 @@ def normalise_member_state(code: str, *, field: str = "member_state") -> str:
     iso = normalise(code, field=field)
     if iso not in EU27:
         raise InvalidInput(field, f"{code!r} is not an EU Member State (one of {', '.join(EU27)})")
+    return iso
+
+
+def normalise_dublin_state(code: str, *, field: str = "member_state") -> str:
+    """Return the ISO alpha-2 code of a State applying the Dublin rules (the 27 and CH, IS, LI, NO)."""
+    iso = normalise(code, field=field)
+    if iso not in DUBLIN_STATES:
+        raise InvalidInput(
+            field,
+            f"{code!r} is neither an EU Member State nor a State associated with the Dublin rules"
+            f" (one of {', '.join(DUBLIN_STATES)})",
+        )
     return iso
 
 

@@ -15,7 +15,7 @@ from migralex.rules.responsibility.hierarchy import decide_responsibility
 from migralex.web import STATIC_DIR
 
 EXAMPLES = [e["case"] for e in json.loads((STATIC_DIR / "examples" / "cases.json").read_text())["examples"]]
-CITATION = re.compile(r"^(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|Dublin III) Art\. (\d+)")
+CITATION = re.compile(r"^(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|Dublin III) (Art\.|recital) (\d+)")
 
 
 @pytest.mark.parametrize("case", EXAMPLES, ids=[c["id"] for c in EXAMPLES])
@@ -51,7 +51,8 @@ def test_every_cited_rule_links_to_an_article_that_exists(client: TestClient) ->
                 m = CITATION.match(step["rule"])
                 assert m, step["rule"]
                 act = m.group(1).replace(" ", "_")
-                assert client.get(f"/v1/law/{act}/articles/{m.group(2)}").status_code == 200, step["rule"]
+                kind = "recitals" if m.group(2) == "recital" else "articles"
+                assert client.get(f"/v1/law/{act}/{kind}/{m.group(3)}").status_code == 200, step["rule"]
 
 
 def test_each_bad_field_is_named_with_its_json_path(client: TestClient) -> None:

@@ -82,7 +82,7 @@ def test_frames_defaults_for_optional_columns() -> None:
 @pytest.mark.parametrize(
     ("column", "value", "path"),
     [
-        ("registration.member_state", "CH", "applicants.registration.member_state[0]"),
+        ("registration.member_state", "US", "applicants.registration.member_state[0]"),
         ("registration.date", "2026-02-30", "applicants.registration.date[0]"),
         ("registration.place", "harbour", "applicants.registration.place[0]"),
     ],

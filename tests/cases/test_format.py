@@ -45,9 +45,9 @@ def test_greece_is_written_back_as_gr(example: dict[str, Any]) -> None:
         (lambda c: c.update(notes="x"), "notes", "unknown field 'notes'"),
         (lambda c: c["documents"][0].update(colour="red"), "documents[0].colour", "unknown field"),
         (
-            lambda c: c["registration"].update(member_state="CH"),
+            lambda c: c["registration"].update(member_state="US"),
             "registration.member_state",
-            "not an EU Member State",
+            "neither an EU Member State nor a State associated with the Dublin rules",
         ),
         (
             lambda c: c["registration"].update(member_state="XX"),

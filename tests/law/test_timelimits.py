@@ -93,8 +93,8 @@ def test_bad_periods_are_rejected(text) -> None:
 
 
 def test_unknown_member_state_is_rejected() -> None:
-    with pytest.raises(InvalidInput, match="not an EU Member State"):
-        deadline("2026-09-01", "1 month", "CH")
+    with pytest.raises(InvalidInput, match="neither an EU Member State nor a State associated"):
+        deadline("2026-09-01", "1 month", "US")
     with pytest.raises(InvalidInput, match="unknown country code"):
         deadline("2026-09-01", "1 month", "XX")
     with pytest.raises(InvalidInput, match="ISO 8601"):

@@ -2,6 +2,12 @@
 
 The snapshot (tests/rules/snapshots/deadlines.jsonl.gz) was written by the deadline code before
 the catalogue (src/migralex/law/deadlines.yaml) replaced it; see `snapshots/deadline_table.py`.
+It was rewritten once since, for a change of the law's reading, not of the code: who is bound
+(law/participation.yaml) took out of the synthetic table 208 rows of cases registered in Denmark
+(no APR registration, lodging, border procedure; no RCD labour-market access) and Ireland (no
+screening, no return border procedure: Schengen developments), the 27 Irish registration limits
+changed variant (APR Art. 27(1) without (7): no screening), and the participation examples added
+22 rows; every other row was identical.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods
 from migralex.api.limits import BodySizeLimit
 from migralex.api.offload import Offload, WorkerPool
 from migralex.api.settings import ApiSettings
-from migralex.countries import EU27, iso_table
+from migralex.countries import DUBLIN_STATES, EU27, iso_table
 from migralex.web import STATIC_DIR
 
 #: Dashboard pages: URL path → HTML file under web/static.
@@ -113,6 +113,11 @@ class CountryOut(BaseModel):
     code: str = Field(examples=["SY"])
     name: str = Field(examples=["Syria"])
     member_state: bool = Field(description="An EU Member State")
+    dublin_state: bool = Field(
+        default=False,
+        description="Takes part in the Dublin rules: a Member State, or CH, IS, LI, NO through their"
+        " association agreements (law/participation.yaml); the case format accepts it as a Member State",
+    )
 
 
 class Health(BaseModel):
@@ -213,7 +218,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     def countries() -> list[CountryOut]:
         """ISO 3166-1 alpha-2 codes with English names (Greece is GR; EL is accepted on input)."""
         return [
-            CountryOut(code=code, name=row["name"], member_state=code in EU27)
+            CountryOut(
+                code=code, name=row["name"], member_state=code in EU27, dublin_state=code in DUBLIN_STATES
+            )
             for code, row in sorted(iso_table().items())
         ]
 

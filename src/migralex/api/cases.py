@@ -62,7 +62,10 @@ class ProcedureAnswer(BaseModel):
     """The procedure: border (mandatory), border_optional, accelerated or regular (APR, CFMR)."""
 
     id: str
-    procedure: str | None = Field(description="null where Directive 2013/32/EU applies (not modelled)")
+    procedure: str | None = Field(
+        description="null where Directive 2013/32/EU applies (not modelled) or where the APR does not"
+        " bind the State of registration (Denmark, CH, IS, LI, NO: the legal basis says why)"
+    )
     mandatory_grounds: list[str]
     accelerated_grounds: list[str]
     exemptions: list[str]

@@ -13,7 +13,8 @@ from migralex.api.types import IsoDate
 from migralex.errors import UnknownReference
 from migralex.law import acts, article, articles, params, resolve_act, search
 from migralex.law.params import Parameter, ParamValue
-from migralex.law.texts import act_label, acts_with_text
+from migralex.law.participation import participation, why
+from migralex.law.texts import act_label, acts_with_text, recital
 
 router = APIRouter(prefix="/v1/law", tags=["law"])
 
@@ -248,6 +249,73 @@ def list_params(
                 boundary=p.boundary,
                 options=dict(p.options),
                 values=[_value_out(p, v) for v in values],
+            )
+        )
+    return out
+
+
+class RecitalOut(BaseModel):
+    """One recital of an act (the preamble: the reasons the act gives, e.g. who is bound by it)."""
+
+    act: str
+    number: int
+    citation: str = Field(examples=["AMMR recital 90"])
+    text: str
+
+
+@router.get(
+    "/{act}/recitals/{n}",
+    summary="One recital's text",
+    response_model=RecitalOut,
+    responses={**ERRORS_404, **ERRORS_422},
+)
+def get_recital(act: ActName, n: Annotated[int, Path(ge=1, le=10_000, examples=[90])]) -> RecitalOut:
+    """The official text of one recital of a Pact act (e.g. AMMR recital 90 on Denmark's position)."""
+    key = resolve_act(act).key
+    return RecitalOut(act=key, number=n, citation=f"{act_label(key)} recital {n}", text=recital(key, n))
+
+
+class ParticipationOut(BaseModel):
+    """How one act binds one State that is not bound as an ordinary Member State."""
+
+    state: str = Field(examples=["DK"])
+    act: str = Field(examples=["APR"])
+    binds: str = Field(description="all, none or parts", examples=["none"])
+    parts: list[str] = Field(default_factory=list, examples=[["Part III", "Part V", "Part VII"]])
+    via: str | None = Field(description="the agreement (or opt-in) and its OJ reference", default=None)
+    citation: str = Field(examples=["APR recital 107"])
+    quote: str | None = None
+    why: str = Field(description="the sentence an answer's legal basis carries")
+    reading: str | None = Field(default=None, description="the reading parameter the entry depends on")
+    confidence: str
+
+
+@router.get("/participation", summary="Who is bound by which act", response_model=list[ParticipationOut])
+def list_participation(
+    state: Annotated[str | None, Query(description="one State (ISO code), e.g. DK, CH")] = None,
+) -> list[ParticipationOut]:
+    """Denmark, Ireland and the States associated with the Dublin rules (CH, IS, LI, NO), per act, under
+    the shipped readings (law/participation.yaml); every other Member State is bound by every act."""
+    table = participation()
+    out: list[ParticipationOut] = []
+    for key_state, key_act in table.entries:
+        if state is not None and key_state != state.strip().upper():
+            continue
+        e = table.entry(key_state, key_act)
+        assert e is not None
+        via = table.agreements[e.via] if e.via else None
+        out.append(
+            ParticipationOut(
+                state=e.state,
+                act=e.act,
+                binds=e.binds,
+                parts=list(e.parts),
+                via=f"{via.title} ({via.oj})" if via else None,
+                citation=e.citation(),
+                quote=e.quote,
+                why=str(why(e.state, e.act)),
+                reading=e.reading,
+                confidence=e.confidence,
             )
         )
     return out

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from migralex.countries import EU27
+from migralex.countries import DUBLIN_STATES, EU27
 
-#: Member States in code order (index = code); -1 means "none".
-MEMBER_STATES: tuple[str, ...] = EU27
+#: Member States in code order (index = code); -1 means "none". The 27 come first (codes 0-26),
+#: then the States associated with the Dublin rules (CH, IS, LI, NO: law/participation.yaml).
+MEMBER_STATES: tuple[str, ...] = DUBLIN_STATES
+#: How many of the codes are EU Member States (the first ones).
+N_EU = len(EU27)
 NO_MS = -1
 MS_INDEX: dict[str, int] = {ms: i for i, ms in enumerate(MEMBER_STATES)}
 
@@ -91,7 +94,7 @@ def bits_to_states(mask: int) -> list[str]:
 def _nationalities() -> tuple[str, ...]:
     from migralex.countries import STATELESS, iso_table
 
-    return (*sorted(c for c in iso_table() if c not in MEMBER_STATES), STATELESS)
+    return (*sorted(c for c in iso_table() if c not in EU27), STATELESS)
 
 
 #: Nationalities in code order: third countries (ISO alpha-2, sorted), then "stateless"; -1 none.

@@ -3,7 +3,9 @@
 `parse_case(obj)` validates one case (a dict or a JSON string) and returns a `Case`; any problem
 raises `InvalidInput` whose `path` is the JSON path of the offending field (`family[0].relation`)
 and whose `reason` says what was wrong. Countries are normalised (`EL` → `GR`); Member State fields
-accept only the 27 Member States. Besides the types, a few facts that cannot be true are rejected
+accept the 27 Member States and the States associated with the Dublin rules (CH, IS, LI, NO:
+law/participation.yaml); `relocated_to` only the 27 (relocation is AMMR Part IV, solidarity).
+Besides the types, a few facts that cannot be true are rejected
 (a visa without a type, a document valid until before it was valid from, a date of birth after the
 registration): the engine never guesses what a contradictory case meant.
 """
@@ -24,11 +26,11 @@ from migralex.cases.codes import (
     VISA_TYPES,
 )
 from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, check_events
-from migralex.countries import EU27, STATELESS, normalise
+from migralex.countries import DUBLIN_STATES, EU27, STATELESS, normalise
 from migralex.errors import InvalidInput
 
 #: Codes already in normal form (the common case), checked by one dict lookup.
-_MEMBER_STATES = {ms: ms for ms in EU27} | {"EL": "GR"}
+_MEMBER_STATES = {ms: ms for ms in DUBLIN_STATES} | {"EL": "GR"}
 
 
 def _country(value: Any) -> str:
@@ -45,8 +47,21 @@ def _member_state(value: Any) -> str:
     if fast is not None:
         return fast
     iso = _country(value)
+    if iso not in DUBLIN_STATES:
+        raise ValueError(
+            f"{value!r} is neither an EU Member State nor a State associated with the Dublin rules"
+            f" (one of {', '.join(DUBLIN_STATES)})"
+        )
+    return iso
+
+
+def _eu_member_state(value: Any) -> str:
+    iso = _member_state(value)
     if iso not in EU27:
-        raise ValueError(f"{value!r} is not an EU Member State (one of {', '.join(EU27)})")
+        raise ValueError(
+            f"{iso} is not an EU Member State: relocation (AMMR Part IV, solidarity) is among the Member"
+            " States only"
+        )
     return iso
 
 
@@ -76,6 +91,7 @@ def _date(value: Any) -> dt.date:
 
 Country = Annotated[str, BeforeValidator(_country)]
 MemberState = Annotated[str, BeforeValidator(_member_state)]
+EUMemberState = Annotated[str, BeforeValidator(_eu_member_state)]
 Nationality = Annotated[str, BeforeValidator(_nationality)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
@@ -221,7 +237,7 @@ class Case(_Strict):
     documents: list[Document] = Field(default_factory=list)
     diplomas: list[Diploma] = Field(default_factory=list)
     entries: list[Entry] = Field(default_factory=list)
-    relocated_to: MemberState | None = None
+    relocated_to: EUMemberState | None = None
     version: Literal[1, 2] = 1
     events: list[Event] = Field(default_factory=list)
     relocation: Relocation | None = None

@@ -119,7 +119,7 @@ def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicant
     stateless = rng.random(n) < s.stateless
     nationality = np.where(stateless, C.STATELESS_CODE, nationality).astype(np.int16)
     former = np.where(stateless & (rng.random(n) < 0.5), rng.choice(others, n), -1).astype(np.int16)
-    relocated = np.where(place == C.PLACES.index("relocation"), rng.integers(0, len(C.MEMBER_STATES), n), -1)
+    relocated = np.where(place == C.PLACES.index("relocation"), rng.integers(0, C.N_EU, n), -1)
     return Applicants(
         id=np.array([f"syn-{i:08d}" for i in range(n)], dtype=object),
         reg_ms=reg_ms,
@@ -184,7 +184,7 @@ def _entries(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Entri
     # visa-free entries (airport), mostly into the Member State of registration
     rows = np.flatnonzero(visa_free)
     ms = np.where(
-        rng.random(len(rows)) < 0.7, a.reg_ms[rows], rng.integers(0, len(C.MEMBER_STATES), len(rows))
+        rng.random(len(rows)) < 0.7, a.reg_ms[rows], rng.integers(0, C.N_EU, len(rows))
     )
     parts.append(
         (rows, kinds.index("visa_waived_entry"), ms, a.reg_date[rows] - _days(rng, 1, 400, len(rows)))
@@ -218,7 +218,7 @@ def _documents(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Doc
         np.ones(int(has_visa.sum()) + int(second.sum()), bool), np.zeros(int(has_res.sum()), bool)
     ]
     home = rng.random(m) < 0.55
-    ms = np.where(home, a.reg_ms[rows], rng.integers(0, len(C.MEMBER_STATES), m)).astype(np.int8)
+    ms = np.where(home, a.reg_ms[rows], rng.integers(0, C.N_EU, m)).astype(np.int8)
     visa_type = np.where(is_visa, rng.choice(3, m, p=[0.85, 0.13, 0.02]), -1).astype(np.int8)
     length = np.where(
         is_visa,
@@ -232,7 +232,7 @@ def _documents(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Doc
         rng.random(m) < 0.03, valid_from + (length * rng.random(m)).astype("timedelta64[D]"), NAT
     )
     on_behalf = np.where(
-        is_visa & (rng.random(m) < 0.04), rng.integers(0, len(C.MEMBER_STATES), m), -1
+        is_visa & (rng.random(m) < 0.04), rng.integers(0, C.N_EU, m), -1
     ).astype(np.int8)
     order = np.argsort(rows, kind="stable")
     return Documents(
@@ -253,7 +253,7 @@ def _diplomas(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Dipl
     m = len(rows)
     return Diplomas(
         case=rows.astype(np.int32),
-        ms=rng.integers(0, len(C.MEMBER_STATES), m).astype(np.int8),
+        ms=rng.integers(0, C.N_EU, m).astype(np.int8),
         issued_on=a.reg_date[rows] - _days(rng, 30, 9 * 365, m),
         study_months=rng.integers(3, 60, m).astype(np.int16),
     )
@@ -277,7 +277,7 @@ def _relatives(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> dic
     return {
         "case": case.astype(np.int32),
         "relation": relation,
-        "ms": rng.integers(0, len(C.MEMBER_STATES), m).astype(np.int8),
+        "ms": rng.integers(0, C.N_EU, m).astype(np.int8),
         "status": status,
         "existed_before_arrival": rng.random(m) < 0.9,
         "consent_in_writing": rng.random(m) < 0.5,

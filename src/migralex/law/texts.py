@@ -131,6 +131,27 @@ def _load(act: str) -> dict[int, Article]:
     )
 
 
+@cache
+def _recitals(act: str) -> dict[int, str]:
+    base = resources.files("migralex.law").joinpath("texts")
+    data = json.loads(base.joinpath(f"{TEXT_FILES[act]}.json").read_text("utf-8"))
+    return {int(r["number"]): str(r["text"]) for r in data.get("recitals", [])}
+
+
+def recital(act: str, number: int | str) -> str:
+    """The text of one recital of an act with shipped text; unknown ones raise `UnknownReference`."""
+    from migralex.law.acts import resolve_act
+
+    key = resolve_act(act).key
+    if key not in TEXT_FILES:
+        raise UnknownReference(f"no recitals shipped for {act_label(key)}")
+    table = _recitals(key)
+    n = int(str(number).strip())
+    if n not in table:
+        raise UnknownReference(f"{act_label(key)} has no recital ({n}); it has ({min(table)})–({max(table)})")
+    return table[n]
+
+
 def acts_with_text() -> list[str]:
     """Acts whose articles are shipped (as official text or as an index)."""
     return [*TEXT_FILES, *INDEX_FILES]

@@ -21,7 +21,7 @@ from functools import cache
 import holidays
 import numpy as np
 
-from migralex.countries import EU27, normalise_member_state
+from migralex.countries import DUBLIN_STATES, normalise_dublin_state
 from migralex.errors import InvalidInput
 from migralex.law.dates import DateLike, add_months_clamped, as_date_array, to_date
 
@@ -75,14 +75,14 @@ def _holiday_calendar(member_state: str, first_year: int, last_year: int) -> np.
 
 def holiday_calendar(member_state: str, first_year: int, last_year: int) -> np.ndarray:
     """Official (national public) holidays of a Member State between two years, as `datetime64[D]`."""
-    ms = normalise_member_state(member_state)
+    ms = normalise_dublin_state(member_state)
     lo, hi = (first_year // 10) * 10, (last_year // 10) * 10 + 9
     return _holiday_calendar(ms, lo, hi)
 
 
 def holiday_name(member_state: str, day: dt.date) -> str | None:
     """Name of the official holiday on `day` in the Member State, or None."""
-    cal = holidays.country_holidays(normalise_member_state(member_state), years=day.year)
+    cal = holidays.country_holidays(normalise_dublin_state(member_state), years=day.year)
     return cal.get(day)
 
 
@@ -108,16 +108,16 @@ class _DayTables:
     count of working days and the n-th working day (for "working days" periods); filled lazily."""
 
     def __init__(self) -> None:
-        n = len(EU27)
+        n = len(DUBLIN_STATES)
         self.next_working = np.zeros((n, _DAYS), dtype=np.int32)
         self.count = np.zeros((n, _DAYS), dtype=np.int32)
         self.nth = np.zeros((n, _DAYS), dtype=np.int32)
         self.filled = np.zeros(n, dtype=bool)
 
     def ensure(self, codes: np.ndarray) -> None:
-        present = np.flatnonzero(np.bincount(codes, minlength=len(EU27)))
+        present = np.flatnonzero(np.bincount(codes, minlength=len(DUBLIN_STATES)))
         for code in present[~self.filled[present]]:
-            cal = holiday_calendar(EU27[code], 1999, 2082)
+            cal = holiday_calendar(DUBLIN_STATES[code], 1999, 2082)
             days = np.arange(_FIRST, _LAST + 1)
             working = np.is_busday(days, holidays=cal)
             rolled = np.busday_offset(days, 0, roll="forward", holidays=cal)
@@ -130,22 +130,22 @@ class _DayTables:
 
 
 _TABLES = _DayTables()
-_MS_CODE = {ms: i for i, ms in enumerate(EU27)}
+_MS_CODE = {ms: i for i, ms in enumerate(DUBLIN_STATES)}
 
 
 def member_state_codes(member_state: str | np.ndarray | list[str], n: int) -> np.ndarray:
-    """Member States as codes (index in `EU27`, -1 for none) from one code, strings or codes."""
+    """Member States as codes (index in `DUBLIN_STATES`, -1 for none) from one code, strings or codes."""
     if isinstance(member_state, str):
-        return np.full(n, _MS_CODE[normalise_member_state(member_state)], dtype=np.int64)
+        return np.full(n, _MS_CODE[normalise_dublin_state(member_state)], dtype=np.int64)
     arr = np.asarray(member_state).reshape(-1)
     if arr.shape[0] != n:
         raise InvalidInput("member_state", f"{arr.shape[0]} Member States for {n} dates")
     if arr.dtype.kind in "iu":
-        if arr.size and (arr.max() >= len(EU27) or arr.min() < -1):
-            raise InvalidInput("member_state", f"codes must be -1 (none) or 0–{len(EU27) - 1}")
+        if arr.size and (arr.max() >= len(DUBLIN_STATES) or arr.min() < -1):
+            raise InvalidInput("member_state", f"codes must be -1 (none) or 0–{len(DUBLIN_STATES) - 1}")
         return arr.astype(np.int64)
     uniq, inverse = np.unique(arr.astype(str), return_inverse=True)
-    codes = np.array([_MS_CODE[normalise_member_state(str(u))] for u in uniq], dtype=np.int64)
+    codes = np.array([_MS_CODE[normalise_dublin_state(str(u))] for u in uniq], dtype=np.int64)
     return codes[inverse]
 
 
@@ -156,7 +156,7 @@ def _slow(start: np.ndarray, raw: np.ndarray, period: Period, codes: np.ndarray)
         rows = codes == code
         years = start[rows].astype("datetime64[Y]").astype(np.int64) + 1970
         span = period.amount * (period.unit == "years") + period.amount // 12 + 2
-        cal = holiday_calendar(EU27[code], int(years.min()) - 1, int(years.max()) + span)
+        cal = holiday_calendar(DUBLIN_STATES[code], int(years.min()) - 1, int(years.max()) + span)
         if period.unit == "working_days":
             out[rows] = np.busday_offset(start[rows], period.amount, roll="backward", holidays=cal)
         else:
@@ -206,7 +206,7 @@ def add_period(
     """Last day of a time limit running from `start` (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11).
 
     Vectorised: `start` may be one date or an array (NaT allowed); `member_state` one code, or one
-    per date as ISO codes or as `EU27` indices (-1 for none, giving NaT).
+    per date as ISO codes or as `DUBLIN_STATES` indices (-1 for none, giving NaT).
     """
     p = Period.parse(period) if isinstance(period, str) else period
     starts = as_date_array(start, field="start")
@@ -249,7 +249,7 @@ def _non_working_reason(member_state: str, d: dt.date) -> str:
 def deadline(start: dt.date | str, period: Period | str, member_state: str, act: str = "AMMR") -> Deadline:
     """One time limit with a step-by-step explanation citing the calculus article of `act`."""
     p = Period.parse(period) if isinstance(period, str) else period
-    ms = normalise_member_state(member_state, field="member_state")
+    ms = normalise_dublin_state(member_state, field="member_state")
     s = to_date(as_date_array(start, field="start")[0])
     basis, (same, clamp, roll) = CALCULUS.get(act.upper(), CALCULUS["AMMR"])
     end = to_date(add_period(s, p, ms)[0])
@@ -278,5 +278,5 @@ def deadline(start: dt.date | str, period: Period | str, member_state: str, act:
 
 
 def member_states_with_calendars() -> tuple[str, ...]:
-    """The Member States for which official-holiday calendars are available (all 27)."""
-    return EU27
+    """The States for which official-holiday calendars are available (the 27 and CH, IS, LI, NO)."""
+    return DUBLIN_STATES

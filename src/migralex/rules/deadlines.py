@@ -59,6 +59,7 @@ from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.law.timelimits import Period
+from migralex.rules.participation import acts_not_binding
 from migralex.rules.periods import end_of_period, periods_at
 from migralex.rules.procedure import (
     ACCELERATED,
@@ -496,6 +497,8 @@ def deadlines(
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
     }
+    not_binding = acts_not_binding(batch.applicants.reg_ms, p)  # an act that does not bind the State
+    applies = {k: v & ~not_binding[k] for k, v in applies.items()}  # (law/participation.yaml)
     b = _Builder(n, reg, p)
     _all(Facts(batch, procedure, responsibility, applies), b)
     return DeadlinesResult(batch.applicants.id, b.columns, {"ms": C.MEMBER_STATES})

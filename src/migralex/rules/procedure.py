@@ -42,6 +42,8 @@ from migralex.errors import InvalidInput
 from migralex.law.acts import procedure_regime, resolve_act
 from migralex.law.params import ParameterSet, compare
 from migralex.law.params import params as shipped_params
+from migralex.law.participation import participation, why
+from migralex.rules.participation import acts_not_binding, not_binding_flag
 from migralex.rules.periods import values_at
 from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility.common import PLACE, REL, Facts, age_in_years, per_case_any
@@ -213,6 +215,8 @@ class ProcedureResult:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     #: the regime the caller forced ("AMMR", "DUBLIN_III"), None where the date decides
     forced: str | None = None
+    #: the parameters (and readings) the channelling was computed with
+    params: ParameterSet | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -224,12 +228,19 @@ class ProcedureResult:
         """The provision that sends case `i` to its procedure."""
         proc, uam, crisis = int(self.procedure[i]), bool(self.uam[i]), bool(self.crisis[i])
         point = SCOPE_POINT.get(int(self.place[i]), "?")
+        if proc == NOT_MODELLED and self.extra["not_bound"][i]:
+            suffix = f" ({FORCED}; APR Art. 79(3) set aside)" if self.forced else ""
+            return f"no APR procedure: {self._why_not_bound(i, 'APR')}{suffix}"
         if proc == NOT_MODELLED:
             if self.forced:
                 return f"Directive 2013/32/EU ({FORCED}; APR Art. 79(3) set aside): not modelled"
             return "APR Art. 79(3): lodged before 12 June 2026, Directive 2013/32/EU applies (not modelled)"
         basis = self._basis(i, proc, uam, crisis, point)
         return basis + (f" ({FORCED}; APR Art. 79(3) set aside)" if self.forced else "")
+
+    def _why_not_bound(self, i: int, act: str) -> str:
+        """Why `act` does not bind the State of registration of case `i` (law/participation.yaml)."""
+        return str(why(C.MEMBER_STATES[int(self.extra["reg_ms"][i])], act, self.params))
 
     def _basis(self, i: int, proc: int, uam: bool, crisis: bool, point: str) -> str:
         if proc == BORDER:
@@ -259,6 +270,11 @@ class ProcedureResult:
     def flags(self, i: int) -> list[dict[str, Any]]:
         """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
         out: list[dict[str, Any]] = []
+        state = int(self.extra["reg_ms"][i])
+        if self.procedure[i] == NOT_MODELLED and self.extra["not_bound"][i]:
+            unbound = acts_not_binding(np.array([state]), self.params)
+            name = C.MEMBER_STATES[state]
+            return [not_binding_flag(name, act, self.params) for act, m in unbound.items() if m[0]]
         if self.procedure[i] == NOT_MODELLED:
             why = f" ({FORCED})" if self.forced else ""
             out.append(
@@ -410,8 +426,11 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
             "reason": f"set aside: {FORCED}; {act} whatever the date (registered on {date})",
         }
         if proc == NOT_MODELLED:
-            return [first]
+            return [first, *_not_bound_lines(r, i)]
         out = [first]
+    elif proc == NOT_MODELLED and r.extra["not_bound"][i]:
+        first = _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies from 12 June 2026")
+        return [first, *_not_bound_lines(r, i)]
     elif proc == NOT_MODELLED:
         return [
             _line(
@@ -605,6 +624,15 @@ def _instrumentalisation_lines(r: ProcedureResult, i: int, in_scope: bool) -> li
     return out
 
 
+def _not_bound_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """The trace line of an APR that does not bind the State of registration (none otherwise)."""
+    if not r.extra["not_bound"][i]:
+        return []
+    entry = participation().entry(C.MEMBER_STATES[int(r.extra["reg_ms"][i])], "APR", r.params)
+    rule = entry.citation() if entry is not None and entry.recital is not None else "APR (participation)"
+    return [{"rule": rule, "outcome": "applies", "reason": r._why_not_bound(i, "APR")}]
+
+
 def _bits(mask: np.ndarray, bit: int) -> np.ndarray:
     return np.where(mask, np.uint32(1 << bit), np.uint32(0))
 
@@ -666,6 +694,8 @@ def channel(
         cfmr = reg >= np.datetime64(resolve_act("CFMR").applies_from, "D")
     else:
         apr = cfmr = np.full(n, forced == "AMMR")
+    not_bound = apr & acts_not_binding(a.reg_ms, p)["APR"]  # law/participation.yaml
+    apr = apr & ~not_bound
     crisis = np.full(n, context.crisis_derogation) & cfmr
     uam = f.uam
 
@@ -759,8 +789,10 @@ def channel(
             "instr_state": instr_state & cfmr & apr,
             "instr_young": instr_young,
             "instr_by_derogation": by_derogation & apr,
+            "not_bound": not_bound,
         },
         forced=forced,
+        params=p,
     )
 
 

@@ -187,7 +187,7 @@ def decide(
             out[mask] = procedures(batch_.take(np.flatnonzero(mask)), ctx)
         return out
 
-    every = C.MEMBER_STATES
+    every = C.MEMBER_STATES[: C.N_EU]  # the context lists Member States (CFMR Art. 11)
     border = proc == PROC_BORDER
     territory = replace(
         batch, applicants=replace(batch.applicants, place=np.full(len(rows), TERRITORY, np.int8))

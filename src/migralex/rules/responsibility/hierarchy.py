@@ -27,6 +27,7 @@ from migralex.cases.format import Case
 from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.participation import Scope, ScopeNote, bound_regime
 from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility import (
     ammr,
@@ -219,7 +220,11 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
 
 
 def _evaluate_part(
-    batch: CaseBatch, rows: np.ndarray, regime: str, p: ParameterSet, forced: bool = False
+    batch: CaseBatch,
+    rows: np.ndarray,
+    regime: str,
+    p: ParameterSet,
+    forced: bool = False,
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
     law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
@@ -286,6 +291,8 @@ class ResponsibilityResult:
     part_of: np.ndarray
     local: np.ndarray
     with_trace: bool
+    #: per case, the State of registration whose participation the answer states (law/participation)
+    scope: Scope | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -297,7 +304,19 @@ class ResponsibilityResult:
         if part.law is None:
             return "Dublin III Art. 49 (Regulation (EC) No 343/2003 applies: not modelled)"
         rule = part.rules[int(part.decided[j])]
-        return rule.citations[int(rule.cite[j])] + part.law.basis_note
+        return rule.citations[int(rule.cite[j])] + self._basis_note(i, part)
+
+    def _scope_note(self, i: int) -> ScopeNote | None:
+        """How the rules bind the State of registration of case `i`, if not as a Member State."""
+        if self.scope is None or self.scope.state[i] < 0:
+            return None
+        return self.scope.note(int(self.regime[i]), int(self.scope.state[i]))
+
+    def _basis_note(self, i: int, part: Part) -> str:
+        note = self._scope_note(i)
+        if note is None or part.law is None:
+            return part.law.basis_note if part.law is not None else ""
+        return note.basis_note + (FORCED_NOTE[part.regime] if part.forced else "")
 
     def _legal_basis_column(self) -> pl.Series:
         table: list[str] = []
@@ -317,7 +336,23 @@ class ResponsibilityResult:
             decided = part.decided.astype(np.int64)
             local_cite = np.take_along_axis(cite, decided[None, :], 0)[0]
             codes[rows] = offsets_arr[decided] + local_cite
+            self._noted_citations(part, rows, codes, table, offsets[0])
         return pl.Series("legal_basis", table, dtype=pl.Utf8).gather(codes)
+
+    def _noted_citations(
+        self, part: Part, rows: np.ndarray, codes: np.ndarray, table: list[str], start: int
+    ) -> None:
+        """Cases of States with a note of their own (participation): the part's citations again,
+        with that note, and their codes moved there."""
+        if self.scope is None or not len(rows):
+            return
+        states = self.scope.state[rows]
+        plain = [c.removesuffix(part.law.basis_note if part.law else "") for c in table[start:]]
+        for state in np.unique(states[states >= 0]):
+            noted = rows[states == state]
+            offset, note = len(table), self._basis_note(int(noted[0]), part)
+            table += [c + note for c in plain]
+            codes[noted] += offset - start
 
     def criteria(self) -> np.ndarray:
         """Per case, the key of the deciding criterion (`security`, `uam_family`, ..., `default`)."""
@@ -395,7 +430,8 @@ class ResponsibilityResult:
         if part.law is None:
             return [regime_line]
         base = {k: v[j] for k, v in part.base.items()}
-        out = [regime_line]
+        note = self._scope_note(i)
+        out = [regime_line] if note is None else [*note.trace_lines(regime_line)]
         for rule in part.rules[: int(part.decided[j]) + 1]:
             if rule.outcome[j]:
                 out.append(rule.render(j, base))
@@ -479,12 +515,13 @@ def decide_responsibility(
         cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
         dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
         regime_codes = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
+    scope = bound_regime(batch.applicants.reg_ms, regime_codes, p, forced is not None)
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
     member_state = np.full(n, -1, dtype=np.int8)
     for code, name in enumerate(REGIMES):
-        rows = np.flatnonzero(regime_codes == code)
+        rows = np.flatnonzero(scope.regime == code)
         if not len(rows):
             continue
         sub = batch if len(rows) == n else batch.take(rows)
@@ -500,7 +537,7 @@ def decide_responsibility(
         member_state[rows] = part.ms
         parts.append(part)
     result = ResponsibilityResult(
-        batch.applicants.id, member_state, regime_codes, parts, part_of, local, with_trace
+        batch.applicants.id, member_state, scope.regime, parts, part_of, local, with_trace, scope
     )
     if not with_trace:
         for part in parts:

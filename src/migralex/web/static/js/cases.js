@@ -218,6 +218,7 @@
   }
 
   function formFromCase(c) {
+    if (typeof CaseTimeline !== "undefined") CaseTimeline.seed(c.id, c.events || []); // events: the answer's timeline
     setValue("id", c.id);
     const reg = c.registration || {};
     setValue("registration.member_state", reg.member_state);
@@ -265,7 +266,7 @@
   syncJson();
 
   // ---------- the answer ----------
-  const CITATION = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III|DUBLIN_III)\s+Art\.\s*(\d+)((?:\(\d+\))?(?:\([a-z]{1,3}\))?)/g;
+  const CITATION = /\b(AMMR|APR|SR|CFMR|RBPR|RCD|QR|URF|Eurodac|EURODAC|Dublin III|DUBLIN_III)\s+(?:Art\.\s*(\d+)((?:\(\d+\))?(?:\([a-z]{1,3}\))?)|recital\s+(\d+))/g;
 
   /** Text with every citation turned into a link that opens the article beside the answer. */
   function linkify(text) {
@@ -273,6 +274,18 @@
     let last = 0;
     for (const m of String(text).matchAll(CITATION)) {
       frag.append(text.slice(last, m.index));
+      if (m[4]) {
+        // a recital (e.g. "AMMR recital 90": who is bound) opens beside the answer like an article
+        const act = m[1] === "Dublin III" ? "DUBLIN_III" : m[1].toUpperCase();
+        const a = el("a", { href: `/v1/law/${encodeURIComponent(act)}/recitals/${m[4]}`, class: "article-link recital-link" }, m[0]);
+        a.addEventListener("click", (e) => {
+          e.preventDefault();
+          showRecital(act, m[4], m[0]);
+        });
+        frag.append(a);
+        last = m.index + m[0].length;
+        continue;
+      }
       const ref = ML.parseCitation(m[0]);
       const act = ref.act === "DUBLIN III" ? "DUBLIN_III" : ref.act;
       const a = el("a", { href: `/v1/law/${encodeURIComponent(act)}/articles/${ref.article}`, class: "article-link", dataset: { act, article: String(ref.article), paragraph: ref.paragraph || "" } }, m[0]);
@@ -285,6 +298,18 @@
     }
     frag.append(String(text).slice(last));
     return frag;
+  }
+
+  async function showRecital(act, number, cited) {
+    const box = $("article");
+    $("article-hint").textContent = `Cited as ${cited}`;
+    try {
+      const rec = await ML.api(`/v1/law/${encodeURIComponent(act)}/recitals/${number}`);
+      $("article-title").textContent = rec.citation;
+      box.replaceChildren(el("mark", { id: "cited-paragraph" }, rec.text));
+    } catch (err) {
+      ML.showError(box, err);
+    }
   }
 
   async function showArticle(act, number, paragraph, cited) {
@@ -311,17 +336,6 @@
     }
   }
 
-  function traceList(trace) {
-    return el(
-      "ol",
-      { class: "trace" },
-      (trace || []).map((step) =>
-        el("li", {}, el("span", { class: `badge ${step.outcome}` }, words(step.outcome)), " ", el("strong", {}, linkify(step.rule)), el("span", { class: "reason" }, linkify(step.reason || ""))),
-      ),
-    );
-  }
-
-  let calendarChart = null;
   async function explain(caseObj) {
     const answer = $("answer");
     ML.status(statusNode, "Asking the engine…");
@@ -336,81 +350,18 @@
         ML.api(`/v1/cases/procedure${crisis}`, { method: "POST", body: caseObj }),
         deadlines,
       ]);
-      answer.replaceChildren(
-        ...[
-        el("h3", {}, "Responsible Member State"),
-        el("p", { class: "big", id: "responsible" }, resp.responsible_member_state ? `${countryName[resp.responsible_member_state] || ""} (${resp.responsible_member_state})` : "none"),
-        el("p", { id: "responsibility-basis" }, "Legal basis: ", linkify(resp.legal_basis || "")),
-        el("h3", {}, "Procedure"),
-        el("p", { class: "big", id: "procedure" }, words(proc.procedure)),
-        el(
-          "dl",
-          {},
-          el("dt", {}, "Legal basis"), el("dd", {}, linkify(proc.legal_basis || "")),
-          el("dt", {}, "Mandatory grounds"), el("dd", {}, proc.mandatory_grounds?.length ? linkify(proc.mandatory_grounds.join("; ")) : "none"),
-          el("dt", {}, "Accelerated grounds"), el("dd", {}, proc.accelerated_grounds?.length ? linkify(proc.accelerated_grounds.join("; ")) : "none"),
-          el("dt", {}, "Exemptions"), el("dd", {}, proc.exemptions?.length ? linkify(proc.exemptions.join("; ")) : "none"),
-        ),
-        el("h3", {}, "Deadlines"),
-        dl.unavailable ? el("p", { class: "hint" }, "Deadline calculation is not available in this build.") : null,
-        el("div", { id: "calendar-chart", class: "chart short", role: "img", "aria-label": "Deadlines on a time line" }),
-        el(
-          "ul",
-          { class: "calendar", id: "calendar" },
-          [...(dl.deadlines || [])]
-            .sort((a, b) => (a.date || "9999").localeCompare(b.date || "9999"))
-            .map((d) =>
-              el(
-                "li",
-                {},
-                d.date ? el("time", { datetime: d.date }, d.date) : el("span", { class: "hint" }, d.latest ? `by ${d.latest}` : "when the event occurs"),
-                el("span", {}, el("strong", {}, words(d.name)), `: ${d.period || ""} from ${d.runs_from || "?"}`, el("br"), el("small", {}, linkify(d.legal_basis || "")), d.note ? el("small", { class: "hint" }, ` — ${d.note}`) : null),
-              ),
-            ),
-        ),
-        el("h3", {}, "Trace: responsibility"),
-        traceList(resp.trace),
-        el("h3", {}, "Trace: procedure"),
-        traceList(proc.trace),
-        ].filter(Boolean),
-      );
-      drawCalendar(dl.deadlines || [], caseObj.registration?.date);
+      const hasState = Boolean(openapi.paths["/v1/cases/state"]);
+      const quoted = CaseAnswer.render(answer, { resp, proc, dl, caseObj }, { linkify, countryName, schemas, countries, hasState });
       ML.status(statusNode, `Answered for ${resp.id}.`);
-      const first = answer.querySelector(".article-link");
+      const first = answer.querySelector("#headline .article-link");
       if (first) first.click();
+      await quoted;
     } catch (err) {
       ML.showError(answer, err);
       ML.status(statusNode, "The case was not accepted.");
     } finally {
       $("explain").disabled = false;
     }
-  }
-
-  function drawCalendar(deadlines, start) {
-    const node = $("calendar-chart");
-    const items = deadlines.filter((d) => d.date).sort((a, b) => a.date.localeCompare(b.date));
-    if (!items.length) {
-      node.remove();
-      return;
-    }
-    calendarChart = ML.chart(node);
-    calendarChart.setOption({
-      ...ML.base,
-      aria: ML.aria(`Deadlines: ${items.map((d) => `${words(d.name)} on ${d.date}`).join("; ")}.`),
-      grid: { left: 150, right: 30, top: 20, bottom: 40 },
-      tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.value[0]}` },
-      xAxis: { type: "time", min: start || undefined },
-      yAxis: { type: "category", data: items.map((d) => words(d.name)), axisLabel: { fontSize: 11, width: 140, overflow: "truncate" } },
-      series: [
-        {
-          type: "scatter",
-          symbolSize: 12,
-          data: items.map((d) => ({ name: words(d.name), value: [d.date, words(d.name)] })),
-          itemStyle: { color: ML.OKABE_ITO[5] },
-          markLine: start ? { symbol: "none", label: { formatter: "registration" }, lineStyle: { color: ML.OKABE_ITO[0] }, data: [{ xAxis: start }] } : undefined,
-        },
-      ],
-    });
   }
 
   const first = new URLSearchParams(location.search).get("example");
