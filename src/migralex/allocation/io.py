@@ -17,11 +17,25 @@ FIELDS = tuple(DTYPES)
 
 
 def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "persons") -> pl.DataFrame:
-    """A persons frame from JSON objects; unknown fields and wrong types are errors naming the record."""
+    """A persons frame from JSON objects; unknown fields and wrong types are errors naming the record.
+
+    A record may carry `case` (an applicant in the case format): then eligibility comes from the
+    rules (AMMR Art. 67(2), 67(5): `migralex.rules.relocation.eligibility`, all cases at once) and
+    `person_id`, `nationality`, `vulnerable` and `benefitting` default to the case's."""
+    records = list(records)
+    with_case = [i for i, r in enumerate(records) if isinstance(r, Mapping) and "case" in r]
+    derived = _from_cases([records[i]["case"] for i in with_case], [f"{where}[{i}].case" for i in with_case])
     rows: list[dict[str, Any]] = []
     for i, record in enumerate(records):
         if not isinstance(record, Mapping):
             raise InvalidInput(f"{where}[{i}]", "expected a JSON object (one person)")
+        if "case" in record:
+            given = {"eligible", "ineligible_reason"} & set(record)
+            if given:
+                raise InvalidInput(
+                    f"{where}[{i}].{sorted(given)[0]}", "comes from the case (Art. 67(2), (5))"
+                )
+            record = {**derived[with_case.index(i)], **{k: v for k, v in record.items() if k != "case"}}
         unknown = set(record) - set(FIELDS)
         if unknown:
             raise InvalidInput(
@@ -40,6 +54,38 @@ def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "per
         return pl.DataFrame(rows, schema=DTYPES, strict=False)
     except (pl.exceptions.PolarsError, TypeError) as error:
         raise InvalidInput(where, f"a field has the wrong type: {error}") from error
+
+
+def _from_cases(cases: list[Any], paths: list[str]) -> list[dict[str, Any]]:
+    """Per case: person_id, eligible, ineligible_reason, nationality, vulnerable, benefitting."""
+    if not cases:
+        return []
+    from migralex.cases.batch import CaseBatch
+    from migralex.rules.relocation import eligibility
+
+    for case, path in zip(cases, paths, strict=True):
+        if not isinstance(case, Mapping):
+            raise InvalidInput(path, "expected a case-format object")
+    try:
+        batch = CaseBatch.from_dicts(cases)
+    except InvalidInput as error:  # its path starts with the case's index in `cases`
+        index, _, rest = error.path.partition("]")
+        raise InvalidInput(paths[int(index.lstrip("["))] + rest, error.reason) from None
+    answers = eligibility(batch)
+    applicants = batch.applicants.to_polars()
+    return [
+        {
+            "person_id": row["id"],
+            "eligible": row["eligible"],
+            "ineligible_reason": None if row["eligible"] else row["reason"],
+            "nationality": applicant["applicant.nationality"],
+            "vulnerable": applicant["applicant.vulnerable"],
+            "benefitting": row["benefitting"],
+        }
+        for row, applicant in zip(
+            answers.iter_rows(named=True), applicants.iter_rows(named=True), strict=True
+        )
+    ]
 
 
 def read_persons(path: Path | str) -> pl.DataFrame:

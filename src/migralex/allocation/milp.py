@@ -103,6 +103,39 @@ def share_targets(problem: Problem, x: np.ndarray) -> np.ndarray:
     return np.asarray(seats, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A single-objective solve: the solution, its value, HiGHS's dual bound and gap, status."""
+
+    x: np.ndarray
+    value: float
+    bound: float
+    gap: float
+    status: str
+
+
+def maximise(problem: Problem, values: np.ndarray, time_limit: float) -> Bound:
+    """Maximise `values` (one per pair) under the hard constraints; the dual bound bounds the optimum."""
+    n_pairs = len(problem.cls)
+    if n_pairs == 0:
+        return Bound(np.zeros(0), 0.0, 0.0, 0.0, "Optimal")
+    h = _model(problem)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("time_limit", time_limit)
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    cols = n_pairs + 2 * len(problem.capacity)
+    cost = np.zeros(cols)
+    cost[:n_pairs] = values
+    h.changeColsCost(cols, np.arange(cols, dtype=np.int32), cost)
+    if h.run() == highspy.HighsStatus.kError:
+        raise MigralexError("HiGHS failed on the hindsight problem")
+    info = h.getInfo()
+    x = np.asarray(h.getSolution().col_value)[:n_pairs]
+    value = float(values @ x)
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else value
+    return Bound(x, value, max(bound, value), float(info.mip_gap), h.modelStatusToString(h.getModelStatus()))
+
+
 def segments(order: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Tiers solved together: a new solve starts at fair_share (its targets need the solution so far)."""
     out: list[list[str]] = []
