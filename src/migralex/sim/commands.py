@@ -57,6 +57,18 @@ def _table(summary: dict[str, Any]) -> Table:
     return table
 
 
+def _write_persons(out: Path, persons: list[dict[str, Any]]) -> None:
+    """persons.jsonl: one case a line, ready for `migralex decide`; persons-outcomes.jsonl: what happened."""
+    with (
+        (out / "persons.jsonl").open("w", encoding="utf-8") as cases,
+        (out / "persons-outcomes.jsonl").open("w", encoding="utf-8") as outcomes,
+    ):
+        for person in persons:
+            cases.write(json.dumps(person["case"], ensure_ascii=False) + "\n")
+            outcome = {"id": person["case"]["id"], **person["simulated"]}
+            outcomes.write(json.dumps(outcome, ensure_ascii=False) + "\n")
+
+
 def simulate_command(
     scenario: Annotated[
         str, typer.Option("--scenario", "-s", help=f"one of {', '.join(scenario_names())}, or a YAML file")
@@ -70,7 +82,7 @@ def simulate_command(
     out: Annotated[Path | None, typer.Option(help="write Parquet tables and summary.json here")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table or json (the summary)")] = Format.table,
     export_persons: Annotated[
-        int, typer.Option(help="with --out and one run: write N simulated persons as cases (persons.jsonl)")
+        int, typer.Option(help="with --out, one run: N simulated persons as cases (persons.jsonl), outcomes")
     ] = 0,
 ) -> None:
     """Follow every applicant through the Pact, day by day; a year in seconds, with uncertainty."""
@@ -103,9 +115,7 @@ def simulate_command(
             chosen = np.random.default_rng(seed).choice(
                 result.applicants(), size=min(export_persons, len(result.applicants())), replace=False
             )
-            with (out / "persons.jsonl").open("w", encoding="utf-8") as f:
-                for person in result.export_persons(np.sort(chosen)):
-                    f.write(json.dumps(person, ensure_ascii=False) + "\n")
+            _write_persons(out, result.export_persons(np.sort(chosen)))
     except MigralexError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
