@@ -22,7 +22,7 @@ from migralex.api.settings import ApiSettings
 from migralex.errors import InvalidInput, UnknownReference
 from migralex.sim.montecarlo import run_scenario
 from migralex.sim.results import BAND_COLUMNS, SimulationResult, bands
-from migralex.sim.scenario import load_scenario, scenario_names
+from migralex.sim.scenario import events, events_outside, load_scenario, scenario_names
 from migralex.sim.stages import STAGES
 
 router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
@@ -40,6 +40,9 @@ class ScenarioOut(BaseModel):
     days: int
     scale: float = Field(description="Share of the population simulated")
     start: str
+    events: list[dict[str, Any]] = Field(
+        default_factory=list, description="Shocks and crises of the scenario: start, end (dates), label, kind"
+    )
 
 
 class SimulationRequest(BaseModel):
@@ -98,7 +101,12 @@ def _scenarios() -> list[ScenarioOut]:
         s = load_scenario(name)
         out.append(
             ScenarioOut(
-                name=name, description=s.description, days=s.days, scale=s.scale, start=s.start.isoformat()
+                name=name,
+                description=s.description,
+                days=s.days,
+                scale=s.scale,
+                start=s.start.isoformat(),
+                events=events(s),
             )
         )
     return out
@@ -120,7 +128,7 @@ def result_json(result: SimulationResult) -> dict[str, Any]:
 
     occupancy = result.occupancy()  # [run, day, ms]
     first = result.runs[0]
-    capacity = first.border_capacity / first.scale  # [ms]
+    capacity = result.adequate_capacity()  # [ms], the act's figures whatever the scale
     maximum = first.annual_max / first.scale  # [ms, day]
     per_ms = {}
     q_ms = bands(occupancy)  # (3, day, ms)
@@ -168,7 +176,11 @@ def _work(body: SimulationRequest) -> Any:
             scale=body.scale,
             executor_kind="serial",
         )
-        return result_json(result)
+        scenario = load_scenario(body.scenario)
+        out = result_json(result)
+        out["events"] = events(scenario)  # shocks and crises, to mark on the time charts
+        out["warnings"] = events_outside(scenario, result.days)
+        return out
 
     return work
 

@@ -92,6 +92,16 @@ def _print_summary(summary: dict[str, Any]) -> None:
         console.print(summary["adequate_capacity_note"])
 
 
+def _outside(scenario: str, days: int) -> list[str]:
+    """Shocks and crises of the scenario that start after the run's last day."""
+    from migralex.sim.scenario import events_outside, load_scenario
+
+    try:
+        return events_outside(load_scenario(scenario), days)
+    except MigralexError:
+        return []
+
+
 def _write_persons(out: Path, persons: list[dict[str, Any]]) -> None:
     """persons.jsonl: one case a line, ready for `migralex decide`; persons-outcomes.jsonl: what happened."""
     with (
@@ -157,6 +167,8 @@ def simulate_command(
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
     summary = result.summary()
+    for warning in _outside(scenario, summary["days"]):
+        err.print(f"[bold yellow]warning:[/] {warning}")
     if fmt is Format.json:
         console.print_json(json.dumps(summary, ensure_ascii=False))
     elif fmt is Format.csv:
