@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from migralex.api.errors import ERRORS_404, ERRORS_413, ERRORS_422, ErrorBody, Responses
 from migralex.api.jobs import Busy, Job, JobManager, Progress
 from migralex.api.settings import ApiSettings
-from migralex.errors import InvalidInput, UnknownReference
+from migralex.errors import InvalidInput, MigralexError, UnknownReference
 from migralex.sim.montecarlo import run_scenario
 from migralex.sim.results import BAND_COLUMNS, SimulationResult, bands
 from migralex.sim.scenario import events, events_outside, load_scenario, scenario_names
@@ -161,7 +161,17 @@ def result_json(result: SimulationResult) -> dict[str, Any]:
             "basis": "APR Art. 47(1) (adequate capacity; annual maximum, second subparagraph), Art. 48(1)",
         },
         "flows": {"union": flows, "stages": list(STAGES)},
+        **_events(result),
     }
+
+
+def _events(result: SimulationResult) -> dict[str, Any]:
+    """The scenario's shocks and crises (to mark on time charts) and those the run does not reach."""
+    try:
+        scenario = load_scenario(result.scenario)
+    except MigralexError:  # a scenario not shipped under that name
+        return {"events": [], "warnings": []}
+    return {"events": events(scenario), "warnings": events_outside(scenario, result.days)}
 
 
 def _work(body: SimulationRequest) -> Any:
@@ -176,11 +186,7 @@ def _work(body: SimulationRequest) -> Any:
             scale=body.scale,
             executor_kind="serial",
         )
-        scenario = load_scenario(body.scenario)
-        out = result_json(result)
-        out["events"] = events(scenario)  # shocks and crises, to mark on the time charts
-        out["warnings"] = events_outside(scenario, result.days)
-        return out
+        return result_json(result)
 
     return work
 
