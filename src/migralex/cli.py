@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from migralex import __version__
 from migralex.allocation.commands import register as register_relocate
 from migralex.api.commands import serve_command
 from migralex.cases.commands import register as register_cases
@@ -25,6 +28,23 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"migralex {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options of the `migralex` command itself (--version)."""
+
+
 app.add_typer(law_app, name="law", help="The acts of the Pact: texts, dated parameters, regimes.")
 app.add_typer(data_app, name="data", help="The shipped real data: catalogue and tables.")
 app.command("deadline")(deadline_command)

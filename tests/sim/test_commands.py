@@ -29,8 +29,13 @@ def test_table_and_files_with_exported_persons(tmp_path: Path) -> None:
     result = runner.invoke(app, ["simulate", *SMALL, "--out", str(out), "--export-persons", "3"])
     assert result.exit_code == 0, result.output
     assert "baseline" in result.stdout and (out / "daily.parquet").exists()
-    lines = (out / "persons.jsonl").read_text("utf-8").splitlines()
-    assert len(lines) == 3 and all("case" in json.loads(line) for line in lines)
+    cases = [json.loads(line) for line in (out / "persons.jsonl").read_text("utf-8").splitlines()]
+    outcomes = [json.loads(line) for line in (out / "persons-outcomes.jsonl").read_text("utf-8").splitlines()]
+    assert len(cases) == 3 and all("registration" in c and "case" not in c for c in cases)
+    assert [o["id"] for o in outcomes] == [c["id"] for c in cases] and all("stage" in o for o in outcomes)
+    decided = runner.invoke(app, ["decide", "responsibility", str(out / "persons.jsonl")])
+    assert decided.exit_code == 0, decided.output
+    assert len(decided.stdout.splitlines()) == 3
 
 
 def test_unknown_scenario_is_a_clear_error() -> None:

@@ -226,18 +226,28 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="migralex API",
             swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+        html = bytes(page.body).decode("utf-8").replace("<body>", DOCS_BACK_LINK, 1)
+        return HTMLResponse(html)
 
     for path, filename in PAGES.items():
         app.add_api_route(path, _page(filename), methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
+
+
+#: The bar on top of /docs that leads back to the dashboard.
+DOCS_BACK_LINK = (
+    '<body><nav aria-label="migralex" style="background:#12263a;padding:0.6rem 1.5rem;font-family:system-ui,'
+    'sans-serif"><a href="/" style="color:#fff;font-weight:700;text-decoration:none">← migralex dashboard</a>'
+    '<span style="color:#cdd6df;margin-left:1rem">HTTP API reference</span></nav>'
+)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

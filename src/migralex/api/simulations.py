@@ -19,10 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from migralex.api.errors import ERRORS_404, ERRORS_413, ERRORS_422, ErrorBody, Responses
 from migralex.api.jobs import Busy, Job, JobManager, Progress
 from migralex.api.settings import ApiSettings
-from migralex.errors import InvalidInput, UnknownReference
+from migralex.errors import InvalidInput, MigralexError, UnknownReference
 from migralex.sim.montecarlo import run_scenario
 from migralex.sim.results import BAND_COLUMNS, SimulationResult, bands
-from migralex.sim.scenario import load_scenario, scenario_names
+from migralex.sim.scenario import events, events_outside, load_scenario, scenario_names
 from migralex.sim.stages import STAGES
 
 router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
@@ -40,6 +40,9 @@ class ScenarioOut(BaseModel):
     days: int
     scale: float = Field(description="Share of the population simulated")
     start: str
+    events: list[dict[str, Any]] = Field(
+        default_factory=list, description="Shocks and crises of the scenario: start, end (dates), label, kind"
+    )
 
 
 class SimulationRequest(BaseModel):
@@ -98,7 +101,12 @@ def _scenarios() -> list[ScenarioOut]:
         s = load_scenario(name)
         out.append(
             ScenarioOut(
-                name=name, description=s.description, days=s.days, scale=s.scale, start=s.start.isoformat()
+                name=name,
+                description=s.description,
+                days=s.days,
+                scale=s.scale,
+                start=s.start.isoformat(),
+                events=events(s),
             )
         )
     return out
@@ -120,7 +128,7 @@ def result_json(result: SimulationResult) -> dict[str, Any]:
 
     occupancy = result.occupancy()  # [run, day, ms]
     first = result.runs[0]
-    capacity = first.border_capacity / first.scale  # [ms]
+    capacity = result.adequate_capacity()  # [ms], the act's figures whatever the scale
     maximum = first.annual_max / first.scale  # [ms, day]
     per_ms = {}
     q_ms = bands(occupancy)  # (3, day, ms)
@@ -153,7 +161,17 @@ def result_json(result: SimulationResult) -> dict[str, Any]:
             "basis": "APR Art. 47(1) (adequate capacity; annual maximum, second subparagraph), Art. 48(1)",
         },
         "flows": {"union": flows, "stages": list(STAGES)},
+        **_events(result),
     }
+
+
+def _events(result: SimulationResult) -> dict[str, Any]:
+    """The scenario's shocks and crises (to mark on time charts) and those the run does not reach."""
+    try:
+        scenario = load_scenario(result.scenario)
+    except MigralexError:  # a scenario not shipped under that name
+        return {"events": [], "warnings": []}
+    return {"events": events(scenario), "warnings": events_outside(scenario, result.days)}
 
 
 def _work(body: SimulationRequest) -> Any:

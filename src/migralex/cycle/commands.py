@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import polars as pl
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from migralex.cycle.capacity import capacity, parse_years
@@ -26,38 +27,38 @@ from migralex.cycle.timeline import Cycle
 from migralex.data import load
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law.params import params
+from migralex.tables import Column, Format, cell, print_table
+from migralex.wording import in_plain_words
 
 console = Console()
 err = Console(stderr=True)
 
-SOLIDARITY_COLUMNS = ("member_state", "population", "gdp_eur", "share", "relocations", "financial_eur")
+SOLIDARITY_COLUMNS = (
+    Column("member_state", "Member State"),
+    Column("population", "Population", "int"),
+    Column("gdp_eur", "GDP (EUR million)", "eur_million", 0),
+    Column("share", "Key share", "share"),
+    Column("relocations", "Fair share: relocations", "int"),
+    Column("financial_eur", "or EUR", "int"),
+)
 CAPACITY_COLUMNS = (
-    "member_state",
-    "irregular_crossings",
-    "sar_arrivals",
-    "refusals_of_entry",
-    "adequate_capacity",
+    Column("member_state", "Member State"),
+    Column("irregular_crossings", "Irregular crossings", "int"),
+    Column("sar_arrivals", "SAR arrivals", "int"),
+    Column("refusals_of_entry", "Refusals of entry", "int"),
+    Column("adequate_capacity", "Adequate capacity", "int"),
 )
 OFFSET_COLUMNS = (
-    "member_state",
-    "fair_share_relocations",
-    "pledged_relocations",
-    "pledged_value_eur",
-    "meets_fair_share",
-    "relocations_to_implement",
-    "may_offer_offsets",
-    "mandatory_offsets",
-    "offsets_after_year",
-    "explanation",
+    Column("member_state", "Member State"),
+    Column("fair_share_relocations", "Fair share (relocations)", "int"),
+    Column("pledged_relocations", "Pledged relocations", "int"),
+    Column("pledged_value_eur", "Pledged value (EUR million)", "eur_million"),
+    Column("meets_fair_share", "Meets fair share", "bool"),
+    Column("relocations_to_implement", "To implement", "int"),
+    Column("may_offer_offsets", "May offer offsets", "bool"),
+    Column("mandatory_offsets", "Mandatory offsets", "int"),
+    Column("offsets_after_year", "Offsets after the year", "int"),
 )
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -72,38 +73,29 @@ def _ordered(frame: pl.DataFrame, first: tuple[str, ...]) -> pl.DataFrame:
     return frame.select(*head, *[c for c in frame.columns if c not in head])
 
 
-def _emit(result: Result, first: tuple[str, ...], fmt: Format, extra: dict[str, Any], title: str) -> None:
-    """Print a result as JSON (with provenance), CSV (all columns) or a table (the main columns)."""
-    frame = _ordered(result.frame, first)
+def _emit(
+    result: Result, columns: tuple[Column, ...], fmt: Format, extra: dict[str, Any], title: str
+) -> None:
+    """Print a result as JSON (with provenance), CSV (all columns) or tables (the main columns) and notes."""
+    frame = _ordered(result.frame, tuple(c.key for c in columns))
     if fmt is Format.json:
         typer.echo(json.dumps(jsonable({**extra, **result.to_dict(), "rows": frame.to_dicts()}), indent=1))
         return
     if fmt is Format.csv:
         typer.echo(frame.write_csv(), nl=False)
         return
-    table = Table(title=title)
-    for column in first:
-        table.add_column(column, justify="right" if frame[column].dtype.is_numeric() else "left")
-    for row in frame.select(first).iter_rows():
-        table.add_row(*[_cell(v) for v in row])
-    console.print(table)
-    for note in dict.fromkeys(result.notes):
-        console.print(f"[dim]• {note}[/]")
+    print_table(console, frame.to_dicts(), columns, title)
+    _bullets(in_plain_words(note) for note in dict.fromkeys(result.notes))
 
 
-def _cell(value: Any) -> str:
-    """A table cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if value.is_integer():
-            return f"{value:,.0f}"
-        return f"{value:.6f}" if abs(value) < 1 else f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
+def _bullets(lines: Iterable[str], prefix: str = "•") -> None:
+    """Notes with a hanging indent (wrapped lines start under the text, not at the margin)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for line in lines:
+        grid.add_row(prefix, escape(line))
+    console.print(grid)
 
 
 YearOpt = Annotated[
@@ -187,8 +179,24 @@ def offsets_command(
     extra = {"cycle_year": cycle.year, "pool_year": cycle.pool_year, "pool": pool.to_dict()}
     _emit(result, OFFSET_COLUMNS, fmt, extra, f"Pledges and offsets, pool of {cycle.pool_year}")
     if fmt is Format.table:
+        console.print("\n[bold]Why, per Member State[/]")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for row in result.frame.select("member_state", "explanation").iter_rows(named=True):
+            grid.add_row(row["member_state"], escape(in_plain_words(row["explanation"])))
+        console.print(grid)
+        console.print("\n[bold]The pool[/]")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for figure in result.figures:
-            console.print(f"[bold]{figure.name}[/]: {jsonable(figure.value)}  [dim]({figure.basis})[/]")
+            kind = "percent" if "threshold" in figure.name else "number"
+            value = cell(jsonable(figure.value), kind, 0)
+            grid.add_row(
+                figure.name.replace("_", " ").capitalize(), f"{value} ({in_plain_words(figure.basis)})"
+            )
+        console.print(grid)
 
 
 def default_capacity_years() -> tuple[int, int]:
@@ -237,8 +245,9 @@ def capacity_command(
         )
     except MigralexError as exc:
         raise _fail(exc) from None
-    first = (*CAPACITY_COLUMNS, *[c for c in result.frame.columns if c.startswith("max_")])
-    _emit(result, first, fmt, {"years": list(span)}, f"Adequate capacity, data {span[0]}-{span[1]}")
+    maxima = [c for c in result.frame.columns if c.startswith("max_")]
+    columns = (*CAPACITY_COLUMNS, *[Column(c, f"Annual maximum {c[4:]}", "int") for c in maxima])
+    _emit(result, columns, fmt, {"years": list(span)}, f"Adequate capacity, data {span[0]}-{span[1]}")
 
 
 def cycle_command(

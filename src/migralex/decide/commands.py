@@ -22,12 +22,12 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from migralex.cases.io import ReadResult, read_cases
 from migralex.decide.explain import explain_deadlines, explain_procedure, explain_responsibility
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law.params import ParameterSet, params
+from migralex.tables import Column, Format, print_table, write_rows
 
 if TYPE_CHECKING:
     from migralex.context import Context
@@ -236,13 +236,6 @@ def deadlines_command(
     _finish(result)
 
 
-class Format(StrEnum):
-    """Output formats of `border-list`."""
-
-    table = "table"
-    json = "json"
-
-
 def border_list_command(
     year: Annotated[
         int | None, typer.Option("--year", help="Year of the decisions (default: the latest)")
@@ -252,6 +245,13 @@ def border_list_command(
         float | None, typer.Option("--threshold", help="Rate threshold (default: APR Art. 42(1)(j), 20 %)")
     ] = None,
     set_: SetOpt = None,
+    min_decisions: Annotated[
+        int,
+        typer.Option(
+            "--min-decisions",
+            help="Show only nationalities with at least this many decisions (the list is not changed)",
+        ),
+    ] = 0,
 ) -> None:
     """Nationalities with a Union-wide recognition rate at or below 20 % (APR Art. 42(1)(j))."""
     from migralex.context import default_recognition_rates
@@ -265,19 +265,36 @@ def border_list_command(
         listed = border_list(rates, limit, param.boundary)
     except MigralexError as exc:
         raise _fail(exc) from None
-    rows = listed.to_dicts()
-    if fmt is Format.json:
-        typer.echo(json.dumps(rows, indent=2))
+    rows = [r for r in listed.to_dicts() if r["total"] >= min_decisions]
+    if fmt is not Format.table:
+        write_rows(rows, fmt)
         return
     used = rows[0]["year"] if rows else year
-    table = Table(title=f"Recognition rate ≤ {limit:.0%} ({used}, first instance, EU-27) — APR Art. 42(1)(j)")
-    for col in ("citizenship", "rate", "granted", "rejected", "total"):
-        table.add_column(col, justify="left" if col == "citizenship" else "right")
     for r in rows:
-        table.add_row(
-            r["citizenship"], f"{r['rate']:.1%}", f"{r['granted']:,}", f"{r['rejected']:,}", f"{r['total']:,}"
-        )
-    Console().print(table)
+        r["name"] = _country_name(r["citizenship"])
+    shown = f"; {min_decisions:,} decisions or more" if min_decisions else ""
+    title = f"Recognition rate ≤ {limit:.0%} ({used}, first instance, EU-27{shown}) — APR Art. 42(1)(j)"
+    print_table(Console(), rows, BORDER_LIST_COLUMNS, title, key=2)
+
+
+BORDER_LIST_COLUMNS = (
+    Column("citizenship", "Code"),
+    Column("name", "Nationality", max_width=24),
+    Column("rate", "Recognition rate", "percent"),
+    Column("granted", "Granted", "int"),
+    Column("rejected", "Rejected", "int"),
+    Column("total", "Decisions", "int"),
+)
+
+
+def _country_name(code: str) -> str:
+    """English short name, or the code itself where it is not a country (e.g. UNK)."""
+    from migralex.countries import name
+
+    try:
+        return name(code)
+    except MigralexError:
+        return code
 
 
 def register(root: typer.Typer) -> None:

@@ -110,7 +110,14 @@ def init_command(
     """Create (or migrate) the registry database; create a key file if asked."""
     if key_file is not None:
         if key_file.exists():
-            raise _fail(MigralexError(f"{key_file} exists; refusing to overwrite a key"))
+            raise _fail(
+                MigralexError(
+                    f"a key file already exists at {key_file}; it is kept, not overwritten (the data it"
+                    " encrypted cannot be read without it). To use it: export"
+                    f" {KEY_FILE_ENV}={key_file} and run `migralex registry init` without --key-file."
+                    " For a new registry with a new key, give --key-file another path."
+                )
+            )
         create_key_file(key_file)
         os.environ[KEY_FILE_ENV] = str(key_file)
         os.environ.pop(KEY_ENV, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +15,10 @@ from rich.table import Table
 
 from migralex.countries import EU27
 from migralex.errors import MigralexError
+from migralex.sim.results import BREACHES
 from migralex.sim.scenario import scenario_names
+from migralex.sim.stages import METRICS
+from migralex.tables import Column, Format, print_table, write_rows
 
 
 def register(app: typer.Typer) -> None:
@@ -27,34 +30,88 @@ console = Console()
 err = Console(stderr=True)
 
 
-class Format(StrEnum):
-    """Output formats."""
+SIM_COLUMNS = (
+    Column("member_state", "Member State"),
+    Column("arrivals", "Arrivals", "int"),
+    Column("applications", "Applications", "int"),
+    Column("border_procedure_peak", "Border procedure peak", "int"),
+    Column("adequate_capacity", "Adequate capacity", "int"),
+    Column("transfers_out", "Transfers out", "int"),
+    Column("transfers_in", "Transfers in", "int"),
+    Column("relocations_out", "Relocations out", "int"),
+    Column("relocations_in", "Relocations in", "int"),
+    Column("return_decisions", "Return decisions", "int"),
+    Column("returns", "Returns", "int"),
+    Column("breaches", "Time limits missed", "int"),
+)
 
-    table = "table"
-    json = "json"
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per Member State and one for the Union ("EU"); breaches summed over their kinds."""
+    rows = []
+    for ms, entry in [*[(ms, summary["member_states"][ms]) for ms in EU27], ("EU", summary["union"])]:
+        row: dict[str, Any] = {"member_state": ms}
+        for c in SIM_COLUMNS[1:-1]:
+            row[c.key] = entry.get(c.key, entry.get(f"{c.key}_sum"))
+        breaches = entry["breaches"].values()
+        row["breaches"] = sum(v["median"] if isinstance(v, dict) else v for v in breaches)
+        rows.append(row)
+    return rows
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, dict):
-        return f"{v['median']:,.0f} [{v['p5']:,.0f}–{v['p95']:,.0f}]"
-    return f"{v:,.0f}"
+def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CSV rows: a banded figure becomes three columns (`x` = median, `x_p5`, `x_p95`)."""
+    flat = []
+    for row in rows:
+        out: dict[str, Any] = {}
+        for key, value in row.items():
+            if isinstance(value, dict):
+                out |= {key: value["median"], f"{key}_p5": value["p5"], f"{key}_p95": value["p95"]}
+            else:
+                out[key] = value
+        flat.append(out)
+    return flat
 
 
-def _table(summary: dict[str, Any]) -> Table:
-    cols = ("arrivals", "applications", "border_procedure_peak", "adequate_capacity", "transfers_out",
-            "transfers_in", "relocations_out", "relocations_in", "return_decisions", "returns")  # fmt: skip
+def _print_summary(summary: dict[str, Any]) -> None:
+    """The summary as tables that fit the terminal, and what "time limits missed" counts."""
     title = f"{summary['scenario']}: {summary['start']} + {summary['days']} days, {summary['runs']} run(s)"
-    table = Table(title=title + (" — median [5–95 %]" if summary["runs"] > 1 else ""))
-    table.add_column("MS")
-    for c in (*cols, "breaches"):
-        table.add_column(c.replace("_", " "), justify="right")
-    rows = [(ms, summary["member_states"][ms]) for ms in EU27]
-    for ms, entry in [*rows, ("EU", summary["union"])]:
-        breaches = entry["breaches"]
-        total = sum(v["median"] if isinstance(v, dict) else v for v in breaches.values())
-        values = [_value(entry.get(c, entry.get(f"{c}_sum", 0))) for c in cols]
-        table.add_row(ms, *values, f"{total:,.0f}")
-    return table
+    title += ", median [5–95 %]" if summary["runs"] > 1 else ""
+    print_table(console, summary_rows(summary), SIM_COLUMNS, title)
+    console.print(
+        "Time limits missed: persons whose step came later than the law allows, summed over the kinds"
+        " (--format json gives each kind):"
+    )
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
+    for kind in BREACHES:
+        grid.add_row("•", METRICS[kind])
+    console.print(grid)
+    if summary.get("adequate_capacity_note"):
+        console.print(summary["adequate_capacity_note"])
+
+
+def _outside(scenario: str, days: int) -> list[str]:
+    """Shocks and crises of the scenario that start after the run's last day."""
+    from migralex.sim.scenario import events_outside, load_scenario
+
+    try:
+        return events_outside(load_scenario(scenario), days)
+    except MigralexError:
+        return []
+
+
+def _write_persons(out: Path, persons: list[dict[str, Any]]) -> None:
+    """persons.jsonl: one case a line, ready for `migralex decide`; persons-outcomes.jsonl: what happened."""
+    with (
+        (out / "persons.jsonl").open("w", encoding="utf-8") as cases,
+        (out / "persons-outcomes.jsonl").open("w", encoding="utf-8") as outcomes,
+    ):
+        for person in persons:
+            cases.write(json.dumps(person["case"], ensure_ascii=False) + "\n")
+            outcome = {"id": person["case"]["id"], **person["simulated"]}
+            outcomes.write(json.dumps(outcome, ensure_ascii=False) + "\n")
 
 
 def simulate_command(
@@ -68,13 +125,15 @@ def simulate_command(
     workers: Annotated[int | None, typer.Option(help="worker processes (default: all cores)")] = None,
     dask: Annotated[str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT, or 'local'")] = None,
     out: Annotated[Path | None, typer.Option(help="write Parquet tables and summary.json here")] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="table or json (the summary)")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json (the summary)")] = Format.table,
     export_persons: Annotated[
-        int, typer.Option(help="with --out and one run: write N simulated persons as cases (persons.jsonl)")
+        int, typer.Option(help="with --out, one run: N simulated persons as cases (persons.jsonl), outcomes")
     ] = 0,
 ) -> None:
     """Follow every applicant through the Pact, day by day; a year in seconds, with uncertainty."""
     from migralex.sim.montecarlo import run_scenario  # numba and the data load only when simulating
+
+    started = time.perf_counter()
 
     try:
         with Progress(
@@ -103,16 +162,22 @@ def simulate_command(
             chosen = np.random.default_rng(seed).choice(
                 result.applicants(), size=min(export_persons, len(result.applicants())), replace=False
             )
-            with (out / "persons.jsonl").open("w", encoding="utf-8") as f:
-                for person in result.export_persons(np.sort(chosen)):
-                    f.write(json.dumps(person, ensure_ascii=False) + "\n")
+            _write_persons(out, result.export_persons(np.sort(chosen)))
     except MigralexError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
     summary = result.summary()
+    for warning in _outside(scenario, summary["days"]):
+        err.print(f"[bold yellow]warning:[/] {warning}")
     if fmt is Format.json:
         console.print_json(json.dumps(summary, ensure_ascii=False))
-        return
-    console.print(_table(summary))
-    if out is not None:
-        console.print(f"written: {', '.join(str(p) for p in result.paths.values())}")
+    elif fmt is Format.csv:
+        write_rows(_flat(summary_rows(summary)), fmt)
+    else:
+        _print_summary(summary)
+        if out is not None:
+            console.print(f"written: {', '.join(str(p) for p in result.paths.values())}")
+    if not err.is_terminal:
+        err.print(
+            f"{summary['runs']} run(s) of {summary['days']} days in {time.perf_counter() - started:.1f} s"
+        )

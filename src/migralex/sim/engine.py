@@ -71,6 +71,7 @@ class RunResult:
     notes: tuple[str, ...]
     persons: dict[str, np.ndarray] | None = field(default=None, repr=False)
     population: Population | None = field(default=None, repr=False)
+    adequate_capacity: np.ndarray | None = None  # int64 [ms]: the act's figure, not scaled (APR Art. 47(1))
 
 
 @lru_cache(maxsize=8)
@@ -258,6 +259,14 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         notes=notes,
         persons=persons,
         population=pop if keep_persons else None,
+        adequate_capacity=member_state_inputs(
+            scenario.start,
+            scenario.days,
+            scenario.regime,
+            scenario.solidarity.benefitting,
+            scenario.solidarity.pool_relocations,
+            scenario.calibration_year,
+        ).border_capacity,
     )
 
 

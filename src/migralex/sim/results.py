@@ -151,7 +151,7 @@ class SimulationResult:
         }
         frame |= {col: q[k].reshape(-1) for k, col in enumerate(BAND_COLUMNS)}
         frame |= {
-            "adequate_capacity": np.tile(first.border_capacity / first.scale, d),
+            "adequate_capacity": np.tile(self.adequate_capacity(), d),
             "annual_maximum": (first.annual_max / first.scale).T.reshape(-1),
             "capacity_relief_share": ((relief & 1) > 0).mean(axis=0).reshape(-1),
             "maximum_relief_share": ((relief & 2) > 0).mean(axis=0).reshape(-1),
@@ -194,6 +194,13 @@ class SimulationResult:
             rows.append(row)
         return pl.DataFrame(rows)
 
+    def adequate_capacity(self) -> np.ndarray:
+        """Adequate capacity per Member State as the act fixes it (APR Art. 47(1)), whatever the scale."""
+        first = self.runs[0]
+        if first.adequate_capacity is not None:
+            return np.asarray(first.adequate_capacity, dtype=np.float64)
+        return first.border_capacity / first.scale
+
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, Any]:
         """JSON-ready summary: per Member State and for the Union, medians and 5–95 % bands."""
@@ -204,12 +211,13 @@ class SimulationResult:
         pending_end = counts[:, -1][:, :, list(PENDING_STAGES)].sum(axis=2) / scale
         first = self.runs[0]
         per_ms: dict[str, Any] = {}
+        capacity = self.adequate_capacity()
         for j, ms in enumerate(EU27):
             entry: dict[str, Any] = {}
             for name, (metrics, _) in SUMMARY_FIGURES.items():
                 entry[name] = _figure(np.sum([self.metric(m)[:, j] for m in metrics], axis=0))
             entry["border_procedure_peak"] = _figure(peak[:, j])
-            entry["adequate_capacity"] = float(first.border_capacity[j] / first.scale)
+            entry["adequate_capacity"] = float(capacity[j])
             entry["pending_at_end"] = _figure(pending_end[:, j])
             entry["breaches"] = {b: _figure(self.metric(b)[:, j]) for b in BREACHES}
             per_ms[ms] = entry
@@ -218,6 +226,7 @@ class SimulationResult:
             for name, (metrics, _) in SUMMARY_FIGURES.items()
         }
         union["border_procedure_peak_sum"] = _figure(peak.sum(axis=1))
+        union["adequate_capacity"] = float(capacity.sum())
         union["pending_at_end"] = _figure(pending_end.sum(axis=1))
         union["breaches"] = {b: _figure(self.metric(b).sum(axis=1)) for b in BREACHES}
         timings = {k: float(np.median([r.timings.get(k, np.nan) for r in self.runs])) for k in first.timings}

@@ -353,3 +353,28 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     """A shipped scenario by name, or a YAML file, merged over what it extends and validated."""
     raw, where = resolve(name_or_path)
     return load_dict(raw, where)
+
+
+def events(scenario: Scenario) -> list[dict[str, Any]]:
+    """The scenario's shocks and crises as dated events (for marking charts): start, end, label."""
+    out: list[dict[str, Any]] = []
+    for s in scenario.shocks:
+        end = s.start + dt.timedelta(days=s.days - 1)
+        label = f"{s.arrivals:,} extra arrivals in {s.member_state} ({s.route}, {s.border_type})"
+        out.append({"start": s.start.isoformat(), "end": end.isoformat(), "label": label, "kind": "shock"})
+    for c in scenario.crises:
+        end = c.start + dt.timedelta(days=c.days - 1)
+        label = f"crisis ({c.kind.replace('_', ' ')}) in {c.member_state}"
+        out.append({"start": c.start.isoformat(), "end": end.isoformat(), "label": label, "kind": "crisis"})
+    return out
+
+
+def events_outside(scenario: Scenario, days: int) -> list[str]:
+    """Warnings for the shocks and crises that start after the last simulated day of a `days`-day run."""
+    last = scenario.start + dt.timedelta(days=days - 1)
+    return [
+        f"{e['label']} starts on {e['start']}, after the last simulated day ({last.isoformat()}):"
+        f" it is not in this run of {days} days (the scenario's own length is {scenario.days} days)"
+        for e in events(scenario)
+        if dt.date.fromisoformat(e["start"]) > last
+    ]

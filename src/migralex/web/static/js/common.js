@@ -175,7 +175,7 @@ const ML = (() => {
       );
     }
     t.append(body);
-    return t;
+    return sortable(t);
   }
 
   /** Run `fn` at most once per `ms` after the last call. */
@@ -194,5 +194,168 @@ const ML = (() => {
     return { act: m[1].trim().toUpperCase().replace(/ /g, "_"), article: Number(m[2]), paragraph: m[3] || null, point: m[4] || null };
   }
 
-  return { aria, OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
+  // ---------- publication helpers (docs/style.md): names, downloads, chart frames, sorting, links, errors ----------
+  const collator = new Intl.Collator("en", { sensitivity: "base" });
+  /** `list` sorted by name in the language shown (not by code): byName(countries) or byName(rows, "name"). */
+  function byName(list, key = "name") {
+    return [...list].sort((a, b) => collator.compare(String(a[key] ?? ""), String(b[key] ?? "")));
+  }
+
+  function save(filename, href) {
+    const a = el("a", { href, download: filename });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  /** CSV text of `rows` with `columns` [{key, label}] (raw values, not the formatted ones). */
+  function csv(columns, rows) {
+    const quote = (v) => {
+      const s = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+      return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    return [columns.map((c) => quote(c.label || c.key)).join(","), ...rows.map((r) => columns.map((c) => quote(r[c.key])).join(","))].join("\n") + "\n";
+  }
+
+  /** Download the data of a chart or table as CSV. */
+  function downloadCsv(filename, columns, rows) {
+    save(filename, URL.createObjectURL(new Blob([csv(columns, rows)], { type: "text/csv;charset=utf-8" })));
+  }
+
+  /** Download an ECharts chart as SVG or PNG (rendered from its SVG at twice the size, white background). */
+  async function downloadChart(instance, filename, type = "svg") {
+    const svgUrl = instance.getDataURL({ type: "svg", backgroundColor: "#fff" });
+    if (type === "svg") return save(filename, svgUrl);
+    const img = new Image();
+    await new Promise((resolve, reject) => {
+      img.onload = resolve;
+      img.onerror = reject;
+      img.src = svgUrl;
+    });
+    const canvas = el("canvas", { width: instance.getWidth() * 2, height: instance.getHeight() * 2 });
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    save(filename, canvas.toDataURL("image/png"));
+  }
+
+  /**
+   * Frame a chart as a publication figure: a title above (what, where, when, unit), a source line below
+   * (dataset and year) and downloads (CSV of the data, PNG and SVG of the chart). Call again to update.
+   * opts: {title, source, name (file name stem), data: () => ({columns, rows})}
+   */
+  function frame(node, instance, opts) {
+    let head = node.previousElementSibling;
+    if (!head || !head.classList.contains("chart-title")) {
+      head = el("p", { class: "chart-title" });
+      node.before(head);
+    }
+    head.textContent = opts.title;
+    let foot = node.nextElementSibling;
+    if (!foot || !foot.classList.contains("chart-foot")) {
+      foot = el("div", { class: "chart-foot" });
+      node.after(foot);
+    }
+    const stem = opts.name || "migralex-chart";
+    foot.replaceChildren(
+      el("span", { class: "source" }, `Source: ${opts.source}`),
+      el(
+        "span",
+        { class: "downloads" },
+        opts.data ? el("button", { type: "button", class: "link", onclick: () => { const d = opts.data(); downloadCsv(`${stem}.csv`, d.columns, d.rows); } }, "CSV") : null,
+        el("button", { type: "button", class: "link", onclick: () => downloadChart(instance, `${stem}.png`, "png") }, "PNG"),
+        el("button", { type: "button", class: "link", onclick: () => downloadChart(instance, `${stem}.svg`, "svg") }, "SVG"),
+      ),
+    );
+    return { head, foot };
+  }
+
+  /** Make a table's columns sortable: a button in each header; numbers sort as numbers, names by collation. */
+  function sortable(t) {
+    const heads = [...t.querySelectorAll("thead th")];
+    heads.forEach((th, i) => {
+      const label = th.textContent;
+      const button = el("button", { type: "button", class: "sort" }, label);
+      th.replaceChildren(button);
+      button.addEventListener("click", () => {
+        const dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+        heads.forEach((h) => h.removeAttribute("aria-sort"));
+        th.setAttribute("aria-sort", dir);
+        const body = t.tBodies[0];
+        const key = (tr) => {
+          const cell = tr.children[i];
+          const raw = cell.dataset.value ?? cell.textContent;
+          const num = Number(String(raw).replace(/[,%€\s]/g, ""));
+          return raw !== "" && !Number.isNaN(num) ? num : String(raw);
+        };
+        const rows = [...body.rows].sort((a, b) => {
+          const x = key(a);
+          const y = key(b);
+          const c = typeof x === "number" && typeof y === "number" ? x - y : collator.compare(String(x), String(y));
+          return dir === "ascending" ? c : -c;
+        });
+        body.append(...rows);
+      });
+    });
+    return t;
+  }
+
+  /** The page's state in its URL (shareable links): urlState.get("job"), urlState.set({job: id}). */
+  const urlState = {
+    get(key) {
+      return new URLSearchParams(location.search).get(key);
+    },
+    set(values) {
+      const params = new URLSearchParams(location.search);
+      for (const [k, v] of Object.entries(values)) {
+        if (v === null || v === undefined || v === "") params.delete(k);
+        else params.set(k, String(v));
+      }
+      const query = params.toString();
+      history.replaceState(null, "", `${location.pathname}${query ? `?${query}` : ""}${location.hash}`);
+    },
+  };
+
+  /** A validation message in plain words ("Case id is required"), from the API's path and message. */
+  function plainMessage(path, message, labels = {}) {
+    const field = labels[path] || String(path || "").replace(/^\$\.?/, "").split(".").pop().replace(/\[\d+\]/g, "").replace(/_/g, " ") || "This field";
+    const name = field.charAt(0).toUpperCase() + field.slice(1);
+    const m = String(message || "");
+    if (/at least 1 character|required|missing/i.test(m)) return `${name} is required.`;
+    if (/ISO 8601 date|valid date|date/i.test(m)) return `${name} must be a date (YYYY-MM-DD).`;
+    if (/should be '|Input should be/i.test(m)) return `${name}: choose one of the listed values.`;
+    if (/greater than|less than|at most|at least/i.test(m)) return `${name}: ${m.replace(/^Input should be /i, "must be ")}.`;
+    if (/not an EU Member State|unknown country/i.test(m)) return `${name}: choose a country from the list.`;
+    return `${name}: ${m}`;
+  }
+
+  /** Clear the field errors of a form (messages and highlights). */
+  function clearFieldErrors(form) {
+    form.querySelectorAll(".field-error").forEach((n) => n.remove());
+    form.querySelectorAll("[aria-invalid]").forEach((n) => {
+      n.removeAttribute("aria-invalid");
+      n.removeAttribute("aria-describedby");
+    });
+  }
+
+  /** Show each error next to its field (highlighted, described by the message); returns those not placed. */
+  function fieldErrors(form, detail, inputFor, labels = {}) {
+    clearFieldErrors(form);
+    const rest = [];
+    (detail || []).forEach((d, i) => {
+      const input = inputFor(d.path);
+      const text = plainMessage(d.path, d.message, labels);
+      if (!input) return rest.push({ ...d, text });
+      const id = `${input.id || "field"}-error-${i}`;
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", id);
+      input.after(el("span", { class: "field-error", id, role: "alert" }, text));
+    });
+    const first = form.querySelector("[aria-invalid]");
+    if (first) first.focus();
+    return rest;
+  }
+
+  return { byName, csv, downloadCsv, downloadChart, frame, sortable, urlState, plainMessage, clearFieldErrors, fieldErrors, aria, OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
 })();

@@ -21,13 +21,39 @@
   const select = $("scenario");
   for (const s of scenarios) select.append(el("option", { value: s.name }, s.name));
   select.value = byName.baseline ? "baseline" : scenarios[0].name;
-  const describe = () => {
-    const s = byName[select.value];
-    $("scenario-description").textContent = `${s.description} Starts ${s.start}; ${s.days} days by default.`;
+  const addDays = (iso, n) => {
+    const d = new Date(`${iso}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return d.toISOString().slice(0, 10);
   };
-  select.addEventListener("change", describe);
+  const longDate = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  /** Warnings for the scenario's shocks and crises that a run of `days` days would not reach. */
+  const outside = (s, days) => (s.events || []).filter((e) => e.start > addDays(s.start, days - 1)).map((e) => `${e.label} starts on ${longDate(e.start)}, after the last day of a ${days}-day run (${longDate(addDays(s.start, days - 1))}): it would not be simulated. The scenario's own length is ${s.days} days.`);
+  const checkDays = () => {
+    const s = byName[select.value];
+    const warnings = outside(s, Number($("days").value) || s.days);
+    $("days-warning").hidden = !warnings.length;
+    $("days-warning").textContent = warnings.join(" ");
+  };
+  const describe = (keepDays = false) => {
+    const s = byName[select.value];
+    if (!keepDays) $("days").value = s.days; // the scenario's own length by default
+    const events = (s.events || []).map((e) => `${e.label}, ${longDate(e.start)}–${longDate(e.end)}`);
+    $("scenario-description").textContent = `${s.description} Runs from ${longDate(s.start)} for ${s.days} days by default (to ${longDate(addDays(s.start, s.days - 1))}).${events.length ? ` Events: ${events.join("; ")}.` : ""}`;
+    checkDays();
+  };
+  select.addEventListener("change", () => describe());
+  $("days").addEventListener("input", checkDays);
+  if (ML.urlState.get("scenario") && byName[ML.urlState.get("scenario")]) select.value = ML.urlState.get("scenario");
   describe();
-  for (const c of countries.filter((c) => c.member_state)) $("occ-ms").append(el("option", { value: c.code }, `${c.name} (${c.code})`));
+  for (const key of ["days", "runs", "seed", "scale"]) if (ML.urlState.get(key)) $(key).value = ML.urlState.get(key);
+  checkDays();
+  for (const c of ML.byName(countries.filter((c) => c.member_state))) $("occ-ms").append(el("option", { value: c.code }, c.name));
+
+  /** This browser session's runs (ids, oldest first): the comparison offers these, not other people's. */
+  const SESSION_KEY = "migralex.scenario-runs";
+  const sessionRuns = () => JSON.parse(sessionStorage.getItem(SESSION_KEY) || "[]");
+  const remember = (id) => sessionStorage.setItem(SESSION_KEY, JSON.stringify([...sessionRuns().filter((x) => x !== id), id].slice(-12)));
 
   const occupancyChart = ML.chart($("occupancy"));
   const sankeyChart = ML.chart($("sankey"));
@@ -39,14 +65,21 @@
   $("run-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     $("errors").replaceChildren();
+    ML.clearFieldErrors($("run-form"));
     const body = { scenario: select.value, days: Number($("days").value), runs: Number($("runs").value), seed: Number($("seed").value), scale: Number($("scale").value) };
     $("run").disabled = true;
     try {
       const job = await ML.api("/v1/simulations", { method: "POST", body });
+      remember(job.id);
+      ML.urlState.set({ scenario: body.scenario, days: body.days, runs: body.runs, seed: body.seed, scale: body.scale, job: job.id });
       await follow(job.id);
     } catch (err) {
-      ML.showError($("errors"), err);
-      ML.status(statusNode, "The run was not started.");
+      const labels = { "$.days": "Days", "$.runs": "Runs", "$.seed": "Seed", "$.scale": "Population share", "$.scenario": "Scenario" };
+      const detail = err && err.body && err.body.detail;
+      const rest = Array.isArray(detail) ? ML.fieldErrors($("run-form"), detail, (path) => $(String(path).replace(/^\$\./, "")), labels) : null;
+      if (!rest) ML.showError($("errors"), err);
+      else if (rest.length) $("errors").replaceChildren(el("div", { class: "error", role: "alert" }, rest.map((d) => d.text).join(" ")));
+      ML.status(statusNode, "The run was not started: see the fields marked above.");
     } finally {
       $("run").disabled = false;
     }
@@ -64,7 +97,8 @@
         shown = id;
         render();
         refreshCompare();
-        ML.status(statusNode, `${job.request.scenario}: done (${job.request.runs} runs, ${job.result.occupancy.dates.length} days).`);
+        const dates = job.result.occupancy.dates;
+        ML.status(statusNode, `${job.request.scenario}: done (${job.request.runs} runs, ${dates.length} days, ${longDate(dates[0])} to ${longDate(dates[dates.length - 1])}).`);
         return;
       }
       if (job.state === "failed") throw new Error(job.error || "the simulation failed");
@@ -96,28 +130,66 @@
       {
         ...ML.base,
         aria: ML.aria(`Border-procedure occupancy in ${place} for ${job.request.scenario}: median peak ${ML.fmt(peak)} against an adequate capacity of ${ML.fmt(occ.adequate_capacity)}.`),
-        legend: { top: 0, data: ["median", "5–95 %", "adequate capacity", "annual maximum"] },
-        grid: { left: 60, right: 20, top: 40, bottom: 40 },
+        legend: { bottom: 0, data: ["median", "5–95 %", "adequate capacity"] },
+        grid: { left: 64, right: 16, top: 36, bottom: 64 },
         tooltip: { trigger: "axis" },
-        xAxis: { type: "category", data: result.occupancy.dates, axisLabel: { hideOverlap: true } },
-        yAxis: { type: "value", name: "persons" },
+        xAxis: { type: "category", data: result.occupancy.dates, name: "date", nameLocation: "middle", nameGap: 26, axisLabel: { hideOverlap: true, formatter: shortDate } },
+        yAxis: { type: "value", name: "persons present", nameTextStyle: { align: "left" } },
         series: [
           ...bandSeries("", occ, ML.OKABE_ITO[0], ML.OKABE_ITO[4], "band"),
-          { name: "adequate capacity", type: "line", data: occ.median.map(() => occ.adequate_capacity), symbol: "none", itemStyle: { color: ML.OKABE_ITO[5] }, lineStyle: { color: ML.OKABE_ITO[5], type: "dashed", width: 2 } },
-          { name: "annual maximum", type: "line", data: occ.annual_maximum, symbol: "none", itemStyle: { color: ML.OKABE_ITO[1] }, lineStyle: { color: ML.OKABE_ITO[1], type: "dotted", width: 2 } },
+          { name: "adequate capacity", type: "line", data: occ.median.map(() => occ.adequate_capacity), symbol: "none", itemStyle: { color: ML.OKABE_ITO[5] }, lineStyle: { color: ML.OKABE_ITO[5], type: "dashed", width: 2 }, markArea: eventAreas(result) },
         ],
       },
       { notMerge: true },
     );
-    $("occ-basis").textContent = `Persons in the asylum and return border procedures, medians and 5–95 % bands over ${job.request.runs} runs. ${result.occupancy.basis}.`;
+    ML.frame($("occupancy"), occupancyChart, {
+      title: `Persons in the border procedure, ${place}, ${longDate(result.occupancy.dates[0])} – ${longDate(result.occupancy.dates.at(-1))} (${job.request.scenario})`,
+      source: `migralex simulator, ${job.request.runs} run(s), seed ${job.request.seed}, population share ${job.request.scale}; adequate capacity: implementing act under APR Art. 47(5) (Frontex, Eurostat 2021–2023)`,
+      name: `occupancy-${job.request.scenario}-${where || "EU"}`,
+      data: () => ({
+        columns: [{ key: "date" }, { key: "p5" }, { key: "median" }, { key: "p95" }, { key: "adequate_capacity" }, { key: "annual_maximum" }],
+        rows: result.occupancy.dates.map((d, i) => ({ date: d, p5: occ.p5[i], median: occ.median[i], p95: occ.p95[i], adequate_capacity: occ.adequate_capacity, annual_maximum: occ.annual_maximum[i] })),
+      }),
+    });
+    $("occ-basis").textContent = `Persons present in the asylum and return border procedures on each day (a head-count): medians and 5–95 % bands over ${job.request.runs} run(s); the dashed line is the adequate capacity (places). ${maximumText(result.occupancy.dates, occ.annual_maximum)} ${result.occupancy.basis}.`;
+    $("run-warnings").hidden = !(result.warnings || []).length;
+    $("run-warnings").textContent = (result.warnings || []).join(" ");
     drawSankey(result.flows);
+  }
+
+  /** "2027-09-12" → "12 Sep 27" on time axes (short enough for a phone). */
+  function shortDate(iso) {
+    const d = new Date(`${iso}T00:00:00Z`);
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "2-digit", timeZone: "UTC" });
+  }
+
+  /** The scenario's shocks and crises as shaded, labelled date ranges on a time chart. */
+  function eventAreas(result) {
+    const dates = result.occupancy.dates;
+    const inRun = (result.events || []).filter((e) => e.start <= dates.at(-1) && e.end >= dates[0]);
+    if (!inRun.length) return undefined;
+    return {
+      silent: true,
+      itemStyle: { color: "rgba(213, 94, 0, 0.12)" },
+      label: { show: true, position: "insideTop", fontSize: 10, color: "#7a3b00", formatter: (p) => p.name },
+      data: inRun.map((e) => [{ name: e.label.split(" (")[0], xAxis: e.start < dates[0] ? dates[0] : e.start }, { xAxis: e.end > dates.at(-1) ? dates.at(-1) : e.end }]),
+    };
+  }
+
+  /** The annual maximum (APR Art. 47(1)) is a yearly count of applications, not persons present: said in words. */
+  function maximumText(dates, maximum) {
+    const parts = [];
+    maximum.forEach((v, i) => {
+      if (i === 0 || v !== maximum[i - 1]) parts.push(`${ML.fmt(v)} from ${longDate(dates[i])}`);
+    });
+    return `The annual maximum of applications examined in the border procedure (a yearly count, not persons present, so not drawn here) is ${parts.join(", then ")}.`;
   }
 
   function drawSankey(flows) {
     // A Sankey needs an acyclic graph: flows back to an earlier stage are listed under the chart.
     const order = ["arrival", ...flows.stages];
     const forward = flows.union.filter((f) => order.indexOf(f.target) > order.indexOf(f.source) && f.median > 0);
-    const back = flows.union.filter((f) => order.indexOf(f.target) <= order.indexOf(f.source) && f.median > 0);
+    const back = flows.union.filter((f) => f.target !== f.source && order.indexOf(f.target) < order.indexOf(f.source) && f.median > 0);
     const used = new Set(forward.flatMap((f) => [f.source, f.target]));
     const label = (s) => s.replace(/_/g, " ");
     sankeyChart.setOption(
@@ -128,19 +200,30 @@
         series: [
           {
             type: "sankey",
-            left: 10,
-            right: 110,
-            nodeGap: 10,
+            left: 8,
+            right: 120,
+            top: 8,
+            bottom: 8,
+            nodeGap: 14,
+            nodeWidth: 14,
+            layoutIterations: 64,
             emphasis: { focus: "adjacency" },
             data: order.filter((s) => used.has(s)).map((s, i) => ({ name: s, itemStyle: { color: ML.OKABE_ITO[i % ML.OKABE_ITO.length] } })),
             links: forward.map((f) => ({ source: f.source, target: f.target, value: f.median, p5: f.p5, p95: f.p95 })),
-            label: { formatter: (p) => label(p.name), fontSize: 11 },
+            label: { formatter: (p) => label(p.name), fontSize: 11, width: 110, overflow: "break", backgroundColor: "rgba(255,255,255,0.75)", padding: [1, 2] },
+            labelLayout: { hideOverlap: true },
             lineStyle: { color: "gradient", opacity: 0.35 },
           },
         ],
       },
       { notMerge: true },
     );
+    ML.frame($("sankey"), sankeyChart, {
+      title: "Persons moving between stages of the procedure, Union, whole run (medians)",
+      source: "migralex simulator (flows between stages; loops within a stage are not drawn)",
+      name: "flows",
+      data: () => ({ columns: [{ key: "source" }, { key: "target" }, { key: "p5" }, { key: "median" }, { key: "p95" }], rows: flows.union }),
+    });
     $("flows-back").textContent = back.length ? `Flows back to an earlier stage (not drawn): ${back.map((f) => `${label(f.source)} → ${label(f.target)} ${ML.fmt(f.median)}`).join("; ")}.` : "";
   }
 
@@ -148,23 +231,28 @@
 
   // ---------- comparing ----------
   async function refreshCompare() {
-    const jobs = (await ML.api("/v1/simulations")).filter((j) => j.state === "done");
-    for (const id of ["cmp-a", "cmp-b"]) {
-      const sel = $(id);
-      const keep = sel.value;
-      sel.replaceChildren(...jobs.map((j) => el("option", { value: j.id }, `${j.request.scenario} · ${j.request.days ?? "default"} days · ${j.request.runs} runs · seed ${j.request.seed} (${j.id.slice(0, 6)})`)));
-      if (keep && jobs.some((j) => j.id === keep)) sel.value = keep;
+    const jobs = [];
+    for (const id of sessionRuns()) {
+      try {
+        const r = await resultOf(id);
+        if (r.job.state === "done") jobs.push(r.job);
+      } catch {
+        /* a run the server no longer keeps */
+      }
     }
+    $("cmp-empty").hidden = jobs.length >= 2;
+    const labelOf = (j) => `${j.request.scenario} · ${j.result.occupancy.dates.length} days · ${j.request.runs} runs · seed ${j.request.seed} · started ${new Date(j.submitted).toLocaleTimeString("en-GB")}`;
+    for (const id of ["cmp-a", "cmp-b"]) $(id).replaceChildren(...jobs.map((j) => el("option", { value: j.id }, labelOf(j))));
     if (jobs.length) {
-      $("cmp-a").value = $("cmp-a").value || jobs[0].id;
-      const other = jobs.find((j) => j.id !== $("cmp-a").value);
-      if (other && $("cmp-b").value === $("cmp-a").value) $("cmp-b").value = other.id;
+      // the user's two latest runs: A the one before, B the latest
+      $("cmp-b").value = jobs.at(-1).id;
+      $("cmp-a").value = (jobs.at(-2) || jobs.at(-1)).id;
     }
     await compare();
   }
 
   async function resultOf(id) {
-    if (!results[id]) {
+    if (!results[id] || !results[id].result) {
       const job = await ML.api(`/v1/simulations/${id}`);
       results[id] = { job, result: job.result };
     }
@@ -182,11 +270,11 @@
       {
         ...ML.base,
         aria: ML.aria(`Union border-procedure occupancy compared: ${runs.map((r, i) => `${tag(r, i)} median peak ${ML.fmt(Math.max(...r.result.occupancy.union.median))}`).join("; ")}.`),
-        legend: { top: 0, data: runs.flatMap((r, i) => [`${tag(r, i)} median`, `${tag(r, i)} 5–95 %`]) },
-        grid: { left: 60, right: 20, top: 40, bottom: 40 },
+        legend: { bottom: 0, data: runs.flatMap((r, i) => [`${tag(r, i)} median`, `${tag(r, i)} 5–95 %`]) },
+        grid: { left: 64, right: 16, top: 36, bottom: 72 },
         tooltip: { trigger: "axis" },
-        xAxis: { type: "category", data: runs[0].result.occupancy.dates.map((_, i) => `day ${i + 1}`), axisLabel: { hideOverlap: true } },
-        yAxis: { type: "value", name: "persons in border procedures" },
+        xAxis: { type: "category", data: runs[0].result.occupancy.dates, name: "date", nameLocation: "middle", nameGap: 26, axisLabel: { hideOverlap: true, formatter: shortDate } },
+        yAxis: { type: "value", name: "persons present", nameTextStyle: { align: "left" } },
         series: runs.flatMap((r, i) => bandSeries(tag(r, i), r.result.occupancy.union, ML.OKABE_ITO[i === 0 ? 0 : 5], ML.OKABE_ITO[i === 0 ? 4 : 1], `band${i}`)),
       },
       { notMerge: true },
@@ -195,10 +283,25 @@
     const shownFigure = (v) => (typeof v === "number" ? ML.fmt(v) : v ? `${ML.fmt(v.median)} (${ML.fmt(v.p5)}–${ML.fmt(v.p95)})` : "–");
     const columns = [{ key: "figure", label: "Union, whole run", format: (v) => v.replace(/_/g, " ") }, ...runs.map((r, i) => ({ key: `r${i}`, label: tag(r, i), format: shownFigure }))];
     const rows = figures.map((f) => Object.fromEntries([["figure", f], ...runs.map((r, i) => [`r${i}`, r.result.summary.union[f]])]));
+    ML.frame($("compare"), compareChart, {
+      title: `Persons in the border procedure, Union: ${runs.map((r, i) => tag(r, i)).join(" vs ")}`,
+      source: "migralex simulator, your runs in this browser session",
+      name: "compare",
+      data: () => ({ columns: [{ key: "date" }, ...runs.map((r, i) => ({ key: `r${i}`, label: `${tag(r, i)} median` }))], rows: runs[0].result.occupancy.dates.map((d, k) => Object.fromEntries([["date", d], ...runs.map((r, i) => [`r${i}`, r.result.occupancy.union.median[k]])])) }),
+    });
     $("compare-table").replaceChildren(ML.table(columns, rows, { caption: "Union figures of the compared runs: median (5–95 %)" }));
   }
   $("cmp-a").addEventListener("change", compare);
   $("cmp-b").addEventListener("change", compare);
+  const linked = ML.urlState.get("job");
+  if (linked) {
+    try {
+      remember(linked);
+      await follow(linked);
+    } catch {
+      ML.status(statusNode, "The linked run is no longer kept by the server: run it again with the same settings.");
+    }
+  }
   await refreshCompare();
 })().catch((err) => {
   const node = document.getElementById("status");
