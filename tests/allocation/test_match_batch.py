@@ -106,3 +106,23 @@ def test_params_reject_unknown_tier_and_misplaced_integration() -> None:
         MatchParams(order=("relocated", "wishes"))
     with pytest.raises(InvalidInput, match="last tier"):
         MatchParams(order=("integration", "relocated"))
+
+
+def test_params_from_a_mapping_change_the_order_and_reject_bad_types() -> None:
+    params = MatchParams.from_mapping({"order": ["relocated", "vulnerable"], "family_ineligible": "split"})
+    assert params.order == ("relocated", "vulnerable") and params.family_ineligible == "split"
+    with pytest.raises(InvalidInput, match=r"params\.time_limit"):
+        MatchParams.from_mapping({"time_limit": "10"})
+    with pytest.raises(InvalidInput, match=r"params\.colour"):
+        MatchParams.from_mapping({"colour": "red"})
+
+
+def test_split_reading_lets_eligible_family_members_go() -> None:
+    frame = pl.DataFrame(
+        {"person_id": ["a", "b", "c"], "family_group": ["F", "F", "F"], "eligible": [True, True, False]}
+    )
+    together = match_batch(frame, {"AT": 3})
+    assert together.relocated == 0
+    assert set(together.assignments["reason"]) == {"not_eligible", "family_member_unplaceable"}
+    split = match_batch(frame, {"AT": 3}, MatchParams(family_ineligible="split"))
+    assert split.relocated == 2
