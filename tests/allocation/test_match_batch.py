@@ -93,6 +93,7 @@ def test_milp_honours_at_least_as_many_links_as_greedy() -> None:
         (pl.DataFrame({"person_id": ["a"], "status": ["tourist"]}), {"AT": 1}, "persons[0].status"),
         (pl.DataFrame({"person_id": ["a"]}), {"US": 1}, "places.US"),
         (pl.DataFrame({"person_id": ["a"]}), {"AT": -1}, "places.AT"),
+        (pl.DataFrame({"person_id": ["a"]}), {"DK": 1}, "places.DK"),
     ],
 )
 def test_bad_input_names_the_field(frame: pl.DataFrame, places: dict[str, int], path: str) -> None:

@@ -98,6 +98,8 @@ def check_places(places: Mapping[str, int]) -> dict[str, int]:
         code = str(key).strip().upper()
         if code not in EU27:
             raise InvalidInput(f"places.{key}", "not an EU Member State")
+        if code == "DK":
+            raise InvalidInput(f"places.{key}", "Denmark is not bound by the AMMR's solidarity (recital 90)")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
             raise InvalidInput(f"places.{key}", f"expected a whole number of places >= 0, got {value!r}")
         out[code] = int(value)
