@@ -59,6 +59,11 @@ def test_family_larger_than_any_pledge_is_reported() -> None:
     assert result.assignments["reason"].to_list() == ["family_too_large"] * 3
 
 
+def test_all_27_may_be_passed_with_denmark_at_zero() -> None:
+    result = match_batch(pl.DataFrame({"person_id": ["a"]}), {"DK": 0, "AT": 1})
+    assert result.assignments["member_state"].to_list() == ["AT"]
+
+
 def test_benefitting_state_is_never_the_state_of_relocation() -> None:
     frame = pl.DataFrame({"person_id": ["a"], "benefitting": ["GR"], "links": [["GR"]]})
     result = match_batch(frame, {"GR": 5})
