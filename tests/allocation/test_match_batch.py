@@ -59,6 +59,11 @@ def test_family_larger_than_any_pledge_is_reported() -> None:
     assert result.assignments["reason"].to_list() == ["family_too_large"] * 3
 
 
+def test_all_27_may_be_passed_with_denmark_at_zero() -> None:
+    result = match_batch(pl.DataFrame({"person_id": ["a"]}), {"DK": 0, "AT": 1})
+    assert result.assignments["member_state"].to_list() == ["AT"]
+
+
 def test_benefitting_state_is_never_the_state_of_relocation() -> None:
     frame = pl.DataFrame({"person_id": ["a"], "benefitting": ["GR"], "links": [["GR"]]})
     result = match_batch(frame, {"GR": 5})
@@ -93,6 +98,7 @@ def test_milp_honours_at_least_as_many_links_as_greedy() -> None:
         (pl.DataFrame({"person_id": ["a"], "status": ["tourist"]}), {"AT": 1}, "persons[0].status"),
         (pl.DataFrame({"person_id": ["a"]}), {"US": 1}, "places.US"),
         (pl.DataFrame({"person_id": ["a"]}), {"AT": -1}, "places.AT"),
+        (pl.DataFrame({"person_id": ["a"]}), {"DK": 1}, "places.DK"),
     ],
 )
 def test_bad_input_names_the_field(frame: pl.DataFrame, places: dict[str, int], path: str) -> None:
@@ -106,3 +112,23 @@ def test_params_reject_unknown_tier_and_misplaced_integration() -> None:
         MatchParams(order=("relocated", "wishes"))
     with pytest.raises(InvalidInput, match="last tier"):
         MatchParams(order=("integration", "relocated"))
+
+
+def test_params_from_a_mapping_change_the_order_and_reject_bad_types() -> None:
+    params = MatchParams.from_mapping({"order": ["relocated", "vulnerable"], "family_ineligible": "split"})
+    assert params.order == ("relocated", "vulnerable") and params.family_ineligible == "split"
+    with pytest.raises(InvalidInput, match=r"params\.time_limit"):
+        MatchParams.from_mapping({"time_limit": "10"})
+    with pytest.raises(InvalidInput, match=r"params\.colour"):
+        MatchParams.from_mapping({"colour": "red"})
+
+
+def test_split_reading_lets_eligible_family_members_go() -> None:
+    frame = pl.DataFrame(
+        {"person_id": ["a", "b", "c"], "family_group": ["F", "F", "F"], "eligible": [True, True, False]}
+    )
+    together = match_batch(frame, {"AT": 3})
+    assert together.relocated == 0
+    assert set(together.assignments["reason"]) == {"not_eligible", "family_member_unplaceable"}
+    split = match_batch(frame, {"AT": 3}, MatchParams(family_ineligible="split"))
+    assert split.relocated == 2

@@ -113,7 +113,7 @@ def test_keyboard_reaches_every_navigation_link(page: Any) -> None:
     for _ in range(7):
         page.keyboard.press("Tab")
         hrefs.append(page.evaluate("document.activeElement.getAttribute('href')"))
-    assert {"/", "/solidarity", "/cases", "/scenarios"} <= set(hrefs)
+    assert {"/", "/solidarity", "/cases", "/scenarios", "/relocation"} <= set(hrefs)
 
 
 def test_scenarios_run_progress_chart_and_comparison(page: Any) -> None:

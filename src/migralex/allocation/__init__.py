@@ -30,13 +30,17 @@ nationality         str (null)          ISO alpha-2; feeds the integration score
 benefitting         str (null)          benefitting Member State (never the place of relocation)
 ==================  ==================  =====================================================
 
-`places`: Member State (ISO alpha-2) -> places available in this batch (whole number >= 0).
+`places`: Member State (ISO alpha-2) -> places available in this batch (whole number >= 0; Denmark,
+not bound by Part IV, only with 0).
 
 `MatchResult.assignments` columns: person_id, member_state (str or null = not relocated), reason
 (a code of `REASONS`, never null), article ("AMMR Art. 67(3)" ...), link_honoured (bool),
 integration_score (float or null). Also: `relocated`, `unplaced`, `links_honoured`, `placed` and
 `pledged` per Member State, `totals()`, `gap` (largest relative MIP gap of the tiers), `status`,
 `stages` (per tier: objective, gap, status, seconds), `to_dict()`.
+
+Reasons `no_place` and `family_too_large` mean "no room in this batch": such persons may wait for a
+later batch (`allocation.demo.WAITING`, as the weekly demo does); the other unplaced reasons are final.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from rich.table import Table
 
 from migralex.allocation import PROVENANCE, REASONS, TIERS, MatchParams, match_batch
 from migralex.allocation.demo import DemoSettings, run
-from migralex.allocation.io import read_persons, read_places
+from migralex.allocation.io import read_params, read_persons, read_places
 from migralex.errors import MigralexError
 
 console = Console()
@@ -49,6 +50,10 @@ def relocate_command(
     ] = False,
     method: Annotated[Method, typer.Option("--method")] = Method.milp,
     time_limit: Annotated[float, typer.Option("--time-limit", help="Seconds for the solver")] = 10.0,
+    params_file: Annotated[
+        Path | None,
+        typer.Option("--params", help="JSON file of matching parameters (order, family_ineligible, ...)"),
+    ] = None,
     demo: Annotated[
         bool, typer.Option("--demo", help="A year of weekly batches on a synthetic population")
     ] = False,
@@ -57,7 +62,7 @@ def relocate_command(
 ) -> None:
     """Match persons to relocate with the places pledged (AMMR Arts 57, 67): one answer per person."""
     try:
-        params = MatchParams(time_limit=time_limit)
+        params = replace(read_params(params_file) if params_file else MatchParams(), time_limit=time_limit)
         if demo:
             _demo(DemoSettings(weeks=weeks, seed=seed, params=params), fmt)
             return

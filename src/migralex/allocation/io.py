@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from migralex.allocation.params import MatchParams
 from migralex.allocation.persons import DTYPES
 from migralex.cycle.pledges import parse_pledges
 from migralex.errors import InvalidInput
@@ -131,3 +132,17 @@ def read_places(path: Path | str) -> dict[str, int]:
     except json.JSONDecodeError as error:
         raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
     return places_from_json(raw)
+
+
+def read_params(path: Path | str) -> MatchParams:
+    """Matching parameters from a JSON file (`MatchParams` fields); errors name the file or key."""
+    p = Path(path)
+    try:
+        raw = json.loads(p.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InvalidInput(str(p), "no such file") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
+    if not isinstance(raw, dict):
+        raise InvalidInput(str(p), "expected an object of parameter -> value")
+    return MatchParams.from_mapping(raw)

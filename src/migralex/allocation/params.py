@@ -75,8 +75,16 @@ class MatchParams:
             if key not in names:
                 raise InvalidInput(f"params.{key}", f"unknown parameter; known: {', '.join(sorted(names))}")
         values = dict(raw)
+        number = (int, float)
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "order": list, "time_limit": number, "mip_rel_gap": number, "score_year": int,
+            "family_ineligible": str,
+        }  # fmt: skip
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, kinds[key]):
+                raise InvalidInput(f"params.{key}", f"wrong type: {type(value).__name__}")
         if "order" in values:
-            values["order"] = tuple(values["order"])
+            values["order"] = tuple(str(t) for t in values["order"])
         return replace(cls(), **values)
 
     def as_dict(self) -> dict[str, Any]:

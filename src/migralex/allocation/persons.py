@@ -100,6 +100,8 @@ def check_places(places: Mapping[str, int]) -> dict[str, int]:
             raise InvalidInput(f"places.{key}", "not an EU Member State")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
             raise InvalidInput(f"places.{key}", f"expected a whole number of places >= 0, got {value!r}")
+        if code == "DK" and value > 0:  # 0 is accepted, for callers that pass all 27
+            raise InvalidInput(f"places.{key}", "Denmark is not bound by the AMMR's solidarity (recital 90)")
         out[code] = int(value)
     return out
 

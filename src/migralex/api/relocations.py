@@ -52,13 +52,17 @@ class MatchRequest(BaseModel):
     places: dict[str, Any] = Field(description='{"DE": 120, ...} or a PLEDGES.json document')
     method: str = Field("milp", pattern="^(milp|greedy)$")
     time_limit: float = Field(10.0, gt=0, le=120, description="Seconds for the solver")
+    params: dict[str, Any] | None = Field(
+        None, description="Matching parameters: order, family_ineligible, score_year (docs/relocation.md)"
+    )
 
 
 def _match(body: MatchRequest) -> dict[str, Any]:
     """The answer for a batch (the same as `migralex relocate --format json`)."""
     frame = persons_from_records(body.persons, where="$.persons")
     places = places_from_json(body.places)
-    result = match_batch(frame, places, MatchParams(time_limit=body.time_limit), method=body.method)
+    params = MatchParams.from_mapping({**(body.params or {}), "time_limit": body.time_limit})
+    result = match_batch(frame, places, params, method=body.method)
     return {**result.to_dict(), "integration_score": PROVENANCE}
 
 
