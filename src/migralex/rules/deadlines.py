@@ -124,6 +124,12 @@ class Column:
         return out
 
 
+@lru_cache(maxsize=16)
+def _applies_from(act: str) -> np.datetime64:
+    """The first day an act applies (`law/acts.yaml`), looked up once."""
+    return np.datetime64(resolve_act(act).applies_from, "D")
+
+
 @lru_cache(maxsize=64)
 def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant, ...]:
     """The catalogue variants of deadline `name`, looked up once."""
@@ -491,7 +497,7 @@ def deadlines(
         responsibility = decide_responsibility(batch, p, regime=forced)
     reg, n = batch.applicants.reg_date, batch.n
     applies = {
-        k: reg >= np.datetime64(resolve_act(k).applies_from, "D")
+        k: reg >= _applies_from(k)
         if forced is None
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
