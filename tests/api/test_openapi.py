@@ -27,6 +27,8 @@ SEMANTIC = {
     "/v1/cases/responsibility": "codes must exist; facts must be possible (born before registration, ...)",
     "/v1/cases/procedure": "as /v1/cases/responsibility",
     "/v1/cases/deadlines": "as /v1/cases/responsibility",
+    "/v1/cases/state": "as /v1/cases/responsibility; events in a legal order (a reply after its request)",
+    "/v1/cases/status": "as /v1/cases/state",
     "/v1/simulations": "the scenario must exist",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed by the registry's own tests, with

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from migralex.api.cases import Regime
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
 
@@ -109,7 +110,6 @@ class StatusAnswer(BaseModel):
 
 AsOf = Annotated[dt.date | None, Query(description="The day (ISO date); default today")]
 CrisisQ = Annotated[bool, Query(description="The CFMR Art. 12 derogation applies (crisis time limits)")]
-RegimeQ = Annotated[str | None, Query(description="Force AMMR or DUBLIN_III instead of the dates")]
 StateBody = Annotated[Case | list[Case], Body(description="One case or a list, in the case format v2")]
 ListBody = Annotated[list[Case], Body(description="The cases of the caseload, in the case format v2")]
 
@@ -134,7 +134,7 @@ async def state(
     body: StateBody,
     as_of: AsOf = None,
     crisis_derogation: CrisisQ = False,
-    regime: RegimeQ = None,
+    regime: Regime = None,
 ) -> Any:
     """Who is responsible now and why, every limit dated from the events and its status, the shifts
     of responsibility a lapsed limit caused, what is due next (AMMR Arts 37-46, Art. 67(9)-(11))."""
@@ -168,7 +168,7 @@ async def status(
     as_of: AsOf = None,
     days: Annotated[int, Query(ge=0, le=3660, description="Limits due within this many days")] = 30,
     crisis_derogation: CrisisQ = False,
-    regime: RegimeQ = None,
+    regime: Regime = None,
 ) -> Any:
     """The same as `migralex cases status`: the limits due from `as_of` to `as_of + days`, the limits
     that lapsed, the cases whose responsibility shifted because a limit lapsed."""

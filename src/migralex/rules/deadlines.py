@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
 from migralex.law.acts import resolve_act
+from migralex.law.deadlines import Variant as CatalogueVariant
 from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
@@ -123,6 +125,13 @@ class Column:
         return out
 
 
+@lru_cache(maxsize=64)
+def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant, ...]:
+    """The catalogue variants of deadline `name`, looked up once."""
+    spec = catalogue()[name]
+    return tuple(spec.variant(v) for v in variants)
+
+
 class _Builder:
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
@@ -130,11 +139,10 @@ class _Builder:
 
     def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
         """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
-        spec = catalogue()[name]
-        rows = [spec.variant(v) for v in variants]
+        rows = _prototypes(name, tuple(variants))
         col = Column(
             name,
-            [Variant(v.basis, v.params, v.runs_from, v.note_text(self.p)) for v in rows],
+            [Variant(v.basis, v.params, v.runs_from, v.note_text(self.p) if v.note else None) for v in rows],
             np.full(self.n, -1, dtype=np.int8),
             np.full(self.n, NAT),
             np.full(self.n, NAT) if with_latest else None,
@@ -167,6 +175,8 @@ class _Builder:
         into: str = "date",
     ) -> None:
         """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
+        if not mask.any():  # nothing to do (most variants, for one case)
+            return
         k = col.index(key)
         rows = np.flatnonzero(mask)
         if into == "date":
@@ -254,57 +264,60 @@ class Facts:
     responsibility: ResponsibilityResult
     applies: dict[str, np.ndarray]
 
-    @property
+    @cached_property
     def reg(self) -> np.ndarray:
         return self.batch.applicants.reg_date
 
-    @property
+    @cached_property
     def reg_ms(self) -> np.ndarray:
         return self.batch.applicants.reg_ms
 
-    @property
+    @cached_property
     def place(self) -> np.ndarray:
         return self.batch.applicants.place
 
-    @property
+    @cached_property
     def proc(self) -> np.ndarray:
         return self.procedure.procedure
 
-    @property
+    @cached_property
     def crisis(self) -> np.ndarray:
         return self.procedure.crisis
 
-    @property
+    @cached_property
     def apr(self) -> np.ndarray:
         return self.proc != NOT_MODELLED
 
-    @property
+    @cached_property
     def relocation(self) -> np.ndarray:
         return self.place == PLACE["relocation"]
 
-    @property
+    @cached_property
     def border_like(self) -> np.ndarray:
         return (self.proc == BORDER) | (self.proc == BORDER_OPTIONAL)
 
-    @property
+    @cached_property
     def screened(self) -> np.ndarray:
         """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
-        at_border = (*AT_BORDER, "airport_transit_area")
-        return self.applies["SR"] & np.isin(self.place, [PLACE[x] for x in at_border])
+        place = self.place
+        at_border = place == PLACE["airport_transit_area"]
+        for x in AT_BORDER:
+            at_border |= place == PLACE[x]
+        return self.applies["SR"] & at_border
 
-    @property
+    @cached_property
     def ammr_case(self) -> np.ndarray:
         return self.responsibility.regime == 0
 
-    @property
+    @cached_property
     def dublin_case(self) -> np.ndarray:
         return self.responsibility.regime == 1
 
-    @property
+    @cached_property
     def hit(self) -> np.ndarray:
         return self.responsibility.evidence_hit()
 
-    @property
+    @cached_property
     def elsewhere(self) -> np.ndarray:
         """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4)."""
         r = self.responsibility
@@ -323,7 +336,7 @@ def _screening_end(f: Facts, b: _Builder) -> None:
     b.set(col, "disembarkation", screened & (place == PLACE["sar_disembarkation"]), disembarked, f.reg_ms)
     apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
     b.set(col, "apprehension", apprehended, None, f.reg_ms)
-    crossing = np.isin(place, [PLACE["border_crossing_point"], PLACE["airport_transit_area"]])
+    crossing = (place == PLACE["border_crossing_point"]) | (place == PLACE["airport_transit_area"])
     b.set(col, "border_crossing_point", screened & crossing, None, f.reg_ms)
 
 
