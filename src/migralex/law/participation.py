@@ -264,7 +264,7 @@ def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:
     e = part.entry(state, act, p)
     if e is None:
         return None
-    name, label = part.states[state]["name"], act_label(e.act)
+    name, label = part.states[state]["name"], {"EURODAC": "Eurodac Regulation"}.get(e.act, act_label(e.act))
     if e.binds == "none":
         out = f"{e.citation()}: {name} is not bound by the {label}"
         if e.recital is None:
@@ -274,3 +274,32 @@ def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:
     parts = " and ".join([", ".join(e.parts[:-1]), e.parts[-1]] if len(e.parts) > 1 else e.parts)
     scope = f"{parts} of the {label} apply" if e.binds == "parts" else f"the {label} applies"
     return f"{e.citation()}: {scope} to {name} through {agreement.short} ({agreement.oj})"
+
+
+def table_rows(p: ParameterSet | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """The table under `p`'s readings, one row per (State, act) with a special position: state, act,
+    binds, parts, via (agreement and OJ reference), citation, quote, why, reading, confidence."""
+    table = participation()
+    chosen = dict(table.choices(p))
+    out: list[dict[str, Any]] = []
+    for key_state, key_act in table.entries:
+        if state is not None and key_state != state.strip().upper():
+            continue
+        e = table.entry_chosen(key_state, key_act, chosen)
+        assert e is not None  # every listed (State, act) has an entry for each option
+        via = table.agreements[e.via] if e.via else None
+        out.append(
+            {
+                "state": e.state,
+                "act": e.act,
+                "binds": e.binds,
+                "parts": list(e.parts),
+                "via": f"{via.title} ({via.oj})" if via else None,
+                "citation": e.citation(),
+                "quote": e.quote,
+                "why": str(why(e.state, e.act, p)),
+                "reading": e.reading,
+                "confidence": e.confidence,
+            }
+        )
+    return out
