@@ -103,3 +103,30 @@ def test_bad_caseloads_name_the_case_and_event(tmp_path: Path, change, path: str
 def test_bad_day_is_a_usage_error() -> None:
     result = runner.invoke(app, ["cases", "status", str(EXAMPLE), "--as-of", "2027-13-01"])
     assert result.exit_code == 2
+
+
+def test_state_prints_each_cases_state() -> None:
+    result = runner.invoke(app, ["cases", "state", str(EXAMPLE), "--as-of", "2027-06-01"])
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["id"] for a in answers][:2] == ["tl-take-charge", "tl-silence"]
+    assert answers[0]["legal_basis"] == "AMMR Art. 46(2)" and answers[1]["legal_basis"] == "AMMR Art. 40(8)"
+    back = next(a for a in answers if a["id"] == "tl-take-back")
+    decision = next(x for x in back["limits"] if x["name"] == "transfer_decision")
+    assert decision["variant"] == "take_back" and "take back notification" in decision["runs_from"]["text"]
+
+
+def test_state_explained_quotes_the_consequence() -> None:
+    result = runner.invoke(app, ["cases", "state", str(EXAMPLE), "--as-of", "2027-06-01", "--explain"])
+    assert result.exit_code == 0, result.output
+    assert "shift on 2027-04-13: GR -> DE [AMMR Art. 46(2)]" in result.stdout
+    assert "-> that lack of objection shall be tantamount to accepting the request" in result.stdout
+
+
+def test_state_refuses_an_inconsistent_case(tmp_path: Path) -> None:
+    case = json.loads(EXAMPLE.read_text().splitlines()[0])
+    case["events"] = case["events"][2:]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(case))
+    result = runner.invoke(app, ["cases", "state", str(bad), "--as-of", "2027-06-01"])
+    assert result.exit_code == 2 and "events[0]" in result.output

@@ -1,13 +1,15 @@
 """The deadline table is the committed snapshot: a refactoring of the deadlines changes no answer.
 
 The snapshot (tests/rules/snapshots/deadlines.jsonl.gz) was written by the deadline code before
-the catalogue (src/migralex/law/deadlines.yaml) replaced it; see `snapshots/deadline_table.py`.
-It was rewritten once since, for a change of the law's reading, not of the code: who is bound
-(law/participation.yaml) took out of the synthetic table 208 rows of cases registered in Denmark
-(no APR registration, lodging, border procedure; no RCD labour-market access) and Ireland (no
-screening, no return border procedure: Schengen developments), the 27 Irish registration limits
-changed variant (APR Art. 27(1) without (7): no screening), and the participation examples added
-22 rows; every other row was identical.
+the catalogue (src/migralex/law/deadlines.yaml) replaced it, and the catalogue reproduced it row for
+row; see `snapshots/deadline_table.py`. It was rewritten since for deliberate changes of the law's
+reading, each checked to touch only the cases it concerns: relocated applicants (AMMR Arts 38(1),
+46(1) third subparagraph, 67(9)-(11): the relocation procedure instead of a take charge chain;
+every changed row belonged to a case with `relocated_to`); and who is bound (law/participation.yaml):
+cases registered in Denmark lose the APR registration, lodging and border procedure limits and RCD
+labour-market access, cases registered in Ireland the screening and return border procedure
+(Schengen developments; their registration limit runs without APR Art. 27(7)), and the
+participation examples add their rows; every other row was identical.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 def test_snapshot_covers_every_deadline_and_scenario() -> None:
     rows = deadline_table.load()
     names = {r["name"] for r in rows}
-    assert len(names) == 11, sorted(names)
+    assert len(names) == 14, sorted(names)
     sources = {r["source"] for r in rows if r["source"].startswith("synthetic/")}
     assert sources == {f"synthetic/{s}" for s in deadline_table.SCENARIOS}
     assert sum(r["date"] is not None for r in rows) > 1000

@@ -1,9 +1,12 @@
-"""`migralex cases status CASES --as-of D [--days N] [--format table|json|csv] [--ics FILE]`.
+"""`migralex cases status CASES --as-of D [--days N] [--format table|json|csv] [--ics FILE]` and
+`migralex cases state CASES --as-of D [--explain]`.
 
 A shell over `migralex.rules.case_state`: reads a caseload (JSON Lines or Parquet of cases in the
 case format v2, `migralex.cases.caseload`), dates every limit from the events, and prints what is
 due in the next N days, what lapsed and which cases changed responsibility. `--ics` also writes
-the limits due as an iCalendar file.
+the limits due as an iCalendar file. `state` prints the state of each case (the answer of
+`POST /v1/cases/state`, or a readable text with `--explain`); every case is checked by the case
+format's models, and a transfer after its time limit without an extension is refused.
 """
 
 from __future__ import annotations
@@ -105,6 +108,66 @@ def status_command(
         sys.stdout.write(_csv(out))
     else:
         _table(out, day, days)
+
+
+def _explain(state: dict[str, object]) -> str:
+    """A readable state: who is responsible and why, then each limit with its status."""
+    lines = [
+        f"{state['id']} on {state['as_of']}: responsible {state['responsible_member_state'] or 'none'}"
+        f" [{state['legal_basis']}] - {state['reason']}"
+    ]
+    if state.get("determined_member_state"):
+        lines.append(
+            f"  the criteria designate {state['determined_member_state']} [{state['determined_legal_basis']}]"
+        )
+    for shift in state["shifts"]:  # type: ignore[attr-defined]
+        lines.append(f"  shift on {shift['date']}: {shift['from']} -> {shift['to']} [{shift['legal_basis']}]")
+    for lim in state["limits"]:  # type: ignore[attr-defined]
+        lines.append(
+            f"  {lim['name']}: {lim['status']}, last day {lim['date'] or '-'} ({lim['member_state']}),"
+            f" {lim['period']} from {lim['runs_from']['text']} [{lim['legal_basis']}]"
+        )
+        if lim["status"] == "lapsed" and lim["consequence"]:
+            lines.append(f"    -> {lim['consequence']} [{lim['consequence_basis']}]")
+    due = state["next_due"]
+    lines.append(f"  next due: {due['name']} on {due['date']}" if due else "  next due: nothing running")  # type: ignore[index]
+    return "\n".join(lines)
+
+
+@app.command("state")
+def state_command(
+    cases: Annotated[
+        Path, typer.Argument(help="Cases in the case format v2: .json (one or a list) or .jsonl")
+    ],
+    as_of: Annotated[str, typer.Option("--as-of", help="The day (YYYY-MM-DD)")],
+    explain: Annotated[bool, typer.Option("--explain", help="Readable text instead of JSON lines")] = False,
+    crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
+) -> None:
+    """The state of each case on a day: who is responsible and why, every limit and its status."""
+    from migralex.rules.case_state import case_state
+
+    try:
+        dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise typer.BadParameter(
+            f"not an ISO 8601 date (YYYY-MM-DD): {as_of!r}", param_hint="--as-of"
+        ) from None
+    try:
+        raw = cases.read_text("utf-8") if cases.exists() else None
+        if raw is None:
+            raise MigralexError(f"no such file: {cases}")
+        items = (
+            [json.loads(x) for x in raw.splitlines() if x.strip()]
+            if cases.suffix != ".json"
+            else json.loads(raw)
+        )
+        items = items if isinstance(items, list) else [items]
+        answers = case_state(items, as_of, crisis=crisis)
+    except (MigralexError, json.JSONDecodeError) as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    for answer in answers:
+        sys.stdout.write((_explain(answer) if explain else json.dumps(answer, ensure_ascii=False)) + "\n")
 
 
 def register(root: typer.Typer) -> None:

@@ -47,8 +47,8 @@ class Variant:
 
     def note_text(self, p: ParameterSet) -> str | None:
         """The note with each `{param:NAME}` replaced by the latest period of parameter NAME."""
-        if self.note is None:
-            return None
+        if self.note is None or "{param:" not in self.note:
+            return self.note
         return _PARAM_REF.sub(lambda m: p[m.group(1)].describe_value(p[m.group(1)].values[-1]), self.note)
 
 

@@ -44,6 +44,7 @@ from migralex.rules.timeline import (
     cessation_absence,
     find_events,
     find_transfer_events,
+    name_take_back,
     regime_of,
     relocation_confirmation,
     take_back_confirmation,
@@ -285,6 +286,8 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     rows = find_transfer_events(ch, "ask", ask_to, day)
     lim["transfer_decision"] = transfer_decision(f, "transfer_decision", day, event, ask_by, rows["decision"])
     lim["transfer"] = transfer(f, day, event, ask_by, rows)
+    for name in ("transfer_decision", "transfer"):
+        name_take_back(lim[name], is_back)
     lim["relocation_confirmation"], conf, conf_event = relocation_confirmation(f)
     r_by, r_to = ch.by("relocation_information"), ch.to("relocation_information")
     r_rows = find_transfer_events(ch, "relocation", r_to, conf)

@@ -24,6 +24,10 @@ Deadlines (name: basis):
 - `transfer_decision`: AMMR Art. 42(1), 2 weeks from acceptance;
 - `transfer`: AMMR Art. 46(1), 6 months from acceptance (or the final decision on an appeal with
   suspensive effect); crisis 1 year (CFMR Art. 12(2)(d)); Dublin III Art. 29(1), 6 months;
+- `relocation_confirmation`, `relocation_transfer_decision`, `relocation_transfer`: AMMR Art. 67(9)
+  one week from the information (silence is confirmation), (10) one week and (11) four weeks from
+  the confirmation - for an applicant relocated under the AMMR (`relocated_to`), who has no take
+  charge chain towards the Member State of relocation (Art. 38(1); Art. 46(1), third subparagraph);
 - `take_back_notification`: AMMR Art. 41(1), 2 weeks from a Eurodac hit, if the person is later
   found in or applies in another Member State; crisis 1 month; Dublin III Art. 23(2), 2 months;
 - `border_procedure_end`: APR Art. 51(2), 12 weeks from registration (16 after relocation, third
@@ -123,6 +127,12 @@ class Column:
         if v.note:
             out["note"] = v.note
         return out
+
+
+@lru_cache(maxsize=16)
+def _applies_from(act: str) -> np.datetime64:
+    """The first day an act applies (`law/acts.yaml`), looked up once."""
+    return np.datetime64(resolve_act(act).applies_from, "D")
 
 
 @lru_cache(maxsize=64)
@@ -318,11 +328,18 @@ class Facts:
         return self.responsibility.evidence_hit()
 
     @cached_property
+    def relocated(self) -> np.ndarray:
+        """AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
+        Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead)."""
+        return (self.batch.applicants.relocated_to >= 0) & self.ammr_case
+
+    @cached_property
     def elsewhere(self) -> np.ndarray:
-        """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4)."""
+        """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4),
+        not for a relocated applicant (the relocation procedure of Art. 67 replaces the request)."""
         r = self.responsibility
         security = r.criteria() == "security"
-        return (r.member_state != self.reg_ms) & ~security & (r.regime < 2)
+        return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
 
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
@@ -455,6 +472,15 @@ def _labour_market_access(f: Facts, b: _Builder) -> None:
     b.set(col, "accelerated", rcd & accelerated_af, None, f.reg_ms)
 
 
+def _relocation(f: Facts, b: _Builder) -> None:
+    """AMMR Art. 67(9)-(11): confirmation within one week of the information (silence is
+    confirmation), transfer decision one week and transfer four weeks from the confirmation - none
+    of these events is in the case format v1, so they are not dated."""
+    for name in ("relocation_confirmation", "relocation_transfer_decision", "relocation_transfer"):
+        col = b.column(name, ("default",))
+        b.set(col, "default", f.relocated, None, f.reg_ms)
+
+
 def _all(f: Facts, b: _Builder) -> None:
     """Every deadline, in the order of the answer."""
     _screening_end(f, b)
@@ -464,6 +490,7 @@ def _all(f: Facts, b: _Builder) -> None:
     reply_latest = _take_charge_reply(f, b, request_due)
     _transfer_decision(f, b)
     _transfer(f, b, reply_latest)
+    _relocation(f, b)
     _take_back_notification(f, b)
     border_end = _border_procedure_end(f, b)
     _return_border_procedure_end(f, b, border_end)
@@ -492,7 +519,7 @@ def deadlines(
         responsibility = decide_responsibility(batch, p, regime=forced)
     reg, n = batch.applicants.reg_date, batch.n
     applies = {
-        k: reg >= np.datetime64(resolve_act(k).applies_from, "D")
+        k: reg >= _applies_from(k)
         if forced is None
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")

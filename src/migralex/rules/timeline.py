@@ -426,7 +426,7 @@ def transfer_decision(
 ) -> Limit:
     """AMMR Art. 42(1): two weeks from acceptance or confirmation (`transfer_decision`); Art. 67(10):
     one week from the confirmation of a relocation (`relocation_transfer_decision`)."""
-    lim = Limit(name, ("default",), f.n)
+    lim = Limit(name, ("default", "take_back") if name == "transfer_decision" else ("default",), f.n)
     lim.open(f.p, "default", ~np.isnat(since) & (f.regime == AMMR), since, event, ms)
     lim.meet(f.ev, rows)
     return lim
@@ -451,7 +451,7 @@ def transfer(
     """AMMR Art. 46(1): six months from acceptance or confirmation, or from the final decision on a
     suspensive appeal; Art. 46(2) extensions; CFMR Art. 12(2)(d); Dublin III Art. 29."""
     ch, r = f.ch, f.regimes()
-    keys = ("default", "crisis", "dublin3", "imprisonment", "absconding", "reappearance")
+    keys = ("default", "crisis", "dublin3", "imprisonment", "absconding", "reappearance", "take_back")
     lim = Limit("transfer", (*keys, "dublin3_imprisonment", "dublin3_absconding"), f.n)
     restart, restart_event = _appeal(f, lim, rows)
     start = np.where(np.isnat(restart), since, restart)
@@ -487,6 +487,13 @@ def transfer(
     lim.variant[back], lim.date[back] = first_variant[back], first_end[back]
     lim.meet(f.ev, np.where(on, rows["carried"], -1))
     return lim
+
+
+def name_take_back(lim: Limit, take_back: np.ndarray) -> None:
+    """The default variant of a take back case is the `take_back` one (same period, its own event:
+    the confirmation of the notification, AMMR Arts 42(1), 46(1))."""
+    rows = take_back & (lim.variant == lim.variants.index("default"))
+    lim.variant[rows] = lim.variants.index("take_back")
 
 
 def cessation_absence(f: Facts) -> Limit:
