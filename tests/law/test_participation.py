@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 
 import numpy as np
@@ -79,3 +80,15 @@ def test_every_option_of_a_reading_has_its_entry() -> None:
     lines = [ln for ln in SHIPPED.splitlines() if "act: QR" not in ln or "option: recitals" not in ln]
     with pytest.raises(LawDataError, match="one entry per option"):
         load_participation("\n".join(lines))
+
+
+def test_the_cli_lists_who_is_bound() -> None:
+    from typer.testing import CliRunner
+
+    from migralex.law.commands import app
+
+    result = CliRunner().invoke(app, ["participation", "--state", "CH", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["act"]: r for r in json.loads(result.output)}
+    assert rows["AMMR"]["binds"] == "parts" and rows["APR"]["binds"] == "none"
+    assert "OJ L 53, 27.2.2008, p. 5" in rows["AMMR"]["via"]

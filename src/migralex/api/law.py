@@ -13,7 +13,7 @@ from migralex.api.types import IsoDate
 from migralex.errors import UnknownReference
 from migralex.law import acts, article, articles, params, resolve_act, search
 from migralex.law.params import Parameter, ParamValue
-from migralex.law.participation import participation, why
+from migralex.law.participation import table_rows
 from migralex.law.texts import act_label, acts_with_text, recital
 
 router = APIRouter(prefix="/v1/law", tags=["law"])
@@ -296,26 +296,4 @@ def list_participation(
 ) -> list[ParticipationOut]:
     """Denmark, Ireland and the States associated with the Dublin rules (CH, IS, LI, NO), per act, under
     the shipped readings (law/participation.yaml); every other Member State is bound by every act."""
-    table = participation()
-    out: list[ParticipationOut] = []
-    for key_state, key_act in table.entries:
-        if state is not None and key_state != state.strip().upper():
-            continue
-        e = table.entry(key_state, key_act)
-        assert e is not None
-        via = table.agreements[e.via] if e.via else None
-        out.append(
-            ParticipationOut(
-                state=e.state,
-                act=e.act,
-                binds=e.binds,
-                parts=list(e.parts),
-                via=f"{via.title} ({via.oj})" if via else None,
-                citation=e.citation(),
-                quote=e.quote,
-                why=str(why(e.state, e.act)),
-                reading=e.reading,
-                confidence=e.confidence,
-            )
-        )
-    return out
+    return [ParticipationOut(**row) for row in table_rows(state=state)]

@@ -15,6 +15,7 @@ from migralex.errors import MigralexError
 from migralex.law.acts import acts, governing_regime, resolve_act
 from migralex.law.dates import parse_date
 from migralex.law.params import params
+from migralex.law.participation import table_rows
 from migralex.law.texts import act_label, article, search
 from migralex.law.timelimits import deadline
 
@@ -59,6 +60,28 @@ def acts_command(fmt: Annotated[Format, typer.Option("--format")] = Format.table
     for r in rows:
         until = f" – {r['applies_until']}" if r["applies_until"] else ""
         table.add_row(r["act"], r["celex"], f"{r['applies_from']}{until}", r["title"])
+    console.print(table)
+
+
+@app.command("participation")
+def participation_command(
+    state: Annotated[str | None, typer.Option("--state", help="One State, e.g. DK, IE, CH")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Who is bound by which act: Denmark, Ireland, CH, IS, LI, NO (law/participation.yaml)."""
+    try:
+        rows = table_rows(state=state)
+    except MigralexError as exc:
+        raise fail(exc) from None
+    if fmt is Format.json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title="Who is bound (every other Member State: by every act)", show_lines=False)
+    for col in ("state", "act", "binds", "why"):
+        table.add_column(col, style="bold cyan" if col == "state" else None)
+    for r in rows:
+        binds = ", ".join(r["parts"]) if r["binds"] == "parts" else r["binds"]
+        table.add_row(r["state"], r["act"], binds, r["why"])
     console.print(table)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -89,14 +89,26 @@ class Participation:
 
     def entry(self, state: str, act: str, p: ParameterSet | None = None) -> Entry | None:
         """The entry in force for `state` and `act` under the readings of `p`; None: fully bound."""
-        key = (state, resolve_act(act).key)
-        options = self.entries.get(key)
+        return self.entry_chosen(state, resolve_act(act).key, dict(self.choices(p)))
+
+    def entry_chosen(self, state: str, act: str, chosen: Mapping[str, str]) -> Entry | None:
+        """The entry for `state` and `act` (an act key) with the readings set to `chosen` (`choices`)."""
+        options = self.entries.get((state, act))
         if not options:
             return None
         if options[0].reading is None:
             return options[0]
-        chosen = (p or shipped_params())[options[0].reading].values[-1].value
-        return next(e for e in options if e.option == chosen)
+        return next(e for e in options if e.option == chosen[str(options[0].reading)])
+
+    def choices(self, p: ParameterSet | None = None) -> tuple[tuple[str, str], ...]:
+        """The option each reading of the table takes under `p` (the shipped parameters by default)."""
+        p = p or shipped_params()
+        return tuple((name, str(p[name].values[-1].value)) for name in self.readings)
+
+    @cached_property
+    def readings(self) -> tuple[str, ...]:
+        """The reading parameters the table depends on."""
+        return tuple(sorted({str(e.reading) for group in self.entries.values() for e in group if e.reading}))
 
 
 def _fail(where: str, message: str) -> LawDataError:
@@ -221,11 +233,27 @@ def binds(state: str, act: str, p: ParameterSet | None = None, part: str | None 
     return e.binds == "parts" and (part is None or part in e.parts)
 
 
+#: Act keys as the engine names them (a shortcut past `resolve_act` on the hot path).
+_ACT_KEYS = {key: key for key in TEXT_FILES}
+
+
+@cache
+def _bound_table(act: str, part: str | None, choices: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Per State code (and a last entry for none): bound by `act` (its `part`) under these readings."""
+    table, chosen = participation(), dict(choices)
+    out = []
+    for state in DUBLIN_STATES:
+        e = table.entry_chosen(state, act, chosen)
+        in_part = e is not None and e.binds == "parts" and (part is None or part in e.parts)
+        out.append(e is None or e.binds == "all" or in_part)
+    return np.array([*out, True])
+
+
 def bound_mask(
     act: str, codes: np.ndarray, p: ParameterSet | None = None, part: str | None = None
 ) -> np.ndarray:
     """`binds` over a column of State codes (index in `DUBLIN_STATES`; -1, none, counts as bound)."""
-    table = np.array([binds(s, act, p, part) for s in DUBLIN_STATES] + [True])
+    table = _bound_table(_ACT_KEYS.get(act) or resolve_act(act).key, part, participation().choices(p))
     c = np.asarray(codes).astype(np.int64)
     return table[np.where(c < 0, len(DUBLIN_STATES), c)]
 
@@ -236,7 +264,7 @@ def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:
     e = part.entry(state, act, p)
     if e is None:
         return None
-    name, label = part.states[state]["name"], act_label(e.act)
+    name, label = part.states[state]["name"], {"EURODAC": "Eurodac Regulation"}.get(e.act, act_label(e.act))
     if e.binds == "none":
         out = f"{e.citation()}: {name} is not bound by the {label}"
         if e.recital is None:
@@ -246,3 +274,32 @@ def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:
     parts = " and ".join([", ".join(e.parts[:-1]), e.parts[-1]] if len(e.parts) > 1 else e.parts)
     scope = f"{parts} of the {label} apply" if e.binds == "parts" else f"the {label} applies"
     return f"{e.citation()}: {scope} to {name} through {agreement.short} ({agreement.oj})"
+
+
+def table_rows(p: ParameterSet | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """The table under `p`'s readings, one row per (State, act) with a special position: state, act,
+    binds, parts, via (agreement and OJ reference), citation, quote, why, reading, confidence."""
+    table = participation()
+    chosen = dict(table.choices(p))
+    out: list[dict[str, Any]] = []
+    for key_state, key_act in table.entries:
+        if state is not None and key_state != state.strip().upper():
+            continue
+        e = table.entry_chosen(key_state, key_act, chosen)
+        assert e is not None  # every listed (State, act) has an entry for each option
+        via = table.agreements[e.via] if e.via else None
+        out.append(
+            {
+                "state": e.state,
+                "act": e.act,
+                "binds": e.binds,
+                "parts": list(e.parts),
+                "via": f"{via.title} ({via.oj})" if via else None,
+                "citation": e.citation(),
+                "quote": e.quote,
+                "why": str(why(e.state, e.act, p)),
+                "reading": e.reading,
+                "confidence": e.confidence,
+            }
+        )
+    return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -86,8 +87,13 @@ def _note(state: str, switched: bool, p: ParameterSet | None) -> ScopeNote:
 
 def _listed(p: ParameterSet | None) -> np.ndarray:
     """Per State code: does the AMMR bind it otherwise than as a Member State (a note is due)?"""
-    table = participation()
-    entries = [table.entry(s, "AMMR", p) if s in table.states else None for s in DUBLIN_STATES]
+    return _listed_table(participation().choices(p))
+
+
+@cache
+def _listed_table(choices: tuple[tuple[str, str], ...]) -> np.ndarray:
+    table, chosen = participation(), dict(choices)
+    entries = [table.entry_chosen(s, "AMMR", chosen) if s in table.states else None for s in DUBLIN_STATES]
     return np.array([e is not None and e.binds != "all" for e in entries] + [False])
 
 
