@@ -71,3 +71,37 @@ def test_over_http_a_flood_of_made_up_tokens_is_429_and_writes_few_rows(registry
         assert conn.scalar(select(func.count()).select_from(audit_log)) - before == 1
     registry.verify(OPERATOR)  # flushes the aggregate first
     assert {"client": "testclient", "refusals": 19, "window_s": 60.0} in _denials(registry)
+
+
+def test_public_ids_do_not_count_the_registry(registry: Registry, people) -> None:
+    from tests.registry.conftest import IT_BORDER
+
+    subs = [people.submission(60 + i, "irregular_crossing", "IT", f"n-{i}") for i in range(6)]
+    ids = [r.dataset_id for r in registry.register_batch(IT_BORDER, subs)]
+    assert len(set(ids)) == 6 and all(1 <= i < 2**53 for i in ids)
+    assert ids != sorted(ids) or max(ids) > 10**6  # not 1, 2, 3, ...: ids say nothing of the size
+
+
+def test_a_hidden_and_an_absent_dataset_take_the_same_statements(registry: Registry, people) -> None:
+    """The existence oracle: the same SQL runs for an existing-but-hidden id and an absent one."""
+    from sqlalchemy import event
+
+    from migralex.registry.access import NotVisible
+    from tests.registry.conftest import DE_BORDER, IT_BORDER
+
+    hidden = registry.register(IT_BORDER, people.submission(70, "irregular_crossing", "IT", "o-1")).dataset_id
+    absent = next(i for i in range(hidden + 1, hidden + 1000) if i != hidden)
+    seen: list[str] = []
+
+    def log(_conn, _cursor, statement, _params, _context, _many) -> None:
+        seen.append(statement.split(" WHERE")[0])
+
+    event.listen(registry.store.engine, "before_cursor_execute", log)
+    traces = []
+    for dataset_id in (hidden, absent):
+        seen.clear()
+        with pytest.raises(NotVisible):
+            registry.get(DE_BORDER, dataset_id)
+        traces.append(list(seen))
+    event.remove(registry.store.engine, "before_cursor_execute", log)
+    assert traces[0] == traces[1]

@@ -209,7 +209,7 @@ def test_a_bad_submission_in_a_batch_stores_none_of_it(api, people: People, regi
     assert r.status_code == 422 and r.json()["detail"]["path"] == "[1]identity.date_of_birth"
     assert rows(registry) == (0, 0, 0)
     r = client.post("/v1/registry/datasets/batch", json={"submissions": good}, headers=h["it"])
-    assert r.status_code == 200 and [x["dataset_id"] for x in r.json()] == [1, 2, 3]
+    assert r.status_code == 200 and len({x["dataset_id"] for x in r.json()}) == 3
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

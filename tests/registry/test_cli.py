@@ -62,10 +62,10 @@ def test_the_registry_from_the_command_line(env, monkeypatch) -> None:
         json.dumps([submission(i, "irregular_crossing", "IT", f"c-{i}", rng) for i in range(3)])
     )
     out = json.loads(run("register", str(env / "it.json"), "-m", "IT", "-r", "border").output)
-    assert [r["dataset_id"] for r in out] == [1, 2, 3] and all(r["candidates"] == [] for r in out)
+    assert len({r["dataset_id"] for r in out}) == 3 and all(r["candidates"] == [] for r in out)
     (env / "de.json").write_text(json.dumps(submission(1, "applicant", "DE", "d-1", rng)))
     [de] = json.loads(run("register", str(env / "de.json"), "-m", "DE", "-r", "asylum").output)
-    assert [c["dataset_id"] for c in de["candidates"]] == [2]
+    assert [c["dataset_id"] for c in de["candidates"]] == [out[1]["dataset_id"]]
     denied = run("register", str(env / "de.json"), "-m", "DE", "-r", "border", ok=False)
     assert denied.exit_code == 2 and "may not register applicant" in denied.output
     (env / "search.json").write_text(

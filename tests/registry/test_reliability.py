@@ -206,8 +206,12 @@ def test_concurrent_writers_in_several_processes_lose_nothing_and_see_each_other
     for ms, rs in results.items():
         for person, (dataset_id, _tx, cands) in zip(plans[ms], rs, strict=True):
             by_person.setdefault(person, []).append((dataset_id, cands))
+    with reg.store.read() as conn:  # order of arrival: the sequence of the `registered` events
+        arrival = dict(
+            conn.execute(select(events.c.dataset_id, events.c.seq).where(events.c.type == "registered")).all()
+        )
     for person in shared:
-        arrivals = sorted(by_person[person])
+        arrivals = sorted(by_person[person], key=lambda a: arrival[a[0]])
         for n, (_dataset_id, cands) in enumerate(arrivals):
-            assert sorted(cands) == [d for d, _ in arrivals[:n]], (person, json.dumps(arrivals))
+            assert sorted(cands) == sorted(d for d, _ in arrivals[:n]), (person, json.dumps(arrivals))
     reg.store.dispose()

@@ -173,7 +173,7 @@ def test_biometrics_only_from_six(registry: Registry, people: People, dob, uncer
         biometrics_taken_at=dt.datetime(2026, 6, 30, 12, 0),
     )
     if ok:
-        assert registry.register(IT_BORDER, sub).dataset_id == 1
+        assert registry.register(IT_BORDER, sub).dataset_id >= 1
     else:
         with pytest.raises(InvalidInput, match="at least 6 years") as e:
             registry.register(IT_BORDER, sub)
@@ -292,7 +292,7 @@ def test_purge_erases_what_is_due_set_based_and_the_index_forgets_it(
     registry: Registry, people: People, clock
 ) -> None:
     subs = [people.submission(30 + i, "irregular_crossing", "IT", f"r-{i}") for i in range(5)]
-    registry.register_batch(IT_BORDER, subs)
+    due = sorted(r.dataset_id for r in registry.register_batch(IT_BORDER, subs))
     registry.register(IT_ASYLUM, people.submission(40, "applicant", "IT", "r-a"))
     with pytest.raises(InvalidInput, match="after today"):
         registry.purge(OPERATOR, "2031-07-02")  # not yet: a purge cannot erase ahead of the law
@@ -303,7 +303,7 @@ def test_purge_erases_what_is_due_set_based_and_the_index_forgets_it(
     assert count(registry, personal_data) == 1 and count(registry, templates) == 2
     with registry.store.read() as conn:
         erased = conn.execute(select(events.c.dataset_id).where(events.c.type == "erased")).scalars().all()
-        assert sorted(erased) == [1, 2, 3, 4, 5]
+        assert sorted(erased) == due
         assert (
             conn.scalar(select(func.count()).select_from(datasets).where(datasets.c.erased_at.is_(None))) == 1
         )

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -222,6 +223,29 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
     return out
 
 
+#: Public dataset ids are drawn at random below this bound (exact in a JSON number / a double).
+ID_BOUND = 2**53
+
+
+def new_ids(conn: Connection, n: int, chunk: int = 10_000) -> list[int]:
+    """`n` unused dataset ids drawn at random: sequential ids would tell anyone holding one how many
+    datasets the registry holds and how fast it grows (Eurodac Art. 48(2)(g), data access control)."""
+    out: list[int] = []
+    seen: set[int] = set()
+    while len(out) < n:
+        want = [
+            i for i in {secrets.randbelow(ID_BOUND - 1) + 1 for _ in range(n - len(out))} if i not in seen
+        ]
+        taken: set[int] = set()
+        for k in range(0, len(want), chunk):
+            part = want[k : k + chunk]
+            taken |= set(conn.execute(select(datasets.c.id).where(datasets.c.id.in_(part))).scalars())
+        fresh = [i for i in want if i not in taken]
+        seen |= set(fresh)
+        out += fresh
+    return out[:n]
+
+
 def in_force(ps: ParameterSet, name: str, day: dt.date, field: str) -> None:
     """A date before a parameter's first value is bad input naming the field (Eurodac Art. 63(2))."""
     first = ps[name].values[0]
@@ -352,8 +376,7 @@ def register_rows(
         )
     if fresh:
         reg._sync(conn)
-        next_id = int(conn.scalar(select(func.coalesce(func.max(datasets.c.id), 0))) or 0) + 1
-        ids = list(range(next_id, next_id + len(fresh)))
+        ids = new_ids(conn, len(fresh))
         found = _compare_batch(reg, conn, caller, fresh, ids) if compare else {}
         _write_datasets(reg, conn, caller, fresh, ids, now)
         written = _write_hits(reg, conn, caller, fresh, ids, found, now)
