@@ -57,6 +57,11 @@ _PACT: dict[str, tuple[str, ...]] = {
         "ammr.relocation.transfer_decision",
         "ammr.relocation.transfer",
     ),
+    # AMMR Art. 67(9)-(11) step by step (the simulator's weekly relocation, issue 11)
+    "relocation_confirmation": ("ammr.relocation.confirmation",),
+    "relocation_confirmation_exceptional": ("ammr.relocation.confirmation_complex",),
+    "relocation_transfer_decision": ("ammr.relocation.transfer_decision",),
+    "relocation_transfer": ("ammr.relocation.transfer",),
 }
 #: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits; the procedure
 #: limits stay the APR's (the Directive 2013/32 limits are not shipped as parameters).
