@@ -29,9 +29,9 @@ import time
 import numpy as np
 
 from migralex.sim.engine import prepare, simulate
-from migralex.sim.kernel import run_kernel
 from migralex.sim.montecarlo import run_scenario
 from migralex.sim.oracle_simpy import run_oracle
+from migralex.sim.relocation import pro_rata, run_weekly
 from migralex.sim.scenario import load_scenario
 
 
@@ -61,12 +61,12 @@ def eu_year(repeat: int, backlog: bool) -> dict[str, float]:
 def simpy_vs_kernel(scale: float) -> dict[str, float]:
     scenario = load_scenario("baseline").with_changes(scale=scale)
     x, pop, *_ = prepare(scenario, 7)
-    run_kernel(x)
+    run_weekly(x, scenario.start, pro_rata)
     t0 = time.perf_counter()
-    run_kernel(x)
+    run_weekly(x, scenario.start, pro_rata)
     kernel = time.perf_counter() - t0
     t0 = time.perf_counter()
-    run_oracle(x, 7)
+    run_oracle(x, 7, scenario.start)
     simpy_time = time.perf_counter() - t0
     return {"scale": scale, "persons": len(pop), "kernel_sample": kernel, "simpy_sample": simpy_time}
 

@@ -46,6 +46,7 @@ CERTAIN = {
     "notify_capacity_reached": 1.0,
     "annual_maximum_authorisation_days": 0.0,
     "max_reapplications": 1.0,
+    "relocation_confirmation_exceptional": 0.0,
 }
 
 

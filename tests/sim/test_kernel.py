@@ -163,22 +163,6 @@ def test_border_time_limit_authorises_entry() -> None:
     assert out.counts[-1, IT, BORDER] == 0 and out.counts[-1, IT, ACCELERATED] == n
 
 
-def test_relocations_stay_within_pledges() -> None:
-    """AMMR Art. 67: relocations from the benefitting Member State, to the largest pledge left first."""
-    n = 60
-    quota, pledge = np.zeros(27), np.zeros(27)
-    quota[IT], pledge[DE], pledge[FR] = 40.0, 3.0, 2.0
-    days = np.arange(n, dtype=np.int32) * 3
-    x = tiny_inputs(
-        n, days=200, arr_day=days, make_day=days, reloc_ok=np.ones(n, bool), reloc_quota=quota, pledge=pledge
-    )
-    out = run_kernel(x)
-    moved = metric(out, "relocations_out", IT)
-    assert moved == 5
-    assert metric(out, "relocations_in", DE) == 3 and metric(out, "relocations_in", FR) == 2
-    assert moved == metric(out, "relocations_in")
-
-
 def test_every_person_in_exactly_one_stage_and_flows_balance() -> None:
     """The conservation law, and the flows: entries minus exits of each stage = its final count."""
     rng = np.random.default_rng(3)

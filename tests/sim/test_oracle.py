@@ -23,8 +23,8 @@ import numpy as np
 import pytest
 
 from migralex.sim.engine import prepare
-from migralex.sim.kernel import run_kernel
 from migralex.sim.oracle_simpy import run_oracle
+from migralex.sim.relocation import pro_rata, run_weekly
 from migralex.sim.scenario import load_scenario
 from migralex.sim.stages import BEHAVIOUR_SCALARS, METRIC_NAMES, STAGES
 
@@ -44,9 +44,9 @@ def test_kernel_and_simpy_agree_within_sampling_error(name: str) -> None:
     x, *_ = prepare(scenario, 5)
     kernel, oracle = [], []
     for k in range(R):
-        out = run_kernel(x._replace(seed=np.uint64(1000 + k)))
+        out = run_weekly(x._replace(seed=np.uint64(1000 + k)), scenario.start, pro_rata)
         kernel.append(np.concatenate([out.metrics.sum(axis=0), out.counts[-1].sum(axis=0)]))
-        o = run_oracle(x, 2000 + k)
+        o = run_oracle(x, 2000 + k, scenario.start)
         oracle.append(np.concatenate([o.metrics.sum(axis=0), o.counts[-1].sum(axis=0)]))
     k_runs, o_runs = np.array(kernel, float), np.array(oracle, float)
     gap = np.abs(k_runs.mean(axis=0) - o_runs.mean(axis=0))
@@ -65,8 +65,14 @@ def test_a_wrong_model_is_caught() -> None:
     wrong = x.bp.copy()
     wrong[BEHAVIOUR_SCALARS.index("acceptance_take_charge")] = 0.3
     kernel = np.array(
-        [run_kernel(x._replace(seed=np.uint64(k))).metrics.sum(axis=0) for k in range(R)], float
+        [
+            run_weekly(x._replace(seed=np.uint64(k)), scenario.start, pro_rata).metrics.sum(axis=0)
+            for k in range(R)
+        ],
+        float,
     )
-    oracle = np.array([run_oracle(x._replace(bp=wrong), k).metrics.sum(axis=0) for k in range(R)], float)
+    oracle = np.array(
+        [run_oracle(x._replace(bp=wrong), k, scenario.start).metrics.sum(axis=0) for k in range(R)], float
+    )
     i = METRIC_NAMES.index("requests_accepted")
     assert abs(kernel[:, i].mean() - oracle[:, i].mean()) > tolerance(kernel, oracle)[i]

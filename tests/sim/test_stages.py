@@ -7,6 +7,7 @@ import numpy as np
 from migralex.sim import kernel, kernel_steps
 from migralex.sim.engine import prepare
 from migralex.sim.oracle_simpy import run_oracle
+from migralex.sim.relocation import pro_rata, run_weekly
 from migralex.sim.scenario import load_scenario
 from migralex.sim.stages import (
     ACTION_CODE,
@@ -49,12 +50,14 @@ def test_the_stage_graph_names_real_stages_once() -> None:
 def test_kernel_and_oracle_move_only_along_the_graph() -> None:
     """A crisis scenario covers the border, Dublin, relocation and return branches; the oracle
     raises on any move outside the graph, the kernel's flow matrix is checked here."""
-    x, *_ = prepare(load_scenario("lampedusa-surge-crisis").with_changes(scale=0.005, days=200), 3)
-    out = kernel.run_kernel(x)
+    scenario = load_scenario("lampedusa-surge-crisis").with_changes(scale=0.005, days=200)
+    x, *_ = prepare(scenario, 3)
+    out = run_weekly(x, scenario.start, pro_rata)
     assert outside_the_graph(out.flows) == []
-    oracle = run_oracle(x, 4)
+    oracle = run_oracle(x, 4, scenario.start)
     assert outside_the_graph(oracle.flows) == []
     assert (out.flows.sum(axis=0) > 0).sum() >= 25  # most edges are exercised
+    assert out.flows[:, :, STAGES.index("relocation")].sum() > 0  # relocation included
 
 
 def test_a_move_outside_the_graph_is_caught() -> None:

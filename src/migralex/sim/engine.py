@@ -26,8 +26,8 @@ from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet, add_period
 from migralex.sim import arrivals as A
-from migralex.sim import rules_adapter
-from migralex.sim.kernel import ERR_CONSERVATION, KernelInputs, KernelOutputs, run_kernel
+from migralex.sim import relocation, rules_adapter
+from migralex.sim.kernel import ERR_CONSERVATION, KernelInputs, KernelOutputs
 from migralex.sim.population import Population, synthesise
 from migralex.sim.scenario import Drawn, Scenario
 from migralex.sim.timelimits import deadline_table
@@ -210,6 +210,15 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
     )
     timings["inputs"] = time.perf_counter() - t0
     notes = (*pop.notes, *ms.notes, f"recognition rates for channelling: {answers.rates_source}")
+    if scenario.solidarity.pool_act and scenario.regime == "pact":
+        notes += (
+            f"pool of {scenario.solidarity.pool_relocations:,} relocations: {scenario.solidarity.pool_act}",
+        )
+    if scenario.regime == "pact" and scenario.solidarity.benefitting:
+        notes += (
+            f"relocations matched week by week ({scenario.solidarity.matching}) against the places released "
+            "so far; AMMR Art. 67(9)-(11) time limits",
+        )
     return x, pop, b, timings, notes
 
 
@@ -217,7 +226,8 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
     """One run of `scenario` from `seed` (see the module docstring)."""
     x, pop, b, timings, notes = prepare(scenario, seed)
     t0 = time.perf_counter()
-    out: KernelOutputs = run_kernel(x)
+    match = relocation.matcher(scenario.solidarity.matching)
+    out: KernelOutputs = relocation.run_weekly(x, scenario.start, match, pop.vulnerable, pop.family_ms)
     timings["kernel"] = time.perf_counter() - t0
     check_conservation(out.counts, pop)
     if out.error == ERR_CONSERVATION:  # pragma: no cover - check_conservation names the day first

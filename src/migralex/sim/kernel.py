@@ -257,6 +257,17 @@ def run_days(x, s, first, last):  # type: ignore[no-untyped-def]
     return OK
 
 
+@njit(cache=True, error_model="numpy", **NO_REFCOUNT)
+def start_relocations(x, s, t, persons, targets):  # type: ignore[no-untyped-def]
+    """Persons placed by the week's matching start the AMMR Art. 67(9)-(11) timeline on day t."""
+    for k in range(persons.shape[0]):
+        i = persons[k]
+        unlink(s, i)  # a pending timer (absconding) is replaced by the relocation's
+        _, new_stage, new_loc, ev_at, ev_k, _ = steps.relocation_start(x, s, i, t, targets[k])
+        move(s, i, new_stage, new_loc)
+        link(s, i, max(ev_at, t), ev_k)
+
+
 @njit(cache=True, inline="always")
 def start_of_day(x, s, t):  # type: ignore[no-untyped-def]
     """1 January resets the year's counters and pledges (APR Art. 47; AMMR Art. 57); credits."""
@@ -266,10 +277,8 @@ def start_of_day(x, s, t):  # type: ignore[no-untyped-def]
             s.ann[ms] = 0
             s.cap_notified[ms] = -1
             s.max_reached[ms] = -1
-            s.rel_credit[ms] = 0.0
             s.pledge_left[ms] = x.pledge[ms]
     for ms in range(n_ms):
-        s.rel_credit[ms] += x.reloc_quota[ms] / 365.0
         s.rcred[ms] = min(s.rcred[ms], 1.0) + x.reg_cap[ms]
         s.dcred[ms] = min(s.dcred[ms], 1.0) + x.dec_cap[ms]
 

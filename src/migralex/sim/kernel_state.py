@@ -42,7 +42,8 @@ class State(NamedTuple):
     P: np.ndarray  # int32 [person, column]: the packed hot row
     app_ms: np.ndarray  # int8 [person]: Member State of the next application
     territory: np.ndarray  # bool [person]: lodged on the territory (after transfer, relocation...)
-    reloc_tried: np.ndarray  # bool [person]
+    reloc_tried: np.ndarray  # bool [person]: placed by a week's matching (AMMR Art. 67)
+    cand: np.ndarray  # bool [person]: may be put forward for relocation (lodged, eligible)
     npass: np.ndarray  # int8 [person]: applications registered so far
     lodge_day: np.ndarray  # int32 [person]
     dec_day: np.ndarray  # int32 [person]: first-instance decision day (-1: none)
@@ -61,7 +62,6 @@ class State(NamedTuple):
     max_reached: np.ndarray  # int64 [ms]: day the annual maximum was reached (-1: not)
     rcred: np.ndarray  # float64 [ms]: registration credit of the day
     dcred: np.ndarray  # float64 [ms]: decision credit of the day
-    rel_credit: np.ndarray  # float64 [ms]: relocations a benefitting Member State may start
     pledge_left: np.ndarray  # float64 [ms]: pledged places left this year
     carry: np.ndarray  # int64 [C_*]
     tally: np.ndarray  # int64 [T_*]
@@ -85,6 +85,7 @@ def new_state(
         app_ms=app_ms.copy(),
         territory=np.zeros(n, np.bool_),
         reloc_tried=np.zeros(n, np.bool_),
+        cand=np.zeros(n, np.bool_),
         npass=np.zeros(n, np.int8),
         lodge_day=np.full(n, -1, np.int32),
         dec_day=np.full(n, -1, np.int32),
@@ -103,7 +104,6 @@ def new_state(
         max_reached=np.full(n_ms, -1, np.int64),
         rcred=np.zeros(n_ms),
         dcred=np.zeros(n_ms),
-        rel_credit=np.zeros(n_ms),
         pledge_left=np.asarray(pledge, np.float64).copy(),
         carry=np.zeros(6, np.int64),
         tally=np.zeros(1, np.int64),

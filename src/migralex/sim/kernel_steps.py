@@ -21,6 +21,7 @@ from migralex.sim.kernel_state import (
     C_MS,
     C_R,
     C_TERR,
+    INQ,
     LOC,
     MADE,
     N_QUEUES,
@@ -63,6 +64,7 @@ from migralex.sim.stages import (
     B_REAPPLY,
     B_REAPPLY_MEAN,
     B_RELOC_COMPLETE,
+    B_RELOC_EXCEPTIONAL,
     B_RELOC_FRAC,
     B_REPLY_FRAC,
     B_REQ_FRAC,
@@ -93,7 +95,10 @@ from migralex.sim.stages import (
     K_REG_CRISIS,
     K_REGULAR,
     K_REGULAR_EXT,
-    K_RELOCATION,
+    K_RELOC_CONFIRM,
+    K_RELOC_CONFIRM_EXC,
+    K_RELOC_DECISION,
+    K_RELOC_TRANSFER,
     K_TB_CONFIRM,
     K_TB_NOTIF,
     K_TB_NOTIF_CRISIS,
@@ -155,15 +160,16 @@ ensure_cache_dir(__file__)
 
 NONE = 0
 ARRIVE, SCREENED, REACH, MAKE = (ACTION_CODE[a] for a in ("arrive", "screened", "reach", "make"))
-REGISTERED, DUBLIN_START, REQUEST, REPLY = (
-    ACTION_CODE[a] for a in ("registered", "dublin", "request", "reply")
-)
+REGISTERED, DUBLIN_START = ACTION_CODE["registered"], ACTION_CODE["dublin"]
+REQUEST, REPLY = ACTION_CODE["request"], ACTION_CODE["reply"]
 REQUEST_LATE, ACCEPTED = ACTION_CODE["request_late"], ACTION_CODE["accepted"]
 TRANSFER_DONE, TRANSFER_LAPSE, TRANSFER_ABSCOND = (
     ACTION_CODE[a] for a in ("transfer_done", "transfer_lapse", "transfer_abscond")
 )
 LODGE, LODGED = ACTION_CODE["lodge"], ACTION_CODE["lodged"]
-RELOCATED = ACTION_CODE["relocated"]
+RELOC_CONFIRMED, RELOC_DECIDED, RELOCATED = (
+    ACTION_CODE[a] for a in ("relocation_confirmed", "relocation_decided", "relocated")
+)
 ENTER, QUEUE_TIMER, DECIDE, ABSCOND = (ACTION_CODE[a] for a in ("enter", "queue_timer", "decide", "abscond"))
 BORDER_END, APPEAL_END, RETURN_BORDER_START, RBP_END = (
     ACTION_CODE[a] for a in ("border_end", "appeal_end", "return_border", "rbp_end")
@@ -354,16 +360,9 @@ def channelling(x, s, i, t, kind):  # type: ignore[no-untyped-def]
         return NONE, REGISTRATION, a_ms, t + min(d, limit), LODGED, -1
     s.lodge_day[i] = t
     code = _procedure(x, s, i, t, ms)
-    contributor = _relocation_target(x, s, i, ms, code)
     P[i, PROC] = code
-    if contributor >= 0:
-        s.reloc_tried[i] = True
-        s.rel_credit[ms] -= 1.0
-        s.pledge_left[contributor] -= 1.0
-        P[i, TARGET] = contributor
-        limit = x.dl[K_RELOCATION, ms, t]
-        ev_at = within(draw(P, x.seed, i), bp[B_RELOC_FRAC], t, limit)
-        return NONE, RELOCATION, ms, ev_at, RELOCATED, -1
+    if _relocation_candidate(x, s, i, ms, code):  # AMMR Art. 67(8): put forward by the week's batch
+        s.cand[i] = True
     s.carry[C_CODE] = code
     return ENTER, -1, ms, NEVER, NONE, -1
 
@@ -394,31 +393,25 @@ def _procedure(x, s, i, t, ms):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, inline="always")
-def _relocation_target(x, s, i, ms, code):  # type: ignore[no-untyped-def]
-    """AMMR Art. 67: the contributing Member State with most pledges left (-1: no relocation)."""
-    if (
-        code == PROC_BORDER
-        or not x.reloc_quota[ms] > 0.0
-        or not x.reloc_ok[i]
-        or s.reloc_tried[i]
-        or not s.rel_credit[ms] >= 1.0
-    ):
-        return -1
-    contributor = -1
-    best_left = 0.5
-    for c2 in range(x.reg_cap.shape[0]):
-        if c2 != ms and s.pledge_left[c2] > best_left:
-            contributor = c2
-            best_left = s.pledge_left[c2]
-    return contributor
+def _relocation_candidate(x, s, i, ms, code):  # type: ignore[no-untyped-def]
+    """AMMR Art. 67: may the benefitting Member State put the applicant forward for relocation?"""
+    return code != PROC_BORDER and x.reloc_quota[ms] > 0.0 and x.reloc_ok[i] and not s.reloc_tried[i]
 
 
 @njit(cache=True, inline="always")
 def relocation(x, s, i, t, kind):  # type: ignore[no-untyped-def]
-    """AMMR Art. 67(11): relocated (responsibility moves, Art. 68), or the relocation failed."""
-    P, ms = s.P, s.P[i, LOC]
+    """AMMR Art. 67(9)-(11): confirmation, transfer decision, transfer (responsibility moves,
+    Art. 68), or the relocation fails and the place is released."""
+    P, ms, bp = s.P, s.P[i, LOC], x.bp
+    if kind == RELOC_CONFIRMED:  # 67(10): decision within a week; 67(11): transfer within 4 weeks
+        s.aux[i] = x.dl[K_RELOC_TRANSFER, ms, t]
+        ev_at = within(draw(P, x.seed, i), bp[B_RELOC_FRAC], t, x.dl[K_RELOC_DECISION, ms, t])
+        return NONE, -1, ms, ev_at, RELOC_DECIDED, -1
+    if kind == RELOC_DECIDED:
+        ev_at = within(draw(P, x.seed, i), bp[B_RELOC_FRAC], t, max(s.aux[i], t + 1))
+        return NONE, -1, ms, ev_at, RELOCATED, -1
     c = P[i, TARGET]
-    if draw(P, x.seed, i) < x.bp[B_RELOC_COMPLETE]:
+    if draw(P, x.seed, i) < bp[B_RELOC_COMPLETE]:
         s.metrics[ms, M_RELOC_OUT] += 1
         s.metrics[c, M_RELOC_IN] += 1
         P[i, RESP] = c
@@ -427,6 +420,20 @@ def relocation(x, s, i, t, kind):  # type: ignore[no-untyped-def]
         s.pledge_left[c] += 1.0
         nxt = _lodge_next(s, ms, True)
     return nxt, -1, ms, NEVER, NONE, -1
+
+
+@njit(cache=True, inline="always")
+def relocation_start(x, s, i, t, c):  # type: ignore[no-untyped-def]
+    """Placed by the week's matching: out of the decision queue, information sent to Member State
+    `c`, which confirms within one week, two in exceptional cases (AMMR Art. 67(9))."""
+    P, bp = s.P, x.bp
+    if P[i, INQ] >= 0:
+        qremove(s, i)
+    P[i, TARGET] = c
+    s.reloc_tried[i] = True
+    key = K_RELOC_CONFIRM_EXC if draw(P, x.seed, i) < bp[B_RELOC_EXCEPTIONAL] else K_RELOC_CONFIRM
+    ev_at = within(draw(P, x.seed, i), bp[B_RELOC_FRAC], t, x.dl[key, c, t])
+    return NONE, RELOCATION, P[i, LOC], ev_at, RELOC_CONFIRMED, -1
 
 
 @njit(cache=True, inline="always")

@@ -11,6 +11,7 @@ tests/sim/test_oracle.py for the tolerance).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import deque
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ import numpy as np
 import simpy
 
 from migralex.sim.kernel import KernelInputs
+from migralex.sim.relocation import Matcher, WeekBatch, WeeklyPlan, pro_rata
 from migralex.sim.stages import (
     ABSCONDED,
     ACCELERATED,
@@ -40,6 +42,7 @@ from migralex.sim.stages import (
     B_REAPPLY,
     B_REAPPLY_MEAN,
     B_RELOC_COMPLETE,
+    B_RELOC_EXCEPTIONAL,
     B_RELOC_FRAC,
     B_REPLY_FRAC,
     B_REQ_FRAC,
@@ -69,7 +72,10 @@ from migralex.sim.stages import (
     K_REG_CRISIS,
     K_REGULAR,
     K_REGULAR_EXT,
-    K_RELOCATION,
+    K_RELOC_CONFIRM,
+    K_RELOC_CONFIRM_EXC,
+    K_RELOC_DECISION,
+    K_RELOC_TRANSFER,
     K_TB_CONFIRM,
     K_TB_NOTIF,
     K_TB_NOTIF_CRISIS,
@@ -160,6 +166,9 @@ class Person:
     apply_in: int = -1
     served: simpy.Event | None = None
     queued: bool = False
+    candidate: bool = False
+    placed: simpy.Event | None = None
+    target: int = -1
 
 
 @dataclass
@@ -168,6 +177,8 @@ class Oracle:
 
     x: KernelInputs
     seed: int
+    start: dt.date = dt.date(2027, 1, 1)
+    match: Matcher = pro_rata
     rng: np.random.Generator = field(init=False)
     env: simpy.Environment = field(init=False)
 
@@ -184,7 +195,7 @@ class Oracle:
         self.ann = np.zeros(n_ms, np.int64)
         self.cap_notified = np.full(n_ms, -1)
         self.max_reached = np.full(n_ms, -1)
-        self.rel_credit = np.zeros(n_ms)
+        self.candidates: list[Person] = []
         self.pledge_left = x.pledge.astype(float).copy()
         self.registration: list[deque[Person]] = [deque() for _ in range(n_ms)]
         self.decisions: list[list[deque[Person]]] = [[deque(), deque(), deque()] for _ in range(n_ms)]
@@ -431,20 +442,9 @@ class Oracle:
         if code == PROC_BORDER_OPTIONAL:
             use = self.u() < x.optional_use[ms] and self.occ[ms] < x.border_cap[ms]
             code = PROC_BORDER if use else PROC_ACCELERATED
-        if (
-            code != PROC_BORDER
-            and x.reloc_quota[ms] > 0
-            and x.reloc_ok[i]
-            and not p.relocation_tried
-            and self.rel_credit[ms] >= 1.0
-        ):
-            best, best_left = -1, 0.5
-            for c2 in range(len(x.reg_cap)):
-                if c2 != ms and self.pledge_left[c2] > best_left:
-                    best, best_left = c2, self.pledge_left[c2]
-            if best >= 0:
-                yield from self.relocate(p, best)
-                return
+        if code != PROC_BORDER and x.reloc_quota[ms] > 0 and x.reloc_ok[i] and not p.relocation_tried:
+            p.candidate = True  # AMMR Art. 67(8): may be put forward in the week's batch
+            self.candidates.append(p)
         if code == PROC_BORDER:
             self.move(p, BORDER, ms)
             self.metrics[ms, M_BORDER_ENTRIES] += 1
@@ -461,14 +461,19 @@ class Oracle:
             yield from self.first_instance(p, 2)
 
     def relocate(self, p: Person, to: int):  # type: ignore[no-untyped-def]
-        """AMMR Art. 67: relocation to the Member State with the most pledges left."""
-        x, ms, t = self.x, p.ms, self.today()
-        p.relocation_tried = True
-        self.rel_credit[ms] -= 1.0
-        self.pledge_left[to] -= 1.0
+        """AMMR Art. 67(9)-(11): confirmation (one week, two in exceptional cases), transfer
+        decision within a week of it, transfer within 4 weeks of the confirmation."""
+        x, bp, ms = self.x, self.x.bp, p.ms
+        t = math.ceil(self.env.now)  # placed between two weeks: starts on the next day
         self.move(p, RELOCATION, ms)
-        yield self.wait_until(self.within(x.bp[B_RELOC_FRAC], t, int(x.dl[K_RELOCATION, ms, t])))
-        if self.u() < x.bp[B_RELOC_COMPLETE]:
+        key = K_RELOC_CONFIRM_EXC if self.u() < bp[B_RELOC_EXCEPTIONAL] else K_RELOC_CONFIRM
+        yield self.wait_until(self.within(bp[B_RELOC_FRAC], t, int(x.dl[key, to, t])))
+        t = self.today()
+        transfer_by = int(x.dl[K_RELOC_TRANSFER, ms, t])
+        yield self.wait_until(self.within(bp[B_RELOC_FRAC], t, int(x.dl[K_RELOC_DECISION, ms, t])))
+        t = self.today()
+        yield self.wait_until(self.within(bp[B_RELOC_FRAC], t, max(transfer_by, t + 1)))
+        if self.u() < bp[B_RELOC_COMPLETE]:
             self.metrics[ms, M_RELOC_OUT] += 1
             self.metrics[to, M_RELOC_IN] += 1
             p.resp = to
@@ -477,12 +482,50 @@ class Oracle:
             self.pledge_left[to] += 1.0
             yield from self.lodge(p, ms, True, False)
 
+    def relocation_weeks(self):  # type: ignore[no-untyped-def]
+        """After each week's snapshot: the week's candidates meet the places (the scenario's
+        matcher, `sim.relocation`), the placed leave the decision queue."""
+        x = self.x
+        plan = WeeklyPlan(self.start, x.n_days, x.pledge.astype(float), x.reloc_quota.astype(float))
+        for first, last in plan.segments():
+            if first > 0 and x.year_start[first]:
+                plan.new_year()
+            yield self.env.timeout(max(0.0, last - 1 + (SNAPSHOT_AT + 1) / 2 - self.env.now))
+            if last >= x.n_days:
+                return
+            waiting = [p for p in self.candidates if p.queued and p.stage in (ACCELERATED, REGULAR)]
+            self.candidates = waiting
+            if not waiting:
+                continue
+            where = np.array([p.ms for p in waiting], np.int8)
+            order = np.argsort(np.array([p.lodge_day for p in waiting]), kind="stable")
+            chosen = plan.candidates(where, order, plan.caps(last - 1))
+            places = plan.places(last - 1, self.pledge_left)
+            if not len(chosen) or places.sum() <= 0:
+                continue
+            who = [waiting[k] for k in chosen]
+            ids = np.array([p.i for p in who], np.int64)
+            batch = WeekBatch(
+                ids, where[chosen], x.nat[ids], np.zeros(len(ids), bool), np.full(len(ids), -1, np.int8)
+            )
+            target = self.match(batch, places)
+            for p, c in zip(who, target, strict=True):
+                if c < 0:
+                    continue
+                p.relocation_tried, p.target = True, int(c)
+                self.pledge_left[c] -= 1.0
+                plan.put_forward[p.ms] += 1
+                assert p.placed is not None
+                p.placed.succeed()
+            self.candidates = [p for p in self.candidates if not p.relocation_tried]
+
     def first_instance(self, p: Person, cls: int):  # type: ignore[no-untyped-def]
         """Wait in the decision queue (absconding, or the border time limit, may come first)."""
         x, bp = self.x, self.x.bp
         while True:
             ms, t = p.ms, self.today()
             served = self.queue(p, self.decisions[ms][cls])
+            p.placed = self.env.event()
             timer: simpy.Event
             if cls == 0:
                 timer = self.wait_until(p.border_deadline + 1)
@@ -490,10 +533,13 @@ class Oracle:
                 timer = self.wait_until(t + self.expo(1.0 / bp[B_ABSCOND_HAZARD]))
             else:
                 timer = self.env.event()
-            fired = yield served | timer
+            fired = yield served | timer | p.placed
             if served in fired:
                 break
             p.queued = False
+            if p.placed in fired:  # placed by the week's matching (AMMR Art. 67(8)-(9))
+                yield from self.relocate(p, p.target)
+                return
             if cls == 0:  # APR Art. 51(2): border time limit over, entry authorised
                 self.metrics[ms, M_BORDER_BREACH] += 1
                 self.move(p, ACCELERATED, ms)
@@ -596,9 +642,7 @@ class Oracle:
                 self.ann[:] = 0
                 self.cap_notified[:] = -1
                 self.max_reached[:] = -1
-                self.rel_credit[:] = 0.0
                 self.pledge_left[:] = x.pledge
-            self.rel_credit += x.reloc_quota / 365.0
             yield self.env.timeout(SNAPSHOT_AT)
             for ms in range(len(x.reg_cap)):
                 if (
@@ -624,6 +668,8 @@ class Oracle:
         self.env.process(self.calendar())
         for ms in range(len(x.reg_cap)):
             self.env.process(self.office(ms))
+        if x.reloc_quota.sum() > 0 and x.pledge.sum() > 0:
+            self.env.process(self.relocation_weeks())
         for i in range(len(x.arr_day)):
             if x.init_stage[i] >= 0 or 0 <= x.arr_day[i] < x.n_days:
                 self.env.process(self.person(i))
@@ -631,6 +677,9 @@ class Oracle:
         return self
 
 
-def run_oracle(x: KernelInputs, seed: int) -> Oracle:
-    """Run the SimPy model on the kernel's inputs `x` with its own random stream `seed`."""
-    return Oracle(x, seed).run()
+def run_oracle(
+    x: KernelInputs, seed: int, start: dt.date = dt.date(2027, 1, 1), match: Matcher = pro_rata
+) -> Oracle:
+    """Run the SimPy model on the kernel's inputs `x` (a run from `start`) with its own random
+    stream `seed`; relocations matched week by week by `match`."""
+    return Oracle(x, seed, start, match).run()

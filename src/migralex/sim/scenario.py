@@ -167,6 +167,7 @@ class Behaviour(BaseModel):
     notify_capacity_reached: Value
     annual_maximum_authorisation_days: Value
     max_reapplications: Value
+    relocation_confirmation_exceptional: Value
 
     def draw(self, rng: np.random.Generator | None) -> Drawn:
         """Every parameter's value for one run (ranges drawn from `rng`; their middle without one)."""
@@ -241,6 +242,10 @@ class Solidarity(BaseModel):
 
     benefitting: tuple[str, ...] = ()
     pool_relocations: int | None = Field(default=None, ge=0)
+    #: The act that set the pool, when `pool_relocations` is an adopted figure (an input, cited).
+    pool_act: str | None = None
+    #: How the week's candidates meet the places (`sim.relocation.MATCHERS`).
+    matching: Literal["milp", "greedy", "pro_rata"] = "milp"
 
     @field_validator("benefitting")
     @classmethod

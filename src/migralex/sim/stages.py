@@ -125,12 +125,16 @@ TIME_LIMITS: tuple[str, ...] = (
     "return_border_procedure",
     "return_border_procedure_crisis",
     "relocation",
+    "relocation_confirmation",
+    "relocation_confirmation_exceptional",
+    "relocation_transfer_decision",
+    "relocation_transfer",
 )
 (
     K_REG, K_REG_CRISIS, K_LODGE, K_LODGE_BORDER, K_TC_REQ, K_TC_REQ_HIT, K_TC_REQ_CRISIS, K_TC_REPLY,
     K_TC_REPLY_HIT, K_TC_REPLY_CRISIS, K_TB_NOTIF, K_TB_NOTIF_CRISIS, K_TB_CONFIRM, K_TRANSFER_DECISION,
     K_TRANSFER, K_TRANSFER_CRISIS, K_BORDER, K_BORDER_CRISIS, K_ACCEL, K_REGULAR, K_REGULAR_EXT, K_RBP,
-    K_RBP_CRISIS, K_RELOCATION,
+    K_RBP_CRISIS, K_RELOCATION, K_RELOC_CONFIRM, K_RELOC_CONFIRM_EXC, K_RELOC_DECISION, K_RELOC_TRANSFER,
 ) = range(len(TIME_LIMITS))  # fmt: skip
 N_TIME_LIMITS = len(TIME_LIMITS)
 
@@ -163,13 +167,14 @@ BEHAVIOUR_SCALARS: tuple[str, ...] = (
     "notify_capacity_reached",
     "annual_maximum_authorisation_days",
     "max_reapplications",
+    "relocation_confirmation_exceptional",
 )
 (
     B_LODGE_MEAN, B_REQ_IN_TIME, B_REQ_FRAC, B_REPLY_FRAC, B_ACCEPT_TC, B_ACCEPT_TB, B_TRANSFER_COMPLETE,
     B_TRANSFER_ABSCOND, B_TRANSFER_FRAC, B_ABSCOND_HAZARD, B_REAPPLY, B_REAPPLY_MEAN, B_APPEAL_BORDER,
     B_APPEAL_ACCEL, B_APPEAL_REGULAR, B_APPEAL_SUCCESS, B_APPEAL_MEAN, B_BORDER_APPEAL_MEAN,
     B_RETURN_BORDER, B_RETURN_EFFECTIVE, B_RETURN_MEAN, B_RETURN_WINDOW, B_RELOC_COMPLETE, B_RELOC_FRAC,
-    B_NOTIFY_CAPACITY, B_MAX_AUTH_DAYS, B_MAX_REAPPLY,
+    B_NOTIFY_CAPACITY, B_MAX_AUTH_DAYS, B_MAX_REAPPLY, B_RELOC_EXCEPTIONAL,
 ) = range(len(BEHAVIOUR_SCALARS))  # fmt: skip
 
 
@@ -205,7 +210,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("transfer_abscond", "dublin", True, "AMMR Art. 46(2)"),
     Action("lodge", "channelling", False, "APR Art. 28(1), 51(1)"),
     Action("lodged", "channelling", True, "APR Arts 42-50; CFMR Art. 11"),
-    Action("relocated", "relocation", True, "AMMR Art. 67(9)-(11)"),
+    Action("relocation_confirmed", "relocation", True, "AMMR Art. 67(9)"),
+    Action("relocation_decided", "relocation", True, "AMMR Art. 67(10)"),
+    Action("relocated", "relocation", True, "AMMR Art. 67(11), 68"),
     Action("enter", "first_instance", False, "APR Art. 35, 51(2)"),
     Action("queue_timer", "first_instance", True, "APR Art. 51(2)"),
     Action("decide", "first_instance", False, "APR Art. 35"),
@@ -232,7 +239,6 @@ TRANSITIONS: tuple[tuple[str, str, str], ...] = (
     ("in_transit", "registration", "APR Art. 26"),
     ("registration", "registration", "APR Art. 27-28: registered, then lodged"),
     ("registration", "dublin", "AMMR Arts 39, 41"),
-    ("registration", "relocation", "AMMR Art. 67"),
     ("registration", "border", "APR Arts 44-45"),
     ("registration", "accelerated", "APR Art. 42"),
     ("registration", "regular", "APR Art. 35"),
@@ -249,10 +255,12 @@ TRANSITIONS: tuple[tuple[str, str, str], ...] = (
     ("accelerated", "appeal", "APR Art. 67"),
     ("accelerated", "return_pending", "APR Art. 37"),
     ("accelerated", "absconded", "absconding"),
+    ("accelerated", "relocation", "AMMR Art. 67(8)-(9): placed by the week's matching"),
     ("regular", "protected", "APR Art. 35"),
     ("regular", "appeal", "APR Art. 67"),
     ("regular", "return_pending", "APR Art. 37"),
     ("regular", "absconded", "absconding"),
+    ("regular", "relocation", "AMMR Art. 67(8)-(9): placed by the week's matching"),
     ("appeal", "protected", "APR Art. 67"),
     ("appeal", "return_pending", "APR Art. 37"),
     ("return_border", "returned", "RBPR Art. 4(2)"),

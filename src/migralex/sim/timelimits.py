@@ -57,6 +57,11 @@ _PACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("relocation_transfer_decision", "default"),
         ("relocation_transfer", "default"),
     ),
+    # AMMR Art. 67(9)-(11) step by step (the simulator's weekly relocation, issue 11)
+    "relocation_confirmation": ("ammr.relocation.confirmation",),
+    "relocation_confirmation_exceptional": ("ammr.relocation.confirmation_complex",),
+    "relocation_transfer_decision": ("ammr.relocation.transfer_decision",),
+    "relocation_transfer": ("ammr.relocation.transfer",),
 }
 #: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits (it has no separate
 #: crisis or after-hit reply limits and no transfer-decision limit); the procedure limits stay the
