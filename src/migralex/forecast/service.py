@@ -79,6 +79,7 @@ _FACTORS: dict[str, pl.DataFrame] = {}
 def set_factors(factors: pl.DataFrame) -> None:
     """Use these factors `[freq, model, h, cutoff, f80, f95]` (from a back-test run in this process)."""
     _FACTORS["backtest"] = factors
+    clear_cache()
 
 
 def factors_for(as_of: date | None) -> pl.DataFrame:
@@ -90,6 +91,11 @@ def factors_for(as_of: date | None) -> pl.DataFrame:
     if as_of is not None:
         table = table.filter(pl.col("cutoff") <= as_of)
     return calibrate.latest(table)
+
+
+def clear_cache() -> None:
+    """Forget the forecasts cached in this process (benchmarks; after new calibration factors)."""
+    _forecast_cached.cache_clear()
 
 
 def _with_children(ids: list[str]) -> list[str]:
