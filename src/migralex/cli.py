@@ -8,6 +8,7 @@ from migralex.api.commands import serve_command
 from migralex.cycle.commands import register as register_cycle
 from migralex.data.commands import app as data_app
 from migralex.decide.commands import register as register_decide
+from migralex.forecast.commands import register as register_forecast
 from migralex.law.commands import app as law_app
 from migralex.law.commands import deadline_command, overview_command
 from migralex.registry.commands import app as registry_app
@@ -29,6 +30,7 @@ app.command("overview")(overview_command)
 app.command("serve")(serve_command)
 register_cycle(app)
 register_decide(app)
+register_forecast(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 

@@ -29,6 +29,7 @@ PAGES = {
     "/solidarity": "solidarity.html",
     "/cases": "cases.html",
     "/scenarios": "scenarios.html",
+    "/early-warning": "early-warning.html",
 }
 
 
@@ -50,6 +51,7 @@ CAPABILITY_MODULES = {
     "cases": "migralex.api.cases",
     "cycle": "migralex.api.cycle",
     "simulations": "migralex.api.simulations",
+    "forecast": "migralex.api.forecast",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -91,6 +93,7 @@ TAGS = [
     {"name": "law", "description": "The acts, their article texts and the dated legal parameters."},
     {"name": "cycle", "description": "The annual solidarity cycle: indicators, pool, fair shares, capacity."},
     {"name": "simulations", "description": "Scenario runs of the population simulator, in the background."},
+    {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "registry", "description": "The Eurodac-like registry."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]

@@ -35,7 +35,8 @@ def scores(cv: pl.DataFrame, observed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _quantile(values: np.ndarray, alpha: float) -> float:
+def conformal_quantile(values: np.ndarray, alpha: float) -> float:
+    """The ⌈(n+1)(1-α)⌉-th smallest score (split conformal); 1.0 with fewer than MIN_SCORES scores."""
     n = len(values)
     if n < MIN_SCORES:
         return 1.0
@@ -64,8 +65,12 @@ def factor_table(
                     "model": model,
                     "h": h,
                     "cutoff": cutoffs.astype("datetime64[D]"),
-                    "f80": [_quantile(s80[a:b], ALPHAS["80"]) for a, b in zip(starts, ends, strict=True)],
-                    "f95": [_quantile(s95[a:b], ALPHAS["95"]) for a, b in zip(starts, ends, strict=True)],
+                    "f80": [
+                        conformal_quantile(s80[a:b], ALPHAS["80"]) for a, b in zip(starts, ends, strict=True)
+                    ],
+                    "f95": [
+                        conformal_quantile(s95[a:b], ALPHAS["95"]) for a, b in zip(starts, ends, strict=True)
+                    ],
                 }
             ).with_columns(pl.col("h").cast(pl.Int32), pl.col("cutoff").cast(pl.Date))
         )
@@ -77,8 +82,10 @@ def apply(frame: pl.DataFrame, factors: pl.DataFrame, on: list[str]) -> pl.DataF
     joined = frame.join(factors, on=on, how="left").with_columns(
         pl.col("f80").fill_null(1.0), pl.col("f95").fill_null(1.0)
     )
-    w80 = (pl.col("hi80") - pl.col("lo80")) / 2 * pl.col("f80")
-    w95 = (pl.col("hi95") - pl.col("lo95")) / 2 * pl.col("f95")
+    # a band never narrows as the horizon grows (the factors of neighbouring horizons are noisy)
+    keys = [c for c in ("series_id", "model", "cutoff") if c in frame.columns]
+    w80 = ((pl.col("hi80") - pl.col("lo80")) / 2 * pl.col("f80")).cum_max().over(keys, order_by="h")
+    w95 = ((pl.col("hi95") - pl.col("lo95")) / 2 * pl.col("f95")).cum_max().over(keys, order_by="h")
     return joined.with_columns(
         lo80=pl.col("mean") - w80,
         hi80=pl.col("mean") + w80,
