@@ -318,6 +318,9 @@ def pressure_command(
         typer.Option("--method", help="rules (AMMR definitions) or score (default: the settings')"),
     ] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings YAML (rules and score)")] = None,
+    forecast: Annotated[
+        bool, typer.Option("--forecast/--no-forecast", help="Risk from the projection of the coming year")
+    ] = True,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Member States under migratory pressure, at risk, or in a significant situation (AMMR Arts 2, 10-11)."""
