@@ -106,6 +106,9 @@ def test_pressure_rules_json_and_score_csv() -> None:
     body = json.loads(result.stdout)
     assert body["method"] == "rules" and body["reference_period"]["label"] == "calendar year 2024"
     assert len(body["rows"]) == 26 and {"arrivals_ratio", "reasons", "classification"} <= set(body["rows"][0])
+    # --no-forecast: no projection, so no projected ratio and a note that risk rests on the trend
+    assert all(r["projected_applications_ratio"] is None for r in body["rows"])
+    assert any("risk rests on the trend" in n for n in body["notes"])
     score = runner.invoke(
         app, ["pressure", "--year", "2025", "--method", "score", "--no-forecast", "--format", "csv"]
     )

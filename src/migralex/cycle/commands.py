@@ -329,7 +329,9 @@ def pressure_command(
             raise InvalidInput("--method", f"{method!r} is not one of rules, score")
         cycle = Cycle(year)
         chosen_settings = load_settings(settings)
-        situation = assess_situation(cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period)
+        situation = assess_situation(
+            cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period, forecast=forecast
+        )
     except MigralexError as exc:
         raise _fail(exc) from None
     chosen = method or chosen_settings.method
