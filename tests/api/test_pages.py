@@ -69,7 +69,7 @@ def test_docs_page_uses_the_vendored_swagger_ui(client: TestClient) -> None:
 def test_health_lists_capabilities(client: TestClient) -> None:
     body = client.get("/v1/health").json()
     assert body["status"] == "ok"
-    assert set(body["capabilities"]) == {"cases", "cycle", "simulations", "registry"}
+    assert set(body["capabilities"]) == {"cases", "cycle", "simulations", "registry", "forecast"}
 
 
 def test_warm_up_fills_the_caches_in_the_background() -> None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import polars as pl
+
+# statsforecast takes seconds to import: paid when the app is built, not by the first request (and
+# without it the capability is not wired, like the others)
+import statsforecast.models  # noqa: F401
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -21,9 +25,15 @@ router = APIRouter(prefix="/v1/forecast", tags=["forecast"])
 
 AsOf = Annotated[
     str | None,
-    Query(pattern=r"^\d{4}-\d{2}$", description="Use only the data known at the end of this month (YYYY-MM)"),
+    Query(
+        pattern=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
+        description="Use only the data known at the end of this month (YYYY-MM)",
+    ),
 ]
-Model = Annotated[str, Query(description="snaive, ets, arima, theta or ensemble")]
+Model = Annotated[
+    Literal["snaive", "ets", "arima", "theta", "ensemble"],
+    Query(description="The model (ensemble: ETS, ARIMA, Theta)"),
+]
 
 
 class SeriesOut(BaseModel):

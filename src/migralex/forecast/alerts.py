@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -92,9 +93,14 @@ _SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 def alerts(as_of: str | date | None = None, ids: list[str] | None = None) -> pl.DataFrame:
     """Alerts in the last three periods known at the end of month `as_of`, each against the forecast
     made one period before it (ensemble, calibrated 95 % band)."""
-    when = service.parse_as_of(as_of)
     wanted = ids or [k for k, v in series.catalogue().items() if v.freq in ALERT_FREQS]
-    known = service.known_at(series.observations(series.check_ids(wanted)), when)
+    return _alerts(service.parse_as_of(as_of), tuple(series.check_ids(wanted)))
+
+
+@cache
+def _alerts(when: date | None, ids: tuple[str, ...]) -> pl.DataFrame:
+    wanted = list(ids)
+    known = service.known_at(series.observations(wanted), when)
     spec = series.catalogue()
     parts = []
     for freq in ALERT_FREQS:

@@ -15,17 +15,33 @@ from migralex.forecast import calibrate, models, reconcile, series
 #: The calibration factors shipped with the package (written by `migralex forecast backtest --write`).
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 OUTPUT = ["series_id", "ds", "mean", "lo80", "hi80", "lo95", "hi95", "model"]
+EMPTY: dict[str, pl.DataType | type[pl.DataType]] = {
+    "series_id": pl.String, "ds": pl.Date, **{c: pl.Float64 for c in models.BANDS}, "mean": pl.Float64,
+    "model": pl.String, "freq": pl.String, "h": pl.Int32,
+}  # fmt: skip
 
 
 def parse_as_of(as_of: str | date | None) -> date | None:
-    """'YYYY-MM' (or a date) → the first day of that month; None stays None (all the data)."""
-    if as_of is None or isinstance(as_of, date):
-        return None if as_of is None else as_of.replace(day=1)
-    try:
-        year, month = (int(p) for p in str(as_of).split("-")[:2])
-        return date(year, month, 1)
-    except ValueError as exc:
-        raise InvalidInput("as_of", f"expected YYYY-MM, got {as_of!r}") from exc
+    """'YYYY-MM' (or a date) → the first day of that month; None (all the data) for a month at or
+    after the last month of data, so that equivalent requests share one cached forecast."""
+    if as_of is None:
+        return None
+    if isinstance(as_of, date):
+        month = as_of.replace(day=1)
+    else:
+        try:
+            year, number = (int(p) for p in str(as_of).split("-")[:2])
+            month = date(year, number, 1)
+        except ValueError as exc:
+            raise InvalidInput("as_of", f"expected YYYY-MM, got {as_of!r}") from exc
+    return None if month >= _last_month() else month
+
+
+@cache
+def _last_month() -> date:
+    """The first day of the month of the latest observation of any series."""
+    latest = series.observations()["ds"].to_list()
+    return max(latest).replace(day=1)
 
 
 def _month_end(month: date) -> date:
@@ -63,6 +79,7 @@ _FACTORS: dict[str, pl.DataFrame] = {}
 def set_factors(factors: pl.DataFrame) -> None:
     """Use these factors `[freq, model, h, cutoff, f80, f95]` (from a back-test run in this process)."""
     _FACTORS["backtest"] = factors
+    clear_cache()
 
 
 def factors_for(as_of: date | None) -> pl.DataFrame:
@@ -74,6 +91,11 @@ def factors_for(as_of: date | None) -> pl.DataFrame:
     if as_of is not None:
         table = table.filter(pl.col("cutoff") <= as_of)
     return calibrate.latest(table)
+
+
+def clear_cache() -> None:
+    """Forget the forecasts cached in this process (benchmarks; after new calibration factors)."""
+    _forecast_cached.cache_clear()
 
 
 def _with_children(ids: list[str]) -> list[str]:
@@ -95,7 +117,7 @@ def _forecast_cached(ids: tuple[str, ...], as_of: date | None, horizon: int) -> 
             out = models.forecast(group, freq, models.horizon_periods(freq, horizon))
             parts.append(out.with_columns(freq=pl.lit(freq)))
     if not parts:
-        return pl.DataFrame(schema={c: pl.Float64 for c in OUTPUT})
+        return pl.DataFrame(schema=EMPTY)
     frame = reconcile.bottom_up(pl.concat(parts), ["ds"])
     frame = frame.with_columns(h=pl.col("ds").rank("dense").over("series_id", "model").cast(pl.Int32))
     frame = calibrate.apply(frame, factors_for(as_of), ["freq", "model", "h"])
@@ -136,6 +158,8 @@ def project_year(
     ids = [i for i, s in series.catalogue().items() if s.freq == "year" and i.count(":") == 1]
     when = parse_as_of(as_of)
     obs = known_at(series.observations(ids), when)
+    if obs.is_empty():
+        raise InvalidInput("as_of", f"no annual data is known at the end of {when}")
     last = obs.group_by("series_id").agg(
         last_year=pl.col("ds").max().dt.year(), last_observed=pl.col("y").last()
     )

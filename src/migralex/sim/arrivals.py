@@ -250,3 +250,88 @@ def destinations(apps: np.ndarray) -> np.ndarray:
     union = apps.sum(axis=1) / apps.sum()
     own = np.where(sums > 0, by_nat / np.where(sums > 0, sums, 1), union[None, :])
     return (1 - UNION_MIX) * own + UNION_MIX * union[None, :]
+
+
+#: Quantile of the standard normal at 90 %: the 80 % band is mean ± Z80·σ on the log scale.
+Z80 = 1.2815515655446004
+
+
+@cache
+def forecast_route_months(year: int) -> pl.DataFrame:
+    """Detections per Frontex route and month of `year` as forecast at the end of `year − 1`.
+
+    `[route, month, mean, sigma]`: the ensemble's point forecast (`migralex.forecast`, calibrated)
+    and the log-scale standard deviation implied by its 80 % band; the forecast is made from the data
+    known at the end of December of `year − 1` and runs to December of `year`.
+    """
+    from migralex.forecast import forecast_series
+    from migralex.forecast.series import children, observations
+
+    ids = children("frontex:EU")
+    known = observations(ids).filter(pl.col("ds") <= pl.date(year - 1, 12, 1))
+    if known.is_empty():
+        raise InvalidInput("arrivals_year", f"no Frontex data before {year} to forecast from")
+    last = max(known["ds"].to_list())
+    horizon = (year - last.year) * 12 + 12 - last.month + 1
+    if not 1 <= horizon <= 36:
+        raise InvalidInput("arrivals_year", f"{year} is more than 36 months after the last data ({last})")
+    frame = forecast_series(ids, as_of=f"{year - 1}-12", horizon=horizon)
+    names = {f"frontex:{_slug(r)}": r for r in load("frontex_ibc")["route"].unique()}
+    return (
+        frame.filter(pl.col("ds").dt.year() == year)
+        .select(
+            route=pl.col("series_id").replace_strict(names),
+            month=pl.col("ds").dt.month(),
+            mean="mean",
+            sigma=(pl.col("hi80").log1p() - pl.col("lo80").log1p()) / (2 * Z80),
+        )
+        .sort("route", "month")
+    )
+
+
+def _slug(route: str) -> str:
+    from migralex.forecast.series import slug
+
+    return slug(route)
+
+
+def draw_route_arrivals(year: int, rng: np.random.Generator, mix_year: int | None = None) -> RouteArrivals:
+    """Detections of `year` drawn from the forecast made at the end of `year − 1`, with its uncertainty.
+
+    One standard-normal draw per route scales the whole year of that route (a route's year runs high
+    or low as a whole): total(route, month) = exp(log(1 + mean) + z·σ) − 1. Border types,
+    nationalities and the split among Member States are those of `mix_year` (default: the last
+    complete year before `year`).
+    """
+    months = forecast_route_months(year)
+    used = mix_year if mix_year is not None else _last_complete_year(year - 1)
+    mix = route_arrivals(used)
+    det = np.zeros_like(mix.detections)
+    for route in sorted(set(months["route"])):
+        z = rng.standard_normal()
+        one = months.filter(pl.col("route") == route).sort("month")
+        totals = np.expm1(np.log1p(one["mean"].to_numpy()) + z * one["sigma"].to_numpy()).clip(0)
+        rows = [k for k, (r, _) in enumerate(mix.routes) if r == route]
+        det[rows] = _shape(mix.detections[rows]) * totals[None, :, None]
+    note = f"arrivals of {year}: drawn from the forecast made at the end of {year - 1} (mix of {used})"
+    return RouteArrivals(mix.routes, det, mix.split_ms, mix.split_p, (*mix.notes, note))
+
+
+def _shape(block: np.ndarray) -> np.ndarray:
+    """Shares of [border type, month, nationality] within each month of a route (the route's annual
+    mix in a month without detections)."""
+    per_month = block.sum(axis=(0, 2))
+    annual = block.sum(axis=1, keepdims=True) / max(block.sum(), 1.0)
+    monthly = block / np.where(per_month > 0, per_month, 1)[None, :, None]
+    return np.where((per_month > 0)[None, :, None], monthly, annual)
+
+
+def _last_complete_year(year: int) -> int:
+    """The latest year ≤ `year` with twelve months of Frontex data."""
+    months = (
+        load("frontex_ibc").group_by(pl.col("month").dt.year().alias("y")).agg(pl.col("month").n_unique())
+    )
+    complete = [int(y) for y, n in months.iter_rows() if n == 12 and y <= year]
+    if not complete:
+        raise InvalidInput("arrivals_year", f"no complete year of Frontex data up to {year}")
+    return max(complete)

@@ -149,3 +149,64 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+@dataclass
+class ArrivalsBacktest:
+    """The simulator's arrivals drawn from the forecast vs "same as last year", per year and route."""
+
+    table: pl.DataFrame  # year, route, observed, naive, p5, median, p95
+    summary: pl.DataFrame  # year, weighted_error, naive_weighted_error, reduction, coverage
+
+    def markdown(self) -> str:
+        """The results as Markdown tables (for docs/simulator.md)."""
+        lines = [
+            "| year | weighted error, forecast draws (median) | naive: same as last year | reduction"
+            " | routes in 5–95 % |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for r in self.summary.iter_rows(named=True):
+            lines.append(
+                f"| {r['year']} | {r['weighted_error']:.0%} | {r['naive_weighted_error']:.0%} |"
+                f" {r['reduction']:.0%} | {r['coverage']:.0%} |"
+            )
+        lines += ["", "| year | route | observed | naive | median [5–95 %] |", "|---|---|---:|---:|---:|"]
+        for r in self.table.iter_rows(named=True):
+            band = f"{r['median']:,.0f} [{r['p5']:,.0f}–{r['p95']:,.0f}]"
+            lines.append(
+                f"| {r['year']} | {r['route']} | {r['observed']:,.0f} | {r['naive']:,.0f} | {band} |"
+            )
+        return "\n".join(lines)
+
+
+def _route_totals(arr: A.RouteArrivals) -> dict[str, float]:
+    """Detections of a year per route (border types summed)."""
+    out: dict[str, float] = {}
+    for k, (route, _) in enumerate(arr.routes):
+        out[route] = out.get(route, 0.0) + float(arr.detections[k].sum())
+    return out
+
+
+def arrivals_backtest(
+    years: tuple[int, ...] = (2023, 2024), draws: int = 200, seed: int = 0
+) -> ArrivalsBacktest:
+    """Annual detections per route: `draws` draws of `A.draw_route_arrivals` (the forecast made at the
+    end of the year before) against the observed year and the naive "same as last year"; the error is
+    Σ|median − observed| / Σ observed over the routes."""
+    rows, summary = [], []
+    for i, year in enumerate(years):
+        rng = np.random.default_rng([seed, i])
+        sims = [_route_totals(A.draw_route_arrivals(year, rng)) for _ in range(draws)]
+        observed, naive = _route_totals(A.route_arrivals(year)), _route_totals(A.route_arrivals(year - 1))
+        for route in sorted(observed):
+            values = np.array([s.get(route, 0.0) for s in sims])
+            p5, median, p95 = np.percentile(values, [5, 50, 95])
+            rows.append({"year": year, "route": route, "observed": observed[route],
+                         "naive": naive.get(route, 0.0), "p5": p5, "median": median, "p95": p95})  # fmt: skip
+        part = pl.DataFrame([r for r in rows if r["year"] == year])
+        err = weighted_error(part["median"].to_numpy(), part["observed"].to_numpy())
+        naive_err = weighted_error(part["naive"].to_numpy(), part["observed"].to_numpy())
+        inside = ((part["observed"] >= part["p5"]) & (part["observed"] <= part["p95"])).mean()
+        summary.append({"year": year, "weighted_error": err, "naive_weighted_error": naive_err,
+                        "reduction": 1 - err / naive_err, "coverage": inside})  # fmt: skip
+    return ArrivalsBacktest(pl.DataFrame(rows), pl.DataFrame(summary))

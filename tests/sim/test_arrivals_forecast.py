@@ -1,0 +1,43 @@
+"""The simulator's arrivals drawn from the forecast (migralex.forecast) with its uncertainty."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from migralex.sim import arrivals as A
+from migralex.sim.backtest import arrivals_backtest
+
+
+def test_a_draw_keeps_the_mix_and_scales_each_route_month_to_a_forecast_draw() -> None:
+    months = A.forecast_route_months(2023)
+    mix = A.route_arrivals(2022)
+    drawn = A.draw_route_arrivals(2023, np.random.default_rng(5))
+    assert drawn.routes == mix.routes and drawn.detections.shape == mix.detections.shape
+    assert (drawn.detections >= 0).all()
+    rng = np.random.default_rng(5)  # the same draws, in the same order (routes sorted)
+    for route in sorted(set(months["route"])):
+        z = rng.standard_normal()
+        one = months.filter(pl.col("route") == route).sort("month")
+        expected = np.expm1(np.log1p(one["mean"].to_numpy()) + z * one["sigma"].to_numpy()).clip(0)
+        rows = [k for k, (r, _) in enumerate(drawn.routes) if r == route]
+        assert drawn.detections[rows].sum(axis=(0, 2)) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    # nationality shares within a busy route-month are those of the mix year
+    k = next(k for k, (r, _) in enumerate(mix.routes) if r == "Central Mediterranean Route")
+    share = lambda d: d[k, 7] / d[k, 7].sum()  # noqa: E731
+    assert share(drawn.detections) == pytest.approx(share(mix.detections))
+
+
+def test_forecast_is_made_from_the_year_before_only() -> None:
+    months = A.forecast_route_months(2024)
+    assert sorted(set(months["month"])) == list(range(1, 13))
+    assert (months["sigma"] > 0).all()
+
+
+def test_arrivals_backtest_reports_both_years_against_naive() -> None:
+    bt = arrivals_backtest(years=(2023,), draws=20)
+    row = bt.summary.row(0, named=True)
+    assert row["year"] == 2023 and 0 < row["weighted_error"] < 1
+    assert row["reduction"] == pytest.approx(1 - row["weighted_error"] / row["naive_weighted_error"])
+    assert "| 2023 |" in bt.markdown()
