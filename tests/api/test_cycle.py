@@ -34,7 +34,7 @@ def test_index_lists_years_that_compute_and_says_why_others_do_not(client: TestC
 
 def test_summary_is_the_cycle_packages_summary(client: TestClient, year: int) -> None:
     body = client.get(f"/v1/cycle/{year}").json()
-    expected = json.loads(json.dumps(cycle_summary(year)))
+    expected = json.loads(json.dumps(cycle_summary(year, forecast=False)))
     assert body == expected
     assert {r["member_state"] for r in body["solidarity"]["rows"]} == {
         r["member_state"] for r in body["capacity"]["rows"]
@@ -138,3 +138,11 @@ def test_period_query_chooses_the_reference_period(client: TestClient, year: int
         f"{year - 1}-12-31",
     )
     assert client.get(f"/v1/cycle/{year}", params={"period": "fiscal"}).status_code == 422
+
+
+def test_forecast_query_adds_the_projection_of_the_pool_year(client: TestClient, year: int) -> None:
+    plain = client.get(f"/v1/cycle/{year}").json()["projection"]
+    assert plain["status"] == "unavailable"
+    projected = client.get(f"/v1/cycle/{year}", params={"forecast": "true"}).json()["projection"]
+    assert projected["period"] == f"calendar year {year + 1}" and projected["routes"]
+    assert all(r["lower_80"] <= r["projected"] <= r["upper_80"] for r in projected["routes"])

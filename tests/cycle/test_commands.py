@@ -99,12 +99,19 @@ def test_cycle_command(tmp_path) -> None:
 
 
 def test_pressure_rules_json_and_score_csv() -> None:
-    result = runner.invoke(app, ["pressure", "--year", "2025", "--period", "calendar", "--format", "json"])
+    result = runner.invoke(
+        app, ["pressure", "--year", "2025", "--period", "calendar", "--no-forecast", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert body["method"] == "rules" and body["reference_period"]["label"] == "calendar year 2024"
     assert len(body["rows"]) == 26 and {"arrivals_ratio", "reasons", "classification"} <= set(body["rows"][0])
-    score = runner.invoke(app, ["pressure", "--year", "2025", "--method", "score", "--format", "csv"])
+    # --no-forecast: no projection, so no projected ratio and a note that risk rests on the trend
+    assert all(r["projected_applications_ratio"] is None for r in body["rows"])
+    assert any("risk rests on the trend" in n for n in body["notes"])
+    score = runner.invoke(
+        app, ["pressure", "--year", "2025", "--method", "score", "--no-forecast", "--format", "csv"]
+    )
     assert score.exit_code == 0, score.output
     assert pl.read_csv(io.StringIO(score.stdout)).columns[:3] == ["rank", "member_state", "score"]
     bad = runner.invoke(app, ["pressure", "--year", "2025", "--period", "fiscal"])

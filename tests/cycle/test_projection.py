@@ -101,3 +101,15 @@ def test_cycle_projection_from_the_forecast_splits_every_route_whole() -> None:
     assert (states["projected"] <= states["upper_80"] + 1e-9).all()
     assert states.filter(pl.col("member_state").is_in(["AT", "LU", "CZ"]))["projected"].sum() == 0
     assert {"projected_arrivals", "projected_applications"} <= set(projection.for_classification().columns)
+
+
+def test_annual_spread_uses_complete_years_before_the_origin_only() -> None:
+    import datetime as dt
+
+    from migralex.cycle.projection import annual_spread
+
+    spread = annual_spread(2024, dt.date(2023, 6, 1))  # last complete year 2022: two-year changes
+    assert (spread["q025"] <= spread["q10"]).all() and (spread["q10"] <= spread["q90"]).all()
+    assert (spread["q90"] <= spread["q975"]).all()
+    # the same with data up to December 2022 only: 2023's months do not count
+    assert annual_spread(2024, dt.date(2022, 12, 1)).sort("route").equals(spread.sort("route"))

@@ -153,13 +153,19 @@ def _cached(key: tuple[Any, ...], compute: Callable[[], dict[str, Any]]) -> dict
 
 
 def _summary(
-    year: int, relocations: int | None = None, financial_eur: int | None = None, period: str = "report"
+    year: int,
+    relocations: int | None = None,
+    financial_eur: int | None = None,
+    period: str = "report",
+    forecast: bool = False,
 ) -> dict[str, Any]:
     """cycle_summary; a year the data cannot support is 404, a bad option 422 (with its query path)."""
     try:
         return _cached(
-            ("summary", year, relocations, financial_eur, period),
-            lambda: cycle_summary(year, relocations=relocations, financial_eur=financial_eur, period=period),
+            ("summary", year, relocations, financial_eur, period, forecast),
+            lambda: cycle_summary(
+                year, relocations=relocations, financial_eur=financial_eur, period=period, forecast=forecast
+            ),
         )
     except InvalidInput as exc:
         if exc.path in ("relocations", "financial_eur"):
@@ -214,10 +220,17 @@ def get_cycle(
             "year before), or report_previous (12 months to 30 June of the year before)"
         ),
     ] = "report",
+    forecast: Annotated[
+        bool,
+        Query(
+            description="Add the projection of the coming year (AMMR Art. 9(3)(b)) from the forecasts, "
+            "which also feeds the risk rule; slower on first use"
+        ),
+    ] = False,
 ) -> dict[str, Any]:
     """Indicators (AMMR Art. 9(3)), pressure ranking (Arts 10-11, an analyst's aid), the pool and fair
     shares (Arts 12, 57, 66), adequate capacity (APR Arts 46-47) and the ≤ 20 % list (APR Art. 42(1)(j))."""
-    return _summary(year, relocations, financial_eur, period)
+    return _summary(year, relocations, financial_eur, period, forecast)
 
 
 def _fair_shares(year: int, body: SolidarityWhatIf) -> tuple[Cycle, Any, Result]:

@@ -327,6 +327,9 @@ def pressure_command(
         typer.Option("--method", help="rules (AMMR definitions) or score (default: the settings')"),
     ] = None,
     settings: Annotated[Path | None, typer.Option(help="Settings YAML (rules and score)")] = None,
+    forecast: Annotated[
+        bool, typer.Option("--forecast/--no-forecast", help="Risk from the projection of the coming year")
+    ] = True,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Member States under migratory pressure, at risk, or in a significant situation (AMMR Arts 2, 10-11)."""
@@ -335,7 +338,9 @@ def pressure_command(
             raise InvalidInput("--method", f"{method!r} is not one of rules, score")
         cycle = Cycle(year)
         chosen_settings = load_settings(settings)
-        situation = assess_situation(cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period)
+        situation = assess_situation(
+            cycle, cycle_reference_key(cycle).frame, chosen_settings, period=period, forecast=forecast
+        )
     except MigralexError as exc:
         raise _fail(exc) from None
     chosen = method or chosen_settings.method

@@ -4,8 +4,9 @@ The forecast (`migralex.forecast`) projects the Frontex routes; a Member State's
 its share of the route's detections over the reference window (the same split as the irregular
 crossings, `border_series.allocate_detections`). A Member State's projection is Σ share × route
 projection; its bounds are Σ share × route bound, i.e. the routes are taken as moving together
-(a conservative band: independent routes would give a narrower one). The coming year is the year of
-the pool (the cycle year + 1, AMMR Arts 11(1), 12(1) "the upcoming year").
+(a conservative band: independent routes would give a narrower one). A route's annual bands are
+empirical: the spread of its historical changes over as many years (`annual_spread`). The coming
+year is the year of the pool (the cycle year + 1, AMMR Arts 11(1), 12(1) "the upcoming year").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from migralex.cycle.border_series import allocate_detections, frontex_by_route_i
 from migralex.cycle.period import Period, add_months, month_end, month_start, reference_period
 from migralex.cycle.provenance import jsonable
 from migralex.cycle.timeline import Cycle
+from migralex.data import load
 from migralex.errors import InvalidInput, MigralexError
 
 #: Columns of a route projection: the point and the bounds of the 80 % and 95 % intervals.
@@ -129,11 +131,48 @@ def _route_ids() -> dict[str, str]:
     }
 
 
-def pool_year_routes(year: int, as_of: dt.date) -> pl.DataFrame:
-    """The monthly route forecasts made at `as_of`, summed over calendar `year` (route + BANDS).
+def annual_spread(year: int, as_of: dt.date) -> pl.DataFrame:
+    """Per route, the quantiles of the historical k-year log change of annual detections, around its median.
 
-    The year's bounds are the sums of the monthly bounds: the months are taken as moving together
-    (comonotone), which gives a wide, conservative band for the year.
+    k = `year` − the last calendar year complete at `as_of`; only years complete at `as_of` are
+    used. Columns: route, q10, q90, q025, q975 (log factors relative to the median change).
+    """
+    frame = (
+        load("frontex_ibc")
+        .filter(pl.col("month") <= as_of)
+        .with_columns(pl.col("month").dt.year().alias("year"))
+    )
+    months = frame.group_by("year").agg(pl.col("month").n_unique().alias("months"))
+    complete = months.filter(pl.col("months") == 12).select("year")
+    # every route in every complete year (a route without detections in a year has 0)
+    grid = (
+        complete.join(frame.select("route").unique(), how="cross")
+        .join(
+            frame.group_by("route", "year").agg(pl.col("detections").sum()), on=["route", "year"], how="left"
+        )
+        .with_columns(pl.col("detections").fill_null(0))
+    )
+    k = year - int(complete["year"].max())  # type: ignore[arg-type]
+    changes = grid.join(
+        grid.with_columns((pl.col("year") - k).alias("year")), on=["route", "year"], suffix="_later"
+    ).with_columns(((pl.col("detections_later") + 1) / (pl.col("detections") + 1)).log().alias("r"))
+    centre = pl.col("r").median()
+    return changes.group_by("route").agg(
+        *[
+            (pl.col("r").quantile(q, "linear") - centre).alias(name)
+            for name, q in (("q10", 0.10), ("q90", 0.90), ("q025", 0.025), ("q975", 0.975))
+        ]
+    )
+
+
+def pool_year_routes(year: int, as_of: dt.date) -> pl.DataFrame:
+    """The route forecasts made at `as_of` summed over calendar `year`, with annual bands (route + BANDS).
+
+    The point is the sum of the monthly forecasts (`migralex.forecast`). The bands are empirical at
+    the annual level: the point times the spread of the route's historical changes over the same
+    number of years (`annual_spread`, 10-90 % and 2.5-97.5 % quantiles). The monthly bands of the
+    forecast are calibrated month by month up to 12 months ahead; summed over a year 1-2 years ahead
+    they would not be a band for the year.
     """
     from migralex.forecast import forecast_series
 
@@ -142,17 +181,30 @@ def pool_year_routes(year: int, as_of: dt.date) -> pl.DataFrame:
     if not 1 <= horizon <= 36:
         raise InvalidInput("projection", f"{year} is not 1-36 months after the data ({as_of:%Y-%m})")
     monthly = forecast_series(list(names), as_of=as_of, horizon=horizon)
-    return (
+    points = (
         monthly.filter(pl.col("ds").dt.year() == year)
         .group_by("series_id")
-        .agg(
-            pl.col("mean").sum().alias("projected"),
-            pl.col("lo80").sum().alias("lower_80"),
-            pl.col("hi80").sum().alias("upper_80"),
-            pl.col("lo95").sum().alias("lower_95"),
-            pl.col("hi95").sum().alias("upper_95"),
-        )
+        .agg(pl.col("mean").sum().alias("projected"))
         .with_columns(pl.col("series_id").replace_strict(names).alias("route"))
+    )
+    spread = annual_spread(year, as_of)
+    factor = {"lower_80": "q10", "upper_80": "q90", "lower_95": "q025", "upper_95": "q975"}
+    return (
+        points.join(spread, on="route", how="left")
+        .with_columns(
+            *[
+                (pl.col("projected") * pl.col(q).fill_null(0.0).exp()).alias(band)
+                for band, q in factor.items()
+            ]
+        )
+        .with_columns(
+            pl.min_horizontal("lower_80", "projected").alias("lower_80"),
+            pl.max_horizontal("upper_80", "projected").alias("upper_80"),
+        )
+        .with_columns(
+            pl.min_horizontal("lower_95", "lower_80").alias("lower_95"),
+            pl.max_horizontal("upper_95", "upper_80").alias("upper_95"),
+        )
         .select("route", *BANDS)
         .sort("route")
     )
@@ -186,13 +238,13 @@ def cycle_projection(
     wanted = reference_period(cycle, period)
     last = frontex_months()[1]
     as_of = min(month_start(wanted.end), last)
+    window = Period(add_months(as_of, -11), month_end(as_of), "report")
     try:
         routes = pool_year_routes(cycle.pool_year, as_of)
         applications = pool_year_applications(cycle.pool_year, as_of)
+        _, allocation, _ = allocate_detections(members, frontex_by_route_in(window))
     except MigralexError as exc:
         return None, f"no projection for {cycle.pool_year}: {exc}"
-    window = Period(add_months(as_of, -11), month_end(as_of), "report")
-    _, allocation, _ = allocate_detections(members, frontex_by_route_in(window))
     states = split_projection(routes, route_shares(allocation))
     states = (
         pl.DataFrame({"member_state": list(members)})
@@ -201,13 +253,14 @@ def cycle_projection(
         .join(applications, on="member_state", how="left")
     )
     source = (
-        "migralex.forecast (ensemble of seasonal naive, ETS, ARIMA and Theta; conformal 80 % and 95 % bands) "
+        "migralex.forecast (ensemble of seasonal naive, ETS, ARIMA and Theta) "
         f"from the data known at the end of {as_of:%Y-%m}: Frontex detections by route for calendar year "
         f"{cycle.pool_year} (the pool year, AMMR Arts 11(1), 12(1)), split among the Member States by their "
         f"share of each route in {window.label}; asylum applicants per Member State (Eurostat, annual)"
     )
     notes = (
-        "the year's bounds are sums of the monthly bounds (months moving together): wide bands",
+        "the year's point is the sum of the monthly forecasts; its bands are the route's historical "
+        "spread of annual changes over as many years (10-90 % and 2.5-97.5 % quantiles), around the point",
         "a Member State's bounds are its shares of the routes' bounds (routes moving together)",
         f"the forecasts use no data after {as_of:%Y-%m}",
     )
