@@ -81,7 +81,7 @@ def test_runs_are_per_session_compared_by_date_and_linked(page: Any, browser: An
     with page.expect_download() as download:
         page.locator("#occupancy ~ .chart-foot button", has_text="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
-    screenshot(page, "scenarios")
+    screenshot(page, "scenarios-compare")
     # Another browser session sees none of these runs, and the shared link shows the run.
     other = browser.new_context(
         viewport={"width": 1440, "height": 900}, base_url=base_url, reduced_motion="reduce"
@@ -108,6 +108,34 @@ def test_invalid_run_shows_the_error_next_to_the_field(page: Any) -> None:
     page.wait_for_selector("#runs[aria-invalid='true']")
     message = page.locator("#runs + .field-error").inner_text()
     assert message.startswith("Runs") and "HTTP" not in message and "$." not in message
+
+
+def test_invalid_case_clears_the_old_answer_and_marks_the_field(page: Any) -> None:
+    page.goto("/cases")
+    page.wait_for_selector("#case-form select[name='applicant.nationality'] option", state="attached")
+    names = page.locator("select[name='registration.member_state'] option").all_inner_texts()
+    assert (
+        names == sorted(names) and any("Netherlands" in n for n in names) and not any("(" in n for n in names)
+    )
+    page.select_option("select[name='example']", "1")
+    page.wait_for_function(
+        "() => (document.querySelector('#status').textContent || '').startsWith('Answered')"
+    )
+    assert "case=" in page.url  # a shareable link to the case
+    shared = page.url
+    page.fill("#case-form input[name='id']", "")
+    page.click("#explain")
+    page.wait_for_selector("#case-form input[name='id'][aria-invalid='true']")
+    assert page.locator("input[name='id'] + .field-error").inner_text() == "Case id is required."
+    assert (
+        "Answered for" not in page.inner_text("#answer")
+        and page.locator("#answer .article-link").count() == 0
+    )
+    page.goto(shared)
+    page.wait_for_function(
+        "() => (document.querySelector('#status').textContent || '').startsWith('Answered')"
+    )
+    assert page.input_value("#case-form input[name='id']") == "example-visa"
 
 
 def test_api_docs_link_back_to_the_dashboard(page: Any) -> None:
