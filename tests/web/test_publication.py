@@ -162,3 +162,51 @@ def test_every_page_fits_a_phone(browser: Any, base_url: str, path: str) -> None
         screenshot(pg, name)
     finally:
         context.close()
+
+
+def test_overview_charts_are_framed_and_words_replace_code_names(page: Any) -> None:
+    page.goto("/?indicator=adequate_capacity")
+    wait_for_chart(page, "#map")
+    page.wait_for_selector("#map ~ .chart-foot")
+    assert "Adequate capacity" in page.locator("#map ~ .chart-title, .chart-title").first.inner_text()
+    assert "Source:" in page.locator("#map ~ .chart-foot").inner_text()
+    assert "places" in page.inner_text("#map")  # the map legend says its unit
+    basis = page.inner_text("#indicator-basis")
+    assert "capacity_exact" not in basis and "largest_remainder" not in basis and "Art. 47(1)" in basis
+    assert page.inner_text("#pressure-candidates").strip() not in ("", "none")
+    assert "pool for" in page.inner_text("#status")
+    first_column = page.locator("#table tbody th").all_inner_texts()
+    assert first_column == sorted(first_column) and not any("(" in n for n in first_column)
+    page.locator("#table thead th button", has_text="Adequate capacity").click()
+    page.locator("#table thead th button", has_text="Adequate capacity").click()  # descending
+    assert page.locator("#table tbody tr").first.locator("th").inner_text() in ("Italy", "Hungary")
+
+
+def test_border_list_shows_decisions_and_a_reader_set_minimum(page: Any) -> None:
+    page.goto("/")
+    page.wait_for_selector("#low-rate table tbody tr")
+    shown = page.locator("#low-rate tbody tr").count()
+    assert "Decisions" in page.inner_text("#low-rate thead")
+    assert "Bahrain" not in page.inner_text("#low-rate tbody")  # 5 decisions: below the default minimum
+    page.fill("#min-decisions", "0")
+    page.dispatch_event("#min-decisions", "change")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#low-rate tbody tr').length > n", arg=shown, timeout=10_000
+    )
+    assert "min_decisions=0" in page.url
+
+
+def test_solidarity_warns_below_the_minimum_and_links_the_what_if(page: Any) -> None:
+    page.goto("/solidarity")
+    page.wait_for_function("() => (document.querySelector('#status').textContent || '').startsWith('Cycle')")
+    labels = page.locator("#members label").all_inner_texts()
+    assert labels == sorted(labels) and "Germany" in labels
+    page.fill("#relocations", "10000")
+    page.wait_for_selector("#minimum-warning:not([hidden])")
+    assert "Art. 12(2)" in page.inner_text("#minimum-warning")
+    assert "relocations=10000" in page.url
+    page.wait_for_selector("#shares-chart ~ .chart-foot")
+    assert "Source:" in page.inner_text("#shares-chart ~ .chart-foot")
+    page.goto(page.url)
+    page.wait_for_selector("#minimum-warning:not([hidden])")
+    assert page.input_value("#relocations") == "10000"
