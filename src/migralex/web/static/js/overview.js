@@ -141,7 +141,7 @@
         visualMap: values.length
           ? { type: "continuous", min, max, left: 10, bottom: 10, itemHeight: 110, calculable: false, text: [ML.fmt(max, ind.unit), ML.fmt(min, ind.unit)], inRange: { color: palette() }, seriesIndex: 0 }
           : undefined,
-        graphic: values.length ? [{ type: "text", left: 10, bottom: 160, style: { text: ind.axis || "", fontSize: 12, fontWeight: 600, fill: "#333", width: 150, overflow: "break" } }] : undefined,
+        graphic: values.length ? [{ type: "text", left: 10, bottom: 188, style: { text: ind.axis || "", fontSize: 12, fontWeight: 600, fill: "#333", width: 150, overflow: "break" } }] : undefined,
         series: [
           {
             type: "map",
