@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from migralex.api import ApiSettings, create_app
+from migralex.api.cycle import notes_in_words
 from migralex.cycle.offsets import evaluate_pledges
 from migralex.cycle.pledges import parse_pledges
 from migralex.cycle.pool import fair_shares, pool_size
@@ -34,8 +35,10 @@ def test_index_lists_years_that_compute_and_says_why_others_do_not(client: TestC
 
 def test_summary_is_the_cycle_packages_summary(client: TestClient, year: int) -> None:
     body = client.get(f"/v1/cycle/{year}").json()
-    expected = json.loads(json.dumps(cycle_summary(year, forecast=False)))
+    expected = json.loads(json.dumps(notes_in_words(cycle_summary(year, forecast=False))))
     assert body == expected
+    notes = json.dumps([section.get("notes") for section in body.values() if isinstance(section, dict)])
+    assert ".reading." not in notes  # readings in words, never their code names (issue 14)
     assert {r["member_state"] for r in body["solidarity"]["rows"]} == {
         r["member_state"] for r in body["capacity"]["rows"]
     }
@@ -79,7 +82,7 @@ def test_what_if_pledges_give_the_engines_offsets(client: TestClient, year: int)
     engine = evaluate_pledges(
         fair_shares(cycle_reference_key(cycle), pool), pool, parse_pledges(request), on=cycle.pool_end
     ).to_dict()
-    assert body["pledges"] == json.loads(json.dumps(engine))
+    assert body["pledges"] == json.loads(json.dumps(notes_in_words(engine)))
     figures = {f["name"]: f["value"] for f in body["pledges"]["figures"]}
     assert figures["pledged_relocations"] == 1000
     assert sum(r["mandatory_offsets"] for r in body["pledges"]["rows"]) == figures["offsets_assigned"]

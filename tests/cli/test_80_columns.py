@@ -72,6 +72,9 @@ def test_csv_and_json_of_every_table_command() -> None:
         ["capacity", "--years", "2021-2023"],
         ["border-list", "--year", "2023"],
         ["solidarity", "offsets", "--pledges", PLEDGES],
+        ["law", "acts"],
+        ["law", "params"],
+        ["data", "list"],
     ]
     for args in commands:
         as_csv = runner.invoke(app, [*args, "--format", "csv"])

@@ -100,9 +100,12 @@ def test_case_explainer_json_box_reports_bad_fields(page: Any) -> None:
         '{"id": "x", "registration": {"member_state": "XX", "date": "2026-01-01"}, "applicant": {}}',
     )
     page.click("#json-apply")
-    page.wait_for_selector("#answer .error")
-    text = page.inner_text("#answer .error")
-    assert "$.registration.member_state" in text and "$.applicant.nationality" in text
+    page.wait_for_selector("#case-form [aria-invalid='true']")
+    # each error in plain words next to its field (issue 14), not as a JSON path
+    ms = page.locator("select[name='registration.member_state'] + .field-error").inner_text()
+    nationality = page.locator("select[name='applicant.nationality'] + .field-error").inner_text()
+    assert ms.startswith("Member State of registration") and nationality.startswith("Nationality")
+    assert "$." not in ms + nationality
 
 
 def test_keyboard_reaches_every_navigation_link(page: Any) -> None:

@@ -81,7 +81,7 @@ def test_runs_are_per_session_compared_by_date_and_linked(page: Any, browser: An
     with page.expect_download() as download:
         page.locator("#occupancy ~ .chart-foot button", has_text="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")
-    screenshot(page, "scenarios")
+    screenshot(page, "scenarios-compare")
     # Another browser session sees none of these runs, and the shared link shows the run.
     other = browser.new_context(
         viewport={"width": 1440, "height": 900}, base_url=base_url, reduced_motion="reduce"
@@ -110,6 +110,34 @@ def test_invalid_run_shows_the_error_next_to_the_field(page: Any) -> None:
     assert message.startswith("Runs") and "HTTP" not in message and "$." not in message
 
 
+def test_invalid_case_clears_the_old_answer_and_marks_the_field(page: Any) -> None:
+    page.goto("/cases")
+    page.wait_for_selector("#case-form select[name='applicant.nationality'] option", state="attached")
+    names = page.locator("select[name='registration.member_state'] option").all_inner_texts()
+    assert (
+        names == sorted(names) and any("Netherlands" in n for n in names) and not any("(" in n for n in names)
+    )
+    page.select_option("select[name='example']", "1")
+    page.wait_for_function(
+        "() => (document.querySelector('#status').textContent || '').startsWith('Answered')"
+    )
+    assert "case=" in page.url  # a shareable link to the case
+    shared = page.url
+    page.fill("#case-form input[name='id']", "")
+    page.click("#explain")
+    page.wait_for_selector("#case-form input[name='id'][aria-invalid='true']")
+    assert page.locator("input[name='id'] + .field-error").inner_text() == "Case id is required."
+    assert (
+        "Answered for" not in page.inner_text("#answer")
+        and page.locator("#answer .article-link").count() == 0
+    )
+    page.goto(shared)
+    page.wait_for_function(
+        "() => (document.querySelector('#status').textContent || '').startsWith('Answered')"
+    )
+    assert page.input_value("#case-form input[name='id']") == "example-visa"
+
+
 def test_api_docs_link_back_to_the_dashboard(page: Any) -> None:
     page.goto("/docs")
     link = page.locator("a", has_text="migralex dashboard")
@@ -134,3 +162,51 @@ def test_every_page_fits_a_phone(browser: Any, base_url: str, path: str) -> None
         screenshot(pg, name)
     finally:
         context.close()
+
+
+def test_overview_charts_are_framed_and_words_replace_code_names(page: Any) -> None:
+    page.goto("/?indicator=adequate_capacity")
+    wait_for_chart(page, "#map")
+    page.wait_for_selector("#map ~ .chart-foot")
+    assert "Adequate capacity" in page.locator("#map ~ .chart-title, .chart-title").first.inner_text()
+    assert "Source:" in page.locator("#map ~ .chart-foot").inner_text()
+    assert "places" in page.inner_text("#map")  # the map legend says its unit
+    basis = page.inner_text("#indicator-basis")
+    assert "capacity_exact" not in basis and "largest_remainder" not in basis and "Art. 47(1)" in basis
+    assert page.inner_text("#pressure-candidates").strip() not in ("", "none")
+    assert "pool for" in page.inner_text("#status")
+    first_column = page.locator("#table tbody th").all_inner_texts()
+    assert first_column == sorted(first_column) and not any("(" in n for n in first_column)
+    page.locator("#table thead th button", has_text="Adequate capacity").click()
+    page.locator("#table thead th button", has_text="Adequate capacity").click()  # descending
+    assert page.locator("#table tbody tr").first.locator("th").inner_text() in ("Italy", "Hungary")
+
+
+def test_border_list_shows_decisions_and_a_reader_set_minimum(page: Any) -> None:
+    page.goto("/")
+    page.wait_for_selector("#low-rate table tbody tr")
+    shown = page.locator("#low-rate tbody tr").count()
+    assert "Decisions" in page.inner_text("#low-rate thead")
+    assert "Bahrain" not in page.inner_text("#low-rate tbody")  # 5 decisions: below the default minimum
+    page.fill("#min-decisions", "0")
+    page.dispatch_event("#min-decisions", "change")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#low-rate tbody tr').length > n", arg=shown, timeout=10_000
+    )
+    assert "min_decisions=0" in page.url
+
+
+def test_solidarity_warns_below_the_minimum_and_links_the_what_if(page: Any) -> None:
+    page.goto("/solidarity")
+    page.wait_for_function("() => (document.querySelector('#status').textContent || '').startsWith('Cycle')")
+    labels = page.locator("#members label").all_inner_texts()
+    assert labels == sorted(labels) and "Germany" in labels
+    page.fill("#relocations", "10000")
+    page.wait_for_selector("#minimum-warning:not([hidden])")
+    assert "Art. 12(2)" in page.inner_text("#minimum-warning")
+    assert "relocations=10000" in page.url
+    page.wait_for_selector("#shares-chart ~ .chart-foot")
+    assert "Source:" in page.inner_text("#shares-chart ~ .chart-foot")
+    page.goto(page.url)
+    page.wait_for_selector("#minimum-warning:not([hidden])")
+    assert page.input_value("#relocations") == "10000"

@@ -29,6 +29,7 @@ from migralex.cycle.summary import cycle_summary
 from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput, MigralexError, UnknownReference
 from migralex.law import params
+from migralex.wording import in_plain_words
 
 router = APIRouter(prefix="/v1/cycle", tags=["cycle"])
 
@@ -163,8 +164,10 @@ def _summary(
     try:
         return _cached(
             ("summary", year, relocations, financial_eur, period, forecast),
-            lambda: cycle_summary(
-                year, relocations=relocations, financial_eur=financial_eur, period=period, forecast=forecast
+            lambda: notes_in_words(
+                cycle_summary(
+                    year, relocations=relocations, financial_eur=financial_eur, period=period, forecast=forecast
+                )
             ),
         )
     except InvalidInput as exc:
@@ -269,7 +272,21 @@ def solidarity_what_if(year: Year, body: SolidarityWhatIf) -> SolidarityAnswer:
     return SolidarityAnswer(
         year=cycle.year,
         pool_year=cycle.pool_year,
-        pool=pool.to_dict(),
-        fair_shares=fair.to_dict(),
-        pledges=evaluation,
+        pool=notes_in_words(pool.to_dict()),
+        fair_shares=notes_in_words(fair.to_dict()),
+        pledges=notes_in_words(evaluation) if evaluation is not None else None,
     )
+
+
+def notes_in_words(value: Any) -> Any:
+    """Every `notes` list (and `explanation` text) with readings in words: people never see code names."""
+    if isinstance(value, dict):
+        return {
+            k: [in_plain_words(n) if isinstance(n, str) else n for n in v]
+            if k == "notes" and isinstance(v, list)
+            else notes_in_words(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [notes_in_words(v) for v in value]
+    return value

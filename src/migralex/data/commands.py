@@ -14,6 +14,7 @@ from rich.table import Table
 from migralex.data.catalog import catalog, info
 from migralex.data.load import load
 from migralex.errors import MigralexError
+from migralex.tables import Format, write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 console = Console()
@@ -24,6 +25,7 @@ class ListFormat(StrEnum):
     """Output formats of `data list`."""
 
     table = "table"
+    csv = "csv"
     json = "json"
 
 
@@ -47,6 +49,9 @@ def list_command(fmt: Annotated[ListFormat, typer.Option("--format")] = ListForm
     entries = catalog()
     if fmt is ListFormat.json:
         typer.echo(json.dumps([asdict(entry) for entry in entries], indent=2, ensure_ascii=False))
+        return
+    if fmt is ListFormat.csv:
+        write_rows([asdict(entry) for entry in entries], Format.csv)
         return
     table = Table(title="Shipped data (migralex data show NAME)")
     table.add_column("name", style="bold cyan", no_wrap=True)

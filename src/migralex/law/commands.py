@@ -18,6 +18,8 @@ from migralex.law.params import params
 from migralex.law.participation import table_rows
 from migralex.law.texts import act_label, article, search
 from migralex.law.timelimits import deadline
+from migralex.tables import Format as TableFormat
+from migralex.tables import write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 console = Console()
@@ -38,7 +40,7 @@ def fail(exc: Exception) -> typer.Exit:
 
 
 @app.command("acts")
-def acts_command(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+def acts_command(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table) -> None:
     """List the acts with CELEX, ELI and date of application."""
     rows = [
         {
@@ -51,7 +53,10 @@ def acts_command(fmt: Annotated[Format, typer.Option("--format")] = Format.table
         }
         for a in acts()
     ]
-    if fmt is Format.json:
+    if fmt is TableFormat.csv:
+        write_rows(rows, fmt)
+        return
+    if fmt is TableFormat.json:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title="Acts", show_lines=False)
@@ -162,7 +167,7 @@ def search_command(
 def params_command(
     act: Annotated[str | None, typer.Option("--act", help="Only this act's parameters")] = None,
     on: Annotated[str | None, typer.Option("--on", help="Show the value in force on this date")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
 ) -> None:
     """List the dated legal parameters with their references."""
     try:
@@ -194,7 +199,10 @@ def params_command(
                     "description": p.description,
                 }
             )
-    if fmt is Format.json:
+    if fmt is TableFormat.csv:
+        write_rows(rows, fmt)
+        return
+    if fmt is TableFormat.json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
     table = Table(title=f"{len(rows)} dated legal parameters", show_lines=False)

@@ -46,16 +46,15 @@
     s.value = value;
     return s;
   }
-  const msOptions = memberStates.map((c) => ({ value: c.code, label: `${c.name} (${c.code})` }));
+  const msOptions = ML.byName(memberStates).map((c) => ({ value: c.code, label: c.name })); // names shown, codes sent
   function check(name, label, checked = false) {
     const id = nextId("c");
     return el("label", { for: id }, el("input", { type: "checkbox", id, name, checked }), label);
   }
 
   const form = $("case-form");
-  const nationalityList = el("datalist", { id: "nationalities" }, el("option", { value: "stateless" }, "stateless"), countries.filter((c) => !c.member_state).map((c) => el("option", { value: c.code }, c.name)));
+  const thirdCountries = ML.byName(countries.filter((c) => !c.member_state)).map((c) => ({ value: c.code, label: c.name }));
   form.append(
-    nationalityList,
     el(
       "fieldset",
       {},
@@ -76,9 +75,9 @@
       el(
         "div",
         { class: "row" },
-        field("Nationality (ISO code)", el("input", { type: "text", name: "applicant.nationality", list: "nationalities", value: "SY", size: 10, autocomplete: "off" })),
+        field("Nationality", select("applicant.nationality", [{ value: "stateless", label: "Stateless" }, ...thirdCountries], { value: "SY" })),
         field("Date of birth", el("input", { type: "date", name: "applicant.date_of_birth" })),
-        field("Former habitual residence", el("input", { type: "text", name: "applicant.former_habitual_residence", size: 6 }), "stateless only"),
+        field("Former habitual residence", select("applicant.former_habitual_residence", thirdCountries, { optional: true }), "stateless only"),
       ),
       el(
         "div",
@@ -210,6 +209,11 @@
     return c;
   }
 
+  /** A case in a URL parameter (base64 of its JSON). */
+  function encodeCase(c) {
+    return btoa(unescape(encodeURIComponent(JSON.stringify(c))));
+  }
+
   function setValue(name, value) {
     const input = form.querySelector(`[name="${name}"]`);
     if (!input) return;
@@ -336,7 +340,17 @@
     }
   }
 
+  /** The form's input for an error's JSON path ("$.registration.date", "$.family[0].relation"). */
+  function inputForPath(path) {
+    const p = String(path || "").replace(/^\$\.?/, "");
+    const m = /^(family|documents|diplomas|entries)\[(\d+)\]\.(\w+)/.exec(p);
+    if (m) return containers[m[1]]?.querySelectorAll(".repeat-row")[Number(m[2])]?.querySelector(`[name="${m[3]}"]`) || null;
+    return form.querySelector(`[name="${p}"]`);
+  }
+  const FIELD_LABELS = { "$.id": "Case id", "$.registration.date": "Date of first registration", "$.registration.member_state": "Member State of registration", "$.applicant.nationality": "Nationality", "$.applicant.date_of_birth": "Date of birth" };
+
   async function explain(caseObj) {
+    ML.clearFieldErrors(form);
     const answer = $("answer");
     ML.status(statusNode, "Asking the engine…");
     $("explain").disabled = true;
@@ -353,17 +367,32 @@
       const hasState = Boolean(openapi.paths["/v1/cases/state"]);
       const quoted = CaseAnswer.render(answer, { resp, proc, dl, caseObj }, { linkify, countryName, schemas, countries, hasState });
       ML.status(statusNode, `Answered for ${resp.id}.`);
+      ML.urlState.set({ example: null, case: encodeCase(caseObj) }); // a shareable link to this case
       const first = answer.querySelector("#headline .article-link");
       if (first) first.click();
       await quoted;
     } catch (err) {
-      ML.showError(answer, err);
+      // the previous answer goes: it answered another case; each error stands next to its field
+      answer.replaceChildren();
+      const detail = err && err.body && err.body.detail;
+      const rest = Array.isArray(detail) ? ML.fieldErrors(form, detail, inputForPath, FIELD_LABELS) : null;
+      if (!rest) ML.showError(answer, err);
+      else answer.append(el("div", { class: "error", role: "alert" }, rest.length ? rest.map((d) => el("p", {}, d.text)) : "The case was not accepted: see the fields marked in the form."));
       ML.status(statusNode, "The case was not accepted.");
     } finally {
       $("explain").disabled = false;
     }
   }
 
+  const linked = ML.urlState.get("case");
+  if (linked) {
+    try {
+      formFromCase(JSON.parse(decodeURIComponent(escape(atob(linked)))));
+      if (health.capabilities.cases) explain(caseFromForm());
+    } catch {
+      ML.status(statusNode, "The link does not hold a readable case.");
+    }
+  }
   const first = new URLSearchParams(location.search).get("example");
   if (first !== null && examples.examples[Number(first)]) {
     form.querySelector('[name="example"]').value = first;

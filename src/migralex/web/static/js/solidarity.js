@@ -15,7 +15,7 @@
   }
   const [meta, countries] = await Promise.all([ML.api("/v1/cycle"), ML.api("/v1/countries")]);
   const names = Object.fromEntries(countries.map((c) => [c.code, c.name]));
-  const memberStates = countries.filter((c) => c.member_state).map((c) => c.code);
+  const memberStates = ML.byName(countries.filter((c) => c.member_state)).map((c) => c.code); // by name, not code
   const chart = ML.chart($("shares-chart"));
 
   const yearSelect = $("year");
@@ -28,7 +28,7 @@
   // Member set checkboxes.
   const membersBox = $("members");
   for (const ms of memberStates) {
-    membersBox.append(el("label", { for: `m-${ms}` }, el("input", { type: "checkbox", id: `m-${ms}`, value: ms }), ms));
+    membersBox.append(el("label", { for: `m-${ms}` }, el("input", { type: "checkbox", id: `m-${ms}`, value: ms }), names[ms]));
   }
 
   async function loadBaseline() {
@@ -86,7 +86,7 @@
         el(
           "tr",
           { dataset: { ms } },
-          el("th", { scope: "row" }, `${names[ms]} (${ms})`),
+          el("th", { scope: "row" }, names[ms]),
           el("td", { class: "share" }),
           el("td", { class: "fair-relocations" }),
           el("td", { class: "fair-eur" }),
@@ -119,8 +119,14 @@
     }
     if (mine !== seq) return; // a newer request is on its way
     $("errors").replaceChildren();
+    // AMMR Art. 12(2): below the minimum, say so (as the CLI and the API do)
+    const below = answer.pool.meets_minimum === false;
+    $("minimum-warning").hidden = !below;
+    $("minimum-warning").textContent = below ? `Below the minimum of AMMR Art. 12(2): ${answer.pool.notes.join("; ")}.` : "";
+    $("relocations").toggleAttribute("aria-invalid", below);
+    ML.urlState.set({ year: yearSelect.value, relocations: body.relocations ?? null, members: body.member_set ? body.member_set.join(",") : null });
     render(answer);
-    ML.status(statusNode, `Pool of ${answer.pool_year}: ${ML.fmt(answer.pool.relocations)} relocations, ${ML.fmt(answer.pool.financial_eur, "eur")}.`);
+    ML.status(statusNode, `Cycle ${answer.year}: the Commission proposes in October ${answer.year} the pool for ${answer.pool_year}: ${ML.fmt(answer.pool.relocations)} relocations, ${ML.fmt(answer.pool.financial_eur, "eur")}.`);
   }
 
   function render(answer) {
@@ -151,28 +157,38 @@
   function drawChart(answer, fair, evaluation) {
     const rows = Object.values(fair).sort((a, b) => a.relocations - b.relocations);
     const label = (ms) => names[ms] || ms;
+    // Two bars per Member State at most: the fair share, and pledges + offsets stacked; the law's default is a tick.
     const series = [
-      { type: "bar", name: "Fair share (relocations)", data: rows.map((r) => r.relocations), itemStyle: { color: ML.OKABE_ITO[0] } },
-      { type: "bar", name: "Law's default", data: rows.map((r) => baseline.fair[r.member_state] ?? null), itemStyle: { color: "#b8c4ce" } },
+      { type: "bar", name: "Fair share (relocations)", data: rows.map((r) => r.relocations), barWidth: answer.pledges ? "38%" : "62%", barGap: "12%", itemStyle: { color: ML.OKABE_ITO[0] } },
+      { type: "scatter", name: "Law's default", data: rows.map((r) => baseline.fair[r.member_state] ?? null), symbol: "rect", symbolSize: [3, 14], itemStyle: { color: "#333" }, z: 5 },
     ];
     if (answer.pledges) {
-      series.push({ type: "bar", name: "Pledged relocations", data: rows.map((r) => evaluation[r.member_state]?.pledged_relocations ?? 0), itemStyle: { color: ML.OKABE_ITO[1] } });
-      series.push({ type: "bar", name: "Mandatory offsets", data: rows.map((r) => evaluation[r.member_state]?.mandatory_offsets ?? 0), itemStyle: { color: ML.OKABE_ITO[2] } });
+      series.push({ type: "bar", name: "Pledged relocations", stack: "pledged", barWidth: "38%", data: rows.map((r) => evaluation[r.member_state]?.pledged_relocations ?? 0), itemStyle: { color: ML.OKABE_ITO[1] } });
+      series.push({ type: "bar", name: "Mandatory offsets", stack: "pledged", barWidth: "38%", data: rows.map((r) => evaluation[r.member_state]?.mandatory_offsets ?? 0), itemStyle: { color: ML.OKABE_ITO[2] } });
     }
     const largest = rows.slice(-3).reverse().map((r) => `${label(r.member_state)} ${ML.fmt(r.relocations)}`).join(", ");
     chart.setOption(
       {
         ...ML.base,
         aria: ML.aria(`Fair shares of a pool of ${ML.fmt(answer.pool.relocations)} relocations; largest: ${largest}.`),
-        legend: { top: 0 },
-        grid: { left: 120, right: 20, top: 40, bottom: 30 },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        xAxis: { type: "value" },
+        legend: { bottom: 0 },
+        grid: { left: 120, right: 20, top: 10, bottom: 80 },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => ML.fmt(v) },
+        xAxis: { type: "value", name: "relocations", nameLocation: "middle", nameGap: 26, axisLabel: { hideOverlap: true } },
         yAxis: { type: "category", data: rows.map((r) => label(r.member_state)), axisLabel: { interval: 0, fontSize: 11 } },
         series,
       },
       { notMerge: true },
     );
+    ML.frame($("shares-chart"), chart, {
+      title: `Fair shares of the solidarity pool for ${answer.pool_year} (${ML.fmt(answer.pool.relocations)} relocations), by Member State${answer.pledges ? ", with pledges and mandatory offsets" : ""}`,
+      source: `Reference key of AMMR Annex I: Eurostat demo_gind (population on ${answer.fair_shares.figures?.find((f) => f.name === "population_date")?.value || "1 January"}), IMF World Economic Outlook (GDP); computed by migralex`,
+      name: `fair-shares-${answer.pool_year}`,
+      data: () => ({
+        columns: [{ key: "member_state" }, { key: "name" }, { key: "share" }, { key: "relocations" }, { key: "financial_eur" }, { key: "pledged_relocations" }, { key: "mandatory_offsets" }],
+        rows: ML.byName(rows.map((r) => ({ member_state: r.member_state, name: label(r.member_state), share: r.share, relocations: r.relocations, financial_eur: r.financial_eur, pledged_relocations: evaluation[r.member_state]?.pledged_relocations ?? null, mandatory_offsets: evaluation[r.member_state]?.mandatory_offsets ?? null }))),
+      }),
+    });
   }
 
   function drawOffsets(answer) {
@@ -203,7 +219,16 @@
     loadBaseline();
   });
   yearSelect.addEventListener("change", loadBaseline);
+  if (ML.urlState.get("year") && meta.years.includes(Number(ML.urlState.get("year")))) yearSelect.value = ML.urlState.get("year");
+  // a shared what-if link: ?year=&relocations=&members= (read before the law's default rewrites the URL)
+  const sharedPool = ML.urlState.get("relocations");
+  const sharedMembers = ML.urlState.get("members");
   await loadBaseline();
+  if (sharedPool || sharedMembers) {
+    if (sharedPool) $("relocations").value = sharedPool;
+    if (sharedMembers) for (const box of membersBox.querySelectorAll("input")) box.checked = sharedMembers.split(",").includes(box.value);
+    await recompute();
+  }
 })().catch((err) => {
   const node = document.getElementById("status");
   if (node) node.textContent = `Error: ${err.message}`;
