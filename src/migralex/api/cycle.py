@@ -166,7 +166,11 @@ def _summary(
             ("summary", year, relocations, financial_eur, period, forecast),
             lambda: notes_in_words(
                 cycle_summary(
-                    year, relocations=relocations, financial_eur=financial_eur, period=period, forecast=forecast
+                    year,
+                    relocations=relocations,
+                    financial_eur=financial_eur,
+                    period=period,
+                    forecast=forecast,
                 )
             ),
         )
