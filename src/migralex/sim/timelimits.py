@@ -58,10 +58,10 @@ _PACT: dict[str, tuple[tuple[str, str], ...]] = {
         ("relocation_transfer", "default"),
     ),
     # AMMR Art. 67(9)-(11) step by step (the simulator's weekly relocation, issue 11)
-    "relocation_confirmation": ("ammr.relocation.confirmation",),
-    "relocation_confirmation_exceptional": ("ammr.relocation.confirmation_complex",),
-    "relocation_transfer_decision": ("ammr.relocation.transfer_decision",),
-    "relocation_transfer": ("ammr.relocation.transfer",),
+    "relocation_confirmation": (("relocation_confirmation", "default"),),
+    "relocation_confirmation_exceptional": (("relocation_confirmation", "complex"),),
+    "relocation_transfer_decision": (("relocation_transfer_decision", "default"),),
+    "relocation_transfer": (("relocation_transfer", "default"),),
 }
 #: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits (it has no separate
 #: crisis or after-hit reply limits and no transfer-decision limit); the procedure limits stay the
