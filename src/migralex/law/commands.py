@@ -275,7 +275,7 @@ def overview_command() -> None:
     from migralex.data import catalog
 
     console.rule("[bold]migralex[/] — the EU Pact on Migration and Asylum, executable")
-    acts_command(Format.table)
+    acts_command(TableFormat.table)
     ps = params()
     by_act: dict[str, int] = {}
     for p in ps.values():

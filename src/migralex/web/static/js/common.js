@@ -74,11 +74,13 @@ const ML = (() => {
   function showError(container, err) {
     container.replaceChildren();
     const box = el("div", { class: "error", role: "alert" });
-    const message = err instanceof ApiError ? `${err.message} (HTTP ${err.status})` : String(err.message || err);
-    box.append(el("strong", {}, message));
     const detail = err && err.body && err.body.detail;
-    if (Array.isArray(detail) && detail.length) {
-      box.append(el("ul", {}, detail.map((d) => el("li", {}, el("code", {}, d.path), ": ", d.message))));
+    const invalid = Array.isArray(detail) && detail.length;
+    // plain words first; the field's path stays, small, for the reader who edits JSON
+    const message = invalid ? "Some values were not accepted:" : err instanceof ApiError && err.status >= 500 ? `The server could not answer (${err.message}).` : String(err.message || err);
+    box.append(el("strong", {}, message));
+    if (invalid) {
+      box.append(el("ul", {}, detail.map((d) => el("li", {}, plainMessage(d.path, d.message), " ", el("small", {}, el("code", {}, d.path))))));
     }
     container.append(box);
   }
