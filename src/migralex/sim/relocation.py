@@ -23,6 +23,7 @@ The kernel runs a week at a time (`kernel.run_days` on a carried-over state). Be
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -188,10 +189,12 @@ def run_weekly(
     match: Matcher,
     vulnerable: np.ndarray | None = None,
     link: np.ndarray | None = None,
+    timings: dict[str, float] | None = None,
 ) -> KernelOutputs:
     """Run the kernel a week at a time with the week's matching in between (see the module
     docstring); without relocation quotas, one pass. `vulnerable`, `link`: per person (default:
-    none vulnerable, no links)."""
+    none vulnerable, no links); `timings["relocation_matching"]` gets the seconds spent matching."""
+    spent = 0.0
     kernel.check_inputs(x)
     s = kernel.start(x)
     plan = WeeklyPlan(start, x.n_days, np.asarray(x.pledge, float), np.asarray(x.reloc_quota, float))
@@ -223,7 +226,11 @@ def run_weekly(
             continue
         who = pending[chosen]
         batch = WeekBatch(who, where[chosen], x.nat[who], vulnerable[who], link[who])
+        t0 = time.perf_counter()
         target = np.asarray(match(batch, places), np.int8)
+        spent += time.perf_counter() - t0
+        if timings is not None:
+            timings["relocation_matching"] = spent
         placed = target >= 0
         _check_assignment(batch, target, places)
         kernel.start_relocations(x, s, last, who[placed], target[placed].astype(np.int64))
