@@ -40,7 +40,9 @@ BATCH_CASE = {
 }
 
 
-def start_server(niceness: int | None = None) -> tuple[subprocess.Popen[str], str, int]:
+def start_server(
+    niceness: int | None = None, extra: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[str], str, int]:
     """`migralex serve --port 0` in its own process (at `niceness`, if given: on a machine shared with
     other work, a negative value keeps their load off the measurement); returns it with host and port."""
     exe = Path(sys.executable).with_name("migralex")
@@ -48,7 +50,7 @@ def start_server(niceness: int | None = None) -> tuple[subprocess.Popen[str], st
     if niceness is not None:
         cmd = ["nice", "-n", str(niceness), *cmd]
     proc = subprocess.Popen(
-        [*cmd, "serve", "--port", "0"],
+        [*cmd, "serve", "--port", "0", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -222,12 +224,15 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     ap.add_argument("--server-nice", type=int, help="run the server at this niceness (negative needs root)")
     ap.add_argument("--batch", type=int, default=0, help="meanwhile post batches of this many cases")
+    ap.add_argument(
+        "--offload-workers", type=int, default=1, help="server's worker processes (0: in-process)"
+    )
     args = ap.parse_args()
     body: bytes | None = None
     if args.method in ("POST", "PUT"):
         example = json.loads(EXAMPLES.read_text())["examples"][0]["case"]
         body = (args.body.read_text() if args.body else json.dumps(example)).encode()
-    proc, host, port = start_server(args.server_nice)
+    proc, host, port = start_server(args.server_nice, ("--offload-workers", str(args.offload_workers)))
     try:
         settle(host, port)
         request = build_request(args.method, args.path, host, port, body)
@@ -245,6 +250,7 @@ def main() -> None:
         proc.wait(timeout=10)
     figures["endpoint"] = f"{args.method} {args.path}"
     figures["server_nice"] = args.server_nice
+    figures["offload_workers"] = args.offload_workers
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))

@@ -167,3 +167,18 @@ def test_law_enforcement_reasons_are_bound_to_the_audit_chain(registry: Registry
     _raw(registry, f"UPDATE searches SET request = '{{}}' WHERE id = {found.search_id}")
     report = registry.verify(OPERATOR)
     assert report.rows.altered == {"searches": [found.search_id]}
+
+
+def test_rows_from_before_the_seals_are_sealed_once(registry: Registry, two) -> None:
+    a, _ = two
+    _raw(registry, "UPDATE datasets SET mac = NULL", "UPDATE tokens SET mac = NULL")
+    with registry.store.engine.connect() as conn, conn.begin():  # as left by migration 0002
+        conn.execute(text("UPDATE events SET mac = NULL"))
+    assert registry.verify(OPERATOR).rows.altered.keys() == {"datasets", "events"}
+    counts = registry.seal_legacy(OPERATOR)
+    assert counts["datasets"] == 2 and counts["events"] >= 5
+    assert registry.verify(OPERATOR).ok
+    _raw(registry, f"UPDATE datasets SET mac = NULL, member_state = 'DE' WHERE id = {a}")
+    with pytest.raises(integrity.Tampered, match="sealed already"):
+        registry.seal_legacy(OPERATOR)  # no laundering of a later alteration
+    assert registry.verify(OPERATOR).rows.altered == {"datasets": [a]}

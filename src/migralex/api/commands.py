@@ -11,6 +11,10 @@ import typer
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port (0: any free port)", min=0, max=65535)] = 8000,
+    offload_workers: Annotated[
+        int,
+        typer.Option("--offload-workers", min=0, help="Worker processes for large batches (0: in-process)"),
+    ] = 1,
     allow_host: Annotated[
         list[str] | None,
         typer.Option("--allow-host", help="Also serve requests for this Host name (repeatable; '*': any)"),
@@ -45,7 +49,7 @@ def serve_command(
     if host not in ("0.0.0.0", "::", *hosts):
         hosts += (host,)
     config = uvicorn.Config(
-        create_app(ApiSettings(warm_up=True, allowed_hosts=hosts)),
+        create_app(ApiSettings(warm_up=True, allowed_hosts=hosts, offload_workers=offload_workers)),
         host=host,
         port=port,
         log_level="warning",

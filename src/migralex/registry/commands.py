@@ -282,6 +282,17 @@ def verify_command(
 app.command("verify-audit", help="Alias of `verify` (kept for scripts).")(verify_command)
 
 
+@app.command("seal")
+def seal_command(url: Url = None, member_state: OperatorMs = "EU") -> None:
+    """Seal the rows written before row MACs existed (once, after upgrading; check them first)."""
+    reg = _open(url)
+    try:
+        counts = reg.seal_legacy(_operator(member_state))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    console.print("sealed: " + ", ".join(f"{n} {table}" for table, n in counts.items()))
+
+
 @app.command("audit-head")
 def audit_head_command(url: Url = None) -> None:
     """Print the head of the audit chain (SEQ:HASH) to keep outside the database."""

@@ -27,7 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from migralex.errors import MigralexError
 from migralex.registry.audit import AuditReport
 from migralex.registry.events import canonical_json
-from migralex.registry.models import audit_log, datasets, events, searches, tokens
+from migralex.registry.models import audit_log, datasets, events, meta, searches, tokens
 
 #: Sealed tables → the column that identifies a row in reports.
 SEALED: dict[str, str] = {"datasets": "id", "events": "seq", "tokens": "id"}
@@ -65,6 +65,19 @@ def sealed(key: bytes, table: str, rows: Iterable[dict[str, Any]]) -> list[dict[
         r["mac"] = row_mac(key, table, r)
         out.append(r)
     return out
+
+
+LEGACY_SEALED = "legacy_rows_sealed"
+
+
+def seal_legacy(conn: Connection, key: bytes, now: str) -> dict[str, int]:
+    """Seal the rows written before migration 0002 (mac NULL), once per database: a second call is
+    refused, so a MAC later removed by an attacker cannot be laundered into a fresh seal."""
+    if conn.execute(select(meta.c.value).where(meta.c.key == LEGACY_SEALED)).first() is not None:
+        raise Tampered("legacy rows were sealed already; a row without a MAC now was altered (`verify`)")
+    counts = {t.name: seal(conn, key, t, t.c.mac.is_(None)) for t in (datasets, events, tokens)}
+    conn.execute(insert(meta).values(key=LEGACY_SEALED, value=now))
+    return counts
 
 
 def insert_events(conn: Connection, key: bytes, rows: list[dict[str, Any]]) -> None:

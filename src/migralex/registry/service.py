@@ -642,6 +642,21 @@ class Registry:
             )
         return out
 
+    def seal_legacy(self, caller: Caller) -> dict[str, int]:
+        """Seal the rows written before row MACs existed (once; operator only; Art. 48(2)(m))."""
+        try:
+            may_operate(caller, "verify_audit")
+        except AccessDenied as exc:
+            self._deny(caller, "seal", exc)
+        with self._lock, self.store.write() as conn:
+            counts = integrity.seal_legacy(conn, self.keys.mac_key, self.now().isoformat())
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, "seal", "ok", "Eurodac Art. 48(2)(m)", (), sealed=counts)],
+            )
+        return counts
+
     def verify_audit(self, caller: Caller, anchor: tuple[int, str] | None = None) -> audit.AuditReport:
         """Recompute the audit chain (operator only); `verify` also checks the sealed rows."""
         return self.verify(caller, anchor).audit
