@@ -303,15 +303,21 @@ def cycle_command(
 
 
 CLASSIFICATION_COLUMNS = (
-    "member_state",
-    "classification",
-    "arrivals_ratio",
-    "applications_ratio",
-    "sar_ratio",
-    "sar_months",
-    "cumulative_ratio",
+    Column("member_state", "Member State"),
+    Column("classification", "Classification"),
+    Column("arrivals_ratio", "Arrivals / fair share", "number", 2),
+    Column("applications_ratio", "Applications / fair share", "number", 2),
+    Column("sar_ratio", "SAR / fair share", "number", 2),
+    Column("sar_months", "Months with SAR", "int"),
+    Column("cumulative_ratio", "Cumulative / fair share", "number", 2),
 )
-SCORE_COLUMNS = ("rank", "member_state", "score", "pressure_candidate", "risk_candidate")
+SCORE_COLUMNS = (
+    Column("rank", "Rank", "int"),
+    Column("member_state", "Member State"),
+    Column("score", "Score", "number", 2),
+    Column("pressure_candidate", "Pressure candidate", "bool"),
+    Column("risk_candidate", "Risk candidate", "bool"),
+)
 
 
 def pressure_command(
