@@ -41,3 +41,14 @@ def test_arrivals_backtest_reports_both_years_against_naive() -> None:
     assert row["year"] == 2023 and 0 < row["weighted_error"] < 1
     assert row["reduction"] == pytest.approx(1 - row["weighted_error"] / row["naive_weighted_error"])
     assert "| 2023 |" in bt.markdown()
+
+
+def test_a_scenario_can_draw_its_arrivals_from_the_forecast_per_run() -> None:
+    from migralex.sim.montecarlo import run_scenario
+    from migralex.sim.scenario import load_scenario
+
+    spec = load_scenario("backtest-2023").with_changes(arrivals_source="forecast", days=31, scale=0.004)
+    result = run_scenario(spec, runs=2, seed=3, executor_kind="serial")
+    detected = [float(r.detected_daily.sum()) for r in result.runs]
+    assert detected[0] > 0 and detected[0] != detected[1]  # each run draws its own year
+    assert any("drawn from the forecast" in note for note in result.runs[0].notes)
