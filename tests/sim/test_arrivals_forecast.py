@@ -52,3 +52,16 @@ def test_a_scenario_can_draw_its_arrivals_from_the_forecast_per_run() -> None:
     detected = [float(r.detected_daily.sum()) for r in result.runs]
     assert detected[0] > 0 and detected[0] != detected[1]  # each run draws its own year
     assert any("drawn from the forecast" in note for note in result.runs[0].notes)
+
+
+def test_applications_backtest_moves_the_scenario_to_the_year() -> None:
+    from migralex.sim.backtest import applications_backtest
+
+    bt = applications_backtest(2024, "forecast", runs=1, scale=0.01)
+    assert bt.runs == 1 and bt.table.height == 27
+    # compared with Eurostat 2024; the naive forecast is 2023's figure
+    observed, naive = A.applications_total(2024), A.applications_total(2023)
+    ok = observed > 0
+    expected = np.abs(naive[ok] - observed[ok]).sum() / observed[ok].sum()
+    assert bt.naive_weighted == pytest.approx(expected)
+    assert bt.table["observed"].to_list() == pytest.approx(list(observed), nan_ok=True)
