@@ -90,3 +90,21 @@ def test_catalogue_has_the_families_and_frequencies() -> None:
     assert {s.freq for s in specs.values()} == {"month", "week", "year"}
     assert specs["frontex:eastern-borders"].parent == "frontex:EU"
     assert specs["italy:weekly"].season == 52
+
+
+def test_project_period_sums_observed_and_forecast_months() -> None:
+    from migralex.forecast.service import project_period
+
+    # July 2024 - June 2025 as of December 2024: six observed months, six forecast
+    out = project_period("frontex:central-mediterranean", "2024-07", "2025-06", as_of="2024-12").row(
+        0, named=True
+    )
+    assert out["months"] == 12
+    obs = observations(["frontex:central-mediterranean"])
+    seen = obs.filter(pl.col("ds").is_between(date(2024, 7, 1), date(2024, 12, 1)))["y"].sum()
+    fc = forecast_series("frontex:central-mediterranean", as_of="2024-12", horizon=6)
+    assert out["mean"] == pytest.approx(seen + fc["mean"].sum())
+    assert out["lo95"] <= out["lo80"] <= out["mean"] <= out["hi80"] <= out["hi95"]
+    assert out["lo80"] == pytest.approx(seen + fc["lo80"].sum())
+    with pytest.raises(InvalidInput, match="not a monthly series"):
+        project_period("asylum:DE", "2024-01", "2024-12")

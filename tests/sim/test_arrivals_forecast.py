@@ -41,3 +41,27 @@ def test_arrivals_backtest_reports_both_years_against_naive() -> None:
     assert row["year"] == 2023 and 0 < row["weighted_error"] < 1
     assert row["reduction"] == pytest.approx(1 - row["weighted_error"] / row["naive_weighted_error"])
     assert "| 2023 |" in bt.markdown()
+
+
+def test_a_scenario_can_draw_its_arrivals_from_the_forecast_per_run() -> None:
+    from migralex.sim.montecarlo import run_scenario
+    from migralex.sim.scenario import load_scenario
+
+    spec = load_scenario("backtest-2023").with_changes(arrivals_source="forecast", days=31, scale=0.004)
+    result = run_scenario(spec, runs=2, seed=3, executor_kind="serial")
+    detected = [float(r.detected_daily.sum()) for r in result.runs]
+    assert detected[0] > 0 and detected[0] != detected[1]  # each run draws its own year
+    assert any("drawn from the forecast" in note for note in result.runs[0].notes)
+
+
+def test_applications_backtest_moves_the_scenario_to_the_year() -> None:
+    from migralex.sim.backtest import applications_backtest
+
+    bt = applications_backtest(2024, "forecast", runs=1, scale=0.01)
+    assert bt.runs == 1 and bt.table.height == 27
+    # compared with Eurostat 2024; the naive forecast is 2023's figure
+    observed, naive = A.applications_total(2024), A.applications_total(2023)
+    ok = observed > 0
+    expected = np.abs(naive[ok] - observed[ok]).sum() / observed[ok].sum()
+    assert bt.naive_weighted == pytest.approx(expected)
+    assert bt.table["observed"].to_list() == pytest.approx(list(observed), nan_ok=True)

@@ -17,8 +17,11 @@ catalogue()               # series id → SeriesSpec(series_id, label, freq, sou
   month; `model` one of snaive, ets, arima, theta, ensemble (or a list).
 - `project_year(year=None, as_of=None, model="ensemble")`: the annual Eurostat applicants per
   Member State `[country, year, mean, lo80, hi80, lo95, hi95, model, last_year, last_observed]`.
-- `run_backtest()` / `backtest_summary()`: the rolling-origin back-test (in memory, cached).
-- `alerts(as_of)`, `alert_backtest()`: months (weeks for Italy) above the 95 % band.
+- `project_period(ids, start, end, as_of=None)`: totals of monthly series over a period (e.g. the
+  Report's July-June), observed months as observed, the rest forecast, with 80 %/95 % bands
+  `[series_id, start, end, months, mean, lo80, hi80, lo95, hi95, model]`.
+- `backtest.run_backtest()` / `backtest.summary()`: the rolling-origin back-test (in memory, cached).
+- `alerts.alerts(as_of)`, `alerts.surge_backtest()`: months (weeks for Italy) above the 95 % band.
 
 Series ids: `frontex:EU`, `frontex:<route>` (e.g. `frontex:central-mediterranean`),
 `frontex:<route>:<ISO2>`, `italy:weekly`, `italy:monthly`, `asylum:EU`, `asylum:<MS>`,
@@ -28,6 +31,6 @@ Series ids: `frontex:EU`, `frontex:<route>` (e.g. `frontex:central-mediterranean
 from __future__ import annotations
 
 from migralex.forecast.series import SeriesSpec, catalogue
-from migralex.forecast.service import forecast_series, project_year
+from migralex.forecast.service import forecast_series, project_period, project_year
 
-__all__ = ["SeriesSpec", "catalogue", "forecast_series", "project_year"]
+__all__ = ["SeriesSpec", "catalogue", "forecast_series", "project_period", "project_year"]

@@ -26,15 +26,19 @@ def parse_as_of(as_of: str | date | None) -> date | None:
     after the last month of data, so that equivalent requests share one cached forecast."""
     if as_of is None:
         return None
-    if isinstance(as_of, date):
-        month = as_of.replace(day=1)
-    else:
-        try:
-            year, number = (int(p) for p in str(as_of).split("-")[:2])
-            month = date(year, number, 1)
-        except ValueError as exc:
-            raise InvalidInput("as_of", f"expected YYYY-MM, got {as_of!r}") from exc
+    month = parse_month(as_of, "as_of")
     return None if month >= _last_month() else month
+
+
+def parse_month(value: str | date, field: str) -> date:
+    """'YYYY-MM' (or a date) → the first day of that month; InvalidInput naming `field` otherwise."""
+    if isinstance(value, date):
+        return value.replace(day=1)
+    try:
+        year, number = (int(p) for p in str(value).split("-")[:2])
+        return date(year, number, 1)
+    except ValueError as exc:
+        raise InvalidInput(field, f"expected YYYY-MM, got {value!r}") from exc
 
 
 @cache
@@ -184,4 +188,48 @@ def project_year(
             last_observed="last_observed",
         )
         .sort("country")
+    )
+
+
+def project_period(
+    ids: str | list[str], start: str, end: str, as_of: str | date | None = None, model: str = "ensemble"
+) -> pl.DataFrame:
+    """Totals of monthly series over months `start`..`end` (e.g. a Report period July-June), with bands.
+
+    Returns `[series_id, start, end, months, mean, lo80, hi80, lo95, hi95, model]`. The months of a
+    series are taken as moving together (a route's year runs high or low as a whole, as in the
+    simulator's draws): the quantiles of the total are then the sums of the monthly quantiles.
+    `mean` is the sum of the monthly points. Observed months inside the period (up to `as_of`) count
+    with their observed value and no uncertainty.
+    """
+    first, last = parse_month(start, "start"), parse_month(end, "end")
+    if last < first:
+        raise InvalidInput("end", f"{end} is before {start}")
+    wanted = series.check_ids([ids] if isinstance(ids, str) else list(ids))
+    spec = series.catalogue()
+    for i in wanted:
+        if spec[i].freq != "month":
+            raise InvalidInput("ids", f"{i} is not a monthly series")
+    when = parse_as_of(as_of)
+    known = known_at(series.observations(wanted), when)
+    if known.is_empty():
+        raise InvalidInput("as_of", f"no data of {', '.join(wanted)} is known at the end of {when}")
+    seen = known.filter(pl.col("ds").is_between(first, last))
+    origin = min(known.group_by("series_id").agg(pl.col("ds").max())["ds"].to_list())
+    horizon = (last.year - origin.year) * 12 + last.month - origin.month
+    fc = forecast_series(wanted, when, min(36, max(1, horizon)), model).filter(
+        pl.col("ds").is_between(first, last)
+    )
+    observed = seen.select(
+        "series_id", "ds", mean="y", lo80="y", hi80="y", lo95="y", hi95="y", model=pl.lit(model)
+    )
+    both = pl.concat(
+        [observed, fc.join(observed.select("series_id", "ds"), on=["series_id", "ds"], how="anti")]
+    )
+    return (
+        both.group_by("series_id", "model")
+        .agg(months=pl.len(), **{c: pl.col(c).sum() for c in ("mean", *models.BANDS)})
+        .with_columns(start=pl.lit(first), end=pl.lit(last))
+        .select("series_id", "start", "end", "months", "mean", "lo80", "hi80", "lo95", "hi95", "model")
+        .sort("series_id")
     )

@@ -17,6 +17,7 @@ count the same landings).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from migralex.data import load
 from migralex.sim import arrivals as A
 from migralex.sim.montecarlo import run_scenario
 from migralex.sim.results import SimulationResult, bands
+from migralex.sim.scenario import load_scenario
 
 SCENARIO = "backtest-2023"
 YEAR = 2023
@@ -88,12 +90,12 @@ def italy_sea_arrivals(year: int) -> np.ndarray:
     return out
 
 
-def compare(result: SimulationResult) -> Backtest:
-    """Compare a run of the back-test scenario with the observed figures."""
+def compare(result: SimulationResult, year: int = YEAR) -> Backtest:
+    """Compare a run of the back-test scenario (of `year`) with the observed figures."""
     simulated = result.metric("applications")  # [run, ms]
     p5, median, p95 = bands(simulated)
-    observed = A.applications_total(YEAR)
-    naive = A.applications_total(YEAR - 1)
+    observed = A.applications_total(year)
+    naive = A.applications_total(year - 1)
     errors, naive_errors = ape(median, observed), ape(naive, observed)
     table = pl.DataFrame(
         {
@@ -114,7 +116,7 @@ def compare(result: SimulationResult) -> Backtest:
         [np.bincount(months, weights=r.detected_daily[:, it], minlength=12) for r in result.runs]
     )
     sim_it = np.median(sim_it / scale[:, None], axis=0)
-    obs_it = italy_sea_arrivals(YEAR)
+    obs_it = italy_sea_arrivals(year)
     monthly = pl.DataFrame({"month": np.arange(1, 13), "observed": obs_it, "simulated": sim_it})
     return Backtest(
         table=table,
@@ -210,3 +212,15 @@ def arrivals_backtest(
         summary.append({"year": year, "weighted_error": err, "naive_weighted_error": naive_err,
                         "reduction": 1 - err / naive_err, "coverage": inside})  # fmt: skip
     return ArrivalsBacktest(pl.DataFrame(rows), pl.DataFrame(summary))
+
+
+def applications_backtest(
+    year: int, arrivals_source: str = "forecast", runs: int = 5, seed: int = 0, scale: float = 1.0
+) -> Backtest:
+    """The scenario `backtest-2023` moved to `year` (arrivals of `year`, calibrated on `year − 1`), its
+    arrivals observed or drawn from the forecast made at the end of `year − 1`, against Eurostat."""
+    spec = load_scenario(SCENARIO).with_changes(
+        name=f"backtest-{year}-{arrivals_source}", start=dt.date(year, 1, 1), arrivals_year=year,
+        calibration_year=year - 1, arrivals_source=arrivals_source,
+    )  # fmt: skip
+    return compare(run_scenario(spec, runs=runs, seed=seed, scale=scale, executor_kind="serial"), year)

@@ -156,7 +156,10 @@ def expected_from_detections(
 def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.Generator) -> Population:
     """Draw the persons of one run with the run's behavioural values `b` (see the module docstring)."""
     days, start, scale = scenario.days, scenario.start, scenario.scale
-    arr = A.route_arrivals(scenario.arrivals_year)
+    if scenario.arrivals_source == "forecast":
+        arr = A.draw_route_arrivals(scenario.arrivals_year, rng)
+    else:
+        arr = A.route_arrivals(scenario.arrivals_year)
     cal = A.route_arrivals(scenario.calibration_year)
     apps = A.applications(scenario.calibration_year)
     dest = A.destinations(apps)

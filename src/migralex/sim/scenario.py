@@ -265,6 +265,11 @@ class Scenario(BaseModel):
     days: int = Field(ge=1, le=3 * 366)
     regime: Literal["pact", "dublin_iii"] = "pact"
     arrivals_year: int = Field(description="Frontex year whose monthly arrivals drive the run")
+    arrivals_source: Literal["observed", "forecast"] = Field(
+        default="observed",
+        description="observed: the Frontex detections of arrivals_year; forecast: a draw per run from"
+        " the forecast made at the end of the year before arrivals_year (migralex.forecast)",
+    )
     calibration_year: int = Field(description="Eurostat year of applications by Member State and nationality")
     scale: float = Field(default=1.0, gt=0.0, le=1.0, description="share of the population simulated")
     law: dict[str, Any] = Field(default_factory=dict)
