@@ -2,7 +2,8 @@
 
 `case_timeline(cases, as_of)` dates every limit of `migralex.rules.timeline` for a batch (one code
 path for one case and a caseload) and follows responsibility through the events: the Member State
-of registration determines (AMMR Art. 38(1); the Member State of relocation after a relocation);
+of registration determines (AMMR Art. 38(1); the Member State of relocation once the applicant was
+relocated, Art. 68(2), not on the mere confirmation, Art. 67(9));
 an accepted request or a confirmed notification binds the requested or notified Member State
 (Arts 40, 41; by silence Arts 40(8), 41(4)); a missing or late request leaves responsibility with
 the Member State of registration (Art. 39(1), third subparagraph); a transfer not carried out in
@@ -64,9 +65,11 @@ WHY: dict[str, tuple[str, str, str]] = {
         "responsible; no other Member State is bound yet",
     ),
     "relocation": (
-        "AMMR Art. 38(1)",
-        "AMMR Art. 38(1)",
-        "the Member State of relocation confirmed the relocation and determines the Member State responsible",
+        "AMMR Art. 68(2)",
+        "AMMR Art. 68(2)",
+        "the applicant was relocated: the Member State of relocation applies the procedures of "
+        "Part III and determines the Member State responsible (Art. 38(1)); a confirmation alone only "
+        "entails the obligation to relocate (Art. 67(9))",
     ),
     "take_back": (
         "AMMR Art. 36(1)(b)",
@@ -204,8 +207,9 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
         resp[mask], why[mask] = who[mask], WHY_KEYS.index(key)
         by[mask] = -1 if event is None else event[mask]
 
-    relocated = ~np.isnat(acc["relocation"])
-    put(relocated, ch.to("relocation_information"), "relocation", acc["relocation_event"])
+    carried = lim["relocation_transfer"]  # Art. 68(2)-(3): once relocated, not on confirmation
+    relocated = (carried.variant >= 0) & ~np.isnat(carried.met)
+    put(relocated, ch.to("relocation_information"), "relocation", carried.met_by)
     take_back = lim["take_back_confirmation"].variant >= 0
     put(take_back, ch.to("notification"), "take_back", ch.index("notification"))
     how, ask_to = acc["how"], ch.to("ask")
