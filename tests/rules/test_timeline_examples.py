@@ -5,8 +5,9 @@ A file has `article`, `source`, a `base` case (format v2) and `examples`; each e
 (merged into the base), optional `crisis` (the CFMR Art. 12 derogation) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
-`legal_basis`, `shifts` (the exact list of {from, to, date}), `error` ({path, contains}: the
-timeline is refused, e.g. a transfer after its time limit with no extension).
+`legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
+date}), `error` ({path, contains}: the timeline is refused, e.g. a transfer after its time limit
+with no extension).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     for key in ("responsible_member_state", "legal_basis"):
         if key in expect:
             assert answer[key] == expect[key], answer
+    if "flags" in expect:
+        assert [x["kind"] for x in answer["flags"]] == expect["flags"], answer["flags"]
     if "shifts" in expect:
         got_shifts = [{k: s[k] for k in ("from", "to", "date")} for s in answer["shifts"]]
         assert got_shifts == [{**s, "date": str(s["date"])} for s in expect["shifts"]], answer["shifts"]

@@ -133,6 +133,17 @@ WHY: dict[str, tuple[str, str, str]] = {
     ),
 }
 WHY_KEYS = tuple(WHY)
+#: Flags of a case's state: kind → (legal basis, words).
+FLAGS: dict[str, tuple[str, str]] = {
+    "uam_late_request": (
+        "AMMR Art. 39(1), fourth subparagraph",
+        "the applicant is an unaccompanied minor: the determining Member State may request another "
+        "Member State to take charge in the best interests of the child at any time before a first "
+        "decision regarding the substance, notwithstanding the expiry of the time limits - the late "
+        "request does not lapse (the engine does not check the first decision, which the case "
+        "format does not carry)",
+    ),
+}
 #: The limits of the answer, in this order.
 ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
@@ -155,6 +166,9 @@ class Timeline:
     why_event: np.ndarray
     shifts: list[dict[str, np.ndarray]]
     params: ParameterSet
+    #: Per case: a take charge request for an unaccompanied minor made after the Art. 39(1) periods
+    #: that does not lapse (AMMR Art. 39(1), fourth subparagraph).
+    uam_late_request: np.ndarray | None = None
 
     def status(self, name: str) -> np.ndarray:
         """Per case, the status code of limit `name` on `as_of` (-1: it does not run)."""
@@ -222,7 +236,7 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
         put((how == code) & take_back, ask_to, tb_key, acc["event"])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
-    request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of)
+    request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
     put(request_lapsed, f.reg_ms, "request_lapsed")
     tr = lim["transfer"]
     done = (tr.variant >= 0) & ~np.isnat(tr.met) & (tr.met <= tr.date)
@@ -285,6 +299,8 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     is_back = lim["take_back_confirmation"].variant >= 0
     day, event, how = (np.where(is_back, b, c) for c, b in zip(charge, back, strict=True))
     late_request = lim["take_charge_request"].lapsed_unmet(f.as_of) & (ch["request"] >= 0)
+    uam_late = late_request & f.batch.applicants.unaccompanied  # Art. 39(1), fourth subparagraph
+    late_request &= ~uam_late
     day, how = np.where(late_request, NAT, day), np.where(late_request, 0, how)
     ask_by, ask_to = ch.by("ask"), ch.to("ask")
     rows = find_transfer_events(ch, "ask", ask_to, day)
@@ -301,6 +317,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
     lim["cessation_absence"] = cessation_absence(f)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
+    acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc
 
 
@@ -346,7 +363,7 @@ def case_timeline(
     lim, acc = _chains(f)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
-    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p)
+    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"])
 
 
 def _batch_and_events(
