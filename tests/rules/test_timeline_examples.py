@@ -2,7 +2,8 @@
 
 A file has `article`, `source`, a `base` case (format v2) and `examples`; each example has `name`,
 `source` (the words of the article), `as_of`, `events` (the case's events), optional `case`
-(merged into the base), optional `crisis` (the CFMR Art. 12 derogation) and `expect`:
+(merged into the base), optional `crisis` (the CFMR Art. 12 derogation), optional `params` (a
+parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
 `legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
@@ -20,6 +21,7 @@ import pytest
 import yaml
 
 from migralex.errors import InvalidInput
+from migralex.law.params import params
 from migralex.rules.case_state import case_timeline
 
 EXAMPLES = Path(__file__).parent / "examples_timeline"
@@ -50,7 +52,8 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     case = _merge(doc["base"], ex.get("case", {}))
     case["events"] = ex.get("events", [])
     expect = ex["expect"]
-    tl = case_timeline([case], str(ex["as_of"]), crisis=ex.get("crisis", False))
+    p = params().overlay(ex["params"], label="example") if ex.get("params") else None
+    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=ex.get("crisis", False))
     if "error" in expect:
         with pytest.raises(InvalidInput) as exc:
             tl.check(0)

@@ -23,8 +23,9 @@ with the official holidays of the Member State that must act, and classified on 
 - `transfer` (Art. 46(1): six months from acceptance or confirmation, or from the final decision on
   an appeal with suspensive effect - suspended while it is pending; Art. 46(2): up to one year for
   imprisonment, three years from the information that the person absconded, three months after a
-  release when less remain; CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes,
-  responsibility is transferred to the transferring Member State (Art. 46(2));
+  release when less remain (of the six months, reading `ammr.reading.transfer_release_period`);
+  CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes, responsibility is transferred
+  to the transferring Member State (Art. 46(2));
 - `cessation_absence` (Art. 37(4)): nine months after the person left the territory.
 
 One take charge request or take back notification per case is followed (the first); a relocation
@@ -493,12 +494,18 @@ def transfer(
     three = period_end(
         f.p, catalogue()["transfer"].variant("reappearance"), ch.date("released"), ms.astype(np.int64)
     )
-    later = released & (three > first_end)
+    as_written = _reading(f.p, "ammr.reading.transfer_release_period") == "paragraph_1"
+    later = released & (three > (first_end if as_written else lim.date))
     lim.open(f.p, "reappearance", later, ch.date("released"), ch.index("released"), ms)
-    back = released & ~later  # enough time left after the release: the first limit stands
+    back = released & ~later & as_written  # enough of the six months left: they stand
     lim.variant[back], lim.date[back] = first_variant[back], first_end[back]
     lim.meet(f.ev, np.where(on, rows["carried"], -1))
     return lim
+
+
+def _reading(p: ParameterSet, name: str) -> str:
+    """The option of reading `name` in force now (readings are not dated in practice: the last value)."""
+    return str(p[name].values[-1].value)
 
 
 def name_take_back(lim: Limit, take_back: np.ndarray) -> None:
