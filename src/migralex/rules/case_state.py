@@ -83,9 +83,11 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the requested Member State accepted the take charge request",
     ),
     "re_examination": (
-        "AMMR Art. 40(1)",
-        "Dublin III Art. 22(1)",
-        "the requested Member State accepted the request on re-examination",
+        "Regulation (EC) No 1560/2003 Art. 5(2)",
+        "Regulation (EC) No 1560/2003 Art. 5(2)",
+        "the requested Member State accepted the request on re-examination (the AMMR has no "
+        "re-examination provision: the Dublin implementing rules of Commission Regulation (EC) "
+        "No 1560/2003, Art. 5(2), read by the engine as still used; no time limit is applied)",
     ),
     "silence": (
         "AMMR Art. 40(8)",
