@@ -49,6 +49,15 @@ def test_readings_switch_the_entries() -> None:
     assert "recital 106" in str(why("IE", "APR", p))
 
 
+def test_eurodac_of_the_agreement_states_is_a_reading() -> None:
+    """The Dublin agreements cover Eurodac; the 2024 acceptances are not verified (default)."""
+    assert not binds("CH", "EURODAC") and not binds("DK", "EURODAC")
+    p = params().overlay({"participation.reading.agreement_states_eurodac": "agreements"}, label="t")
+    assert all(binds(s, "EURODAC", p) for s in ("DK", "CH", "IS", "NO", "LI"))
+    arts_1_6 = "Arts 1 to 6 insofar as they concern the derogations in Articles 12 and 13"
+    assert binds("DK", "CFMR", part=arts_1_6)
+
+
 def test_bound_mask_over_codes() -> None:
     codes = np.array([DUBLIN_STATES.index(s) for s in ("DK", "AT", "CH")] + [-1])
     assert bound_mask("APR", codes).tolist() == [False, True, False, True]

@@ -9,7 +9,10 @@ every changed row belonged to a case with `relocated_to`); and who is bound (law
 cases registered in Denmark lose the APR registration, lodging and border procedure limits and RCD
 labour-market access, cases registered in Ireland the screening and return border procedure
 (Schengen developments; their registration limit runs without APR Art. 27(7)), and the
-participation examples add their rows; every other row was identical.
+participation examples add their rows; every other row was identical. The legal review of
+issue 12/11 rewrote texts only (no date): the `runs_from` of the crisis and Dublin III transfer
+variants (CFMR Art. 12(2)(d), Dublin III Art. 29(1) name the take back confirmation and the appeal)
+and the `note` of the crisis take charge reply (CFMR Art. 12(3)): only those fields changed.
 """
 
 from __future__ import annotations

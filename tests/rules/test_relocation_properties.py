@@ -35,8 +35,10 @@ def test_after_relocation_no_excepted_article_decides(seed: int) -> None:
     for i in rows:
         assert basis[i] not in EXCEPTED_BASES, (i, basis[i])
         assert criterion[i] not in ("documents", "diplomas", "uam_none"), (i, criterion[i])
-        if determined[i]:
-            assert basis[i] == "AMMR Art. 68(3)" and ms[i] is not None
+        if determined[i] and a.security_threat[i]:  # Art. 67(2): 16(4) before 68(3)
+            assert basis[i].startswith("AMMR Art. 16(4)"), (i, basis[i])
+        elif determined[i]:
+            assert basis[i].startswith("AMMR Art. 68(3)") and ms[i] is not None  # DK: + recital 90
     # not relocated here nor in the synthetic batch: the same answers (Art. 28 links family members'
     # cases, so a relocated member may change another's; those are left out)
     plain = decide_responsibility(batch).to_polars()

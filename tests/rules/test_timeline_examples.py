@@ -2,11 +2,13 @@
 
 A file has `article`, `source`, a `base` case (format v2) and `examples`; each example has `name`,
 `source` (the words of the article), `as_of`, `events` (the case's events), optional `case`
-(merged into the base), optional `crisis` (the CFMR Art. 12 derogation) and `expect`:
+(merged into the base), optional `crisis` (the CFMR Art. 12 derogation), optional `params` (a
+parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
-`legal_basis`, `shifts` (the exact list of {from, to, date}), `error` ({path, contains}: the
-timeline is refused, e.g. a transfer after its time limit with no extension).
+`legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
+date}), `error` ({path, contains}: the timeline is refused, e.g. a transfer after its time limit
+with no extension).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 import yaml
 
 from migralex.errors import InvalidInput
+from migralex.law.params import params
 from migralex.rules.case_state import case_timeline
 
 EXAMPLES = Path(__file__).parent / "examples_timeline"
@@ -49,7 +52,8 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     case = _merge(doc["base"], ex.get("case", {}))
     case["events"] = ex.get("events", [])
     expect = ex["expect"]
-    tl = case_timeline([case], str(ex["as_of"]), crisis=ex.get("crisis", False))
+    p = params().overlay(ex["params"], label="example") if ex.get("params") else None
+    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=ex.get("crisis", False))
     if "error" in expect:
         with pytest.raises(InvalidInput) as exc:
             tl.check(0)
@@ -67,6 +71,8 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     for key in ("responsible_member_state", "legal_basis"):
         if key in expect:
             assert answer[key] == expect[key], answer
+    if "flags" in expect:
+        assert [x["kind"] for x in answer["flags"]] == expect["flags"], answer["flags"]
     if "shifts" in expect:
         got_shifts = [{k: s[k] for k in ("from", "to", "date")} for s in answer["shifts"]]
         assert got_shifts == [{**s, "date": str(s["date"])} for s in expect["shifts"]], answer["shifts"]

@@ -59,6 +59,14 @@ class ShiftOut(BaseModel):
     reason: str
 
 
+class FlagOut(BaseModel):
+    """Something the state answer signals, with its article (e.g. `uam_late_request`)."""
+
+    kind: str
+    legal_basis: str = Field(examples=["AMMR Art. 39(1), fourth subparagraph"])
+    reason: str
+
+
 class StateAnswer(BaseModel):
     """The state of a case on a day (`migralex.rules.case_state.case_state`)."""
 
@@ -68,6 +76,7 @@ class StateAnswer(BaseModel):
     responsible_member_state: str | None = Field(description="Responsible (or determining) now")
     legal_basis: str
     reason: str
+    flags: list[FlagOut]
     shifts: list[ShiftOut]
     limits: list[LimitOut]
     next_due: LimitOut | None

@@ -2,7 +2,8 @@
 
 `case_timeline(cases, as_of)` dates every limit of `migralex.rules.timeline` for a batch (one code
 path for one case and a caseload) and follows responsibility through the events: the Member State
-of registration determines (AMMR Art. 38(1); the Member State of relocation after a relocation);
+of registration determines (AMMR Art. 38(1); the Member State of relocation once the applicant was
+relocated, Art. 68(2), not on the mere confirmation, Art. 67(9));
 an accepted request or a confirmed notification binds the requested or notified Member State
 (Arts 40, 41; by silence Arts 40(8), 41(4)); a missing or late request leaves responsibility with
 the Member State of registration (Art. 39(1), third subparagraph); a transfer not carried out in
@@ -64,9 +65,11 @@ WHY: dict[str, tuple[str, str, str]] = {
         "responsible; no other Member State is bound yet",
     ),
     "relocation": (
-        "AMMR Art. 38(1)",
-        "AMMR Art. 38(1)",
-        "the Member State of relocation confirmed the relocation and determines the Member State responsible",
+        "AMMR Art. 68(2)",
+        "AMMR Art. 68(2)",
+        "the applicant was relocated: the Member State of relocation applies the procedures of "
+        "Part III and determines the Member State responsible (Art. 38(1)); a confirmation alone only "
+        "entails the obligation to relocate (Art. 67(9))",
     ),
     "take_back": (
         "AMMR Art. 36(1)(b)",
@@ -80,9 +83,11 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the requested Member State accepted the take charge request",
     ),
     "re_examination": (
-        "AMMR Art. 40(1)",
-        "Dublin III Art. 22(1)",
-        "the requested Member State accepted the request on re-examination",
+        "Regulation (EC) No 1560/2003 Art. 5(2)",
+        "Regulation (EC) No 1560/2003 Art. 5(2)",
+        "the requested Member State accepted the request on re-examination (the AMMR has no "
+        "re-examination provision: the Dublin implementing rules of Commission Regulation (EC) "
+        "No 1560/2003, Art. 5(2), read by the engine as still used; no time limit is applied)",
     ),
     "silence": (
         "AMMR Art. 40(8)",
@@ -130,6 +135,17 @@ WHY: dict[str, tuple[str, str, str]] = {
     ),
 }
 WHY_KEYS = tuple(WHY)
+#: Flags of a case's state: kind → (legal basis, words).
+FLAGS: dict[str, tuple[str, str]] = {
+    "uam_late_request": (
+        "AMMR Art. 39(1), fourth subparagraph",
+        "the applicant is an unaccompanied minor: the determining Member State may request another "
+        "Member State to take charge in the best interests of the child at any time before a first "
+        "decision regarding the substance, notwithstanding the expiry of the time limits - the late "
+        "request does not lapse (the engine does not check the first decision, which the case "
+        "format does not carry)",
+    ),
+}
 #: The limits of the answer, in this order.
 ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
@@ -152,6 +168,9 @@ class Timeline:
     why_event: np.ndarray
     shifts: list[dict[str, np.ndarray]]
     params: ParameterSet
+    #: Per case: a take charge request for an unaccompanied minor made after the Art. 39(1) periods
+    #: that does not lapse (AMMR Art. 39(1), fourth subparagraph).
+    uam_late_request: np.ndarray | None = None
 
     def status(self, name: str) -> np.ndarray:
         """Per case, the status code of limit `name` on `as_of` (-1: it does not run)."""
@@ -204,8 +223,9 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
         resp[mask], why[mask] = who[mask], WHY_KEYS.index(key)
         by[mask] = -1 if event is None else event[mask]
 
-    relocated = ~np.isnat(acc["relocation"])
-    put(relocated, ch.to("relocation_information"), "relocation", acc["relocation_event"])
+    carried = lim["relocation_transfer"]  # Art. 68(2)-(3): once relocated, not on confirmation
+    relocated = (carried.variant >= 0) & ~np.isnat(carried.met)
+    put(relocated, ch.to("relocation_information"), "relocation", carried.met_by)
     take_back = lim["take_back_confirmation"].variant >= 0
     put(take_back, ch.to("notification"), "take_back", ch.index("notification"))
     how, ask_to = acc["how"], ch.to("ask")
@@ -218,7 +238,7 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
         put((how == code) & take_back, ask_to, tb_key, acc["event"])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
-    request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of)
+    request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
     put(request_lapsed, f.reg_ms, "request_lapsed")
     tr = lim["transfer"]
     done = (tr.variant >= 0) & ~np.isnat(tr.met) & (tr.met <= tr.date)
@@ -281,6 +301,8 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     is_back = lim["take_back_confirmation"].variant >= 0
     day, event, how = (np.where(is_back, b, c) for c, b in zip(charge, back, strict=True))
     late_request = lim["take_charge_request"].lapsed_unmet(f.as_of) & (ch["request"] >= 0)
+    uam_late = late_request & f.batch.applicants.unaccompanied  # Art. 39(1), fourth subparagraph
+    late_request &= ~uam_late
     day, how = np.where(late_request, NAT, day), np.where(late_request, 0, how)
     ask_by, ask_to = ch.by("ask"), ch.to("ask")
     rows = find_transfer_events(ch, "ask", ask_to, day)
@@ -297,6 +319,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
     lim["cessation_absence"] = cessation_absence(f)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
+    acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc
 
 
@@ -342,7 +365,7 @@ def case_timeline(
     lim, acc = _chains(f)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
-    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p)
+    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"])
 
 
 def _batch_and_events(

@@ -80,8 +80,9 @@ def _limit(tl: Timeline, lim: Limit, status: int, i: int, types: dict[int, str])
 
 
 def state_answer(tl: Timeline, i: int) -> dict[str, Any]:
-    """{id, as_of, regime, responsible_member_state, legal_basis, reason, shifts, limits, next_due}."""
-    from migralex.rules.case_state import WHY, WHY_KEYS
+    """{id, as_of, regime, responsible_member_state, legal_basis, reason, flags, shifts, limits,
+    next_due}."""
+    from migralex.rules.case_state import FLAGS, WHY, WHY_KEYS
 
     types = _event_types(tl, i)
     limits = []
@@ -101,6 +102,11 @@ def state_answer(tl: Timeline, i: int) -> dict[str, Any]:
         "responsible_member_state": _ms(int(tl.responsible[i])),
         "legal_basis": WHY[key][1 if d3 else 0],
         "reason": reason,
+        "flags": [
+            {"kind": kind, "legal_basis": FLAGS[kind][0], "reason": FLAGS[kind][1]}
+            for kind, on in (("uam_late_request", tl.uam_late_request),)
+            if on is not None and on[i]
+        ],
         "shifts": _shifts(tl, i),
         "limits": limits,
         "next_due": min(running, key=lambda x: x["date"]) if running else None,

@@ -10,7 +10,9 @@ with the official holidays of the Member State that must act, and classified on 
   State of registration (Art. 39(1), third subparagraph);
 - `take_charge_reply` (Art. 40(1), (2), (7); CFMR 12(2)(b)) - silence is acceptance on the last day
   (Art. 40(8)); a reply after that day changes nothing (the reading used: the acceptance dates from
-  the last day of the reply period);
+  the last day of the reply period); an urgent request's reply is due on the day requested, but
+  silence is acceptance only after two weeks (Art. 40(7) "or, failing that, within two weeks";
+  Art. 40(8) "within the two-week period set out in paragraphs 2 and 7");
 - `take_back_notification` (Art. 41(1), from a hit on an earlier application) and
   `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4));
 - `relocation_confirmation` (Art. 67(9): one week, two if postponed within the first week; silence
@@ -21,8 +23,9 @@ with the official holidays of the Member State that must act, and classified on 
 - `transfer` (Art. 46(1): six months from acceptance or confirmation, or from the final decision on
   an appeal with suspensive effect - suspended while it is pending; Art. 46(2): up to one year for
   imprisonment, three years from the information that the person absconded, three months after a
-  release when less remain; CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes,
-  responsibility is transferred to the transferring Member State (Art. 46(2));
+  release when less remain (of the six months, reading `ammr.reading.transfer_release_period`);
+  CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes, responsibility is transferred
+  to the transferring Member State (Art. 46(2));
 - `cessation_absence` (Art. 37(4)): nine months after the person left the territory.
 
 One take charge request or take back notification per case is followed (the first); a relocation
@@ -106,6 +109,8 @@ class Limit:
     met_by: np.ndarray = field(init=False)
     suspended: np.ndarray = field(init=False)
     ended: np.ndarray = field(init=False)
+    #: The last day of the period whose silence is acceptance, where it is not `date` (else NaT).
+    tacit: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.n
@@ -114,6 +119,11 @@ class Limit:
         self.start_event, self.met_by = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
         self.ms = np.full(n, -1, dtype=np.int8)
         self.suspended, self.ended = np.zeros(n, bool), np.zeros(n, bool)
+        self.tacit = np.full(n, NAT)
+
+    def tacit_date(self) -> np.ndarray:
+        """Per case, the last day on which a reply still objects (AMMR Art. 40(8)): `tacit` or `date`."""
+        return np.where(np.isnat(self.tacit), self.date, self.tacit)
 
     def open(
         self,
@@ -323,7 +333,8 @@ def take_charge_request(f: Facts) -> Limit:
 
 def take_charge_reply(f: Facts) -> Limit:
     """AMMR Art. 40(1) one month, (2) two weeks after a hit, (7) urgent; CFMR 12(2)(b); Dublin III
-    Art. 22(1). Silence is acceptance (Art. 40(8)); an urgent request's own period is its date."""
+    Art. 22(1). Silence is acceptance (Art. 40(8)); an urgent request's own period is its date, but
+    silence is acceptance only after the two weeks of Art. 40(7) ("or, failing that", 40(8))."""
     ch, r, ev = f.ch, f.regimes(), f.ev
     lim = Limit("take_charge_reply", ("default", "after_hit", "urgent", "crisis", "dublin3"), f.n)
     has_req = ch["request"] >= 0
@@ -338,6 +349,7 @@ def take_charge_reply(f: Facts) -> Limit:
     lim.open(f.p, "dublin3", has_req & r["dublin3"], start, event, ms)
     requested = at(ev.reply_by, ch["request"], NAT)
     own = (lim.variant == lim.variants.index("urgent")) & ~np.isnat(requested)
+    lim.tacit[own] = lim.date[own]
     lim.date[own] = requested[own]
     lim.meet(ev, np.where(has_req, ch["reply"], -1))
     return lim
@@ -382,7 +394,8 @@ def acceptance(f: Facts, reply: Limit) -> tuple[np.ndarray, np.ndarray, np.ndarr
     how = np.full(f.n, _NONE, dtype=np.int8)
     on = reply.variant >= 0
     how[on] = _PENDING
-    in_time = on & ~np.isnat(reply.met) & (reply.met <= reply.date)
+    last = reply.tacit_date()
+    in_time = on & ~np.isnat(reply.met) & (reply.met <= last)
     outcome = at(ev.outcome, ch["reply"], -1)
     yes = in_time & (outcome == _ACCEPTED)
     day[yes], event[yes], how[yes] = reply.met[yes], reply.met_by[yes], _ACCEPT
@@ -394,8 +407,8 @@ def acceptance(f: Facts, reply: Limit) -> tuple[np.ndarray, np.ndarray, np.ndarr
         ch.index("re_examination")[again],
         _REEXAM,
     )
-    silent = on & ~in_time & (reply.date < f.as_of)
-    day[silent], how[silent] = reply.date[silent], _SILENCE
+    silent = on & ~in_time & (last < f.as_of)
+    day[silent], how[silent] = last[silent], _SILENCE
     return day, event, how
 
 
@@ -481,12 +494,18 @@ def transfer(
     three = period_end(
         f.p, catalogue()["transfer"].variant("reappearance"), ch.date("released"), ms.astype(np.int64)
     )
-    later = released & (three > first_end)
+    as_written = _reading(f.p, "ammr.reading.transfer_release_period") == "paragraph_1"
+    later = released & (three > (first_end if as_written else lim.date))
     lim.open(f.p, "reappearance", later, ch.date("released"), ch.index("released"), ms)
-    back = released & ~later  # enough time left after the release: the first limit stands
+    back = released & ~later & as_written  # enough of the six months left: they stand
     lim.variant[back], lim.date[back] = first_variant[back], first_end[back]
     lim.meet(f.ev, np.where(on, rows["carried"], -1))
     return lim
+
+
+def _reading(p: ParameterSet, name: str) -> str:
+    """The option of reading `name` in force now (readings are not dated in practice: the last value)."""
+    return str(p[name].values[-1].value)
 
 
 def name_take_back(lim: Limit, take_back: np.ndarray) -> None:

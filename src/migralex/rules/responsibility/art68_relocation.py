@@ -74,7 +74,7 @@ def _default(rule: RuleEval, mask: np.ndarray, relocated_to: np.ndarray, cite: s
 
 
 def apply(f: Facts, law: Law, rules: list[RuleEval]) -> list[RuleEval]:
-    """The hierarchy after relocation: Art. 68(3) first, then Part III as Art. 68(2) adapts it.
+    """The hierarchy after relocation: Art. 16(4), Art. 68(3), then Part III as Art. 68(2) adapts it.
 
     An unaccompanied minor stays under Art. 25 alone (25(1) "only the criteria set out in this
     Article shall apply"): with 25(5) excepted, the criteria after Art. 25 are not examined and the
@@ -82,9 +82,11 @@ def apply(f: Facts, law: Law, rules: list[RuleEval]) -> list[RuleEval]:
     """
     _, after = masks(f)
     cite = law.cite["relocation_2"]
-    out = [transfer_rule(f, law)]
+    # Art. 16(4) before 68(3): a threat to internal security ends the relocation procedure (67(2))
+    first = 1 if rules and rules[0].key == "security" else 0
+    out = [*rules[:first], transfer_rule(f, law)]
     past_minors = False
-    for rule in rules:
+    for rule in rules[first:]:
         if rule.key in EXCEPTED:
             rule = _set_aside(rule, after, cite)
         elif rule.key == "default":
