@@ -325,7 +325,7 @@ const ML = (() => {
     const name = field.charAt(0).toUpperCase() + field.slice(1);
     const m = String(message || "");
     if (/at least 1 character|required|missing/i.test(m)) return `${name} is required.`;
-    if (/ISO 8601 date|valid date|date/i.test(m)) return `${name} must be a date (YYYY-MM-DD).`;
+    if (/ISO 8601 date|valid date/i.test(m)) return `${name} must be a date (YYYY-MM-DD).`;
     if (/should be '|Input should be/i.test(m)) return `${name}: choose one of the listed values.`;
     if (/greater than|less than|at most|at least/i.test(m)) return `${name}: ${m.replace(/^Input should be /i, "must be ")}.`;
     if (/not an EU Member State|unknown country/i.test(m)) return `${name}: choose a country from the list.`;
