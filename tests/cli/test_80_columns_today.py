@@ -1,0 +1,46 @@
+"""The tables of the commands added today (relocate, forecast, alerts, cases, law) in 80 columns.
+
+Each command runs as a reader runs it (a subprocess with COLUMNS=80): nothing cut, plain headers; its
+`--format csv` parses into rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from migralex.cli import app
+from tests.cli.test_80_columns import assert_fits, run80
+
+ROOT = Path(__file__).resolve().parents[2]
+PERSONS = str(ROOT / "examples" / "relocation" / "persons.jsonl")
+PLACES = str(ROOT / "examples" / "relocation" / "places.json")
+
+
+def csv_rows(*args: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(app, [*args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows and all(r for r in rows)
+    return rows
+
+
+def test_relocate_fits_80_columns_and_csv_parses() -> None:
+    out = run80("relocate", PERSONS, "--places", PLACES)
+    assert_fits(out)
+    assert "Member" in out and "Places" in out and "honoured" in out  # headers wrap between words
+    assert "Legal basis" in out and "AMMR Art. 67(3)" in out and "link not" in out
+    assert "member_state" not in out and "link_honoured" not in out and "pledged" in out
+    rows = csv_rows("relocate", PERSONS, "--places", PLACES)
+    assert {"person_id", "member_state", "reason"} <= set(rows[0])
+
+
+def test_relocate_demo_fits_80_columns() -> None:
+    out = run80("relocate", "--demo", "--weeks", "2")
+    assert_fits(out)
+    assert "links honoured share" in out and "unplaced reasons" in out and "{" not in out
+    rows = csv_rows("relocate", "--demo", "--weeks", "2")
+    assert rows[0]["figure"] == "relocated"
