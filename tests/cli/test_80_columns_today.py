@@ -70,3 +70,15 @@ def test_alerts_fit_80_columns_and_csv_parses() -> None:
     assert {"series_id", "observed", "hi95"} <= set(header)
     if "Last 6 observed" in out:  # an alert was raised: its row is in the CSV too
         assert len(list(csv.DictReader(io.StringIO(rows)))) >= 1
+
+
+TIMELINE = str(ROOT / "examples" / "cases" / "timeline.jsonl")
+
+
+def test_cases_status_fits_80_columns_and_csv_parses() -> None:
+    out = run80("cases", "status", TIMELINE, "--as-of", "2027-04-13", "--days", "120")
+    assert_fits(out)
+    assert "Last day" in out and "take back" in out and "AMMR Art. 67(11)" in out
+    assert "member_state" not in out and "legal_basis" not in out and "take_back" not in out
+    rows = csv_rows("cases", "status", TIMELINE, "--as-of", "2027-04-13", "--days", "120")
+    assert {r["section"] for r in rows} == {"due", "lapsed", "shifted"}

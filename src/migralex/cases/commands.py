@@ -21,9 +21,9 @@ from typing import Annotated
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from migralex.errors import MigralexError
+from migralex.tables import Column, print_table
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 err = Console(stderr=True)
@@ -53,7 +53,25 @@ def _csv(out: dict[str, pl.DataFrame]) -> str:
     return pl.concat(frames, how="diagonal").write_csv()
 
 
+LIMIT_COLUMNS = (
+    Column("id", "Case"),
+    Column("name", "Time limit", max_width=16),
+    Column("date", "Last day"),
+    Column("member_state", "Member State"),
+    Column("legal_basis", "Legal basis", max_width=16),
+)
+SHIFT_COLUMNS = (
+    Column("id", "Case"),
+    Column("date", "Shifted on"),
+    Column("from", "From"),
+    Column("to", "To"),
+    Column("legal_basis", "Legal basis", max_width=16),
+)
+SHOWN = 200
+
+
 def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
+    """The three sections as tables that fit the terminal (plain headers; at most 200 rows each)."""
     console = Console()
     titles = {
         "due": f"Due from {as_of} to {as_of + dt.timedelta(days=days)}",
@@ -61,13 +79,16 @@ def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
         "shifted": "Responsibility shifted by a lapsed limit",
     }
     for key, frame in out.items():
-        frame = frame.drop("variant", "status", "consequence_basis", strict=False)
-        table = Table(title=f"{titles[key]} ({frame.height})")
-        for col in frame.columns:
-            table.add_column(col)
-        for row in frame.head(200).iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        title = f"{titles[key]} ({frame.height})"
+        if frame.is_empty():
+            console.print(f"{title}: none")
+            continue
+        rows = [
+            {**r, "name": str(r.get("name") or "").replace("_", " ")} for r in frame.head(SHOWN).to_dicts()
+        ]
+        print_table(console, rows, SHIFT_COLUMNS if key == "shifted" else LIMIT_COLUMNS, title)
+        if frame.height > SHOWN:
+            console.print(f"the first {SHOWN} of {frame.height}; --format csv gives them all")
 
 
 @app.command("status")
