@@ -82,3 +82,12 @@ def test_cases_status_fits_80_columns_and_csv_parses() -> None:
     assert "member_state" not in out and "legal_basis" not in out and "take_back" not in out
     rows = csv_rows("cases", "status", TIMELINE, "--as-of", "2027-04-13", "--days", "120")
     assert {r["section"] for r in rows} == {"due", "lapsed", "shifted"}
+
+
+def test_law_participation_fits_80_columns_and_csv_parses() -> None:
+    out = run80("law", "participation")
+    assert_fits(out)
+    assert "Bound by" in out and "Why (legal basis)" in out and "Part III" in out and "recital 90" in out
+    rows = csv_rows("law", "participation")
+    dk = [r for r in rows if r["state"] == "DK" and r["act"] == "AMMR"]
+    assert len(dk) == 1 and dk[0]["parts"] == "Part III; Part V; Part VII"
