@@ -91,3 +91,15 @@ def test_law_participation_fits_80_columns_and_csv_parses() -> None:
     rows = csv_rows("law", "participation")
     dk = [r for r in rows if r["state"] == "DK" and r["act"] == "AMMR"]
     assert len(dk) == 1 and dk[0]["parts"] == "Part III; Part V; Part VII"
+
+
+def test_cases_state_table_fits_80_columns_and_csv_parses() -> None:
+    out = run80("cases", "state", TIMELINE, "--as-of", "2027-01-10", "--format", "table")
+    assert_fits(out)
+    assert "Responsible" in out and "AMMR Art. 40(8)" in out and "transfer_decision" not in out
+    rows = csv_rows("cases", "state", TIMELINE, "--as-of", "2027-01-10")
+    silence = next(r for r in rows if r["id"] == "tl-silence")
+    assert silence["legal_basis"] == "AMMR Art. 40(8)" and silence["next_due"] == "transfer_decision"
+    assert len(rows) == len(
+        CliRunner().invoke(app, ["cases", "state", TIMELINE, "--as-of", "2027-01-10"]).stdout.splitlines()
+    )
