@@ -10,24 +10,31 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from migralex.allocation import PROVENANCE, REASONS, TIERS, MatchParams, match_batch
 from migralex.allocation.demo import DemoSettings, run
 from migralex.allocation.io import read_params, read_persons, read_places
 from migralex.errors import MigralexError
+from migralex.tables import Column, Format, print_table
 
 console = Console()
 err = Console(stderr=True)
 DEMO_KEYS = ("relocated", "unplaced", "links_honoured_share", "hindsight_ratio", "greedy_ratio", "violations")
-
-
-class Format(StrEnum):
-    """Output formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
+ASSIGNMENT_COLUMNS = (
+    Column("person_id", "Person"),
+    Column("member_state", "Member State"),
+    Column("reason", "Reason", max_width=12),
+    Column("article", "Legal basis", max_width=16),
+    Column("link_honoured", "Link honoured", "bool"),
+    Column("integration_score", "Integration score", "number", 2),
+)
+TOTAL_COLUMNS = (
+    Column("member_state", "Member State"),
+    Column("pledged", "Places pledged", "int"),
+    Column("used", "Places used", "int"),
+    Column("open", "Places open", "int"),
+)
+DEMO_COLUMNS = (Column("figure", "Figure", max_width=40), Column("value", "Value", "number", 3))
 
 
 class Method(StrEnum):
@@ -77,8 +84,9 @@ def relocate_command(
     elif fmt is Format.csv:
         typer.echo(result.assignments.write_csv(), nl=False)
     else:
-        _table(result.assignments.rows(named=True), "Relocation: one answer per person")
-        _table(result.totals(), "Places per Member State of relocation (Art. 57(2))")
+        readable = [{**r, "reason": _words(r["reason"])} for r in result.assignments.rows(named=True)]
+        _table(readable, ASSIGNMENT_COLUMNS, "Relocation: one answer per person")
+        _table(result.totals(), TOTAL_COLUMNS, "Places per Member State of relocation (Art. 57(2))")
         console.print(
             f"relocated {result.relocated}, not relocated {result.unplaced}, links honoured "
             f"{result.links_honoured}; solver {result.method}: {result.status}, gap {result.gap:.2e}"
@@ -98,20 +106,25 @@ def _demo(settings: DemoSettings, fmt: Format) -> None:
     if fmt is Format.csv:
         typer.echo("figure,value\n" + "".join(f'{r["figure"]},"{r["value"]}"\n' for r in rows), nl=False)
         return
-    _table(rows, f"Relocation demo: {settings.weeks} weekly batches, seed {settings.seed}")
+    readable = [
+        {"figure": _words(r["figure"]) + (f": {_words(k)}" if k else ""), "value": v}
+        for r in rows
+        for k, v in (r["value"].items() if isinstance(r["value"], dict) else [("", r["value"])])
+    ]
+    _table(readable, DEMO_COLUMNS, f"Relocation demo: {settings.weeks} weekly batches, seed {settings.seed}")
 
 
-def _table(rows: list[dict[str, Any]], title: str) -> None:
-    """A rich table of dict rows."""
-    table = Table(title=title)
+def _table(rows: list[dict[str, Any]], columns: tuple[Column, ...], title: str) -> None:
+    """Rows as a table that fits the terminal (plain headers, numbers formatted)."""
     if not rows:
         console.print(f"{title}: nothing")
         return
-    for column in rows[0]:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row.values()])
-    console.print(table)
+    print_table(console, rows, columns, title)
+
+
+def _words(code: str) -> str:
+    """A code name as words for the terminal (`link_not_honoured` -> `link not honoured`)."""
+    return code.replace("_", " ")
 
 
 def _explain(params: dict[str, Any]) -> None:

@@ -16,14 +16,15 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from migralex.errors import MigralexError
+from migralex.tables import Column, print_table, write_rows
+from migralex.tables import Format as TableFormat
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 err = Console(stderr=True)
@@ -53,7 +54,34 @@ def _csv(out: dict[str, pl.DataFrame]) -> str:
     return pl.concat(frames, how="diagonal").write_csv()
 
 
+LIMIT_COLUMNS = (
+    Column("id", "Case"),
+    Column("name", "Time limit", max_width=16),
+    Column("date", "Last day"),
+    Column("member_state", "Member State"),
+    Column("legal_basis", "Legal basis", max_width=16),
+)
+SHIFT_COLUMNS = (
+    Column("id", "Case"),
+    Column("date", "Shifted on"),
+    Column("from", "From"),
+    Column("to", "To"),
+    Column("legal_basis", "Legal basis", max_width=16),
+)
+STATE_COLUMNS = (
+    Column("id", "Case"),
+    Column("responsible_member_state", "Responsible"),
+    Column("legal_basis", "Legal basis", max_width=16),
+    Column("next_due", "Next limit due", max_width=12),
+    Column("next_due_date", "Last day"),
+    Column("determined_member_state", "Criteria designate"),
+    Column("reason", "Why", max_width=40),
+)
+SHOWN = 200
+
+
 def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
+    """The three sections as tables that fit the terminal (plain headers; at most 200 rows each)."""
     console = Console()
     titles = {
         "due": f"Due from {as_of} to {as_of + dt.timedelta(days=days)}",
@@ -61,13 +89,16 @@ def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
         "shifted": "Responsibility shifted by a lapsed limit",
     }
     for key, frame in out.items():
-        frame = frame.drop("variant", "status", "consequence_basis", strict=False)
-        table = Table(title=f"{titles[key]} ({frame.height})")
-        for col in frame.columns:
-            table.add_column(col)
-        for row in frame.head(200).iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        title = f"{titles[key]} ({frame.height})"
+        if frame.is_empty():
+            console.print(f"{title}: none")
+            continue
+        rows = [
+            {**r, "name": str(r.get("name") or "").replace("_", " ")} for r in frame.head(SHOWN).to_dicts()
+        ]
+        print_table(console, rows, SHIFT_COLUMNS if key == "shifted" else LIMIT_COLUMNS, title)
+        if frame.height > SHOWN:
+            console.print(f"the first {SHOWN} of {frame.height}; --format csv gives them all")
 
 
 @app.command("status")
@@ -142,6 +173,10 @@ def state_command(
     as_of: Annotated[str, typer.Option("--as-of", help="The day (YYYY-MM-DD)")],
     explain: Annotated[bool, typer.Option("--explain", help="Readable text instead of JSON lines")] = False,
     crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
+    fmt: Annotated[
+        TableFormat,
+        typer.Option("--format", help="json: one JSON answer a line; table or csv: one row a case"),
+    ] = TableFormat.json,
 ) -> None:
     """The state of each case on a day: who is responsible and why, every limit and its status."""
     from migralex.rules.case_state import case_state
@@ -166,8 +201,26 @@ def state_command(
     except (MigralexError, json.JSONDecodeError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
+    if fmt is not TableFormat.json and not explain:
+        rows = [_state_row(a) for a in answers]
+        if fmt is TableFormat.csv:
+            write_rows(rows, fmt, STATE_COLUMNS)
+        else:
+            shown = [{**r, "next_due": (r["next_due"] or "").replace("_", " ")} for r in rows]
+            print_table(Console(), shown, STATE_COLUMNS, f"The state of each case on {as_of}")
+        return
     for answer in answers:
         sys.stdout.write((_explain(answer) if explain else json.dumps(answer, ensure_ascii=False)) + "\n")
+
+
+def _state_row(state: dict[str, Any]) -> dict[str, Any]:
+    """One case's state as a row: who is responsible, on what basis, the next limit due."""
+    due = state.get("next_due") or {}
+    return {
+        **{c.key: state.get(c.key) for c in STATE_COLUMNS},
+        "next_due": due.get("name"),
+        "next_due_date": due.get("date"),
+    }
 
 
 def register(root: typer.Typer) -> None:

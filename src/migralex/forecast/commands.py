@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from typing import Annotated, Any
 
 import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from migralex.errors import MigralexError
+from migralex.tables import Column, Format, cell, print_table
 
 console = Console()
 err = Console(stderr=True)
@@ -22,12 +21,39 @@ app = typer.Typer(
 )
 
 
-class Format(StrEnum):
-    """Output formats."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
+FORECAST_COLUMNS = (
+    Column("series_id", "Series"),
+    Column("ds", "Period"),
+    Column("mean", "Forecast", "int"),
+    Column("lo80", "80 % band low", "int"),
+    Column("hi80", "80 % band high", "int"),
+    Column("lo95", "95 % band low", "int"),
+    Column("hi95", "95 % band high", "int"),
+)
+ALERT_COLUMNS = (
+    Column("series_id", "Series"),
+    Column("ds", "Period"),
+    Column("observed", "Observed", "int"),
+    Column("mean", "Forecast", "int"),
+    Column("hi95", "95 % band high", "int"),
+    Column("excess", "Above the band", "int"),
+    Column("ratio", "Ratio to forecast", "number", 2),
+    Column("cutoff", "Forecast made after"),
+    Column("h", "Periods ahead", "int"),
+    Column("history", "Last 6 observed", max_width=16),
+)
+SERIES_COLUMNS = (
+    Column("series_id", "Series", max_width=32),
+    Column("freq", "Frequency"),
+    Column("label", "Label", max_width=28),
+    Column("source", "Source table"),
+    Column("parent", "Part of"),
+)
+BACKTEST_COLUMNS = (
+    Column("horizon", "Months ahead"),
+    Column("mase", "MASE / seasonal naive (median)", "number", 3),
+    Column("smape", "sMAPE (median)", "number", 3),
+)
 
 
 SeriesOpt = Annotated[
@@ -47,8 +73,8 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _print_frame(frame: pl.DataFrame, fmt: Format, title: str) -> None:
-    """A frame as JSON records, CSV or a Rich table (numbers rounded)."""
+def _print_frame(frame: pl.DataFrame, fmt: Format, title: str, columns: tuple[Column, ...]) -> None:
+    """A frame as JSON records, CSV or a table that fits the terminal (plain headers, numbers formatted)."""
     if fmt is Format.json:
         typer.echo(json.dumps(frame.to_dicts(), indent=1, default=str))
         return
@@ -62,20 +88,14 @@ def _print_frame(frame: pl.DataFrame, fmt: Format, title: str) -> None:
         )
         typer.echo(flat.write_csv(), nl=False)
         return
-    table = Table(title=title)
-    for c in frame.columns:
-        table.add_column(c, justify="right" if frame.schema[c].is_numeric() else "left", no_wrap=True)
-    for row in frame.iter_rows():
-        table.add_row(*[_cell(v) for v in row])
-    console.print(table)
+    if frame.is_empty():
+        return
+    print_table(console, [_readable(r) for r in frame.to_dicts()], columns, title)
 
 
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:,.0f}" if abs(v) >= 10 else f"{v:.2f}"
-    if isinstance(v, list):
-        return " ".join(f"{x:,.0f}" for x in v[-6:])
-    return str(v)
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for the terminal: a list (an alert's history) as its last six values."""
+    return {k: " ".join(cell(x, "int") for x in v[-6:]) if isinstance(v, list) else v for k, v in row.items()}
 
 
 @app.callback(invoke_without_command=True)
@@ -98,7 +118,7 @@ def forecast_command(
         frame = forecast_series(series or None, as_of, horizon, model)
     except MigralexError as exc:
         raise _fail(exc) from exc
-    _print_frame(frame, fmt, f"Forecast ({model}), as of {as_of or 'the latest data'}")
+    _print_frame(frame, fmt, f"Forecast ({model}), as of {as_of or 'the latest data'}", FORECAST_COLUMNS)
 
 
 @app.command("backtest")
@@ -122,14 +142,12 @@ def backtest_command(
     if fmt is Format.csv:
         typer.echo(scores.write_csv(), nl=False)
         return
-    table = Table(
-        title=f"Back-test: {summary['series']} monthly series, {summary['origins']} origins (ensemble)"
-    )
-    for c in ("horizon", "MASE / seasonal naive (median)", "sMAPE (median)"):
-        table.add_column(c, justify="right")
-    for h, ratio in summary["mase_ratio_vs_seasonal_naive"].items():
-        table.add_row(h, f"{ratio:.3f}", f"{summary['smape'][h]:.3f}")
-    console.print(table)
+    rows = [
+        {"horizon": h, "mase": ratio, "smape": summary["smape"][h]}
+        for h, ratio in summary["mase_ratio_vs_seasonal_naive"].items()
+    ]
+    title = f"Back-test: {summary['series']} monthly series, {summary['origins']} origins (ensemble)"
+    print_table(console, rows, BACKTEST_COLUMNS, title)
     console.print(
         f"coverage of the 80 % band {summary['coverage_80']:.1%},"
         f" of the 95 % band {summary['coverage_95']:.1%}"
@@ -145,7 +163,7 @@ def series_command(fmt: FormatOpt = Format.table) -> None:
         [{"series_id": s.series_id, "freq": s.freq, "label": s.label, "source": s.source, "parent": s.parent}
          for s in catalogue().values()]
     )  # fmt: skip
-    _print_frame(frame, fmt, "Series")
+    _print_frame(frame, fmt, "Series", SERIES_COLUMNS)
 
 
 def alerts_command(
@@ -160,7 +178,9 @@ def alerts_command(
         frame = alerts(as_of, series or None)
     except MigralexError as exc:
         raise _fail(exc) from exc
-    _print_frame(frame, fmt, f"Alerts in the last 3 periods, as of {as_of or 'the latest data'}")
+    _print_frame(
+        frame, fmt, f"Alerts in the last 3 periods, as of {as_of or 'the latest data'}", ALERT_COLUMNS
+    )
     if fmt is Format.table and frame.is_empty():
         console.print("no alert: every observation lies within the 95 % band of its forecast")
 

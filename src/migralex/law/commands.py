@@ -18,8 +18,8 @@ from migralex.law.params import params
 from migralex.law.participation import table_rows
 from migralex.law.texts import act_label, article, search
 from migralex.law.timelimits import deadline
+from migralex.tables import Column, print_table, write_rows
 from migralex.tables import Format as TableFormat
-from migralex.tables import write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 console = Console()
@@ -68,26 +68,33 @@ def acts_command(fmt: Annotated[TableFormat, typer.Option("--format")] = TableFo
     console.print(table)
 
 
+PARTICIPATION_COLUMNS = (
+    Column("state", "State"),
+    Column("act", "Act"),
+    Column("binds", "Bound by", max_width=16),
+    Column("why", "Why (legal basis)", max_width=38),
+)
+
+
 @app.command("participation")
 def participation_command(
     state: Annotated[str | None, typer.Option("--state", help="One State, e.g. DK, IE, CH")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
 ) -> None:
     """Who is bound by which act: Denmark, Ireland, CH, IS, LI, NO (law/participation.yaml)."""
     try:
         rows = table_rows(state=state)
     except MigralexError as exc:
         raise fail(exc) from None
-    if fmt is Format.json:
+    if fmt is TableFormat.json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title="Who is bound (every other Member State: by every act)", show_lines=False)
-    for col in ("state", "act", "binds", "why"):
-        table.add_column(col, style="bold cyan" if col == "state" else None)
-    for r in rows:
-        binds = ", ".join(r["parts"]) if r["binds"] == "parts" else r["binds"]
-        table.add_row(r["state"], r["act"], binds, r["why"])
-    console.print(table)
+    if fmt is TableFormat.csv:
+        write_rows(rows, fmt)
+        return
+    shown = [{**r, "binds": ", ".join(r["parts"]) if r["binds"] == "parts" else r["binds"]} for r in rows]
+    title = "Who is bound (every other Member State: by every act)"
+    print_table(console, shown, PARTICIPATION_COLUMNS, title)
 
 
 @app.command("show")
