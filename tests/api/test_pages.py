@@ -87,3 +87,10 @@ def test_warm_up_fills_the_caches_in_the_background() -> None:
             time.sleep(0.05)
         assert _index.cache_info().currsize == 1
         assert warm.get("/v1/cycle").json()["years"]
+
+
+def test_every_page_links_to_every_page(client: TestClient) -> None:
+    for path in PAGES:
+        html = client.get(path).text
+        missing = [p for p in PAGES if f'href="{p}"' not in html]
+        assert not missing, f"{path} does not link to {missing}"
