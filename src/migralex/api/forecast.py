@@ -182,5 +182,6 @@ def backtest_scores() -> dict[str, Any]:
 
 
 def warm_up() -> None:
-    """Start the back-test, so the dashboard's scores are ready (the forecasts are quick)."""
-    start_backtest()
+    """Nothing at start-up: the back-test (about 40 s of CPU) starts with the first request for it
+    (`GET /v1/forecast/backtest`); run at start-up it held the CPU and the GIL while the server
+    answered cases, and single-case p99 rose from 4.5 ms to 124 ms (bench/bench_api.py)."""
