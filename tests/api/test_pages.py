@@ -8,9 +8,9 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from migralex.api.app import PAGES
 from migralex.countries import EU27
 from migralex.web import STATIC_DIR
+from migralex.web.pages import NAV_SLOT, PAGES
 
 LOCAL_REF = re.compile(r"""(?:src|href)="([^"]+)\"""")
 
@@ -94,3 +94,15 @@ def test_every_page_links_to_every_page(client: TestClient) -> None:
         html = client.get(path).text
         missing = [p for p in PAGES if f'href="{p}"' not in html]
         assert not missing, f"{path} does not link to {missing}"
+
+
+def test_every_page_file_has_the_navigation_slot_and_no_hand_written_nav() -> None:
+    for page in PAGES.values():
+        html = (STATIC_DIR / page.file).read_text("utf-8")
+        assert NAV_SLOT in html and "<nav" not in html, page.file
+
+
+def test_navigation_marks_only_the_page_shown(client: TestClient) -> None:
+    html = client.get("/relocation").text
+    assert html.count('aria-current="page"') == 1
+    assert '<a href="/relocation" aria-current="page">Relocation</a>' in html

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
@@ -25,16 +25,7 @@ from migralex.api.offload import Offload, WorkerPool
 from migralex.api.settings import ApiSettings
 from migralex.countries import DUBLIN_STATES, EU27, iso_table
 from migralex.web import STATIC_DIR
-
-#: Dashboard pages: URL path → HTML file under web/static.
-PAGES = {
-    "/": "overview.html",
-    "/solidarity": "solidarity.html",
-    "/cases": "cases.html",
-    "/scenarios": "scenarios.html",
-    "/early-warning": "early-warning.html",
-    "/relocation": "relocation.html",
-}
+from migralex.web.pages import PAGES, render
 
 
 def _router_of(module: str) -> Callable[[], APIRouter]:
@@ -236,8 +227,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         html = bytes(page.body).decode("utf-8").replace("<body>", DOCS_BACK_LINK, 1)
         return HTMLResponse(html)
 
-    for path, filename in PAGES.items():
-        app.add_api_route(path, _page(filename), methods=["GET"], include_in_schema=False)
+    for path in PAGES:
+        app.add_api_route(path, _page(path), methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
 
@@ -282,11 +273,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return doc
 
 
-def _page(filename: str) -> Any:
-    file = STATIC_DIR / filename
+def _page(path: str) -> Any:
+    """The handler serving the dashboard page at `path`, its navigation generated from `PAGES`."""
 
-    def page() -> FileResponse:
-        return FileResponse(file, media_type="text/html")
+    def page() -> HTMLResponse:
+        return HTMLResponse(render(path))
 
-    page.__name__ = f"page_{filename.split('.')[0]}"
+    page.__name__ = f"page_{PAGES[path].file.split('.')[0].replace('-', '_')}"
     return page
