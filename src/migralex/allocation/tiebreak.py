@@ -74,6 +74,7 @@ def _transport(
     lp.a_matrix_.index_, lp.a_matrix_.value_ = idx, np.ones(2 * n_cols)
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs()
+    h.setOptionValue("presolve", "off")  # a transportation problem: presolve costs more than it saves
     h.passModel(lp)
     if h.run() == highspy.HighsStatus.kError:
         raise MigralexError("HiGHS failed on the integration tie-break")
