@@ -93,6 +93,8 @@ def test_lp_on_the_unimodular_model_reaches_the_milp_optimum_of_every_tier(
         mp.setattr(milp, "unimodular", lambda problem: False)
         mip = match_batch(frame, batch[1], params)
     assert lp.status == mip.status == "optimal"
-    tiers = [(s["tier"], s["objective"]) for s in lp.stages]
-    assert tiers == [(s["tier"], s["objective"]) for s in mip.stages]
+    assert [s["tier"] for s in lp.stages] == [s["tier"] for s in mip.stages]
+    # the MILP's deviation columns carry HiGHS's feasibility tolerance (e.g. -1.999999 for -2)
+    want = [s["objective"] for s in mip.stages]
+    assert [s["objective"] for s in lp.stages] == pytest.approx(want, abs=1e-4)
     assert all(s["gap"] == 0.0 for s in lp.stages)
