@@ -90,7 +90,7 @@ def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np
     persons = pl.DataFrame(
         {
             "person_id": batch.person.astype(str),
-            "status": pl.repeat("applicant", len(batch), eager=True),
+            "status": ["applicant"] * len(batch),
             "eligible": np.ones(len(batch), bool),
             "consent": np.ones(len(batch), bool),
             "vulnerable": batch.vulnerable.astype(bool),
