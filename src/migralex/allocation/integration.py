@@ -48,13 +48,29 @@ def diaspora(year: int) -> pl.DataFrame:
     ).sort("citizenship", "country")
 
 
+@cache
+def score_table(year: int) -> tuple[dict[str, int], np.ndarray]:
+    """The diaspora scores as a matrix: row per citizenship (the dict gives the row), column per
+    Member State in EU27 order, 0 where nothing is known (built once per year)."""
+    wide = diaspora(year).pivot(on="country", index="citizenship", values="score")
+    table = np.zeros((wide.height, len(EU27)))
+    for k, state in enumerate(EU27):
+        if state in wide.columns:
+            table[:, k] = wide[state].fill_null(0.0).to_numpy()
+    return {c: i for i, c in enumerate(wide["citizenship"].to_list())}, table
+
+
 def score_matrix(nationalities: pl.Series, states: list[str], year: int) -> np.ndarray:
     """Score in [0, 1] per person (rows) and Member State (columns); 0 where nothing is known."""
-    table = diaspora(year).filter(pl.col("country").is_in(states))
-    wide = table.pivot(on="country", index="citizenship", values="score")
-    for state in states:
-        if state not in wide.columns:
-            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(state))
-    people = pl.DataFrame({"citizenship": nationalities.str.to_uppercase()})
-    joined = people.join(wide, on="citizenship", how="left", maintain_order="left")
-    return joined.select(states).fill_null(0.0).to_numpy().astype(np.float64)
+    index, table = score_table(year)
+    rows = (
+        nationalities.str.to_uppercase()
+        .replace_strict(index, default=-1, return_dtype=pl.Int64)
+        .fill_null(-1)
+        .to_numpy()
+    )
+    columns = [EU27.index(state) for state in states]
+    known = rows >= 0
+    out = np.zeros((len(rows), len(columns)))
+    out[known] = table[rows[known]][:, columns]
+    return out

@@ -30,8 +30,9 @@ class Stage:
     seconds: float
 
 
-def _model(problem: Problem) -> highspy.Highs:
-    """Integer x[pair] (units of a class), 2 deviations per Member State; class/capacity/share rows."""
+def _model(problem: Problem, integer: bool = True) -> highspy.Highs:
+    """Integer x[pair] (units of a class), 2 deviations per Member State; class/capacity/share rows
+    (`integer=False`: the same model with x continuous, its LP relaxation)."""
     n_pairs, n_states = len(problem.cls), len(problem.capacity)
     n_units = problem.n_classes  # one row per class: at most `count` units of it placed
     cols = n_pairs + 2 * n_states
@@ -67,7 +68,8 @@ def _model(problem: Problem) -> highspy.Highs:
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = starts, idx, val
     kinds = highspy.HighsVarType
-    lp.integrality_ = [kinds.kInteger] * n_pairs + [kinds.kContinuous] * (2 * n_states)
+    if integer:
+        lp.integrality_ = [kinds.kInteger] * n_pairs + [kinds.kContinuous] * (2 * n_states)
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs()
     h.passModel(lp)
@@ -177,15 +179,41 @@ def combined_cost(problem: Problem, tiers: tuple[str, ...]) -> np.ndarray:
     return total
 
 
+def unimodular(problem: Problem) -> bool:
+    """Whether the LP relaxation has integral vertices: with units of one person (no family of two
+    or more), the class rows and the capacity rows (each holding its share row's columns) are two
+    laminar families of column sets, and the deviation columns are unit columns, so the constraint
+    matrix is totally unimodular and every basic solution with integral bounds is integral."""
+    return bool((problem.size == 1).all())
+
+
 def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage]]:
-    """Maximise the tiers of `params.order` lexicographically; return x per pair and one Stage per tier."""
-    n_pairs, n_states = len(problem.cls), len(problem.capacity)
-    if n_pairs == 0:
+    """Maximise the tiers of `params.order` lexicographically; return x per pair and one Stage per tier.
+
+    Without families (`unimodular`), each segment is an LP solved by the simplex method and the
+    optimal face of a segment is kept in the later ones by fixing what complementary slackness
+    fixes (a totally unimodular face, so the vertices stay integral); the integer optimum of every
+    tier is then the LP optimum (gap 0). The answer is checked to be integral; otherwise, and with
+    families, the tiers are solved as a MILP with the solved tiers kept by an objective row."""
+    if len(problem.cls) == 0:
         return np.zeros(0), []
-    h = _model(problem)
+    if unimodular(problem):
+        found = _solve(problem, params, integer=False)
+        if found is not None:
+            return found
+    found = _solve(problem, params, integer=True)
+    assert found is not None
+    return found
+
+
+def _solve(problem: Problem, params: MatchParams, integer: bool) -> tuple[np.ndarray, list[Stage]] | None:
+    """The tiers segment by segment on one HiGHS model (None: an LP vertex was not integral)."""
+    n_pairs, n_states = len(problem.cls), len(problem.capacity)
+    h = _model(problem, integer)
     h.setOptionValue("presolve", "off")  # the rows are simple; presolve costs more than it saves
-    h.setOptionValue("mip_rel_gap", params.mip_rel_gap)
-    h.setOptionValue("mip_abs_gap", 0.5)  # below the unit of every integer tier
+    if integer:
+        h.setOptionValue("mip_rel_gap", params.mip_rel_gap)
+        h.setOptionValue("mip_abs_gap", 0.5)  # below the unit of every integer tier
     cols = n_pairs + 2 * n_states
     x = np.zeros(cols)
     start, stages = time.perf_counter(), []
@@ -199,7 +227,8 @@ def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage
         h.changeColsCost(cols, np.arange(cols, dtype=np.int32), cost)
         left = params.time_limit - (time.perf_counter() - start)
         h.setOptionValue("time_limit", max(left, 0.05))
-        _warm_start(h, x, problem, "fair_share" in tiers)
+        if integer:
+            _warm_start(h, x, problem, "fair_share" in tiers)
         t0 = time.perf_counter()
         if h.run() == highspy.HighsStatus.kError:
             raise MigralexError(
@@ -210,10 +239,16 @@ def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage
         solution = np.asarray(h.getSolution().col_value)
         if len(solution) == cols and h.getInfo().primal_solution_status == 2:
             x = solution
-        gap, seconds = float(h.getInfo().mip_gap), time.perf_counter() - t0
+        if not integer and (status != "Optimal" or np.abs(x[:n_pairs] - np.rint(x[:n_pairs])).max() > 1e-6):
+            return None
+        gap = float(h.getInfo().mip_gap) if integer else 0.0
+        seconds = time.perf_counter() - t0
         stages += [Stage(t, float(tier_cost(problem, t) @ x), gap, status, seconds) for t in tiers]
         if position < len(parts) - 1:
-            _fix(h, cost, float(cost @ x))
+            if integer:
+                _fix(h, cost, float(cost @ x))
+            else:
+                _fix_face(h, cols)
     return x[:n_pairs], stages
 
 
@@ -234,6 +269,22 @@ def _warm_start(h: highspy.Highs, x: np.ndarray, problem: Problem, sharing: bool
     sol.col_value = list(start)
     sol.value_valid = True
     h.setSolution(sol)
+
+
+def _fix_face(h: highspy.Highs, cols: int) -> None:
+    """Keep the LP optimum of the tiers solved so far: fix the columns with a nonzero reduced cost
+    at their value and make the rows with a nonzero dual tight (complementary slackness: exactly
+    the optimal solutions remain). With integral costs and a unimodular basis, nonzero means >= 1."""
+    solution = h.getSolution()
+    col_dual, row_dual = np.asarray(solution.col_dual), np.asarray(solution.row_dual)
+    fixed = np.flatnonzero(np.abs(col_dual[:cols]) > 0.5).astype(np.int32)
+    if len(fixed):
+        value = np.rint(np.asarray(solution.col_value)[fixed])
+        h.changeColsBounds(len(fixed), fixed, value, value)
+    tight = np.flatnonzero(np.abs(row_dual) > 0.5).astype(np.int32)
+    if len(tight):
+        activity = np.rint(np.asarray(solution.row_value)[tight])
+        h.changeRowsBounds(len(tight), tight, activity, activity)  # type: ignore[attr-defined]
 
 
 def _fix(h: highspy.Highs, cost: np.ndarray, objective: float) -> None:

@@ -32,6 +32,23 @@ class Problem:
     class_of_unit: np.ndarray  # unit -> class
 
 
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`numpy.unique(rows, axis=0, return_index=True, return_inverse=True)` without the unique rows:
+    the first index of each distinct row (rows in lexicographic order) and each row's group; the
+    same answer, by a stable lexsort (several times faster than sorting a structured view)."""
+    n = rows.shape[0]
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort(rows.T[::-1])
+    ranked = rows[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    new[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse
+
+
 def _per_unit(unit_of_person: np.ndarray, n_units: int, values: np.ndarray) -> np.ndarray:
     """Sum a persons x states matrix into units x states."""
     out = np.zeros((n_units, values.shape[1]), dtype=np.float64)
@@ -62,11 +79,7 @@ def build(
     person_unlinked = ~links.any(axis=1) if links.shape[1] else np.ones(len(unit_of_person), bool)
     u_unlinked = np.bincount(unit_of_person, weights=person_unlinked.astype(np.float64), minlength=n_units)
     features = np.column_stack([placeable, size, u_vuln, u_unlinked, u_links, u_barred, u_score])
-    if n_units:
-        _, first, class_of_unit = np.unique(features, axis=0, return_index=True, return_inverse=True)
-    else:
-        first, class_of_unit = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    class_of_unit = class_of_unit.reshape(-1)
+    first, class_of_unit = unique_rows(features)
     count = np.bincount(class_of_unit, minlength=len(first)).astype(np.int64)
     allowed = placeable[first][:, None] & ~u_barred[first] & (size[first][:, None] <= capacity[None, :])
     cls, state = np.nonzero(allowed)

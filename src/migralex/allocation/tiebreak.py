@@ -12,6 +12,7 @@ import highspy
 import numpy as np
 
 from migralex.allocation.milp import quiet_highs
+from migralex.allocation.problem import unique_rows
 from migralex.errors import MigralexError
 
 INF = highspy.kHighsInf
@@ -24,8 +25,7 @@ def reassign(
     n_states = unit_score.shape[1]
     # fine classes: same class and same score row; "state" n_states = not placed (score 0)
     keyed = np.column_stack([class_of_unit, unit_score])
-    _, first, fine_of_unit = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
-    fine_of_unit = fine_of_unit.reshape(-1)
+    first, fine_of_unit = unique_rows(keyed)
     n_fine = len(first)
     coarse_of_fine = class_of_unit[first]
     target = np.where(unit_state >= 0, unit_state, n_states)
@@ -74,6 +74,7 @@ def _transport(
     lp.a_matrix_.index_, lp.a_matrix_.value_ = idx, np.ones(2 * n_cols)
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs()
+    h.setOptionValue("presolve", "off")  # a transportation problem: presolve costs more than it saves
     h.passModel(lp)
     if h.run() == highspy.HighsStatus.kError:
         raise MigralexError("HiGHS failed on the integration tie-break")

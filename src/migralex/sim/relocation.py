@@ -26,6 +26,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
@@ -78,15 +79,14 @@ def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np
     import polars as pl
 
     from migralex.allocation import match_batch
-    from migralex.cases.codes import NATIONALITIES
 
     out = np.full(len(batch), -1, np.int8)
     offered = {EU27[c]: int(places[c]) for c in np.flatnonzero(places > 0)}
     if not len(batch) or not offered:
         return out
-    codes = np.array(EU27, dtype=object)
-    pairs = zip(batch.link, batch.benefitting, strict=True)
-    links = [[codes[m]] if m >= 0 and m != b else [] for m, b in pairs]
+    codes = np.array([*EU27, None], dtype=object)
+    own_link = (batch.link >= 0) & (batch.link != batch.benefitting)
+    link = pl.Series("link", codes[np.where(own_link, batch.link, len(EU27))].tolist(), dtype=pl.String)
     persons = pl.DataFrame(
         {
             "person_id": batch.person.astype(str),
@@ -94,19 +94,26 @@ def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np
             "eligible": np.ones(len(batch), bool),
             "consent": np.ones(len(batch), bool),
             "vulnerable": batch.vulnerable.astype(bool),
-            "links": pl.Series(links, dtype=pl.List(pl.Utf8)),
-            "nationality": [_iso2(NATIONALITIES[n]) for n in batch.nat],
-            "benefitting": codes[batch.benefitting].tolist(),
+            "links": link.to_frame().select(
+                pl.when(pl.col("link").is_null()).then(pl.lit([], dtype=pl.List(pl.String)))
+                .otherwise(pl.concat_list("link"))
+            ).to_series(),
+            "nationality": pl.Series(_iso2_codes()[batch.nat].tolist(), dtype=pl.String),
+            "benefitting": pl.Series(codes[batch.benefitting].tolist(), dtype=pl.String),
         }
-    )
+    )  # fmt: skip
     result = match_batch(persons, offered, method=method)
-    table = result.assignments.select("person_id", "member_state")
-    where = dict(zip(table["person_id"].to_list(), table["member_state"].to_list(), strict=True))
     index = {ms: k for k, ms in enumerate(EU27)}
-    for k, pid in enumerate(persons["person_id"].to_list()):
-        ms = where.get(pid)
-        out[k] = index[ms] if ms is not None else -1
-    return out
+    placed = result.assignments["member_state"].replace_strict(index, default=-1, return_dtype=pl.Int8)
+    return placed.fill_null(-1).to_numpy()  # the assignments are in the order of the persons
+
+
+@cache
+def _iso2_codes() -> np.ndarray:
+    """Per case-format nationality code, its ISO alpha-2 code (None: stateless or unknown)."""
+    from migralex.cases.codes import NATIONALITIES
+
+    return np.array([_iso2(code) for code in NATIONALITIES], dtype=object)
 
 
 def _iso2(code: str) -> str | None:
