@@ -3,9 +3,9 @@
 A file has `article`, an optional `base` case (merged into every example's `case`), optional
 `params` (a parameter overlay for every example) and `examples`; each example has `name`,
 `source` (the words of the article, a recital, or the reasoning it rests on; every passage in
-single quotes is checked against the article cited before it, tests/rules/examples_loader.py), either `case` or
-`cases` (a batch), optional `params`, optional `context` (channelling), optional `regime` (the
-regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`:
+single quotes is checked against the article cited before it, tests/rules/examples_loader.py),
+either `case` or `cases` (a batch), optional `params`, optional `context` (channelling),
+optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`:
 
 - responsibility: `responsible_member_state`, `legal_basis` (exact) or `legal_basis_starts`,
   `flags` (flag kinds that must be raised), `no_flags` (kinds that must not), `blocking`,

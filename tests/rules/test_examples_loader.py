@@ -8,7 +8,10 @@ from tests.rules.examples_loader import check_quotes, quotes
 
 
 def test_a_true_quote_passes_and_is_counted() -> None:
-    source = "AMMR Art. 39(1), second subparagraph: 'the request to take charge shall be sent within one month of receiving such hit'"
+    source = (
+        "AMMR Art. 39(1), second subparagraph:"
+        " 'the request to take charge shall be sent within one month of receiving such hit'"
+    )
     assert check_quotes(source) == 1
 
 
@@ -17,7 +20,7 @@ def test_a_true_quote_passes_and_is_counted() -> None:
     [
         "AMMR Art. 39(1): 'the request to take charge shall be sent within two months of receiving such hit'",
         "AMMR Art. 40(1): 'the request to take charge shall be sent within one month of receiving such hit'",
-        "APR Art. 28(1): 'as soon as possible ... within 21 days from the date on which the application is registered'",
+        "APR Art. 28(1): 'as soon as possible ... within 21 days from the date on which it is registered'",
         "AMMR recital (90): 'Ireland is not taking part'",
     ],
 )
