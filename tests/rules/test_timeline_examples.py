@@ -4,12 +4,13 @@ A file has `article`, `source`, a `base` case (format v2) and `examples`; each e
 `source` (the words of the article: each passage in single quotes is checked against the
 article cited before it by the loader shared with tests/rules/test_examples.py), `as_of`,
 `events` (the case's events), optional `case` (merged into the base), optional `crisis` (the
-CFMR Art. 12 derogation), optional `params` (a parameter overlay, e.g. a reading) and `expect`:
+CFMR Art. 12 derogation: `true` for every Member State concerned, or the authorisations per
+Member State and period, `[{member_state, from, to}]`; also at file level), optional `params` (a parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
 `legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
-date}), `error` ({path, contains}: the timeline is refused, e.g. a transfer after its time limit
-with no extension).
+date}), `error` ({path, contains}: the case or the timeline is refused, e.g. a transfer after its
+time limit with no extension).
 """
 
 from __future__ import annotations
@@ -37,13 +38,14 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     case["events"] = ex.get("events", [])
     expect = ex["expect"]
     p = params().overlay(ex["params"], label="example") if ex.get("params") else None
-    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=ex.get("crisis", False))
+    crisis = ex.get("crisis", doc.get("crisis", False))
     if "error" in expect:
         with pytest.raises(InvalidInput) as exc:
-            tl.check(0)
+            case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis).check(0)
         assert exc.value.path == expect["error"]["path"]
         assert expect["error"]["contains"] in exc.value.reason
         return
+    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis)
     answer = tl.answer(0)
     limits = {x["name"]: x for x in answer["limits"]}
     for name, want in expect.get("limits", {}).items():

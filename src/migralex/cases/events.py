@@ -25,6 +25,9 @@ import polars as pl
 
 from migralex.cases import codes as C
 from migralex.errors import InvalidInput
+from migralex.law.dates import add_months_clamped, to_date
+from migralex.law.params import param
+from migralex.law.timelimits import Period
 
 if TYPE_CHECKING:
     from migralex.cases.format import Case, Event
@@ -55,6 +58,9 @@ EVENT = {name: i for i, name in enumerate(EVENT_TYPES)}
 #: a VIS hit (AMMR Art. 39(1), second subparagraph).
 HIT_CATEGORIES: tuple[str, ...] = ("irregular_crossing", "sar_disembarkation", "application", "vis")
 OUTCOMES: tuple[str, ...] = ("accepted", "rejected", "transfer_upheld", "transfer_annulled")
+#: Why an urgent reply may be requested (AMMR Art. 39(2)): the application was registered after a
+#: decision to refuse entry or a return decision was issued.
+URGENT_GROUNDS: tuple[str, ...] = ("refusal_of_entry", "return_decision")
 _REPLY_OUTCOMES = ("accepted", "rejected")
 _APPEAL_OUTCOMES = ("transfer_upheld", "transfer_annulled")
 #: Types that need `by` and `to` (two different Member States).
@@ -97,10 +103,38 @@ def _fields(i: int, e: Event) -> None:
         raise ValueError(f"{where}: 'urgent' and 'reply_by' are only for a take_charge_request")
     if e.reply_by is not None and not e.urgent:
         raise ValueError(f"{where}: 'reply_by' is the period of an urgent request: give 'urgent': true")
-    if e.reply_by is not None and e.reply_by < e.date + dt.timedelta(days=7):
+    if (e.urgent_ground is not None or e.ground_issued is not None) and not e.urgent:
+        raise ValueError(f"{where}: 'urgent_ground' and 'ground_issued' are the reasons of an urgent request")
+    if e.ground_issued is not None and e.urgent_ground is None:
+        raise ValueError(f"{where}: 'ground_issued' dates the 'urgent_ground' ({', '.join(URGENT_GROUNDS)})")
+    if e.reply_by is not None and e.reply_by < urgent_minimum_end(e.date):
+        minimum = _urgent_minimum(e.date)
         raise ValueError(
-            f"{where}: the period requested for an urgent reply is at least one week (AMMR Art. 39(2))"
+            f"{where}: the period requested for an urgent reply is at least {minimum}"
+            f" (AMMR Art. 39(2), parameter {_URGENT_MINIMUM}): reply_by {e.reply_by} is before"
+            f" {urgent_minimum_end(e.date)}"
         )
+
+
+def _urgent_minimum(sent: dt.date) -> Period:
+    """The minimum period in force on `sent` (its first value before the AMMR applies: Dublin III
+    cases have the same week, Dublin III Art. 21(2) being read alike)."""
+    minimum = param(_URGENT_MINIMUM)
+    return minimum.period_at(max(sent, minimum.values[0].start))
+
+
+def urgent_minimum_end(sent: dt.date) -> dt.date:
+    """The first day an urgent request may ask its reply for: the period of parameter
+    `ammr.time_limits.urgent_reply_minimum` in force on `sent`, counted from `sent` (AMMR Art. 39(2)
+    "That period shall be at least one week"; a minimum length, so no Art. 75(d) roll)."""
+    minimum = _urgent_minimum(sent)
+    day = np.datetime64(sent, "D")
+    if minimum.unit in ("days", "weeks"):
+        end = day + np.timedelta64(minimum.amount * (7 if minimum.unit == "weeks" else 1), "D")
+    else:
+        months = minimum.amount * (12 if minimum.unit == "years" else 1)
+        end = add_months_clamped(np.array([day]), months)[0]
+    return to_date(end)
 
 
 def _earlier(
@@ -227,6 +261,7 @@ def check_events(events: Sequence[Event], registration: dt.date) -> None:
 
 
 _NO_MS = -1
+_URGENT_MINIMUM = "ammr.time_limits.urgent_reply_minimum"
 #: Codes accepted for a Member State besides the ISO ones (Eurostat's EL for Greece).
 _ALIASES = {"EL": "GR"}
 
@@ -250,6 +285,8 @@ class EventTable:
     suspensive: np.ndarray  # bool
     urgent: np.ndarray  # bool
     reply_by: np.ndarray  # datetime64[D], NaT none
+    urgent_ground: np.ndarray  # int8: code in URGENT_GROUNDS, -1 none
+    ground_issued: np.ndarray  # datetime64[D], NaT none
 
     def __len__(self) -> int:
         return len(self.case)
@@ -272,6 +309,8 @@ class EventTable:
             suspensive=np.array([bool(e.suspensive) for e in ev], dtype=bool),
             urgent=np.array([e.urgent for e in ev], dtype=bool),
             reply_by=np.array([e.reply_by for e in ev], dtype="datetime64[D]"),
+            urgent_ground=_code([e.urgent_ground for e in ev], {o: j for j, o in enumerate(URGENT_GROUNDS)}),
+            ground_issued=np.array([e.ground_issued for e in ev], dtype="datetime64[D]"),
         )
 
     def to_polars(self) -> pl.DataFrame:
@@ -293,13 +332,15 @@ class EventTable:
                 "suspensive": self.suspensive,
                 "urgent": self.urgent,
                 "reply_by": pl.Series(self.reply_by, dtype=pl.Date),
+                "urgent_ground": names(self.urgent_ground, URGENT_GROUNDS),
+                "ground_issued": pl.Series(self.ground_issued, dtype=pl.Date),
             }
         )
 
     @classmethod
     def from_polars(cls, frame: pl.DataFrame) -> EventTable:
         """Events from a long frame (`case`, `index`, `type`, `date`, optional `by`, `to`, `outcome`,
-        `category`, `suspensive`, `urgent`, `reply_by`); unknown codes are errors naming the row."""
+        `category`, `suspensive`, `urgent`, `reply_by`, `urgent_ground`, `ground_issued`); unknown codes are errors naming the row."""
         n = frame.height
 
         def codes(col: str, vocab: Sequence[str]) -> np.ndarray:
@@ -343,6 +384,8 @@ class EventTable:
             suspensive=flag("suspensive"),
             urgent=flag("urgent"),
             reply_by=day("reply_by"),
+            urgent_ground=codes("urgent_ground", URGENT_GROUNDS),
+            ground_issued=day("ground_issued"),
         )
         return out.take(order)
 

@@ -25,7 +25,7 @@ from migralex.cases.codes import (
     STATUSES,
     VISA_TYPES,
 )
-from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, check_events
+from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, URGENT_GROUNDS, check_events
 from migralex.countries import DUBLIN_STATES, EU27, STATELESS, normalise
 from migralex.errors import InvalidInput
 
@@ -196,6 +196,7 @@ class Entry(_Strict):
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 HitCategory = Literal[HIT_CATEGORIES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+UrgentGround = Literal[URGENT_GROUNDS]  # type: ignore[valid-type]
 
 
 class Event(_Strict):
@@ -211,6 +212,8 @@ class Event(_Strict):
     suspensive: bool | None = None
     urgent: bool = False
     reply_by: Date | None = None
+    urgent_ground: UrgentGround | None = None
+    ground_issued: Date | None = None
     note: str | None = None
 
 

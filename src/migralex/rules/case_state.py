@@ -32,6 +32,7 @@ from migralex.cases.format import Case
 from migralex.errors import InvalidInput
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.regime import forced_regime
 from migralex.rules.timeline import (
     DUBLIN_III,
@@ -54,6 +55,7 @@ from migralex.rules.timeline import (
     take_charge_request,
     transfer,
     transfer_decision,
+    urgent_not_warranted,
 )
 
 #: Why a Member State is responsible (or determining) now: (AMMR basis, Dublin III basis, words).
@@ -145,6 +147,13 @@ FLAGS: dict[str, tuple[str, str]] = {
         "request does not lapse (the engine does not check the first decision, which the case "
         "format does not carry)",
     ),
+    "urgent_not_warranted": (
+        "AMMR Art. 39(2)",
+        "the take charge request asks for an urgent reply, but the case does not show its ground: an "
+        "application registered after a decision to refuse entry or a return decision was issued "
+        "(`urgent_ground`, `ground_issued` on or before the registration); under the reading "
+        "`ammr.reading.urgent_ground` = required the ordinary reply period applies (Art. 40(1), (2))",
+    ),
 }
 #: The limits of the answer, in this order.
 ORDER = (
@@ -171,6 +180,8 @@ class Timeline:
     #: Per case: a take charge request for an unaccompanied minor made after the Art. 39(1) periods
     #: that does not lapse (AMMR Art. 39(1), fourth subparagraph).
     uam_late_request: np.ndarray | None = None
+    #: Per case: an urgent take charge request without the ground of AMMR Art. 39(2).
+    urgent_not_warranted: np.ndarray | None = None
 
     def status(self, name: str) -> np.ndarray:
         """Per case, the status code of limit `name` on `as_of` (-1: it does not run)."""
@@ -339,33 +350,37 @@ def case_timeline(
     as_of: dt.date | str | np.datetime64,
     events: EventTable | None = None,
     params: ParameterSet | None = None,
-    crisis: bool | np.ndarray = False,
+    crisis: CrisisLike = False,
     regime: str | None = None,
     elsewhere: np.ndarray | None = None,
 ) -> Timeline:
     """The limits and responsibility of each case on `as_of` (AMMR Arts 37-46, Art. 67(9)-(11)).
     `events` is needed with a `CaseBatch` (cases given as models or dicts carry their own);
-    `crisis`: the Member States apply the CFMR Art. 12 derogation; `elsewhere`: per case, the engine
+    `crisis`: the CFMR Art. 12 derogation - True (every Member State concerned is authorised), a
+    bool per case, or the authorisations per Member State and period (`migralex.rules.crisis`:
+    `Derogation`, or `{member_state, from, to, decision}`); `elsewhere`: per case, the engine
     found another Member State responsible (opens the take charge request limit without events)."""
     batch, events = _batch_and_events(cases, events)
     day = _as_of(as_of)
     ev = events.upto(day)
     n = batch.n
-    crisis_col = np.broadcast_to(np.asarray(crisis, dtype=bool), (n,)).copy()
+    p = params or shipped_params()
     f = Facts(
         batch,
         ev,
         find_events(ev, n),
-        params or shipped_params(),
+        p,
         regime_of(batch, forced_regime(regime)),
-        crisis_col,
+        Crisis.of(crisis, n, p),
         day,
         elsewhere,
     )
     lim, acc = _chains(f)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
-    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"])
+    return Timeline(
+        batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"], urgent_not_warranted(f)
+    )
 
 
 def _batch_and_events(
@@ -432,7 +447,7 @@ def case_state(
     cases: Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     as_of: dt.date | str | np.datetime64,
     params: ParameterSet | None = None,
-    crisis: bool = False,
+    crisis: CrisisLike = False,
     regime: str | None = None,
 ) -> list[dict[str, Any]]:
     """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria

@@ -12,7 +12,9 @@ with the official holidays of the Member State that must act, and classified on 
   (Art. 40(8)); a reply after that day changes nothing (the reading used: the acceptance dates from
   the last day of the reply period); an urgent request's reply is due on the day requested, but
   silence is acceptance only after two weeks (Art. 40(7) "or, failing that, within two weeks";
-  Art. 40(8) "within the two-week period set out in paragraphs 2 and 7");
+  Art. 40(8) "within the two-week period set out in paragraphs 2 and 7"); the urgent period runs
+  only where the request shows the ground of Art. 39(2) (a refusal of entry or a return decision
+  issued before the registration; reading `ammr.reading.urgent_ground`, option `as_made`);
 - `take_back_notification` (Art. 41(1), from a hit on an earlier application) and
   `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4));
 - `relocation_confirmation` (Art. 67(9): one week, two if postponed within the first week; silence
@@ -46,6 +48,7 @@ from migralex.law.acts import resolve_act
 from migralex.law.deadlines import Variant, catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.timelimits import Period
+from migralex.rules.crisis import Crisis
 from migralex.rules.periods import end_of_period, periods_at
 
 NAT = np.datetime64("NaT", "D")
@@ -268,7 +271,7 @@ class Facts:
     ch: Chain
     p: ParameterSet
     regime: np.ndarray
-    crisis: np.ndarray
+    crisis: Crisis
     as_of: np.datetime64
     elsewhere: np.ndarray | None = None
 
@@ -285,17 +288,28 @@ class Facts:
         return self.batch.applicants.reg_ms
 
     def regimes(self) -> dict[str, np.ndarray]:
-        """The AMMR without and with the CFMR Art. 12 derogation, and Dublin III."""
-        ammr = self.regime == AMMR
-        return {
-            "ammr": ammr & ~self.crisis,
-            "crisis": ammr & self.crisis,
-            "dublin3": self.regime == DUBLIN_III,
-        }
+        """The AMMR and Dublin III (the CFMR Art. 12 derogation is per limit: `derogate`)."""
+        return {"ammr": self.regime == AMMR, "dublin3": self.regime == DUBLIN_III}
 
     def registration(self) -> tuple[np.ndarray, np.ndarray]:
         """The registration as a starting point: its date, and event index -1."""
         return self.reg, np.full(self.n, -1, dtype=np.int64)
+
+
+def derogate(f: Facts, lim: Limit, start: np.ndarray | None = None) -> None:
+    """CFMR Art. 12(2): the AMMR variants of `lim` become its `crisis` variant where the Member State
+    that must act (`lim.ms`) may derogate (`Crisis.applies`: authorised while the ordinary limit
+    runs); `start` replaces the limit's start where the crisis period runs from another event (Art.
+    12(2)(a): four months from the registration, also after a hit)."""
+    ammr = [lim.variants.index(k) for k in ("default", "after_hit", "urgent") if k in lim.variants]
+    on = np.isin(lim.variant, ammr) & (f.regime == AMMR)
+    rows = on & f.crisis.applies(lim.ms, lim.start, lim.date)
+    if not rows.any():
+        return
+    new_start = lim.start.copy() if start is None else start
+    event = lim.start_event.copy() if start is None else np.full(f.n, -1, np.int64)
+    lim.tacit[rows] = NAT
+    lim.open(f.p, "crisis", rows, new_start, event, lim.ms.copy())
 
 
 def _acting(*candidates: np.ndarray) -> np.ndarray:
@@ -324,7 +338,7 @@ def take_charge_request(f: Facts) -> Limit:
     hit_day, hit_event = ch.date("hit_tc"), ch.index("hit_tc")
     lim.open(f.p, "default", opened & r["ammr"] & ~hit_first, reg, minus, ms)
     lim.open(f.p, "after_hit", opened & r["ammr"] & hit_first, hit_day, hit_event, ms)
-    lim.open(f.p, "crisis", opened & r["crisis"], reg, minus, ms)
+    derogate(f, lim, start=reg)
     lim.open(f.p, "dublin3", opened & r["dublin3"] & ~hit_first, reg, minus, ms)
     lim.open(f.p, "dublin3_after_hit", opened & r["dublin3"] & hit_first, hit_day, hit_event, ms)
     lim.meet(f.ev, ch["request"])
@@ -340,19 +354,37 @@ def take_charge_reply(f: Facts) -> Limit:
     has_req = ch["request"] >= 0
     hit_first = (ch["hit_tc"] >= 0) & (ch.date("hit_tc") <= ch.date("request"))
     urgent = at(ev.urgent, ch["request"], False)
+    if _reading(f.p, "ammr.reading.urgent_ground") == "required":
+        urgent &= urgent_warranted(f)
     start, event, ms = ch.date("request"), ch.index("request"), ch.to("request")
     plain = has_req & r["ammr"] & ~urgent
     lim.open(f.p, "default", plain & ~hit_first, start, event, ms)
     lim.open(f.p, "after_hit", plain & hit_first, start, event, ms)
     lim.open(f.p, "urgent", has_req & r["ammr"] & urgent, start, event, ms)
-    lim.open(f.p, "crisis", has_req & r["crisis"], start, event, ms)
     lim.open(f.p, "dublin3", has_req & r["dublin3"], start, event, ms)
+    derogate(f, lim)
     requested = at(ev.reply_by, ch["request"], NAT)
     own = (lim.variant == lim.variants.index("urgent")) & ~np.isnat(requested)
     lim.tacit[own] = lim.date[own]
     lim.date[own] = requested[own]
     lim.meet(ev, np.where(has_req, ch["reply"], -1))
     return lim
+
+
+def urgent_warranted(f: Facts) -> np.ndarray:
+    """AMMR Art. 39(2): per case, the take charge request shows the ground of an urgent reply - the
+    application was registered after a decision to refuse entry or a return decision was issued
+    (`urgent_ground`, issued on or before the day of registration; a ground without a date is taken
+    as stated)."""
+    ch, ev = f.ch, f.ev
+    ground = at(ev.urgent_ground, ch["request"], -1) >= 0
+    issued = at(ev.ground_issued, ch["request"], NAT)
+    return ground & (np.isnat(issued) | (issued <= f.reg))
+
+
+def urgent_not_warranted(f: Facts) -> np.ndarray:
+    """Per case: an urgent request without the ground of AMMR Art. 39(2) (the flag of the state)."""
+    return at(f.ev.urgent, f.ch["request"], False) & ~urgent_warranted(f) & (f.regime == AMMR)
 
 
 def take_back_notification(f: Facts) -> Limit:
@@ -362,8 +394,9 @@ def take_back_notification(f: Facts) -> Limit:
     lim = Limit("take_back_notification", ("default", "crisis", "dublin3"), f.n)
     hit = ch["hit_tb"] >= 0
     start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), _acting(ch.by("hit_tb"), f.reg_ms)
-    for key, mask in {"default": r["ammr"], "crisis": r["crisis"], "dublin3": r["dublin3"]}.items():
+    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
         lim.open(f.p, key, hit & mask, start, event, ms)
+    derogate(f, lim)
     lim.meet(f.ev, ch["notification"])
     return lim
 
@@ -375,8 +408,9 @@ def take_back_confirmation(f: Facts) -> Limit:
     lim = Limit("take_back_confirmation", ("default", "crisis", "dublin3"), f.n)
     notified = (ch["notification"] >= 0) & (ch["request"] < 0)
     start, event, ms = ch.date("notification"), ch.index("notification"), ch.to("notification")
-    for key, mask in {"default": r["ammr"], "crisis": r["crisis"], "dublin3": r["dublin3"]}.items():
+    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
         lim.open(f.p, key, notified & mask, start, event, ms)
+    derogate(f, lim)
     lim.meet(f.ev, np.where(notified, ch["reply"], -1))
     return lim
 
@@ -470,8 +504,9 @@ def transfer(
     start = np.where(np.isnat(restart), since, restart)
     event = np.where(np.isnat(restart), event, restart_event)
     on = ~np.isnat(start)
-    for key in ("default", "crisis", "dublin3"):
+    for key in ("default", "dublin3"):
         lim.open(f.p, key, on & r["ammr" if key == "default" else key], start, event, ms)
+    derogate(f, lim)
     first_end, first_variant = lim.date.copy(), lim.variant.copy()
     d3 = r["dublin3"]
     jailed = (
