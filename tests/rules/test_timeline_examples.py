@@ -5,7 +5,8 @@ A file has `article`, `source`, a `base` case (format v2) and `examples`; each e
 article cited before it by the loader shared with tests/rules/test_examples.py), `as_of`,
 `events` (the case's events), optional `case` (merged into the base), optional `crisis` (the
 CFMR Art. 12 derogation: `true` for every Member State concerned, or the authorisations per
-Member State and period, `[{member_state, from, to}]`; also at file level), optional `params` (a parameter overlay, e.g. a reading) and `expect`:
+Member State and period, `[{member_state, from, to}]`; also at file level), optional `params`
+(a parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
 `legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,

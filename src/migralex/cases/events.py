@@ -340,7 +340,8 @@ class EventTable:
     @classmethod
     def from_polars(cls, frame: pl.DataFrame) -> EventTable:
         """Events from a long frame (`case`, `index`, `type`, `date`, optional `by`, `to`, `outcome`,
-        `category`, `suspensive`, `urgent`, `reply_by`, `urgent_ground`, `ground_issued`); unknown codes are errors naming the row."""
+        `category`, `suspensive`, `urgent`, `reply_by`, `urgent_ground`, `ground_issued`); unknown
+        codes are errors naming the row."""
         n = frame.height
 
         def codes(col: str, vocab: Sequence[str]) -> np.ndarray:

@@ -72,7 +72,8 @@ class Derogation:
         if self.member_state not in C.MS_INDEX:
             raise InvalidInput(
                 f"{where}.member_state",
-                f"{self.member_state!r} is not a State applying the Dublin rules ({', '.join(C.MEMBER_STATES)})",
+                f"{self.member_state!r} is not a State applying the Dublin rules"
+                f" ({', '.join(C.MEMBER_STATES)})",
             )
         if self.end < self.start:
             raise InvalidInput(f"{where}.to", f"{self.end} is before 'from' {self.start}")
