@@ -79,7 +79,7 @@ def _broken(index: int, **changes: Any) -> dict[str, Any]:
         (_broken(0, category=None), "events[0]", "needs 'category'"),
         (_broken(4, suspensive=None), "events[4]", "needs 'suspensive'"),
         (_broken(5, outcome="accepted"), "events[5]", "transfer_upheld or transfer_annulled"),
-        (_broken(1, urgent=True, reply_by="2026-10-05"), "events[1]", "at least one week"),
+        (_broken(1, urgent=True, reply_by="2026-10-05"), "events[1]", "at least 1 week (AMMR Art. 39(2)"),
         (_broken(3, type="released"), "events[3]", "released needs an earlier imprisoned"),
         (_broken(6, date="2027-01-15", type="transfer_carried_out"), None, None),
         (_broken(3, type="absconded", by=None), "events[4]", "an appeal needs an earlier transfer_decision"),

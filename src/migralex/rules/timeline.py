@@ -26,7 +26,8 @@ with the official holidays of the Member State that must act, and classified on 
   an appeal with suspensive effect - suspended while it is pending; Art. 46(2): up to one year for
   imprisonment, three years from the information that the person absconded, three months after a
   release when less remain (of the six months, reading `ammr.reading.transfer_release_period`);
-  CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes, responsibility is transferred
+  CFMR Art. 12(2)(d): one year where the transferring Member State derogates, Art. 12(4): one year
+  where the Member State responsible does; Dublin III Art. 29) - when it passes, responsibility is transferred
   to the transferring Member State (Art. 46(2));
 - `cessation_absence` (Art. 37(4)): nine months after the person left the territory.
 
@@ -499,7 +500,7 @@ def transfer(
     suspensive appeal; Art. 46(2) extensions; CFMR Art. 12(2)(d); Dublin III Art. 29."""
     ch, r = f.ch, f.regimes()
     keys = ("default", "crisis", "dublin3", "imprisonment", "absconding", "reappearance", "take_back")
-    lim = Limit("transfer", (*keys, "dublin3_imprisonment", "dublin3_absconding"), f.n)
+    lim = Limit("transfer", (*keys, "dublin3_imprisonment", "dublin3_absconding", "crisis_responsible"), f.n)
     restart, restart_event = _appeal(f, lim, rows)
     start = np.where(np.isnat(restart), since, restart)
     event = np.where(np.isnat(restart), event, restart_event)
@@ -507,6 +508,9 @@ def transfer(
     for key in ("default", "dublin3"):
         lim.open(f.p, key, on & r["ammr" if key == "default" else key], start, event, ms)
     derogate(f, lim)
+    default = lim.variant == lim.variants.index("default")
+    receiving = default & f.crisis.applies(ch.to("ask"), start, lim.date)
+    lim.open(f.p, "crisis_responsible", receiving, start, event, ms)  # CFMR Art. 12(4)
     first_end, first_variant = lim.date.copy(), lim.variant.copy()
     d3 = r["dublin3"]
     jailed = (
