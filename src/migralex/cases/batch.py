@@ -21,7 +21,7 @@ import polars as pl
 
 from migralex.cases import codes as C
 from migralex.cases.format import Case, parse_case
-from migralex.countries import normalise
+from migralex.countries import normalise, not_a_third_country_national
 from migralex.errors import InvalidInput
 
 NAT = np.datetime64("NaT", "D")
@@ -163,12 +163,15 @@ def _encode_vocab(series: pl.Series, base: str, where: str) -> np.ndarray:
     for u in uniq:
         if u is None:
             continue
+        key = u
         try:
             key = u if base not in ("ms", "nationality") else _normalise_country(u, base)
             table[u] = vocab.index(key)
         except (ValueError, InvalidInput):
             i = int((series == u).arg_max() or 0)
-            raise InvalidInput(f"{where}[{i}]", f"{u!r} is not one of {', '.join(vocab[:30])}") from None
+            why = not_a_third_country_national(str(key)) if base == "nationality" else None
+            message = why or f"{u!r} is not one of {', '.join(vocab[:30])}"
+            raise InvalidInput(f"{where}[{i}]", message) from None
     mapped = series.replace_strict(table, return_dtype=pl.Int16, default=-1)
     return mapped.to_numpy().astype(np.int16 if base == "nationality" else np.int8)
 

@@ -92,12 +92,13 @@ def bits_to_states(mask: int) -> list[str]:
 
 
 def _nationalities() -> tuple[str, ...]:
-    from migralex.countries import STATELESS, iso_table
+    from migralex.countries import STATELESS, iso_table, not_a_third_country_national
 
-    return (*sorted(c for c in iso_table() if c not in EU27), STATELESS)
+    return (*sorted(c for c in iso_table() if not_a_third_country_national(c) is None), STATELESS)
 
 
-#: Nationalities in code order: third countries (ISO alpha-2, sorted), then "stateless"; -1 none.
+#: Nationalities in code order: third countries (ISO alpha-2, sorted; not the EU, not the States
+#: whose nationals enjoy free movement, AMMR Art. 2(1)), then "stateless"; -1 none.
 NATIONALITIES: tuple[str, ...] = _nationalities()
 NATIONALITY_INDEX: dict[str, int] = {c: i for i, c in enumerate(NATIONALITIES)}
 STATELESS_CODE = NATIONALITY_INDEX["stateless"]

@@ -85,6 +85,13 @@ def _fields(i: int, e: Event) -> None:
         )
     if e.by is not None and e.by == e.to:
         raise ValueError(f"{where}: 'by' and 'to' are the same Member State ({e.by})")
+    if e.type.startswith("relocation_"):
+        from migralex.cases.format import not_in_relocation
+
+        for side in ("by", "to"):
+            why = not_in_relocation(getattr(e, side))
+            if why is not None:
+                raise ValueError(f"{where}.{side}: {why}")
     if e.type == "eurodac_hit" and (e.category is None or e.to is None):
         raise ValueError(f"{where}: a eurodac_hit needs 'category' ({', '.join(HIT_CATEGORIES)}) and 'to'")
     if e.category is not None and e.type != "eurodac_hit":

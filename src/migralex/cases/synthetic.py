@@ -21,6 +21,7 @@ import numpy as np
 
 from migralex.cases import codes as C
 from migralex.cases.batch import Applicants, CaseBatch, Diplomas, Documents, Entries, Family
+from migralex.law.participation import bound_mask
 
 NAT = np.datetime64("NaT", "D")
 
@@ -99,6 +100,12 @@ def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicant
     place = rng.choice(len(C.PLACES), size=n, p=np.array(s.place_weights) / sum(s.place_weights)).astype(
         np.int8
     )
+    # relocation is AMMR Part IV: not from or to Denmark (recital 90) - a "relocation" drawn for a
+    # registration there is a registration on the territory
+    in_part_iv = bound_mask("AMMR", np.arange(C.N_EU), None, "Part IV")
+    reloc = C.PLACES.index("relocation")
+    outside = (place == reloc) & ~in_part_iv[reg_ms]
+    place = np.where(outside, C.PLACES.index("territory"), place).astype(np.int8)
     u = rng.random(n)
     uam = u < s.unaccompanied
     minor = uam | (u > 1 - s.accompanied_minor)
@@ -119,7 +126,7 @@ def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicant
     stateless = rng.random(n) < s.stateless
     nationality = np.where(stateless, C.STATELESS_CODE, nationality).astype(np.int16)
     former = np.where(stateless & (rng.random(n) < 0.5), rng.choice(others, n), -1).astype(np.int16)
-    relocated = np.where(place == C.PLACES.index("relocation"), rng.integers(0, C.N_EU, n), -1)
+    relocated = np.where(place == reloc, rng.choice(np.flatnonzero(in_part_iv), n), -1)
     return Applicants(
         id=np.array([f"syn-{i:08d}" for i in range(n)], dtype=object),
         reg_ms=reg_ms,
