@@ -51,18 +51,34 @@ EVENT_TYPES: tuple[str, ...] = (
     "relocation_information",
     "relocation_postponed",
     "relocation_confirmed",
+    "suspension_requested",
+    "suspension_decided",
+    "detained",
+    "detention_ended",
+    "border_rejection_final",
 )
 EVENT = {name: i for i, name in enumerate(EVENT_TYPES)}
 #: Categories of a Eurodac hit: data recorded on an irregular crossing (Eurodac Art. 22), after a
 #: search and rescue operation (Art. 24), on an earlier application (Art. 15: a take back case), or
 #: a VIS hit (AMMR Art. 39(1), second subparagraph).
 HIT_CATEGORIES: tuple[str, ...] = ("irregular_crossing", "sar_disembarkation", "application", "vis")
-OUTCOMES: tuple[str, ...] = ("accepted", "rejected", "transfer_upheld", "transfer_annulled")
+OUTCOMES: tuple[str, ...] = (
+    "accepted", "rejected", "transfer_upheld", "transfer_annulled",
+    "suspension_granted", "suspension_refused",
+)  # fmt: skip
 #: Why an urgent reply may be requested (AMMR Art. 39(2)): the application was registered after a
 #: decision to refuse entry or a return decision was issued.
 URGENT_GROUNDS: tuple[str, ...] = ("refusal_of_entry", "return_decision")
 _REPLY_OUTCOMES = ("accepted", "rejected")
 _APPEAL_OUTCOMES = ("transfer_upheld", "transfer_annulled")
+_SUSPENSION_OUTCOMES = ("suspension_granted", "suspension_refused")
+#: The types that carry an `outcome`, with the outcomes each allows.
+_OUTCOMES_OF = {
+    "reply": _REPLY_OUTCOMES,
+    "re_examination_reply": _REPLY_OUTCOMES,
+    "appeal_decided": _APPEAL_OUTCOMES,
+    "suspension_decided": _SUSPENSION_OUTCOMES,
+}
 #: Types that need `by` and `to` (two different Member States).
 _BETWEEN = {
     "take_charge_request",
@@ -96,12 +112,11 @@ def _fields(i: int, e: Event) -> None:
         raise ValueError(f"{where}: a eurodac_hit needs 'category' ({', '.join(HIT_CATEGORIES)}) and 'to'")
     if e.category is not None and e.type != "eurodac_hit":
         raise ValueError(f"{where}: 'category' is only for a eurodac_hit")
-    if e.type in ("reply", "re_examination_reply") and e.outcome not in _REPLY_OUTCOMES:
-        raise ValueError(f"{where}: a {e.type} needs 'outcome' accepted or rejected")
-    if e.type == "appeal_decided" and e.outcome not in _APPEAL_OUTCOMES:
-        raise ValueError(f"{where}: an appeal_decided needs 'outcome' transfer_upheld or transfer_annulled")
-    if e.outcome is not None and e.type not in ("reply", "re_examination_reply", "appeal_decided"):
-        raise ValueError(f"{where}: 'outcome' is only for a reply, a re_examination_reply or appeal_decided")
+    allowed = _OUTCOMES_OF.get(e.type)
+    if allowed is not None and e.outcome not in allowed:
+        raise ValueError(f"{where}: a {e.type} needs 'outcome' {' or '.join(allowed)}")
+    if e.outcome is not None and allowed is None:
+        raise ValueError(f"{where}: 'outcome' is only for a {', a '.join(_OUTCOMES_OF)}")
     if e.type == "appeal_lodged" and e.suspensive is None:
         raise ValueError(f"{where}: an appeal_lodged needs 'suspensive' true or false (AMMR Art. 43(3))")
     if e.suspensive is not None and e.type != "appeal_lodged":
@@ -223,6 +238,20 @@ def _consistent(events: Sequence[Event], i: int, relocation_to: str | None) -> N
         _needs(events, i, ("appeal_lodged",), None, None, "an appeal_decided needs an earlier appeal_lodged")
     elif t == "released":
         _needs(events, i, ("imprisoned",), None, None, "released needs an earlier imprisoned")
+    elif t == "suspension_requested":
+        _needs(
+            events,
+            i,
+            ("transfer_decision_notified",),
+            None,
+            None,
+            "a suspension_requested needs an earlier transfer_decision_notified (AMMR Art. 43(3))",
+        )
+    elif t == "suspension_decided":
+        rule = "a suspension_decided needs an earlier suspension_requested (AMMR Art. 43(3))"
+        _needs(events, i, ("suspension_requested",), None, None, rule)
+    elif t == "detention_ended":
+        _needs(events, i, ("detained",), None, None, "detention_ended needs an earlier detained")
     elif t == "transfer_carried_out":
         _needs(
             events,

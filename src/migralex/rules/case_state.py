@@ -32,8 +32,10 @@ from migralex.cases.format import Case
 from migralex.errors import InvalidInput
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.cessation import cessation_border_procedure
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.regime import forced_regime
+from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
 from migralex.rules.timeline import (
     DUBLIN_III,
     HOW,
@@ -129,6 +131,13 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the transfer did not take place in time: the Member State responsible is relieved of its "
         "obligations and responsibility is transferred to the transferring Member State",
     ),
+    "ceased_border": (
+        "AMMR Art. 37(2)",
+        "AMMR Art. 37(2)",
+        "15 months after the rejection in the border procedure became final (and once a take back "
+        "procedure pending at their end was completed or its transfer limit expired, Art. 37(3)) the "
+        "obligations of the Member State responsible ceased; a new application starts a new procedure",
+    ),
     "ceased": (
         "AMMR Art. 37(4)",
         "AMMR Art. 37(4)",
@@ -160,6 +169,7 @@ ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
     "transfer_decision", "transfer", "cessation_absence",
+    "suspension_decision", "appeal_decision_target", "transfer_detained", "cessation_border_procedure",
 )  # fmt: skip
 
 
@@ -251,6 +261,9 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
     put(request_lapsed, f.reg_ms, "request_lapsed")
+    border = lim["cessation_border_procedure"]
+    ceased_border = border.lapsed_unmet(f.as_of)
+    put(ceased_border, np.full(n, -1, np.int8), "ceased_border", ch.index("border_final"))
     tr = lim["transfer"]
     done = (tr.variant >= 0) & ~np.isnat(tr.met) & (tr.met <= tr.date)
     put(done, ask_to, "transferred", tr.met_by)
@@ -329,6 +342,11 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     )
     lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
     lim["cessation_absence"] = cessation_absence(f)
+    lim["suspension_decision"] = suspension_decision(f, rows, ask_by)
+    lim["appeal_decision_target"] = appeal_decision_target(f, rows, ask_by)
+    lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
+    reply_outcome = at(f.ev.outcome, ch["reply"], -1)
+    lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
     acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc

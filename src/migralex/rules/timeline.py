@@ -57,7 +57,7 @@ STATUSES = ("running", "met", "lapsed", "suspended", "ended")
 RUNNING, MET, LAPSED, SUSPENDED, ENDED = range(len(STATUSES))
 #: Regimes of the responsibility procedure: the AMMR, Dublin III, none modelled (before 2014).
 AMMR, DUBLIN_III, NONE = 0, 1, 2
-_ACCEPTED, _REJECTED, _UPHELD, _ANNULLED = (OUTCOMES.index(o) for o in OUTCOMES)
+_ACCEPTED, _REJECTED, _UPHELD, _ANNULLED, _GRANTED, _REFUSED = (OUTCOMES.index(o) for o in OUTCOMES)
 _CHARGE_HITS = [HIT_CATEGORIES.index(c) for c in ("irregular_crossing", "sar_disembarkation", "vis")]
 _APPLICATION_HIT = HIT_CATEGORIES.index("application")
 
@@ -228,6 +228,9 @@ def find_events(ev: EventTable, n: int) -> Chain:
     ch.find("released", (t == EVENT["released"]) & _after(ch, "imprisoned"))
     ch.find("absconded", t == EVENT["absconded"])
     ch.find("left_territory", t == EVENT["left_territory"])
+    ch.find("detained", t == EVENT["detained"])
+    ch.find("detention_ended", (t == EVENT["detention_ended"]) & _after(ch, "detained"))
+    ch.find("border_final", t == EVENT["border_rejection_final"])
     return ch
 
 
@@ -245,8 +248,13 @@ def find_transfer_events(
     )
     appeal = (ev.type == EVENT["appeal_lodged"]) & ev.suspensive & _after(ch, f"{chain}:decision")
     rows["appeal"] = ch.find(f"{chain}:appeal", appeal, last=True)
+    asked = (ev.type == EVENT["suspension_requested"]) & _after(ch, f"{chain}:decision")
+    rows["suspension"] = ch.find(f"{chain}:suspension", asked)  # the first request (AMMR Art. 43(3))
+    answered = (ev.type == EVENT["suspension_decided"]) & _after(ch, f"{chain}:suspension")
+    rows["suspension_decided"] = ch.find(f"{chain}:suspension_decided", answered)
+    after_appeal = _after(ch, f"{chain}:appeal") | _after(ch, f"{chain}:suspension_decided")
     rows["appeal_decided"] = ch.find(
-        f"{chain}:appeal_decided", (ev.type == EVENT["appeal_decided"]) & _after(ch, f"{chain}:appeal")
+        f"{chain}:appeal_decided", (ev.type == EVENT["appeal_decided"]) & after_appeal
     )
     rows["carried"] = ch.find(f"{chain}:carried", (ev.type == EVENT["transfer_carried_out"]) & to_ok & later)
     return rows
@@ -313,7 +321,7 @@ def derogate(f: Facts, lim: Limit, start: np.ndarray | None = None) -> None:
     lim.open(f.p, "crisis", rows, new_start, event, lim.ms.copy())
 
 
-def _acting(*candidates: np.ndarray) -> np.ndarray:
+def acting(*candidates: np.ndarray) -> np.ndarray:
     """The first Member State code that is set (>= 0), column by column."""
     out = candidates[-1].astype(np.int8).copy()
     for c in reversed(candidates[:-1]):
@@ -334,7 +342,7 @@ def take_charge_request(f: Facts) -> Limit:
     opened = has_req | (hit & ~relocated)
     if f.elsewhere is not None:
         opened |= f.elsewhere & (ch["notification"] < 0) & ~relocated
-    ms = _acting(ch.by("request"), ch.by("hit_tc"), f.reg_ms)
+    ms = acting(ch.by("request"), ch.by("hit_tc"), f.reg_ms)
     reg, minus = f.registration()
     hit_day, hit_event = ch.date("hit_tc"), ch.index("hit_tc")
     lim.open(f.p, "default", opened & r["ammr"] & ~hit_first, reg, minus, ms)
@@ -394,7 +402,7 @@ def take_back_notification(f: Facts) -> Limit:
     ch, r = f.ch, f.regimes()
     lim = Limit("take_back_notification", ("default", "crisis", "dublin3"), f.n)
     hit = ch["hit_tb"] >= 0
-    start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), _acting(ch.by("hit_tb"), f.reg_ms)
+    start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), acting(ch.by("hit_tb"), f.reg_ms)
     for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
         lim.open(f.p, key, hit & mask, start, event, ms)
     derogate(f, lim)
@@ -480,17 +488,55 @@ def transfer_decision(
     return lim
 
 
-def _appeal(f: Facts, lim: Limit, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """AMMR Art. 46(1): a suspensive appeal suspends the limit; it runs again from the final decision
-    (upheld), or ends (annulled). Returns the new start and its event where it restarts."""
+@dataclass
+class Suspension:
+    """Per case, the suspensive effect of a remedy against the transfer decision (AMMR Art. 43(3)):
+    an appeal lodged with suspensive effect, or a request to suspend - pending (the transfer is
+    suspended "until the decision on the first suspension request is taken"), granted or refused."""
+
+    suspended: np.ndarray  # the transfer cannot be carried out (pending appeal or request)
+    annulled: np.ndarray  # the transfer decision was annulled on the appeal
+    ended_on: np.ndarray  # the day the remedy no longer has suspensive effect (Art. 45(3)(b))
+    ended_event: np.ndarray  # the event of that day (-1 none)
+    upheld: np.ndarray  # the effect ended with the final decision upholding the transfer
+    refused: np.ndarray  # the effect ended with the refusal to suspend
+
+
+def suspension(f: Facts, rows: dict[str, np.ndarray]) -> Suspension:
+    """AMMR Art. 43(3): what the remedies of a chain (`find_transfer_events`) do to its transfer."""
     ev = f.ev
     lodged, decided = rows["appeal"] >= 0, rows["appeal_decided"] >= 0
+    asked, answered = rows["suspension"] >= 0, rows["suspension_decided"] >= 0
+    answer = at(ev.outcome, rows["suspension_decided"], -1)
+    granted, refused = asked & (answer == _GRANTED), asked & (answer == _REFUSED) & ~lodged
+    effect = lodged | granted
     outcome = at(ev.outcome, rows["appeal_decided"], -1)
-    lim.suspended |= lodged & ~decided
-    lim.ended |= lodged & decided & (outcome == _ANNULLED)
-    restart = lodged & decided & (outcome == _UPHELD)
-    start = np.where(restart, at(ev.date, rows["appeal_decided"], NAT), NAT)
-    return start, np.where(restart, at(ev.index.astype(np.int64), rows["appeal_decided"], -1), -1)
+    upheld = effect & decided & (outcome == _UPHELD)
+    index = ev.index.astype(np.int64)
+    on = np.where(upheld, at(ev.date, rows["appeal_decided"], NAT), NAT)
+    on = np.where(refused, at(ev.date, rows["suspension_decided"], NAT), on)
+    event = np.where(upheld, at(index, rows["appeal_decided"], -1), -1)
+    event = np.where(refused, at(index, rows["suspension_decided"], -1), event)
+    return Suspension(
+        (effect & ~decided) | (asked & ~answered),
+        effect & decided & (outcome == _ANNULLED),
+        on,
+        event,
+        upheld,
+        refused,
+    )
+
+
+def _appeal(f: Facts, lim: Limit, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """AMMR Art. 46(1): a suspensive appeal (or a pending request to suspend, Art. 43(3)) suspends
+    the limit; it runs again from the final decision (upheld), or ends (annulled); after a refusal
+    to suspend it runs from the acceptance (reading `ammr.reading.suspension_refused`, option
+    `refusal`: from the refusal). Returns the new start and its event where it restarts."""
+    s = suspension(f, rows)
+    lim.suspended |= s.suspended
+    lim.ended |= s.annulled
+    restart = s.upheld | (s.refused & (_reading(f.p, "ammr.reading.suspension_refused") == "refusal"))
+    return np.where(restart, s.ended_on, NAT), np.where(restart, s.ended_event, -1)
 
 
 def transfer(
