@@ -17,8 +17,7 @@ import numpy as np
 import polars as pl
 
 from migralex.allocation.integration import diaspora
-from migralex.cases.codes import NATIONALITIES
-from migralex.countries import EU27
+from migralex.countries import EU27, FREE_MOVEMENT_STATES
 from migralex.cycle.apportionment import apportion
 from migralex.data.load import load
 
@@ -48,7 +47,7 @@ def nationality_shares(year: int) -> tuple[tuple[str, ...], np.ndarray]:
         (pl.col("country") == "EU27_2020")
         & (pl.col("year") == year)
         & (pl.col("citizenship").str.len_chars() == 2)
-        & pl.col("citizenship").is_in(list(NATIONALITIES))  # third countries only (AMMR Art. 2(1))
+        & ~pl.col("citizenship").is_in([*EU27, *FREE_MOVEMENT_STATES])  # AMMR Art. 2(1)
     )
     by = apps.group_by("citizenship").agg(pl.col("applicants").sum()).filter(pl.col("applicants") > 0)
     by = by.sort("applicants", descending=True)

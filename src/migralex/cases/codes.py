@@ -92,13 +92,14 @@ def bits_to_states(mask: int) -> list[str]:
 
 
 def _nationalities() -> tuple[str, ...]:
-    from migralex.countries import STATELESS, iso_table, not_a_third_country_national
+    from migralex.countries import STATELESS, iso_table
 
-    return (*sorted(c for c in iso_table() if not_a_third_country_national(c) is None), STATELESS)
+    return (*sorted(c for c in iso_table() if c not in EU27), STATELESS)
 
 
-#: Nationalities in code order: third countries (ISO alpha-2, sorted; not the EU, not the States
-#: whose nationals enjoy free movement, AMMR Art. 2(1)), then "stateless"; -1 none.
+#: Nationalities in code order: third countries (ISO alpha-2, sorted), then "stateless"; -1 none.
+#: The codes of CH, IS, LI and NO stay (the simulator's arrivals keep their indices), but the
+#: readers refuse them as an applicant's nationality (`countries.not_a_third_country_national`).
 NATIONALITIES: tuple[str, ...] = _nationalities()
 NATIONALITY_INDEX: dict[str, int] = {c: i for i, c in enumerate(NATIONALITIES)}
 STATELESS_CODE = NATIONALITY_INDEX["stateless"]
