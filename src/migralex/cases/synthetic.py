@@ -21,6 +21,7 @@ import numpy as np
 
 from migralex.cases import codes as C
 from migralex.cases.batch import Applicants, CaseBatch, Diplomas, Documents, Entries, Family
+from migralex.countries import FREE_MOVEMENT_STATES
 from migralex.law.participation import bound_mask
 
 NAT = np.datetime64("NaT", "D")
@@ -117,7 +118,11 @@ def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicant
     dob = reg_date - age_days.astype("timedelta64[D]")
     known_nat = _pick(rng, s.nationality_weights, n, C.NATIONALITY_INDEX)
     others = np.array(
-        [i for c, i in C.NATIONALITY_INDEX.items() if c not in s.nationality_weights and c != "stateless"]
+        [
+            i
+            for c, i in C.NATIONALITY_INDEX.items()
+            if c not in s.nationality_weights and c != "stateless" and c not in FREE_MOVEMENT_STATES
+        ]
     )
     share_known = sum(s.nationality_weights.values()) / (
         sum(s.nationality_weights.values()) + s.other_nationalities
