@@ -27,6 +27,30 @@ EUROSTAT_TO_ISO: dict[str, str] = {"EL": "GR", "UK": "GB"}
 
 STATELESS = "stateless"
 
+#: States whose nationals enjoy "the right to free movement under Union law as defined in Article
+#: 2, point (5), of Regulation (EU) 2016/399" (AMMR Art. 2(1)): Regulation 2016/399 Art. 2(5)(b)
+#: covers nationals of third countries that, under agreements with the Union and its Member States,
+#: "enjoy rights of free movement equivalent to those of Union citizens" - the EEA Agreement
+#: (Iceland, Liechtenstein, Norway) and the EU-Swiss Agreement on the free movement of persons
+#: (OJ L 114, 30.4.2002, p. 6). SECONDARY: the text of Regulation 2016/399 is not shipped; source
+#: EUR-Lex, Regulation (EU) 2016/399 Art. 2(5), read 7 December 2026.
+FREE_MOVEMENT_STATES: tuple[str, ...] = ("CH", "IS", "LI", "NO")
+
+
+def not_a_third_country_national(iso: str) -> str | None:
+    """Why a national of `iso` is not a "third-country national" (AMMR Art. 2(1)) and so cannot be
+    an applicant: an application is "a request for protection from a Member State made by a
+    third-country national or a stateless person" (Art. 2(3), (4); Art. 1(c)); None otherwise."""
+    if iso in EU27:
+        return f"{iso} is a Member State: a Union citizen is not a third-country national (AMMR Art. 2(1))"
+    if iso in FREE_MOVEMENT_STATES:
+        return (
+            f"{iso} nationals enjoy the right to free movement under Union law (Regulation (EU) 2016/399"
+            " Art. 2(5)(b): EEA Agreement, EU-Swiss Agreement on the free movement of persons):"
+            " not a third-country national (AMMR Art. 2(1)), so not an applicant (Art. 2(3)-(4))"
+        )
+    return None
+
 
 @cache
 def iso_table() -> dict[str, dict[str, str]]:

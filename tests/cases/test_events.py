@@ -79,7 +79,7 @@ def _broken(index: int, **changes: Any) -> dict[str, Any]:
         (_broken(0, category=None), "events[0]", "needs 'category'"),
         (_broken(4, suspensive=None), "events[4]", "needs 'suspensive'"),
         (_broken(5, outcome="accepted"), "events[5]", "transfer_upheld or transfer_annulled"),
-        (_broken(1, urgent=True, reply_by="2026-10-05"), "events[1]", "at least one week"),
+        (_broken(1, urgent=True, reply_by="2026-10-05"), "events[1]", "at least 1 week (AMMR Art. 39(2)"),
         (_broken(3, type="released"), "events[3]", "released needs an earlier imprisoned"),
         (_broken(6, date="2027-01-15", type="transfer_carried_out"), None, None),
         (_broken(3, type="absconded", by=None), "events[4]", "an appeal needs an earlier transfer_decision"),
@@ -156,3 +156,24 @@ def test_event_table_rejects_unknown_codes_naming_the_row() -> None:
     with pytest.raises(InvalidInput) as exc:
         EventTable.from_polars(frame)
     assert exc.value.path == "events[2].type"
+
+
+def test_the_urgent_minimum_is_the_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AMMR Art. 39(2) "at least one week" is read from `ammr.time_limits.urgent_reply_minimum`."""
+    from migralex.cases import events
+    from migralex.law.params import params
+
+    ten_days = _broken(1, urgent=True, reply_by="2026-10-11", urgent_ground="return_decision")
+    assert parse_case(ten_days).events[1].reply_by.isoformat() == "2026-10-11"
+    two_weeks = params().overlay({"ammr.time_limits.urgent_reply_minimum": 2}, label="test")
+    monkeypatch.setattr(events, "param", lambda name: two_weeks[name])
+    with pytest.raises(InvalidInput) as exc:
+        parse_case(ten_days)
+    assert exc.value.path == "events[1]" and "at least 2 weeks" in exc.value.reason
+
+
+def test_the_ground_of_an_urgent_request_needs_the_request_to_be_urgent() -> None:
+    with pytest.raises(InvalidInput, match="reasons of an urgent request"):
+        parse_case(_broken(1, urgent_ground="return_decision"))
+    with pytest.raises(InvalidInput, match="'ground_issued' dates the 'urgent_ground'"):
+        parse_case(_broken(1, urgent=True, ground_issued="2026-09-01"))

@@ -13,6 +13,10 @@ participation examples add their rows; every other row was identical. The legal 
 issue 12/11 rewrote texts only (no date): the `runs_from` of the crisis and Dublin III transfer
 variants (CFMR Art. 12(2)(d), Dublin III Art. 29(1) name the take back confirmation and the appeal)
 and the `note` of the crisis take charge reply (CFMR Art. 12(3)): only those fields changed.
+Who is an applicant (AMMR Art. 2(1)): the synthetic batch draws no national of a free-movement
+State (CH, IS, LI, NO become the next third country in code order, the random stream untouched):
+16 rows of the two synthetic cases drawn as Norwegian changed or were added (as Nepalese, their
+recognition rate opens the border procedure), every other row was identical.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 
 A file has `article`, an optional `base` case (merged into every example's `case`), optional
 `params` (a parameter overlay for every example) and `examples`; each example has `name`,
-`source` (the words of the article, a recital, or the reasoning it rests on), either `case` or
-`cases` (a batch), optional `params`, optional `context` (channelling), optional `regime` (the
-regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`:
+`source` (the words of the article, a recital, or the reasoning it rests on; every passage in
+single quotes is checked against the article cited before it, tests/rules/examples_loader.py),
+either `case` or `cases` (a batch), optional `params`, optional `context` (channelling),
+optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`:
 
 - responsibility: `responsible_member_state`, `legal_basis` (exact) or `legal_basis_starts`,
   `flags` (flag kinds that must be raised), `no_flags` (kinds that must not), `blocking`,
@@ -21,46 +22,24 @@ regime the caller forces: `AMMR`, `DUBLIN_III`; also at file level) and `expect`
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from migralex.law import params
 from migralex.rules.responsibility.hierarchy import decide_responsibility
+from tests.rules.examples_loader import check_quotes, load, merge
 
 EXAMPLES = Path(__file__).parent / "examples"
 REQUIRED = {"name", "source", "expect"}
 
 
-def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        out = dict(base)
-        for k, v in over.items():
-            out[k] = _merge(base.get(k), v) if k in base else v
-        return out
-    return copy.deepcopy(over)
-
-
-def _load() -> list[Any]:
-    out = []
-    for path in sorted(EXAMPLES.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text("utf-8"))
-        assert {"article", "examples"} <= set(doc), f"{path.name}: needs 'article' and 'examples'"
-        for ex in doc["examples"]:
-            missing = REQUIRED - set(ex)
-            assert not missing, f"{path.name}: example {ex.get('name')!r} lacks {missing}"
-            out.append(pytest.param(doc, ex, id=f"{path.stem}: {ex['name']}"))
-    return out
-
-
 def _cases(doc: dict[str, Any], ex: dict[str, Any]) -> list[dict[str, Any]]:
     base = doc.get("base", {})
     if "cases" in ex:
-        return [_merge(base, c) for c in ex["cases"]]
-    return [_merge(base, ex.get("case", {}))]
+        return [merge(base, c) for c in ex["cases"]]
+    return [merge(base, ex.get("case", {}))]
 
 
 def _check_responsibility(answer: dict[str, Any], expect: dict[str, Any]) -> None:
@@ -117,8 +96,9 @@ def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
         assert name not in got, (name, answer)
 
 
-@pytest.mark.parametrize(("doc", "ex"), _load())
+@pytest.mark.parametrize(("doc", "ex"), load(EXAMPLES, {"article", "examples"}, REQUIRED))
 def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
+    check_quotes(ex["source"])
     overlay = {**doc.get("params", {}), **ex.get("params", {})}
     p = params().overlay(overlay, label="example") if overlay else params()
     cases = _cases(doc, ex)

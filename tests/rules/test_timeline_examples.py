@@ -1,65 +1,52 @@
 """Legal examples of the case timeline (tests/rules/examples_timeline/*.yaml): each cites its article.
 
 A file has `article`, `source`, a `base` case (format v2) and `examples`; each example has `name`,
-`source` (the words of the article), `as_of`, `events` (the case's events), optional `case`
-(merged into the base), optional `crisis` (the CFMR Art. 12 derogation), optional `params` (a
-parameter overlay, e.g. a reading) and `expect`:
+`source` (the words of the article: each passage in single quotes is checked against the
+article cited before it by the loader shared with tests/rules/test_examples.py), `as_of`,
+`events` (the case's events), optional `case` (merged into the base), optional `crisis` (the
+CFMR Art. 12 derogation: `true` for every Member State concerned, or the authorisations per
+Member State and period, `[{member_state, from, to}]`; also at file level), optional `params`
+(a parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
 `legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
-date}), `error` ({path, contains}: the timeline is refused, e.g. a transfer after its time limit
-with no extension).
+date}), `error` ({path, contains}: the case or the timeline is refused, e.g. a transfer after its
+time limit with no extension).
 """
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from migralex.errors import InvalidInput
 from migralex.law.params import params
 from migralex.rules.case_state import case_timeline
+from tests.rules.examples_loader import check_quotes, load, merge
 
 EXAMPLES = Path(__file__).parent / "examples_timeline"
 
 
-def _merge(base: Any, over: Any) -> Any:
-    if isinstance(base, dict) and isinstance(over, dict):
-        out = dict(base)
-        for k, v in over.items():
-            out[k] = _merge(base.get(k), v) if k in base else v
-        return out
-    return copy.deepcopy(over)
-
-
-def _load() -> list[Any]:
-    out = []
-    for path in sorted(EXAMPLES.glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text("utf-8"))
-        assert {"article", "source", "examples"} <= set(doc), path.name
-        for ex in doc["examples"]:
-            assert {"name", "source", "as_of", "expect"} <= set(ex), (path.name, ex.get("name"))
-            out.append(pytest.param(doc, ex, id=f"{path.stem}: {ex['name']}"))
-    return out
-
-
-@pytest.mark.parametrize(("doc", "ex"), _load())
+@pytest.mark.parametrize(
+    ("doc", "ex"),
+    load(EXAMPLES, {"article", "source", "base", "examples"}, {"name", "source", "as_of", "expect"}),
+)
 def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
-    case = _merge(doc["base"], ex.get("case", {}))
+    check_quotes(ex["source"])
+    case = merge(doc["base"], ex.get("case", {}))
     case["events"] = ex.get("events", [])
     expect = ex["expect"]
     p = params().overlay(ex["params"], label="example") if ex.get("params") else None
-    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=ex.get("crisis", False))
+    crisis = ex.get("crisis", doc.get("crisis", False))
     if "error" in expect:
         with pytest.raises(InvalidInput) as exc:
-            tl.check(0)
+            case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis).check(0)
         assert exc.value.path == expect["error"]["path"]
         assert expect["error"]["contains"] in exc.value.reason
         return
+    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis)
     answer = tl.answer(0)
     limits = {x["name"]: x for x in answer["limits"]}
     for name, want in expect.get("limits", {}).items():

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from migralex.countries import EU27
+from migralex.cases.format import not_in_relocation
+from migralex.countries import EU27, not_a_third_country_national
 from migralex.errors import InvalidInput
 from migralex.rules.relocation import consent
 
@@ -84,6 +85,22 @@ def _check(frame: pl.DataFrame) -> None:
     bad = ben.is_not_null() & ~ben.is_in(EU27)
     if bad.any():
         raise InvalidInput(f"persons[{_first(bad)}].benefitting", "not an EU Member State")
+    _check_scope(frame, ben)
+
+
+def _check_scope(frame: pl.DataFrame, ben: pl.Series) -> None:
+    """AMMR Part IV binds the benefitting Member State (not Denmark, recital 90) and the person is
+    a third-country national or stateless (Art. 2(1), (3)-(4)): else the first bad row is named."""
+    for code in ben.drop_nulls().unique().sort().to_list():
+        why = not_in_relocation(code)
+        if why is not None:
+            raise InvalidInput(f"persons[{_first(ben == code)}].benefitting", why)
+    if "nationality" in frame.columns:
+        nat = frame["nationality"].cast(pl.Utf8).str.to_uppercase()
+        for code in nat.drop_nulls().unique().sort().to_list():
+            why = not_a_third_country_national(code)
+            if why is not None:
+                raise InvalidInput(f"persons[{_first(nat == code)}].nationality", why)
 
 
 def _first(mask: pl.Series) -> int:
@@ -100,8 +117,8 @@ def check_places(places: Mapping[str, int]) -> dict[str, int]:
             raise InvalidInput(f"places.{key}", "not an EU Member State")
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
             raise InvalidInput(f"places.{key}", f"expected a whole number of places >= 0, got {value!r}")
-        if code == "DK" and value > 0:  # 0 is accepted, for callers that pass all 27
-            raise InvalidInput(f"places.{key}", "Denmark is not bound by the AMMR's solidarity (recital 90)")
+        if value > 0 and not_in_relocation(code) is not None:  # 0 is accepted, for callers passing all 27
+            raise InvalidInput(f"places.{key}", str(not_in_relocation(code)))
         out[code] = int(value)
     return out
 

@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from migralex.allocation.integration import diaspora
-from migralex.countries import EU27
+from migralex.countries import EU27, FREE_MOVEMENT_STATES
 from migralex.cycle.apportionment import apportion
 from migralex.data.load import load
 
@@ -41,11 +41,13 @@ class Settings:
 
 @cache
 def nationality_shares(year: int) -> tuple[tuple[str, ...], np.ndarray]:
-    """Citizenships and their shares of EU-27 applications in `year` (Eurostat)."""
+    """Citizenships and their shares of EU-27 applications in `year` (Eurostat); applications of
+    Union citizens and of nationals of the free-movement States are left out (AMMR Art. 2(1))."""
     apps = load("applications_by_nationality").filter(
         (pl.col("country") == "EU27_2020")
         & (pl.col("year") == year)
         & (pl.col("citizenship").str.len_chars() == 2)
+        & ~pl.col("citizenship").is_in([*EU27, *FREE_MOVEMENT_STATES])  # AMMR Art. 2(1)
     )
     by = apps.group_by("citizenship").agg(pl.col("applicants").sum()).filter(pl.col("applicants") > 0)
     by = by.sort("applicants", descending=True)

@@ -21,7 +21,7 @@ import polars as pl
 
 from migralex.cases import codes as C
 from migralex.cases.format import Case, parse_case
-from migralex.countries import normalise
+from migralex.countries import normalise, not_a_third_country_national
 from migralex.errors import InvalidInput
 
 NAT = np.datetime64("NaT", "D")
@@ -157,20 +157,36 @@ def _encode_vocab(series: pl.Series, base: str, where: str) -> np.ndarray:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise InvalidInput(f"{where}[{i}]", f"code {arr[i]} is not in 0–{len(vocab) - 1}")
+        if base == "nationality":
+            _third_country_nationals(series, {int(c): int(c) for c in np.unique(arr)}, where)
         return arr.astype(np.int16 if base == "nationality" else np.int8)
     uniq = series.unique().to_list()
     table: dict[Any, int] = {None: -1}
     for u in uniq:
         if u is None:
             continue
+        key = u
         try:
             key = u if base not in ("ms", "nationality") else _normalise_country(u, base)
             table[u] = vocab.index(key)
         except (ValueError, InvalidInput):
             i = int((series == u).arg_max() or 0)
-            raise InvalidInput(f"{where}[{i}]", f"{u!r} is not one of {', '.join(vocab[:30])}") from None
+            why = not_a_third_country_national(str(key)) if base == "nationality" else None
+            message = why or f"{u!r} is not one of {', '.join(vocab[:30])}"
+            raise InvalidInput(f"{where}[{i}]", message) from None
+    if base == "nationality":
+        _third_country_nationals(series, table, where)
     mapped = series.replace_strict(table, return_dtype=pl.Int16, default=-1)
     return mapped.to_numpy().astype(np.int16 if base == "nationality" else np.int8)
+
+
+def _third_country_nationals(series: pl.Series, table: dict[Any, int], where: str) -> None:
+    """AMMR Art. 2(1): no Union citizen and no national of a free-movement State is an applicant."""
+    for value, code in table.items():
+        why = not_a_third_country_national(C.NATIONALITIES[code]) if code >= 0 else None
+        if why is not None:
+            i = int((series == value).arg_max() or 0)
+            raise InvalidInput(f"{where}[{i}]", why)
 
 
 def _ids(series: pl.Series | None) -> np.ndarray:

@@ -26,7 +26,8 @@ from migralex.errors import InvalidInput
 SUFFIXES = (".jsonl", ".ndjson", ".parquet")
 _EVENT = pa.struct(
     [(name, pa.bool_() if name in ("suspensive", "urgent") else pa.string()) for name in
-     ("type", "date", "by", "to", "outcome", "category", "suspensive", "urgent", "reply_by")]
+     ("type", "date", "by", "to", "outcome", "category", "suspensive", "urgent", "reply_by",
+      "urgent_ground", "ground_issued")]
 )  # fmt: skip
 #: The fields the timeline reads from a JSON Lines caseload (the others are not parsed: Arrow's
 #: JSON reader with this schema is several times faster than inferring one).
@@ -99,7 +100,7 @@ def _events(frame: pl.DataFrame) -> pl.DataFrame:
     index = np.arange(len(case)) - np.repeat(first, np.diff(np.r_[first, len(case)]))
     long = long.with_columns(pl.Series("index", index, dtype=pl.Int64))
     events = long.select("case", "index", pl.col("events").struct.unnest())
-    for column in ("date", "reply_by"):
+    for column in ("date", "reply_by", "ground_issued"):
         if events.schema.get(column) == pl.String:
             events = events.with_columns(pl.col(column).str.to_date(strict=False))
     return events

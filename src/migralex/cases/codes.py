@@ -98,6 +98,8 @@ def _nationalities() -> tuple[str, ...]:
 
 
 #: Nationalities in code order: third countries (ISO alpha-2, sorted), then "stateless"; -1 none.
+#: The codes of CH, IS, LI and NO stay (the simulator's arrivals keep their indices), but the
+#: readers refuse them as an applicant's nationality (`countries.not_a_third_country_national`).
 NATIONALITIES: tuple[str, ...] = _nationalities()
 NATIONALITY_INDEX: dict[str, int] = {c: i for i, c in enumerate(NATIONALITIES)}
 STATELESS_CODE = NATIONALITY_INDEX["stateless"]

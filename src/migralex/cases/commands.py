@@ -101,6 +101,27 @@ def _table(out: dict[str, pl.DataFrame], as_of: dt.date, days: int) -> None:
             console.print(f"the first {SHOWN} of {frame.height}; --format csv gives them all")
 
 
+CRISIS_IN_HELP = (
+    "A Member State authorised to derogate (CFMR Art. 12), as MS:FROM:TO, e.g. GR:2026-09-01:2026-11-30;"
+    " repeat for each State and period"
+)
+
+
+def derogations(crisis: bool, crisis_in: list[str] | None) -> bool | list[dict[str, str]]:
+    """`--crisis` (every Member State concerned) or the `--crisis-in MS:FROM:TO` authorisations."""
+    if not crisis_in:
+        return crisis
+    if crisis:
+        raise MigralexError("--crisis and --crisis-in exclude each other: give the States with --crisis-in")
+    out = []
+    for text in crisis_in:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise MigralexError(f"--crisis-in {text!r}: expected MS:FROM:TO, e.g. GR:2026-09-01:2026-11-30")
+        out.append({"member_state": parts[0], "from": parts[1], "to": parts[2]})
+    return out
+
+
 @app.command("status")
 def status_command(
     cases: Annotated[Path, typer.Argument(help="Caseload: .jsonl (one case a line) or .parquet, format v2")],
@@ -109,6 +130,7 @@ def status_command(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     ics: Annotated[Path | None, typer.Option("--ics", help="Also write the limits due as iCalendar")] = None,
     crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
+    crisis_in: Annotated[list[str] | None, typer.Option("--crisis-in", help=CRISIS_IN_HELP)] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Check every case with the case format's models")
     ] = False,
@@ -126,7 +148,8 @@ def status_command(
         ) from None
     try:
         batch, events = read_caseload(cases, strict=strict)
-        out = caseload_status(case_timeline(batch, day, events=events, crisis=crisis), days)
+        derogation = derogations(crisis, crisis_in)
+        out = caseload_status(case_timeline(batch, day, events=events, crisis=derogation), days)
         if ics is not None:
             written = write_ics(out["due"], day, ics)
             err.print(f"{written} deadline(s) written to {ics}")
@@ -173,6 +196,7 @@ def state_command(
     as_of: Annotated[str, typer.Option("--as-of", help="The day (YYYY-MM-DD)")],
     explain: Annotated[bool, typer.Option("--explain", help="Readable text instead of JSON lines")] = False,
     crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
+    crisis_in: Annotated[list[str] | None, typer.Option("--crisis-in", help=CRISIS_IN_HELP)] = None,
     fmt: Annotated[
         TableFormat,
         typer.Option("--format", help="json: one JSON answer a line; table or csv: one row a case"),
@@ -197,7 +221,7 @@ def state_command(
             else json.loads(raw)
         )
         items = items if isinstance(items, list) else [items]
-        answers = case_state(items, as_of, crisis=crisis)
+        answers = case_state(items, as_of, crisis=derogations(crisis, crisis_in))
     except (MigralexError, json.JSONDecodeError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None

@@ -25,6 +25,9 @@ import polars as pl
 
 from migralex.cases import codes as C
 from migralex.errors import InvalidInput
+from migralex.law.dates import add_months_clamped, to_date
+from migralex.law.params import param
+from migralex.law.timelimits import Period
 
 if TYPE_CHECKING:
     from migralex.cases.format import Case, Event
@@ -48,15 +51,34 @@ EVENT_TYPES: tuple[str, ...] = (
     "relocation_information",
     "relocation_postponed",
     "relocation_confirmed",
+    "suspension_requested",
+    "suspension_decided",
+    "detained",
+    "detention_ended",
+    "border_rejection_final",
 )
 EVENT = {name: i for i, name in enumerate(EVENT_TYPES)}
 #: Categories of a Eurodac hit: data recorded on an irregular crossing (Eurodac Art. 22), after a
 #: search and rescue operation (Art. 24), on an earlier application (Art. 15: a take back case), or
 #: a VIS hit (AMMR Art. 39(1), second subparagraph).
 HIT_CATEGORIES: tuple[str, ...] = ("irregular_crossing", "sar_disembarkation", "application", "vis")
-OUTCOMES: tuple[str, ...] = ("accepted", "rejected", "transfer_upheld", "transfer_annulled")
+OUTCOMES: tuple[str, ...] = (
+    "accepted", "rejected", "transfer_upheld", "transfer_annulled",
+    "suspension_granted", "suspension_refused",
+)  # fmt: skip
+#: Why an urgent reply may be requested (AMMR Art. 39(2)): the application was registered after a
+#: decision to refuse entry or a return decision was issued.
+URGENT_GROUNDS: tuple[str, ...] = ("refusal_of_entry", "return_decision")
 _REPLY_OUTCOMES = ("accepted", "rejected")
 _APPEAL_OUTCOMES = ("transfer_upheld", "transfer_annulled")
+_SUSPENSION_OUTCOMES = ("suspension_granted", "suspension_refused")
+#: The types that carry an `outcome`, with the outcomes each allows.
+_OUTCOMES_OF = {
+    "reply": _REPLY_OUTCOMES,
+    "re_examination_reply": _REPLY_OUTCOMES,
+    "appeal_decided": _APPEAL_OUTCOMES,
+    "suspension_decided": _SUSPENSION_OUTCOMES,
+}
 #: Types that need `by` and `to` (two different Member States).
 _BETWEEN = {
     "take_charge_request",
@@ -79,16 +101,22 @@ def _fields(i: int, e: Event) -> None:
         )
     if e.by is not None and e.by == e.to:
         raise ValueError(f"{where}: 'by' and 'to' are the same Member State ({e.by})")
+    if e.type.startswith("relocation_"):
+        from migralex.cases.format import not_in_relocation
+
+        for side in ("by", "to"):
+            why = not_in_relocation(getattr(e, side))
+            if why is not None:
+                raise ValueError(f"{where}.{side}: {why}")
     if e.type == "eurodac_hit" and (e.category is None or e.to is None):
         raise ValueError(f"{where}: a eurodac_hit needs 'category' ({', '.join(HIT_CATEGORIES)}) and 'to'")
     if e.category is not None and e.type != "eurodac_hit":
         raise ValueError(f"{where}: 'category' is only for a eurodac_hit")
-    if e.type in ("reply", "re_examination_reply") and e.outcome not in _REPLY_OUTCOMES:
-        raise ValueError(f"{where}: a {e.type} needs 'outcome' accepted or rejected")
-    if e.type == "appeal_decided" and e.outcome not in _APPEAL_OUTCOMES:
-        raise ValueError(f"{where}: an appeal_decided needs 'outcome' transfer_upheld or transfer_annulled")
-    if e.outcome is not None and e.type not in ("reply", "re_examination_reply", "appeal_decided"):
-        raise ValueError(f"{where}: 'outcome' is only for a reply, a re_examination_reply or appeal_decided")
+    allowed = _OUTCOMES_OF.get(e.type)
+    if allowed is not None and e.outcome not in allowed:
+        raise ValueError(f"{where}: a {e.type} needs 'outcome' {' or '.join(allowed)}")
+    if e.outcome is not None and allowed is None:
+        raise ValueError(f"{where}: 'outcome' is only for a {', a '.join(_OUTCOMES_OF)}")
     if e.type == "appeal_lodged" and e.suspensive is None:
         raise ValueError(f"{where}: an appeal_lodged needs 'suspensive' true or false (AMMR Art. 43(3))")
     if e.suspensive is not None and e.type != "appeal_lodged":
@@ -97,10 +125,38 @@ def _fields(i: int, e: Event) -> None:
         raise ValueError(f"{where}: 'urgent' and 'reply_by' are only for a take_charge_request")
     if e.reply_by is not None and not e.urgent:
         raise ValueError(f"{where}: 'reply_by' is the period of an urgent request: give 'urgent': true")
-    if e.reply_by is not None and e.reply_by < e.date + dt.timedelta(days=7):
+    if (e.urgent_ground is not None or e.ground_issued is not None) and not e.urgent:
+        raise ValueError(f"{where}: 'urgent_ground' and 'ground_issued' are the reasons of an urgent request")
+    if e.ground_issued is not None and e.urgent_ground is None:
+        raise ValueError(f"{where}: 'ground_issued' dates the 'urgent_ground' ({', '.join(URGENT_GROUNDS)})")
+    if e.reply_by is not None and e.reply_by < urgent_minimum_end(e.date):
+        minimum = _urgent_minimum(e.date)
         raise ValueError(
-            f"{where}: the period requested for an urgent reply is at least one week (AMMR Art. 39(2))"
+            f"{where}: the period requested for an urgent reply is at least {minimum}"
+            f" (AMMR Art. 39(2), parameter {_URGENT_MINIMUM}): reply_by {e.reply_by} is before"
+            f" {urgent_minimum_end(e.date)}"
         )
+
+
+def _urgent_minimum(sent: dt.date) -> Period:
+    """The minimum period in force on `sent` (its first value before the AMMR applies: Dublin III
+    cases have the same week, Dublin III Art. 21(2) being read alike)."""
+    minimum = param(_URGENT_MINIMUM)
+    return minimum.period_at(max(sent, minimum.values[0].start))
+
+
+def urgent_minimum_end(sent: dt.date) -> dt.date:
+    """The first day an urgent request may ask its reply for: the period of parameter
+    `ammr.time_limits.urgent_reply_minimum` in force on `sent`, counted from `sent` (AMMR Art. 39(2)
+    "That period shall be at least one week"; a minimum length, so no Art. 75(d) roll)."""
+    minimum = _urgent_minimum(sent)
+    day = np.datetime64(sent, "D")
+    if minimum.unit in ("days", "weeks"):
+        end = day + np.timedelta64(minimum.amount * (7 if minimum.unit == "weeks" else 1), "D")
+    else:
+        months = minimum.amount * (12 if minimum.unit == "years" else 1)
+        end = add_months_clamped(np.array([day]), months)[0]
+    return to_date(end)
 
 
 def _earlier(
@@ -182,6 +238,20 @@ def _consistent(events: Sequence[Event], i: int, relocation_to: str | None) -> N
         _needs(events, i, ("appeal_lodged",), None, None, "an appeal_decided needs an earlier appeal_lodged")
     elif t == "released":
         _needs(events, i, ("imprisoned",), None, None, "released needs an earlier imprisoned")
+    elif t == "suspension_requested":
+        _needs(
+            events,
+            i,
+            ("transfer_decision_notified",),
+            None,
+            None,
+            "a suspension_requested needs an earlier transfer_decision_notified (AMMR Art. 43(3))",
+        )
+    elif t == "suspension_decided":
+        rule = "a suspension_decided needs an earlier suspension_requested (AMMR Art. 43(3))"
+        _needs(events, i, ("suspension_requested",), None, None, rule)
+    elif t == "detention_ended":
+        _needs(events, i, ("detained",), None, None, "detention_ended needs an earlier detained")
     elif t == "transfer_carried_out":
         _needs(
             events,
@@ -227,6 +297,7 @@ def check_events(events: Sequence[Event], registration: dt.date) -> None:
 
 
 _NO_MS = -1
+_URGENT_MINIMUM = "ammr.time_limits.urgent_reply_minimum"
 #: Codes accepted for a Member State besides the ISO ones (Eurostat's EL for Greece).
 _ALIASES = {"EL": "GR"}
 
@@ -250,6 +321,8 @@ class EventTable:
     suspensive: np.ndarray  # bool
     urgent: np.ndarray  # bool
     reply_by: np.ndarray  # datetime64[D], NaT none
+    urgent_ground: np.ndarray  # int8: code in URGENT_GROUNDS, -1 none
+    ground_issued: np.ndarray  # datetime64[D], NaT none
 
     def __len__(self) -> int:
         return len(self.case)
@@ -272,6 +345,8 @@ class EventTable:
             suspensive=np.array([bool(e.suspensive) for e in ev], dtype=bool),
             urgent=np.array([e.urgent for e in ev], dtype=bool),
             reply_by=np.array([e.reply_by for e in ev], dtype="datetime64[D]"),
+            urgent_ground=_code([e.urgent_ground for e in ev], {o: j for j, o in enumerate(URGENT_GROUNDS)}),
+            ground_issued=np.array([e.ground_issued for e in ev], dtype="datetime64[D]"),
         )
 
     def to_polars(self) -> pl.DataFrame:
@@ -293,13 +368,16 @@ class EventTable:
                 "suspensive": self.suspensive,
                 "urgent": self.urgent,
                 "reply_by": pl.Series(self.reply_by, dtype=pl.Date),
+                "urgent_ground": names(self.urgent_ground, URGENT_GROUNDS),
+                "ground_issued": pl.Series(self.ground_issued, dtype=pl.Date),
             }
         )
 
     @classmethod
     def from_polars(cls, frame: pl.DataFrame) -> EventTable:
         """Events from a long frame (`case`, `index`, `type`, `date`, optional `by`, `to`, `outcome`,
-        `category`, `suspensive`, `urgent`, `reply_by`); unknown codes are errors naming the row."""
+        `category`, `suspensive`, `urgent`, `reply_by`, `urgent_ground`, `ground_issued`); unknown
+        codes are errors naming the row."""
         n = frame.height
 
         def codes(col: str, vocab: Sequence[str]) -> np.ndarray:
@@ -343,6 +421,8 @@ class EventTable:
             suspensive=flag("suspensive"),
             urgent=flag("urgent"),
             reply_by=day("reply_by"),
+            urgent_ground=codes("urgent_ground", URGENT_GROUNDS),
+            ground_issued=day("ground_issued"),
         )
         return out.take(order)
 

@@ -25,8 +25,8 @@ from migralex.cases.codes import (
     STATUSES,
     VISA_TYPES,
 )
-from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, check_events
-from migralex.countries import DUBLIN_STATES, EU27, STATELESS, normalise
+from migralex.cases.events import EVENT_TYPES, HIT_CATEGORIES, OUTCOMES, URGENT_GROUNDS, check_events
+from migralex.countries import DUBLIN_STATES, EU27, STATELESS, normalise, not_a_third_country_national
 from migralex.errors import InvalidInput
 
 #: Codes already in normal form (the common case), checked by one dict lookup.
@@ -62,17 +62,33 @@ def _eu_member_state(value: Any) -> str:
             f"{iso} is not an EU Member State: relocation (AMMR Part IV, solidarity) is among the Member"
             " States only"
         )
+    why = not_in_relocation(iso)
+    if why is not None:
+        raise ValueError(why)
     return iso
+
+
+def not_in_relocation(iso: str) -> str | None:
+    """Why Member State `iso` takes no part in relocation: AMMR Part IV (solidarity, Arts 56-71 with
+    the relocation procedure of Arts 67-68) does not bind it (law/participation.yaml; Denmark,
+    AMMR recital 90 and Protocol No 22, under either reading); None where Part IV binds it."""
+    from migralex.law.participation import binds, why
+
+    if binds(iso, "AMMR", None, "Part IV"):
+        return None
+    return (
+        f"{iso} takes no part in relocation: AMMR Part IV (solidarity, Arts 67-68) does not bind it"
+        f" - {why(iso, 'AMMR')}"
+    )
 
 
 def _nationality(value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() == STATELESS:
         return STATELESS
     iso = _country(value)
-    if iso in EU27:
-        raise ValueError(
-            f"{iso} is a Member State: a Union citizen is not a third-country national (AMMR Art. 2(1))"
-        )
+    why = not_a_third_country_national(iso)
+    if why is not None:
+        raise ValueError(why)
     return iso
 
 
@@ -196,6 +212,7 @@ class Entry(_Strict):
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 HitCategory = Literal[HIT_CATEGORIES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+UrgentGround = Literal[URGENT_GROUNDS]  # type: ignore[valid-type]
 
 
 class Event(_Strict):
@@ -211,6 +228,8 @@ class Event(_Strict):
     suspensive: bool | None = None
     urgent: bool = False
     reply_by: Date | None = None
+    urgent_ground: UrgentGround | None = None
+    ground_issued: Date | None = None
     note: str | None = None
 
 
@@ -222,7 +241,7 @@ class Relocation(_Strict):
     """What the engine needs about a relocation under AMMR Art. 67 (optional, with `relocated_to`)."""
 
     #: The benefitting Member State; null = the Member State of registration.
-    benefitting: MemberState | None = None
+    benefitting: EUMemberState | None = None
     #: The benefitting Member State had been determined responsible before the relocation (Art. 68(3)).
     responsibility_determined: bool = False
 
@@ -257,6 +276,10 @@ class Case(_Strict):
             raise ValueError(
                 "@relocation.benefitting: the benefitting Member State cannot be the one of relocation"
             )
+        benefitting = self.relocation.benefitting if self.relocation is not None else None
+        why = not_in_relocation(self.registration.member_state)
+        if self.relocated_to is not None and benefitting is None and why is not None:
+            raise ValueError(f"@registration.member_state: the benefitting Member State: {why}")
         return self
 
     @model_validator(mode="after")

@@ -21,6 +21,8 @@ import numpy as np
 
 from migralex.cases import codes as C
 from migralex.cases.batch import Applicants, CaseBatch, Diplomas, Documents, Entries, Family
+from migralex.countries import FREE_MOVEMENT_STATES
+from migralex.law.participation import bound_mask
 
 NAT = np.datetime64("NaT", "D")
 
@@ -91,6 +93,25 @@ def _days(rng: np.random.Generator, lo: int, hi: int, size: int) -> np.ndarray:
     return rng.integers(lo, hi + 1, size=size).astype("timedelta64[D]")
 
 
+def _in_scope(
+    nationality: np.ndarray, relocated: np.ndarray, place: np.ndarray, reg_ms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The draws moved into the law's scope, the random stream untouched: a free-movement national
+    (AMMR Art. 2(1)) becomes the next third country in code order; relocation (Part IV) neither to
+    Denmark (to the next Member State bound by Part IV) nor from it (a registration on the
+    territory), recital 90."""
+    free = np.isin(nationality, [C.NATIONALITY_INDEX[c] for c in FREE_MOVEMENT_STATES])
+    nationality = np.where(free, nationality + 1, nationality).astype(np.int16)
+    in_part_iv = np.r_[bound_mask("AMMR", np.arange(C.N_EU), None, "Part IV"), True]
+    out = (relocated >= 0) & ~in_part_iv[np.where(relocated < 0, C.N_EU, relocated)]
+    relocated = np.where(out, (relocated + 1) % C.N_EU, relocated)
+    reloc = C.PLACES.index("relocation")
+    from_outside = (place == reloc) & ~in_part_iv[np.clip(reg_ms, 0, C.N_EU)]
+    relocated = np.where(from_outside, -1, relocated)
+    place = np.where(from_outside, C.PLACES.index("territory"), place).astype(np.int8)
+    return nationality, relocated, place
+
+
 def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicants:
     first = np.datetime64(s.first_registration, "D")
     span = int((np.datetime64(s.last_registration, "D") - first).astype(int))
@@ -120,6 +141,7 @@ def _applicants(rng: np.random.Generator, n: int, s: SyntheticSpec) -> Applicant
     nationality = np.where(stateless, C.STATELESS_CODE, nationality).astype(np.int16)
     former = np.where(stateless & (rng.random(n) < 0.5), rng.choice(others, n), -1).astype(np.int16)
     relocated = np.where(place == C.PLACES.index("relocation"), rng.integers(0, C.N_EU, n), -1)
+    nationality, relocated, place = _in_scope(nationality, relocated, place, reg_ms)
     return Applicants(
         id=np.array([f"syn-{i:08d}" for i in range(n)], dtype=object),
         reg_ms=reg_ms,

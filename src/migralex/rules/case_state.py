@@ -32,7 +32,10 @@ from migralex.cases.format import Case
 from migralex.errors import InvalidInput
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.cessation import cessation_border_procedure
+from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.regime import forced_regime
+from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
 from migralex.rules.timeline import (
     DUBLIN_III,
     HOW,
@@ -54,6 +57,7 @@ from migralex.rules.timeline import (
     take_charge_request,
     transfer,
     transfer_decision,
+    urgent_not_warranted,
 )
 
 #: Why a Member State is responsible (or determining) now: (AMMR basis, Dublin III basis, words).
@@ -127,6 +131,13 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the transfer did not take place in time: the Member State responsible is relieved of its "
         "obligations and responsibility is transferred to the transferring Member State",
     ),
+    "ceased_border": (
+        "AMMR Art. 37(2)",
+        "AMMR Art. 37(2)",
+        "15 months after the rejection in the border procedure became final (and once a take back "
+        "procedure pending at their end was completed or its transfer limit expired, Art. 37(3)) the "
+        "obligations of the Member State responsible ceased; a new application starts a new procedure",
+    ),
     "ceased": (
         "AMMR Art. 37(4)",
         "AMMR Art. 37(4)",
@@ -145,12 +156,20 @@ FLAGS: dict[str, tuple[str, str]] = {
         "request does not lapse (the engine does not check the first decision, which the case "
         "format does not carry)",
     ),
+    "urgent_not_warranted": (
+        "AMMR Art. 39(2)",
+        "the take charge request asks for an urgent reply, but the case does not show its ground: an "
+        "application registered after a decision to refuse entry or a return decision was issued "
+        "(`urgent_ground`, `ground_issued` on or before the registration); under the reading "
+        "`ammr.reading.urgent_ground` = required the ordinary reply period applies (Art. 40(1), (2))",
+    ),
 }
 #: The limits of the answer, in this order.
 ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
     "transfer_decision", "transfer", "cessation_absence",
+    "suspension_decision", "appeal_decision_target", "transfer_detained", "cessation_border_procedure",
 )  # fmt: skip
 
 
@@ -171,6 +190,8 @@ class Timeline:
     #: Per case: a take charge request for an unaccompanied minor made after the Art. 39(1) periods
     #: that does not lapse (AMMR Art. 39(1), fourth subparagraph).
     uam_late_request: np.ndarray | None = None
+    #: Per case: an urgent take charge request without the ground of AMMR Art. 39(2).
+    urgent_not_warranted: np.ndarray | None = None
 
     def status(self, name: str) -> np.ndarray:
         """Per case, the status code of limit `name` on `as_of` (-1: it does not run)."""
@@ -240,6 +261,9 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
     put(request_lapsed, f.reg_ms, "request_lapsed")
+    border = lim["cessation_border_procedure"]
+    ceased_border = border.lapsed_unmet(f.as_of)
+    put(ceased_border, np.full(n, -1, np.int8), "ceased_border", ch.index("border_final"))
     tr = lim["transfer"]
     done = (tr.variant >= 0) & ~np.isnat(tr.met) & (tr.met <= tr.date)
     put(done, ask_to, "transferred", tr.met_by)
@@ -318,6 +342,11 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     )
     lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
     lim["cessation_absence"] = cessation_absence(f)
+    lim["suspension_decision"] = suspension_decision(f, rows, ask_by)
+    lim["appeal_decision_target"] = appeal_decision_target(f, rows, ask_by)
+    lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
+    reply_outcome = at(f.ev.outcome, ch["reply"], -1)
+    lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
     acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc
@@ -339,33 +368,37 @@ def case_timeline(
     as_of: dt.date | str | np.datetime64,
     events: EventTable | None = None,
     params: ParameterSet | None = None,
-    crisis: bool | np.ndarray = False,
+    crisis: CrisisLike = False,
     regime: str | None = None,
     elsewhere: np.ndarray | None = None,
 ) -> Timeline:
     """The limits and responsibility of each case on `as_of` (AMMR Arts 37-46, Art. 67(9)-(11)).
     `events` is needed with a `CaseBatch` (cases given as models or dicts carry their own);
-    `crisis`: the Member States apply the CFMR Art. 12 derogation; `elsewhere`: per case, the engine
+    `crisis`: the CFMR Art. 12 derogation - True (every Member State concerned is authorised), a
+    bool per case, or the authorisations per Member State and period (`migralex.rules.crisis`:
+    `Derogation`, or `{member_state, from, to, decision}`); `elsewhere`: per case, the engine
     found another Member State responsible (opens the take charge request limit without events)."""
     batch, events = _batch_and_events(cases, events)
     day = _as_of(as_of)
     ev = events.upto(day)
     n = batch.n
-    crisis_col = np.broadcast_to(np.asarray(crisis, dtype=bool), (n,)).copy()
+    p = params or shipped_params()
     f = Facts(
         batch,
         ev,
         find_events(ev, n),
-        params or shipped_params(),
+        p,
         regime_of(batch, forced_regime(regime)),
-        crisis_col,
+        Crisis.of(crisis, n, p),
         day,
         elsewhere,
     )
     lim, acc = _chains(f)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
-    return Timeline(batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"])
+    return Timeline(
+        batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"], urgent_not_warranted(f)
+    )
 
 
 def _batch_and_events(
@@ -432,7 +465,7 @@ def case_state(
     cases: Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     as_of: dt.date | str | np.datetime64,
     params: ParameterSet | None = None,
-    crisis: bool = False,
+    crisis: CrisisLike = False,
     regime: str | None = None,
 ) -> list[dict[str, Any]]:
     """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria

@@ -104,7 +104,10 @@ def state_answer(tl: Timeline, i: int) -> dict[str, Any]:
         "reason": reason,
         "flags": [
             {"kind": kind, "legal_basis": FLAGS[kind][0], "reason": FLAGS[kind][1]}
-            for kind, on in (("uam_late_request", tl.uam_late_request),)
+            for kind, on in (
+                ("uam_late_request", tl.uam_late_request),
+                ("urgent_not_warranted", tl.urgent_not_warranted),
+            )
             if on is not None and on[i]
         ],
         "shifts": _shifts(tl, i),

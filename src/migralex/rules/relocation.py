@@ -11,6 +11,10 @@
   25(2)-(3), 26, 27, 28) naming the benefitting Member State makes the applicant ineligible.
   Art. 34 (dependent persons) is discretionary in the engine (a flag): it is reported as a check,
   not decided.
+- Part IV binds only the Member States bound by the AMMR: Denmark applies Parts III, V and VII
+  through its agreement (recital 90), so a case whose benefitting Member State or Member State of
+  relocation is Denmark (or an associated State) is `not_in_relocation` (the case format already
+  refuses it; a batch built from frames is answered here).
 - Art. 67(4), third subparagraph: a beneficiary of international protection "shall be relocated
   only after that person has consented to the relocation in writing".
 """
@@ -28,6 +32,7 @@ from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.law.params import ParameterSet
+from migralex.law.participation import bound_mask
 from migralex.rules.responsibility.common import REL, STATUS, in_codes
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 
@@ -35,6 +40,7 @@ from migralex.rules.responsibility.hierarchy import decide_responsibility
 FAMILY_CRITERIA = ("uam_family", "uam_relative", "protection_family", "applicant_family", "family_procedure")
 CHECK_34 = "AMMR Art. 34: a dependent person in the benefitting Member State"
 BASIS = {
+    "not_in_relocation": "AMMR recital 90",
     "security_threat": "AMMR Art. 67(2)",
     "benefitting_responsible": "AMMR Art. 67(5)",
     "eligible": "AMMR Art. 67(5)",
@@ -49,6 +55,15 @@ def benefitting_state(batch: CaseBatch) -> np.ndarray:
     a = batch.applicants
     given = np.asarray(a.relocation_benefitting)
     return np.where(given >= 0, given, a.reg_ms).astype(np.int8)
+
+
+def outside_part_iv(batch: CaseBatch, benefitting: np.ndarray, params: ParameterSet | None) -> np.ndarray:
+    """Per case: the benefitting Member State or the Member State of relocation is not bound by AMMR
+    Part IV (solidarity: Arts 67-68) - Denmark (recital 90: Parts III, V and VII only, through the
+    EU-Denmark agreement) and the associated States; law/participation.yaml."""
+    to = np.asarray(batch.applicants.relocated_to)
+    bound = bound_mask("AMMR", benefitting, params, "Part IV")
+    return ~bound | ((to >= 0) & ~bound_mask("AMMR", to, params, "Part IV"))
 
 
 def dependants_in(batch: CaseBatch, state: np.ndarray) -> np.ndarray:
@@ -81,6 +96,7 @@ def eligibility(
     by_family = np.isin(criterion.astype(str), FAMILY_CRITERIA) & (result.member_state == benefitting)
     threat = np.asarray(a.security_threat, dtype=bool)
     reason = np.where(threat, "security_threat", np.where(by_family, "benefitting_responsible", "eligible"))
+    reason = np.where(outside_part_iv(batch, benefitting, params), "not_in_relocation", reason)
     dependants_here = dependants_in(batch, benefitting)
     ms = pl.Series([*C.MEMBER_STATES, None], dtype=pl.Utf8)
     return pl.DataFrame(

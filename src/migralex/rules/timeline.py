@@ -12,7 +12,9 @@ with the official holidays of the Member State that must act, and classified on 
   (Art. 40(8)); a reply after that day changes nothing (the reading used: the acceptance dates from
   the last day of the reply period); an urgent request's reply is due on the day requested, but
   silence is acceptance only after two weeks (Art. 40(7) "or, failing that, within two weeks";
-  Art. 40(8) "within the two-week period set out in paragraphs 2 and 7");
+  Art. 40(8) "within the two-week period set out in paragraphs 2 and 7"); the urgent period runs
+  only where the request shows the ground of Art. 39(2) (a refusal of entry or a return decision
+  issued before the registration; reading `ammr.reading.urgent_ground`, option `as_made`);
 - `take_back_notification` (Art. 41(1), from a hit on an earlier application) and
   `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4));
 - `relocation_confirmation` (Art. 67(9): one week, two if postponed within the first week; silence
@@ -24,7 +26,8 @@ with the official holidays of the Member State that must act, and classified on 
   an appeal with suspensive effect - suspended while it is pending; Art. 46(2): up to one year for
   imprisonment, three years from the information that the person absconded, three months after a
   release when less remain (of the six months, reading `ammr.reading.transfer_release_period`);
-  CFMR Art. 12(2)(d): one year; Dublin III Art. 29) - when it passes, responsibility is transferred
+  CFMR Art. 12(2)(d): one year where the transferring Member State derogates, Art. 12(4): one year
+  where the Member State responsible does; Dublin III Art. 29) - when it passes, responsibility is transferred
   to the transferring Member State (Art. 46(2));
 - `cessation_absence` (Art. 37(4)): nine months after the person left the territory.
 
@@ -46,6 +49,7 @@ from migralex.law.acts import resolve_act
 from migralex.law.deadlines import Variant, catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.timelimits import Period
+from migralex.rules.crisis import Crisis
 from migralex.rules.periods import end_of_period, periods_at
 
 NAT = np.datetime64("NaT", "D")
@@ -53,7 +57,7 @@ STATUSES = ("running", "met", "lapsed", "suspended", "ended")
 RUNNING, MET, LAPSED, SUSPENDED, ENDED = range(len(STATUSES))
 #: Regimes of the responsibility procedure: the AMMR, Dublin III, none modelled (before 2014).
 AMMR, DUBLIN_III, NONE = 0, 1, 2
-_ACCEPTED, _REJECTED, _UPHELD, _ANNULLED = (OUTCOMES.index(o) for o in OUTCOMES)
+_ACCEPTED, _REJECTED, _UPHELD, _ANNULLED, _GRANTED, _REFUSED = (OUTCOMES.index(o) for o in OUTCOMES)
 _CHARGE_HITS = [HIT_CATEGORIES.index(c) for c in ("irregular_crossing", "sar_disembarkation", "vis")]
 _APPLICATION_HIT = HIT_CATEGORIES.index("application")
 
@@ -224,6 +228,9 @@ def find_events(ev: EventTable, n: int) -> Chain:
     ch.find("released", (t == EVENT["released"]) & _after(ch, "imprisoned"))
     ch.find("absconded", t == EVENT["absconded"])
     ch.find("left_territory", t == EVENT["left_territory"])
+    ch.find("detained", t == EVENT["detained"])
+    ch.find("detention_ended", (t == EVENT["detention_ended"]) & _after(ch, "detained"))
+    ch.find("border_final", t == EVENT["border_rejection_final"])
     return ch
 
 
@@ -241,8 +248,13 @@ def find_transfer_events(
     )
     appeal = (ev.type == EVENT["appeal_lodged"]) & ev.suspensive & _after(ch, f"{chain}:decision")
     rows["appeal"] = ch.find(f"{chain}:appeal", appeal, last=True)
+    asked = (ev.type == EVENT["suspension_requested"]) & _after(ch, f"{chain}:decision")
+    rows["suspension"] = ch.find(f"{chain}:suspension", asked)  # the first request (AMMR Art. 43(3))
+    answered = (ev.type == EVENT["suspension_decided"]) & _after(ch, f"{chain}:suspension")
+    rows["suspension_decided"] = ch.find(f"{chain}:suspension_decided", answered)
+    after_appeal = _after(ch, f"{chain}:appeal") | _after(ch, f"{chain}:suspension_decided")
     rows["appeal_decided"] = ch.find(
-        f"{chain}:appeal_decided", (ev.type == EVENT["appeal_decided"]) & _after(ch, f"{chain}:appeal")
+        f"{chain}:appeal_decided", (ev.type == EVENT["appeal_decided"]) & after_appeal
     )
     rows["carried"] = ch.find(f"{chain}:carried", (ev.type == EVENT["transfer_carried_out"]) & to_ok & later)
     return rows
@@ -268,7 +280,7 @@ class Facts:
     ch: Chain
     p: ParameterSet
     regime: np.ndarray
-    crisis: np.ndarray
+    crisis: Crisis
     as_of: np.datetime64
     elsewhere: np.ndarray | None = None
 
@@ -285,20 +297,31 @@ class Facts:
         return self.batch.applicants.reg_ms
 
     def regimes(self) -> dict[str, np.ndarray]:
-        """The AMMR without and with the CFMR Art. 12 derogation, and Dublin III."""
-        ammr = self.regime == AMMR
-        return {
-            "ammr": ammr & ~self.crisis,
-            "crisis": ammr & self.crisis,
-            "dublin3": self.regime == DUBLIN_III,
-        }
+        """The AMMR and Dublin III (the CFMR Art. 12 derogation is per limit: `derogate`)."""
+        return {"ammr": self.regime == AMMR, "dublin3": self.regime == DUBLIN_III}
 
     def registration(self) -> tuple[np.ndarray, np.ndarray]:
         """The registration as a starting point: its date, and event index -1."""
         return self.reg, np.full(self.n, -1, dtype=np.int64)
 
 
-def _acting(*candidates: np.ndarray) -> np.ndarray:
+def derogate(f: Facts, lim: Limit, start: np.ndarray | None = None) -> None:
+    """CFMR Art. 12(2): the AMMR variants of `lim` become its `crisis` variant where the Member State
+    that must act (`lim.ms`) may derogate (`Crisis.applies`: authorised while the ordinary limit
+    runs); `start` replaces the limit's start where the crisis period runs from another event (Art.
+    12(2)(a): four months from the registration, also after a hit)."""
+    ammr = [lim.variants.index(k) for k in ("default", "after_hit", "urgent") if k in lim.variants]
+    on = np.isin(lim.variant, ammr) & (f.regime == AMMR)
+    rows = on & f.crisis.applies(lim.ms, lim.start, lim.date)
+    if not rows.any():
+        return
+    new_start = lim.start.copy() if start is None else start
+    event = lim.start_event.copy() if start is None else np.full(f.n, -1, np.int64)
+    lim.tacit[rows] = NAT
+    lim.open(f.p, "crisis", rows, new_start, event, lim.ms.copy())
+
+
+def acting(*candidates: np.ndarray) -> np.ndarray:
     """The first Member State code that is set (>= 0), column by column."""
     out = candidates[-1].astype(np.int8).copy()
     for c in reversed(candidates[:-1]):
@@ -319,12 +342,12 @@ def take_charge_request(f: Facts) -> Limit:
     opened = has_req | (hit & ~relocated)
     if f.elsewhere is not None:
         opened |= f.elsewhere & (ch["notification"] < 0) & ~relocated
-    ms = _acting(ch.by("request"), ch.by("hit_tc"), f.reg_ms)
+    ms = acting(ch.by("request"), ch.by("hit_tc"), f.reg_ms)
     reg, minus = f.registration()
     hit_day, hit_event = ch.date("hit_tc"), ch.index("hit_tc")
     lim.open(f.p, "default", opened & r["ammr"] & ~hit_first, reg, minus, ms)
     lim.open(f.p, "after_hit", opened & r["ammr"] & hit_first, hit_day, hit_event, ms)
-    lim.open(f.p, "crisis", opened & r["crisis"], reg, minus, ms)
+    derogate(f, lim, start=reg)
     lim.open(f.p, "dublin3", opened & r["dublin3"] & ~hit_first, reg, minus, ms)
     lim.open(f.p, "dublin3_after_hit", opened & r["dublin3"] & hit_first, hit_day, hit_event, ms)
     lim.meet(f.ev, ch["request"])
@@ -340,13 +363,15 @@ def take_charge_reply(f: Facts) -> Limit:
     has_req = ch["request"] >= 0
     hit_first = (ch["hit_tc"] >= 0) & (ch.date("hit_tc") <= ch.date("request"))
     urgent = at(ev.urgent, ch["request"], False)
+    if _reading(f.p, "ammr.reading.urgent_ground") == "required":
+        urgent &= urgent_warranted(f)
     start, event, ms = ch.date("request"), ch.index("request"), ch.to("request")
     plain = has_req & r["ammr"] & ~urgent
     lim.open(f.p, "default", plain & ~hit_first, start, event, ms)
     lim.open(f.p, "after_hit", plain & hit_first, start, event, ms)
     lim.open(f.p, "urgent", has_req & r["ammr"] & urgent, start, event, ms)
-    lim.open(f.p, "crisis", has_req & r["crisis"], start, event, ms)
     lim.open(f.p, "dublin3", has_req & r["dublin3"], start, event, ms)
+    derogate(f, lim)
     requested = at(ev.reply_by, ch["request"], NAT)
     own = (lim.variant == lim.variants.index("urgent")) & ~np.isnat(requested)
     lim.tacit[own] = lim.date[own]
@@ -355,15 +380,32 @@ def take_charge_reply(f: Facts) -> Limit:
     return lim
 
 
+def urgent_warranted(f: Facts) -> np.ndarray:
+    """AMMR Art. 39(2): per case, the take charge request shows the ground of an urgent reply - the
+    application was registered after a decision to refuse entry or a return decision was issued
+    (`urgent_ground`, issued on or before the day of registration; a ground without a date is taken
+    as stated)."""
+    ch, ev = f.ch, f.ev
+    ground = at(ev.urgent_ground, ch["request"], -1) >= 0
+    issued = at(ev.ground_issued, ch["request"], NAT)
+    return ground & (np.isnat(issued) | (issued <= f.reg))
+
+
+def urgent_not_warranted(f: Facts) -> np.ndarray:
+    """Per case: an urgent request without the ground of AMMR Art. 39(2) (the flag of the state)."""
+    return at(f.ev.urgent, f.ch["request"], False) & ~urgent_warranted(f) & (f.regime == AMMR)
+
+
 def take_back_notification(f: Facts) -> Limit:
     """AMMR Art. 41(1): two weeks from the hit on an earlier application; CFMR 12(2)(c); Dublin III
     Art. 23(2). Lateness does not affect the obligation to take back."""
     ch, r = f.ch, f.regimes()
     lim = Limit("take_back_notification", ("default", "crisis", "dublin3"), f.n)
     hit = ch["hit_tb"] >= 0
-    start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), _acting(ch.by("hit_tb"), f.reg_ms)
-    for key, mask in {"default": r["ammr"], "crisis": r["crisis"], "dublin3": r["dublin3"]}.items():
+    start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), acting(ch.by("hit_tb"), f.reg_ms)
+    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
         lim.open(f.p, key, hit & mask, start, event, ms)
+    derogate(f, lim)
     lim.meet(f.ev, ch["notification"])
     return lim
 
@@ -375,8 +417,9 @@ def take_back_confirmation(f: Facts) -> Limit:
     lim = Limit("take_back_confirmation", ("default", "crisis", "dublin3"), f.n)
     notified = (ch["notification"] >= 0) & (ch["request"] < 0)
     start, event, ms = ch.date("notification"), ch.index("notification"), ch.to("notification")
-    for key, mask in {"default": r["ammr"], "crisis": r["crisis"], "dublin3": r["dublin3"]}.items():
+    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
         lim.open(f.p, key, notified & mask, start, event, ms)
+    derogate(f, lim)
     lim.meet(f.ev, np.where(notified, ch["reply"], -1))
     return lim
 
@@ -445,17 +488,55 @@ def transfer_decision(
     return lim
 
 
-def _appeal(f: Facts, lim: Limit, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """AMMR Art. 46(1): a suspensive appeal suspends the limit; it runs again from the final decision
-    (upheld), or ends (annulled). Returns the new start and its event where it restarts."""
+@dataclass
+class Suspension:
+    """Per case, the suspensive effect of a remedy against the transfer decision (AMMR Art. 43(3)):
+    an appeal lodged with suspensive effect, or a request to suspend - pending (the transfer is
+    suspended "until the decision on the first suspension request is taken"), granted or refused."""
+
+    suspended: np.ndarray  # the transfer cannot be carried out (pending appeal or request)
+    annulled: np.ndarray  # the transfer decision was annulled on the appeal
+    ended_on: np.ndarray  # the day the remedy no longer has suspensive effect (Art. 45(3)(b))
+    ended_event: np.ndarray  # the event of that day (-1 none)
+    upheld: np.ndarray  # the effect ended with the final decision upholding the transfer
+    refused: np.ndarray  # the effect ended with the refusal to suspend
+
+
+def suspension(f: Facts, rows: dict[str, np.ndarray]) -> Suspension:
+    """AMMR Art. 43(3): what the remedies of a chain (`find_transfer_events`) do to its transfer."""
     ev = f.ev
     lodged, decided = rows["appeal"] >= 0, rows["appeal_decided"] >= 0
+    asked, answered = rows["suspension"] >= 0, rows["suspension_decided"] >= 0
+    answer = at(ev.outcome, rows["suspension_decided"], -1)
+    granted, refused = asked & (answer == _GRANTED), asked & (answer == _REFUSED) & ~lodged
+    effect = lodged | granted
     outcome = at(ev.outcome, rows["appeal_decided"], -1)
-    lim.suspended |= lodged & ~decided
-    lim.ended |= lodged & decided & (outcome == _ANNULLED)
-    restart = lodged & decided & (outcome == _UPHELD)
-    start = np.where(restart, at(ev.date, rows["appeal_decided"], NAT), NAT)
-    return start, np.where(restart, at(ev.index.astype(np.int64), rows["appeal_decided"], -1), -1)
+    upheld = effect & decided & (outcome == _UPHELD)
+    index = ev.index.astype(np.int64)
+    on = np.where(upheld, at(ev.date, rows["appeal_decided"], NAT), NAT)
+    on = np.where(refused, at(ev.date, rows["suspension_decided"], NAT), on)
+    event = np.where(upheld, at(index, rows["appeal_decided"], -1), -1)
+    event = np.where(refused, at(index, rows["suspension_decided"], -1), event)
+    return Suspension(
+        (effect & ~decided) | (asked & ~answered),
+        effect & decided & (outcome == _ANNULLED),
+        on,
+        event,
+        upheld,
+        refused,
+    )
+
+
+def _appeal(f: Facts, lim: Limit, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """AMMR Art. 46(1): a suspensive appeal (or a pending request to suspend, Art. 43(3)) suspends
+    the limit; it runs again from the final decision (upheld), or ends (annulled); after a refusal
+    to suspend it runs from the acceptance (reading `ammr.reading.suspension_refused`, option
+    `refusal`: from the refusal). Returns the new start and its event where it restarts."""
+    s = suspension(f, rows)
+    lim.suspended |= s.suspended
+    lim.ended |= s.annulled
+    restart = s.upheld | (s.refused & (_reading(f.p, "ammr.reading.suspension_refused") == "refusal"))
+    return np.where(restart, s.ended_on, NAT), np.where(restart, s.ended_event, -1)
 
 
 def transfer(
@@ -465,13 +546,17 @@ def transfer(
     suspensive appeal; Art. 46(2) extensions; CFMR Art. 12(2)(d); Dublin III Art. 29."""
     ch, r = f.ch, f.regimes()
     keys = ("default", "crisis", "dublin3", "imprisonment", "absconding", "reappearance", "take_back")
-    lim = Limit("transfer", (*keys, "dublin3_imprisonment", "dublin3_absconding"), f.n)
+    lim = Limit("transfer", (*keys, "dublin3_imprisonment", "dublin3_absconding", "crisis_responsible"), f.n)
     restart, restart_event = _appeal(f, lim, rows)
     start = np.where(np.isnat(restart), since, restart)
     event = np.where(np.isnat(restart), event, restart_event)
     on = ~np.isnat(start)
-    for key in ("default", "crisis", "dublin3"):
+    for key in ("default", "dublin3"):
         lim.open(f.p, key, on & r["ammr" if key == "default" else key], start, event, ms)
+    derogate(f, lim)
+    default = lim.variant == lim.variants.index("default")
+    receiving = default & f.crisis.applies(ch.to("ask"), start, lim.date)
+    lim.open(f.p, "crisis_responsible", receiving, start, event, ms)  # CFMR Art. 12(4)
     first_end, first_variant = lim.date.copy(), lim.variant.copy()
     d3 = r["dublin3"]
     jailed = (
