@@ -11,8 +11,10 @@ and the period for voluntary departure (RBPR Art. 4(5); Return Directive Art. 7)
 - RBPR Art. 4(1)-(2): persons "whose application has been rejected in the context of the asylum
   border procedure" reside at or near the border "for a period not exceeding 12 weeks" from the day
   they no longer have a right to remain (the deadline `return_border_procedure_end` of the
-  catalogue, law/deadlines.yaml); + 6 weeks in a crisis (Art. 6(1)(a)). Reading: a withdrawal is not
-  a rejection, so a withdrawn border case goes to the ordinary return procedure.
+  catalogue, law/deadlines.yaml, whose variants give the parameters); + 6 weeks in a crisis (Art.
+  6(1)(a)). The period for voluntary departure is the catalogue's `voluntary_departure`.
+  Reading: a withdrawal is not a rejection, so a withdrawn border case goes to the ordinary return
+  procedure.
 - RBPR Art. 4(5): a period for voluntary departure "shall be granted only upon request and it shall
   neither exceed 15 days", and not where there is a risk of absconding, a manifestly unfounded
   rejection or a risk to public policy or security.
@@ -39,6 +41,7 @@ import polars as pl
 from migralex.errors import InvalidInput
 from migralex.law.acts import resolve_act
 from migralex.law.dates import as_date_array
+from migralex.law.deadlines import spec
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.law.timelimits import add_period
@@ -91,7 +94,11 @@ def _frame(decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, 
     """The decisions as a typed frame; a missing or unknown field is an error naming it."""
     if isinstance(decisions, Mapping):
         decisions = [decisions]
-    frame = decisions if isinstance(decisions, pl.DataFrame) else pl.DataFrame(list(decisions), infer_schema_length=None)
+    frame = (
+        decisions
+        if isinstance(decisions, pl.DataFrame)
+        else pl.DataFrame(list(decisions), infer_schema_length=None)
+    )
     unknown = sorted(set(frame.columns) - set(_FIELDS))
     if unknown:
         raise InvalidInput(unknown[0], f"unknown field; the fields are {', '.join(_FIELDS)}")
@@ -146,14 +153,18 @@ def _return_decision(f: pl.DataFrame, p: ParameterSet) -> tuple[np.ndarray, np.n
     rejected = np.isin(outcome, REJECTIONS)
     prior = f["prior_return_decision"].to_numpy()
     reason = np.select(
-        [~apr, ~rejected, prior], ["apr_not_applicable", "protection_granted", "prior_return_decision"], "issued"
+        [~apr, ~rejected, prior],
+        ["apr_not_applicable", "protection_granted", "prior_return_decision"],
+        "issued",
     )
     reading = p["apr.reading.return_decision_act"].at(np.where(apr, date, np.datetime64("2026-06-12")))
     dated = (reason == "issued") & (reading == "with_rejection")
     return reason, np.where(dated, date, np.datetime64("NaT"))
 
 
-def _return_border_procedure(f: pl.DataFrame, issued: np.ndarray, p: ParameterSet) -> tuple[np.ndarray, np.ndarray]:
+def _return_border_procedure(
+    f: pl.DataFrame, issued: np.ndarray, p: ParameterSet
+) -> tuple[np.ndarray, np.ndarray]:
     """RBPR Art. 4(1)-(2): a rejection in the border procedure; 12 weeks (+ 6 in a crisis, Art. 6(1)(a))."""
     date = f["decision_date"].to_numpy().astype("datetime64[D]")
     rbpr = date >= np.datetime64(resolve_act("RBPR").applies_from, "D")
@@ -167,10 +178,8 @@ def _return_border_procedure(f: pl.DataFrame, issued: np.ndarray, p: ParameterSe
         rows = applies & (crisis == in_crisis) & ~np.isnat(start)
         if not rows.any():
             continue
-        when = start[rows][0].astype(object)
-        weeks = p.period("rbpr.time_limits.return_border_procedure", when).amount
-        if in_crisis:
-            weeks += p.period("rbpr.time_limits.crisis_extension", when).amount
+        variant = spec("return_border_procedure_end").variant("crisis" if in_crisis else "default")
+        weeks = sum(p.period(name, start[rows][0].astype(object)).amount for name in variant.params)
         end[rows] = add_period(start[rows], f"{weeks} weeks", ms[rows])
     return applies, end
 
@@ -184,17 +193,20 @@ def _voluntary_departure(
     barred = f["risk_of_absconding"].to_numpy() | f["security_risk"].to_numpy() | manifest
     requested = f["voluntary_departure_requested"].to_numpy()
     when = f["decision_date"].to_numpy().astype("datetime64[D]")
-    rbpr_max = p["rbpr.time_limits.voluntary_departure"].at(np.maximum(when, np.datetime64("2026-06-12")))
+    catalogue = spec("voluntary_departure")  # law/deadlines.yaml: one parameter per variant
+    (border_param,) = catalogue.variant("return_border").params
+    (ordinary_param,) = catalogue.variant("ordinary").params
+    rbpr_max = p[border_param].at(np.maximum(when, np.datetime64(p[border_param].values[0].start, "D")))
     rd_min = p["return_directive.voluntary_departure_min"].at(when)
-    rd_max = p["return_directive.voluntary_departure_max"].at(when)
+    rd_max = p[ordinary_param].at(when)
     kind = np.select(
         [~issued, border & barred, border & requested, border, barred],
         ["none", "excluded", "granted_on_request", "on_request", "may_refrain"],
         "granted",
     )
     min_days = np.where(kind == "granted", rd_min, -1)
-    max_days = np.select([np.isin(kind, ("granted_on_request", "on_request")), np.isin(kind, ("granted", "may_refrain"))],
-                         [rbpr_max, rd_max], -1)  # fmt: skip
+    rbpr_kinds, rd_kinds = ("granted_on_request", "on_request"), ("granted", "may_refrain")
+    max_days = np.select([np.isin(kind, rbpr_kinds), np.isin(kind, rd_kinds)], [rbpr_max, rd_max], -1)
     latest = np.full(n, np.datetime64("NaT"), "datetime64[D]")
     rows = np.isin(kind, ("granted", "granted_on_request")) & ~np.isnat(on)
     if rows.any():
@@ -206,8 +218,20 @@ def _voluntary_departure(
     return {"kind": kind, "min_days": min_days, "max_days": max_days, "latest": latest}
 
 
+def _days(values: np.ndarray) -> pl.Series:
+    """A number of days per decision; -1 (no period) becomes null."""
+    return pl.Series([None if v < 0 else int(v) for v in values.tolist()], dtype=pl.Int64)
+
+
+def _border_basis(border: np.ndarray, crisis: np.ndarray) -> list[str | None]:
+    """RBPR Art. 4(2), or Art. 6(1)(a) in a crisis, where the return border procedure applies."""
+    basis = np.where(crisis, "RBPR Art. 6(1)(a)", "RBPR Art. 4(2)")
+    return [str(b) if on else None for b, on in zip(basis, border, strict=True)]
+
+
 def decide_returns(
-    decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, Any], params: ParameterSet | None = None
+    decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, Any],
+    params: ParameterSet | None = None,
 ) -> ReturnsResult:
     """The return decision, return border procedure and voluntary departure of each rejection."""
     p = params or shipped_params()
@@ -216,7 +240,6 @@ def decide_returns(
     issued = reason == "issued"
     border, border_end = _return_border_procedure(f, issued, p)
     vd = _voluntary_departure(f, issued, border, on, p)
-    days = lambda a: pl.Series(np.where(a < 0, None, a).tolist(), dtype=pl.Int64)  # noqa: E731
     table = pl.DataFrame(
         {
             "id": f["id"],
@@ -229,12 +252,11 @@ def decide_returns(
             "return_decision_date": pl.Series(on).cast(pl.Date),
             "return_border_procedure": border,
             "return_border_procedure_end": pl.Series(border_end).cast(pl.Date),
-            "return_border_procedure_basis": np.where(border, np.where(f["crisis"].to_numpy(), "RBPR Art. 6(1)(a)",
-                                                                       "RBPR Art. 4(2)"), None).tolist(),
+            "return_border_procedure_basis": _border_basis(border, f["crisis"].to_numpy()),
             "voluntary_departure": vd["kind"].astype(str).tolist(),
             "voluntary_departure_basis": [DEPARTURE_BASIS[k] for k in vd["kind"].astype(str)],
-            "voluntary_departure_min_days": days(vd["min_days"]),
-            "voluntary_departure_max_days": days(vd["max_days"]),
+            "voluntary_departure_min_days": _days(vd["min_days"]),
+            "voluntary_departure_max_days": _days(vd["max_days"]),
             "voluntary_departure_latest": pl.Series(vd["latest"]).cast(pl.Date),
         }
     )  # fmt: skip
@@ -245,7 +267,8 @@ _WORDS = {
     "issued": "rejected as {outcome}: a return decision is issued",
     "prior_return_decision": "a return decision was issued before the application was made: none is required",
     "protection_granted": "{outcome} granted: no return decision",
-    "apr_not_applicable": "decided before the APR applies (12 June 2026): national law under Directive 2013/32/EU",
+    "apr_not_applicable": "decided before the APR applies (12 June 2026): national law under"
+    " Directive 2013/32/EU",
     "granted": "a period of {voluntary_departure_min_days} to {voluntary_departure_max_days} days",
     "may_refrain": "risk of absconding, manifestly unfounded or a security risk: the Member State may refrain"
     " from a period or grant one shorter than seven days (discretion)",
@@ -258,16 +281,38 @@ _WORDS = {
 
 def _trace(row: Mapping[str, Any]) -> list[dict[str, str]]:
     """The rules examined for one decision, in order, with their basis and the reason in words."""
-    out = [{"rule": "return_decision", "outcome": "applies" if row["return_decision"] else "not_applicable",
-            "basis": row["return_decision_basis"], "reason": _WORDS[row["return_decision_reason"]].format(**row)}]
+    decided = _WORDS[row["return_decision_reason"]].format(**row)
+    out = [
+        {
+            "rule": "return_decision",
+            "outcome": "applies" if row["return_decision"] else "not_applicable",
+            "basis": row["return_decision_basis"],
+            "reason": decided,
+        }
+    ]
     if row["return_decision"]:
         border = row["return_border_procedure"]
         end = row["return_border_procedure_end"]
-        out.append({"rule": "return_border_procedure", "outcome": "applies" if border else "not_applicable",
-                    "basis": row["return_border_procedure_basis"] or "RBPR Art. 4(1)",
-                    "reason": ("rejected in the asylum border procedure: ends " + (str(end) if end else
-                               "12 weeks after the right to remain ends (date not given)")) if border
-                    else "not rejected in the asylum border procedure"})
-    out.append({"rule": "voluntary_departure", "outcome": row["voluntary_departure"],
-                "basis": row["voluntary_departure_basis"], "reason": _WORDS[row["voluntary_departure"]].format(**row)})
+        out.append(
+            {
+                "rule": "return_border_procedure",
+                "outcome": "applies" if border else "not_applicable",
+                "basis": row["return_border_procedure_basis"] or "RBPR Art. 4(1)",
+                "reason": (
+                    "rejected in the asylum border procedure: ends "
+                    + (str(end) if end else "12 weeks after the right to remain ends (date not given)")
+                )
+                if border
+                else "not rejected in the asylum border procedure",
+            }
+        )
+    departure = _WORDS[row["voluntary_departure"]].format(**row)
+    out.append(
+        {
+            "rule": "voluntary_departure",
+            "outcome": row["voluntary_departure"],
+            "basis": row["voluntary_departure_basis"],
+            "reason": departure,
+        }
+    )
     return out  # fmt: skip
