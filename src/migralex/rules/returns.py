@@ -220,13 +220,14 @@ def _voluntary_departure(
 
 def _days(values: np.ndarray) -> pl.Series:
     """A number of days per decision; -1 (no period) becomes null."""
-    return pl.Series([None if v < 0 else int(v) for v in values.tolist()], dtype=pl.Int64)
+    col = pl.Series("d", values.astype(np.int64))
+    return col.to_frame().select(pl.when(pl.col("d") >= 0).then(pl.col("d"))).to_series()
 
 
-def _border_basis(border: np.ndarray, crisis: np.ndarray) -> list[str | None]:
+def _border_basis(border: np.ndarray, crisis: np.ndarray) -> pl.Series:
     """RBPR Art. 4(2), or Art. 6(1)(a) in a crisis, where the return border procedure applies."""
-    basis = np.where(crisis, "RBPR Art. 6(1)(a)", "RBPR Art. 4(2)")
-    return [str(b) if on else None for b, on in zip(basis, border, strict=True)]
+    basis = pl.Series("b", np.where(crisis, "RBPR Art. 6(1)(a)", "RBPR Art. 4(2)"), dtype=pl.Utf8)
+    return pl.select(pl.when(pl.lit(pl.Series(border))).then(pl.lit(basis))).to_series().alias("b")
 
 
 def decide_returns(
@@ -247,14 +248,14 @@ def decide_returns(
             "outcome": f["outcome"],
             "procedure": f["procedure"],
             "return_decision": issued,
-            "return_decision_reason": reason.astype(str).tolist(),
-            "return_decision_basis": [RETURN_REASONS[r] for r in reason.astype(str)],
+            "return_decision_reason": pl.Series(reason.astype(str)),
+            "return_decision_basis": pl.Series(reason.astype(str)).replace_strict(RETURN_REASONS),
             "return_decision_date": pl.Series(on).cast(pl.Date),
             "return_border_procedure": border,
             "return_border_procedure_end": pl.Series(border_end).cast(pl.Date),
             "return_border_procedure_basis": _border_basis(border, f["crisis"].to_numpy()),
-            "voluntary_departure": vd["kind"].astype(str).tolist(),
-            "voluntary_departure_basis": [DEPARTURE_BASIS[k] for k in vd["kind"].astype(str)],
+            "voluntary_departure": pl.Series(vd["kind"].astype(str)),
+            "voluntary_departure_basis": pl.Series(vd["kind"].astype(str)).replace_strict(DEPARTURE_BASIS),
             "voluntary_departure_min_days": _days(vd["min_days"]),
             "voluntary_departure_max_days": _days(vd["max_days"]),
             "voluntary_departure_latest": pl.Series(vd["latest"]).cast(pl.Date),
