@@ -156,3 +156,15 @@ def test_event_table_rejects_unknown_codes_naming_the_row() -> None:
     with pytest.raises(InvalidInput) as exc:
         EventTable.from_polars(frame)
     assert exc.value.path == "events[2].type"
+
+
+def test_a_return_decision_is_an_event_issued_by_one_member_state() -> None:
+    """APR Art. 37: the return decision is issued by the Member State that rejected the application."""
+    case = parse_case(_case(events=[{"type": "return_decision", "date": "2026-09-24", "by": "DE"}]))
+    assert [e.type for e in case.events] == ["return_decision"]
+    table = EventTable.from_cases([case]).to_polars()
+    assert table["type"].to_list() == ["return_decision"]
+    with pytest.raises(InvalidInput, match="return_decision needs 'by'"):
+        parse_case(_case(events=[{"type": "return_decision", "date": "2026-09-24"}]))
+    with pytest.raises(InvalidInput, match="return_decision needs 'by'"):
+        parse_case(_case(events=[{"type": "return_decision", "date": "2026-09-24", "by": "DE", "to": "IT"}]))
