@@ -31,6 +31,7 @@ renders one row with its trace.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from migralex.cases.codes import MEMBER_STATES
 from migralex.errors import InvalidInput
 from migralex.law.acts import resolve_act
 from migralex.law.dates import as_date_array
@@ -116,7 +118,7 @@ def _frame(decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, 
             except pl.exceptions.PolarsError:
                 raise InvalidInput(name, f"expected {dtype}") from None
     frame = frame.with_columns(pl.col(k).fill_null(v) for k, v in _DEFAULTS.items())
-    for name, allowed in (("outcome", OUTCOMES), ("procedure", PROCEDURES)):
+    for name, allowed in (("outcome", OUTCOMES), ("procedure", PROCEDURES), ("member_state", MEMBER_STATES)):
         bad = frame.filter(~pl.col(name).is_in(allowed))
         if bad.height:
             raise InvalidInput(name, f"{bad[name][0]!r} is not one of {', '.join(allowed)}")
@@ -317,3 +319,14 @@ def _trace(row: Mapping[str, Any]) -> list[dict[str, str]]:
         }
     )
     return out  # fmt: skip
+
+
+def explain_return(answer: Mapping[str, Any]) -> str:
+    """One decision's answer as lines of text: each rule, its basis and the reason in words."""
+    lines = [f"{answer['id']} ({answer['member_state']}, {answer['outcome']}, {answer['procedure']}):"]
+    for step in answer["trace"]:
+        text = f"{step['rule'].replace('_', ' ')} - {step['basis']}: {step['reason']}"
+        lines.append(textwrap.fill(text, width=78, initial_indent="  ", subsequent_indent="    "))
+    if answer.get("voluntary_departure_latest"):
+        lines.append(f"  voluntary departure until {answer['voluntary_departure_latest']} at the latest")
+    return "\n".join(lines)

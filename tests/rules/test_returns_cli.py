@@ -1,0 +1,86 @@
+"""`migralex decide returns`: APR Art. 37, RBPR Art. 4, Return Directive Art. 7 from the CLI, and
+hostile input (one-line errors naming the field, exit 2, nothing written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from migralex.cli import app
+from migralex.errors import InvalidInput
+from migralex.rules.returns import decide_returns
+
+runner = CliRunner()
+EXAMPLES = Path(__file__).parents[2] / "examples" / "returns" / "decisions.jsonl"
+
+
+def test_answers_one_json_line_per_decision_with_the_article() -> None:
+    res = runner.invoke(app, ["decide", "returns", str(EXAMPLES), "--trace"])
+    assert res.exit_code == 0, res.output
+    answers = [json.loads(line) for line in res.stdout.splitlines()]
+    by_id = {a["id"]: a for a in answers}
+    assert by_id["border-1"]["voluntary_departure_basis"] == "RBPR Art. 4(5)"
+    assert by_id["border-1"]["return_border_procedure_end"] == "2026-11-24"
+    assert by_id["granted-1"]["return_decision"] is False
+    assert [t["rule"] for t in by_id["regular-1"]["trace"]][0] == "return_decision"
+
+
+def test_explain_fits_80_columns_and_names_the_articles() -> None:
+    res = runner.invoke(app, ["decide", "returns", str(EXAMPLES), "--explain"])
+    assert res.exit_code == 0, res.output
+    assert "APR Art. 37" in res.stdout and "Return Directive Art. 7(4)" in res.stdout
+    assert max(map(len, res.stdout.splitlines())) <= 80
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"id": "x", "member_state": "DE", "decision_date": "2026-09-01", "outcome": "nope"}', "outcome"),
+        ('{"id": "x", "member_state": "ZZ", "decision_date": "2026-09-01", "outcome": "unfounded"}', "member_state"),
+        ('{"id": "x", "member_state": "DE", "decision_date": "2026-13-01", "outcome": "unfounded"}', "decision_date"),
+        ('{"id": "x", "member_state": "DE", "outcome": "unfounded"}', "decision_date"),
+        ('{"id": "x", "member_state": "DE", "decision_date": "2026-09-01", "outcome": "unfounded", "x": 1}', "x"),
+        ('{"id": "x", "member_state": "DE", "decision_date": "2026-09-01", "outcome": "unfounded",'
+         ' "risk_of_absconding": "perhaps"}', "risk_of_absconding"),
+        ("[1, 2]", "decisions[0]"),
+        ("{not json", "decisions"),
+        ("[" * 5000 + "]" * 5000, "decisions"),
+    ],
+)  # fmt: skip
+def test_hostile_input_is_one_line_naming_the_field(tmp_path: Path, text: str, field: str) -> None:
+    src = tmp_path / "d.jsonl"
+    src.write_text(text)
+    out = tmp_path / "answers.jsonl"
+    res = runner.invoke(app, ["decide", "returns", str(src), "--out", str(out)])
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"error: {field}") and "Traceback" not in res.output
+    assert not out.exists()
+
+
+@settings(max_examples=30, deadline=None)
+@given(period=st.integers(min_value=0, max_value=60))
+def test_the_parameters_decide_the_boundary(period: int) -> None:
+    """Overlaying the Art. 7(1) maximum moves the last day of voluntary departure by as many days."""
+    from migralex.law import params
+
+    p = params().overlay({"return_directive.voluntary_departure_max": period}, label="test")
+    row = {"id": "x", "member_state": "DE", "decision_date": "2027-01-04", "outcome": "unfounded"}
+    answer = decide_returns(row, params=p).answer(0)
+    assert answer["voluntary_departure_max_days"] == period
+    earliest = dt.date(2027, 1, 4) + dt.timedelta(days=period)  # a holiday or weekend only moves it on
+    assert (
+        earliest
+        <= dt.date.fromisoformat(answer["voluntary_departure_latest"])
+        <= earliest + dt.timedelta(days=4)
+    )
+
+
+def test_a_batch_error_names_the_field() -> None:
+    with pytest.raises(InvalidInput, match="^outcome"):
+        decide_returns([{"id": "a", "member_state": "DE", "decision_date": "2026-09-01", "outcome": "maybe"}])
