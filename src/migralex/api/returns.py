@@ -1,0 +1,78 @@
+"""`POST /v1/cases/returns`: after a rejection, the return decision (APR Art. 37), the return border
+procedure (RBPR Art. 4(2)) and the period for voluntary departure (RBPR Art. 4(5); Return Directive
+Art. 7, SECONDARY) - `migralex.rules.returns`, the same answer as `migralex decide returns`.
+
+A field that is wrong gives 422 in the app's error shape naming it (`outcome`, `member_state`, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from migralex.api.errors import ERRORS_413, ERRORS_422
+from migralex.rules.returns import decide_returns
+
+router = APIRouter(prefix="/v1/cases", tags=["cases"])
+
+#: The largest batch answered at once.
+MAX_DECISIONS = 10_000
+
+
+class Decision(BaseModel):
+    """One decision on an application (the fields of `migralex.rules.returns`, docs/returns.md)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(max_length=200)
+    member_state: str = Field(max_length=2, description="The Member State that decided (ISO code)")
+    decision_date: str = Field(max_length=10, description="The day of the decision (ISO date)")
+    outcome: str = Field(max_length=40, description="inadmissible, unfounded, manifestly_unfounded, ...")
+    procedure: str = Field("regular", max_length=20, description="regular, accelerated or border")
+    prior_return_decision: bool = False
+    voluntary_departure_requested: bool = False
+    risk_of_absconding: bool = False
+    security_risk: bool = False
+    crisis: bool = False
+    right_to_remain_end: str | None = Field(None, max_length=10, description="End of the right to remain")
+
+
+class ReturnsBody(BaseModel):
+    """A batch of decisions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "decisions": [
+                        {"id": "a", "member_state": "IT", "decision_date": "2026-09-01",
+                         "outcome": "unfounded", "procedure": "border", "right_to_remain_end": "2026-09-01",
+                         "voluntary_departure_requested": True}
+                    ]
+                }
+            ]
+        },
+    )  # fmt: skip
+
+    decisions: list[Decision] = Field(min_length=1, max_length=MAX_DECISIONS)
+
+
+@router.post(
+    "/returns",
+    summary="Return decision, return border procedure and voluntary departure after a rejection",
+    responses={**ERRORS_413, **ERRORS_422},
+)
+def returns(
+    body: ReturnsBody,
+    trace: Annotated[bool, Query(description="Add the rules examined")] = True,
+) -> list[dict[str, Any]]:
+    """APR Art. 37, RBPR Art. 4(2) and (5), Return Directive Art. 7(1) and (4): one answer per decision."""
+    rows = [d.model_dump() for d in body.decisions]
+    return decide_returns(rows).answers(trace=trace)
+
+
+def warm_up() -> None:
+    """Nothing to load ahead (the parameters load on first use)."""
