@@ -8,8 +8,15 @@ from fastapi.testclient import TestClient
 
 from migralex.api import create_app
 
-GOOD = {"id": "a", "member_state": "IT", "decision_date": "2026-09-01", "outcome": "unfounded",
-        "procedure": "border", "right_to_remain_end": "2026-09-01", "voluntary_departure_requested": True}  # fmt: skip
+GOOD = {
+    "id": "a",
+    "member_state": "IT",
+    "decision_date": "2026-09-01",
+    "outcome": "unfounded",
+    "procedure": "border",
+    "right_to_remain_end": "2026-09-01",
+    "voluntary_departure_requested": True,
+}
 
 
 @pytest.fixture(scope="module")

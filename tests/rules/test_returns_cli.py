@@ -84,3 +84,35 @@ def test_the_parameters_decide_the_boundary(period: int) -> None:
 def test_a_batch_error_names_the_field() -> None:
     with pytest.raises(InvalidInput, match=r"^outcome"):
         decide_returns([{"id": "a", "member_state": "DE", "decision_date": "2026-09-01", "outcome": "maybe"}])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    decided=st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2150, 12, 31)),
+    remain=st.one_of(st.none(), st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2150, 12, 31))),
+    outcome=st.sampled_from(["unfounded", "withdrawn_implicit", "refugee_status", "manifestly_unfounded"]),
+    procedure=st.sampled_from(["regular", "border"]),
+    flags=st.fixed_dictionaries(
+        {k: st.booleans() for k in ("prior_return_decision", "crisis", "risk_of_absconding")}
+    ),
+    state=st.sampled_from(["IT", "DE", "NO", "GR"]),
+)
+def test_any_decision_in_range_is_answered_consistently(
+    decided: dt.date, remain: dt.date | None, outcome: str, procedure: str, flags: dict, state: str
+) -> None:
+    """APR Art. 37 issues a return decision exactly for a rejection under the APR with none before;
+    a voluntary departure period ends on or after the return decision; no date, no period end."""
+    row = {"id": "x", "member_state": state, "decision_date": decided, "outcome": outcome,
+           "procedure": procedure, "right_to_remain_end": remain, **flags}  # fmt: skip
+    a = decide_returns(row).answer(0)
+    issued = (
+        outcome != "refugee_status" and decided >= dt.date(2026, 6, 12) and not flags["prior_return_decision"]
+    )
+    assert a["return_decision"] is issued
+    assert a["return_border_procedure"] is (
+        issued and procedure == "border" and outcome != "withdrawn_implicit"
+    )
+    if a["voluntary_departure_latest"] is not None:
+        assert a["voluntary_departure_latest"] > a["return_decision_date"]
+    if remain is None:
+        assert a["return_border_procedure_end"] is None

@@ -7,16 +7,21 @@ A field that is wrong gives 422 in the app's error shape naming it (`outcome`, `
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from migralex.api.errors import ERRORS_413, ERRORS_422
-from migralex.rules.returns import decide_returns
+from migralex.cases.codes import MEMBER_STATES
+from migralex.rules.returns import OUTCOMES, PROCEDURES, decide_returns
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
+MemberState = Literal[MEMBER_STATES]  # type: ignore[valid-type]
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+Procedure = Literal[PROCEDURES]  # type: ignore[valid-type]
 #: The largest batch answered at once.
 MAX_DECISIONS = 10_000
 
@@ -27,16 +32,16 @@ class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(max_length=200)
-    member_state: str = Field(max_length=2, description="The Member State that decided (ISO code)")
-    decision_date: str = Field(max_length=10, description="The day of the decision (ISO date)")
-    outcome: str = Field(max_length=40, description="inadmissible, unfounded, manifestly_unfounded, ...")
-    procedure: str = Field("regular", max_length=20, description="regular, accelerated or border")
+    member_state: MemberState = Field(description="The Member State that decided (ISO code)")
+    decision_date: dt.date = Field(description="The day of the decision")
+    outcome: Outcome = Field(description="The decision on the application")
+    procedure: Procedure = Field("regular", description="The procedure it was taken in")
     prior_return_decision: bool = False
     voluntary_departure_requested: bool = False
     risk_of_absconding: bool = False
     security_risk: bool = False
     crisis: bool = False
-    right_to_remain_end: str | None = Field(None, max_length=10, description="End of the right to remain")
+    right_to_remain_end: dt.date | None = Field(None, description="The day the right to remain ends")
 
 
 class ReturnsBody(BaseModel):

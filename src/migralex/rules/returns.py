@@ -31,6 +31,7 @@ renders one row with its trace.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ DEPARTURE_BASIS = {
     "excluded": "RBPR Art. 4(5)",
     "none": "APR Art. 37",
 }
+#: Dates the engine answers for (the time-limit calculus has holiday calendars for them).
+DATES = (dt.date(1950, 1, 1), dt.date(2150, 12, 31))
 _FIELDS = {
     "id": pl.Utf8,
     "member_state": pl.Utf8,
@@ -118,6 +121,10 @@ def _frame(decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, 
             except pl.exceptions.PolarsError:
                 raise InvalidInput(name, f"expected {dtype}") from None
     frame = frame.with_columns(pl.col(k).fill_null(v) for k, v in _DEFAULTS.items())
+    for name in ("decision_date", "right_to_remain_end"):
+        out = frame.filter(~pl.col(name).is_between(DATES[0], DATES[1]))
+        if out.height:
+            raise InvalidInput(name, f"{out[name][0]} is outside {DATES[0]} - {DATES[1]}")
     for name, allowed in (("outcome", OUTCOMES), ("procedure", PROCEDURES), ("member_state", MEMBER_STATES)):
         bad = frame.filter(~pl.col(name).is_in(allowed))
         if bad.height:
@@ -181,7 +188,8 @@ def _return_border_procedure(
         if not rows.any():
             continue
         variant = spec("return_border_procedure_end").variant("crisis" if in_crisis else "default")
-        weeks = sum(p.period(name, start[rows][0].astype(object)).amount for name in variant.params)
+        on = start[rows].min().astype(object)  # the values in force (the first one for earlier days)
+        weeks = sum(p[name].period_at(max(on, p[name].values[0].start)).amount for name in variant.params)
         end[rows] = add_period(start[rows], f"{weeks} weeks", ms[rows])
     return applies, end
 
@@ -199,8 +207,8 @@ def _voluntary_departure(
     (border_param,) = catalogue.variant("return_border").params
     (ordinary_param,) = catalogue.variant("ordinary").params
     rbpr_max = p[border_param].at(np.maximum(when, np.datetime64(p[border_param].values[0].start, "D")))
-    rd_min = p["return_directive.voluntary_departure_min"].at(when)
-    rd_max = p[ordinary_param].at(when)
+    rd_min = p["return_directive.voluntary_departure_min"].at(when, before_first=-1)  # no return decision
+    rd_max = p[ordinary_param].at(when, before_first=-1)  # before the APR: never used
     kind = np.select(
         [~issued, border & barred, border & requested, border, barred],
         ["none", "excluded", "granted_on_request", "on_request", "may_refrain"],
