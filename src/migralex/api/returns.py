@@ -23,7 +23,7 @@ MemberState = Literal[MEMBER_STATES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 Procedure = Literal[PROCEDURES]  # type: ignore[valid-type]
 #: The largest batch answered at once.
-MAX_DECISIONS = 10_000
+MAX_DECISIONS = 1_000  # larger batches: `migralex decide returns` (a file, no JSON-schema errors per item)
 
 
 class Decision(BaseModel):
