@@ -118,3 +118,22 @@ def returns_stage(
         "secondary_movements_at_end": count(staying, there),
     }
     return {"counts": counts, "drawn": drawn, "effective_rate": dict(enumerate(per_ms.tolist()))}
+
+
+def returns_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stage's Union figures of a simulation summary, one row each (none without the stage)."""
+    union = summary["union"]
+    if not FIGURES.keys() & union.keys():
+        return []
+    names = ("return_decisions", "returns", *FIGURES)
+    return [{"figure": k.replace("_", " "), "value": union.get(k)} for k in names]
+
+
+def print_returns(console: Any, summary: dict[str, Any]) -> None:
+    """After the return decision, Union: a two-column table that fits 80 columns."""
+    from migralex.tables import Column, print_table
+
+    rows = returns_rows(summary)
+    if rows:
+        title = f"{summary['scenario']}: after the return decision, Union (sim/returns.py)"
+        print_table(console, rows, (Column("figure", "Figure"), Column("value", "Persons", "int")), title)
