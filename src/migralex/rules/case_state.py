@@ -43,6 +43,7 @@ from migralex.rules.timeline import (
     acceptance,
     at,
     cessation_absence,
+    voluntary_departure,
     find_events,
     find_transfer_events,
     name_take_back,
@@ -150,7 +151,7 @@ FLAGS: dict[str, tuple[str, str]] = {
 ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
-    "transfer_decision", "transfer", "cessation_absence",
+    "transfer_decision", "transfer", "cessation_absence", "voluntary_departure",
 )  # fmt: skip
 
 
@@ -318,6 +319,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     )
     lim["relocation_transfer"] = relocation_transfer(f, conf, conf_event, r_by, r_rows)
     lim["cessation_absence"] = cessation_absence(f)
+    lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
     acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc
