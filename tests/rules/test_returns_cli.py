@@ -116,3 +116,23 @@ def test_any_decision_in_range_is_answered_consistently(
         assert a["voluntary_departure_latest"] > a["return_decision_date"]
     if remain is None:
         assert a["return_border_procedure_end"] is None
+
+
+@pytest.mark.parametrize(("as_of", "status"), [("2027-03-03", "running"), ("2027-03-04", "lapsed")])
+def test_the_case_timeline_dates_voluntary_departure_from_the_return_decision(
+    tmp_path: Path, as_of: str, status: str
+) -> None:
+    """Return Directive Art. 7(1): at most 30 days from the return decision (the event of APR Art. 37)."""
+    case = {"version": 2, "id": "rd", "registration": {"member_state": "DE", "date": "2026-09-01"},
+            "applicant": {"nationality": "SY"},
+            "events": [{"type": "return_decision", "date": "2027-02-01", "by": "DE"}]}  # fmt: skip
+    src = tmp_path / "case.json"
+    src.write_text(json.dumps(case))
+    res = runner.invoke(app, ["cases", "state", str(src), "--as-of", as_of])
+    assert res.exit_code == 0, res.output
+    (limit,) = [x for x in json.loads(res.stdout)["limits"] if x["name"] == "voluntary_departure"]
+    assert (limit["date"], limit["status"], limit["legal_basis"]) == (
+        "2027-03-03",
+        status,
+        "Return Directive Art. 7(1)",
+    )

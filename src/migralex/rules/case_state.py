@@ -43,7 +43,6 @@ from migralex.rules.timeline import (
     acceptance,
     at,
     cessation_absence,
-    voluntary_departure,
     find_events,
     find_transfer_events,
     name_take_back,
@@ -55,6 +54,7 @@ from migralex.rules.timeline import (
     take_charge_request,
     transfer,
     transfer_decision,
+    voluntary_departure,
 )
 
 #: Why a Member State is responsible (or determining) now: (AMMR basis, Dublin III basis, words).
