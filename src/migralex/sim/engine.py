@@ -255,7 +255,9 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         }
     returns = None
     if scenario.returns is not None:  # after the return decision: migralex.sim.returns
+        t0 = time.perf_counter()
         returns = returns_stage(scenario.returns, root, out.state, out.loc, pop.nat, x.dest_cdf, len(EU27))
+        timings["returns_stage"] = time.perf_counter() - t0
     return RunResult(
         returns=returns,
         scenario=scenario.name,
