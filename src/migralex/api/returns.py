@@ -7,11 +7,10 @@ A field that is wrong gives 422 in the app's error shape naming it (`outcome`, `
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.codes import MEMBER_STATES
@@ -22,6 +21,8 @@ router = APIRouter(prefix="/v1/cases", tags=["cases"])
 MemberState = Literal[MEMBER_STATES]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 Procedure = Literal[PROCEDURES]  # type: ignore[valid-type]
+#: A date as the engine reads it (the engine checks the calendar and the range, naming the field).
+IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
 #: The largest batch answered at once.
 MAX_DECISIONS = 1_000  # larger batches: `migralex decide returns` (a file, no JSON-schema errors per item)
 
@@ -33,15 +34,15 @@ class Decision(BaseModel):
 
     id: str = Field(max_length=200)
     member_state: MemberState = Field(description="The Member State that decided (ISO code)")
-    decision_date: dt.date = Field(description="The day of the decision")
+    decision_date: IsoDate = Field(description="The day of the decision (1950-2150)")
     outcome: Outcome = Field(description="The decision on the application")
     procedure: Procedure = Field("regular", description="The procedure it was taken in")
-    prior_return_decision: bool = False
-    voluntary_departure_requested: bool = False
-    risk_of_absconding: bool = False
-    security_risk: bool = False
-    crisis: bool = False
-    right_to_remain_end: dt.date | None = Field(None, description="The day the right to remain ends")
+    prior_return_decision: StrictBool = False
+    voluntary_departure_requested: StrictBool = False
+    risk_of_absconding: StrictBool = False
+    security_risk: StrictBool = False
+    crisis: StrictBool = False
+    right_to_remain_end: IsoDate | None = Field(None, description="The day the right to remain ends")
 
 
 class ReturnsBody(BaseModel):
