@@ -56,6 +56,7 @@ SEMANTIC = {
     "/v1/relocations/match": "each person needs a unique person_id; codes must be Member States",
     "/v1/relocations/example": "the benefitting State must be bound by Part IV (not DK)",
     "/v1/forecast/projection": "the year must follow the last observed year (by one to three years)",
+    "/v1/cases/returns": "dates from 1950 to 2150 (the holiday calendars of the time-limit calculus)",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed here too, with a token: schema-valid
 #: input is refused there for reasons of law and access (a role may not register a category, a

@@ -15,6 +15,8 @@ optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at f
 - relocation (`question: relocation`, AMMR Art. 67(2), (5)): `eligible`, `reason`, `legal_basis`
   (exact), `check` (the check to make, or null); `question: consent` (Art. 67(4)) takes a `person`
   ({status, consent}) instead of a case and expects `consent`;
+- returns (`question: returns`, APR Art. 37, RBPR Art. 4, Return Directive Art. 7): any column of
+  `migralex.rules.returns` (dates as ISO strings), `trace` as above;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
   that runs from an event the case does not date), `absent` (names that must not be there).
   For a batch (`cases`), `expect` maps each id to such a mapping.
@@ -87,6 +89,15 @@ def _check_relocation(answer: dict[str, Any], expect: dict[str, Any]) -> None:
             assert answer[key] == expect[key], (key, answer)
 
 
+def _check_returns(answer: dict[str, Any], expect: dict[str, Any]) -> None:
+    for key, want in expect.items():
+        if key == "trace":
+            _check_flags_and_trace({"flags": [], **answer}, {"trace": want})
+        else:
+            dated = key.endswith(("_date", "_end", "_latest")) and want is not None
+            assert answer[key] == (str(want) if dated else want), (key, answer)
+
+
 def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
     got = {d["name"]: d["date"] for d in answer["deadlines"]}
     for name, date in expect.get("deadlines", {}).items():
@@ -116,6 +127,11 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
         frame = pl.DataFrame([ex["person"]])
         answers = frame.select(consent(pl.col("status"), pl.col("consent")).alias("consent")).to_dicts()
         check = _check_relocation
+    elif question == "returns":
+        from migralex.rules.returns import decide_returns
+
+        answers = decide_returns(cases, params=p).answers()
+        check = _check_returns
     elif question == "relocation":
         from migralex.rules.relocation import eligibility
 

@@ -49,6 +49,7 @@ CAPABILITY_MODULES = {
     "timeline": "migralex.api.timeline",
     "forecast": "migralex.api.forecast",
     "relocations": "migralex.api.relocations",
+    "returns": "migralex.api.returns",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its

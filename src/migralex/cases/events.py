@@ -2,7 +2,8 @@
 
 A Dublin unit works from events: the Eurodac hit arrives, the request goes out, the reply comes back
 (or does not), the transfer decision is notified, an appeal suspends it, the person absconds or is
-imprisoned, the transfer happens. `Event` is one of them (pydantic, unknown fields are errors);
+imprisoned, the transfer happens; after a rejection the return decision is issued (APR Art. 37; its
+consequences in `migralex.rules.returns`). `Event` is one of them (pydantic, unknown fields are errors);
 The `Event` model is part of the case format (`migralex.cases.format.Event`);
 `check_events` checks their order and consistency and raises `ValueError("@events[i]: rule")` -
 the case format turns it into `InvalidInput(path="events[i]", reason=...)`. `EventTable` holds the
@@ -56,6 +57,7 @@ EVENT_TYPES: tuple[str, ...] = (
     "detained",
     "detention_ended",
     "border_rejection_final",
+    "return_decision",
 )
 EVENT = {name: i for i, name in enumerate(EVENT_TYPES)}
 #: Categories of a Eurodac hit: data recorded on an irregular crossing (Eurodac Art. 22), after a
@@ -108,6 +110,10 @@ def _fields(i: int, e: Event) -> None:
             why = not_in_relocation(getattr(e, side))
             if why is not None:
                 raise ValueError(f"{where}.{side}: {why}")
+    if e.type == "return_decision" and (e.by is None or e.to is not None):
+        raise ValueError(
+            f"{where}: a return_decision needs 'by' (the Member State issuing it, APR Art. 37) and no 'to'"
+        )
     if e.type == "eurodac_hit" and (e.category is None or e.to is None):
         raise ValueError(f"{where}: a eurodac_hit needs 'category' ({', '.join(HIT_CATEGORIES)}) and 'to'")
     if e.category is not None and e.type != "eurodac_hit":

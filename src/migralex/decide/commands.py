@@ -301,3 +301,53 @@ def register(root: typer.Typer) -> None:
     """Mount `decide` and `border-list` on the `migralex` command."""
     root.add_typer(app, name="decide", help="The case engine: responsibility, procedure, deadlines.")
     root.command("border-list")(border_list_command)
+
+
+def _read_decisions(path: Path) -> list[dict[str, Any]]:
+    """Decisions from .jsonl (one a line), .json (one or a list) or - (stdin); errors name the line."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise InvalidInput("decisions", f"{path}: {reason}") from None
+    try:
+        if path.suffix == ".json":
+            doc = json.loads(text)
+            rows = doc if isinstance(doc, list) else [doc]
+        else:
+            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError as exc:
+        raise InvalidInput("decisions", f"{path}: not JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise InvalidInput("decisions", f"{path}: JSON nested too deeply") from None
+    bad = next((i for i, r in enumerate(rows) if not isinstance(r, dict)), None)
+    if bad is not None:
+        raise InvalidInput(f"decisions[{bad}]", "each decision is a JSON object")
+    if not rows:
+        raise InvalidInput("decisions", f"{path}: no decisions")
+    return rows
+
+
+@app.command("returns")
+def returns_command(
+    decisions: Annotated[
+        Path, typer.Argument(help="Rejection decisions: .jsonl (one per line), .json, - for stdin")
+    ],
+    out: OutOpt = None,
+    trace: TraceOpt = False,
+    explain: ExplainOpt = False,
+    set_: SetOpt = None,
+) -> None:
+    """Return decision (APR Art. 37), return border procedure, voluntary departure."""
+    from migralex.rules.returns import decide_returns, explain_return
+
+    try:
+        _check_out(out)
+        p = _overlay(set_)
+        result = decide_returns(_read_decisions(decisions), params=p)
+        if explain:
+            _write(out, (explain_return(a) for a in result.answers(trace=True)))
+        else:
+            _write(out, _json_lines(result.answers(trace=trace)))
+    except MigralexError as exc:
+        raise _fail(exc) from None

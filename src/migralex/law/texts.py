@@ -26,7 +26,11 @@ TEXT_FILES: dict[str, str] = {
 }
 
 #: Acts for which only an article index (number, title, summary in our words) is shipped.
-INDEX_FILES: dict[str, str] = {"DUBLIN_III": "dublin3_index.yaml"}
+INDEX_FILES: dict[str, str] = {
+    "DUBLIN_III": "dublin3_index.yaml",
+    "RETURN_DIRECTIVE": "return_directive_index.yaml",
+    "SIS_RETURN": "sis_return_index.yaml",
+}
 
 _PARAGRAPH = re.compile(r"^(\d+)\.\s", re.MULTILINE)
 _POINT = re.compile(r"^\(([a-z]{1,3})\)\s", re.MULTILINE)
@@ -88,7 +92,8 @@ def normalise_space(text: str) -> str:
 
 def act_label(act: str) -> str:
     """Display label of an act key (`DUBLIN_III` → `Dublin III`, `EURODAC` → `Eurodac`)."""
-    return {"DUBLIN_III": "Dublin III", "EURODAC": "Eurodac"}.get(act, act)
+    labels = {"DUBLIN_III": "Dublin III", "EURODAC": "Eurodac", "RETURN_DIRECTIVE": "Return Directive"}
+    return (labels | {"SIS_RETURN": "SIS Return Reg."}).get(act, act)
 
 
 def _article_title(raw: dict[str, object]) -> str:

@@ -58,6 +58,7 @@ from migralex.rules.timeline import (
     transfer,
     transfer_decision,
     urgent_not_warranted,
+    voluntary_departure,
 )
 
 #: Why a Member State is responsible (or determining) now: (AMMR basis, Dublin III basis, words).
@@ -170,6 +171,7 @@ ORDER = (
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
     "transfer_decision", "transfer", "cessation_absence",
     "suspension_decision", "appeal_decision_target", "transfer_detained", "cessation_border_procedure",
+    "voluntary_departure",
 )  # fmt: skip
 
 
@@ -347,6 +349,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
     reply_outcome = at(f.ev.outcome, ch["reply"], -1)
     lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
+    lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
     acc["uam_late"] = uam_late
     return {k: lim[k] for k in ORDER}, acc

@@ -30,6 +30,8 @@ with the official holidays of the Member State that must act, and classified on 
   where the Member State responsible does; Dublin III Art. 29) - when it passes, responsibility is transferred
   to the transferring Member State (Art. 46(2));
 - `cessation_absence` (Art. 37(4)): nine months after the person left the territory.
+- `voluntary_departure` (Return Directive Art. 7(1), SECONDARY): 30 days at most from the return
+  decision (APR Art. 37; `migralex.rules.returns` for the border procedure and the exclusions).
 
 One take charge request or take back notification per case is followed (the first); a relocation
 runs beside it. The re-examination of a rejection has no time limit in the AMMR (the acceptance on
@@ -231,6 +233,7 @@ def find_events(ev: EventTable, n: int) -> Chain:
     ch.find("detained", t == EVENT["detained"])
     ch.find("detention_ended", (t == EVENT["detention_ended"]) & _after(ch, "detained"))
     ch.find("border_final", t == EVENT["border_rejection_final"])
+    ch.find("return_decision", t == EVENT["return_decision"])
     return ch
 
 
@@ -605,4 +608,16 @@ def cessation_absence(f: Facts) -> Limit:
     lim = Limit("cessation_absence", ("default",), f.n)
     left = (f.ch["left_territory"] >= 0) & (f.regime == AMMR)
     lim.open(f.p, "default", left, f.ch.date("left_territory"), f.ch.index("left_territory"), f.reg_ms)
+    return lim
+
+
+def voluntary_departure(f: Facts) -> Limit:
+    """Return Directive Art. 7(1) (SECONDARY): the period for voluntary departure from the return
+    decision (APR Art. 37), at most 30 days, by the Member State that issued it. A case in the
+    return border procedure has the 15 days of RBPR Art. 4(5), granted only on request, and
+    exclusions the case format does not carry: `migralex decide returns` answers those."""
+    lim = Limit("voluntary_departure", ("ordinary",), f.n)
+    issued = f.ch["return_decision"] >= 0
+    by = f.ch.by("return_decision")
+    lim.open(f.p, "ordinary", issued, f.ch.date("return_decision"), f.ch.index("return_decision"), by)
     return lim

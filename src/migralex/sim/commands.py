@@ -90,6 +90,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
     console.print(grid)
     if summary.get("adequate_capacity_note"):
         console.print(summary["adequate_capacity_note"])
+    from migralex.sim.returns import print_returns  # after the return decision (sim/returns.py)
+
+    print_returns(console, summary)
 
 
 def _outside(scenario: str, days: int) -> list[str]:

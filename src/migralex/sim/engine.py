@@ -29,6 +29,7 @@ from migralex.sim import arrivals as A
 from migralex.sim import relocation, rules_adapter
 from migralex.sim.kernel import ERR_CONSERVATION, KernelInputs, KernelOutputs
 from migralex.sim.population import Population, synthesise
+from migralex.sim.returns import returns_stage
 from migralex.sim.scenario import Drawn, Scenario
 from migralex.sim.timelimits import deadline_table
 
@@ -72,6 +73,7 @@ class RunResult:
     persons: dict[str, np.ndarray] | None = field(default=None, repr=False)
     population: Population | None = field(default=None, repr=False)
     adequate_capacity: np.ndarray | None = None  # int64 [ms]: the act's figure, not scaled (APR Art. 47(1))
+    returns: dict[str, Any] | None = None  # the returns stage (sim/returns.py): counts [ms], values drawn
 
 
 @lru_cache(maxsize=8)
@@ -251,7 +253,13 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
             "registration_day": out.reg_day,
             "decision_day": out.decision_day,
         }
+    returns = None
+    if scenario.returns is not None:  # after the return decision: migralex.sim.returns
+        t0 = time.perf_counter()
+        returns = returns_stage(scenario.returns, root, out.state, out.loc, pop.nat, x.dest_cdf, len(EU27))
+        timings["returns_stage"] = time.perf_counter() - t0
     return RunResult(
+        returns=returns,
         scenario=scenario.name,
         start=scenario.start,
         days=scenario.days,

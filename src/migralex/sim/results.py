@@ -22,6 +22,7 @@ from migralex.countries import EU27
 from migralex.errors import InvalidInput
 from migralex.sim.engine import RunResult
 from migralex.sim.population import Population
+from migralex.sim.returns import FIGURES as RETURNS_FIGURES
 from migralex.sim.rules_adapter import export_cases
 from migralex.sim.stages import (
     BORDER,
@@ -201,6 +202,15 @@ class SimulationResult:
             return np.asarray(first.adequate_capacity, dtype=np.float64)
         return first.border_capacity / first.scale
 
+    def returns_figures(self) -> dict[str, np.ndarray]:
+        """The returns stage's counts per run and Member State, scaled to the population: [run, ms]."""
+        stage = [r.returns for r in self.runs]
+        if any(s is None for s in stage):
+            return {}
+        scale = np.array([r.scale for r in self.runs])[:, None]
+        counts = {k: np.stack([s["counts"][k] for s in stage if s is not None]) for k in RETURNS_FIGURES}
+        return {k: v / scale for k, v in counts.items()}
+
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, Any]:
         """JSON-ready summary: per Member State and for the Union, medians and 5–95 % bands."""
@@ -229,6 +239,11 @@ class SimulationResult:
         union["adequate_capacity"] = float(capacity.sum())
         union["pending_at_end"] = _figure(pending_end.sum(axis=1))
         union["breaches"] = {b: _figure(self.metric(b).sum(axis=1)) for b in BREACHES}
+        extra = self.returns_figures()  # the returns stage (sim/returns.py), when the scenario has one
+        for name, values in extra.items():
+            union[name] = _figure(values.sum(axis=1))
+            for j, ms in enumerate(EU27):
+                per_ms[ms][name] = _figure(values[:, j])
         timings = {k: float(np.median([r.timings.get(k, np.nan) for r in self.runs])) for k in first.timings}
         return {
             "scenario": self.scenario,
@@ -237,7 +252,9 @@ class SimulationResult:
             "runs": self.n_runs,
             "scale": first.scale,
             "conservation": CONSERVATION.format(runs=self.n_runs),
-            "figures": {name: text for name, (_, text) in SUMMARY_FIGURES.items()} | FIGURES_EXTRA,
+            "figures": {name: text for name, (_, text) in SUMMARY_FIGURES.items()}
+            | FIGURES_EXTRA
+            | {k: v for k, v in RETURNS_FIGURES.items() if k in extra},
             "union": union,
             "member_states": per_ms,
             "legal_basis": self.legal_basis,

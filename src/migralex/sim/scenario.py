@@ -195,6 +195,26 @@ class Drawn(dict[str, Any]):
         return out
 
 
+class ReturnsBehaviour(BaseModel):
+    """The returns stage's behaviour (`migralex.sim.returns`), each value with its source in baseline.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mutual_recognition: bool = False
+    effective_rate: PerMemberState
+    nationality_factor: dict[str, Value] = Field(default_factory=dict)
+    voluntary_share: Value
+    absconding: Value
+    apprehension: Value
+    reapplication: Value
+    new_procedure_completion: Value
+
+    @field_validator("nationality_factor")
+    @classmethod
+    def _nationalities(cls, v: dict[str, Value]) -> dict[str, Value]:
+        return {normalise(k, field=f"returns.nationality_factor.{k}"): val for k, val in v.items()}
+
+
 class Shock(BaseModel):
     """Extra arrivals: `arrivals` persons over `days` days from `start` in `member_state`."""
 
@@ -277,6 +297,7 @@ class Scenario(BaseModel):
     shocks: tuple[Shock, ...] = ()
     crises: tuple[Crisis, ...] = ()
     solidarity: Solidarity = Solidarity()
+    returns: ReturnsBehaviour | None = Field(default=None, description="the returns stage (sim/returns.py)")
     safe_countries_of_origin: tuple[str, ...] = Field(
         default=(), description="the Union list of safe countries of origin (APR Arts 61-62) for channelling"
     )
@@ -325,7 +346,7 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
     """Overlay `over` on `base`: mappings merge key by key (law, behaviour, solidarity), others replace."""
     out = dict(base)
     for key, value in over.items():
-        if key in ("law", "behaviour", "solidarity") and isinstance(value, Mapping):
+        if key in ("law", "behaviour", "solidarity", "returns") and isinstance(value, Mapping):
             out[key] = {**(base.get(key) or {}), **value}
         else:
             out[key] = value

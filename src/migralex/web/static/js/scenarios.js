@@ -280,6 +280,8 @@
       { notMerge: true },
     );
     const figures = ["arrivals", "applications", "border_entries", "transfers_out", "relocations_out", "decisions", "returns", "pending_at_end", "border_procedure_peak_sum"];
+    // after the return decision (sim/returns.py): the effect of recognising return decisions across Member States
+    figures.push(...["voluntary_departures", "absconded", "returned_from_elsewhere", "onward_applications", "secondary_movements_at_end"].filter((f) => runs.some((r) => f in r.result.summary.union)));
     const shownFigure = (v) => (typeof v === "number" ? ML.fmt(v) : v ? `${ML.fmt(v.median)} (${ML.fmt(v.p5)}–${ML.fmt(v.p95)})` : "–");
     const columns = [{ key: "figure", label: "Union, whole run", format: (v) => v.replace(/_/g, " ") }, ...runs.map((r, i) => ({ key: `r${i}`, label: tag(r, i), format: shownFigure }))];
     const rows = figures.map((f) => Object.fromEntries([["figure", f], ...runs.map((r, i) => [`r${i}`, r.result.summary.union[f]])]));
