@@ -4,6 +4,8 @@
 - `datasets`: the current-state projection of each dataset, derived from its events;
 - `personal_data`, `templates`: the encrypted identity data and biometric templates, the only
   place personal data live; erasure deletes their rows;
+- `data_keys`: each dataset's own data key, wrapped by the master key; erasure deletes it
+  (crypto-shredding: the dataset's ciphertexts, wherever a copy survives, no longer decrypt);
 - `searches`, `hits`: comparisons and their candidates (Arts 27, 28, 33, 38);
 - `notifications`: what Eurodac tells other Member States of origin (Arts 16(4), 17(4), 30(2), 31);
 - `tp_decisions`: Council implementing decisions on temporary protection (Art. 29(9));
@@ -98,6 +100,13 @@ personal_data = Table(
     Column("ciphertext", LargeBinary, nullable=False),
     Column("name_key", String(64), nullable=True),
     Index(None, "name_key"),
+)
+
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("dataset_id", Id, ForeignKey("datasets.id"), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
 )
 
 templates = Table(

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet
-from migralex.registry import audit
+from migralex.registry import audit, shredding
 from migralex.registry.access import Caller, may_register
 from migralex.registry.categories import (
     Category,
@@ -39,7 +39,7 @@ from migralex.registry.categories import (
     retention_until,
     transmission_deadlines,
 )
-from migralex.registry.crypto import Keyring, template_bytes
+from migralex.registry.crypto import Keyring, encrypt_with, template_bytes
 from migralex.registry.demographics import demographic_score, phonetic_key, validate_identity
 from migralex.registry.events import PROJECTION_DEFAULTS, EventType, canonical_json
 from migralex.registry.integrity import insert_events, seal
@@ -583,13 +583,18 @@ def _write_datasets(
         )
     conn.execute(insert(datasets), rows)
     seal(conn, reg.keys.mac_key, datasets, datasets.c.id.in_(ids))
-    cipher = reg.keys.encrypt_many([p[1] for p in pdata], [f"personal_data:{p[0]}" for p in pdata])
+    dks = shredding.create_keys(conn, reg.keys, ids)  # crypto-shredding: a data key per dataset
+    cipher = encrypt_with(
+        [dks[p[0]] for p in pdata], [p[1] for p in pdata], [f"personal_data:{p[0]}" for p in pdata]
+    )
     conn.execute(
         insert(personal_data),
         [{"dataset_id": p[0], "ciphertext": c, "name_key": p[2]} for p, c in zip(pdata, cipher, strict=True)],
     )
-    tcipher = reg.keys.encrypt_many(
-        [b for t in tpl for b in template_bytes(t[2][None, :])], [f"templates:{t[0]}:{t[1]}" for t in tpl]
+    tcipher = encrypt_with(
+        [dks[t[0]] for t in tpl],
+        [b for t in tpl for b in template_bytes(t[2][None, :])],
+        [f"templates:{t[0]}:{t[1]}" for t in tpl],
     )
     conn.execute(
         insert(templates),

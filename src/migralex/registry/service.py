@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet, params
 from migralex.law.dates import parse_date
-from migralex.registry import actions, audit, comparison, integrity, registration, retention
+from migralex.registry import actions, audit, comparison, integrity, registration, retention, shredding
 from migralex.registry.access import (
     EU_OPERATOR,
     AccessDenied,
@@ -327,8 +327,12 @@ class Registry:
             for m, (id_parts, vec_parts) in found.items():
                 sel = [r for r in rows if r.modality == m]
                 if sel:
-                    plain = self.keys.decrypt_many(
-                        [r.ciphertext for r in sel], [f"templates:{r.dataset_id}:{m}" for r in sel]
+                    plain = shredding.decrypt(
+                        conn,
+                        self.keys,
+                        [int(r.dataset_id) for r in sel],
+                        [r.ciphertext for r in sel],
+                        [f"templates:{r.dataset_id}:{m}" for r in sel],
                     )
                     id_parts.append(np.array([r.dataset_id for r in sel], np.int64))
                     vec_parts.append(template_array(plain, self.config.dim(m)))
@@ -399,7 +403,10 @@ class Registry:
         details: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
-        return actions.record(self, caller, dataset_id, action, payload, details)
+        out = actions.record(self, caller, dataset_id, action, payload, details)
+        if out["erased"]:
+            self.store.scrub()  # advance erasure (Art. 30(1)) is as final as the periodic one
+        return out
 
     def retake(
         self,
@@ -427,8 +434,12 @@ class Registry:
                 personal_data.c.dataset_id.in_(ids)
             )
         ).all()
-        plain = self.keys.decrypt_many(
-            [r.ciphertext for r in rows], [f"personal_data:{r.dataset_id}" for r in rows]
+        plain = shredding.decrypt(
+            conn,
+            self.keys,
+            [int(r.dataset_id) for r in rows],
+            [r.ciphertext for r in rows],
+            [f"personal_data:{r.dataset_id}" for r in rows],
         )
         return {int(r.dataset_id): json.loads(p)["identity"] for r, p in zip(rows, plain, strict=True)}
 
@@ -438,7 +449,10 @@ class Registry:
         ).first()
         if row is None:
             return None
-        doc: dict[str, Any] = json.loads(self.keys.decrypt(row.ciphertext, f"personal_data:{dataset_id}"))
+        plain = shredding.decrypt(
+            conn, self.keys, [dataset_id], [row.ciphertext], [f"personal_data:{dataset_id}"]
+        )[0]
+        doc: dict[str, Any] = json.loads(plain)
         return doc
 
     # --- searches without registration ---------------------------------------------------------
