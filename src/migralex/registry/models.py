@@ -56,7 +56,7 @@ metadata = MetaData(
 datasets = Table(
     "datasets",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("member_state", String(2), nullable=False),
     Column("transaction_id", String(64), nullable=False),
     Column("submission_digest", String(64), nullable=False),
@@ -138,7 +138,7 @@ events = Table(
 searches = Table(
     "searches",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("member_state", String(2), nullable=False),
     Column("role", String(24), nullable=False),
     Column("actor", String(64), nullable=False),
@@ -154,7 +154,7 @@ searches = Table(
 hits = Table(
     "hits",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("search_id", BigInteger, ForeignKey("searches.id"), nullable=False),
     Column("probe_dataset_id", BigInteger, nullable=True),
     Column("candidate_dataset_id", BigInteger, ForeignKey("datasets.id"), nullable=False),

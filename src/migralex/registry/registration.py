@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet
@@ -227,9 +227,12 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
 ID_BOUND = 2**53
 
 
-def new_ids(conn: Connection, n: int, chunk: int = 10_000) -> list[int]:
-    """`n` unused dataset ids drawn at random: sequential ids would tell anyone holding one how many
-    datasets the registry holds and how fast it grows (Eurodac Art. 48(2)(g), data access control)."""
+def new_ids(
+    conn: Connection, n: int, column: ColumnElement[int] = datasets.c.id, chunk: int = 10_000
+) -> list[int]:
+    """`n` unused public ids (datasets, searches, hits) drawn at random: sequential ids would tell
+    anyone holding one how many the registry holds and how fast it grows (Eurodac Art. 48(2)(g),
+    data access control)."""
     out: list[int] = []
     seen: set[int] = set()
     while len(out) < n:
@@ -239,7 +242,7 @@ def new_ids(conn: Connection, n: int, chunk: int = 10_000) -> list[int]:
         taken: set[int] = set()
         for k in range(0, len(want), chunk):
             part = want[k : k + chunk]
-            taken |= set(conn.execute(select(datasets.c.id).where(datasets.c.id.in_(part))).scalars())
+            taken |= set(conn.execute(select(column).where(column.in_(part))).scalars())
         fresh = [i for i in want if i not in taken]
         seen |= set(fresh)
         out += fresh
@@ -615,16 +618,15 @@ def _write_hits(
     compared = [j for j, it in enumerate(items) if _compared(it)]
     if not compared:
         return {}
-    next_search = int(conn.scalar(select(func.coalesce(func.max(searches.c.id), 0))) or 0) + 1
-    next_hit = int(conn.scalar(select(func.coalesce(func.max(hits.c.id), 0))) or 0) + 1
+    search_ids = iter(new_ids(conn, len(compared), searches.c.id))
+    hit_ids = iter(new_ids(conn, sum(len(found.get(j, ())) for j in compared), hits.c.id))
     srows, hrows, evs = [], [], []
     out: dict[int, list[Candidate]] = {}
     identities = reg._identities(conn, sorted({c[0] for j in compared for c in found.get(j, ())} - set(ids)))
     meta = _meta(reg, conn, sorted({c[0] for j in compared for c in found.get(j, ())}))
     for j in compared:
         it = items[j]
-        search_id = next_search
-        next_search += 1
+        search_id = next(search_ids)
         cands = found.get(j, [])
         srows.append(
             {
@@ -647,9 +649,10 @@ def _write_hits(
             if other is None and cid in ids:
                 other = items[ids.index(cid)].identity
             demo = demographic_score(it.identity, other) if other else None
+            hit_id = next(hit_ids)
             hrows.append(
                 {
-                    "id": next_hit,
+                    "id": hit_id,
                     "search_id": search_id,
                     "probe_dataset_id": ids[j],
                     "candidate_dataset_id": cid,
@@ -672,7 +675,7 @@ def _write_hits(
                     caller,
                     hit_basis(m),
                     {
-                        "hit_id": next_hit,
+                        "hit_id": hit_id,
                         "search_id": search_id,
                         "probe_dataset_id": ids[j],
                         "modality": m,
@@ -687,7 +690,7 @@ def _write_hits(
             }
             out[j].append(
                 Candidate(
-                    next_hit,
+                    hit_id,
                     cid,
                     cm["member_state"],
                     cm["category"],
@@ -698,7 +701,6 @@ def _write_hits(
                     "pending",
                 )
             )
-            next_hit += 1
     conn.execute(insert(searches), srows)
     if hrows:
         conn.execute(insert(hits), hrows)
