@@ -15,6 +15,9 @@
 
 `datasets`, `events` and `tokens` rows carry `mac`, a keyed MAC of their content
 (`registry.integrity`): altered outside the registry, they fail `migralex registry verify`.
+Events are chained (each MAC covers the previous event's, `prev`); every seal of a dataset or
+token row is appended to `seal_log`, a chained log, so a deleted row or an older copy put back
+is named too.
 
 The schema is created by the Alembic migrations in `registry/migrations/`; tests check that
 the migrations and these tables agree.
@@ -130,6 +133,7 @@ events = Table(
     Column("actor", String(64), nullable=False),
     Column("legal_basis", String(200), nullable=False),
     Column("payload", Text, nullable=False),
+    Column("prev", String(64), nullable=True),
     Column("mac", String(64), nullable=True),
     Index(None, "dataset_id", "seq"),
     Index(None, "type", "seq"),
@@ -226,6 +230,17 @@ tokens = Table(
     Column("mac", String(64), nullable=True),
 )
 
+seal_log = Table(
+    "seal_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("table_name", String(16), nullable=False),
+    Column("row_id", String(32), nullable=False),
+    Column("row_mac", String(64), nullable=False),
+    Column("chain", String(64), nullable=False),
+    Index(None, "table_name", "row_id", "seq"),
+)
+
 meta = Table(
     "meta",
     metadata,
@@ -234,4 +249,4 @@ meta = Table(
 )
 
 #: Tables whose rows are never updated or deleted (enforced by triggers in the migration).
-APPEND_ONLY = ("events", "audit_log")
+APPEND_ONLY = ("events", "audit_log", "seal_log")

@@ -82,9 +82,9 @@ def _rewrap(conn: sa.Connection, keys: Keyring, ids: list[int]) -> None:
             [{"c": c, "i": int(r.dataset_id)} for r, c in zip(pd, new, strict=True)],
         )
     tp = conn.execute(
-        sa.text(
-            "SELECT dataset_id, modality, ciphertext FROM templates WHERE dataset_id IN :ids"
-        ).bindparams(ids_param),
+        sa.text("SELECT dataset_id, modality, ciphertext FROM templates WHERE dataset_id IN :ids").bindparams(
+            ids_param
+        ),
         {"ids": ids},
     ).all()
     taads = [f"templates:{r.dataset_id}:{r.modality}" for r in tp]
