@@ -10,6 +10,8 @@
 - `notifications`: what Eurodac tells other Member States of origin (Arts 16(4), 17(4), 30(2), 31);
 - `tp_decisions`: Council implementing decisions on temporary protection (Art. 29(9));
 - `audit_log`: the append-only, hash-chained record of every read, search and write (Art. 41);
+- `audit_erased`: signed anchors of the audit entries erased at the end of their keeping period
+  (Art. 41(4)): the hashes entering and leaving each erased run, so the chain still verifies;
 - `tokens`: API tokens, stored as SHA-256 hashes;
 - `meta`: the fingerprint of the encryption key the database was created with.
 
@@ -217,6 +219,19 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
+audit_erased = Table(
+    "audit_erased",
+    metadata,
+    Column("first_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("erased_at", DateTime, nullable=False),
+    Column("legal_basis", String(200), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
 tokens = Table(
     "tokens",
     metadata,
@@ -249,4 +264,4 @@ meta = Table(
 )
 
 #: Tables whose rows are never updated or deleted (enforced by triggers in the migration).
-APPEND_ONLY = ("events", "audit_log", "seal_log")
+APPEND_ONLY = ("events", "audit_log", "seal_log", "audit_erased")

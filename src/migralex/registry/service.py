@@ -31,7 +31,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet, params
 from migralex.law.dates import parse_date
-from migralex.registry import actions, audit, comparison, integrity, registration, retention, shredding
+from migralex.registry import (
+    actions,
+    audit,
+    audit_retention,
+    comparison,
+    integrity,
+    registration,
+    retention,
+    shredding,
+)
 from migralex.registry.access import (
     EU_OPERATOR,
     AccessDenied,
@@ -590,6 +599,33 @@ class Registry:
             self.store.scrub()
         return result
 
+    def purge_audit(
+        self, caller: Caller, as_of: dt.date | str | None = None, keep_from: dt.date | str | None = None
+    ) -> audit_retention.AuditErasure:
+        """Erase the audit entries kept for the period Art. 41(4) sets (one year after the storage
+        period of the data they concern); entries from `keep_from` on are kept (monitoring begun)."""
+        today = self.now().date()
+        day = today if as_of is None else parse_date(as_of, field="as_of")
+        hold = None if keep_from is None else parse_date(keep_from, field="keep_from")
+        try:
+            may_operate(caller, "purge")
+        except AccessDenied as exc:
+            self._deny(caller, "purge_audit", exc)
+        if day > today:
+            self._deny(caller, "purge_audit", InvalidInput("as_of", f"{day} is after today ({today})"))
+        self.flush_refusals()
+        with self._lock, self.store.write() as conn:
+            result = audit_retention.purge(conn, self.keys.audit_key, self.ps, day, self.now(), hold)
+            detail = {"as_of": day.isoformat(), "erased": result.count, "runs": result.runs}
+            if hold is not None:
+                detail["keep_from"] = hold.isoformat()
+            audit.append(
+                conn, self.keys.audit_key, [self._entry(caller, "purge_audit", "ok", result.basis, **detail)]
+            )
+        if result.count:
+            self.store.scrub()
+        return result
+
     def retention_job(self, stop: threading.Event, *, every: dt.timedelta = dt.timedelta(days=1)) -> None:
         """The daily retention job: purge as of today at once, then every `every`, until `stop` is set.
 
@@ -599,6 +635,7 @@ class Registry:
         job = Caller("retention-job", EU_OPERATOR, Role.operator)
         while not stop.is_set():
             self.purge(job, self.now().date())
+            self.purge_audit(job, self.now().date())
             stop.wait(every.total_seconds())
 
     def record_tp_decision(
