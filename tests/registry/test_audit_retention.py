@@ -76,3 +76,27 @@ def test_only_anchored_entries_can_be_deleted_and_anchors_cannot_be_forged(
         conn.execute(text(f"UPDATE audit_erased SET last_seq = last_seq + 1 WHERE first_seq = {first}"))
     report = registry.verify(OPERATOR)
     assert not report.ok and any("anchor altered or forged" in p for p in report.problems)
+
+
+def test_the_cli_records_article_30_and_31_and_purges_the_log(tmp_path, monkeypatch, people: People) -> None:
+    from typer.testing import CliRunner
+
+    from migralex.cli import app as cli
+    from migralex.registry.crypto import KEY_ENV, KEY_FILE_ENV
+
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv(KEY_ENV, "bWlncmFsZXgtdGVzdC1rZXktMDEyMzQ1Njc4OWFiY2Q")
+    monkeypatch.setenv("MIGRALEX_REGISTRY_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    reg = Registry.open()
+    a = reg.register(DE_ASYLUM, people.submission(1, "applicant", "DE", "cli-1")).dataset_id
+    reg.store.dispose()
+    run = CliRunner()
+    marked = run.invoke(cli, ["registry", "mark-protection", str(a), "-m", "DE", "--role", "asylum"])
+    assert marked.exit_code == 0 and json.loads(marked.output)["legal_basis"] == "Eurodac Art. 31(1)"
+    erased = run.invoke(cli, ["registry", "citizenship", str(a), "-m", "DE", "--role", "asylum"])
+    assert erased.exit_code == 0, erased.output
+    assert json.loads(erased.output)["erased"] is True
+    ahead = run.invoke(cli, ["registry", "purge-audit", "--as-of", "2999-01-01"])
+    assert ahead.exit_code != 0 and "after today" in ahead.output
+    purged = run.invoke(cli, ["registry", "purge-audit"])
+    assert purged.exit_code == 0 and "Eurodac Art. 41(4)" in purged.output
