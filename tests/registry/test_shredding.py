@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.engine import make_url
 
 from migralex.registry import shredding
-from migralex.registry.crypto import DecryptionFailed, KeyProblem, Keyring
+from migralex.registry.crypto import DecryptionFailed, Keyring
 from migralex.registry.models import data_keys, personal_data, templates
 from migralex.registry.service import Registry
-from migralex.registry.store import make_engine, upgrade
 from tests.registry.conftest import DE_ASYLUM, IT_BORDER, OPERATOR, Clock, People
 
 WRAPPED_LEN = 1 + 12 + 32 + 16  # version, nonce, data key, tag
@@ -115,36 +116,35 @@ def test_nothing_in_the_sqlite_files_decrypts_after_a_purge(
 
 
 def test_migration_0003_moves_existing_personal_data_under_data_keys(
-    open_registry, people: People, db_url: str, keys: Keyring
+    registry: Registry, people: People, keys: Keyring
 ) -> None:
-    """A database from before 0003 (identity and templates under the master key) is re-encrypted
-    under per-dataset keys when opened with its key, and refuses to upgrade without it."""
-    registry = open_registry()
-    a = registry.register(IT_BORDER, people.submission(7, "irregular_crossing", "IT", "m-1"))
-    with registry.store.write() as conn:  # turn it back into a 0002 database
-        for table, aad in ((personal_data, "personal_data:{0.dataset_id}"),):
-            for r in conn.execute(select(table)).all():
-                plain = shredding.decrypt(conn, keys, [r.dataset_id], [r.ciphertext], [aad.format(r)])[0]
-                conn.execute(
-                    update(table)
-                    .where(table.c.dataset_id == r.dataset_id)
-                    .values(ciphertext=keys.encrypt(plain, aad.format(r)))
-                )
-        for r in conn.execute(select(templates)).all():
-            aad = f"templates:{r.dataset_id}:{r.modality}"
-            plain = shredding.decrypt(conn, keys, [r.dataset_id], [r.ciphertext], [aad])[0]
-            conn.execute(
-                update(templates)
-                .where(templates.c.dataset_id == r.dataset_id, templates.c.modality == r.modality)
-                .values(ciphertext=keys.encrypt(plain, aad))
-            )
-        conn.execute(text("DROP TABLE data_keys"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
-    registry.store.dispose()
-    with pytest.raises(KeyProblem, match="0003"):
-        upgrade(make_engine(db_url))
-    again = open_registry()
-    assert again.get(IT_BORDER, a.dataset_id)["identity"]["names"]["surnames"] == ["Surname7"]
-    [(blob, aad), *_] = _ciphertexts(again, [a.dataset_id])
+    """Rows from before 0003 (identity and templates under the master key, no data key) are
+    re-encrypted under per-dataset keys by the migration's step, and then read as usual."""
+    a = registry.register(IT_BORDER, people.submission(7, "irregular_crossing", "IT", "m-1")).dataset_id
+    with registry.store.write() as conn:  # as a 0002 database held them
+        for blob, aad in _ciphertexts(registry, [a]):
+            plain = shredding.decrypt(conn, keys, [a], [blob], [aad])[0]
+            table = personal_data if aad.startswith("personal_data") else templates
+            where = table.c.dataset_id == a
+            if table is templates:
+                where &= templates.c.modality == aad.rsplit(":", 1)[1]
+            conn.execute(update(table).where(where).values(ciphertext=keys.encrypt(plain, aad)))
+        conn.execute(delete(data_keys))
+    [(old, aad), *_] = _ciphertexts(registry, [a])
+    assert keys.decrypt(old, aad)
+    step = _migration("0003_data_keys")
+    with registry.store.write() as conn:
+        step._rewrap(conn, keys, [a])
+    assert registry.get(IT_BORDER, a)["identity"]["names"]["surnames"] == ["Surname7"]
+    [(blob, aad), *_] = _ciphertexts(registry, [a])
     with pytest.raises(DecryptionFailed):
         keys.decrypt(blob, aad)  # no longer under the master key
+
+
+def _migration(name: str) -> Any:
+    path = Path(shredding.__file__).parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

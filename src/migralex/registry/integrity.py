@@ -294,9 +294,11 @@ def _compare_with_log(conn: Connection, report: IntegrityReport, table: Table) -
         if r[0] not in altered:
             why = "no seal of it in the seal log (inserted)" if r[1] is None else "an older copy put back"
             report.add(table.name, r[0], why + " (not the last seal the log holds)")
-    gone = conn.execute(
-        select(logged.c.row_id).outerjoin(table, logged.c.row_id == key_col).where(ident.is_(None))
-    ).scalars()
+    gone: list[str] = list(
+        conn.execute(
+            select(logged.c.row_id).outerjoin(table, logged.c.row_id == key_col).where(ident.is_(None))
+        ).scalars()
+    )
     for row_id in sorted(gone):
         shown = int(row_id) if table is datasets and row_id.isdigit() else row_id
         report.add(table.name, shown, "deleted (the seal log holds it)")

@@ -616,7 +616,7 @@ class Registry:
         self.flush_refusals()
         with self._lock, self.store.write() as conn:
             result = audit_retention.purge(conn, self.keys.audit_key, self.ps, day, self.now(), hold)
-            detail = {"as_of": day.isoformat(), "erased": result.count, "runs": result.runs}
+            detail: dict[str, Any] = {"as_of": day.isoformat(), "erased": result.count, "runs": result.runs}
             if hold is not None:
                 detail["keep_from"] = hold.isoformat()
             audit.append(

@@ -39,12 +39,8 @@ def upgrade() -> None:
         sa.Column("wrapped", sa.LargeBinary, nullable=False),
     )
     conn = op.get_bind()
-    holders = [
-        int(i)
-        for i in conn.execute(
-            sa.text("SELECT dataset_id FROM personal_data UNION SELECT dataset_id FROM templates")
-        ).scalars()
-    ]
+    query = sa.text("SELECT dataset_id FROM personal_data UNION SELECT dataset_id FROM templates")
+    holders = [int(row[0]) for row in conn.execute(query).all()]
     if not holders:
         return
     keys = context.config.attributes.get("keys")
@@ -65,7 +61,7 @@ def _rewrap(conn: sa.Connection, keys: Keyring, ids: list[int]) -> None:
         sa.text("INSERT INTO data_keys (dataset_id, wrapped) VALUES (:i, :w)"),
         [{"i": i, "w": w} for i, w in zip(ids, wrapped, strict=True)],
     )
-    ids_param = sa.bindparam("ids", expanding=True)
+    ids_param: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
     pd = conn.execute(
         sa.text("SELECT dataset_id, ciphertext FROM personal_data WHERE dataset_id IN :ids").bindparams(
             ids_param
