@@ -182,3 +182,76 @@ def test_rows_from_before_the_seals_are_sealed_once(registry: Registry, two) -> 
     with pytest.raises(integrity.Tampered, match="sealed already"):
         registry.seal_legacy(OPERATOR)  # no laundering of a later alteration
     assert registry.verify(OPERATOR).rows.altered == {"datasets": [a]}
+
+
+def _raw_delete(registry: Registry, *sql: str) -> None:
+    """An attacker deleting rows: append-only triggers and foreign keys out of the way."""
+    store = registry.store
+    with store.engine.connect() as conn, conn.begin():
+        if store.dialect == "sqlite":
+            conn.execute(text("DROP TRIGGER IF EXISTS events_no_delete"))
+        else:
+            conn.execute(text("DROP TRIGGER IF EXISTS events_append_only ON events"))
+        for s in sql:
+            conn.execute(text(s))
+
+
+def test_a_deleted_row_and_an_older_copy_put_back_are_named(registry: Registry, people: People) -> None:
+    """Without the audit log: the seal log names a dataset row deleted and an older copy restored."""
+    from sqlalchemy import select
+
+    from migralex.registry.models import datasets
+
+    a = registry.register(IT_BORDER, people.submission(1, "irregular_crossing", "IT", "o-1")).dataset_id
+    b = registry.register(IT_BORDER, people.submission(2, "irregular_crossing", "IT", "o-2")).dataset_id
+    with registry.store.read() as conn:
+        old = conn.execute(select(datasets.c.security_flag, datasets.c.mac).where(datasets.c.id == a)).one()
+    registry.record(IT_BORDER, a, "security_flag", details={"grounds": ["armed"]})
+    assert registry.verify(OPERATOR).ok
+    false = "0" if registry.store.dialect == "sqlite" else "false"
+    _raw(registry, f"UPDATE datasets SET security_flag = {false}, mac = '{old.mac}' WHERE id = {a}")
+    report = registry.verify(OPERATOR)
+    assert report.rows.altered == {"datasets": [a]}, report.problems  # its own MAC holds: an old copy
+    assert any(f"datasets row {a}: an older copy" in p for p in report.problems)
+    _raw_delete(
+        registry,
+        *(f"DELETE FROM {t} WHERE dataset_id = {b}" for t in ("data_keys", "templates", "personal_data")),
+        f"DELETE FROM datasets WHERE id = {b}",
+    )
+    assert registry.verify(OPERATOR).rows.altered == {"datasets": [a, b]}
+
+
+def test_a_removed_event_is_named_by_the_next_link(registry: Registry, two) -> None:
+    a, _ = two
+    with registry.store.read() as conn:
+        seqs = list(
+            conn.execute(text(f"SELECT seq FROM events WHERE dataset_id = {a} ORDER BY seq")).scalars()
+        )
+        after = conn.scalar(text(f"SELECT min(seq) FROM events WHERE seq > {seqs[0]}"))
+    _raw_delete(registry, f"DELETE FROM events WHERE seq = {seqs[0]}")
+    report = registry.verify(OPERATOR)
+    assert report.rows.altered == {"events": [after]}, report.problems
+    assert "chain broken" in " ".join(report.problems)
+
+
+def test_the_cli_verify_names_a_restored_row_and_exits_1(tmp_path, monkeypatch, people: People) -> None:
+    import sqlite3
+
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv(KEY_ENV, "bWlncmFsZXgtdGVzdC1rZXktMDEyMzQ1Njc4OWFiY2Q")
+    monkeypatch.setenv("MIGRALEX_REGISTRY_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    reg = Registry.open()
+    a = reg.register(IT_BORDER, people.submission(1, "irregular_crossing", "IT", "c-1")).dataset_id
+    db = sqlite3.connect(tmp_path / "r.sqlite3")
+    old = db.execute(f"SELECT * FROM datasets WHERE id = {a}").fetchone()
+    db.close()
+    reg.record(IT_BORDER, a, "security_flag", details={"grounds": ["armed"]})
+    reg.store.dispose()
+    db = sqlite3.connect(tmp_path / "r.sqlite3")
+    db.execute("PRAGMA foreign_keys=OFF")
+    db.execute(f"DELETE FROM datasets WHERE id = {a}")
+    db.execute(f"INSERT INTO datasets VALUES ({', '.join('?' * len(old))})", old)
+    db.commit()
+    db.close()
+    bad = CliRunner().invoke(cli, ["registry", "verify"])
+    assert bad.exit_code == 1 and f"datasets row {a}: an older copy" in bad.output, bad.output

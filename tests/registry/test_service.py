@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from migralex.errors import InvalidInput
 from migralex.registry import events as ev
+from migralex.registry import shredding
 from migralex.registry.access import AccessDenied
 from migralex.registry.categories import Category
 from migralex.registry.models import datasets, events, hits, personal_data, templates
@@ -402,7 +403,13 @@ def test_batch_and_bulk_paths_write_the_same_rows(open_registry, people: People,
                 (
                     t.dataset_id,
                     t.modality,
-                    reg.keys.decrypt(t.ciphertext, f"templates:{t.dataset_id}:{t.modality}"),
+                    shredding.decrypt(
+                        conn,
+                        reg.keys,
+                        [t.dataset_id],
+                        [t.ciphertext],
+                        [f"templates:{t.dataset_id}:{t.modality}"],
+                    )[0],
                 )
                 for t in tpl
             ]

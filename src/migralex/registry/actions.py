@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, insert, select, update
 
 from migralex.errors import InvalidInput
-from migralex.registry import audit, retention
+from migralex.registry import audit, retention, shredding
 from migralex.registry.access import AccessDenied, Caller, NotVisible, may_act
 from migralex.registry.categories import policy
 from migralex.registry.crypto import template_bytes
@@ -78,9 +78,13 @@ def record(
                     update(personal_data)
                     .where(personal_data.c.dataset_id == dataset_id)
                     .values(
-                        ciphertext=reg.keys.encrypt(
-                            canonical_json(doc).encode(), f"personal_data:{dataset_id}"
-                        )
+                        ciphertext=shredding.encrypt(
+                            conn,
+                            reg.keys,
+                            [dataset_id],
+                            [canonical_json(doc).encode()],
+                            [f"personal_data:{dataset_id}"],
+                        )[0]
                     )
                 )
             notified = 0
@@ -171,7 +175,10 @@ def retake(
                     templates.c.dataset_id == dataset_id, templates.c.modality.in_(list(clean))
                 )
             )
-            blobs = reg.keys.encrypt_many(
+            blobs = shredding.encrypt(
+                conn,
+                reg.keys,
+                [dataset_id] * len(clean),
                 [template_bytes(v[None, :])[0] for v in clean.values()],
                 [f"templates:{dataset_id}:{m}" for m in clean],
             )

@@ -22,8 +22,9 @@ from sqlalchemy import Connection, String, insert, select, type_coerce
 from sqlalchemy.exc import SQLAlchemyError
 
 from migralex.errors import InvalidInput
+from migralex.registry import audit_retention
 from migralex.registry.events import canonical_json
-from migralex.registry.models import audit_log
+from migralex.registry.models import audit_erased, audit_log
 
 GENESIS = "0" * 64
 
@@ -84,11 +85,18 @@ def chain_hash(key: bytes, prev_hash: str, seq: int, row: Mapping[str, Any] | An
 
 
 def head(conn: Connection) -> tuple[int, str]:
-    """The last entry's (seq, hash), or (0, GENESIS) for an empty log."""
+    """The last entry's (seq, hash), or (0, GENESIS) for an empty log; when the newest entries
+    were erased (Art. 41(4)), the hash leaving their anchored run."""
     row = conn.execute(
         select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
     ).first()
-    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+    erased = conn.execute(
+        select(audit_erased.c.last_seq, audit_erased.c.last_hash)
+        .order_by(audit_erased.c.last_seq.desc())
+        .limit(1)
+    ).first()
+    best = max((r for r in (row, erased) if r is not None), key=lambda r: int(r[0]), default=None)
+    return (int(best[0]), str(best[1])) if best else (0, GENESIS)
 
 
 def append(conn: Connection, key: bytes, entries: Iterable[AuditEntry]) -> tuple[int, str]:
@@ -143,6 +151,7 @@ def verify(
     cols.append(type_coerce(audit_log.c.at, String).label("at"))
     last: Any = 0
     try:
+        state.erased = audit_retention.anchors(conn)
         while True:
             rows = conn.execute(
                 select(*cols).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(chunk)
@@ -155,6 +164,7 @@ def verify(
     except SQLAlchemyError as exc:
         cause = type(getattr(exc, "orig", None) or exc).__name__
         problems.append(f"the audit log cannot be read ({cause}): its table was dropped or altered")
+    state.skip_erased(key, None, problems)
     if anchor is not None and not state.anchor_seen:
         problems.append(
             f"anchored entry {anchor[0]} is missing: the log was truncated after entry {state.last}"
@@ -171,6 +181,19 @@ class _Walk:
     last: int = 0
     count: int = 0
     anchor_seen: bool = False
+    erased: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    def skip_erased(self, key: bytes, upto: int | None, problems: list[str]) -> None:
+        """Walk over the runs erased at the end of their keeping period (Art. 41(4)) that start
+        where the chain stands, each checked against its signed anchor."""
+        while self.expected_seq in self.erased and (upto is None or self.expected_seq < upto):
+            run = self.erased.pop(self.expected_seq)
+            first, last = int(run["first_seq"]), int(run["last_seq"])
+            if audit_retention.anchor_mac(key, run) != run["mac"]:
+                problems.append(f"erased entries {first}..{last}: anchor altered or forged")
+            if run["prev_hash"] != self.prev:
+                problems.append(f"erased entries {first}..{last}: anchor does not follow entry {self.last}")
+            self.prev, self.expected_seq, self.last = str(run["last_hash"]), last + 1, last
 
     def step(
         self, key: bytes, m: Mapping[Any, Any], anchor: tuple[int, str] | None, problems: list[str]
@@ -181,6 +204,7 @@ class _Walk:
             problems.append(f"entry after {self.last}: sequence {raw_seq!r} is not an integer (tampered)")
             return
         seq = raw_seq
+        self.skip_erased(key, seq, problems)
         if seq != self.expected_seq:
             problems.append(f"entries {self.expected_seq}..{seq - 1} are missing")
         if m["prev_hash"] != self.prev:

@@ -1,4 +1,5 @@
-"""`migralex registry ...`: initialise, issue tokens, register, identify, purge, count, audit, serve.
+"""`migralex registry ...`: initialise, issue tokens, register, identify, purge, count, audit, serve;
+advance erasure (`citizenship`, Art. 30) and marking (`mark-protection`, Art. 31).
 
 The CLI runs where the database and the key are (`--url` or `$MIGRALEX_REGISTRY_URL`, key from
 `$MIGRALEX_REGISTRY_KEY` or `$MIGRALEX_REGISTRY_KEY_FILE`). Commands that act for an authority
@@ -223,6 +224,61 @@ def purge_command(
     except MigralexError as exc:
         raise _fail(exc) from None
     console.print(f"erased {result.count} dataset(s) ({result.basis})")
+
+
+@app.command("purge-audit")
+def purge_audit_command(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Erase what was due on this day (default: today)")
+    ] = None,
+    keep_from: Annotated[
+        str | None,
+        typer.Option("--keep-from", help="Keep entries from this day on (a monitoring procedure begun)"),
+    ] = None,
+    url: Url = None,
+    member_state: OperatorMs = "EU",
+) -> None:
+    """Erase audit entries one year after the storage period of their data (Art. 41(4))."""
+    reg = _open(url)
+    try:
+        result = reg.purge_audit(_operator(member_state), as_of, keep_from)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    console.print(f"erased {result.count} audit entries in {result.runs} anchored run(s) ({result.basis})")
+
+
+def _record(dataset_id: int, action: str, member_state: str, role: Role, url: str | None) -> None:
+    reg = _open(url)
+    try:
+        out = reg.record(_cli_caller(member_state, role), dataset_id, action)
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _print_json(out)
+
+
+DatasetId = Annotated[int, typer.Argument(help="The dataset's public id")]
+
+
+@app.command("citizenship")
+def citizenship_command(
+    dataset_id: DatasetId, member_state: MemberState, role: RoleOpt, url: Url = None
+) -> None:
+    """Advance erasure: the person acquired a Member State's citizenship (Art. 30(1))."""
+    _record(dataset_id, "citizenship_acquired", member_state, role, url)
+
+
+@app.command("mark-protection")
+def mark_protection_command(
+    dataset_id: DatasetId,
+    member_state: MemberState,
+    role: RoleOpt,
+    withdrawn: Annotated[
+        bool, typer.Option("--withdrawn", help="Unmark: the status was withdrawn (Art. 31(3))")
+    ] = False,
+    url: Url = None,
+) -> None:
+    """Mark an applicant's data: international protection granted (Art. 31(1)); no erasure."""
+    _record(dataset_id, "unmarked_protection" if withdrawn else "marked_protection", member_state, role, url)
 
 
 @app.command("stats")

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from migralex.errors import InvalidInput
 from migralex.registry import audit
@@ -37,7 +37,14 @@ from migralex.registry.events import EventType, canonical_json
 from migralex.registry.integrity import insert_events, seal
 from migralex.registry.matcher import normalise
 from migralex.registry.models import datasets, hits, searches
-from migralex.registry.registration import Candidate, Conflict, candidate_query, candidates, event_row
+from migralex.registry.registration import (
+    Candidate,
+    Conflict,
+    candidate_query,
+    candidates,
+    event_row,
+    new_ids,
+)
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -149,7 +156,7 @@ def search(
             )
             withheld = int(drop.sum())
             keep = [k for k, x in zip(keep, drop, strict=True) if not x]
-        search_id = int(conn.scalar(select(func.coalesce(func.max(searches.c.id), 0))) or 0) + 1
+        search_id = new_ids(conn, 1, searches.c.id)[0]  # random public ids, as datasets have
         stored_request = "{}"
         if request is not None:
             stored_request = canonical_json(
@@ -174,12 +181,13 @@ def search(
                 candidates=len(keep),
             )
         )
-        next_hit = int(conn.scalar(select(func.coalesce(func.max(hits.c.id), 0))) or 0) + 1
+        hit_ids = iter(new_ids(conn, len(keep), hits.c.id))
         cands, hrows, evs = [], [], []
         for cid, score in keep:
+            hit_id = next(hit_ids)
             hrows.append(
                 {
-                    "id": next_hit,
+                    "id": hit_id,
                     "search_id": search_id,
                     "probe_dataset_id": None,
                     "candidate_dataset_id": cid,
@@ -201,14 +209,13 @@ def search(
                     now,
                     caller,
                     basis,
-                    {"hit_id": next_hit, "search_id": search_id, "modality": m, "score": round(score, 6)},
+                    {"hit_id": hit_id, "search_id": search_id, "modality": m, "score": round(score, 6)},
                 )
             )
             r = meta[cid]
             cands.append(
-                Candidate(next_hit, cid, r.member_state, r.category, m, score, None, r.mark, "pending")
+                Candidate(hit_id, cid, r.member_state, r.category, m, score, None, r.mark, "pending")
             )
-            next_hit += 1
         if hrows:
             conn.execute(insert(hits), hrows)
             insert_events(conn, reg.keys.mac_key, evs)
@@ -338,7 +345,7 @@ def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:
                 h.requesting_ms == caller.member_state, s.role == str(caller.role), h.status == "pending"
             )
             .join(searches, h.search_id == s.id)
-            .order_by(h.id)
+            .order_by(h.created_at, h.id)  # order of arrival (ids are random)
         )
         out = candidates(conn.execute(query).all())
         audit.append(

@@ -7,6 +7,12 @@ one chains the audit log (HMAC), one makes blind indexes of phonetic name keys (
 digests submissions for idempotency, one seals the rows that carry legal facts (HMAC,
 `registry.integrity`). Each ciphertext is bound to its row (associated data
 `table:dataset_id:modality`), so a ciphertext copied onto another row does not decrypt.
+
+Crypto-shredding: each dataset's identity and templates are encrypted with a data key of their
+own (random, 256 bits), kept only wrapped (AES-GCM) by a key-wrapping key derived from the master
+key, in `data_keys` beside the dataset. Erasure deletes the wrapped key: a ciphertext of an erased
+dataset left anywhere (SQLite WAL or free pages, PostgreSQL dead rows, a backup of the data
+tables) can no longer be decrypted, not even with the master key.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ from migralex.errors import MigralexError
 KEY_ENV = "MIGRALEX_REGISTRY_KEY"
 KEY_FILE_ENV = "MIGRALEX_REGISTRY_KEY_FILE"
 _VERSION = b"\x01"
+#: Ciphertext under a dataset's own data key (crypto-shredding), and a wrapped data key.
+_SHREDDABLE = b"\x02"
+_WRAPPED = b"\x03"
 _NONCE = 12
 
 
@@ -67,6 +76,7 @@ class Keyring:
     digest_key: bytes
     fingerprint: str
     mac_key: bytes = b""
+    wrap_key: bytes = b""
 
     @classmethod
     def from_master(cls, master: bytes) -> Keyring:
@@ -79,6 +89,7 @@ class Keyring:
             index_key=_derive(master, b"blind-index"),
             digest_key=_derive(master, b"digest"),
             mac_key=_derive(master, b"row-mac"),
+            wrap_key=_derive(master, b"data-key-wrap"),
             fingerprint=hashlib.sha256(_derive(master, b"fingerprint")).hexdigest()[:16],
         )
 
@@ -133,6 +144,19 @@ class Keyring:
                 ) from None
         return out
 
+    def wrap_many(self, data_keys: list[bytes], dataset_ids: list[int]) -> list[bytes]:
+        """Wrap data keys with the key-wrapping key, each bound to its dataset (`data_keys:ID`)."""
+        aead = AESGCM(self.wrap_key)
+        out = []
+        for k, i in zip(data_keys, dataset_ids, strict=True):
+            n = secrets.token_bytes(_NONCE)
+            out.append(_WRAPPED + n + aead.encrypt(n, k, f"data_keys:{i}".encode()))
+        return out
+
+    def unwrap_many(self, wrapped: list[bytes], dataset_ids: list[int]) -> list[bytes]:
+        """Inverse of `wrap_many`; a wrapped key altered or moved to another dataset is an error."""
+        return _open(AESGCM(self.wrap_key), _WRAPPED, wrapped, [f"data_keys:{i}" for i in dataset_ids])
+
     def blind_index(self, text: str) -> str:
         """Keyed hash of a normalised search key (equality search without storing the key)."""
         return hmac.new(self.index_key, text.encode(), hashlib.sha256).hexdigest()
@@ -140,6 +164,41 @@ class Keyring:
     def digest(self, text: str) -> str:
         """Keyed hash of a submission (idempotency: same transaction id, same content)."""
         return hmac.new(self.digest_key, text.encode(), hashlib.sha256).hexdigest()
+
+
+def new_data_keys(n: int) -> list[bytes]:
+    """`n` fresh random 256-bit data keys."""
+    return [secrets.token_bytes(32) for _ in range(n)]
+
+
+def encrypt_with(data_keys: list[bytes], plaintexts: list[bytes], aads: list[str]) -> list[bytes]:
+    """Encrypt each plaintext under its dataset's data key (a fresh nonce per row)."""
+    out = []
+    for k, p, a in zip(data_keys, plaintexts, aads, strict=True):
+        n = secrets.token_bytes(_NONCE)
+        out.append(_SHREDDABLE + n + AESGCM(k).encrypt(n, p, a.encode()))
+    return out
+
+
+def decrypt_with(data_keys: list[bytes], blobs: list[bytes], aads: list[str]) -> list[bytes]:
+    """Inverse of `encrypt_with`."""
+    rows = zip(data_keys, blobs, aads, strict=True)
+    return [_open(AESGCM(k), _SHREDDABLE, [b], [a])[0] for k, b, a in rows]
+
+
+def _open(aead: AESGCM, version: bytes, blobs: list[bytes], aads: list[str]) -> list[bytes]:
+    out = []
+    for blob, aad in zip(blobs, aads, strict=True):
+        blob = bytes(blob)
+        if blob[:1] != version:
+            raise DecryptionFailed(f"{aad}: unknown ciphertext version")
+        try:
+            out.append(aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], aad.encode()))
+        except InvalidTag:
+            raise DecryptionFailed(
+                f"{aad}: ciphertext does not authenticate (altered, moved or wrong key)"
+            ) from None
+    return out
 
 
 def template_bytes(vectors: np.ndarray) -> list[bytes]:

@@ -9,6 +9,13 @@ who can write to the database but does not hold the key cannot change such a row
 row's MAC onto another, without `verify` naming the row; reads refuse an altered dataset or token.
 
 The registry re-seals a dataset row after each of its own writes (`seal`), in the same transaction.
+
+Seals chain, so that a row deleted, or an older copy of a row put back, is named without the
+audit log: each event's MAC covers the previous event's MAC (`prev`), so a removed event breaks
+the link of the next; and each seal of a dataset or token row is appended to `seal_log`, an
+append-only log whose entries are chained the same way. `verify` checks that every dataset and
+token row carries the last seal the log holds for it (an older copy does not), and that every
+row the log holds still exists.
 """
 
 from __future__ import annotations
@@ -21,18 +28,21 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, bindparam, insert, select, update
+from sqlalchemy import ColumnElement, Connection, String, Table, bindparam, cast, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from migralex.errors import MigralexError
 from migralex.registry.audit import AuditReport
 from migralex.registry.events import canonical_json
-from migralex.registry.models import audit_log, datasets, events, meta, searches, tokens
+from migralex.registry.models import audit_log, datasets, events, meta, seal_log, searches, tokens
 
 #: Sealed tables → the column that identifies a row in reports.
 SEALED: dict[str, str] = {"datasets": "id", "events": "seq", "tokens": "id"}
 #: Columns left out of an event's MAC: its sequence number is assigned by the database.
 _UNSEALED = {"mac", "seq"}
+#: Tables whose every seal is appended to `seal_log` (events chain among themselves).
+LOGGED = ("datasets", "tokens")
+GENESIS = "0" * 64
 #: Most altered rows named one by one per table in a report.
 NAMED = 50
 
@@ -81,9 +91,40 @@ def seal_legacy(conn: Connection, key: bytes, now: str) -> dict[str, int]:
 
 
 def insert_events(conn: Connection, key: bytes, rows: list[dict[str, Any]]) -> None:
-    """Append event rows, each with its MAC (events are never updated: sealed as they are written)."""
-    if rows:
-        conn.execute(insert(events), sealed(key, "events", rows))
+    """Append event rows, each with its MAC chained to the previous event's (the caller holds the
+    write lock): a removed event breaks the link of the one after it."""
+    if not rows:
+        return
+    last = conn.execute(select(events.c.seq, events.c.mac).order_by(events.c.seq.desc()).limit(1)).first()
+    seq, prev = (int(last.seq), last.mac) if last else (0, None)
+    out = []
+    for r in rows:
+        seq += 1
+        r = {**r, "seq": seq, "prev": prev}
+        r["mac"] = prev = row_mac(key, "events", r)
+        out.append(r)
+    conn.execute(insert(events), out)
+
+
+def link(key: bytes, prev: str, seq: int, table: str, row_id: str, mac: str) -> str:
+    """The chain value of a seal-log entry: HMAC of the previous entry's and this entry's fields."""
+    return hmac.new(key, f"{prev}\n{seq}\n{table}\n{row_id}\n{mac}".encode(), hashlib.sha256).hexdigest()
+
+
+def log_seals(conn: Connection, key: bytes, table: str, seals: list[tuple[Any, str]]) -> None:
+    """Append the new seals of some rows to the chained seal log (the caller holds the write lock)."""
+    if not seals:
+        return
+    last = conn.execute(
+        select(seal_log.c.seq, seal_log.c.chain).order_by(seal_log.c.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (int(last.seq), str(last.chain)) if last else (0, GENESIS)
+    out = []
+    for row_id, mac in seals:
+        seq += 1
+        prev = link(key, prev, seq, table, str(row_id), mac)
+        out.append({"seq": seq, "table_name": table, "row_id": str(row_id), "row_mac": mac, "chain": prev})
+    conn.execute(insert(seal_log), out)
 
 
 def seal(conn: Connection, key: bytes, table: Table, condition: ColumnElement[bool]) -> int:
@@ -92,10 +133,13 @@ def seal(conn: Connection, key: bytes, table: Table, condition: ColumnElement[bo
     cols = [c for c in table.c if c.name != "mac"]
     rows = conn.execute(select(*cols).where(condition)).mappings().all()
     if rows:
+        macs = [(r[ident.name], row_mac(key, table.name, r)) for r in rows]
         conn.execute(
             update(table).where(ident == bindparam("_id")).values(mac=bindparam("_mac")),
-            [{"_id": r[ident.name], "_mac": row_mac(key, table.name, r)} for r in rows],
+            [{"_id": i, "_mac": m} for i, m in macs],
         )
+        if table.name in LOGGED:
+            log_seals(conn, key, table.name, macs)
     return len(rows)
 
 
@@ -163,6 +207,7 @@ def verify_rows(conn: Connection, key: bytes, *, chunk: int = 20_000) -> Integri
         ident = table.c[SEALED[table.name]]
         last: Any = None
         n = 0
+        chain = _EventChain()
         try:
             while True:
                 q = select(*table.c).order_by(ident).limit(chunk)
@@ -171,6 +216,8 @@ def verify_rows(conn: Connection, key: bytes, *, chunk: int = 20_000) -> Integri
                     break
                 for r in rows:
                     _check_row(report, key, table.name, r)
+                    if table is events:
+                        chain.step(report, r)
                 n += len(rows)
                 last = rows[-1][ident.name]
         except (SQLAlchemyError, TypeError, ValueError) as exc:
@@ -179,8 +226,82 @@ def verify_rows(conn: Connection, key: bytes, *, chunk: int = 20_000) -> Integri
                 f"{table.name}: cannot be read ({cause}): dropped, or a value's type altered"
             )
         report.checked[table.name] = n
+    verify_seal_log(conn, key, report, chunk=chunk)
     verify_searches(conn, report)
     return report
+
+
+@dataclass
+class _EventChain:
+    """The walk along the event log: each chained event names the MAC of the one before it."""
+
+    prev_mac: Any = None
+    chained: bool = False
+
+    def step(self, report: IntegrityReport, row: Mapping[Any, Any]) -> None:
+        """Check one event's link to its predecessor (a removed event breaks the next link)."""
+        if row.get("prev") is None:
+            if self.chained:
+                report.add("events", row.get("seq"), "not chained to the event before it (inserted)")
+        elif row.get("prev") != self.prev_mac:
+            report.add("events", row.get("seq"), "the event before it was removed or altered (chain broken)")
+        self.chained = self.chained or row.get("prev") is not None
+        self.prev_mac = row.get("mac")
+
+
+def verify_seal_log(conn: Connection, key: bytes, report: IntegrityReport, *, chunk: int = 20_000) -> None:
+    """Walk the chained seal log, then name every dataset or token row that does not carry the last
+    seal the log holds for it (an older copy put back), or that the log holds but is gone (deleted)."""
+    expected, prev, last = 1, GENESIS, 0
+    try:
+        while True:
+            rows = conn.execute(
+                select(seal_log).where(seal_log.c.seq > last).order_by(seal_log.c.seq).limit(chunk)
+            ).all()
+            if not rows:
+                break
+            for r in rows:
+                if r.seq != expected:
+                    report.add("seal_log", r.seq, f"entries {expected}..{r.seq - 1} are missing")
+                if link(key, prev, r.seq, r.table_name, r.row_id, r.row_mac) != r.chain:
+                    report.add("seal_log", r.seq, "entry altered or an entry before it removed")
+                expected, prev, last = r.seq + 1, str(r.chain), r.seq
+        for table in (datasets, tokens):
+            _compare_with_log(conn, report, table)
+    except (SQLAlchemyError, TypeError, ValueError) as exc:
+        report.problems.append(f"seal_log: cannot be checked ({type(exc).__name__})")
+    report.checked["seal_log"] = last
+
+
+def _compare_with_log(conn: Connection, report: IntegrityReport, table: Table) -> None:
+    """Rows against their last logged seal: older copies and deleted rows, by id."""
+    ident = table.c[SEALED[table.name]]
+    s = seal_log.c
+    newest = (
+        select(s.row_id, func.max(s.seq).label("seq")).where(s.table_name == table.name).group_by(s.row_id)
+    ).subquery()
+    logged = select(newest.c.row_id, s.row_mac).join(seal_log, s.seq == newest.c.seq).subquery()
+    key_col = cast(ident, String)
+    altered = set(report.altered.get(table.name, []))
+    stale = conn.execute(
+        select(ident, logged.c.row_mac)
+        .outerjoin(logged, logged.c.row_id == key_col)
+        .where(table.c.mac.is_not(None))
+        .where((logged.c.row_mac.is_(None)) | (logged.c.row_mac != table.c.mac))
+        .order_by(ident)
+    ).all()
+    for r in stale:
+        if r[0] not in altered:
+            why = "no seal of it in the seal log (inserted)" if r[1] is None else "an older copy put back"
+            report.add(table.name, r[0], why + " (not the last seal the log holds)")
+    gone: list[str] = list(
+        conn.execute(
+            select(logged.c.row_id).outerjoin(table, logged.c.row_id == key_col).where(ident.is_(None))
+        ).scalars()
+    )
+    for row_id in sorted(gone):
+        shown = int(row_id) if table is datasets and row_id.isdigit() else row_id
+        report.add(table.name, shown, "deleted (the seal log holds it)")
 
 
 def verify_searches(conn: Connection, report: IntegrityReport) -> None:

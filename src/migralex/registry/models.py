@@ -4,15 +4,22 @@
 - `datasets`: the current-state projection of each dataset, derived from its events;
 - `personal_data`, `templates`: the encrypted identity data and biometric templates, the only
   place personal data live; erasure deletes their rows;
+- `data_keys`: each dataset's own data key, wrapped by the master key; erasure deletes it
+  (crypto-shredding: the dataset's ciphertexts, wherever a copy survives, no longer decrypt);
 - `searches`, `hits`: comparisons and their candidates (Arts 27, 28, 33, 38);
 - `notifications`: what Eurodac tells other Member States of origin (Arts 16(4), 17(4), 30(2), 31);
 - `tp_decisions`: Council implementing decisions on temporary protection (Art. 29(9));
 - `audit_log`: the append-only, hash-chained record of every read, search and write (Art. 41);
+- `audit_erased`: signed anchors of the audit entries erased at the end of their keeping period
+  (Art. 41(4)): the hashes entering and leaving each erased run, so the chain still verifies;
 - `tokens`: API tokens, stored as SHA-256 hashes;
 - `meta`: the fingerprint of the encryption key the database was created with.
 
 `datasets`, `events` and `tokens` rows carry `mac`, a keyed MAC of their content
 (`registry.integrity`): altered outside the registry, they fail `migralex registry verify`.
+Events are chained (each MAC covers the previous event's, `prev`); every seal of a dataset or
+token row is appended to `seal_log`, a chained log, so a deleted row or an older copy put back
+is named too.
 
 The schema is created by the Alembic migrations in `registry/migrations/`; tests check that
 the migrations and these tables agree.
@@ -54,7 +61,7 @@ metadata = MetaData(
 datasets = Table(
     "datasets",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("member_state", String(2), nullable=False),
     Column("transaction_id", String(64), nullable=False),
     Column("submission_digest", String(64), nullable=False),
@@ -100,6 +107,13 @@ personal_data = Table(
     Index(None, "name_key"),
 )
 
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("dataset_id", Id, ForeignKey("datasets.id"), primary_key=True),
+    Column("wrapped", LargeBinary, nullable=False),
+)
+
 templates = Table(
     "templates",
     metadata,
@@ -121,6 +135,7 @@ events = Table(
     Column("actor", String(64), nullable=False),
     Column("legal_basis", String(200), nullable=False),
     Column("payload", Text, nullable=False),
+    Column("prev", String(64), nullable=True),
     Column("mac", String(64), nullable=True),
     Index(None, "dataset_id", "seq"),
     Index(None, "type", "seq"),
@@ -129,7 +144,7 @@ events = Table(
 searches = Table(
     "searches",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("member_state", String(2), nullable=False),
     Column("role", String(24), nullable=False),
     Column("actor", String(64), nullable=False),
@@ -145,7 +160,7 @@ searches = Table(
 hits = Table(
     "hits",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids
     Column("search_id", BigInteger, ForeignKey("searches.id"), nullable=False),
     Column("probe_dataset_id", BigInteger, nullable=True),
     Column("candidate_dataset_id", BigInteger, ForeignKey("datasets.id"), nullable=False),
@@ -204,6 +219,19 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
+audit_erased = Table(
+    "audit_erased",
+    metadata,
+    Column("first_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("erased_at", DateTime, nullable=False),
+    Column("legal_basis", String(200), nullable=False),
+    Column("mac", String(64), nullable=False),
+)
+
 tokens = Table(
     "tokens",
     metadata,
@@ -217,6 +245,17 @@ tokens = Table(
     Column("mac", String(64), nullable=True),
 )
 
+seal_log = Table(
+    "seal_log",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("table_name", String(16), nullable=False),
+    Column("row_id", String(32), nullable=False),
+    Column("row_mac", String(64), nullable=False),
+    Column("chain", String(64), nullable=False),
+    Index(None, "table_name", "row_id", "seq"),
+)
+
 meta = Table(
     "meta",
     metadata,
@@ -225,4 +264,4 @@ meta = Table(
 )
 
 #: Tables whose rows are never updated or deleted (enforced by triggers in the migration).
-APPEND_ONLY = ("events", "audit_log")
+APPEND_ONLY = ("events", "audit_log", "seal_log", "audit_erased")

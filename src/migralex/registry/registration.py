@@ -23,11 +23,11 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, func, insert, select
 
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet
-from migralex.registry import audit
+from migralex.registry import audit, shredding
 from migralex.registry.access import Caller, may_register
 from migralex.registry.categories import (
     Category,
@@ -39,7 +39,7 @@ from migralex.registry.categories import (
     retention_until,
     transmission_deadlines,
 )
-from migralex.registry.crypto import Keyring, template_bytes
+from migralex.registry.crypto import Keyring, encrypt_with, template_bytes
 from migralex.registry.demographics import demographic_score, phonetic_key, validate_identity
 from migralex.registry.events import PROJECTION_DEFAULTS, EventType, canonical_json
 from migralex.registry.integrity import insert_events, seal
@@ -227,9 +227,12 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
 ID_BOUND = 2**53
 
 
-def new_ids(conn: Connection, n: int, chunk: int = 10_000) -> list[int]:
-    """`n` unused dataset ids drawn at random: sequential ids would tell anyone holding one how many
-    datasets the registry holds and how fast it grows (Eurodac Art. 48(2)(g), data access control)."""
+def new_ids(
+    conn: Connection, n: int, column: ColumnElement[int] = datasets.c.id, chunk: int = 10_000
+) -> list[int]:
+    """`n` unused public ids (datasets, searches, hits) drawn at random: sequential ids would tell
+    anyone holding one how many the registry holds and how fast it grows (Eurodac Art. 48(2)(g),
+    data access control)."""
     out: list[int] = []
     seen: set[int] = set()
     while len(out) < n:
@@ -239,7 +242,7 @@ def new_ids(conn: Connection, n: int, chunk: int = 10_000) -> list[int]:
         taken: set[int] = set()
         for k in range(0, len(want), chunk):
             part = want[k : k + chunk]
-            taken |= set(conn.execute(select(datasets.c.id).where(datasets.c.id.in_(part))).scalars())
+            taken |= set(conn.execute(select(column).where(column.in_(part))).scalars())
         fresh = [i for i in want if i not in taken]
         seen |= set(fresh)
         out += fresh
@@ -583,13 +586,18 @@ def _write_datasets(
         )
     conn.execute(insert(datasets), rows)
     seal(conn, reg.keys.mac_key, datasets, datasets.c.id.in_(ids))
-    cipher = reg.keys.encrypt_many([p[1] for p in pdata], [f"personal_data:{p[0]}" for p in pdata])
+    dks = shredding.create_keys(conn, reg.keys, ids)  # crypto-shredding: a data key per dataset
+    cipher = encrypt_with(
+        [dks[p[0]] for p in pdata], [p[1] for p in pdata], [f"personal_data:{p[0]}" for p in pdata]
+    )
     conn.execute(
         insert(personal_data),
         [{"dataset_id": p[0], "ciphertext": c, "name_key": p[2]} for p, c in zip(pdata, cipher, strict=True)],
     )
-    tcipher = reg.keys.encrypt_many(
-        [b for t in tpl for b in template_bytes(t[2][None, :])], [f"templates:{t[0]}:{t[1]}" for t in tpl]
+    tcipher = encrypt_with(
+        [dks[t[0]] for t in tpl],
+        [b for t in tpl for b in template_bytes(t[2][None, :])],
+        [f"templates:{t[0]}:{t[1]}" for t in tpl],
     )
     conn.execute(
         insert(templates),
@@ -610,16 +618,15 @@ def _write_hits(
     compared = [j for j, it in enumerate(items) if _compared(it)]
     if not compared:
         return {}
-    next_search = int(conn.scalar(select(func.coalesce(func.max(searches.c.id), 0))) or 0) + 1
-    next_hit = int(conn.scalar(select(func.coalesce(func.max(hits.c.id), 0))) or 0) + 1
+    search_ids = iter(new_ids(conn, len(compared), searches.c.id))
+    hit_ids = iter(new_ids(conn, sum(len(found.get(j, ())) for j in compared), hits.c.id))
     srows, hrows, evs = [], [], []
     out: dict[int, list[Candidate]] = {}
     identities = reg._identities(conn, sorted({c[0] for j in compared for c in found.get(j, ())} - set(ids)))
     meta = _meta(reg, conn, sorted({c[0] for j in compared for c in found.get(j, ())}))
     for j in compared:
         it = items[j]
-        search_id = next_search
-        next_search += 1
+        search_id = next(search_ids)
         cands = found.get(j, [])
         srows.append(
             {
@@ -642,9 +649,10 @@ def _write_hits(
             if other is None and cid in ids:
                 other = items[ids.index(cid)].identity
             demo = demographic_score(it.identity, other) if other else None
+            hit_id = next(hit_ids)
             hrows.append(
                 {
-                    "id": next_hit,
+                    "id": hit_id,
                     "search_id": search_id,
                     "probe_dataset_id": ids[j],
                     "candidate_dataset_id": cid,
@@ -667,7 +675,7 @@ def _write_hits(
                     caller,
                     hit_basis(m),
                     {
-                        "hit_id": next_hit,
+                        "hit_id": hit_id,
                         "search_id": search_id,
                         "probe_dataset_id": ids[j],
                         "modality": m,
@@ -682,7 +690,7 @@ def _write_hits(
             }
             out[j].append(
                 Candidate(
-                    next_hit,
+                    hit_id,
                     cid,
                     cm["member_state"],
                     cm["category"],
@@ -693,7 +701,6 @@ def _write_hits(
                     "pending",
                 )
             )
-            next_hit += 1
     conn.execute(insert(searches), srows)
     if hrows:
         conn.execute(insert(hits), hrows)

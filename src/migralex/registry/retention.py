@@ -6,8 +6,9 @@ protection, when the Council decision's protection ends (Art. 29(9)). Reading of
 years from the date": the period ends on the same date N years later (a missing 29 February
 clamps to 28 February) and the data are erased from the next day; `retain_until < as_of` is due.
 Erasure is set-based SQL (no loop over records): it deletes the encrypted identity and the
-templates, keeps the non-identifying projection (category, Member State, dates: the Art. 12
-statistics), and appends an `erased` event with its legal basis.
+templates, destroys the datasets' data keys (crypto-shredding, `registry.shredding`), keeps the
+non-identifying projection (category, Member State, dates: the Art. 12 statistics), and appends
+an `erased` event with its legal basis.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from migralex.registry.categories import Category, policy, retention_until
 from migralex.registry.events import EventType, canonical_json
 from migralex.registry.integrity import insert_events, seal
 from migralex.registry.models import datasets, personal_data, templates, tp_decisions
+from migralex.registry.shredding import shred
 
 #: Largest erasure whose dataset ids are listed one by one in the audit log.
 LISTED = 10_000
@@ -88,6 +90,7 @@ def erase(
     chosen = select(datasets.c.id).where(due)
     conn.execute(delete(templates).where(templates.c.dataset_id.in_(chosen)))
     conn.execute(delete(personal_data).where(personal_data.c.dataset_id.in_(chosen)))
+    shred(conn, chosen)  # the data keys: whatever copy of the ciphertexts survives no longer decrypts
     conn.execute(
         update(datasets).where(due).values(erased_at=now, erasure_basis=basis, birth_year=None, sex=None)
     )

@@ -31,7 +31,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet, params
 from migralex.law.dates import parse_date
-from migralex.registry import actions, audit, comparison, integrity, registration, retention
+from migralex.registry import (
+    actions,
+    audit,
+    audit_retention,
+    comparison,
+    integrity,
+    registration,
+    retention,
+    shredding,
+)
 from migralex.registry.access import (
     EU_OPERATOR,
     AccessDenied,
@@ -327,8 +336,12 @@ class Registry:
             for m, (id_parts, vec_parts) in found.items():
                 sel = [r for r in rows if r.modality == m]
                 if sel:
-                    plain = self.keys.decrypt_many(
-                        [r.ciphertext for r in sel], [f"templates:{r.dataset_id}:{m}" for r in sel]
+                    plain = shredding.decrypt(
+                        conn,
+                        self.keys,
+                        [int(r.dataset_id) for r in sel],
+                        [r.ciphertext for r in sel],
+                        [f"templates:{r.dataset_id}:{m}" for r in sel],
                     )
                     id_parts.append(np.array([r.dataset_id for r in sel], np.int64))
                     vec_parts.append(template_array(plain, self.config.dim(m)))
@@ -399,7 +412,10 @@ class Registry:
         details: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Record additional data or a status change on a dataset (Arts 16, 17(2), 25, 30, 31)."""
-        return actions.record(self, caller, dataset_id, action, payload, details)
+        out = actions.record(self, caller, dataset_id, action, payload, details)
+        if out["erased"]:
+            self.store.scrub()  # advance erasure (Art. 30(1)) is as final as the periodic one
+        return out
 
     def retake(
         self,
@@ -427,8 +443,12 @@ class Registry:
                 personal_data.c.dataset_id.in_(ids)
             )
         ).all()
-        plain = self.keys.decrypt_many(
-            [r.ciphertext for r in rows], [f"personal_data:{r.dataset_id}" for r in rows]
+        plain = shredding.decrypt(
+            conn,
+            self.keys,
+            [int(r.dataset_id) for r in rows],
+            [r.ciphertext for r in rows],
+            [f"personal_data:{r.dataset_id}" for r in rows],
         )
         return {int(r.dataset_id): json.loads(p)["identity"] for r, p in zip(rows, plain, strict=True)}
 
@@ -438,7 +458,10 @@ class Registry:
         ).first()
         if row is None:
             return None
-        doc: dict[str, Any] = json.loads(self.keys.decrypt(row.ciphertext, f"personal_data:{dataset_id}"))
+        plain = shredding.decrypt(
+            conn, self.keys, [dataset_id], [row.ciphertext], [f"personal_data:{dataset_id}"]
+        )[0]
+        doc: dict[str, Any] = json.loads(plain)
         return doc
 
     # --- searches without registration ---------------------------------------------------------
@@ -576,6 +599,33 @@ class Registry:
             self.store.scrub()
         return result
 
+    def purge_audit(
+        self, caller: Caller, as_of: dt.date | str | None = None, keep_from: dt.date | str | None = None
+    ) -> audit_retention.AuditErasure:
+        """Erase the audit entries kept for the period Art. 41(4) sets (one year after the storage
+        period of the data they concern); entries from `keep_from` on are kept (monitoring begun)."""
+        today = self.now().date()
+        day = today if as_of is None else parse_date(as_of, field="as_of")
+        hold = None if keep_from is None else parse_date(keep_from, field="keep_from")
+        try:
+            may_operate(caller, "purge")
+        except AccessDenied as exc:
+            self._deny(caller, "purge_audit", exc)
+        if day > today:
+            self._deny(caller, "purge_audit", InvalidInput("as_of", f"{day} is after today ({today})"))
+        self.flush_refusals()
+        with self._lock, self.store.write() as conn:
+            result = audit_retention.purge(conn, self.keys.audit_key, self.ps, day, self.now(), hold)
+            detail: dict[str, Any] = {"as_of": day.isoformat(), "erased": result.count, "runs": result.runs}
+            if hold is not None:
+                detail["keep_from"] = hold.isoformat()
+            audit.append(
+                conn, self.keys.audit_key, [self._entry(caller, "purge_audit", "ok", result.basis, **detail)]
+            )
+        if result.count:
+            self.store.scrub()
+        return result
+
     def retention_job(self, stop: threading.Event, *, every: dt.timedelta = dt.timedelta(days=1)) -> None:
         """The daily retention job: purge as of today at once, then every `every`, until `stop` is set.
 
@@ -585,6 +635,7 @@ class Registry:
         job = Caller("retention-job", EU_OPERATOR, Role.operator)
         while not stop.is_set():
             self.purge(job, self.now().date())
+            self.purge_audit(job, self.now().date())
             stop.wait(every.total_seconds())
 
     def record_tp_decision(

@@ -90,20 +90,23 @@ def private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def alembic_config(conn: Connection) -> Config:
-    """Alembic configuration pointing at the migrations shipped in the package."""
+def alembic_config(conn: Connection, keys: Keyring | None = None) -> Config:
+    """Alembic configuration pointing at the migrations shipped in the package (with the key, for
+    the migrations that re-encrypt stored data)."""
     cfg = Config()
     cfg.set_main_option("script_location", "migralex.registry:migrations")
     cfg.attributes["connection"] = conn
+    cfg.attributes["keys"] = keys
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest migration (idempotent)."""
+def upgrade(engine: Engine, keys: Keyring | None = None) -> None:
+    """Bring the schema to the latest migration (idempotent); migration 0003 needs the key when
+    the database holds personal data (it moves them under per-dataset data keys)."""
     with engine.connect().execution_options(migralex_write=True) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK})
-        command.upgrade(alembic_config(conn), "head")
+        command.upgrade(alembic_config(conn, keys), "head")
 
 
 class Store:
@@ -121,7 +124,7 @@ class Store:
         """Open (and by default migrate) a registry database and check it was made with this key."""
         store = cls(make_engine(url, synchronous=synchronous), keys)
         if migrate:
-            upgrade(store.engine)
+            upgrade(store.engine, keys)
         store.check_key()
         return store
 
@@ -159,7 +162,7 @@ class Store:
             if self.dialect == "sqlite":
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             else:
-                conn.exec_driver_sql("VACUUM personal_data, templates")
+                conn.exec_driver_sql("VACUUM personal_data, templates, data_keys")
 
     def dispose(self) -> None:
         """Close the connection pool."""
