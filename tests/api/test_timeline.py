@@ -68,3 +68,31 @@ def test_a_bad_day_is_named(client: TestClient) -> None:
     r = client.post("/v1/cases/state", params={"as_of": "2027-02-30"}, json=CASES[0])
     assert r.status_code == 422
     assert "as_of" in json.dumps(r.json())
+
+
+def test_state_takes_crisis_authorisations_per_member_state(client: TestClient) -> None:
+    """CFMR Art. 12: only the authorised Member State's limits are extended; bad input is a 422 naming it."""
+    day = {"as_of": "2027-06-01"}
+
+    def limits(params: dict[str, object]) -> dict[str, object]:
+        r = client.post("/v1/cases/state", params={**day, **params}, json=CASES[0])
+        assert r.status_code == 200, r.text
+        return {x["name"]: x for x in r.json()["limits"]}
+
+    plain = limits({})
+    outside = limits({"crisis_in": "MT:2026-06-01:2027-05-31"})
+    assert outside == plain
+    transferring = limits({"crisis_in": "DE:2026-06-01:2027-05-31"})
+    assert transferring["transfer"] != plain["transfer"]
+    library = case_state(
+        CASES[0], "2027-06-01", crisis=[{"member_state": "DE", "from": "2026-06-01", "to": "2027-05-31"}]
+    )
+    assert transferring == {x["name"]: x for x in json.loads(json.dumps(library[0]))["limits"]}
+    bad = client.post("/v1/cases/state", params={"crisis_in": "XX:2026-01-01:2026-02-01"}, json=CASES[0])
+    assert bad.status_code == 422 and "crisis_in[0].member_state" in bad.text
+    both = client.post(
+        "/v1/cases/state",
+        params={"crisis_derogation": True, "crisis_in": "GR:2026-01-01:2026-02-01"},
+        json=CASES[0],
+    )
+    assert both.status_code == 422 and "crisis_in" in both.text

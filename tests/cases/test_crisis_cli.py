@@ -34,8 +34,8 @@ def test_only_the_authorised_member_state_derogates() -> None:
     [
         (["--crisis-in", "GR:2026-09-01"], "expected MS:FROM:TO"),
         (["--crisis-in", "GR:2026-09-01:2027-09-01"], "CFMR Art. 5(3)"),
-        (["--crisis-in", "XX:2026-09-01:2026-10-01"], "crisis[0].member_state"),
-        (["--crisis-in", "GR:2026-10-01:2026-09-01"], "crisis[0].to"),
+        (["--crisis-in", "XX:2026-09-01:2026-10-01"], "--crisis-in[0].member_state"),
+        (["--crisis-in", "GR:2026-10-01:2026-09-01"], "--crisis-in[0].to"),
         (["--crisis", "--crisis-in", "GR:2026-09-01:2026-10-01"], "exclude each other"),
     ],
 )

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from migralex.api.cases import Regime
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
+from migralex.rules.crisis import derogations
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -118,7 +119,16 @@ class StatusAnswer(BaseModel):
 
 
 AsOf = Annotated[dt.date | None, Query(description="The day (ISO date); default today")]
-CrisisQ = Annotated[bool, Query(description="The CFMR Art. 12 derogation applies (crisis time limits)")]
+CrisisQ = Annotated[
+    bool, Query(description="The CFMR Art. 12 derogation applies to every Member State concerned")
+]
+CrisisInQ = Annotated[
+    list[str] | None,
+    Query(
+        description="A Member State authorised to derogate (CFMR Art. 12) as MS:FROM:TO, e.g."
+        " GR:2026-09-01:2026-11-30; repeat for each State and period (excludes crisis_derogation)"
+    ),
+]
 StateBody = Annotated[Case | list[Case], Body(description="One case or a list, in the case format v2")]
 ListBody = Annotated[list[Case], Body(description="The cases of the caseload, in the case format v2")]
 
@@ -143,6 +153,7 @@ async def state(
     body: StateBody,
     as_of: AsOf = None,
     crisis_derogation: CrisisQ = False,
+    crisis_in: CrisisInQ = None,
     regime: Regime = None,
 ) -> Any:
     """Who is responsible now and why, every limit dated from the events and its status, the shifts
@@ -154,7 +165,8 @@ async def state(
     day = as_of or dt.date.today()
     if not cases:
         return []
-    answers = await run_in_threadpool(case_state, cases, day, None, crisis_derogation, regime)
+    crisis = derogations(crisis_derogation, crisis_in)
+    answers = await run_in_threadpool(case_state, cases, day, None, crisis, regime)
     return answers if isinstance(body, list) else answers[0]
 
 
@@ -177,6 +189,7 @@ async def status(
     as_of: AsOf = None,
     days: Annotated[int, Query(ge=0, le=3660, description="Limits due within this many days")] = 30,
     crisis_derogation: CrisisQ = False,
+    crisis_in: CrisisInQ = None,
     regime: Regime = None,
 ) -> Any:
     """The same as `migralex cases status`: the limits due from `as_of` to `as_of + days`, the limits
@@ -185,9 +198,10 @@ async def status(
 
     _limit(request, body)
     day = as_of or dt.date.today()
+    crisis = derogations(crisis_derogation, crisis_in)
 
     def work() -> dict[str, Any]:
-        out = caseload_status(case_timeline(body, day, crisis=crisis_derogation, regime=regime), days)
+        out = caseload_status(case_timeline(body, day, crisis=crisis, regime=regime), days)
         return {"as_of": day.isoformat(), "days": days, **{k: _rows(v) for k, v in out.items()}}
 
     return await run_in_threadpool(work)

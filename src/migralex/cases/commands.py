@@ -22,7 +22,9 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from migralex.errors import MigralexError
+from migralex.errors import InvalidInput, MigralexError
+from migralex.rules.crisis import CrisisLike
+from migralex.rules.crisis import derogations as crisis_input
 from migralex.tables import Column, print_table, write_rows
 from migralex.tables import Format as TableFormat
 
@@ -107,19 +109,12 @@ CRISIS_IN_HELP = (
 )
 
 
-def derogations(crisis: bool, crisis_in: list[str] | None) -> bool | list[dict[str, str]]:
+def derogations(crisis: bool, crisis_in: list[str] | None) -> CrisisLike:
     """`--crisis` (every Member State concerned) or the `--crisis-in MS:FROM:TO` authorisations."""
-    if not crisis_in:
-        return crisis
-    if crisis:
-        raise MigralexError("--crisis and --crisis-in exclude each other: give the States with --crisis-in")
-    out = []
-    for text in crisis_in:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise MigralexError(f"--crisis-in {text!r}: expected MS:FROM:TO, e.g. GR:2026-09-01:2026-11-30")
-        out.append({"member_state": parts[0], "from": parts[1], "to": parts[2]})
-    return out
+    try:
+        return crisis_input(crisis, crisis_in, field="--crisis-in")
+    except InvalidInput as exc:
+        raise MigralexError(f"{exc.path}: {exc.reason}") from None
 
 
 @app.command("status")

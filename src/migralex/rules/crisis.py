@@ -132,3 +132,21 @@ class Crisis:
     def authorised(self, ms: np.ndarray, day: np.ndarray) -> np.ndarray:
         """Per case: is `ms` authorised on `day` (or every Member State concerned)?"""
         return self.applies(ms, day, day)
+
+
+def derogations(everyone: bool, authorised: Sequence[str] | None, field: str = "crisis_in") -> CrisisLike:
+    """The CFMR Art. 12 input from the switch `everyone` or the authorisations `MS:FROM:TO`."""
+    if not authorised:
+        return everyone
+    if everyone:
+        raise InvalidInput(field, "the switch for every Member State and authorisations exclude each other")
+    out = []
+    for k, text in enumerate(authorised):
+        parts = str(text).split(":")
+        if len(parts) != 3:
+            example = "GR:2026-09-01:2026-11-30"
+            raise InvalidInput(f"{field}[{k}]", f"{text!r}: expected MS:FROM:TO, e.g. {example}")
+        raw = {"member_state": parts[0], "from": parts[1], "to": parts[2]}
+        Derogation.parse(raw, f"{field}[{k}]", shipped_params())
+        out.append(raw)
+    return out
