@@ -9,12 +9,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from migralex.data.catalog import catalog, info
 from migralex.data.load import load
 from migralex.errors import MigralexError
-from migralex.tables import Format, write_rows
+from migralex.tables import Column, Format, print_table, write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 console = Console()
@@ -53,15 +54,19 @@ def list_command(fmt: Annotated[ListFormat, typer.Option("--format")] = ListForm
     if fmt is ListFormat.csv:
         write_rows([asdict(entry) for entry in entries], Format.csv)
         return
-    table = Table(title="Shipped data (migralex data show NAME)")
-    table.add_column("name", style="bold cyan", no_wrap=True)
-    table.add_column("publisher")
-    table.add_column("coverage")
-    table.add_column("rows", justify="right")
-    table.add_column("caveat")
+    rows = [asdict(entry) for entry in entries]
+    print_table(console, rows, LIST_COLUMNS, "Shipped data (migralex data show NAME)")
+    console.print("[bold]The main caveat of each table[/]")
     for entry in entries:
-        table.add_row(entry.name, entry.publisher, entry.coverage, f"{entry.rows:,}", entry.caveats[0])
-    console.print(table)
+        console.print(f"• [bold]{entry.name}[/]: {escape(entry.caveats[0])}", highlight=False)
+
+
+LIST_COLUMNS = (
+    Column("name", "Name", max_width=27),
+    Column("publisher", "Publisher", max_width=14),
+    Column("coverage", "Coverage", max_width=16),
+    Column("rows", "Rows", "int"),
+)
 
 
 @app.command("show")
