@@ -45,8 +45,9 @@ def csv_rows(*args: str) -> list[dict[str, str]]:
         (("law", "params"), ["(reading)", "(secondary)", "apr.time_limits.registration"]),
         (("data", "list"), ["Publisher", "Coverage", "applications_by_nationality", "main caveat"]),
         (("overview",), ["Shipped datasets", "italy_sea_arrivals", "AMMR"]),
+        (("pressure", "--year", "2025"), ["Situation", "Cumulative", "significant", "GR"]),
     ],
-    ids=["params-apr", "params", "data-list", "overview"],
+    ids=["params-apr", "params", "data-list", "overview", "pressure"],
 )
 def test_reference_tables_fit_80_columns_in_one_piece(args: tuple[str, ...], expected: list[str]) -> None:
     out = run80(*args)
@@ -129,3 +130,12 @@ def test_registry_stats_fit_80_columns_and_have_csv_and_json(registry: Path) -> 
     as_json = json.loads(invoke("registry", "stats", "--format", "json"))
     assert as_json == json.loads(invoke("registry", "stats", "--json"))
     assert sum(r["persons"] for r in as_json["datasets"]) == 4
+
+
+def test_data_show_cuts_nothing_and_writes_values_as_people_do() -> None:
+    out = run80("data", "show", "countries", "--limit", "5")
+    assert_fits(out)  # the wide table continues in parts that repeat the key column; nothing is cut
+    assert "United Arab Emirates" in out and "Andorra la Vella" in out and " no " in out
+    population = run80("data", "show", "population", "--limit", "3")
+    assert_fits(population)
+    assert "2003" in population and "2,003" not in population and "67,159" in population
