@@ -138,12 +138,18 @@ def write_rows(
             json.dumps([{k: r.get(k) for k in keys} for r in rows], indent=1, ensure_ascii=False, default=str)
         )
         return
+    typer.echo(csv_text(rows, keys), nl=False)
+
+
+def csv_text(rows: Sequence[Mapping[str, Any]], keys: Sequence[str] | None = None) -> str:
+    """CSV of `rows` (header = `keys`, or every key in order of appearance); lists joined with "; "."""
+    keys = list(keys) if keys else list(dict.fromkeys(k for r in rows for k in r))
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=keys, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
         writer.writerow({k: _csv_value(r.get(k)) for k in keys})
-    typer.echo(buffer.getvalue(), nl=False)
+    return buffer.getvalue()
 
 
 def _csv_value(value: Any) -> Any:

@@ -11,12 +11,14 @@ from typing import Any
 import httpx
 import pytest
 
+from migralex.web.pages import PAGES as DASHBOARD_PAGES
 from tests.web.conftest import screenshot
 from tests.web.test_dashboard import wait_for_chart
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/solidarity", "/cases", "/scenarios"]
+#: Every page of the dashboard (web/pages.py), the newer ones too: each must fit a phone.
+PAGES = list(DASHBOARD_PAGES)
 #: Elements wider than the phone that are not inside a horizontal scroll box (one scroll box, never nested).
 WIDE_OUTSIDE_A_SCROLL_BOX = """() => {
   const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);

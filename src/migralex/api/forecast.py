@@ -44,6 +44,7 @@ class SeriesOut(BaseModel):
     freq: str = Field(examples=["month"])
     source: str = Field(description="The shipped table it is built from")
     parent: str | None = Field(description="The total it adds up to (bottom-up reconciliation)")
+    publisher: str = Field("", description="Who publishes the source table (for a chart's source line)")
 
 
 class ForecastOut(BaseModel):
@@ -71,9 +72,10 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 def list_series() -> list[SeriesOut]:
     """Frontex routes (monthly), route × top citizenships, Italy's sea arrivals (weekly, monthly),
     asylum applicants per Member State and top citizenships (annual)."""
+    from migralex.data.catalog import info
     from migralex.forecast import catalogue
 
-    return [SeriesOut(**s.__dict__) for s in catalogue().values()]
+    return [SeriesOut(**s.__dict__, publisher=info(s.source).publisher) for s in catalogue().values()]
 
 
 @router.get("", summary="Forecast series", response_model=ForecastOut, responses={**ERRORS_404, **ERRORS_422})

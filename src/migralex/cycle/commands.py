@@ -304,7 +304,7 @@ def cycle_command(
 
 CLASSIFICATION_COLUMNS = (
     Column("member_state", "Member State"),
-    Column("classification", "Classification"),
+    Column("classification", "Situation", max_width=12),
     Column("arrivals_ratio", "Arrivals / fair share", "number", 2),
     Column("applications_ratio", "Applications / fair share", "number", 2),
     Column("sar_ratio", "SAR / fair share", "number", 2),

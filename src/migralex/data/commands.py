@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
 
 from migralex.data.catalog import catalog, info
 from migralex.data.load import load
 from migralex.errors import MigralexError
-from migralex.tables import Format, write_rows
+from migralex.tables import Column, Format, print_table, write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 console = Console()
@@ -53,15 +54,19 @@ def list_command(fmt: Annotated[ListFormat, typer.Option("--format")] = ListForm
     if fmt is ListFormat.csv:
         write_rows([asdict(entry) for entry in entries], Format.csv)
         return
-    table = Table(title="Shipped data (migralex data show NAME)")
-    table.add_column("name", style="bold cyan", no_wrap=True)
-    table.add_column("publisher")
-    table.add_column("coverage")
-    table.add_column("rows", justify="right")
-    table.add_column("caveat")
+    rows = [asdict(entry) for entry in entries]
+    print_table(console, rows, LIST_COLUMNS, "Shipped data (migralex data show NAME)")
+    console.print("[bold]The main caveat of each table[/]")
     for entry in entries:
-        table.add_row(entry.name, entry.publisher, entry.coverage, f"{entry.rows:,}", entry.caveats[0])
-    console.print(table)
+        console.print(f"• [bold]{entry.name}[/]: {escape(entry.caveats[0])}", highlight=False)
+
+
+LIST_COLUMNS = (
+    Column("name", "Name", max_width=27),
+    Column("publisher", "Publisher", max_width=14),
+    Column("coverage", "Coverage", max_width=16),
+    Column("rows", "Rows", "int"),
+)
 
 
 @app.command("show")
@@ -83,14 +88,28 @@ def show_command(
     if fmt is ShowFormat.json:
         typer.echo(rows.write_json())
         return
-    table = Table(title=f"{entry.name}: {entry.title}", caption=_caption(entry.rows, rows.height))
-    for column in rows.columns:
-        table.add_column(column, justify="right" if rows[column].dtype.is_numeric() else "left")
-    for row in rows.iter_rows():
-        table.add_row(*["" if value is None else str(value) for value in row])
-    console.print(table)
+    columns = [_show_column(name, rows[name].dtype) for name in rows.columns]
+    codes = [c.key for c in columns if c.kind == "text" and rows[c.key].dtype.is_integer()]
+    rows = rows.with_columns(pl.col(codes).cast(pl.String))  # a year is 2024, not 2,024
+    title = f"{entry.name}: {entry.title}"
+    print_table(console, rows.to_dicts(), columns, title, caption=_caption(entry.rows, rows.height))
     for caveat in entry.caveats:
         console.print(f"[dim]• {caveat}[/]")
+
+
+def _show_column(name: str, dtype: Any) -> Column:
+    """A column of a shipped table: numbers right-aligned with separators, years and codes as written."""
+    if dtype == pl.Boolean:
+        return Column(name, name, "bool")
+    if dtype.is_integer() and ("year" in name or name in CODE_COLUMNS):
+        return Column(name, name)
+    if dtype.is_numeric():
+        return Column(name, name, "number", 4 if dtype.is_float() else 1)
+    return Column(name, name, max_width=24)
+
+
+#: Integer columns that are codes, not quantities (written without thousands separators).
+CODE_COLUMNS = {"m49", "month", "week", "day"}
 
 
 def _caption(total: int, shown: int) -> str:

@@ -27,7 +27,7 @@ from migralex.cases.io import ReadResult, read_cases
 from migralex.decide.explain import explain_deadlines, explain_procedure, explain_responsibility
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law.params import ParameterSet, params
-from migralex.tables import Column, Format, print_table, write_rows
+from migralex.tables import Column, Format, csv_text, print_table, write_rows
 
 if TYPE_CHECKING:
     from migralex.context import Context
@@ -43,6 +43,19 @@ OutOpt = Annotated[
 ]
 TraceOpt = Annotated[bool, typer.Option("--trace", help="Add the trace of the rules examined")]
 ExplainOpt = Annotated[bool, typer.Option("--explain", help="Readable explanation quoting the article")]
+
+
+class AnswerFormat(StrEnum):
+    """How `decide` writes its answers: JSON lines (the default) or CSV (one row a case or deadline)."""
+
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[
+    AnswerFormat,
+    typer.Option("--format", help="json: one JSON answer a line; csv: a table (deadlines: one row each)"),
+]
 ContextOpt = Annotated[
     Path | None, typer.Option("--context", help="Context JSON (recognition rates, crisis)")
 ]
@@ -155,6 +168,34 @@ def _json_lines(answers: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield json.dumps(a, ensure_ascii=False)
 
 
+def _flat(answer: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row: flags by name, lists joined with "; " (the trace is in the JSON answer only)."""
+    row = {k: v for k, v in answer.items() if k not in ("trace", "deadlines")}
+    if "flags" in row:
+        row["flags"] = [f["flag"] for f in row["flags"]]
+    return row
+
+
+def _csv(answers: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The answers as CSV; a deadlines answer gives one row per time limit, after the case id."""
+    rows: list[dict[str, Any]] = []
+    for a in answers:
+        if "deadlines" in a:
+            rows.extend({"id": a["id"], **d} for d in a["deadlines"])
+        else:
+            rows.append(_flat(a))
+    yield csv_text(rows).removesuffix("\n")
+
+
+def _emit(out: Path | None, fmt: AnswerFormat, answers: Iterable[dict[str, Any]]) -> None:
+    _write(out, _csv(answers) if fmt is AnswerFormat.csv else _json_lines(answers))
+
+
+def _check_format(fmt: AnswerFormat, trace: bool, explain: bool) -> None:
+    if fmt is AnswerFormat.csv and (trace or explain):
+        raise InvalidInput("--format", "csv has no room for --trace or --explain: use json or drop them")
+
+
 @app.command("responsibility")
 def responsibility_command(
     cases: CasesArg,
@@ -163,19 +204,21 @@ def responsibility_command(
     explain: ExplainOpt = False,
     set_: SetOpt = None,
     regime: RegimeOpt = None,
+    fmt: FormatOpt = AnswerFormat.json,
 ) -> None:
     """Which Member State is responsible (AMMR Part III; Dublin III before 1 July 2026)."""
     from migralex.rules.responsibility.hierarchy import decide_responsibility
 
     try:
         _check_out(out)
+        _check_format(fmt, trace, explain)
         p = _overlay(set_)
         result = _read(cases)
         answers = decide_responsibility(result.batch, p, with_trace=trace or explain, regime=_value(regime))
         if explain:
             _write(out, (explain_responsibility(answers.answer(i, trace=True)) for i in range(len(answers))))
         else:
-            _write(out, _json_lines(answers.answer(i, trace) for i in range(len(answers))))
+            _emit(out, fmt, (answers.answer(i, trace) for i in range(len(answers))))
     except MigralexError as exc:
         raise _fail(exc) from None
     _finish(result)
@@ -190,12 +233,14 @@ def procedure_command(
     explain: ExplainOpt = False,
     set_: SetOpt = None,
     regime: RegimeOpt = None,
+    fmt: FormatOpt = AnswerFormat.json,
 ) -> None:
     """Which procedure: border, border_optional, accelerated or regular (APR; CFMR in a crisis)."""
     from migralex.rules.procedure import channel
 
     try:
         _check_out(out)
+        _check_format(fmt, trace, explain)
         p = _overlay(set_)
         ctx = _load_context(context, p)
         result = _read(cases)
@@ -203,7 +248,7 @@ def procedure_command(
         if explain:
             _write(out, (explain_procedure(answers.answer(i, trace=True)) for i in range(len(answers))))
         else:
-            _write(out, _json_lines(answers.answer(i, trace) for i in range(len(answers))))
+            _emit(out, fmt, (answers.answer(i, trace) for i in range(len(answers))))
     except MigralexError as exc:
         raise _fail(exc) from None
     _finish(result)
@@ -217,12 +262,14 @@ def deadlines_command(
     explain: ExplainOpt = False,
     set_: SetOpt = None,
     regime: RegimeOpt = None,
+    fmt: FormatOpt = AnswerFormat.json,
 ) -> None:
     """Which time limits run, to which date, with their legal basis."""
     from migralex.decide import decide
 
     try:
         _check_out(out)
+        _check_format(fmt, False, explain)
         p = _overlay(set_)
         ctx = _load_context(context, p)
         result = _read(cases)
@@ -230,7 +277,7 @@ def deadlines_command(
         if explain:
             _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))
         else:
-            _write(out, _json_lines(answers.answers()))
+            _emit(out, fmt, answers.answers())
     except MigralexError as exc:
         raise _fail(exc) from None
     _finish(result)

@@ -130,44 +130,45 @@ def show_command(
     console.print(Panel(body.strip() + note, title=f"[bold]{a.citation}[/] — {a.title}", expand=False))
 
 
+SEARCH_COLUMNS = (
+    Column("citation", "Article"),
+    Column("title", "Title", max_width=20),
+    Column("snippet", "Where the words are", max_width=36),
+)
+
+
 @app.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help='Words to find, e.g. "20 months"')],
     act: Annotated[str | None, typer.Option("--act", help="Search one act only")] = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: Annotated[TableFormat, typer.Option("--format")] = TableFormat.table,
 ) -> None:
     """Find articles by their text."""
     try:
         hits = search(query, act)
     except (MigralexError, ValueError) as exc:
         raise fail(exc) from None
-    if fmt is Format.json:
-        typer.echo(
-            json.dumps(
-                [
-                    {
-                        "act": h.article.act,
-                        "article": h.article.number,
-                        "title": h.article.title,
-                        "matches": h.matches,
-                        "snippet": h.snippet,
-                    }
-                    for h in hits
-                ],
-                indent=2,
-            )
-        )
+    rows = [
+        {
+            "act": h.article.act,
+            "article": h.article.number,
+            "citation": h.article.citation,
+            "title": h.article.title,
+            "matches": h.matches,
+            "snippet": h.snippet,
+        }
+        for h in hits
+    ]
+    if fmt is TableFormat.json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if fmt is TableFormat.csv:
+        write_rows(rows, fmt)
         return
     if not hits:
         console.print(f"No article contains {query!r}.")
         raise typer.Exit(code=1)
-    table = Table(title=f"Articles containing {query!r}")
-    table.add_column("article", style="bold cyan", no_wrap=True)
-    table.add_column("title")
-    table.add_column("context")
-    for h in hits:
-        table.add_row(h.article.citation, h.article.title, h.snippet)
-    console.print(table)
+    print_table(console, rows, SEARCH_COLUMNS, f"Articles containing {query!r}")
 
 
 @app.command("params")
@@ -212,18 +213,28 @@ def params_command(
     if fmt is TableFormat.json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
-    table = Table(title=f"{len(rows)} dated legal parameters", show_lines=False)
-    for col in ("parameter", "value", "from", "reference", "tag"):
-        table.add_column(col, style="bold cyan" if col == "parameter" else None, no_wrap=col != "tag")
     by_name = params()
+    shown = []
     for r in rows:
         p = by_name[str(r["name"])]
-        shown = p.describe_value(next(v for v in p.values if v.start.isoformat() == r["from"]))
+        value = p.describe_value(next(v for v in p.values if v.start.isoformat() == r["from"]))
         bound = {"more_than": "> ", "at_least": "≥ ", "less_than": "< ", "at_most": "≤ "}.get(p.boundary, "")
-        table.add_row(
-            str(r["name"]), bound + shown, str(r["from"]), str(r["reference"]), str(r["confidence"])
-        )
-    console.print(table)
+        tag = PARAM_TAGS.get(str(r["confidence"]), "")
+        shown.append({**r, "shown": f"{bound}{value}\nfrom {r['from']}", "basis": f"{r['reference']}{tag}"})
+    caption = (
+        "reading: migralex's reading of a text open to more than one (change it with --set NAME=VALUE); "
+        "secondary: the act's text is not shipped, the value is from the secondary source named."
+    )
+    print_table(console, shown, PARAMS_COLUMNS, f"{len(rows)} dated legal parameters", caption=caption)
+
+
+PARAMS_COLUMNS = (
+    Column("name", "Parameter", max_width=30),
+    Column("shown", "Value", max_width=17),
+    Column("basis", "Legal basis", max_width=20),
+)
+#: How a value's confidence is shown after its reference (the act's own text: nothing added).
+PARAM_TAGS = {"READING": " (reading)", "SECONDARY": " (secondary)"}
 
 
 @app.command("regime")
@@ -291,12 +302,11 @@ def overview_command() -> None:
         f"[bold]{len(ps)}[/] dated legal parameters, each with act, article, paragraph and quote: "
         + ", ".join(f"{act_label(k)} {v}" for k, v in by_act.items())
     )
-    table = Table(title="Shipped datasets")
-    for col in ("dataset", "publisher", "coverage", "rows"):
-        table.add_column(col, style="bold cyan" if col == "dataset" else None)
-    for info in catalog():
-        table.add_row(info.name, info.publisher, info.coverage, f"{info.rows:,}")
-    console.print(table)
+    from dataclasses import asdict
+
+    from migralex.data.commands import LIST_COLUMNS
+
+    print_table(console, [asdict(info) for info in catalog()], LIST_COLUMNS, "Shipped datasets")
     d = deadline("2026-08-31", "1 month", "IT")
     console.print(f'Example: [bold]migralex deadline 2026-08-31 "1 month" --member-state IT[/] → {d.date}')
     console.print(

@@ -19,7 +19,6 @@ import typer
 from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from migralex.errors import MigralexError
 from migralex.registry.access import Caller
@@ -28,7 +27,9 @@ from migralex.registry.categories import Role
 from migralex.registry.crypto import KEY_ENV, KEY_FILE_ENV, Keyring, create_key_file
 from migralex.registry.schemas import SearchIn, SubmissionIn, decode_template
 from migralex.registry.service import Registry
+from migralex.registry.stats import TABLES
 from migralex.registry.store import Store, database_url
+from migralex.tables import Column, Format, print_table, write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", help="The Eurodac-like registry.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens (stored hashed).")
@@ -279,6 +280,54 @@ def mark_protection_command(
 ) -> None:
     """Mark an applicant's data: international protection granted (Art. 31(1)); no erasure."""
     _record(dataset_id, "unmarked_protection" if withdrawn else "marked_protection", member_state, role, url)
+#: The plain header of each column of the statistics (`migralex.registry.stats.statistics`).
+STATS_HEADERS: dict[str, str] = {
+    "month": "Month",
+    "member_state": "Member State",
+    "requesting_ms": "Requesting State",
+    "category": "Category",
+    "type": "Event",
+    "probe_category": "Searched as",
+    "candidate_category": "Found as",
+    "status": "Status",
+    "birth_year": "Year of birth",
+    "sex": "Sex",
+    "datasets": "Datasets",
+    "persons": "Persons",
+    "persons_registered_as_minors": "Of whom minors",
+    "late_transmissions": "Transmitted late",
+    "applicants": "Applicants",
+    "first_time_applicants": "First-time applicants",
+    "hits": "Hits",
+    "requests": "Requests",
+    "requests_with_hits": "Requests with hits",
+}
+_STATS_TEXT = {"month", "member_state", "requesting_ms", "category", "type", "probe_category"}
+_STATS_TEXT |= {"candidate_category", "status", "sex"}
+
+
+def _stats_columns(keys: list[str]) -> list[Column]:
+    return [
+        Column(
+            k,
+            STATS_HEADERS.get(k, k.replace("_", " ").capitalize()),
+            "text" if k in _STATS_TEXT else "int",
+            max_width=10,
+        )
+        for k in keys
+    ]
+
+
+def _stats_rows(frame: Any) -> list[dict[str, Any]]:
+    """Rows for the terminal: birth years without thousands separators, codes in words."""
+    rows = frame.to_dicts()
+    for r in rows:
+        for k, v in r.items():
+            if k == "birth_year" and v is not None:
+                r[k] = str(v)
+            elif isinstance(v, str) and k in _STATS_TEXT:
+                r[k] = v.replace("_", " ")
+    return rows
 
 
 @app.command("stats")
@@ -287,7 +336,13 @@ def stats_command(
     member_state: OperatorMs = "EU",
     since: Annotated[str | None, typer.Option("--since")] = None,
     until: Annotated[str | None, typer.Option("--until")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (the same as --format json)")] = False,
+    fmt: Annotated[
+        Format,
+        typer.Option(
+            "--format", help="table, csv (one row per line of every table, named in `table`) or json"
+        ),
+    ] = Format.table,
 ) -> None:
     """Monthly statistics of Art. 12: persons, by category and Member State."""
     reg = _open(url)
@@ -299,16 +354,19 @@ def stats_command(
         )
     except (MigralexError, ValueError) as exc:
         raise _fail(exc) from None
-    if as_json:
+    if as_json or fmt is Format.json:
         _print_json({k: v.to_dicts() for k, v in out.items()})
         return
+    if fmt is Format.csv:
+        write_rows([{"table": name, **r} for name, frame in out.items() for r in frame.to_dicts()], fmt)
+        return
     for name, frame in out.items():
-        table = Table(title=name)
-        for col in frame.columns:
-            table.add_column(col)
-        for row in frame.iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+        rows = _stats_rows(frame)
+        title = f"{name.replace('_', ' ').capitalize()} — Eurodac {TABLES[name].split(':')[0]}"
+        if not rows:
+            console.print(f"{title}: none")
+            continue
+        print_table(console, rows, _stats_columns(frame.columns), title)
 
 
 @app.command("verify")

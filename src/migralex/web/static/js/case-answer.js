@@ -208,13 +208,18 @@ const CaseAnswer = (() => {
       return null;
     }
     const chart = ML.chart(node);
+    // On a phone the plot is narrow: shorter names, fewer ticks (one per ~80 px), short dates, no overlap.
+    const narrow = node.clientWidth < 560;
+    const left = narrow ? 104 : 150;
+    const plot = Math.max(80, node.clientWidth - left - 30);
+    const shortDate = (v) => new Date(v).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "2-digit", timeZone: "UTC" });
     chart.setOption({
       ...ML.base,
       aria: ML.aria(`Deadlines: ${items.map((d) => `${words(d.name)} on ${d.date}`).join("; ")}.`),
-      grid: { left: 150, right: 30, top: 20, bottom: 40 },
+      grid: { left, right: 30, top: 30, bottom: 48 },
       tooltip: { trigger: "item", formatter: (p) => `${p.data.name}<br>${p.data.value[0]}` },
-      xAxis: { type: "time", min: start || undefined },
-      yAxis: { type: "category", data: items.map((d) => words(d.name)), axisLabel: { fontSize: 11, width: 140, overflow: "truncate" } },
+      xAxis: { type: "time", min: start || undefined, name: "date", nameLocation: "middle", nameGap: 28, splitNumber: Math.max(2, Math.floor(plot / 80)), axisLabel: { hideOverlap: true, formatter: shortDate, fontSize: narrow ? 10 : 12 } },
+      yAxis: { type: "category", data: items.map((d) => words(d.name)), axisLabel: { fontSize: 11, width: left - 10, overflow: "break", lineHeight: 14 } },
       series: [
         {
           type: "scatter",
@@ -225,6 +230,14 @@ const CaseAnswer = (() => {
         },
       ],
     });
+    const framed = ML.frame(node, chart, {
+      title: `Time limits of the case, ${shortDate(items[0].date)} – ${shortDate(items.at(-1).date)}`,
+      source: "migralex case engine: AMMR Art. 75, APR Art. 73 and RBPR Art. 11 (computation of time limits)",
+      name: "deadlines",
+      data: () => ({ columns: [{ key: "name" }, { key: "date" }, { key: "legal_basis" }], rows: items }),
+    });
+    framed.head.classList.add("no-print");
+    framed.foot.classList.add("no-print");
     return chart;
   }
 

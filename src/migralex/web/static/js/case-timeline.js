@@ -80,7 +80,7 @@ const CaseTimeline = (() => {
       if (iso >= from) firsts.push(iso);
       d.setUTCMonth(d.getUTCMonth() + 1);
     }
-    const step = Math.max(1, Math.ceil(firsts.length / 6));
+    const step = Math.max(1, Math.ceil(firsts.length / (window.innerWidth < 560 ? 4 : 6))); // labels never run together on a phone
     const months = firsts.filter((_, k) => k % step === 0).map((iso) => el("span", { class: "month", style: `left:${position(iso, from, to)}%` }, iso.slice(0, 7)));
     return el(
       "div",

@@ -24,6 +24,7 @@
   }
   select.value = "frontex:EU";
   const labels = Object.fromEntries(catalogue.map((s) => [s.series_id, s.label]));
+  const bySeries = Object.fromEntries(catalogue.map((s) => [s.series_id, s]));
   const fcChart = ML.chart($("fc-chart"));
 
   async function showForecast() {
@@ -42,6 +43,20 @@
     }
   }
 
+  /** "month", "week" or "year": the length of one period of a series. */
+  function periodWord(id) {
+    return bySeries[id]?.freq || "period";
+  }
+
+  /** What a series counts, in the words of its source. */
+  function unitOf(id) {
+    const source = bySeries[id]?.source || "";
+    if (source.startsWith("frontex")) return "detections";
+    if (source.startsWith("italy")) return "sea arrivals";
+    if (source.startsWith("applications")) return "asylum applicants";
+    return "persons";
+  }
+
   function draw(data) {
     const observed = data.observed;
     const fc = data.forecast;
@@ -56,11 +71,11 @@
       {
         ...ML.base,
         aria: ML.aria(`${labels[select.value]}: ${n} observed periods, then a forecast ending ${last ? last.ds : ""} at ${last ? ML.fmt(last.mean) : "–"} (95 % band ${last ? ML.fmt(last.lo95) : "–"}–${last ? ML.fmt(last.hi95) : "–"}).`),
-        legend: { top: 0, data: ["observed", "forecast", "80 %", "95 %"] },
-        grid: { left: 70, right: 20, top: 40, bottom: 40 },
+        legend: { bottom: 0, data: ["observed", "forecast", "80 %", "95 %"] },
+        grid: { left: 70, right: 20, top: 40, bottom: 72 },
         tooltip: { trigger: "axis" },
-        xAxis: { type: "category", data: dates, axisLabel: { hideOverlap: true } },
-        yAxis: { type: "value", name: "persons" },
+        xAxis: { type: "category", data: dates, name: `${periodWord(select.value)} (start date)`, nameLocation: "middle", nameGap: 28, axisLabel: { hideOverlap: true } },
+        yAxis: { type: "value", name: `${unitOf(select.value)} a ${periodWord(select.value)}`, nameTextStyle: { align: "left" } },
         series: [
           { name: "lo95", type: "line", data: lo95, stack: "b95", symbol: "none", lineStyle: { opacity: 0 }, areaStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
           { name: "95 %", type: "line", data: band("lo95", "hi95"), stack: "b95", symbol: "none", lineStyle: { opacity: 0 }, itemStyle: { color: ML.OKABE_ITO[4] }, areaStyle: { color: ML.OKABE_ITO[4], opacity: 0.2 }, silent: true },
@@ -72,6 +87,16 @@
       },
       { notMerge: true },
     );
+    const meta = bySeries[select.value];
+    ML.frame($("fc-chart"), fcChart, {
+      title: `${labels[select.value]}: observed and forecast to ${last ? last.ds : ""}, with 80 % and 95 % bands (${data.model})`,
+      source: `${meta.publisher}, table ${meta.source}; data known ${data.as_of ? `at the end of ${data.as_of}` : "to the latest period"}; forecast by migralex (statsforecast, conformal bands)`,
+      name: `forecast-${select.value.replace(/[^a-z0-9-]+/gi, "-")}`,
+      data: () => ({
+        columns: [{ key: "ds" }, { key: "observed" }, { key: "mean" }, { key: "lo80" }, { key: "hi80" }, { key: "lo95" }, { key: "hi95" }],
+        rows: [...observed.map((r) => ({ ds: r.ds, observed: r.y })), ...fc],
+      }),
+    });
     const columns = [
       { key: "ds", label: "period", format: (v) => v },
       { key: "mean", label: "forecast" },

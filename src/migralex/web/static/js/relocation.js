@@ -118,6 +118,18 @@
       },
       { notMerge: true },
     );
+    ML.frame($("sankey"), sankeyChart, {
+      title: `Persons relocated from ${names[benefitting] || benefitting} to each Member State of relocation (${result.relocated} of ${result.assignments.length} persons)`,
+      source: sourceLine(),
+      name: `relocations-${benefitting}`,
+      data: () => ({ columns: [{ key: "from" }, { key: "member_state" }, { key: "name" }, { key: "persons" }], rows: used.map((t) => ({ from: benefitting, member_state: t.member_state, name: names[t.member_state] || t.member_state, persons: t.used })) }),
+    });
+  }
+
+  /** The source line of both charts: the synthetic batch (its data and seed) and the solver (docs/style.md). */
+  function sourceLine() {
+    const { batch, result } = current;
+    return `migralex relocation matching (AMMR Art. 67), ${result.method} solver; a synthetic batch of ${batch.persons.length} persons and ${$("places-n").value} pledged places, seed ${$("seed").value}, drawn from Eurostat asylum applications and UNHCR data`;
   }
 
   function drawPlaces() {
@@ -126,18 +138,24 @@
       {
         ...ML.base,
         aria: ML.aria(`Places used and open for ${totals.length} Member States; ${totals.reduce((s, t) => s + t.open, 0)} places open in all.`),
-        tooltip: { trigger: "axis" },
-        legend: { data: ["used", "open"], top: 0, right: 0 },
-        grid: { left: 40, right: 10, bottom: 40, top: 40 },
-        xAxis: { type: "category", data: totals.map((t) => t.member_state), axisLabel: { fontSize: 10, interval: 0, rotate: 45 } },
-        yAxis: { type: "value", name: "places" },
+        tooltip: { trigger: "axis", formatter: (ps) => `${names[ps[0].name] || ps[0].name}<br>${ps.map((q) => `${q.seriesName}: ${ML.fmt(q.value)}`).join("<br>")}` },
+        legend: { data: ["used", "open"], bottom: 0 },
+        grid: { left: 48, right: 10, bottom: 76, top: 36 },
+        xAxis: { type: "category", data: totals.map((t) => t.member_state), name: "Member State of relocation (code)", nameLocation: "middle", nameGap: 40, axisLabel: { fontSize: 10, interval: 0, rotate: 45 } },
+        yAxis: { type: "value", name: "places pledged", nameTextStyle: { align: "left" } },
         series: [
-          { name: "used", type: "bar", stack: "p", data: totals.map((t) => t.used) },
-          { name: "open", type: "bar", stack: "p", data: totals.map((t) => t.open) },
+          { name: "used", type: "bar", stack: "p", data: totals.map((t) => t.used), itemStyle: { color: ML.OKABE_ITO[0] } },
+          { name: "open", type: "bar", stack: "p", data: totals.map((t) => t.open), itemStyle: { color: ML.OKABE_ITO[1] } },
         ],
       },
       { notMerge: true },
     );
+    ML.frame($("places"), placesChart, {
+      title: `Places pledged per Member State of relocation: used and open after the match (${totals.reduce((s, t) => s + t.used, 0)} used, ${totals.reduce((s, t) => s + t.open, 0)} open)`,
+      source: sourceLine(),
+      name: "relocation-places",
+      data: () => ({ columns: [{ key: "member_state" }, { key: "name" }, { key: "pledged" }, { key: "used" }, { key: "open" }], rows: totals.map((t) => ({ ...t, name: names[t.member_state] || t.member_state })) }),
+    });
   }
 
   run();

@@ -164,15 +164,14 @@
   }
 
   /** The scenario's shocks and crises as shaded, labelled date ranges on a time chart. */
-  function eventAreas(result) {
-    const dates = result.occupancy.dates;
+  function eventAreas(result, dates = result.occupancy.dates, prefix = "") {
     const inRun = (result.events || []).filter((e) => e.start <= dates.at(-1) && e.end >= dates[0]);
     if (!inRun.length) return undefined;
     return {
       silent: true,
       itemStyle: { color: "rgba(213, 94, 0, 0.12)" },
       label: { show: true, position: "insideTop", fontSize: 10, color: "#7a3b00", formatter: (p) => p.name },
-      data: inRun.map((e) => [{ name: e.label.split(" (")[0], xAxis: e.start < dates[0] ? dates[0] : e.start }, { xAxis: e.end > dates.at(-1) ? dates.at(-1) : e.end }]),
+      data: inRun.map((e) => [{ name: prefix + e.label.split(" (")[0], xAxis: e.start < dates[0] ? dates[0] : e.start }, { xAxis: e.end > dates.at(-1) ? dates.at(-1) : e.end }]),
     };
   }
 
@@ -192,6 +191,12 @@
     const back = flows.union.filter((f) => f.target !== f.source && order.indexOf(f.target) < order.indexOf(f.source) && f.median > 0);
     const used = new Set(forward.flatMap((f) => [f.source, f.target]));
     const label = (s) => s.replace(/_/g, " ");
+    // A label is as wide as the gap to the next column of nodes (no label runs into the next one's).
+    const depth = {};
+    for (const s of order) depth[s] = Math.max(0, ...forward.filter((f) => f.target === s).map((f) => (depth[f.source] ?? 0) + 1));
+    const columns = Math.max(1, ...Object.values(depth));
+    const gap = ($("sankey").clientWidth - 8 - 120 - 14) / columns;
+    const labelWidth = Math.max(48, Math.floor(gap - 14 - 8));
     sankeyChart.setOption(
       {
         ...ML.base,
@@ -210,7 +215,7 @@
             emphasis: { focus: "adjacency" },
             data: order.filter((s) => used.has(s)).map((s, i) => ({ name: s, itemStyle: { color: ML.OKABE_ITO[i % ML.OKABE_ITO.length] } })),
             links: forward.map((f) => ({ source: f.source, target: f.target, value: f.median, p5: f.p5, p95: f.p95 })),
-            label: { formatter: (p) => label(p.name), fontSize: 11, width: 110, overflow: "break", backgroundColor: "rgba(255,255,255,0.75)", padding: [1, 2] },
+            label: { formatter: (p) => label(p.name), fontSize: 11, width: labelWidth, overflow: "break", lineHeight: 13, backgroundColor: "rgba(255,255,255,0.75)", padding: [1, 2] },
             labelLayout: { hideOverlap: true },
             lineStyle: { color: "gradient", opacity: 0.35 },
           },
@@ -269,13 +274,18 @@
     compareChart.setOption(
       {
         ...ML.base,
-        aria: ML.aria(`Union border-procedure occupancy compared: ${runs.map((r, i) => `${tag(r, i)} median peak ${ML.fmt(Math.max(...r.result.occupancy.union.median))}`).join("; ")}.`),
+        aria: ML.aria(`Union border-procedure occupancy compared: ${runs.map((r, i) => `${tag(r, i)} median peak ${ML.fmt(Math.max(...r.result.occupancy.union.median))}${(r.result.events || []).length ? `, events: ${r.result.events.map((e) => `${e.label} from ${longDate(e.start)}`).join(", ")}` : ""}`).join("; ")}.`),
         legend: { bottom: 0, data: runs.flatMap((r, i) => [`${tag(r, i)} median`, `${tag(r, i)} 5–95 %`]) },
         grid: { left: 64, right: 16, top: 36, bottom: 72 },
         tooltip: { trigger: "axis" },
         xAxis: { type: "category", data: runs[0].result.occupancy.dates, name: "date", nameLocation: "middle", nameGap: 26, axisLabel: { hideOverlap: true, formatter: shortDate } },
         yAxis: { type: "value", name: "persons present", nameTextStyle: { align: "left" } },
-        series: runs.flatMap((r, i) => bandSeries(tag(r, i), r.result.occupancy.union, ML.OKABE_ITO[i === 0 ? 0 : 5], ML.OKABE_ITO[i === 0 ? 4 : 1], `band${i}`)),
+        series: runs.flatMap((r, i) => {
+          const series = bandSeries(tag(r, i), r.result.occupancy.union, ML.OKABE_ITO[i === 0 ? 0 : 5], ML.OKABE_ITO[i === 0 ? 4 : 1], `band${i}`);
+          // each run's shocks and crises, shaded and labelled with the run they belong to (docs/style.md)
+          series[2].markArea = eventAreas(r.result, runs[0].result.occupancy.dates, `${i === 0 ? "A" : "B"}: `);
+          return series;
+        }),
       },
       { notMerge: true },
     );
