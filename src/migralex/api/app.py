@@ -49,6 +49,7 @@ CAPABILITY_MODULES = {
     "timeline": "migralex.api.timeline",
     "forecast": "migralex.api.forecast",
     "relocations": "migralex.api.relocations",
+    "readmission": "migralex.api.readmission",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -94,6 +95,7 @@ TAGS = [
     {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "relocations", "description": "Matching persons to relocate with pledged places (Art. 67)."},
     {"name": "registry", "description": "The Eurodac-like registry."},
+    {"name": "readmission", "description": "Visa suspension mechanism indicators (an analyst's aid)."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
 

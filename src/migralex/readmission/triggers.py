@@ -28,8 +28,7 @@ VISA_CODE_NOTE = (
 GROUND_APPLICATIONS = "substantial increase in applications with a low recognition rate"
 
 
-def _thresholds(year: int, p: ParameterSet) -> dict[str, Any]:
-    on = dt.date(year, 12, 31)
+def _thresholds(on: dt.date, p: ParameterSet) -> dict[str, Any]:
     inc = p["visa.suspension.substantial_increase"]
     low = p["visa.suspension.low_recognition_rate"]
     reading = p.value("visa.suspension.low_rate_boundary", on)
@@ -42,10 +41,12 @@ def _thresholds(year: int, p: ParameterSet) -> dict[str, Any]:
     }
 
 
-def assess(year: int, *, p: ParameterSet | None = None, min_applications: int = 100) -> pl.DataFrame:
-    """Indicators with the Art. 8 ground evaluated for visa-exempt countries (vectorised)."""
+def assess(
+    year: int, *, on: dt.date | None = None, p: ParameterSet | None = None, min_applications: int = 100
+) -> pl.DataFrame:
+    """Indicators of `year` against the thresholds in force `on` (default today), Art. 8 (vectorised)."""
     p = p or params()
-    t = _thresholds(year, p)
+    t = _thresholds(on or dt.date.today(), p)
     frame = indicators(year, p)
     change = frame["change"].fill_null(np.nan).to_numpy()
     rate = frame["recognition_rate"].fill_null(np.nan).to_numpy()
@@ -62,9 +63,10 @@ def assess(year: int, *, p: ParameterSet | None = None, min_applications: int = 
     )
 
 
-def reasons(row: dict[str, Any], year: int, p: ParameterSet | None = None) -> list[dict[str, Any]]:
+def reasons(row: dict[str, Any], on: dt.date, p: ParameterSet | None = None) -> list[dict[str, Any]]:
     """The indicators behind a row's answer: indicator, value, threshold, article, met."""
-    t = _thresholds(year, p or params())
+    t = _thresholds(on, p or params())
+    year = int(row["year"])
     return [
         {
             "ground": GROUND_APPLICATIONS,
@@ -94,17 +96,32 @@ def reasons(row: dict[str, Any], year: int, p: ParameterSet | None = None) -> li
     ]
 
 
-def report(year: int, *, all_countries: bool = False, min_applications: int = 100) -> dict[str, Any]:
+def _why(reasons: list[dict[str, Any]]) -> str:
+    parts = []
+    for r in reasons:
+        if r["met"] is not None:
+            value = "n/a" if r["value"] is None else f"{r['value']:.1%}"
+            parts.append(f"{r['indicator']} {value} vs {r['threshold']} ({r['article']}):"
+                         f" {'met' if r['met'] else 'not met'}")
+    return "; ".join(parts)
+
+
+def report(
+    year: int, *, on: dt.date | None = None, all_countries: bool = False, min_applications: int = 100
+) -> dict[str, Any]:
     """The answer of `migralex readmission` and `/v1/readmission`: rows with reasons and the caveats."""
     p = params()
-    frame = assess(year, p=p, min_applications=min_applications)
+    on = on or dt.date.today()
+    frame = assess(year, on=on, p=p, min_applications=min_applications)
     shown = frame if all_countries else frame.filter(pl.col("trigger_met"))
     rows = []
     for row in shown.to_dicts():  # only the rows shown (tens), each given its reasons
-        row["reasons"] = reasons(row, year, p)
+        row["reasons"] = reasons(row, on, p)
+        row["why"] = _why(row["reasons"])
         rows.append(row)
     return {
         "year": year,
+        "thresholds_on": on.isoformat(),
         "disclaimer": DISCLAIMER,
         "notes": [REFUSALS_NOTE, VISA_CODE_NOTE, f"noise floor: at least {min_applications} applications"],
         "countries": rows,
