@@ -50,6 +50,7 @@ CAPABILITY_MODULES = {
     "forecast": "migralex.api.forecast",
     "relocations": "migralex.api.relocations",
     "readmission": "migralex.api.readmission",
+    "resettlement": "migralex.api.resettlement",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -95,6 +96,7 @@ TAGS = [
     {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "relocations", "description": "Matching persons to relocate with pledged places (Art. 67)."},
     {"name": "registry", "description": "The Eurodac-like registry."},
+    {"name": "resettlement", "description": "URF admission deadlines, the Union Plan, the resettlement inflow."},
     {"name": "readmission", "description": "Visa suspension mechanism indicators (an analyst's aid)."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
