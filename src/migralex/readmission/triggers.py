@@ -41,15 +41,18 @@ def _thresholds(on: dt.date, p: ParameterSet) -> dict[str, Any]:
     }
 
 
-def assess(
-    year: int, *, on: dt.date | None = None, p: ParameterSet | None = None, min_applications: int = 100
+def evaluate(
+    frame: pl.DataFrame, on: dt.date, *, p: ParameterSet | None = None, min_applications: int = 100
 ) -> pl.DataFrame:
-    """Indicators of `year` against the thresholds in force `on` (default today), Art. 8 (vectorised)."""
-    p = p or params()
-    t = _thresholds(on or dt.date.today(), p)
-    frame = indicators(year, p)
-    change = frame["change"].fill_null(np.nan).to_numpy()
-    rate = frame["recognition_rate"].fill_null(np.nan).to_numpy()
+    """The Art. 8 ground on applications for each row of an indicators frame (vectorised).
+
+    Met when the country is visa-exempt (Annex II), has at least `min_applications` applications,
+    their change is more than the substantial-increase threshold and the Union-wide recognition
+    rate is low (below the threshold, or at most it under the other reading).
+    """
+    t = _thresholds(on, p or params())
+    change = frame["change"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+    rate = frame["recognition_rate"].cast(pl.Float64).fill_null(np.nan).to_numpy()
     increase_met = compare(change, "more_than", t["increase"]) & ~np.isnan(change)
     low_met = compare(rate, t["low_boundary"], t["low"]) & ~np.isnan(rate)
     volume = frame["applications"].to_numpy() >= min_applications
@@ -61,6 +64,14 @@ def assess(
         pl.lit(t["increase"]).alias("increase_threshold"),
         pl.lit(t["low"]).alias("rate_threshold"),
     )
+
+
+def assess(
+    year: int, *, on: dt.date | None = None, p: ParameterSet | None = None, min_applications: int = 100
+) -> pl.DataFrame:
+    """Indicators of `year` against the thresholds in force `on` (default today), Art. 8."""
+    p = p or params()
+    return evaluate(indicators(year, p), on or dt.date.today(), p=p, min_applications=min_applications)
 
 
 def reasons(row: dict[str, Any], on: dt.date, p: ParameterSet | None = None) -> list[dict[str, Any]]:

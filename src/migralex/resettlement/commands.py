@@ -25,6 +25,18 @@ DEADLINE_COLUMNS = [
 ]
 
 
+PLAN_LABELS = {
+    "plan": "Plan",
+    "basis": "Basis",
+    "start": "From",
+    "end": "To",
+    "adopted_total": "Adopted total (persons)",
+    "member_states_participating": "Member States taking part",
+    "proposed_total": "Commission proposal (persons)",
+    "source": "Source",
+}
+
+
 @app.command("deadlines")
 def deadlines_command(
     registered: Annotated[str, typer.Option("--registered", help="Date of registration (ISO)")],
@@ -50,7 +62,7 @@ def deadlines_command(
 def plan_command(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """The 2026-2027 Union Resettlement and Humanitarian Admission Plan as shipped (URF Art. 8)."""
     answer = plan_answer()
-    rows = [{"item": k, "value": v} for k, v in answer.items() if not isinstance(v, (dict, list))]
+    rows = [{"item": label, "value": answer[key]} for key, label in PLAN_LABELS.items()]
     _emit(answer, rows, [Column("item", "Item"), Column("value", "Value", max_width=56)], fmt, "Union Plan")
 
 

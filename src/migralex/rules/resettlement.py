@@ -57,21 +57,38 @@ def admission_deadlines(
     member_state: str | list[str] | np.ndarray,
     *,
     concluded: DateLike | None = None,
+    entered: DateLike | None = None,
+    extended: bool | np.ndarray = False,
     p: ParameterSet | None = None,
 ) -> pl.DataFrame:
-    """URF Art. 9(9), (10), (20) deadlines for each registration (and conclusion, where dated)."""
+    """URF Art. 9(9), (10), (20) deadlines for each registration, and whether the dated conclusion
+    and entry came in time (`extended`: the Art. 9(9) extension was used for that registration)."""
     p = p or params()
     reg = as_date_array(registered, field="registered")
     codes = member_state_codes(member_state, reg.shape[0])
     on = str(reg[~np.isnat(reg)].min()) if (~np.isnat(reg)).any() else "2024-06-11"
     roll = p.value("urf.time_limits.calculus", on) == "roll_forward"
-    con = (
-        np.full(reg.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-        if concluded is None
-        else as_date_array(concluded, field="concluded")
-    )
-    out: dict[str, np.ndarray] = {"registered": reg, "concluded": con}
+    con, ent = (_dates(d, reg.shape, f) for d, f in ((concluded, "concluded"), (entered, "entered")))
+    out: dict[str, np.ndarray] = {"registered": reg, "concluded": con, "entered": ent}
     for name, (_, event) in DEADLINES.items():
         start = reg if event == "registration" else con
         out[name] = end_of_period(start, basis(name, on, p).period, codes, roll=roll)
-    return pl.DataFrame({k: pl.Series(k, v).cast(pl.Date) for k, v in out.items()})
+    limit = np.where(np.broadcast_to(extended, reg.shape), out["conclusion_extended"], out["conclusion"])
+    frame = pl.DataFrame({k: pl.Series(k, v).cast(pl.Date) for k, v in out.items()})
+    return frame.with_columns(
+        _in_time(con, limit).alias("conclusion_in_time"),
+        _in_time(ent, out["entry"]).alias("entry_in_time"),
+    )
+
+
+def _dates(raw: DateLike | None, shape: tuple[int, ...], field: str) -> np.ndarray:
+    if raw is None:
+        return np.full(shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    return as_date_array(raw, field=field)
+
+
+def _in_time(event: np.ndarray, limit: np.ndarray) -> pl.Series:
+    """`no later than` the last day (inclusive); null where either date is missing (vectorised)."""
+    known = pl.Series(~np.isnat(event) & ~np.isnat(limit))
+    ok = pl.Series(event <= limit)
+    return pl.select(pl.when(known).then(ok).otherwise(None)).to_series()
