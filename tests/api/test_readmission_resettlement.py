@@ -37,7 +37,10 @@ def test_resettlement_bad_input_names_the_field(client: TestClient) -> None:
         params={"registered": "2026-07-31", "member_state": "DE", "concluded": "2026-01-01"},
     )
     assert r.status_code == 422 and "concluded" in r.text
-    assert client.get("/v1/resettlement/deadlines", params={"registered": "x", "member_state": "DE"}).status_code == 422
+    assert (
+        client.get("/v1/resettlement/deadlines", params={"registered": "x", "member_state": "DE"}).status_code
+        == 422
+    )
 
 
 def test_resettlement_plan_and_inflow(client: TestClient) -> None:

@@ -17,7 +17,9 @@ def test_readmission_table_fits_and_says_whose_decision_it_is() -> None:
 
 
 def test_readmission_csv_and_json() -> None:
-    rows = list(csv.DictReader(io.StringIO(run80("readmission", "--year", "2024", "--all", "--format", "csv"))))
+    rows = list(
+        csv.DictReader(io.StringIO(run80("readmission", "--year", "2024", "--all", "--format", "csv")))
+    )
     assert {"citizenship", "visa_status", "change", "recognition_rate", "why"} <= set(rows[0])
     answer = json.loads(run80("readmission", "--year", "2024", "--format", "json"))
     assert answer["disclaimer"].startswith("An analyst's aid")
@@ -25,7 +27,9 @@ def test_readmission_csv_and_json() -> None:
 
 
 def test_resettlement_commands_fit() -> None:
-    out = run80("resettlement", "deadlines", "--registered", "2026-07-31", "-m", "DE", "--concluded", "2027-01-15")
+    out = run80(
+        "resettlement", "deadlines", "--registered", "2026-07-31", "-m", "DE", "--concluded", "2027-01-15"
+    )
     assert_fits(out)
     assert "2027-03-01" in out and "URF Art. 9(9)" in out and "URF Art. 9(20)" in out
     plan = run80("resettlement", "plan")
@@ -34,5 +38,7 @@ def test_resettlement_commands_fit() -> None:
     inflow = run80("resettlement", "inflow")
     assert_fits(inflow)
     assert "ILLUSTRATIVE" in inflow
-    data = json.loads(run80("resettlement", "deadlines", "--registered", "2026-07-31", "-m", "DE", "--format", "json"))
+    data = json.loads(
+        run80("resettlement", "deadlines", "--registered", "2026-07-31", "-m", "DE", "--format", "json")
+    )
     assert [d["deadline"] for d in data["deadlines"]][:2] == ["conclusion", "conclusion_extended"]

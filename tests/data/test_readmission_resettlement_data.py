@@ -25,7 +25,10 @@ RAW = ROOT / "data" / "raw"
         (ANNEX_II, RAW / "eu_visa_annex_ii" / "annex_ii.csv"),
         (ANNEX_II.with_name("SOURCE.md"), RAW / "eu_visa_annex_ii" / "SOURCE.md"),
         (PLANS["union-2026-2027"], RAW / "union_resettlement_plan_2026_2027" / "plan.yaml"),
-        (PLANS["union-2026-2027"].with_name("SOURCE.md"), RAW / "union_resettlement_plan_2026_2027" / "SOURCE.md"),
+        (
+            PLANS["union-2026-2027"].with_name("SOURCE.md"),
+            RAW / "union_resettlement_plan_2026_2027" / "SOURCE.md",
+        ),
     ],
 )
 def test_package_copies_are_the_raw_files(shipped: Path, raw: Path) -> None:

@@ -10,11 +10,15 @@ import pytest
 from migralex.law.params import params
 from migralex.readmission.triggers import evaluate
 
-REVISED = dt.date(2026, 6, 1)  # the revised mechanism: 30 %, 20 % (SECONDARY, law/params/visa_suspension.yaml)
+REVISED = dt.date(
+    2026, 6, 1
+)  # the revised mechanism: 30 %, 20 % (SECONDARY, law/params/visa_suspension.yaml)
 BEFORE = dt.date(2024, 6, 1)  # 2018/1806 as codified: 50 %, about 4 %
 
 
-def frame(change: float, rate: float | None, *, status: str = "exempt", applications: int = 1000) -> pl.DataFrame:
+def frame(
+    change: float, rate: float | None, *, status: str = "exempt", applications: int = 1000
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "citizenship": ["XX"],

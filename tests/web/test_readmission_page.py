@@ -1,4 +1,4 @@
-"""The Readmission leverage page: indicators table, the grounds met and why, a framed chart, the disclaimer."""
+"""The Readmission page: indicators table, the grounds met and why, a framed chart, the disclaimer."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ TAGS = [
     {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "relocations", "description": "Matching persons to relocate with pledged places (Art. 67)."},
     {"name": "registry", "description": "The Eurodac-like registry."},
-    {"name": "resettlement", "description": "URF admission deadlines, the Union Plan, the resettlement inflow."},
+    {"name": "resettlement", "description": "URF admission deadlines, Union Plan, resettlement inflow."},
     {"name": "readmission", "description": "Visa suspension mechanism indicators (an analyst's aid)."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]

@@ -29,7 +29,11 @@ def union_plan() -> dict[str, Any]:
     return plan_answer()
 
 
-@router.get("/inflow", summary="Resettled persons per Member State in a scenario", responses={**ERRORS_404, **ERRORS_422})
+@router.get(
+    "/inflow",
+    summary="Resettled persons per Member State in a scenario",
+    responses={**ERRORS_404, **ERRORS_422},
+)
 def scenario_inflow(scenario: Annotated[str, Query()] = "resettlement-2026-2027") -> dict[str, Any]:
     """The simulator's resettlement inflow over a scenario's window."""
     return inflow_answer(scenario)

@@ -34,8 +34,10 @@ def _reason_lines(row: dict[str, Any]) -> list[str]:
             continue
         value = "n/a" if r["value"] is None else f"{r['value']:.1%}"
         mark = "met" if r["met"] else "not met"
-        lines.append(f"  {row['citizenship']}: {r['indicator']} {value}, threshold {r['threshold']}"
-                     f" ({r['article']}) - {mark}")
+        lines.append(
+            f"  {row['citizenship']}: {r['indicator']} {value}, threshold {r['threshold']}"
+            f" ({r['article']}) - {mark}"
+        )
     return lines
 
 
@@ -63,14 +65,15 @@ def readmission_command(
         typer.echo(json.dumps(answer, indent=1, ensure_ascii=False, default=str))
         return
     if fmt is Format.csv:
-        write_rows(rows, fmt, COLUMNS + [Column("rate_year", "Rate year"), Column("why", "Why")])
+        write_rows(rows, fmt, [*COLUMNS, Column("rate_year", "Rate year"), Column("why", "Why")])
         return
     what = "every third country" if all_countries else "countries meeting a ground"
     print_table(console, rows, COLUMNS, f"Readmission leverage {year}: {what}", key=2)
     console.print(f"Thresholds in force on {answer['thresholds_on']}.", highlight=False)
     if not rows:
-        console.print(f"No visa-exempt country meets a ground in {year} "
-                      f"({answer['visa_exempt_assessed']} assessed).")
+        console.print(
+            f"No visa-exempt country meets a ground in {year} ({answer['visa_exempt_assessed']} assessed)."
+        )
     for row in rows if not all_countries else []:
         for line in _reason_lines(row):
             console.print(line, highlight=False, soft_wrap=True)

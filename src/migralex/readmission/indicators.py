@@ -56,7 +56,8 @@ def recognition_rates(year: int, instance: str = "first_instance") -> pl.DataFra
     table = load("decisions").filter(pl.col("country").is_in(_eu_members()))
     years = table.filter(pl.col("year") <= year)["year"]
     if years.is_empty():
-        raise UnknownReference(f"no decisions data up to {year}: the shipped years start {table['year'].min()}")
+        first = int(table["year"].min())  # type: ignore[arg-type]
+        raise UnknownReference(f"no decisions data up to {year}: the shipped years start {first}")
     used = int(years.max())  # type: ignore[arg-type]
     table = table.filter(pl.col("year") == used)
     if instance == "first_instance":
@@ -67,7 +68,9 @@ def recognition_rates(year: int, instance: str = "first_instance") -> pl.DataFra
         table.group_by("citizenship")
         .agg(positive.alias("positive"), decided.alias("decided"))
         .with_columns(
-            pl.when(pl.col("decided") > 0).then(pl.col("positive") / pl.col("decided")).alias("recognition_rate"),
+            pl.when(pl.col("decided") > 0)
+            .then(pl.col("positive") / pl.col("decided"))
+            .alias("recognition_rate"),
             pl.lit(used, dtype=pl.Int16).alias("rate_year"),
         )
     )

@@ -112,8 +112,10 @@ def _why(reasons: list[dict[str, Any]]) -> str:
     for r in reasons:
         if r["met"] is not None:
             value = "n/a" if r["value"] is None else f"{r['value']:.1%}"
-            parts.append(f"{r['indicator']} {value} vs {r['threshold']} ({r['article']}):"
-                         f" {'met' if r['met'] else 'not met'}")
+            parts.append(
+                f"{r['indicator']} {value} vs {r['threshold']} ({r['article']}):"
+                f" {'met' if r['met'] else 'not met'}"
+            )
     return "; ".join(parts)
 
 

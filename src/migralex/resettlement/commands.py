@@ -15,7 +15,9 @@ from migralex.resettlement.service import deadlines_answer, inflow_answer, plan_
 from migralex.tables import Column, Format, print_table, write_rows
 
 console = Console(width=80)
-app = typer.Typer(help="Resettlement (URF, Reg. 2024/1350): deadlines, Union Plan, inflow.", no_args_is_help=True)
+app = typer.Typer(
+    help="Resettlement (URF, Reg. 2024/1350): deadlines, Union Plan, inflow.", no_args_is_help=True
+)
 
 DEADLINE_COLUMNS = [
     Column("deadline", "Deadline"),
@@ -82,7 +84,9 @@ def inflow_command(
     _emit(answer, answer["member_states"], cols, fmt, "Resettled persons")
 
 
-def _emit(answer: dict[str, Any], rows: list[dict[str, Any]], cols: list[Column], fmt: Format, title: str) -> None:
+def _emit(
+    answer: dict[str, Any], rows: list[dict[str, Any]], cols: list[Column], fmt: Format, title: str
+) -> None:
     if fmt is Format.json:
         typer.echo(json.dumps(answer, indent=1, ensure_ascii=False, default=str))
         return

@@ -48,7 +48,9 @@ def plan(name: str = "union-2026-2027") -> Plan:
     if name not in PLANS:
         raise UnknownReference(f"no Union Plan {name!r}; the plans are: {', '.join(PLANS)}")
     raw = yaml.safe_load(PLANS[name].read_text("utf-8"))
-    pledges = {normalise_member_state(k, field="pledges"): int(v) for k, v in (raw.get("pledges") or {}).items()}
+    pledges = {
+        normalise_member_state(k, field="pledges"): int(v) for k, v in (raw.get("pledges") or {}).items()
+    }
     return Plan(
         name=name,
         start=raw["period"]["start"],

@@ -23,7 +23,9 @@ NOTES = {
 def deadlines_answer(registered: dt.date, member_state: str, concluded: dt.date | None) -> dict[str, Any]:
     """URF Art. 9 deadlines for one registration, each with its basis and quote."""
     if concluded is not None and concluded < registered:
-        raise InvalidInput("concluded", f"the conclusion ({concluded}) is before the registration ({registered})")
+        raise InvalidInput(
+            "concluded", f"the conclusion ({concluded}) is before the registration ({registered})"
+        )
     p = params()
     frame = admission_deadlines([registered], member_state.upper(), concluded=[concluded], p=p)
     row = frame.row(0, named=True)
@@ -32,15 +34,17 @@ def deadlines_answer(registered: dt.date, member_state: str, concluded: dt.date 
     for name, (_, event) in DEADLINES.items():
         b = basis(name, registered, p)
         date = row[name]
-        rows.append({
-            "deadline": name,
-            "date": date.isoformat() if date else None,
-            "period": str(b.period),
-            "runs_from": RUNS_FROM[event],
-            "basis": b.article,
-            "quote": b.quote,
-            "note": NOTES.get(name),
-        })
+        rows.append(
+            {
+                "deadline": name,
+                "date": date.isoformat() if date else None,
+                "period": str(b.period),
+                "runs_from": RUNS_FROM[event],
+                "basis": b.article,
+                "quote": b.quote,
+                "note": NOTES.get(name),
+            }
+        )
     return {
         "registered": registered.isoformat(),
         "member_state": member_state.upper(),
@@ -78,7 +82,9 @@ def inflow_answer(scenario: str) -> dict[str, Any]:
         raise InvalidInput("scenario", f"scenario {s.name!r} has no 'resettlement' block")
     f = inflow(s.start, s.days, plan_name=s.resettlement.plan, completion=s.resettlement.completion)
     totals = f.totals().sort("resettled", descending=True)
-    rows = [{"member_state": r["member_state"], "resettled": round(r["resettled"])} for r in totals.to_dicts()]
+    rows = [
+        {"member_state": r["member_state"], "resettled": round(r["resettled"])} for r in totals.to_dicts()
+    ]
     notes = [f"completion {s.resettlement.completion:.0%}: {s.resettlement.completion_source}"]
     return {
         "scenario": s.name,
@@ -86,6 +92,9 @@ def inflow_answer(scenario: str) -> dict[str, Any]:
         "days": s.days,
         "total": round(float(f.daily.sum())),
         "member_states": rows,
-        "notes": [f"scenario {s.name}: {s.start} + {s.days} days, {round(float(f.daily.sum())):,} persons", *notes]
+        "notes": [
+            f"scenario {s.name}: {s.start} + {s.days} days, {round(float(f.daily.sum())):,} persons",
+            *notes,
+        ]
         + ([f.assumption] if f.assumption else []),
     }

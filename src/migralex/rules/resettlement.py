@@ -48,8 +48,12 @@ def basis(name: str, on: dt.date | str, p: ParameterSet | None = None) -> Basis:
     periods = [p.period(n, on) for n in names]
     refs = [p[n].value_at(on) for n in names]
     total = Period(sum(x.amount for x in periods), periods[0].unit)
-    return Basis(name, total, " and ".join(dict.fromkeys(r.ref.cite() for r in refs)),
-                 " ... ".join(str(r.quote) for r in refs))
+    return Basis(
+        name,
+        total,
+        " and ".join(dict.fromkeys(r.ref.cite() for r in refs)),
+        " ... ".join(str(r.quote) for r in refs),
+    )
 
 
 def admission_deadlines(

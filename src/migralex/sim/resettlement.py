@@ -39,7 +39,11 @@ class Inflow:
 def population_shares(year: int = 2024) -> np.ndarray:
     """EU27 population shares (Eurostat demo_gind), the illustrative spread of an unknown split."""
     pop = load("population").filter(pl.col("country").is_in(list(EU27)))
-    latest = pop.filter(pl.col("year") <= year).group_by("country").agg(pl.col("population").sort_by("year").last())
+    latest = (
+        pop.filter(pl.col("year") <= year)
+        .group_by("country")
+        .agg(pl.col("population").sort_by("year").last())
+    )
     table = dict(zip(latest["country"].to_list(), latest["population"].to_list(), strict=True))
     values = np.array([float(table.get(ms, 0)) for ms in EU27])
     return values / values.sum()
@@ -54,7 +58,9 @@ def pledges_of(p: Plan, completion: float = 1.0) -> tuple[dict[str, float], str 
     return spread, f"{MISSING_PLEDGES} ILLUSTRATIVE: the total is spread by population share."
 
 
-def inflow(start: dt.date, days: int, *, plan_name: str = "union-2026-2027", completion: float = 1.0) -> Inflow:
+def inflow(
+    start: dt.date, days: int, *, plan_name: str = "union-2026-2027", completion: float = 1.0
+) -> Inflow:
     """Resettled arrivals per day and Member State for the window [start, start + days)."""
     p = plan(plan_name)
     pledges, assumption = pledges_of(p, completion)
