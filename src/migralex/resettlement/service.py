@@ -29,7 +29,7 @@ def deadlines_answer(registered: dt.date, member_state: str, concluded: dt.date 
     p = params()
     frame = admission_deadlines([registered], member_state.upper(), concluded=[concluded], p=p)
     row = frame.row(0, named=True)
-    calculus = p.value("urf.time_limits.calculus", registered)
+    calculus = p.value("urf.reading.time_limit_calculus", registered)
     rows = []
     for name, (_, event) in DEADLINES.items():
         b = basis(name, registered, p)
@@ -52,7 +52,7 @@ def deadlines_answer(registered: dt.date, member_state: str, concluded: dt.date 
         "calculus": calculus,
         "deadlines": rows,
         "notes": [
-            f"calculus reading urf.time_limits.calculus = {calculus}: the URF sets no calculus; the"
+            f"calculus reading urf.reading.time_limit_calculus = {calculus}: the URF sets no calculus; the"
             " Pact's (AMMR Art. 75) is applied unless the reading says 'calendar'",
         ],
     }

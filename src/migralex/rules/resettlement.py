@@ -3,7 +3,7 @@
 Art. 9(9): a conclusion "no later than seven months from the date of registration", extendable
 "by up to three months" in complex cases; Art. 9(10): emergency admission, "endeavour" one month;
 Art. 9(20): entry "no later than 12 months from the date of the conclusion". The URF sets no
-calculus of its own: by the reading `urf.time_limits.calculus` the Pact's (AMMR Art. 75) applies,
+calculus of its own: by the reading `urf.reading.time_limit_calculus` the Pact's (AMMR Art. 75) applies,
 or the plain calendar date. Vectorised over any number of registrations.
 """
 
@@ -71,7 +71,7 @@ def admission_deadlines(
     reg = as_date_array(registered, field="registered")
     codes = member_state_codes(member_state, reg.shape[0])
     on = str(reg[~np.isnat(reg)].min()) if (~np.isnat(reg)).any() else "2024-06-11"
-    roll = p.value("urf.time_limits.calculus", on) == "roll_forward"
+    roll = p.value("urf.reading.time_limit_calculus", on) == "roll_forward"
     con, ent = (_dates(d, reg.shape, f) for d, f in ((concluded, "concluded"), (entered, "entered")))
     out: dict[str, np.ndarray] = {"registered": reg, "concluded": con, "entered": ent}
     for name, (_, event) in DEADLINES.items():
