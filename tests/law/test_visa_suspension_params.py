@@ -1,4 +1,4 @@
-"""The visa suspension thresholds (law/params/visa_suspension.yaml): SECONDARY, each with its source, dated."""
+"""The visa suspension thresholds (law/params/visa_suspension.yaml): SECONDARY, with a source, dated."""
 
 from __future__ import annotations
 

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from migralex.api.errors import ERRORS_404, ERRORS_422
+from migralex.countries import DUBLIN_STATES
 from migralex.resettlement.service import deadlines_answer, inflow_answer, plan_answer
 
 router = APIRouter(prefix="/v1/resettlement", tags=["resettlement"])
+
+#: The Member States (and associated States) whose official holidays the calculus knows.
+MemberState = Enum("MemberState", {code: code for code in DUBLIN_STATES}, type=str)
 
 
 @router.get("/deadlines", summary="Admission deadlines (URF Art. 9)", responses=ERRORS_422)
 def deadlines(
     registered: Annotated[dt.date, Query(description="Date of registration")],
-    member_state: Annotated[str, Query(min_length=2, max_length=2, description="Member State admitting")],
+    member_state: Annotated[MemberState, Query(description="Member State admitting")],
     concluded: Annotated[dt.date | None, Query(description="Date of the conclusion")] = None,
 ) -> dict[str, Any]:
     """Conclusion (7 months, +3 extended, 1 month emergency) and entry (12 months) with their basis."""
-    return deadlines_answer(registered, member_state, concluded)
+    return deadlines_answer(registered, member_state.value, concluded)
 
 
 @router.get("/plan", summary="The 2026-2027 Union Plan (URF Art. 8)")

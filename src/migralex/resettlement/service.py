@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from migralex.errors import InvalidInput
+from migralex.errors import InvalidInput, UnknownReference
 from migralex.law.params import params
 from migralex.resettlement.plan import MISSING_PLEDGES, plan
 from migralex.rules.resettlement import DEADLINES, admission_deadlines, basis
@@ -22,6 +22,10 @@ NOTES = {
 
 def deadlines_answer(registered: dt.date, member_state: str, concluded: dt.date | None) -> dict[str, Any]:
     """URF Art. 9 deadlines for one registration, each with its basis and quote."""
+    if not dt.date(2024, 6, 11) <= registered <= dt.date(2100, 12, 31):
+        raise InvalidInput(
+            "registered", f"{registered} is outside 11 June 2024 (URF in force) - 31 December 2100"
+        )
     if concluded is not None and concluded < registered:
         raise InvalidInput(
             "concluded", f"the conclusion ({concluded}) is before the registration ({registered})"
@@ -79,7 +83,7 @@ def inflow_answer(scenario: str) -> dict[str, Any]:
     """Resettled persons per Member State over the scenario's window (sim/resettlement.py)."""
     s = load_scenario(scenario)
     if s.resettlement is None:
-        raise InvalidInput("scenario", f"scenario {s.name!r} has no 'resettlement' block")
+        raise UnknownReference(f"scenario {s.name!r} has no resettlement (no 'resettlement' block)")
     f = inflow(s.start, s.days, plan_name=s.resettlement.plan, completion=s.resettlement.completion)
     totals = f.totals().sort("resettled", descending=True)
     rows = [
