@@ -15,7 +15,7 @@ from migralex.resettlement.service import deadlines_answer, inflow_answer, plan_
 router = APIRouter(prefix="/v1/resettlement", tags=["resettlement"])
 
 #: The Member States (and associated States) whose official holidays the calculus knows.
-MemberState = Enum("MemberState", {code: code for code in DUBLIN_STATES}, type=str)
+MemberState = Enum("MemberState", {code: code for code in DUBLIN_STATES}, type=str)  # type: ignore[misc]
 
 
 @router.get("/deadlines", summary="Admission deadlines (URF Art. 9)", responses=ERRORS_422)
