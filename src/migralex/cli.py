@@ -57,6 +57,8 @@ register_forecast(app)
 register_relocate(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
+__import__("migralex.readmission.commands").readmission.commands.register(app)
+__import__("migralex.resettlement.commands").resettlement.commands.register(app)
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 #: Operations with rules beyond their schema, and the rules.
 SEMANTIC = {
+    "/v1/resettlement/deadlines": "a conclusion cannot precede the registration; dates from 11 June 2024",
     "/v1/cycle/{year}": "a pool size in both relocations and euro must keep the AMMR Art. 12(3) ratio",
     "/v1/cycle/{year}/solidarity": "the Art. 12(3) ratio; codes are Member States; pledges by members only",
     "/v1/cases/responsibility": "codes must exist; facts must be possible (born before registration, ...)",

@@ -28,9 +28,11 @@ FOLDERS = (
     "unhcr_population_stocks",
     "unhcr_refugee_data_finder_eu",
     "worldbank_wdi_indicators",
+    "eu_visa_annex_ii",
+    "union_resettlement_plan_2026_2027",
 )
 #: Folders the project fetched from public material itself (not copies of ../shared/data).
-FETCHED_BY_THE_PROJECT = ("iom_dtm_europe_arrivals",)
+FETCHED_BY_THE_PROJECT = ("iom_dtm_europe_arrivals", "eu_visa_annex_ii", "union_resettlement_plan_2026_2027")
 
 
 def test_every_needed_folder_and_nothing_else(raw: Path) -> None:

@@ -20,6 +20,8 @@ optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at f
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
   that runs from an event the case does not date), `absent` (names that must not be there).
   For a batch (`cases`), `expect` maps each id to such a mapping.
+- resettlement (`question: resettlement`, URF Art. 9): `case` is {registered, member_state,
+  concluded, entered, extended}; `expect` maps a deadline or `*_in_time` column to its value.
 """
 
 from __future__ import annotations
@@ -107,6 +109,22 @@ def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
         assert name not in got, (name, answer)
 
 
+def _check_resettlement(case: dict[str, Any], expect: dict[str, Any], p: Any) -> None:
+    from migralex.rules.resettlement import admission_deadlines
+
+    row = admission_deadlines(
+        [case["registered"]],
+        case["member_state"],
+        concluded=[case.get("concluded")],
+        entered=[case.get("entered")],
+        extended=bool(case.get("extended", False)),
+        p=p,
+    ).row(0, named=True)
+    for name, value in expect.items():
+        got = row[name]
+        assert (got.isoformat() if hasattr(got, "isoformat") else got) == value, (name, row)
+
+
 @pytest.mark.parametrize(("doc", "ex"), load(EXAMPLES, {"article", "examples"}, REQUIRED))
 def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     check_quotes(ex["source"])
@@ -115,6 +133,8 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     cases = _cases(doc, ex)
     question = ex.get("question", doc.get("question", "responsibility"))
     regime = ex.get("regime", doc.get("regime"))
+    if question == "resettlement":
+        return _check_resettlement(_cases(doc, ex)[0], ex["expect"], p)
     if question == "responsibility":
         result = decide_responsibility(cases, params=p, with_trace=True, regime=regime)
         answers = [result.answer(i, trace=True) for i in range(len(cases))]

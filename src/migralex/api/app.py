@@ -50,6 +50,8 @@ CAPABILITY_MODULES = {
     "forecast": "migralex.api.forecast",
     "relocations": "migralex.api.relocations",
     "returns": "migralex.api.returns",
+    "readmission": "migralex.api.readmission",
+    "resettlement": "migralex.api.resettlement",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
@@ -95,6 +97,8 @@ TAGS = [
     {"name": "forecast", "description": "Early warning: forecasts with calibrated bands, alerts, back-test."},
     {"name": "relocations", "description": "Matching persons to relocate with pledged places (Art. 67)."},
     {"name": "registry", "description": "The Eurodac-like registry."},
+    {"name": "resettlement", "description": "URF admission deadlines, Union Plan, resettlement inflow."},
+    {"name": "readmission", "description": "Visa suspension mechanism indicators (an analyst's aid)."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
 

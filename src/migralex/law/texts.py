@@ -218,3 +218,6 @@ def search(query: str, act: str | None = None, limit: int = 50) -> list[SearchHi
             hits.append(SearchHit(art, snippet, count))
     hits.sort(key=lambda h: (-h.matches, h.article.act, h.article.number))
     return hits[:limit]
+
+# Regulation (EU) 2018/1806 (visa list, suspension mechanism): an index, not the text (readmission).
+INDEX_FILES["VISA_LIST"] = "visa_list_index.yaml"

@@ -273,6 +273,16 @@ class Solidarity(BaseModel):
         return tuple(normalise_member_state(ms, field="benefitting") for ms in v)
 
 
+class Resettlement(BaseModel):
+    """Resettled persons as an inflow per Member State from a Union Plan (URF Art. 8; sim/resettlement.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan: str = "union-2026-2027"
+    completion: float = Field(default=1.0, ge=0.0, le=1.0, description="share of the pledges admitted")
+    completion_source: str = "assumption: every pledge admitted"
+
+
 class Scenario(BaseModel):
     """A complete, validated scenario (after the overlays are merged)."""
 
@@ -298,6 +308,7 @@ class Scenario(BaseModel):
     crises: tuple[Crisis, ...] = ()
     solidarity: Solidarity = Solidarity()
     returns: ReturnsBehaviour | None = Field(default=None, description="the returns stage (sim/returns.py)")
+    resettlement: Resettlement | None = None
     safe_countries_of_origin: tuple[str, ...] = Field(
         default=(), description="the Union list of safe countries of origin (APR Arts 61-62) for channelling"
     )
