@@ -27,6 +27,7 @@ TEXT_FILES: dict[str, str] = {
 
 #: Acts for which only an article index (number, title, summary in our words) is shipped.
 INDEX_FILES: dict[str, str] = {"DUBLIN_III": "dublin3_index.yaml"}
+INDEX_FILES["TP_UA_2025"] = "tp_ua_2025_index.yaml"
 
 _PARAGRAPH = re.compile(r"^(\d+)\.\s", re.MULTILINE)
 _POINT = re.compile(r"^\(([a-z]{1,3})\)\s", re.MULTILINE)
