@@ -49,6 +49,7 @@ CAPABILITY_MODULES = {
     "timeline": "migralex.api.timeline",
     "forecast": "migralex.api.forecast",
     "relocations": "migralex.api.relocations",
+    "temporary_protection": "migralex.api.temporary_protection",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
