@@ -9,7 +9,9 @@ from migralex.data import load
 
 
 def test_stock_rows_match_the_shipped_table(client: TestClient) -> None:
-    r = client.get("/v1/temporary-protection/stock", params={"member_state": ["PL", "CZ"], "since": "2025-01"})
+    r = client.get(
+        "/v1/temporary-protection/stock", params={"member_state": ["PL", "CZ"], "since": "2025-01"}
+    )
     assert r.status_code == 200
     body = r.json()
     shipped = load("temporary_protection").filter(

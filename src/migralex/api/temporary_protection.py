@@ -30,7 +30,9 @@ class StockOut(BaseModel):
     caveats: list[str]
 
 
-@router.get("/stock", summary="Beneficiaries of temporary protection", response_model=StockOut, responses=ERRORS_422)
+@router.get(
+    "/stock", summary="Beneficiaries of temporary protection", response_model=StockOut, responses=ERRORS_422
+)
 def stock_endpoint(
     member_state: Annotated[list[str] | None, Query(description="ISO codes (default: EU27)")] = None,
     since: Annotated[str | None, Query(description="First month, YYYY-MM", max_length=7)] = None,

@@ -74,7 +74,11 @@ def stock(q: StockQuery | None = None) -> pl.DataFrame:
     """Beneficiaries at the end of each month per Member State, per 100,000 inhabitants, Union share."""
     q = q or StockQuery()
     tp = load("temporary_protection").filter(pl.col("beneficiaries").is_not_null())
-    union = tp.filter(pl.col("country").is_in(EU27)).group_by("month").agg(pl.col("beneficiaries").sum().alias("_eu"))
+    union = (
+        tp.filter(pl.col("country").is_in(EU27))
+        .group_by("month")
+        .agg(pl.col("beneficiaries").sum().alias("_eu"))
+    )
     rows = tp.filter(pl.col("country").is_in(q.member_states)).rename({"country": "member_state"})
     if q.since:
         rows = rows.filter(pl.col("month") >= q.since)
@@ -87,7 +91,9 @@ def stock(q: StockQuery | None = None) -> pl.DataFrame:
     pop = _population()
     last_year = int(pop["year"].max())  # type: ignore[arg-type]
     rows = (
-        rows.with_columns(pl.min_horizontal(pl.col("month").dt.year(), pl.lit(last_year)).cast(pl.Int32).alias("year"))
+        rows.with_columns(
+            pl.min_horizontal(pl.col("month").dt.year(), pl.lit(last_year)).cast(pl.Int32).alias("year")
+        )
         .join(pop, on=["member_state", "year"], how="left")
         .join(union, on="month", how="left")
         .with_columns(
@@ -97,7 +103,12 @@ def stock(q: StockQuery | None = None) -> pl.DataFrame:
         )
     )
     return rows.select(
-        "month", "member_state", "beneficiaries", "per_100k", "share_of_union", "flag",
+        "month",
+        "member_state",
+        "beneficiaries",
+        "per_100k",
+        "share_of_union",
+        "flag",
         pl.col("year").alias("population_year"),
     ).sort(["month", "member_state"])
 
