@@ -57,7 +57,7 @@ register_forecast(app)
 register_relocate(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
-app.add_typer(__import__("migralex.tp.commands").tp.commands.app, name="tp", help="Temporary protection: stock.")
+app.add_typer(__import__("migralex.tp.commands").tp.commands.app, name="tp", help="Temporary protection.")
 
 
 def main() -> None:
