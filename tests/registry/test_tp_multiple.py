@@ -77,3 +77,51 @@ def test_a_member_state_sees_only_rows_with_its_own_datasets(tp_registry: Regist
     assert tp_registry.tp_multiple_registrations(FR_ASYLUM).height == 0
     with pytest.raises(AccessDenied):
         tp_registry.tp_multiple_registrations(IT_BORDER)
+
+
+def test_api_reports_the_rows_and_refuses_other_roles(tp_registry: Registry, people: People) -> None:
+    from fastapi.testclient import TestClient
+
+    from migralex.registry.api import create_app
+
+    _tp(tp_registry, DE_ASYLUM, people, 37, "a")
+    _tp(tp_registry, PL_ASYLUM, people, 37, "b")
+    client = TestClient(create_app(tp_registry))
+    op = {"Authorization": f"Bearer {tp_registry.create_token('EU', 'operator', 'op')}"}
+    border = {"Authorization": f"Bearer {tp_registry.create_token('IT', 'border', 'it')}"}
+    r = client.get("/v1/registry/tp-multiple-registrations", headers=op)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["by_status"] == {"linked": 0, "pending": 1}
+    assert body["rows"][0]["member_states"] == ["DE", "PL"]
+    assert "Art. 38(4)" in body["basis"] and "2022/382" in body["note"]
+    denied = client.get("/v1/registry/tp-multiple-registrations", headers=border)
+    assert denied.status_code == 403
+
+
+def test_cli_prints_the_report_and_refuses_with_one_line(
+    tp_registry: Registry, people: People, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    import json
+
+    from typer.testing import CliRunner
+
+    from migralex.cli import app
+    from migralex.registry.crypto import KEY_ENV, KEY_FILE_ENV
+
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv(KEY_ENV, base64.urlsafe_b64encode(b"migralex-test-key-0123456789abcd").decode())
+    _tp(tp_registry, DE_ASYLUM, people, 38, "a")
+    hits = _tp(tp_registry, PL_ASYLUM, people, 38, "b")
+    tp_registry.verify_hit(PL_ASYLUM, hits[0], True)
+    out = CliRunner().invoke(app, ["registry", "tp-multiple", "--url", db_url, "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["by_status"] == {"linked": 1, "pending": 0}
+    table = CliRunner().invoke(app, ["registry", "tp-multiple", "--url", db_url], env={"COLUMNS": "80"})
+    assert table.exit_code == 0 and "DE+PL" in table.output
+    assert max(len(line) for line in table.output.splitlines()) <= 80
+    refused = CliRunner().invoke(
+        app, ["registry", "tp-multiple", "--url", db_url, "-m", "IT", "-r", "border"]
+    )
+    assert refused.exit_code == 2 and "error" in refused.output and "Traceback" not in refused.output
