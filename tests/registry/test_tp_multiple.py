@@ -125,3 +125,16 @@ def test_cli_prints_the_report_and_refuses_with_one_line(
         app, ["registry", "tp-multiple", "--url", db_url, "-m", "IT", "-r", "border"]
     )
     assert refused.exit_code == 2 and "error" in refused.output and "Traceback" not in refused.output
+
+
+@pytest.mark.parametrize("decision", ["(EU) 2022/382", "2025/1460"])
+def test_the_ukrainian_scheme_and_its_extensions_are_outside_eurodac(
+    tp_registry: Registry, people: People, decision: str
+) -> None:
+    from migralex.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="63\\(3\\)"):
+        tp_registry.register(
+            DE_ASYLUM,
+            people.submission(39, "temporary_protection", "DE", "u", event_at=WHEN, tp_decision=decision),
+        )

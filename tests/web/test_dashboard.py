@@ -52,7 +52,9 @@ def test_overview_temporary_protection_over_time(page: Any) -> None:
     assert "beneficiaries of temporary protection" in label and "2025-03" in label
     assert "9(3)(a)(xv)" in page.inner_text("#tp-basis")
     page.select_option("#indicator", "temporary_protection_per_100k")
-    page.wait_for_function("() => document.querySelector('#map').getAttribute('aria-label').includes('Temporary')")
+    page.wait_for_function(
+        "() => document.querySelector('#map').getAttribute('aria-label').includes('Temporary')"
+    )
 
 
 def test_solidarity_pool_size_changes_a_fair_share(page: Any) -> None:
