@@ -129,3 +129,13 @@ def test_unknown_key_in_the_block_is_named(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidInput, match="temporary_protection_end"):
         load_scenario(path)
+
+
+def test_a_later_end_date_in_the_law_overlay_moves_the_applications() -> None:
+    scenario = load_scenario(SCENARIO).with_changes(scale=0.01, law={"tp.ukraine.end_date": "2027-09-04"})
+    t = tp_end.draw(scenario, np.random.default_rng(3))
+    assert t.end_date == dt.date(2027, 9, 4)
+    _, day, _ = tp_end.applications(scenario, t, np.random.default_rng(4))
+    assert day.min() >= (dt.date(2027, 9, 4) - scenario.start).days + 1 - 30
+    with pytest.raises(InvalidInput, match=r"tp\.ukraine\.end_date"):
+        load_scenario(SCENARIO).with_changes(law={"tp.ukraine.end_date": "4 March"})
