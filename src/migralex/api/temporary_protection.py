@@ -10,10 +10,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from migralex.api.errors import ERRORS_422
 from migralex.tp.stock import BASIS, QUOTE, caveats, make_query, source, stock
+
+#: A Member State code and a month as the JSON Schema can say them (which codes exist is checked by tp).
+MsCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")]
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 router = APIRouter(prefix="/v1/temporary-protection", tags=["cycle"])
 
@@ -34,9 +38,9 @@ class StockOut(BaseModel):
     "/stock", summary="Beneficiaries of temporary protection", response_model=StockOut, responses=ERRORS_422
 )
 def stock_endpoint(
-    member_state: Annotated[list[str] | None, Query(description="ISO codes (default: EU27)")] = None,
-    since: Annotated[str | None, Query(description="First month, YYYY-MM", max_length=7)] = None,
-    until: Annotated[str | None, Query(description="Last month, YYYY-MM", max_length=7)] = None,
+    member_state: Annotated[list[MsCode] | None, Query(description="ISO codes (default: EU27)")] = None,
+    since: Annotated[str | None, Query(description="First month, YYYY-MM", pattern=MONTH)] = None,
+    until: Annotated[str | None, Query(description="Last month, YYYY-MM", pattern=MONTH)] = None,
     latest: Annotated[bool, Query(description="Only each Member State's latest month")] = False,
 ) -> StockOut:
     """Beneficiaries at the end of each month (Eurostat migr_asytpsm; Ukrainians only)."""
