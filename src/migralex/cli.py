@@ -59,6 +59,7 @@ __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
 __import__("migralex.readmission.commands").readmission.commands.register(app)
 __import__("migralex.resettlement.commands").resettlement.commands.register(app)
+app.add_typer(__import__("migralex.tp.commands").tp.commands.app, name="tp", help="Temporary protection.")
 
 
 def main() -> None:

@@ -58,6 +58,7 @@ SEMANTIC = {
     "/v1/relocations/example": "the benefitting State must be bound by Part IV (not DK)",
     "/v1/forecast/projection": "the year must follow the last observed year (by one to three years)",
     "/v1/cases/returns": "dates from 1950 to 2150 (the holiday calendars of the time-limit calculus)",
+    "/v1/temporary-protection/stock": "codes must be Member States; since not after until; rows must exist",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed here too, with a token: schema-valid
 #: input is refused there for reasons of law and access (a role may not register a category, a
@@ -65,6 +66,7 @@ SEMANTIC = {
 #: are all SEMANTIC.
 REGISTRY = "/v1/registry"
 OPERATOR_PATHS = ("/statistics", "/retention/purge", "/tp-decisions", "/audit/verification")
+OPERATOR_PATHS += ("/tp-multiple-registrations",)
 #: The forecast back-test (one to two minutes in a background thread) is tested in tests/api/test_forecast.py.
 FORECAST_BACKTEST = "/v1/forecast/backtest"
 operations = schema.exclude(path_regex=f"^{FORECAST_BACKTEST}")

@@ -45,6 +45,18 @@ def test_overview_map_bars_and_indicator_choice(page: Any) -> None:
     screenshot(page, "overview")
 
 
+def test_overview_temporary_protection_over_time(page: Any) -> None:
+    page.goto("/")
+    wait_for_chart(page, "#tp-stock")
+    label = page.get_attribute("#tp-stock", "aria-label") or ""
+    assert "beneficiaries of temporary protection" in label and "2025-03" in label
+    assert "9(3)(a)(xv)" in page.inner_text("#tp-basis")
+    page.select_option("#indicator", "temporary_protection_per_100k")
+    page.wait_for_function(
+        "() => document.querySelector('#map').getAttribute('aria-label').includes('Temporary')"
+    )
+
+
 def test_solidarity_pool_size_changes_a_fair_share(page: Any) -> None:
     page.goto("/solidarity")
     cell = page.locator('tr[data-ms="DE"] td.fair-relocations')
@@ -146,6 +158,22 @@ def test_scenarios_run_progress_chart_and_comparison(page: Any) -> None:
         "() => document.querySelector('#occupancy').getAttribute('aria-label').includes('Italy')"
     )
     screenshot(page, "scenarios")
+
+
+def test_scenarios_end_of_temporary_protection_table(page: Any) -> None:
+    page.goto("/scenarios")
+    page.wait_for_selector("#scenario option[value='tp-end-2027']", state="attached")
+    page.select_option("#scenario", "tp-end-2027")
+    page.fill("#days", "90")
+    page.fill("#runs", "2")
+    page.fill("#scale", "0.01")
+    page.click("#run")
+    page.wait_for_function(
+        "() => document.querySelector('#status').textContent.startsWith('tp-end-2027: done')", timeout=240_000
+    )
+    page.wait_for_selector("#tp-end-table tbody tr")
+    assert page.locator("#tp-end-table tbody tr").count() >= 20
+    assert "2027-03-04" in page.inner_text("#tp-end-basis")
 
 
 def test_relocation_match_table_sankey_and_places(page: Any) -> None:

@@ -52,6 +52,7 @@ CAPABILITY_MODULES = {
     "returns": "migralex.api.returns",
     "readmission": "migralex.api.readmission",
     "resettlement": "migralex.api.resettlement",
+    "temporary_protection": "migralex.api.temporary_protection",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its

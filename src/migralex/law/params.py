@@ -238,6 +238,13 @@ class ParameterSet(Mapping[str, Parameter]):
             if value not in p.options:
                 raise InvalidInput(f"{label}.{p.name}", f"{value!r} is not one of {', '.join(p.options)}")
             return value
+        if p.unit == "date":  # a dated parameter whose value is a day (e.g. the end of a protection)
+            try:
+                return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise InvalidInput(
+                    f"{label}.{p.name}", f"expected a date YYYY-MM-DD, got {value!r}"
+                ) from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise InvalidInput(f"{label}.{p.name}", f"expected a number, got {value!r}")
         if value < 0:

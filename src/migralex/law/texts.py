@@ -30,6 +30,8 @@ INDEX_FILES: dict[str, str] = {
     "DUBLIN_III": "dublin3_index.yaml",
     "RETURN_DIRECTIVE": "return_directive_index.yaml",
     "SIS_RETURN": "sis_return_index.yaml",
+    "VISA_LIST": "visa_list_index.yaml",  # Reg. 2018/1806 (visa list, suspension mechanism)
+    "TP_UA_2025": "tp_ua_2025_index.yaml",
 }
 
 _PARAGRAPH = re.compile(r"^(\d+)\.\s", re.MULTILINE)
@@ -219,5 +221,3 @@ def search(query: str, act: str | None = None, limit: int = 50) -> list[SearchHi
     hits.sort(key=lambda h: (-h.matches, h.article.act, h.article.number))
     return hits[:limit]
 
-# Regulation (EU) 2018/1806 (visa list, suspension mechanism): an index, not the text (readmission).
-INDEX_FILES["VISA_LIST"] = "visa_list_index.yaml"

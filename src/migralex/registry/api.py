@@ -41,6 +41,7 @@ from migralex.registry.schemas import (
     decode_template,
 )
 from migralex.registry.service import Registry
+from migralex.registry.tp_multiple import report as tp_report
 
 PREFIX = "/v1/registry"
 #: Largest request body accepted (a full batch of 1,000 submissions is about 3 MiB).
@@ -222,6 +223,12 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
         with _errors():
             n = reg().record_tp_decision(who, body.reference, body.entry_into_force, body.ended_on)
             return {"datasets": n, "legal_basis": "Eurodac Art. 29(9)"}
+
+    @router.get("/tp-multiple-registrations")
+    def tp_multiple(who: Auth) -> dict[str, Any]:
+        """Persons registered for temporary protection in several Member States (Arts 3(6), 26, 38(4))."""
+        with _errors():
+            return tp_report(reg().tp_multiple_registrations(who))
 
     @router.get("/audit/verification")
     def verify_audit(

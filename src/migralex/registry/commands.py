@@ -29,6 +29,7 @@ from migralex.registry.schemas import SearchIn, SubmissionIn, decode_template
 from migralex.registry.service import Registry
 from migralex.registry.stats import TABLES
 from migralex.registry.store import Store, database_url
+from migralex.registry.tp_multiple import report as tp_report
 from migralex.tables import Column, Format, print_table, write_rows
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich", help="The Eurodac-like registry.")
@@ -367,6 +368,51 @@ def stats_command(
             console.print(f"{title}: none")
             continue
         print_table(console, rows, _stats_columns(frame.columns), title)
+
+
+@app.command("tp-multiple")
+def tp_multiple_command(
+    url: Url = None,
+    member_state: Annotated[
+        str,
+        typer.Option(
+            "--member-state", "-m", help="The operator's Member State (EU), or an asylum authority's"
+        ),
+    ] = "EU",
+    role: Annotated[
+        Role, typer.Option("--role", "-r", help="operator (all rows) or asylum (own rows)")
+    ] = Role.operator,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Persons registered for temporary protection in several Member States (Arts 3(6), 26, 38(4))."""
+    reg = _open(url)
+    try:
+        frame = reg.tp_multiple_registrations(_cli_caller(member_state, role))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    out = tp_report(frame)
+    if fmt is Format.json:
+        _print_json(out)
+        return
+    rows = [{**r, "member_states": "+".join(r["member_states"])} for r in out["rows"]]
+    if fmt is Format.csv:
+        write_rows(out["rows"], fmt, TP_COLUMNS)
+        return
+    print_table(console, rows, TP_COLUMNS, "Temporary protection in several Member States")
+    console.print(
+        f"linked {out['by_status']['linked']}, pending {out['by_status']['pending']}; {out['basis']}"
+    )
+    console.print(out["note"])
+
+
+TP_COLUMNS = (
+    Column("status", "Status"),
+    Column("member_states", "Member States"),
+    Column("registrations", "Registrations", "int"),
+    Column("first_registered", "First"),
+    Column("last_registered", "Last"),
+    Column("dataset_ids", "Datasets"),
+)
 
 
 @app.command("verify")

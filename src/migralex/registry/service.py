@@ -80,6 +80,7 @@ from migralex.registry.registration import (
 from migralex.registry.stats import statistics
 from migralex.registry.store import Store
 from migralex.registry.throttle import FailedAuth, Suppressed
+from migralex.registry.tp_multiple import multiple_registrations
 
 __all__ = [
     "Candidate",
@@ -690,6 +691,27 @@ class Registry:
         with self.store.write() as conn:
             audit.append(
                 conn, self.keys.audit_key, [self._entry(caller, "statistics", "ok", "Eurodac Art. 12(1)")]
+            )
+        return out
+
+    def tp_multiple_registrations(self, caller: Caller) -> pl.DataFrame:
+        """Persons registered for temporary protection in several Member States (Arts 3(6), 26, 38(4)).
+
+        The operator sees every row (no personal data: dataset ids, Member States, dates); an asylum
+        authority the rows involving its own Member State.
+        """
+        try:
+            may_operate(caller, "tp_multiple")
+        except AccessDenied as exc:
+            self._deny(caller, "tp_multiple", exc)
+        own = None if caller.role is Role.operator else caller.member_state
+        with self.store.read() as conn:
+            out = multiple_registrations(conn, own)
+        with self.store.write() as conn:
+            audit.append(
+                conn,
+                self.keys.audit_key,
+                [self._entry(caller, "tp_multiple", "ok", "Eurodac Art. 3(6), Art. 26, Art. 38(4)")],
             )
         return out
 

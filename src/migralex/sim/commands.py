@@ -93,6 +93,25 @@ def _print_summary(summary: dict[str, Any]) -> None:
     from migralex.sim.returns import print_returns  # after the return decision (sim/returns.py)
 
     print_returns(console, summary)
+    if "temporary_protection_end" in summary:
+        _print_tp_end(summary["temporary_protection_end"])
+
+
+def _print_tp_end(section: dict[str, Any]) -> None:
+    """The transitions at the end of temporary protection (`sim.tp_end`), whole population."""
+    from migralex.sim.tp_end import summary_rows as tp_rows
+
+    columns = (
+        Column("member_state", "Member State"),
+        Column("international_protection", "Asylum", "int"),
+        Column("national_permit", "National permit", "int"),
+        Column("return", "Return", "int"),
+        Column("onward_movement", "Onward", "int"),
+        Column("no_recorded_status", "No status", "int"),
+    )
+    title = f"End of temporary protection on {section['end_date']} (stock {section['stock_month']})"
+    print_table(console, tp_rows(section), columns, title)
+    console.print(f"Basis: {section['basis']}. The shares are assumptions (see the scenario file).")
 
 
 def _outside(scenario: str, days: int) -> list[str]:

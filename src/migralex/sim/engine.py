@@ -74,6 +74,8 @@ class RunResult:
     population: Population | None = field(default=None, repr=False)
     adequate_capacity: np.ndarray | None = None  # int64 [ms]: the act's figure, not scaled (APR Art. 47(1))
     returns: dict[str, Any] | None = None  # the returns stage (sim/returns.py): counts [ms], values drawn
+    tp_transitions: np.ndarray | None = None  # float64 [ms, outcome]: end of temporary protection
+    tp_info: dict[str, Any] | None = None
 
 
 @lru_cache(maxsize=8)
@@ -279,6 +281,8 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         notes=notes,
         persons=persons,
         population=pop if keep_persons else None,
+        tp_transitions=None if pop.tp_transitions is None else pop.tp_transitions.counts,
+        tp_info=None if pop.tp_transitions is None else pop.tp_transitions.info(),
         adequate_capacity=member_state_inputs(
             scenario.start,
             scenario.days,

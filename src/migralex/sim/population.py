@@ -33,6 +33,7 @@ from migralex.cases import codes as C
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet
 from migralex.sim import arrivals as A
+from migralex.sim import tp_end
 from migralex.sim.scenario import Drawn, Scenario
 from migralex.sim.stages import (
     APPEAL,
@@ -42,6 +43,7 @@ from migralex.sim.stages import (
     PATH_NO_APPLICATION,
     REGULAR,
 )
+from migralex.sim.tp_end import Transitions
 
 #: Where a person comes from.
 ORIGINS = ("detected", "shock", "direct", "pending")
@@ -83,6 +85,8 @@ class Population:
     visa_ms: np.ndarray  # int8 (-1: none)
     visa_from: np.ndarray  # datetime64[D]
     notes: tuple[str, ...] = field(default=())
+    #: The run's transitions at the end of temporary protection (`sim.tp_end`), when the scenario has it.
+    tp_transitions: Transitions | None = None
 
     def __len__(self) -> int:
         return len(self.arr_day)
@@ -247,6 +251,15 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
     app_d = np.repeat(ms_d, reps).astype(np.int8)
     nat_dd = np.repeat(nat_d, reps).astype(np.int16)
     day_d = rng.integers(0, days, nd).astype(np.int32)
+    transitions = None
+    if scenario.temporary_protection_end is not None:  # applications when temporary protection ends
+        transitions = tp_end.draw(scenario, rng)
+        ms_t, day_t, tp_notes = tp_end.applications(scenario, transitions, rng)
+        notes += [*transitions.notes, *tp_notes]
+        app_d = np.concatenate([app_d, ms_t])
+        nat_dd = np.concatenate([nat_dd, np.full(len(ms_t), C.NATIONALITY_INDEX["UA"], np.int16)])
+        day_d = np.concatenate([day_d, day_t])
+        nd += len(ms_t)
 
     # 4. the pending stock on day 0
     stock = A.pending_stock(scenario.calibration_year) * b.backlog_share * scale
@@ -294,6 +307,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         visa_ms=np.full(n, -1, np.int8),
         visa_from=np.zeros(n, "datetime64[D]"),
         notes=tuple(notes),
+        tp_transitions=transitions,
     )
     _facts(pop, scenario.calibration_year, b, rng, dest)
     _instrumentalisation(pop, scenario)

@@ -245,7 +245,9 @@ class SimulationResult:
             for j, ms in enumerate(EU27):
                 per_ms[ms][name] = _figure(values[:, j])
         timings = {k: float(np.median([r.timings.get(k, np.nan) for r in self.runs])) for k in first.timings}
-        return {
+        has_tp = first.tp_transitions is not None
+        extra = {"temporary_protection_end": self.tp_end_summary()} if has_tp else {}
+        return extra | {
             "scenario": self.scenario,
             "start": self.start.isoformat(),
             "days": self.days,
@@ -261,6 +263,21 @@ class SimulationResult:
             "notes": list(self.notes),
             "median_timings_s": timings,
         }
+
+    def tp_end_summary(self) -> dict[str, Any]:
+        """The end of temporary protection (`sim.tp_end`): transitions per Member State with bands."""
+        from migralex.sim.tp_end import OUTCOMES
+
+        counts = self.stack("tp_transitions")  # [run, ms, outcome], whole population
+        first = self.runs[0]
+        info = dict(first.tp_info or {})
+        info["shares_per_run"] = [r.tp_info["shares"] for r in self.runs if r.tp_info]
+        info.pop("shares", None)
+        info["union"] = {o: _figure(counts[:, :, k].sum(axis=1)) for k, o in enumerate(OUTCOMES)}
+        info["member_states"] = {
+            ms: {o: _figure(counts[:, j, k]) for k, o in enumerate(OUTCOMES)} for j, ms in enumerate(EU27)
+        }
+        return info
 
     # ------------------------------------------------------------------ persons
     def applicants(self) -> np.ndarray:

@@ -281,6 +281,25 @@ class Resettlement(BaseModel):
     plan: str = "union-2026-2027"
     completion: float = Field(default=1.0, ge=0.0, le=1.0, description="share of the pledges admitted")
     completion_source: str = "assumption: every pledge admitted"
+class TemporaryProtectionEnd(BaseModel):
+    """The end of temporary protection (`migralex.sim.tp_end`): the stock's shares, each with its source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    end_parameter: str = Field(default="tp.ukraine.end_date", description="dated parameter of the end date")
+    stock_month: dt.date | None = Field(default=None, description="month of the stock (default: latest)")
+    stock_change: Value = Field(description="stock at the end date / stock of stock_month")
+    international_protection: Value
+    national_permit: Value
+    # `return` is a Python keyword: the YAML key is `return`, the attribute `return_`.
+    return_: Value = Field(alias="return")
+    onward_movement: Value
+    lead_days: int = Field(default=30, ge=0, le=365, description="applications begin this long before")
+    spread_days: int = Field(default=180, ge=1, le=730, description="and spread over this long after it")
+
+    def draw_share(self, name: str, rng: np.random.Generator | None) -> float:
+        """One share for one run (`return` is read from `return_`)."""
+        return float(getattr(self, "return_" if name == "return" else name).draw(rng))
 
 
 class Scenario(BaseModel):
@@ -309,6 +328,7 @@ class Scenario(BaseModel):
     solidarity: Solidarity = Solidarity()
     returns: ReturnsBehaviour | None = Field(default=None, description="the returns stage (sim/returns.py)")
     resettlement: Resettlement | None = None
+    temporary_protection_end: TemporaryProtectionEnd | None = None
     safe_countries_of_origin: tuple[str, ...] = Field(
         default=(), description="the Union list of safe countries of origin (APR Arts 61-62) for channelling"
     )

@@ -155,6 +155,19 @@
     $("run-warnings").hidden = !(result.warnings || []).length;
     $("run-warnings").textContent = (result.warnings || []).join(" ");
     drawSankey(result.flows);
+    drawTpEnd(result.summary.temporary_protection_end);
+  }
+
+  /** The end of temporary protection (scenarios with it): transitions of the stock, median [5–95 %]. */
+  function drawTpEnd(tp) {
+    $("tp-end").hidden = !tp;
+    if (!tp) return;
+    const band = (v) => (typeof v === "number" ? ML.fmt(v) : `${ML.fmt(v.median)} [${ML.fmt(v.p5)}–${ML.fmt(v.p95)}]`);
+    const keys = Object.keys(tp.outcomes);
+    const columns = [{ key: "where", label: "Where" }, ...keys.map((k) => ({ key: k, label: tp.outcomes[k].split(" (")[0], format: band }))];
+    const rows = [{ where: "Union", ...tp.union }, ...Object.entries(tp.member_states).filter(([, v]) => Object.values(v).some((x) => (typeof x === "number" ? x : x.median) > 0)).map(([ms, v]) => ({ where: names[ms] || ms, ...v }))];
+    $("tp-end-table").replaceChildren(ML.table(columns, rows, { caption: `Transitions at the end of temporary protection on ${tp.end_date}` }));
+    $("tp-end-basis").textContent = `Temporary protection ends on ${tp.end_date} (${tp.basis}). Stock of ${tp.stock_month} (Eurostat migr_asytpsm). The shares are assumptions drawn per run (see the scenario file); applications for international protection join the simulated population. ${tp.notes.join(" ")}`;
   }
 
   /** "2027-09-12" → "12 Sep 27" on time axes (short enough for a phone). */
