@@ -57,6 +57,8 @@ class Query:
     nationalities: tuple[str, ...] = ()
     document_number: str | None = None
     biometrics: Mapping[str, Any] | None = None
+    reason: str = "apprehension"
+    officer: str = "screening"
 
 
 @dataclass(frozen=True)

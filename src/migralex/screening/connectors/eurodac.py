@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migralex.registry.access import Caller
+from migralex.registry.categories import Role
 from migralex.registry.service import Registry, Submission
 from migralex.screening.connectors.base import Answer, Query, QueryBasis, Result, bases, call_with_timeout
+from migralex.screening.model import EURODAC_CATEGORY, Reason
 
 
 @dataclass
@@ -25,10 +27,14 @@ class RegistryEurodac:
     """Eurodac through the registry: registration with comparison, answered within the timeout."""
 
     registry: Registry
-    caller: Caller
-    category: str = "irregular_crossing"
     basis: QueryBasis = field(default_factory=lambda: bases()["eurodac"])
     pool: cf.ThreadPoolExecutor = field(default_factory=lambda: cf.ThreadPoolExecutor(2))
+
+    def caller(self, q: Query) -> Caller:
+        """The registry caller of the screening authority: border (Arts 22-23 of Regulation
+        2024/1358), or the return authority for a person found within the territory (Art. 24)."""
+        role = Role.return_ if q.reason == Reason.territory else Role.border
+        return Caller(q.officer[:24], q.member_state, role)
 
     def submission(self, q: Query, at: dt.datetime) -> Submission:
         """The registry submission of a screened person (identity and biometric templates)."""
@@ -42,7 +48,7 @@ class RegistryEurodac:
             identity["date_of_birth"] = q.date_of_birth
         return Submission(
             transaction_id=f"scr-{q.screening_id}",
-            category=self.category,
+            category=EURODAC_CATEGORY[Reason(q.reason)],
             event_at=at,
             biometrics_taken_at=at,
             identity=identity,
@@ -64,7 +70,7 @@ class RegistryEurodac:
 
     def _register(self, q: Query) -> Result:
         t0 = time.perf_counter()
-        reg = self.registry.register(self.caller, self.submission(q, self.registry.now()))
+        reg = self.registry.register(self.caller(q), self.submission(q, self.registry.now()))
         hits = tuple(
             {
                 "reference": f"hit {c.hit_id}",

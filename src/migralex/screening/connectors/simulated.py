@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Behaviour] = {
     "europol": Behaviour(0.002, 300.0),
     "interpol_sltd": Behaviour(0.01, 400.0, 0.8),
     "interpol_tdawn": Behaviour(0.002, 400.0, 0.8),
+    "eurodac": Behaviour(0.15, 300.0),
 }
 
 
@@ -115,7 +116,8 @@ class SimulatedSystem:
 def simulated_systems(
     seed: int = 0, behaviours: Mapping[str, Behaviour] | None = None
 ) -> dict[str, SimulatedSystem]:
-    """One simulated adapter per system of `systems.yaml` except Eurodac, with their behaviours."""
+    """One simulated adapter per system of `systems.yaml` (Eurodac too: replace it with
+    `eurodac.RegistryEurodac` to query the migralex registry), with their behaviours."""
     given = dict(behaviours or {})
     unknown = set(given) - set(DEFAULTS)
     if unknown:
