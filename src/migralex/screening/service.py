@@ -40,6 +40,10 @@ from migralex.screening.timelimit import clock
 ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-")
 
 
+#: Answers after which a system is queried again.
+RETRY = ("timeout", "down")
+
+
 class Conflict(InvalidInput):
     """The record changed since it was read (another officer's write): reload and retry."""
 
@@ -221,15 +225,27 @@ class ScreeningService:
     def check(
         self, staff: Staff, screening_id: str, *, biometrics: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Arts 14-16: query every system not yet answered (or that timed out or was down)."""
-        with self._change(staff, "check", screening_id) as rec:
-            q = self._query(rec, staff, biometrics)
-            todo = [
-                s for s in self.connectors
-                if s not in rec.queries or rec.queries[s]["answer"] in ("timeout", "down")
-            ]  # fmt: skip
-            results: list[Result] = [self.connectors[s].query(q) for s in todo]
+        """Arts 14-16: query every system not yet answered (or that timed out or was down). The
+        queries run outside any transaction (the Eurodac adapter writes to the same database);
+        the answers are saved only if nobody changed the record meanwhile (`Conflict`)."""
+        self._allow(staff, "check", screening_id)
+        try:
+            with self.store.read() as conn:
+                rec, version = self._load(conn, staff, screening_id)
+        except NotVisible as exc:
+            self._deny(staff, "screening_check", exc, screening=screening_id)
+        if rec.status is not rec_mod.Status.in_progress:
+            raise InvalidInput("status", f"screening {screening_id} already ended ({rec.status})")
+        q = self._query(rec, staff, biometrics)
+        todo = [s for s in self.connectors if s not in rec.queries or rec.queries[s]["answer"] in RETRY]
+        results: list[Result] = [self.connectors[s].query(q) for s in todo]
+        with self.store.write() as conn:
             rec_mod.apply_results(rec, results, self.now(), staff.token_id)
+            self._save(conn, rec, version)
+            asked = {r.system: str(r.answer) for r in results}
+            self._audit(
+                conn, staff, "screening_check", "ok", "SR Arts 14-16", screening=rec.id, queries=asked
+            )
         return self.view(rec, staff)
 
     def _query(self, rec: ScreeningRecord, staff: Staff, biometrics: Mapping[str, Any] | None) -> Query:

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from migralex.errors import LawDataError
+from migralex.errors import LawDataError, MigralexError
 from migralex.law.texts import article
 
 
@@ -137,11 +137,9 @@ def call_with_timeout(basis: QueryBasis, fn: Callable[[], Result], pool: cf.Thre
             (time.perf_counter() - t0) * 1000,
             not_done=f"{basis.title} did not answer within {basis.timeout_s:g} s; query to repeat",
         )
-    except Exception as exc:
-        return Result(
-            basis.system,
-            Answer.down,
-            basis.cite,
-            (time.perf_counter() - t0) * 1000,
-            not_done=f"{basis.title} unavailable ({type(exc).__name__}: {str(exc)[:120]}); query to repeat",
-        )
+    except MigralexError as exc:  # the system refused this input: say what to correct
+        why = f"{basis.title} refused the query ({str(exc)[:160]}); correct the input and repeat"
+        return Result(basis.system, Answer.down, basis.cite, (time.perf_counter() - t0) * 1000, not_done=why)
+    except Exception as exc:  # any other failure of a remote system: down, recorded
+        why = f"{basis.title} unavailable ({type(exc).__name__}: {str(exc)[:120]}); query to repeat"
+        return Result(basis.system, Answer.down, basis.cite, (time.perf_counter() - t0) * 1000, not_done=why)

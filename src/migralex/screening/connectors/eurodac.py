@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migralex.registry.access import Caller
-from migralex.registry.categories import Role
+from migralex.registry.categories import Category, Role, policy
 from migralex.registry.service import Registry, Submission
 from migralex.screening.connectors.base import Answer, Query, QueryBasis, Result, bases, call_with_timeout
 from migralex.screening.model import EURODAC_CATEGORY, Reason
@@ -40,20 +40,23 @@ class RegistryEurodac:
         """The registry submission of a screened person (identity and biometric templates)."""
         bio: Mapping[str, Any] = q.biometrics or {}
         names = (q.name or "unknown").split()
+        category = EURODAC_CATEGORY[Reason(q.reason)]
+        digit = policy().categories[Category(category)].reference_digit
         identity = {
             "names": {"surnames": [names[-1]], "forenames": names[:-1] or ["-"]},
-            "reference_number": f"{q.member_state}SCR-{q.screening_id}"[:40],
+            "reference_number": f"{q.member_state}{digit}-SCR-{q.screening_id}"[:40],
         }
         if q.date_of_birth:
             identity["date_of_birth"] = q.date_of_birth
         return Submission(
             transaction_id=f"scr-{q.screening_id}",
-            category=EURODAC_CATEGORY[Reason(q.reason)],
+            category=category,
             event_at=at,
             biometrics_taken_at=at,
             identity=identity,
             fingerprint=bio.get("fingerprint"),
             face=bio.get("face"),
+            include_own=True,  # identification (Art. 14) needs the Member State's own earlier records too
         )
 
     def query(self, q: Query) -> Result:
