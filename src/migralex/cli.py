@@ -57,6 +57,11 @@ register_forecast(app)
 register_relocate(app)
 __import__("migralex.sim.commands").sim.commands.register(app)
 app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: datasets, hits, retention.")
+app.add_typer(
+    __import__("migralex.screening.commands").screening.commands.app,
+    name="screening",
+    help="Screening at the external border (Regulation 2024/1356): checks, form, referral.",
+)
 
 
 def main() -> None:

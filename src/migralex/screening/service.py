@@ -253,7 +253,7 @@ class ScreeningService:
         return Query(
             rec.id, rec.member_state, rec.form.get("name"), rec.form.get("date_of_birth"),
             tuple(rec.form.get("nationalities") or ()), docs[0] if docs else None, biometrics,
-            str(rec.reason), staff.token_id,
+            str(rec.reason), staff.token_id, len(rec.log),
         )  # fmt: skip
 
     def verify(

@@ -59,6 +59,7 @@ class Query:
     biometrics: Mapping[str, Any] | None = None
     reason: str = "apprehension"
     officer: str = "screening"
+    attempt: int = 0  # how far the screening has got: a repeated query is a new draw for simulations
 
 
 @dataclass(frozen=True)
