@@ -70,7 +70,7 @@ def test_health_lists_capabilities(client: TestClient) -> None:
     body = client.get("/v1/health").json()
     assert body["status"] == "ok"
     assert set(body["capabilities"]) == {
-        "cases", "cycle", "simulations", "timeline", "relocations", "registry", "forecast"
+        "cases", "cycle", "simulations", "timeline", "relocations", "registry", "forecast", "screening"
     }
 
 
