@@ -32,6 +32,7 @@ PAGES: dict[str, Page] = {
     "/scenarios": Page("scenarios.html", "Scenarios"),
     "/early-warning": Page("early-warning.html", "Early warning"),
     "/relocation": Page("relocation.html", "Relocation"),
+    "/screening": Page("screening.html", "Screening"),
 }
 
 #: Links after the pages (not pages of the dashboard themselves).
