@@ -6,7 +6,6 @@ the article), 404 no such screening visible to the caller, 409 not complete befo
 (with what is missing) or changed meanwhile, 422 invalid input (with the field), 503 database busy.
 """
 
-
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
