@@ -121,7 +121,7 @@
               { key: "system", label: "System" },
               { key: "answer", label: "Answer" },
               { key: "legal_basis", label: "Article" },
-              { key: "latency_ms", label: "Latency", unit: "ms" },
+              { key: "latency_ms", label: "Latency (ms)" },
               { key: "not_done", label: "Not done, and why", format: (v) => v || "—" },
             ],
             queries,
