@@ -121,7 +121,7 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
             "cooperated": True}  # fmt: skip
     outcomes: dict[str, int] = defaultdict(int)
     base = dt.datetime(2026, 12, 4, 6, 0)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for i in range(persons):  # one person = the staff's requests in turn (not a population loop)
         sid, at = f"LMP-{i:05d}", base + dt.timedelta(hours=float(m["arrive_h"][i]))
         now[0] = at
@@ -142,11 +142,13 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
             outcomes[done["status"]] += 1
         except Incomplete:
             outcomes["refused_incomplete"] += 1
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     calls = sum(len(v) for v in latency.values())
     print(json.dumps({
         "stage": "service", "persons": persons, "wall_s": round(wall, 1),
-        "persons_per_s": round(persons / wall, 1), "calls": calls, "calls_per_s": round(calls / wall, 1),
+        "persons_per_s": round(persons / wall, 1),
+        "cpu_s": round(cpu, 1), "persons_per_cpu_s": round(persons / cpu, 1),
+        "calls": calls, "calls_per_s": round(calls / wall, 1),
         "simulated_hours": hours, "real_time_factor": round(hours * 3600 / wall, 1),
         "latency_ms": {k: {"n": len(v), "p50": pct(v, 50), "p95": pct(v, 95), "p99": pct(v, 99)}
                        for k, v in latency.items()},
