@@ -71,7 +71,7 @@ def _staff(member_state: str, role: StaffRole) -> Staff:
     try:
         return Staff(os_account(), member_state, role)
     except MigralexError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
 
 
@@ -86,10 +86,12 @@ def _show(view: dict[str, Any], fmt: Format) -> None:
         return
     c, t = view["clock"], view["time_limit"]
     left = "expired" if c["expired"] else f"{c['hours_left']:g} h left"
-    console.print(f"{view['id']} ({view['legal_basis']}): {view['status']}", highlight=False)
-    console.print(f"time limit {t['last_day']} ({t['legal_basis']}), {left}", highlight=False)
+    console.print(f"{view['id']} ({view['legal_basis']}): {view['status']}", highlight=False, soft_wrap=True)
+    console.print(f"time limit {t['last_day']} ({t['legal_basis']}), {left}", highlight=False, soft_wrap=True)
     if view.get("outcome"):
-        console.print(f"referred: {view['outcome']} ({view['outcome_basis']})", highlight=False)
+        console.print(
+            f"referred: {view['outcome']} ({view['outcome_basis']})", highlight=False, soft_wrap=True
+        )
     print_table(console, rows, CHECK_COLUMNS, "Elements of the screening (SR Art. 8(5))")
     for r in rows:
         if r.get("not_done"):
@@ -107,11 +109,16 @@ def _json_file(path: Path | None) -> dict[str, Any]:
         data = json.loads(path.read_bytes())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         err.print(
-            f"[bold red]error:[/] {escape(str(path))}: not a readable JSON file ({exc})", highlight=False
+            f"[bold red]error:[/] {escape(str(path))}: not a readable JSON file ({exc})",
+            highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(code=2) from None
     if not isinstance(data, dict):
-        err.print(f"[bold red]error:[/] {escape(str(path))}: expected a JSON object of form elements")
+        err.print(
+            f"[bold red]error:[/] {escape(str(path))}: expected a JSON object of form elements",
+            soft_wrap=True,
+        )
         raise typer.Exit(code=2)
     return data
 
@@ -135,7 +142,11 @@ def start_command(
     try:
         at = dt.datetime.fromisoformat(event_at)
     except ValueError:
-        err.print(f"[bold red]error:[/] --event-at: not a date and time: {escape(event_at)}", highlight=False)
+        err.print(
+            f"[bold red]error:[/] --event-at: not a date and time: {escape(event_at)}",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(code=2) from None
     entries, staff = _json_file(form), _staff(member_state, StaffRole.border)
     _show(_run(lambda s: s.start(staff, screening_id, reason, at, entries, held_hours=held_hours), url), fmt)
