@@ -60,6 +60,11 @@ app.add_typer(registry_app, name="registry", help="The Eurodac-like registry: da
 __import__("migralex.readmission.commands").readmission.commands.register(app)
 __import__("migralex.resettlement.commands").resettlement.commands.register(app)
 app.add_typer(__import__("migralex.tp.commands").tp.commands.app, name="tp", help="Temporary protection.")
+app.add_typer(
+    __import__("migralex.screening.commands").screening.commands.app,
+    name="screening",
+    help="Screening at the external border (Regulation 2024/1356): checks, form, referral.",
+)
 
 
 def main() -> None:

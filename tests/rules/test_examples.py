@@ -125,7 +125,13 @@ def _check_resettlement(case: dict[str, Any], expect: dict[str, Any], p: Any) ->
         assert (got.isoformat() if hasattr(got, "isoformat") else got) == value, (name, row)
 
 
-@pytest.mark.parametrize(("doc", "ex"), load(EXAMPLES, {"article", "examples"}, REQUIRED))
+#: Files with `question: screening` are run by test_screening_examples.py.
+EXAMPLE_PARAMS = [
+    p for p in load(EXAMPLES, {"article", "examples"}, REQUIRED) if p.values[0].get("question") != "screening"
+]
+
+
+@pytest.mark.parametrize(("doc", "ex"), EXAMPLE_PARAMS)
 def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     check_quotes(ex["source"])
     overlay = {**doc.get("params", {}), **ex.get("params", {})}

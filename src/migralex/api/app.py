@@ -41,6 +41,17 @@ def _registry_router(factory: Callable[[], Any] | None = None) -> APIRouter:
     return build_router(factory or Registry.open)
 
 
+def _screening_router(registry: Callable[[], Any] | None = None) -> APIRouter:
+    """The screening's router over the registry's store (the given registry's, or the embedded one),
+    opened on first use."""
+    from migralex.screening.api import build_router
+    from migralex.screening.service import ScreeningService
+
+    if registry is None:
+        return build_router(ScreeningService.open)
+    return build_router(lambda: ScreeningService(registry().store))
+
+
 #: This package's modules of the capabilities (each has `router` and `warm_up`).
 CAPABILITY_MODULES = {
     "cases": "migralex.api.cases",
@@ -60,6 +71,7 @@ CAPABILITY_MODULES = {
 CAPABILITIES: dict[str, Callable[[], APIRouter]] = {
     **{name: _router_of(module) for name, module in CAPABILITY_MODULES.items()},
     "registry": _registry_router,
+    "screening": _screening_router,
 }
 
 #: The statuses the registry's router answers besides 2xx and 422 (its module docstring), documented
@@ -100,6 +112,7 @@ TAGS = [
     {"name": "registry", "description": "The Eurodac-like registry."},
     {"name": "resettlement", "description": "URF admission deadlines, Union Plan, resettlement inflow."},
     {"name": "readmission", "description": "Visa suspension mechanism indicators (an analyst's aid)."},
+    {"name": "screening", "description": "Screening at the external border (Regulation 2024/1356)."},
     {"name": "meta", "description": "Health and wired capabilities."},
 ]
 
@@ -130,6 +143,8 @@ def _load_router(name: str, settings: ApiSettings) -> APIRouter | None:
     try:
         if name == "registry" and settings.registry is not None:
             return _registry_router(settings.registry)
+        if name == "screening" and settings.registry is not None:
+            return _screening_router(settings.registry)
         return CAPABILITIES[name]()
     except ImportError as exc:
         log.warning("migralex API: %s not wired (%s)", name, exc)
@@ -198,7 +213,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         wired[name] = router is not None
         if router is None:
             continue
-        app.include_router(router, responses=REGISTRY_RESPONSES if name == "registry" else None)
+        guarded = name in ("registry", "screening")  # token-protected: 401/403/404/409/... documented
+        app.include_router(router, responses=REGISTRY_RESPONSES if guarded else None)
     app.state.capabilities = wired
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if wired["simulations"]:

@@ -265,3 +265,36 @@ meta = Table(
 
 #: Tables whose rows are never updated or deleted (enforced by triggers in the migration).
 APPEND_ONLY = ("events", "audit_log", "seal_log", "audit_erased")
+
+# --- the screening (SR 2024/1356; `migralex.screening`, migration 0007) ----------------------
+
+#: One row per screened person: searchable status columns, the record itself encrypted (`record`).
+screenings = Table(
+    "screenings",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("member_state", String(2), nullable=False),
+    Column("reason", String(24), nullable=False),
+    Column("status", String(24), nullable=False),
+    Column("event_at", DateTime, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("security_flag", Boolean, nullable=False),
+    Column("outcome", String(24), nullable=True),
+    Column("updated_at", DateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("record", LargeBinary, nullable=False),
+    Index(None, "member_state", "status"),
+)
+
+#: Tokens of the screening's staff (roles `border`, `medical`), stored as SHA-256 hashes.
+screening_tokens = Table(
+    "screening_tokens",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("member_state", String(2), nullable=False),
+    Column("role", String(24), nullable=False),
+    Column("label", String(120), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime, nullable=True),
+)

@@ -32,6 +32,7 @@ import numpy as np
 from migralex.cases import codes as C
 from migralex.errors import InvalidInput
 from migralex.law import ParameterSet
+from migralex.screening.durations import screening_days
 from migralex.sim import arrivals as A
 from migralex.sim import tp_end
 from migralex.sim.scenario import Drawn, Scenario
@@ -234,7 +235,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
     ).astype(np.int8)
     screening = law["sr.time_limits.border_screening"]
     limit = screening.period_at(max(start, screening.values[0].start))
-    screen_b = day_b + np.minimum(_expo_days(rng, b.screening_days_mean, nb), limit.amount)
+    screen_b = day_b + screening_days(rng, b.screening_days_mean, nb, limit.amount)  # screening/durations.py
     app_b = first_b.copy()
     movers = path_b == PATH_MOVE_ON
     app_b[movers] = _elsewhere(rng, dest, nat_b[movers], first_b[movers])

@@ -33,6 +33,7 @@ PAGES: dict[str, Page] = {
     "/early-warning": Page("early-warning.html", "Early warning"),
     "/relocation": Page("relocation.html", "Relocation"),
     "/readmission": Page("readmission.html", "Readmission"),
+    "/screening": Page("screening.html", "Screening"),
 }
 
 #: Links after the pages (not pages of the dashboard themselves).
