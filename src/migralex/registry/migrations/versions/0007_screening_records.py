@@ -1,7 +1,7 @@
 """The screening's tables: one encrypted record per screened person, and the staff's tokens.
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-07
 """
 
