@@ -345,7 +345,7 @@ def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:
                 h.requesting_ms == caller.member_state, s.role == str(caller.role), h.status == "pending"
             )
             .join(searches, h.search_id == s.id)
-            .order_by(h.created_at, h.id)  # order of arrival (ids are random)
+            .order_by(h.created_at, h.score.desc(), h.id)  # arrival, then as the search answered
         )
         out = candidates(conn.execute(query).all())
         audit.append(

@@ -468,7 +468,7 @@ def candidates(rows: Sequence[Any]) -> list[Candidate]:
 
 
 def _candidates_of(reg: Registry, conn: Connection, search_id: int) -> list[Candidate]:
-    query = candidate_query(hits.c.search_id == search_id).order_by(hits.c.score.desc())
+    query = candidate_query(hits.c.search_id == search_id).order_by(hits.c.score.desc(), hits.c.id)
     return candidates(conn.execute(query).all())
 
 
