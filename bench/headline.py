@@ -45,6 +45,9 @@ ROWS = {
     "effective returns": {"scope": "union", "figure": "returns"},
     "accelerated beyond 3 months": {"scope": "union", "figure": "breaches", "kind": "accelerated_breaches"},
     "pending on 31 December": {"scope": "union", "figure": "pending_at_end"},
+    "returned from another Member State": {"scope": "union", "figure": "returned_from_elsewhere"},
+    "applications after absconding (sim/returns.py)": {"scope": "union", "figure": "onward_applications"},
+    "staying irregularly elsewhere at the end": {"scope": "union", "figure": "secondary_movements_at_end"},
 }
 SHORT = ["applications", "border-procedure entries", "Italy: border peak", "Dublin transfers", "relocations"]
 
@@ -52,7 +55,7 @@ SHORT = ["applications", "border-procedure entries", "Italy: border peak", "Dubl
 def band(summary: dict, row: dict) -> dict:
     """The {median, p5, p95} of one row in one scenario's summary."""
     scope = summary["union"] if row["scope"] == "union" else summary["member_states"][row["scope"]]
-    value = scope[row["figure"]]
+    value = scope.get(row["figure"], {"median": float("nan"), "p5": float("nan"), "p95": float("nan")})
     return value[row["kind"]] if "kind" in row else value
 
 
