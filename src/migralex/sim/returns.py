@@ -51,14 +51,19 @@ SPAWN_KEY = 1860
 
 
 def _destinations(
-    rng: np.random.Generator, dest_cdf: np.ndarray, nat: np.ndarray, here: np.ndarray
+    rng: np.random.Generator, dest_cdf: np.ndarray, nat: np.ndarray, here: np.ndarray, who: np.ndarray
 ) -> np.ndarray:
-    """Another Member State per person, from the nationality's destinations without `here`."""
-    table = np.diff(dest_cdf[nat], prepend=0.0, axis=1)
-    table[np.arange(len(nat)), here] = 0.0
+    """Another Member State for each person in `who` (-1 for the others), from the nationality's
+    destinations without `here`; one uniform is drawn per person, so the stream is the same whoever moves."""
+    u_all = rng.random(len(nat))
+    idx = np.flatnonzero(who)
+    table = np.diff(dest_cdf[nat[idx]], prepend=0.0, axis=1)
+    table[np.arange(len(idx)), here[idx]] = 0.0
     cdf = np.cumsum(table, axis=1)
-    u = rng.random(len(nat)) * cdf[:, -1]
-    return np.minimum((cdf <= u[:, None]).sum(axis=1), dest_cdf.shape[1] - 1).astype(np.int64)
+    u = u_all[idx] * cdf[:, -1]
+    out = np.full(len(nat), -1, dtype=np.int64)
+    out[idx] = np.minimum((cdf <= u[:, None]).sum(axis=1), dest_cdf.shape[1] - 1)
+    return out
 
 
 def _rates(r: ReturnsBehaviour, rng: np.random.Generator, n_ms: int) -> tuple[np.ndarray, np.ndarray]:
@@ -92,7 +97,7 @@ def returns_stage(
     voluntary = returned & (u[0] < drawn["voluntary_share"])
     unenforced = (stage == IRREGULAR_STAY) | (stage == RETURN_PENDING) | (stage == RETURN_BORDER)
     absconded = unenforced & (u[1] < drawn["absconding"])
-    there = np.where(absconded, _destinations(rng, dest_cdf, nat, loc.astype(np.int64)), -1)
+    there = _destinations(rng, dest_cdf, nat, loc.astype(np.int64), absconded)
     apprehended = absconded & (u[2] < drawn["apprehension"])
     rate_there = np.clip(per_ms[np.clip(there, 0, None)] * factor[nat], 0.0, 1.0)
     applies = u[4] < drawn["reapplication"]
