@@ -107,11 +107,12 @@ def merge(base: Any, over: Any) -> Any:
     return copy.deepcopy(over)
 
 
-def load(directory: Path, doc_keys: set[str], example_keys: set[str]) -> list[Any]:
-    """One `pytest.param(doc, example)` per example of every YAML file of `directory`; the keys are
-    checked and each example's `source` quotes are checked against the articles they cite."""
+def load(directory: Path, doc_keys: set[str], example_keys: set[str], pattern: str = "*.yaml") -> list[Any]:
+    """One `pytest.param(doc, example)` per example of every YAML file of `directory` matching
+    `pattern`; the keys are checked and each example's `source` quotes are checked against the
+    articles they cite."""
     out = []
-    for path in sorted(directory.glob("*.yaml")):
+    for path in sorted(directory.glob(pattern)):
         doc = yaml.safe_load(path.read_text("utf-8"))
         assert doc_keys <= set(doc), f"{path.name}: needs {sorted(doc_keys)}"
         for ex in doc["examples"]:

@@ -13,28 +13,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from migralex.law import params
 from migralex.screening.model import Reason
 from migralex.screening.outcome import referral
 from migralex.screening.timelimit import clock, time_limit
-from tests.rules.examples_loader import check_quotes
+from tests.rules.examples_loader import check_quotes, load
 
 EXAMPLES = Path(__file__).parent / "examples"
 
 
 def _load() -> list[Any]:
     out = []
-    for path in sorted(EXAMPLES.glob("screening*.yaml")):
-        doc = yaml.safe_load(path.read_text("utf-8"))
+    for param in load(
+        EXAMPLES, {"question", "article", "examples"}, {"name", "source", "expect"}, "screening*.yaml"
+    ):
+        doc, ex = param.values
         assert doc["question"] == "screening" and doc["article"]
-        for ex in doc["examples"]:
-            assert {"name", "source", "expect"} <= set(ex), ex.get("name")
-            base = doc.get("base", {})
-            merged = {**base, **ex, "screening": {**base.get("screening", {}), **ex.get("screening", {})}}
-            merged["form"] = {**base.get("form", {}), **ex.get("form", {})}
-            out.append(pytest.param(merged, id=f"{path.stem}: {ex['name']}"))
+        base = doc.get("base", {})
+        merged = {**base, **ex, "screening": {**base.get("screening", {}), **ex.get("screening", {})}}
+        merged["form"] = {**base.get("form", {}), **ex.get("form", {})}
+        out.append(pytest.param(merged, id=param.id))
     return out
 
 
