@@ -30,9 +30,15 @@ FOLDERS = (
     "worldbank_wdi_indicators",
     "eu_visa_annex_ii",
     "union_resettlement_plan_2026_2027",
+    "eurostat_migr_eiord_eirtn",
 )
 #: Folders the project fetched from public material itself (not copies of ../shared/data).
-FETCHED_BY_THE_PROJECT = ("iom_dtm_europe_arrivals", "eu_visa_annex_ii", "union_resettlement_plan_2026_2027")
+FETCHED_BY_THE_PROJECT = (
+    "iom_dtm_europe_arrivals",
+    "eu_visa_annex_ii",
+    "union_resettlement_plan_2026_2027",
+    "eurostat_migr_eiord_eirtn",
+)
 
 
 def test_every_needed_folder_and_nothing_else(raw: Path) -> None:

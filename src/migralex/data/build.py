@@ -499,6 +499,22 @@ def countries(raw: Path) -> pl.DataFrame:
     )
 
 
+def returns(raw: Path) -> pl.DataFrame:
+    """Eurostat migr_eiord and migr_eirtn: ordered to leave and returned, per Member State and year."""
+    path = raw / "eurostat_migr_eiord_eirtn" / "migr_eiord_eirtn_totals.csv"
+    obs = read_csv(path)
+    return obs.select(
+        _country("geo", EUROSTAT_TO_ISO).alias("member_state"),
+        pl.col("geo").is_in(sorted(AGGREGATE_CODES)).alias("is_aggregate"),
+        _country("citizen", EUROSTAT_TO_ISO).alias("citizenship"),
+        _year(obs, "year"),
+        integers(obs, "ordered_to_leave").alias("ordered_to_leave"),
+        integers(obs, "returned").alias("returned"),
+        FILE,
+        LINE,
+    )
+
+
 #: Table name → builder, and the raw folders it reads.
 BUILDERS: dict[str, tuple[Callable[[Path], pl.DataFrame], tuple[str, ...]]] = {
     "population": (population, ("eurostat_demo_gind_population",)),
@@ -521,6 +537,7 @@ BUILDERS: dict[str, tuple[Callable[[Path], pl.DataFrame], tuple[str, ...]]] = {
     "unhcr_eu": (unhcr_eu, ("unhcr_refugee_data_finder_eu",)),
     "wdi": (wdi, ("worldbank_wdi_indicators",)),
     "countries": (countries, ("country_metadata",)),
+    "returns": (returns, ("eurostat_migr_eiord_eirtn",)),
 }
 
 
@@ -562,8 +579,9 @@ def coverage(frame: pl.DataFrame) -> str:
             low, high = frame.get_column(column).min(), frame.get_column(column).max()
             parts.append(f"{fmt.format(low)}–{fmt.format(high)}")
             break
-    if "country" in frame.columns:
-        codes = set(frame.get_column("country").unique().to_list())
+    where = next((c for c in ("country", "member_state") if c in frame.columns), None)
+    if where is not None:
+        codes = set(frame.get_column(where).unique().to_list())
         aggregates = sorted(codes & AGGREGATE_CODES)
         states = codes - AGGREGATE_CODES
         if len(states) > 45:

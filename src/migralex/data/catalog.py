@@ -414,6 +414,32 @@ _TEXTS: dict[str, _Text] = {
             "Schengen: BG and RO in full only from 1 Jan 2025, HR from 1 Jan 2023.",
         ),
     ),
+    "returns": _Text(
+        title="Third-country nationals ordered to leave and returned following an order to leave",
+        publisher="Eurostat",
+        source="migr_eiord and migr_eirtn (citizenship, age, sex, destination = Total), via a "
+        "third-party extract of the Eurostat API generated 16 Sep 2026",
+        raw="eurostat_migr_eiord_eirtn",
+        columns={
+            "member_state": "reporting State: ISO 3166-1 alpha-2 (GR for Eurostat EL), or EU27_2020",
+            "is_aggregate": "true for EU27_2020: never add it to its parts",
+            "citizenship": "TOTAL (all third-country nationals): no breakdown was found",
+            "year": "calendar year",
+            "ordered_to_leave": "persons ordered to leave (migr_eiord), rounded to 5; null if not published",
+            "returned": "persons returned following an order to leave, to any destination "
+            "(migr_eirtn, c_dest = TOTAL), rounded to 5; null if not published",
+        },
+        caveats=(
+            "Only 12 Member States (AT BE DE ES FR GR IE IT NL PL PT SE), NO, CH and the EU27 "
+            "aggregate; the other 15 Member States are not in the extract (the 12 make up 72-91 % "
+            "of the EU27 aggregate each year).",
+            "No breakdown by citizenship: citizenship is TOTAL throughout.",
+            "returned / ordered_to_leave in one year is not a cohort rate: returns in year Y "
+            "follow orders of earlier years too (PL 2008 returned more than it ordered).",
+            "IT 2008-2016 ordered_to_leave equals Italy's migr_eipre figure (as published). "
+            "CH returned 0 in 2019-2020 as published (not reported).",
+        ),
+    ),
 }
 
 

@@ -283,6 +283,17 @@ class Countries(_Table):
     neighbours: str = pa.Field(nullable=True)
 
 
+class Returns(_Table):
+    """Third-country nationals ordered to leave (migr_eiord) and returned after an order (migr_eirtn)."""
+
+    member_state: str = _country()
+    is_aggregate: bool
+    citizenship: str = _citizenship()
+    year: pl.Int16 = _year()
+    ordered_to_leave: pl.Int64 = _count(nullable=True)
+    returned: pl.Int64 = _count(nullable=True)
+
+
 #: Table name → schema.
 SCHEMAS: dict[str, type[_Table]] = {
     "population": Population,
@@ -302,6 +313,7 @@ SCHEMAS: dict[str, type[_Table]] = {
     "unhcr_eu": UnhcrStocks,
     "wdi": Wdi,
     "countries": Countries,
+    "returns": Returns,
 }
 
 #: Table name → columns that identify a row (unique; the rows are written sorted by them).
@@ -323,6 +335,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "unhcr_eu": ("country", "citizenship", "year", "population_type"),
     "wdi": ("country", "year", "indicator"),
     "countries": ("country",),
+    "returns": ("member_state", "citizenship", "year"),
 }
 
 
