@@ -73,3 +73,10 @@ def test_catalogue_entry_names_the_gaps() -> None:
     entry = info("returns")
     assert entry.raw == "data/raw/eurostat_migr_eiord_eirtn"
     assert any("citizenship" in caveat for caveat in entry.caveats)
+
+
+def test_counts_are_rounded_to_five_as_eurostat_publishes_them() -> None:
+    table = load("returns")
+    for column in ("ordered_to_leave", "returned"):
+        values = table.get_column(column).drop_nulls()
+        assert values.len() > 0 and (values % 5 == 0).all(), column
