@@ -26,7 +26,7 @@ from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet, add_period
 from migralex.sim import arrivals as A
-from migralex.sim import relocation, rules_adapter
+from migralex.sim import relocation, rules_adapter, tp_end
 from migralex.sim.kernel import ERR_CONSERVATION, KernelInputs, KernelOutputs
 from migralex.sim.population import Population, synthesise
 from migralex.sim.returns import returns_stage
@@ -76,6 +76,7 @@ class RunResult:
     returns: dict[str, Any] | None = None  # the returns stage (sim/returns.py): counts [ms], values drawn
     tp_transitions: np.ndarray | None = None  # float64 [ms, outcome]: end of temporary protection
     tp_info: dict[str, Any] | None = None
+    tp_accounting: np.ndarray | None = None  # int64 [ms, tp_end.ACCOUNTING]: the applications' registration
 
 
 @lru_cache(maxsize=8)
@@ -283,6 +284,7 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         population=pop if keep_persons else None,
         tp_transitions=None if pop.tp_transitions is None else pop.tp_transitions.counts,
         tp_info=None if pop.tp_transitions is None else pop.tp_transitions.info(),
+        tp_accounting=_tp_accounting(pop, out, scenario.days),
         adequate_capacity=member_state_inputs(
             scenario.start,
             scenario.days,
@@ -292,6 +294,13 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
             scenario.calibration_year,
         ).border_capacity,
     )
+
+
+def _tp_accounting(pop: Population, out: KernelOutputs, days: int) -> np.ndarray | None:
+    """Where the applications at the end of temporary protection are on the last day (`sim.tp_end`)."""
+    if pop.tp_applicant is None:
+        return None
+    return tp_end.accounting(pop.tp_applicant, pop.app_ms, pop.arr_day, out.state, out.reg_day, days, len(EU27))
 
 
 def check_conservation(counts: np.ndarray, pop: Population) -> None:

@@ -277,7 +277,26 @@ class SimulationResult:
         info["member_states"] = {
             ms: {o: _figure(counts[:, j, k]) for k, o in enumerate(OUTCOMES)} for j, ms in enumerate(EU27)
         }
+        if all(r.tp_accounting is not None for r in self.runs):
+            info["accounting"] = self._tp_accounting()
         return info
+
+    def _tp_accounting(self) -> dict[str, Any]:
+        """The simulated applications at the end of temporary protection: registered or still waiting."""
+        from migralex.sim.tp_end import ACCOUNTING
+
+        scale = np.array([r.scale for r in self.runs])[:, None, None]
+        acc = self.stack("tp_accounting") / scale  # [run, ms, column], scaled to the population
+        names = tuple(ACCOUNTING)
+        return {
+            "figures": ACCOUNTING,
+            "union": {c: _figure(acc[:, :, k].sum(axis=1)) for k, c in enumerate(names)},
+            "member_states": {
+                ms: {c: _figure(acc[:, j, k]) for k, c in enumerate(names)}
+                for j, ms in enumerate(EU27)
+                if acc[:, j, 0].any()
+            },
+        }
 
     # ------------------------------------------------------------------ persons
     def applicants(self) -> np.ndarray:
