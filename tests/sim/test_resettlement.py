@@ -51,3 +51,43 @@ def test_a_bad_completion_is_refused_with_its_field() -> None:
     raw["resettlement"]["completion"] = 1.5
     with pytest.raises(Exception, match="completion"):
         load_dict(raw, "test")
+
+
+def test_resettled_persons_enter_protected_and_nothing_else_changes() -> None:
+    """Same seed as the baseline: the kernel's persons, applications and counters are identical; the
+    resettled add to `protected` of their Member State from their arrival day (URF Art. 9(15))."""
+    from migralex.sim.engine import check_conservation, simulate
+    from migralex.sim.stages import ARRIVAL, M_APPLICATIONS, PROTECTED
+
+    changes = {"scale": 0.05, "days": 60}
+    with_r = simulate(load_scenario("resettlement-2026-2027").with_changes(**changes), 4, keep_persons=True)
+    base = simulate(load_scenario("baseline").with_changes(**changes), 4)
+    daily = with_r.resettled
+    assert daily is not None and base.resettled is None
+    assert daily.shape == (60, len(EU27)) and daily.sum() > 0
+    np.testing.assert_array_equal(with_r.metrics, base.metrics)
+    np.testing.assert_array_equal(with_r.apps_daily, base.apps_daily)
+    diff = with_r.counts.astype(np.int64) - base.counts
+    np.testing.assert_array_equal(diff[:, :, PROTECTED], np.cumsum(daily, axis=0))
+    diff[:, :, PROTECTED] = 0
+    assert not diff.any()
+    assert (with_r.flows - base.flows)[:, ARRIVAL, PROTECTED].tolist() == daily.sum(axis=0).tolist()
+    assert with_r.metrics[:, M_APPLICATIONS].sum() == base.metrics[:, M_APPLICATIONS].sum()
+    # the extended conservation law: persons of the kernel + the resettled so far
+    counts = with_r.counts.copy()
+    counts[:, :, PROTECTED] -= np.cumsum(daily, axis=0, dtype=counts.dtype)
+    assert with_r.population is not None
+    check_conservation(counts, with_r.population)
+
+
+def test_the_summary_counts_the_resettled_apart_from_applications() -> None:
+    from migralex.sim.montecarlo import run_scenario
+
+    s = run_scenario("resettlement-2026-2027", days=90, runs=2, scale=0.05, executor_kind="serial").summary()
+    expected = resettlement.inflow(dt.date(2027, 1, 1), 90, completion=0.79).daily.sum()
+    band = s["union"]["resettled"]
+    assert 0.7 * expected < band["median"] < 1.3 * expected
+    assert "AMMR Art. 9(3)(a)(viii)" in s["figures"]["resettled"]
+    assert any("ILLUSTRATIVE" in n for n in s["notes"])
+    base = run_scenario("baseline", days=30, runs=1, scale=0.01, executor_kind="serial").summary()
+    assert "resettled" not in base["union"] and "resettled" not in base["figures"]

@@ -139,3 +139,41 @@ def test_a_later_end_date_in_the_law_overlay_moves_the_applications() -> None:
     assert day.min() >= (dt.date(2027, 9, 4) - scenario.start).days + 1 - 30
     with pytest.raises(InvalidInput, match=r"tp\.ukraine\.end_date"):
         load_scenario(SCENARIO).with_changes(law={"tp.ukraine.end_date": "4 March"})
+
+
+def _accounting(scenario_changes: dict[str, object], seed: int = 9) -> tuple[np.ndarray, object]:
+    scenario = load_scenario(SCENARIO).with_changes(scale=0.002, **scenario_changes)
+    run = simulate(scenario, seed, keep_persons=True)
+    assert run.tp_accounting is not None and run.population is not None
+    return run.tp_accounting, run
+
+
+def test_every_simulated_application_is_registered_or_waits_for_registration() -> None:
+    """The identity: applications drawn into the run = registered + still in the registration queue."""
+    acc, run = _accounting({})
+    names = list(tp_end.ACCOUNTING)
+    simulated, registered, waiting, unaccounted = (acc[:, names.index(c)] for c in names)
+    np.testing.assert_array_equal(simulated, registered + waiting)
+    assert unaccounted.sum() == 0
+    pop = run.population
+    inside = pop.tp_applicant & (pop.arr_day < run.days)
+    np.testing.assert_array_equal(simulated, np.bincount(pop.app_ms[inside], minlength=len(EU27)))
+    assert simulated.sum() == inside.sum() > 0
+    # the registered ones are counted as applications (M_APPLICATIONS) of their Member State
+    from migralex.sim.stages import M_APPLICATIONS
+
+    assert (run.metrics[:, M_APPLICATIONS] >= registered).all()
+
+
+def test_the_registration_capacity_is_why_applications_wait() -> None:
+    """Poland's registration capacity (1.5 x its mean daily applications of the calibration year) is far
+    below the applications of its temporary-protection stock; lifting it registers them all."""
+    pl_ = EU27.index("PL")
+    acc, _ = _accounting({})
+    waiting = list(tp_end.ACCOUNTING).index("waiting_registration")
+    assert acc[pl_, waiting] > 0.5 * acc[pl_, 0]
+    scenario = load_scenario(SCENARIO)
+    behaviour = scenario.behaviour.model_dump()
+    behaviour["registration_capacity_factor"]["overrides"]["PL"] = {"value": 100.0, "source": "test"}
+    lifted, _ = _accounting({"behaviour": behaviour})
+    assert lifted[pl_, waiting] == 0 and lifted[pl_, 0] > 0

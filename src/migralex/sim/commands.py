@@ -95,6 +95,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
     print_returns(console, summary)
     if "temporary_protection_end" in summary:
         _print_tp_end(summary["temporary_protection_end"])
+    if "resettled" in summary["union"]:
+        _print_resettled(summary)
 
 
 def _print_tp_end(section: dict[str, Any]) -> None:
@@ -112,6 +114,31 @@ def _print_tp_end(section: dict[str, Any]) -> None:
     title = f"End of temporary protection on {section['end_date']} (stock {section['stock_month']})"
     print_table(console, tp_rows(section), columns, title)
     console.print(f"Basis: {section['basis']}. The shares are assumptions (see the scenario file).")
+    if "accounting" in section:  # the simulated applications: registered, or waiting for registration
+        acc = section["accounting"]
+        rows = [{"member_state": ms, **v} for ms, v in acc["member_states"].items()]
+        acc_columns = (
+            Column("member_state", "Member State"),
+            Column("simulated", "Applications in the run", "int"),
+            Column("registered", "Registered", "int"),
+            Column("waiting_registration", "Waiting for registration", "int"),
+        )
+        title = "Applications at the end of temporary protection: registered (APR Art. 27) or waiting"
+        print_table(console, [*rows, {"member_state": "EU", **acc["union"]}], acc_columns, title)
+
+
+def _print_resettled(summary: dict[str, Any]) -> None:
+    """Resettled persons of the run (`sim.resettlement`): per Member State, not applications."""
+    rows = [{"member_state": ms, "resettled": e["resettled"]} for ms, e in summary["member_states"].items()]
+    rows = [
+        r for r in rows if (r["resettled"]["median"] if isinstance(r["resettled"], dict) else r["resettled"])
+    ]
+    columns = (Column("member_state", "Member State"), Column("resettled", "Resettled", "int"))
+    title = "Resettled persons arriving with protection decided (not applications)"
+    print_table(
+        console, [*rows, {"member_state": "EU", "resettled": summary["union"]["resettled"]}], columns, title
+    )
+    console.print(summary["figures"]["resettled"])
 
 
 def _outside(scenario: str, days: int) -> list[str]:

@@ -26,7 +26,7 @@ from migralex.cycle.timeline import Cycle
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet, add_period
 from migralex.sim import arrivals as A
-from migralex.sim import relocation, rules_adapter
+from migralex.sim import relocation, resettlement, rules_adapter, tp_end
 from migralex.sim.kernel import ERR_CONSERVATION, KernelInputs, KernelOutputs
 from migralex.sim.population import Population, synthesise
 from migralex.sim.returns import returns_stage
@@ -76,6 +76,8 @@ class RunResult:
     returns: dict[str, Any] | None = None  # the returns stage (sim/returns.py): counts [ms], values drawn
     tp_transitions: np.ndarray | None = None  # float64 [ms, outcome]: end of temporary protection
     tp_info: dict[str, Any] | None = None
+    resettled: np.ndarray | None = None  # int32 [day, ms]: resettled persons arriving (sim/resettlement.py)
+    tp_accounting: np.ndarray | None = None  # int64 [ms, tp_end.ACCOUNTING]: the applications' registration
 
 
 @lru_cache(maxsize=8)
@@ -255,6 +257,10 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
             "registration_day": out.reg_day,
             "decision_day": out.decision_day,
         }
+    resettled = resettlement.run_arrivals(scenario, root)
+    if resettled is not None:  # admitted with protection decided (URF Art. 9(15)): into `protected`
+        resettlement.add_to_run(out.counts, out.flows, resettled[0])
+        notes += tuple(n for n in (resettled[1],) if n)
     returns = None
     if scenario.returns is not None:  # after the return decision: migralex.sim.returns
         t0 = time.perf_counter()
@@ -262,6 +268,7 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         timings["returns_stage"] = time.perf_counter() - t0
     return RunResult(
         returns=returns,
+        resettled=None if resettled is None else resettled[0],
         scenario=scenario.name,
         start=scenario.start,
         days=scenario.days,
@@ -283,6 +290,7 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         population=pop if keep_persons else None,
         tp_transitions=None if pop.tp_transitions is None else pop.tp_transitions.counts,
         tp_info=None if pop.tp_transitions is None else pop.tp_transitions.info(),
+        tp_accounting=_tp_accounting(pop, out, scenario.days),
         adequate_capacity=member_state_inputs(
             scenario.start,
             scenario.days,
@@ -291,6 +299,15 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
             scenario.solidarity.pool_relocations,
             scenario.calibration_year,
         ).border_capacity,
+    )
+
+
+def _tp_accounting(pop: Population, out: KernelOutputs, days: int) -> np.ndarray | None:
+    """Where the applications at the end of temporary protection are on the last day (`sim.tp_end`)."""
+    if pop.tp_applicant is None:
+        return None
+    return tp_end.accounting(
+        pop.tp_applicant, pop.app_ms, pop.arr_day, out.state, out.reg_day, days, len(EU27)
     )
 
 

@@ -88,6 +88,8 @@ class Population:
     notes: tuple[str, ...] = field(default=())
     #: The run's transitions at the end of temporary protection (`sim.tp_end`), when the scenario has it.
     tp_transitions: Transitions | None = None
+    #: bool [person]: applications made when temporary protection ends (`sim.tp_end`), or None.
+    tp_applicant: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.arr_day)
@@ -261,6 +263,8 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         nat_dd = np.concatenate([nat_dd, np.full(len(ms_t), C.NATIONALITY_INDEX["UA"], np.int16)])
         day_d = np.concatenate([day_d, day_t])
         nd += len(ms_t)
+    n_tp = 0 if transitions is None else len(ms_t)
+    tp_mask = np.r_[np.zeros(nd - n_tp, bool), np.ones(n_tp, bool)]  # the last of the direct applications
 
     # 4. the pending stock on day 0
     stock = A.pending_stock(scenario.calibration_year) * b.backlog_share * scale
@@ -309,6 +313,7 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         visa_from=np.zeros(n, "datetime64[D]"),
         notes=tuple(notes),
         tp_transitions=transitions,
+        tp_applicant=None if transitions is None else cat(np.zeros(npend + nb, bool), tp_mask),
     )
     _facts(pop, scenario.calibration_year, b, rng, dest)
     _instrumentalisation(pop, scenario)

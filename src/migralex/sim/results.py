@@ -54,6 +54,10 @@ SUMMARY_FIGURES: dict[str, tuple[tuple[str, ...], str]] = {
     "returns": (("returns",), METRICS["returns"]),
     "abscondings": (("abscondings", "transfer_abscondings"), "persons absconding (procedure or transfer)"),
 }
+RESETTLED = (
+    "resettled or admitted persons arriving with protection decided (URF Art. 9(15)); in `protected`, "
+    "not applications (AMMR Art. 9(3)(a)(viii))"
+)
 CONSERVATION = "checked: every person in exactly one stage on every day, in each of the {runs} run(s)"
 FIGURES_EXTRA = {
     "border_procedure_peak": "highest number in the asylum + return border procedures (APR Art. 48(1))",
@@ -211,6 +215,13 @@ class SimulationResult:
         counts = {k: np.stack([s["counts"][k] for s in stage if s is not None]) for k in RETURNS_FIGURES}
         return {k: v / scale for k, v in counts.items()}
 
+    def resettled(self) -> np.ndarray | None:
+        """Resettled persons per run and Member State over the run, scaled to the population: [run, ms]."""
+        if any(r.resettled is None for r in self.runs):
+            return None
+        scale = np.array([r.scale for r in self.runs])[:, None]
+        return self.stack("resettled").sum(axis=1) / scale
+
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, Any]:
         """JSON-ready summary: per Member State and for the Union, medians and 5–95 % bands."""
@@ -244,10 +255,15 @@ class SimulationResult:
             union[name] = _figure(values.sum(axis=1))
             for j, ms in enumerate(EU27):
                 per_ms[ms][name] = _figure(values[:, j])
+        resettled = self.resettled()  # resettled persons (sim/resettlement.py), when the scenario has them
+        if resettled is not None:
+            union["resettled"] = _figure(resettled.sum(axis=1))
+            for j, ms in enumerate(EU27):
+                per_ms[ms]["resettled"] = _figure(resettled[:, j])
         timings = {k: float(np.median([r.timings.get(k, np.nan) for r in self.runs])) for k in first.timings}
         has_tp = first.tp_transitions is not None
-        extra = {"temporary_protection_end": self.tp_end_summary()} if has_tp else {}
-        return extra | {
+        tp_extra = {"temporary_protection_end": self.tp_end_summary()} if has_tp else {}
+        return tp_extra | {
             "scenario": self.scenario,
             "start": self.start.isoformat(),
             "days": self.days,
@@ -256,7 +272,8 @@ class SimulationResult:
             "conservation": CONSERVATION.format(runs=self.n_runs),
             "figures": {name: text for name, (_, text) in SUMMARY_FIGURES.items()}
             | FIGURES_EXTRA
-            | {k: v for k, v in RETURNS_FIGURES.items() if k in extra},
+            | {k: v for k, v in RETURNS_FIGURES.items() if k in extra}
+            | ({"resettled": RESETTLED} if resettled is not None else {}),
             "union": union,
             "member_states": per_ms,
             "legal_basis": self.legal_basis,
@@ -277,7 +294,26 @@ class SimulationResult:
         info["member_states"] = {
             ms: {o: _figure(counts[:, j, k]) for k, o in enumerate(OUTCOMES)} for j, ms in enumerate(EU27)
         }
+        if all(r.tp_accounting is not None for r in self.runs):
+            info["accounting"] = self._tp_accounting()
         return info
+
+    def _tp_accounting(self) -> dict[str, Any]:
+        """The simulated applications at the end of temporary protection: registered or still waiting."""
+        from migralex.sim.tp_end import ACCOUNTING
+
+        scale = np.array([r.scale for r in self.runs])[:, None, None]
+        acc = self.stack("tp_accounting") / scale  # [run, ms, column], scaled to the population
+        names = tuple(ACCOUNTING)
+        return {
+            "figures": ACCOUNTING,
+            "union": {c: _figure(acc[:, :, k].sum(axis=1)) for k, c in enumerate(names)},
+            "member_states": {
+                ms: {c: _figure(acc[:, j, k]) for k, c in enumerate(names)}
+                for j, ms in enumerate(EU27)
+                if acc[:, j, 0].any()
+            },
+        }
 
     # ------------------------------------------------------------------ persons
     def applicants(self) -> np.ndarray:

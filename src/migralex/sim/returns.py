@@ -19,9 +19,11 @@ stage takes the kernel's end state and, vectorised over the persons:
      procedure), the apprehended person is returned on the first decision with the second State's
      effective rate, before any new application; the others may still apply (`reapplication`).
 
-Effective rates are per Member State and nationality (`effective_rate` × `nationality_factor`).
-Eurostat's migr_eiord and migr_eirtn are not shipped (docs/returns.md): every Member State and
-nationality takes the Union aggregate unless the scenario names a value with its source.
+Effective rates are per Member State and nationality: the Union aggregate drawn per run
+(`effective_rate`) × the factors of the rate table (`rate_table`, `sim.return_rates`: published
+Eurostat figures, data/return_rates.csv) × the scenario's `nationality_factor`; a Member State or
+nationality without a row in the table takes the Union aggregate, a Member State whose rate the
+scenario names takes that rate (its table factor is not applied).
 The stage uses its own seed, spawned from the run's, so a scenario and the baseline run with the same
 seed see the same random numbers (common random numbers: their difference is the policy's).
 """
@@ -33,6 +35,8 @@ from typing import Any
 import numpy as np
 
 from migralex.cases import codes as C
+from migralex.countries import EU27
+from migralex.sim import return_rates
 from migralex.sim.scenario import ReturnsBehaviour
 from migralex.sim.stages import IRREGULAR_STAY, RETURN_BORDER, RETURN_PENDING, RETURNED
 
@@ -67,14 +71,19 @@ def _destinations(
 
 
 def _rates(r: ReturnsBehaviour, rng: np.random.Generator, n_ms: int) -> tuple[np.ndarray, np.ndarray]:
-    """Effective rate per Member State (drawn per run) and factor per nationality code."""
+    """Effective rate per Member State (drawn per run) and factor [Member State, nationality code]:
+    the scenario's `nationality_factor` times the rate table's factors (`sim.return_rates`)."""
     per_ms = r.effective_rate.draw(rng)[:n_ms]
     factor = np.ones(len(C.NATIONALITIES))
     index = {code: i for i, code in enumerate(C.NATIONALITIES)}
     for code, value in r.nationality_factor.items():
         if code in index:
             factor[index[code]] = value.draw(rng)
-    return per_ms, factor
+    if r.rate_table is None:
+        return per_ms, np.broadcast_to(factor, (n_ms, len(factor)))
+    own = tuple(sorted(r.effective_rate.overrides))  # a rate named in the scenario is not rescaled
+    table = return_rates.matrix(EU27[:n_ms], C.NATIONALITIES, r.rate_table, own)
+    return per_ms, table * factor[None, :]
 
 
 def returns_stage(
@@ -99,7 +108,8 @@ def returns_stage(
     absconded = unenforced & (u[1] < drawn["absconding"])
     there = _destinations(rng, dest_cdf, nat, loc.astype(np.int64), absconded)
     apprehended = absconded & (u[2] < drawn["apprehension"])
-    rate_there = np.clip(per_ms[np.clip(there, 0, None)] * factor[nat], 0.0, 1.0)
+    where = np.clip(there, 0, None)
+    rate_there = np.clip(per_ms[where] * factor[where, nat], 0.0, 1.0)
     applies = u[4] < drawn["reapplication"]
     spontaneous = absconded & ~apprehended & applies  # applied without being apprehended: both cases
     if r.mutual_recognition:  # returned on the first decision at apprehension, before a new application

@@ -203,6 +203,9 @@ class ReturnsBehaviour(BaseModel):
     mutual_recognition: bool = False
     effective_rate: PerMemberState
     nationality_factor: dict[str, Value] = Field(default_factory=dict)
+    #: Factors per Member State and nationality on the Union rate (`sim.return_rates`): "shipped" (the
+    #: table of data/return_rates.csv), a CSV path with its columns, or None (the Union rate everywhere).
+    rate_table: str | None = None
     voluntary_share: Value
     absconding: Value
     apprehension: Value

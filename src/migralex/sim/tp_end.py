@@ -132,3 +132,27 @@ def summary_rows(section: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _any(values: dict[str, Any]) -> bool:
     return any((v["median"] if isinstance(v, dict) else v) > 0 for v in values.values())
+
+
+#: The accounting of the simulated applications at the end of the run (columns of `accounting`).
+ACCOUNTING: dict[str, str] = {
+    "simulated": "applications after the end of temporary protection that arrived within the run",
+    "registered": "of which registered at least once (APR Art. 27)",
+    "waiting_registration": "of which still in the registration queue, never registered, on the last day",
+    "unaccounted": "of which in neither: must be 0 (the identity the tests pin)",
+}
+
+
+def accounting(
+    tp_applicant: np.ndarray, app_ms: np.ndarray, arr_day: np.ndarray, stage: np.ndarray,
+    reg_day: np.ndarray, n_days: int, n_ms: int,
+) -> np.ndarray:  # fmt: skip
+    """int64 [ms, ACCOUNTING]: simulated = registered + waiting_registration (+ unaccounted, 0);
+    vectorised over the persons (Directive 2001/55/EC Art. 17: access to the asylum procedure)."""
+    from migralex.sim.stages import REGISTRATION
+
+    inside = tp_applicant & (arr_day >= 0) & (arr_day < n_days)
+    registered = inside & (reg_day >= 0)
+    waiting = inside & ~registered & (stage == REGISTRATION)
+    columns = (inside, registered, waiting, inside & ~registered & ~waiting)
+    return np.stack([np.bincount(app_ms[c], minlength=n_ms)[:n_ms] for c in columns], axis=1).astype(np.int64)
