@@ -34,6 +34,7 @@ from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.rules.cessation import cessation_border_procedure
 from migralex.rules.crisis import Crisis, CrisisLike
+from migralex.rules.detention import detained_reply, request_detained
 from migralex.rules.regime import forced_regime
 from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
 from migralex.rules.timeline import (
@@ -170,7 +171,8 @@ ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
     "transfer_decision", "transfer", "cessation_absence",
-    "suspension_decision", "appeal_decision_target", "transfer_detained", "cessation_border_procedure",
+    "suspension_decision", "appeal_decision_target", "request_detained", "transfer_detained",
+    "cessation_border_procedure",
     "voluntary_departure",
 )  # fmt: skip
 
@@ -318,7 +320,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     ch = f.ch
     lim = {
         "take_charge_request": take_charge_request(f),
-        "take_charge_reply": take_charge_reply(f),
+        "take_charge_reply": detained_reply(f, take_charge_reply(f)),  # AMMR Art. 45(2)
         "take_back_notification": take_back_notification(f),
         "take_back_confirmation": take_back_confirmation(f),
     }
@@ -347,6 +349,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["suspension_decision"] = suspension_decision(f, rows, ask_by)
     lim["appeal_decision_target"] = appeal_decision_target(f, rows, ask_by)
     lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
+    lim["request_detained"] = request_detained(f, lim["take_charge_request"])  # AMMR Art. 45(1)
     reply_outcome = at(f.ev.outcome, ch["reply"], -1)
     lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)
