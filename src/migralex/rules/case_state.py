@@ -37,6 +37,8 @@ from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.detention import detained_reply, request_detained
 from migralex.rules.regime import forced_regime
 from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
+from migralex.rules.remedy_period import NationalPeriods, national_periods
+from migralex.rules.remedy_period import appeal_period as remedy_period
 from migralex.rules.timeline import (
     DUBLIN_III,
     HOW,
@@ -377,13 +379,16 @@ def case_timeline(
     crisis: CrisisLike = False,
     regime: str | None = None,
     elsewhere: np.ndarray | None = None,
+    appeal_period: NationalPeriods = None,
 ) -> Timeline:
     """The limits and responsibility of each case on `as_of` (AMMR Arts 37-46, Art. 67(9)-(11)).
     `events` is needed with a `CaseBatch` (cases given as models or dicts carry their own);
     `crisis`: the CFMR Art. 12 derogation - True (every Member State concerned is authorised), a
     bool per case, or the authorisations per Member State and period (`migralex.rules.crisis`:
     `Derogation`, or `{member_state, from, to, decision}`); `elsewhere`: per case, the engine
-    found another Member State responsible (opens the take charge request limit without events)."""
+    found another Member State responsible (opens the take charge request limit without events);
+    `appeal_period`: the national periods to lodge a remedy, `{"DE": 14}` or `["DE:14"]` (AMMR Art.
+    43(2); `migralex.rules.remedy_period` - without them the law's window of one to three weeks)."""
     batch, events = _batch_and_events(cases, events)
     day = _as_of(as_of)
     ev = events.upto(day)
@@ -400,6 +405,7 @@ def case_timeline(
         elsewhere,
     )
     lim, acc = _chains(f)
+    lim["appeal_period"] = remedy_period(f, national_periods(appeal_period, p))  # AMMR Art. 43(2)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
     return Timeline(
@@ -473,6 +479,7 @@ def case_state(
     params: ParameterSet | None = None,
     crisis: CrisisLike = False,
     regime: str | None = None,
+    appeal_period: NationalPeriods = None,
 ) -> list[dict[str, Any]]:
     """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria
     designate (AMMR Part III / Dublin III, `decide_responsibility`), which also opens the take charge
@@ -484,7 +491,7 @@ def case_state(
     resp = decide_responsibility(batch, p, regime=forced_regime(regime))
     security = resp.criteria() == "security"  # AMMR Art. 16(4): Art. 39 does not apply
     elsewhere = (resp.member_state >= 0) & (resp.member_state != batch.applicants.reg_ms) & ~security
-    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2))
+    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2), appeal_period)
     out = []
     for i in range(batch.n):
         tl.check(i)
