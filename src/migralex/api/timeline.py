@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field
 from migralex.api.cases import Regime
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
+from migralex.law.params import params
 from migralex.rules.crisis import derogations
+from migralex.rules.remedy_period import national_periods
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -172,9 +174,10 @@ async def state(
     cases = body if isinstance(body, list) else [body]
     _limit(request, cases)
     day = as_of or dt.date.today()
+    crisis = derogations(crisis_derogation, crisis_in)
+    national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work
     if not cases:
         return []
-    crisis = derogations(crisis_derogation, crisis_in)
     answers = await run_in_threadpool(case_state, cases, day, None, crisis, regime, appeal_period)
     return answers if isinstance(body, list) else answers[0]
 
@@ -209,6 +212,7 @@ async def status(
     _limit(request, body)
     day = as_of or dt.date.today()
     crisis = derogations(crisis_derogation, crisis_in)
+    national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work
 
     def work() -> dict[str, Any]:
         timeline = case_timeline(body, day, crisis=crisis, regime=regime, appeal_period=appeal_period)
