@@ -96,6 +96,9 @@ def appeal_period(f: Facts, national: Mapping[int, int]) -> Limit:
         rows = np.flatnonzero(on & (ms == code) & ~np.isnat(start))
         lim.days[rows] = days
         lim.date[rows] = end_of_period(start[rows], Period(days, "days"), ms[rows])
-    after = ev.index > at(ev.index.astype(np.int64), decision, -1)[ev.case]
-    lim.meet(ev, np.where(on, pick(ev, (ev.type == EVENT["appeal_lodged"]) & after, f.n), -1))
+    appeals = np.flatnonzero(ev.type == EVENT["appeal_lodged"])
+    appeals = appeals[on[ev.case[appeals]] & (ev.index[appeals] > event[ev.case[appeals]])]
+    first = np.zeros(len(ev.type), bool)
+    first[appeals] = True
+    lim.meet(ev, pick(ev, first, f.n))
     return lim
