@@ -148,6 +148,12 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the person left the territory of the Member States for at least nine months: the "
         "obligations ceased; a new application starts a new procedure",
     ),
+    "silence_detained": (
+        "AMMR Art. 45(2)",
+        "AMMR Art. 45(2)",
+        "the requested Member State did not reply within the one week for a detained person: that is "
+        "tantamount to accepting the take charge request",
+    ),
 }
 WHY_KEYS = tuple(WHY)
 #: Flags of a case's state: kind → (legal basis, words).
@@ -266,6 +272,10 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
+    reply = lim["take_charge_reply"]  # AMMR Art. 45(2): the week of a detained person
+    if "detained" in reply.variants:
+        detained = (reply.variant == reply.variants.index("detained")) & ~take_back
+        put(detained & (how == HOW.index("silence")), ask_to, "silence_detained", acc["event"])
     put(request_lapsed, f.reg_ms, "request_lapsed")
     border = lim["cessation_border_procedure"]
     ceased_border = border.lapsed_unmet(f.as_of)
