@@ -137,3 +137,31 @@ def test_the_regime_can_be_forced_and_the_answer_says_so(client: TestClient) -> 
     forced = client.post("/v1/cases/responsibility?regime=AMMR", json=case).json()
     assert forced["regime"] == "AMMR" and "forced" in forced["legal_basis"]
     assert client.post("/v1/cases/responsibility?regime=PACT", json=case).status_code == 422
+
+
+def test_deadlines_take_the_authorisations_per_member_state(client: TestClient) -> None:
+    """CFMR Art. 12: `crisis_in` extends only the limits of the authorised Member State."""
+    case = {
+        "id": "de-se",
+        "registration": {"member_state": "DE", "date": "2026-09-30", "place": "territory"},
+        "applicant": {"nationality": "SY"},
+        "family": [
+            {
+                "relation": "spouse",
+                "member_state": "SE",
+                "status": "beneficiary_of_international_protection",
+                "consent_in_writing": True,
+            }
+        ],
+    }
+
+    def bases(**params: object) -> dict[str, str]:
+        r = client.post("/v1/cases/deadlines", json=case, params=params)
+        assert r.status_code == 200, r.text
+        return {d["name"]: d["legal_basis"] for d in r.json()["deadlines"]}
+
+    assert bases(crisis_in="IT:2026-09-01:2026-12-31") == bases()
+    se = bases(crisis_in="SE:2026-09-01:2026-12-31")
+    assert se["take_charge_reply"] == "CFMR Art. 12(2)(b)" and se["take_charge_request"] == "AMMR Art. 39(1)"
+    bad = client.post("/v1/cases/deadlines", json=case, params={"crisis_in": "SE:2026-09-01"})
+    assert bad.status_code == 422 and "crisis_in[0]" in bad.text

@@ -30,6 +30,7 @@ EXAMPLE: dict[str, Any] = {
             "first_substantive_decision_taken": False,
             "can_take_care": True,
             "date_of_birth": None,
+            "dependency_established": False,
         }
     ],
     "documents": [

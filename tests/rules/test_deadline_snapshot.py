@@ -17,6 +17,9 @@ Who is an applicant (AMMR Art. 2(1)): the synthetic batch draws no national of a
 State (CH, IS, LI, NO become the next third country in code order, the random stream untouched):
 16 rows of the two synthetic cases drawn as Norwegian changed or were added (as Nepalese, their
 recognition rate opens the border procedure), every other row was identical.
+CFMR Art. 12 per Member State in the deadlines without events (`crisis=`, the authorisations):
+the examples of tests/rules/examples/cfmr_12_deadlines_per_state.yaml added their 64 rows, every
+other row was identical.
 """
 
 from __future__ import annotations

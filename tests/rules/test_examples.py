@@ -18,8 +18,10 @@ optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at f
 - returns (`question: returns`, APR Art. 37, RBPR Art. 4, Return Directive Art. 7): any column of
   `migralex.rules.returns` (dates as ISO strings), `trace` as above;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
-  that runs from an event the case does not date), `absent` (names that must not be there).
-  For a batch (`cases`), `expect` maps each id to such a mapping.
+  that runs from an event the case does not date), `absent` (names that must not be there),
+  `legal_basis` (a name mapped to the basis of its variant); an example (or file) may give `crisis`,
+  the CFMR Art. 12 authorisations `[{member_state, from, to}]`. For a batch (`cases`), `expect`
+  maps each id to such a mapping.
 - resettlement (`question: resettlement`, URF Art. 9): `case` is {registered, member_state,
   concluded, entered, extended}; `expect` maps a deadline or `*_in_time` column to its value.
 """
@@ -107,6 +109,9 @@ def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
         assert got[name] == (None if date is None else str(date)), (name, answer)
     for name in expect.get("absent", []):
         assert name not in got, (name, answer)
+    bases = {d["name"]: d["legal_basis"] for d in answer["deadlines"]}
+    for name, basis in expect.get("legal_basis", {}).items():
+        assert bases.get(name) == basis, (name, answer)
 
 
 def _check_resettlement(case: dict[str, Any], expect: dict[str, Any], p: Any) -> None:
@@ -175,7 +180,10 @@ def test_legal_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
         else:
             from migralex.rules.deadlines import decide_deadlines
 
-            answers = list(decide_deadlines(cases, context=context, params=p, regime=regime).answers())
+            crisis = ex.get("crisis", doc.get("crisis"))  # CFMR Art. 12 per Member State
+            answers = list(
+                decide_deadlines(cases, context=context, params=p, regime=regime, crisis=crisis).answers()
+            )
             check = _check_deadlines
     if "cases" in ex:
         by_id = {a["id"]: a for a in answers}

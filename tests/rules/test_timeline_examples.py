@@ -5,7 +5,8 @@ A file has `article`, `source`, a `base` case (format v2) and `examples`; each e
 article cited before it by the loader shared with tests/rules/test_examples.py), `as_of`,
 `events` (the case's events), optional `case` (merged into the base), optional `crisis` (the
 CFMR Art. 12 derogation: `true` for every Member State concerned, or the authorisations per
-Member State and period, `[{member_state, from, to}]`; also at file level), optional `params`
+Member State and period, `[{member_state, from, to}]`; also at file level), optional
+`appeal_period` (the national periods of AMMR Art. 43(2), `{MS: days}`), optional `params`
 (a parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
 `member_state`), `absent` lists limits that must not run, `responsible_member_state`,
@@ -40,13 +41,14 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     expect = ex["expect"]
     p = params().overlay(ex["params"], label="example") if ex.get("params") else None
     crisis = ex.get("crisis", doc.get("crisis", False))
+    national = ex.get("appeal_period")  # AMMR Art. 43(2): national periods, {MS: days}
     if "error" in expect:
         with pytest.raises(InvalidInput) as exc:
-            case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis).check(0)
+            case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis, appeal_period=national).check(0)
         assert exc.value.path == expect["error"]["path"]
         assert expect["error"]["contains"] in exc.value.reason
         return
-    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis)
+    tl = case_timeline([case], str(ex["as_of"]), params=p, crisis=crisis, appeal_period=national)
     answer = tl.answer(0)
     limits = {x["name"]: x for x in answer["limits"]}
     for name, want in expect.get("limits", {}).items():

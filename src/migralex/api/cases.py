@@ -22,6 +22,7 @@ from migralex.cases.format import Case
 from migralex.context import default_context
 from migralex.decide import decide
 from migralex.errors import InvalidInput
+from migralex.rules.crisis import derogations
 from migralex.rules.procedure import Context, channel
 from migralex.rules.responsibility.hierarchy import decide_responsibility
 from migralex.web import STATIC_DIR
@@ -114,6 +115,13 @@ CasesBody = Annotated[
 WithTrace = Annotated[bool, Query(description="Include the trace of the rules examined")]
 Crisis = Annotated[
     bool, Query(description="A mass-arrival crisis with the CFMR Art. 11 derogations authorised")
+]
+CrisisIn = Annotated[
+    list[str] | None,
+    Query(
+        description="A Member State authorised to derogate from the time limits (CFMR Art. 12) as"
+        " MS:FROM:TO, e.g. GR:2026-09-01:2026-11-30; repeat for each State and period"
+    ),
 ]
 Regime = Annotated[
     Literal["AMMR", "DUBLIN_III"] | None,
@@ -258,9 +266,14 @@ async def deadlines(
     regime: Regime = None,
     border_capacity_reached: CapacityReached = None,
     annual_maximum_reached: MaximumReached = None,
+    crisis_in: CrisisIn = None,
 ) -> Any:
     """Each time limit with its date (AMMR Art. 75 / APR Art. 73 calculus, the Member State's public
-    holidays), or, where the starting event is not dated yet, the period and the event it runs from."""
+    holidays), or, where the starting event is not dated yet, the period and the event it runs from;
+    `crisis_in`: the CFMR Art. 12 authorisations per Member State and period."""
     context = _context(crisis_derogation, border_capacity_reached, annual_maximum_reached)
+    crisis = derogations(False, crisis_in)
 
-    return await _run(request, body, lambda cases: decide(cases, context, regime=regime).deadlines.answers())
+    return await _run(
+        request, body, lambda cases: decide(cases, context, regime=regime, crisis=crisis).deadlines.answers()
+    )

@@ -19,7 +19,9 @@ from pydantic import BaseModel, Field
 from migralex.api.cases import Regime
 from migralex.api.errors import ERRORS_413, ERRORS_422
 from migralex.cases.format import Case
+from migralex.law.params import params
 from migralex.rules.crisis import derogations
+from migralex.rules.remedy_period import national_periods
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -129,6 +131,14 @@ CrisisInQ = Annotated[
         " GR:2026-09-01:2026-11-30; repeat for each State and period (excludes crisis_derogation)"
     ),
 ]
+AppealPeriodQ = Annotated[
+    list[str] | None,
+    Query(
+        description="The national period to lodge a remedy against a transfer decision (AMMR Art."
+        " 43(2): one to three weeks) as MS:DAYS, e.g. DE:14; repeat for each State (default: the"
+        " law's window)"
+    ),
+]
 StateBody = Annotated[Case | list[Case], Body(description="One case or a list, in the case format v2")]
 ListBody = Annotated[list[Case], Body(description="The cases of the caseload, in the case format v2")]
 
@@ -155,6 +165,7 @@ async def state(
     crisis_derogation: CrisisQ = False,
     crisis_in: CrisisInQ = None,
     regime: Regime = None,
+    appeal_period: AppealPeriodQ = None,
 ) -> Any:
     """Who is responsible now and why, every limit dated from the events and its status, the shifts
     of responsibility a lapsed limit caused, what is due next (AMMR Arts 37-46, Art. 67(9)-(11))."""
@@ -163,10 +174,11 @@ async def state(
     cases = body if isinstance(body, list) else [body]
     _limit(request, cases)
     day = as_of or dt.date.today()
+    crisis = derogations(crisis_derogation, crisis_in)
+    national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work
     if not cases:
         return []
-    crisis = derogations(crisis_derogation, crisis_in)
-    answers = await run_in_threadpool(case_state, cases, day, None, crisis, regime)
+    answers = await run_in_threadpool(case_state, cases, day, None, crisis, regime, appeal_period)
     return answers if isinstance(body, list) else answers[0]
 
 
@@ -191,6 +203,7 @@ async def status(
     crisis_derogation: CrisisQ = False,
     crisis_in: CrisisInQ = None,
     regime: Regime = None,
+    appeal_period: AppealPeriodQ = None,
 ) -> Any:
     """The same as `migralex cases status`: the limits due from `as_of` to `as_of + days`, the limits
     that lapsed, the cases whose responsibility shifted because a limit lapsed."""
@@ -199,9 +212,11 @@ async def status(
     _limit(request, body)
     day = as_of or dt.date.today()
     crisis = derogations(crisis_derogation, crisis_in)
+    national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work
 
     def work() -> dict[str, Any]:
-        out = caseload_status(case_timeline(body, day, crisis=crisis, regime=regime), days)
+        timeline = case_timeline(body, day, crisis=crisis, regime=regime, appeal_period=appeal_period)
+        out = caseload_status(timeline, days)
         return {"as_of": day.isoformat(), "days": days, **{k: _rows(v) for k, v in out.items()}}
 
     return await run_in_threadpool(work)

@@ -237,6 +237,13 @@ class Family(Table):
     first_decision_taken: np.ndarray
     can_take_care: np.ndarray
     dob: np.ndarray
+    #: AMMR Art. 34(1): the dependency with this person is established; None = no row has it.
+    dependency: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        """An absent `dependency_established` column is false (not established)."""
+        if self.dependency is None:
+            object.__setattr__(self, "dependency", np.zeros(len(self.case), dtype=bool))
 
     SPEC: ClassVar[dict[str, tuple[str, str]]] = {
         "case": ("case", "int32"),
@@ -248,6 +255,7 @@ class Family(Table):
         "first_decision_taken": ("first_substantive_decision_taken", "bool"),
         "can_take_care": ("can_take_care", "bool"),
         "dob": ("date_of_birth", "date?"),
+        "dependency": ("dependency_established", "bool"),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "existed_before_arrival": True,
@@ -255,6 +263,7 @@ class Family(Table):
         "first_decision_taken": False,
         "can_take_care": True,
         "dob": None,
+        "dependency": False,
     }
 
 
@@ -476,6 +485,7 @@ class CaseBatch:
             first_decision_taken=np.array([f.first_substantive_decision_taken for _, f in fam], dtype=bool),
             can_take_care=np.array([f.can_take_care for _, f in fam], dtype=bool),
             dob=_dates([f.date_of_birth for _, f in fam]),
+            dependency=np.array([f.dependency_established for _, f in fam], dtype=bool),
         )
         documents = Documents(
             case=np.array([i for i, _ in docs], dtype=np.int32),
@@ -653,6 +663,7 @@ class CaseBatch:
                 "first_substantive_decision_taken": bool(f.first_decision_taken[j]),
                 "can_take_care": bool(f.can_take_care[j]),
                 "date_of_birth": iso(f.dob[j]),
+                "dependency_established": bool(f.dependency[j]),
             }
             for j in np.flatnonzero(f.case == i)
         ]

@@ -109,12 +109,30 @@ CRISIS_IN_HELP = (
 )
 
 
+APPEAL_PERIOD_HELP = (
+    "The national period to lodge a remedy against a transfer decision (AMMR Art. 43(2): one to three"
+    " weeks), as MS:DAYS, e.g. DE:14; repeat for each State (default: the law's window)"
+)
+
+
 def derogations(crisis: bool, crisis_in: list[str] | None) -> CrisisLike:
     """`--crisis` (every Member State concerned) or the `--crisis-in MS:FROM:TO` authorisations."""
     try:
         return crisis_input(crisis, crisis_in, field="--crisis-in")
     except InvalidInput as exc:
         raise MigralexError(f"{exc.path}: {exc.reason}") from None
+
+
+def _periods(appeal_period: list[str] | None) -> list[str] | None:
+    """`--appeal-period MS:DAYS` entries, named as the option in errors (AMMR Art. 43(2))."""
+    from migralex.law.params import params
+    from migralex.rules.remedy_period import national_periods
+
+    try:
+        national_periods(appeal_period, params(), field="--appeal-period")
+    except InvalidInput as exc:
+        raise MigralexError(f"{exc.path}: {exc.reason}") from None
+    return appeal_period
 
 
 @app.command("status")
@@ -126,6 +144,9 @@ def status_command(
     ics: Annotated[Path | None, typer.Option("--ics", help="Also write the limits due as iCalendar")] = None,
     crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
     crisis_in: Annotated[list[str] | None, typer.Option("--crisis-in", help=CRISIS_IN_HELP)] = None,
+    appeal_period: Annotated[
+        list[str] | None, typer.Option("--appeal-period", help=APPEAL_PERIOD_HELP)
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Check every case with the case format's models")
     ] = False,
@@ -144,7 +165,9 @@ def status_command(
     try:
         batch, events = read_caseload(cases, strict=strict)
         derogation = derogations(crisis, crisis_in)
-        out = caseload_status(case_timeline(batch, day, events=events, crisis=derogation), days)
+        national = _periods(appeal_period)
+        timeline = case_timeline(batch, day, events=events, crisis=derogation, appeal_period=national)
+        out = caseload_status(timeline, days)
         if ics is not None:
             written = write_ics(out["due"], day, ics)
             err.print(f"{written} deadline(s) written to {ics}")
@@ -192,6 +215,9 @@ def state_command(
     explain: Annotated[bool, typer.Option("--explain", help="Readable text instead of JSON lines")] = False,
     crisis: Annotated[bool, typer.Option("--crisis", help="The CFMR Art. 12 derogation applies")] = False,
     crisis_in: Annotated[list[str] | None, typer.Option("--crisis-in", help=CRISIS_IN_HELP)] = None,
+    appeal_period: Annotated[
+        list[str] | None, typer.Option("--appeal-period", help=APPEAL_PERIOD_HELP)
+    ] = None,
     fmt: Annotated[
         TableFormat,
         typer.Option("--format", help="json: one JSON answer a line; table or csv: one row a case"),
@@ -216,7 +242,8 @@ def state_command(
             else json.loads(raw)
         )
         items = items if isinstance(items, list) else [items]
-        answers = case_state(items, as_of, crisis=derogations(crisis, crisis_in))
+        crisis_input = derogations(crisis, crisis_in)
+        answers = case_state(items, as_of, crisis=crisis_input, appeal_period=_periods(appeal_period))
     except (MigralexError, json.JSONDecodeError) as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None

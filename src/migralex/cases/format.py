@@ -164,6 +164,10 @@ class FamilyMember(_Strict):
     first_substantive_decision_taken: bool = False
     can_take_care: bool = True
     date_of_birth: Date | None = None
+    #: AMMR Art. 34(1): the applicant depends on this person's assistance or this person on the
+    #: applicant's (pregnancy, new-born child, serious illness, severe disability or trauma, old
+    #: age) - established by the Member State; false = not established (the default).
+    dependency_established: bool = False
 
 
 class Document(_Strict):

@@ -16,6 +16,7 @@ from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.rules.crisis import CrisisLike
 from migralex.rules.deadlines import DeadlinesResult, deadlines
 from migralex.rules.procedure import Context, ProcedureResult, channel
 from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
@@ -48,9 +49,11 @@ def decide(
     params: ParameterSet | None = None,
     with_trace: bool = False,
     regime: str | None = None,
+    crisis: CrisisLike = None,
 ) -> Decision:
     """Responsibility, procedure and deadlines for each case (context: shipped rates by default);
-    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of the dates."""
+    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of the dates; `crisis`: the CFMR Art.
+    12 authorisations per Member State and period for the deadlines (`migralex.rules.crisis`)."""
     from migralex.context import resolve_context
 
     batch = as_batch(cases)
@@ -58,7 +61,8 @@ def decide(
     ctx = resolve_context(context, p)
     resp = decide_responsibility(batch, p, with_trace=with_trace, regime=regime)
     proc = channel(batch, ctx, p, regime=regime)
-    return Decision(resp, proc, deadlines(batch, proc, ctx, p, responsibility=resp, regime=regime))
+    dl = deadlines(batch, proc, ctx, p, responsibility=resp, regime=regime, crisis=crisis)
+    return Decision(resp, proc, dl)
 
 
 __all__ = ["Context", "Decision", "channel", "deadlines", "decide", "decide_responsibility"]

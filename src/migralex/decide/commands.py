@@ -263,9 +263,18 @@ def deadlines_command(
     set_: SetOpt = None,
     regime: RegimeOpt = None,
     fmt: FormatOpt = AnswerFormat.json,
+    crisis_in: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--crisis-in",
+            help="A Member State authorised to derogate (CFMR Art. 12), as MS:FROM:TO, e.g."
+            " GR:2026-09-01:2026-11-30; repeat for each State and period",
+        ),
+    ] = None,
 ) -> None:
     """Which time limits run, to which date, with their legal basis."""
     from migralex.decide import decide
+    from migralex.rules.crisis import derogations
 
     try:
         _check_out(out)
@@ -273,7 +282,8 @@ def deadlines_command(
         p = _overlay(set_)
         ctx = _load_context(context, p)
         result = _read(cases)
-        answers = decide(result.batch, ctx, p, regime=_value(regime)).deadlines
+        crisis = derogations(False, crisis_in, field="--crisis-in")
+        answers = decide(result.batch, ctx, p, regime=_value(regime), crisis=crisis).deadlines
         if explain:
             _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))
         else:

@@ -34,8 +34,11 @@ from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.rules.cessation import cessation_border_procedure
 from migralex.rules.crisis import Crisis, CrisisLike
+from migralex.rules.detention import detained_reply, request_detained
 from migralex.rules.regime import forced_regime
 from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
+from migralex.rules.remedy_period import NationalPeriods, national_periods
+from migralex.rules.remedy_period import appeal_period as remedy_period
 from migralex.rules.timeline import (
     DUBLIN_III,
     HOW,
@@ -145,6 +148,12 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the person left the territory of the Member States for at least nine months: the "
         "obligations ceased; a new application starts a new procedure",
     ),
+    "silence_detained": (
+        "AMMR Art. 45(2)",
+        "AMMR Art. 45(2)",
+        "the requested Member State did not reply within the one week for a detained person: that is "
+        "tantamount to accepting the take charge request",
+    ),
 }
 WHY_KEYS = tuple(WHY)
 #: Flags of a case's state: kind → (legal basis, words).
@@ -170,7 +179,8 @@ ORDER = (
     "take_charge_request", "take_charge_reply", "take_back_notification", "take_back_confirmation",
     "relocation_confirmation", "relocation_transfer_decision", "relocation_transfer",
     "transfer_decision", "transfer", "cessation_absence",
-    "suspension_decision", "appeal_decision_target", "transfer_detained", "cessation_border_procedure",
+    "suspension_decision", "appeal_decision_target", "request_detained", "transfer_detained",
+    "cessation_border_procedure",
     "voluntary_departure",
 )  # fmt: skip
 
@@ -262,6 +272,10 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
+    reply = lim["take_charge_reply"]  # AMMR Art. 45(2): the week of a detained person
+    if "detained" in reply.variants:
+        detained = (reply.variant == reply.variants.index("detained")) & ~take_back
+        put(detained & (how == HOW.index("silence")), ask_to, "silence_detained", acc["event"])
     put(request_lapsed, f.reg_ms, "request_lapsed")
     border = lim["cessation_border_procedure"]
     ceased_border = border.lapsed_unmet(f.as_of)
@@ -318,7 +332,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     ch = f.ch
     lim = {
         "take_charge_request": take_charge_request(f),
-        "take_charge_reply": take_charge_reply(f),
+        "take_charge_reply": detained_reply(f, take_charge_reply(f)),  # AMMR Art. 45(2)
         "take_back_notification": take_back_notification(f),
         "take_back_confirmation": take_back_confirmation(f),
     }
@@ -347,6 +361,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["suspension_decision"] = suspension_decision(f, rows, ask_by)
     lim["appeal_decision_target"] = appeal_decision_target(f, rows, ask_by)
     lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
+    lim["request_detained"] = request_detained(f, lim["take_charge_request"])  # AMMR Art. 45(1)
     reply_outcome = at(f.ev.outcome, ch["reply"], -1)
     lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)
@@ -374,13 +389,16 @@ def case_timeline(
     crisis: CrisisLike = False,
     regime: str | None = None,
     elsewhere: np.ndarray | None = None,
+    appeal_period: NationalPeriods = None,
 ) -> Timeline:
     """The limits and responsibility of each case on `as_of` (AMMR Arts 37-46, Art. 67(9)-(11)).
     `events` is needed with a `CaseBatch` (cases given as models or dicts carry their own);
     `crisis`: the CFMR Art. 12 derogation - True (every Member State concerned is authorised), a
     bool per case, or the authorisations per Member State and period (`migralex.rules.crisis`:
     `Derogation`, or `{member_state, from, to, decision}`); `elsewhere`: per case, the engine
-    found another Member State responsible (opens the take charge request limit without events)."""
+    found another Member State responsible (opens the take charge request limit without events);
+    `appeal_period`: the national periods to lodge a remedy, `{"DE": 14}` or `["DE:14"]` (AMMR Art.
+    43(2); `migralex.rules.remedy_period` - without them the law's window of one to three weeks)."""
     batch, events = _batch_and_events(cases, events)
     day = _as_of(as_of)
     ev = events.upto(day)
@@ -397,6 +415,7 @@ def case_timeline(
         elsewhere,
     )
     lim, acc = _chains(f)
+    lim["appeal_period"] = remedy_period(f, national_periods(appeal_period, p))  # AMMR Art. 43(2)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
     shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
     return Timeline(
@@ -470,6 +489,7 @@ def case_state(
     params: ParameterSet | None = None,
     crisis: CrisisLike = False,
     regime: str | None = None,
+    appeal_period: NationalPeriods = None,
 ) -> list[dict[str, Any]]:
     """The state of each case on `as_of`: the timeline's answer plus the Member State the criteria
     designate (AMMR Part III / Dublin III, `decide_responsibility`), which also opens the take charge
@@ -481,7 +501,7 @@ def case_state(
     resp = decide_responsibility(batch, p, regime=forced_regime(regime))
     security = resp.criteria() == "security"  # AMMR Art. 16(4): Art. 39 does not apply
     elsewhere = (resp.member_state >= 0) & (resp.member_state != batch.applicants.reg_ms) & ~security
-    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2))
+    tl = case_timeline(batch, as_of, events, p, crisis, regime, elsewhere & (resp.regime < 2), appeal_period)
     out = []
     for i in range(batch.n):
         tl.check(i)

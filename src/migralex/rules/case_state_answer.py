@@ -73,6 +73,8 @@ def _limit(tl: Timeline, lim: Limit, status: int, i: int, types: dict[int, str])
         "consequence": v.consequence,
         "consequence_basis": v.consequence_basis,
     }
+    if lim.days[i] > 0:  # a national period (AMMR Art. 43(2))
+        out["period"] = str(Period(int(lim.days[i]), "days"))
     note = v.note_text(tl.params)
     if note:
         out["note"] = note

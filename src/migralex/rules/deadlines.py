@@ -37,6 +37,9 @@ Deadlines (name: basis):
 - `labour_market_access`: RCD Art. 17(1), 6 months from registration - none where the examination
   is accelerated on APR Art. 42(1)(a)–(f) grounds (second subparagraph).
 Detention variants (AMMR Art. 45) need facts the case format does not hold.
+CFMR Art. 12 per Member State (`crisis=`, the authorisations of `migralex.rules.crisis`): the
+request, reply and transfer take their crisis variant only where the Member State that must act is
+authorised (`migralex.rules.deadlines_crisis`); the context's crisis flag applies to them all.
 
 The deadlines, their variants, legal bases and parameters are those of the deadline catalogue
 (`migralex.law.deadlines`, law/deadlines.yaml); each deadline is one small function below that
@@ -63,6 +66,8 @@ from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.law.timelimits import Period
+from migralex.rules.crisis import Crisis, CrisisLike
+from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
 from migralex.rules.participation import acts_not_binding
 from migralex.rules.periods import end_of_period, periods_at
 from migralex.rules.procedure import (
@@ -273,6 +278,9 @@ class Facts:
     procedure: ProcedureResult
     responsibility: ResponsibilityResult
     applies: dict[str, np.ndarray]
+    #: CFMR Art. 12 authorisations per Member State and period (None: the case's crisis flag only).
+    derogation: Crisis | None = None
+    params: ParameterSet | None = None
 
     @cached_property
     def reg(self) -> np.ndarray:
@@ -341,6 +349,18 @@ class Facts:
         security = r.criteria() == "security"
         return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
 
+    @cached_property
+    def art12(self) -> dict[str, np.ndarray]:
+        """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
+        State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
+        if self.derogation is None:
+            return dict.fromkeys(ART12_LIMITS, self.crisis)
+        r = self.responsibility
+        requested = np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
+        p = self.params or shipped_params()
+        masks = art12_masks(self.derogation, self.reg, self.reg_ms, requested, p)
+        return {k: v | self.crisis for k, v in masks.items()}
+
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
 
@@ -380,7 +400,7 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
     """AMMR Art. 39(1) (1 month after a hit); CFMR Art. 12(2)(a); Dublin III Art. 21(1)."""
     col = b.column("take_charge_request", ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit"))
     elsewhere, hit, ammr, dublin = f.elsewhere, f.hit, f.ammr_case, f.dublin_case
-    ammr_crisis = ammr & f.crisis
+    ammr_crisis = ammr & f.art12["request"]
     plain = elsewhere & ~hit
     b.set(col, "default", plain & ammr & ~ammr_crisis, f.reg, f.reg_ms)
     b.set(col, "after_hit", elsewhere & hit & ammr & ~ammr_crisis, None, f.reg_ms)
@@ -396,7 +416,7 @@ def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.nda
     r = f.responsibility
     requested = np.where(r.member_state >= 0, r.member_state, f.reg_ms).astype(np.int8)
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
-    ammr_crisis = ammr & f.crisis
+    ammr_crisis = ammr & f.art12["reply"]
     masks = {
         "default": elsewhere & ~hit & ammr & ~ammr_crisis,
         "after_hit": elsewhere & hit & ammr & ~ammr_crisis,
@@ -420,7 +440,7 @@ def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
     """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d); Dublin III Art. 29(1)."""
     col = b.column("transfer", ("default", "crisis", "dublin3"), with_latest=True)
     named = f.elsewhere & (f.responsibility.member_state >= 0)
-    ammr_crisis = f.ammr_case & f.crisis
+    ammr_crisis = f.ammr_case & f.art12["transfer"]
     masks = {
         "default": named & f.ammr_case & ~ammr_crisis,
         "crisis": named & ammr_crisis,
@@ -434,7 +454,7 @@ def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
 def _take_back_notification(f: Facts, b: _Builder) -> None:
     """AMMR Art. 41(1): two weeks from the hit; CFMR Art. 12(2)(c); Dublin III Art. 23(2)."""
     col = b.column("take_back_notification", ("default", "crisis", "dublin3"))
-    ammr_crisis = f.ammr_case & f.crisis
+    ammr_crisis = f.ammr_case & f.art12["take_back"]
     b.set(col, "default", f.ammr_case & ~ammr_crisis, None, f.reg_ms)
     b.set(col, "crisis", ammr_crisis, None, f.reg_ms)
     b.set(col, "dublin3", f.dublin_case, None, f.reg_ms)
@@ -504,10 +524,13 @@ def deadlines(
     params: ParameterSet | None = None,
     responsibility: ResponsibilityResult | None = None,
     regime: str | None = None,
+    crisis: CrisisLike = None,
 ) -> DeadlinesResult:
     """The deadlines of each case (see the module docstring); `procedure` and `responsibility` are
     computed when not given (then `context` is needed for the procedure), under the `regime` the
-    caller forces ("AMMR", "DUBLIN_III"; by default the procedure's, else by the dates)."""
+    caller forces ("AMMR", "DUBLIN_III"; by default the procedure's, else by the dates); `crisis`:
+    the CFMR Art. 12 authorisations per Member State and period (`migralex.rules.crisis`; the
+    context's `crisis_derogation` flag stays the case's crisis, for every Member State concerned)."""
     batch = as_batch(cases)
     p = params or shipped_params()
     forced = forced_regime(regime)
@@ -527,7 +550,10 @@ def deadlines(
     not_binding = acts_not_binding(batch.applicants.reg_ms, p)  # an act that does not bind the State
     applies = {k: v & ~not_binding[k] for k, v in applies.items()}  # (law/participation.yaml)
     b = _Builder(n, reg, p)
-    _all(Facts(batch, procedure, responsibility, applies), b)
+    derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
+    if isinstance(crisis, bool) and crisis:
+        derogation = Crisis.of(True, n, p)  # every Member State concerned, as the context's flag
+    _all(Facts(batch, procedure, responsibility, applies, derogation, p), b)
     return DeadlinesResult(batch.applicants.id, b.columns, {"ms": C.MEMBER_STATES})
 
 

@@ -9,8 +9,14 @@
   and 34, with the exception of Article 25(5) ... shall not be eligible for relocation". The engine
   decides responsibility as if the applicant had not been relocated; a family criterion (Arts
   25(2)-(3), 26, 27, 28) naming the benefitting Member State makes the applicant ineligible.
-  Art. 34 (dependent persons) is discretionary in the engine (a flag): it is reported as a check,
-  not decided.
+  Art. 34 (dependent persons): where the case records the dependency as established
+  (`family[].dependency_established`) with a child, sibling or parent legally resident in the
+  benefitting Member State who meets the other conditions of Art. 34(1) (family ties before the
+  arrival, able to take care, the wish expressed in writing), the benefitting Member State "can be
+  determined as the Member State responsible" under Art. 34(1) - it keeps the applicant together
+  with that person - and the applicant is not eligible (criterion `dependants`), whatever the
+  criteria of Arts 25-33 name (the reading: "can be determined" under Art. 34 suffices). Where the
+  dependency is not established it is reported as a check, not decided (a human finding).
 - Part IV binds only the Member States bound by the AMMR: Denmark applies Parts III, V and VII
   through its agreement (recital 90), so a case whose benefitting Member State or Member State of
   relocation is Denmark (or an associated State) is `not_in_relocation` (the case format already
@@ -66,9 +72,10 @@ def outside_part_iv(batch: CaseBatch, benefitting: np.ndarray, params: Parameter
     return ~bound | ((to >= 0) & ~bound_mask("AMMR", to, params, "Part IV"))
 
 
-def dependants_in(batch: CaseBatch, state: np.ndarray) -> np.ndarray:
+def dependants_in(batch: CaseBatch, state: np.ndarray, established: bool = False) -> np.ndarray:
     """Per case: a child, sibling or parent legally resident in `state` (per case) who consented in
-    writing and can take care - the facts of AMMR Art. 34(1) short of the dependency itself."""
+    writing and can take care - the facts of AMMR Art. 34(1) short of the dependency itself, or with
+    it (`established`: the dependency is recorded as established)."""
     fam = batch.family
     resident = in_codes(
         fam.status,
@@ -78,6 +85,8 @@ def dependants_in(batch: CaseBatch, state: np.ndarray) -> np.ndarray:
     kin = in_codes(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
     rows = kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing
     rows &= fam.ms == state[fam.case]
+    if established:
+        rows &= fam.dependency
     return np.bincount(fam.case[rows], minlength=batch.n) > 0
 
 
@@ -94,6 +103,10 @@ def eligibility(
     benefitting = benefitting_state(batch)
     criterion = result.criteria()
     by_family = np.isin(criterion.astype(str), FAMILY_CRITERIA) & (result.member_state == benefitting)
+    by_dependency = dependants_in(batch, benefitting, established=True) & ~by_family  # Art. 34(1)
+    criterion = np.where(by_dependency, "dependants", criterion)
+    responsible = np.where(by_dependency, benefitting, result.member_state)
+    by_family |= by_dependency
     threat = np.asarray(a.security_threat, dtype=bool)
     reason = np.where(threat, "security_threat", np.where(by_family, "benefitting_responsible", "eligible"))
     reason = np.where(outside_part_iv(batch, benefitting, params), "not_in_relocation", reason)
@@ -106,8 +119,8 @@ def eligibility(
             "reason": pl.Series(reason.tolist(), dtype=pl.Utf8),
             "legal_basis": pl.Series(reason.tolist(), dtype=pl.Utf8).replace_strict(BASIS),
             "benefitting": ms.gather(benefitting),
-            "responsible_member_state": ms.gather(np.where(result.member_state < 0, len(C.MEMBER_STATES),
-                                                           result.member_state)),
+            "responsible_member_state": ms.gather(np.where(responsible < 0, len(C.MEMBER_STATES),
+                                                           responsible)),
             "criterion": pl.Series(criterion.tolist(), dtype=pl.Utf8),
             "check": pl.Series(np.where(dependants_here & ~threat & ~by_family, CHECK_34, "").tolist(),
                                dtype=pl.Utf8).replace("", None),

@@ -117,6 +117,9 @@ class Limit:
     ended: np.ndarray = field(init=False)
     #: The last day of the period whose silence is acceptance, where it is not `date` (else NaT).
     tacit: np.ndarray = field(init=False)
+    #: Per case, the period in days where a Member State sets it within the law's bounds (AMMR Art.
+    #: 43(2), `migralex.rules.remedy_period`); 0: the variant's period.
+    days: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.n
@@ -126,6 +129,7 @@ class Limit:
         self.ms = np.full(n, -1, dtype=np.int8)
         self.suspended, self.ended = np.zeros(n, bool), np.zeros(n, bool)
         self.tacit = np.full(n, NAT)
+        self.days = np.zeros(n, dtype=np.int16)
 
     def tacit_date(self) -> np.ndarray:
         """Per case, the last day on which a reply still objects (AMMR Art. 40(8)): `tacit` or `date`."""

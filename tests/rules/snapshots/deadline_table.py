@@ -73,7 +73,8 @@ def example_rows() -> Iterator[dict[str, Any]]:
             )
             context = Context.from_dict(ex.get("context", doc.get("context", {"recognition_rates": {}})))
             regime = ex.get("regime", doc.get("regime"))
-            result = deadlines(cases, context=context, params=p, regime=regime)
+            crisis = ex.get("crisis", doc.get("crisis"))  # CFMR Art. 12 per Member State
+            result = deadlines(cases, context=context, params=p, regime=regime, crisis=crisis)
             yield from _flat(f"{path.stem}: {ex['name']}", result.answers())
 
 
