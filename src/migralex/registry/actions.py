@@ -26,7 +26,7 @@ from migralex.registry.events import ACTIONS, EventType, action_payload, canonic
 from migralex.registry.integrity import check, insert_events, seal
 from migralex.registry.matcher import normalise
 from migralex.registry.models import datasets, notifications, personal_data, templates
-from migralex.registry.registration import SKEW, Conflict, as_utc, event_row, in_force
+from migralex.registry.registration import SKEW, Conflict, as_utc, event_row, in_force, new_ids
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -110,6 +110,7 @@ def record(
                     "eurodac.erasure_notification",
                     now,
                 )
+            if p.actions[action].erases:  # Eurodac Art. 30(1); the deletion grounds of an alert on return
                 erased = retention.erase(
                     conn,
                     datasets.c.id == dataset_id,
@@ -224,10 +225,12 @@ def _notify(
         )
     ).all()
     if rows:
+        ids = new_ids(conn, len(rows), notifications.c.id)  # random, as dataset, search and hit ids
         conn.execute(
             insert(notifications),
             [
                 {
+                    "id": i,
                     "recipient_ms": r.member_state,
                     "dataset_id": int(r.id),
                     "about_dataset_id": int(d.id),
@@ -237,7 +240,7 @@ def _notify(
                     "due_by": now + dt.timedelta(hours=hours),
                     "delivered_at": None,
                 }
-                for r in rows
+                for i, r in zip(ids, rows, strict=True)
             ],
         )
     return len(rows)
@@ -251,7 +254,7 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
         rows = conn.execute(
             select(notifications)
             .where(n.recipient_ms == caller.member_state, n.delivered_at.is_(None))
-            .order_by(n.id)
+            .order_by(n.created_at, n.id)  # in order of creation (ids are random)
         ).all()
         if rows:
             conn.execute(update(notifications).where(n.id.in_([r.id for r in rows])).values(delivered_at=now))

@@ -192,6 +192,15 @@ class SearchIn(Strict):
     request: LawEnforcementIn | None = None
 
 
+class ReturnCheckIn(Strict):
+    """On apprehension: has another Member State issued a return decision? (SIS Return Reg. Art. 7(2))."""
+
+    fingerprint: Template | None = None
+    face: Template | None = None
+    sex: Literal["F", "M", "X", "U"] | None = None
+    include_own: Bool = False
+
+
 class VerificationIn(Strict):
     """An expert's decision on a candidate (Art. 38(4)–(6))."""
 
