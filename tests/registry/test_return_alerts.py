@@ -256,3 +256,21 @@ def test_notification_ids_are_random_and_no_sequence_hands_them_out(
                 "WHERE table_name = 'notifications' AND column_name = 'id'"
             ).scalar()
         assert default is None
+
+
+def test_a_residence_permit_withdraws_the_decision_or_under_the_other_reading_suspends_it(
+    open_registry: Any, people: People
+) -> None:
+    from migralex.law import params
+
+    default = open_registry()
+    entered = default.register(FR_RETURN, alert(people, 11, "FR", "a-1"))
+    out = default.record(FR_RETURN, entered.dataset_id, "residence_permit_granted", {"member_state": "FR"})
+    assert out["erased"] and out["legal_basis"] == "Return Directive Art. 6"
+    other = open_registry(ps=params().overlay({"sis_return.reading.residence_permit": "suspended"}))
+    kept = other.register(FR_RETURN, alert(people, 12, "FR", "a-2"))
+    out = other.record(FR_RETURN, kept.dataset_id, "residence_permit_granted", {"member_state": "FR"})
+    assert not out["erased"]
+    (found,) = other.search(IT_BORDER, kind="return_check", fingerprint=people.finger(12)).alerts
+    assert found["decision_suspended"] is True
+    assert "suspended" in [m["measure"] for m in found["measures"]]

@@ -110,7 +110,10 @@ def record(
                     "eurodac.erasure_notification",
                     now,
                 )
-            if p.actions[action].erases:  # Eurodac Art. 30(1); the deletion grounds of an alert on return
+            suspended = _suspends(reg, action, now.date())
+            if suspended:
+                _mark_suspended(reg, conn, dataset_id)
+            if p.actions[action].erases and not suspended:  # Eurodac Art. 30(1); an alert's grounds
                 erased = retention.erase(
                     conn,
                     datasets.c.id == dataset_id,
@@ -284,6 +287,29 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
             ],
         )
     return out
+
+
+def _suspends(reg: Registry, action: str, on: dt.date) -> bool:
+    """Does a residence permit suspend (not withdraw) the return decision? (reading of Return
+    Directive Art. 6(4), `sis_return.reading.residence_permit`; default: withdrawn, alert deleted)."""
+    if action != "residence_permit_granted":
+        return False
+    return bool(reg.ps.value("sis_return.reading.residence_permit", on) == "suspended")
+
+
+def _mark_suspended(reg: Registry, conn: Connection, dataset_id: int) -> None:
+    """Record in the alert's data that its return decision is suspended (SIS Return Reg. Art. 4(1))."""
+    doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+    doc["identity"]["decision_suspended"] = True
+    conn.execute(
+        update(personal_data)
+        .where(personal_data.c.dataset_id == dataset_id)
+        .values(
+            ciphertext=shredding.encrypt(
+                conn, reg.keys, [dataset_id], [canonical_json(doc).encode()], [f"personal_data:{dataset_id}"]
+            )[0]
+        )
+    )
 
 
 def _check_state(d: Any, action: str) -> None:
