@@ -16,7 +16,7 @@ from migralex.errors import InvalidInput, MigralexError
 from migralex.law import article
 from migralex.law.texts import TEXT_FILES
 from migralex.registry.access import AccessDenied, Caller
-from migralex.registry.models import data_keys, datasets, personal_data, templates
+from migralex.registry.models import audit_log, data_keys, datasets, personal_data, templates
 from migralex.registry.registration import Submission
 from migralex.registry.service import Registry
 from tests.registry.conftest import DE_ASYLUM, FR_LAW, FR_RETURN, IT_BORDER, OPERATOR, Clock, People
@@ -87,7 +87,11 @@ def test_a_return_check_opens_the_alert_to_the_apprehending_state_until_the_hit_
     (hit,) = check.alerts
     assert hit["dataset_id"] == entered.dataset_id and hit["status"] == "pending" and hit["entry_ban"]
     assert registry.get(IT_BORDER, entered.dataset_id)["scope"] == "hit"
-    registry.verify_hit(IT_BORDER, hit["hit_id"], confirmed=False)
+    with registry.store.read() as conn:
+        read = conn.execute(select(audit_log).order_by(audit_log.c.seq.desc()).limit(1)).one()
+    assert read.action == "read" and read.legal_basis == "SIS Return Reg. Art. 7(2)"
+    rejected = registry.verify_hit(IT_BORDER, hit["hit_id"], confirmed=False)
+    assert rejected.status == "rejected"
     with pytest.raises(MigralexError):
         registry.get(IT_BORDER, entered.dataset_id)
     own = registry.search(FR_RETURN, kind="return_check", fingerprint=people.finger(4), include_own=True)
@@ -183,8 +187,20 @@ def test_the_return_check_over_http(registry: Registry, people: People) -> None:
     from migralex.registry.api import create_app
     from migralex.registry.schemas import encode_template
 
-    registry.register(FR_RETURN, alert(people, 7, "FR", "a-1", voluntary_departure_end="2026-07-15"))
     client = TestClient(create_app(registry))
+    fr = {"Authorization": f"Bearer {registry.create_token('FR', 'return', 'FR return')}"}
+    sub = alert(people, 7, "FR", "a-1", voluntary_departure_end="2026-07-15", return_type="removal")
+    body = {
+        "transaction_id": sub.transaction_id,
+        "category": "return_alert",
+        "event_at": sub.event_at.isoformat() + "Z",
+        "biometrics_taken_at": sub.biometrics_taken_at.isoformat() + "Z",
+        "identity": dict(sub.identity),
+        "fingerprint": encode_template(sub.fingerprint),
+    }
+    entered = client.post("/v1/registry/datasets", json=body, headers=fr)
+    assert entered.status_code == 201, entered.text
+    assert entered.json()["legal_basis"] == "SIS Return Reg. Art. 3"
     it = {"Authorization": f"Bearer {registry.create_token('IT', 'border', 'IT border')}"}
     de = {"Authorization": f"Bearer {registry.create_token('DE', 'asylum', 'DE asylum')}"}
     probe = {"fingerprint": encode_template(people.finger(7))}
@@ -193,6 +209,7 @@ def test_the_return_check_over_http(registry: Registry, people: People) -> None:
     (found,) = r.json()["alerts"]
     assert found["issuing_member_state"] == "FR" and found["voluntary_departure_end"] == "2026-07-15"
     assert found["return_decision_reference"] == "FR-RD-a-1" and found["confidence"] == "SECONDARY"
+    assert found["return_type"] == "removal" and found["entry_ban"] is False
     assert r.json()["legal_basis"] == "SIS Return Reg. Art. 7(2)"
     assert client.post("/v1/registry/return-checks", json=probe, headers=de).status_code == 403
     bad = client.post("/v1/registry/return-checks", json={**probe, "kind": "x"}, headers=it)

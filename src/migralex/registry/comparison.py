@@ -278,6 +278,8 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                 .values(status=status, verified_at=now, verified_by=caller.token_id)
             )
             basis = (p.hit_verification if confirmed else p.access["non_corresponding_hit"]).cite()
+            if h.search_kind == "return_check":  # a hit on an alert on return: SIS, not Eurodac
+                basis = p.return_check.cite()
             payload = {
                 "hit_id": hit_id,
                 "confirmed": bool(confirmed),
