@@ -66,6 +66,20 @@ def test_an_alert_is_entered_without_eurodac_reference_number_and_only_with_its_
         registry.register(DE_ASYLUM, alert(people, 2, "DE", "a-5"))
 
 
+def test_an_alert_may_date_from_before_eurodac_applies_but_not_before_the_sis_return_regime(
+    registry: Registry, people: People
+) -> None:
+    def dated(day: dt.datetime, tx: str) -> Submission:
+        sub = alert(people, 30, "FR", tx, return_decision_date=day.date().isoformat())
+        return Submission(**{**sub.__dict__, "event_at": day, "biometrics_taken_at": day})
+
+    # SIS alerts on return from 7 March 2023 (Reg. 2018/1860; Eurodac applies from 12 June 2026)
+    first = registry.register(FR_RETURN, dated(dt.datetime(2023, 3, 7, 10), "old-1"))
+    assert first.retain_until == dt.date(2029, 7, 1)  # three years from its entry, not from the decision
+    with pytest.raises(InvalidInput, match=r"does not apply on 2023-03-06 \(SIS_RETURN from 2023-03-07"):
+        registry.register(FR_RETURN, dated(dt.datetime(2023, 3, 6, 10), "old-2"))
+
+
 def test_eurodac_comparisons_never_return_an_alert_on_return(registry: Registry, people: People) -> None:
     registry.register(FR_RETURN, alert(people, 3, "FR", "a-1"))
     applicant = registry.register(DE_ASYLUM, people.submission(3, "applicant", "DE", "d-1"))

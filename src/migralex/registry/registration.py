@@ -313,7 +313,10 @@ def _apply_law(reg: Registry, items: list[_Prepared], now: dt.datetime) -> None:
     uncertain = np.array([bool(it.sub.age_uncertain) for it in items])
     eurodac = np.array([_eurodac(it.rule) for it in items])
     # the minimum age of Eurodac Art. 14(1) binds Eurodac categories only (not an alert on return)
-    ok = ~eurodac | biometrics_may_be_taken(dob, taken.astype("datetime64[D]"), uncertain, reg.ps)
+    ok = np.ones(n, dtype=bool)
+    if eurodac.any():
+        days = taken.astype("datetime64[D]")
+        ok[eurodac] = biometrics_may_be_taken(dob[eurodac], days[eurodac], uncertain[eurodac], reg.ps)
     if not ok.all():
         i = int(np.flatnonzero(~ok)[0])
         p = reg.ps["eurodac.biometrics_minimum_age"]
