@@ -32,6 +32,8 @@ INDEX_FILES: dict[str, str] = {
     "SIS_RETURN": "sis_return_index.yaml",
     "VISA_LIST": "visa_list_index.yaml",  # Reg. 2018/1806 (visa list, suspension mechanism)
     "TP_UA_2025": "tp_ua_2025_index.yaml",
+    "SIS_BORDER": "sis_border_index.yaml",  # Reg. 2018/1861 (review period of alerts, Art. 39)
+    "MUTUAL_RECOGNITION": "mutual_recognition_index.yaml",  # Dir. 2001/40/EC
 }
 
 _PARAGRAPH = re.compile(r"^(\d+)\.\s", re.MULTILINE)
@@ -95,7 +97,12 @@ def normalise_space(text: str) -> str:
 def act_label(act: str) -> str:
     """Display label of an act key (`DUBLIN_III` → `Dublin III`, `EURODAC` → `Eurodac`)."""
     labels = {"DUBLIN_III": "Dublin III", "EURODAC": "Eurodac", "RETURN_DIRECTIVE": "Return Directive"}
-    return (labels | {"SIS_RETURN": "SIS Return Reg."}).get(act, act)
+    more = {
+        "SIS_RETURN": "SIS Return Reg.",
+        "SIS_BORDER": "SIS Border Reg.",
+        "MUTUAL_RECOGNITION": "Dir. 2001/40/EC",
+    }
+    return (labels | more).get(act, act)
 
 
 def _article_title(raw: dict[str, object]) -> str:
@@ -220,4 +227,3 @@ def search(query: str, act: str | None = None, limit: int = 50) -> list[SearchHi
             hits.append(SearchHit(art, snippet, count))
     hits.sort(key=lambda h: (-h.matches, h.article.act, h.article.number))
     return hits[:limit]
-

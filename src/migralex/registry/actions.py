@@ -26,7 +26,7 @@ from migralex.registry.events import ACTIONS, EventType, action_payload, canonic
 from migralex.registry.integrity import check, insert_events, seal
 from migralex.registry.matcher import normalise
 from migralex.registry.models import datasets, notifications, personal_data, templates
-from migralex.registry.registration import SKEW, Conflict, as_utc, event_row, in_force
+from migralex.registry.registration import SKEW, Conflict, as_utc, event_row, in_force, new_ids
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -110,6 +110,10 @@ def record(
                     "eurodac.erasure_notification",
                     now,
                 )
+            suspended = _suspends(reg, action, now.date())
+            if suspended:
+                _mark_suspended(reg, conn, dataset_id)
+            if p.actions[action].erases and not suspended:  # Eurodac Art. 30(1); an alert's grounds
                 erased = retention.erase(
                     conn,
                     datasets.c.id == dataset_id,
@@ -224,10 +228,12 @@ def _notify(
         )
     ).all()
     if rows:
+        ids = new_ids(conn, len(rows), notifications.c.id)  # random, as dataset, search and hit ids
         conn.execute(
             insert(notifications),
             [
                 {
+                    "id": i,
                     "recipient_ms": r.member_state,
                     "dataset_id": int(r.id),
                     "about_dataset_id": int(d.id),
@@ -237,7 +243,7 @@ def _notify(
                     "due_by": now + dt.timedelta(hours=hours),
                     "delivered_at": None,
                 }
-                for r in rows
+                for i, r in zip(ids, rows, strict=True)
             ],
         )
     return len(rows)
@@ -251,7 +257,7 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
         rows = conn.execute(
             select(notifications)
             .where(n.recipient_ms == caller.member_state, n.delivered_at.is_(None))
-            .order_by(n.id)
+            .order_by(n.created_at, n.id)  # in order of creation (ids are random)
         ).all()
         if rows:
             conn.execute(update(notifications).where(n.id.in_([r.id for r in rows])).values(delivered_at=now))
@@ -281,6 +287,29 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
             ],
         )
     return out
+
+
+def _suspends(reg: Registry, action: str, on: dt.date) -> bool:
+    """Does a residence permit suspend (not withdraw) the return decision? (reading of Return
+    Directive Art. 6(4), `sis_return.reading.residence_permit`; default: withdrawn, alert deleted)."""
+    if action != "residence_permit_granted":
+        return False
+    return bool(reg.ps.value("sis_return.reading.residence_permit", on) == "suspended")
+
+
+def _mark_suspended(reg: Registry, conn: Connection, dataset_id: int) -> None:
+    """Record in the alert's data that its return decision is suspended (SIS Return Reg. Art. 4(1))."""
+    doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+    doc["identity"]["decision_suspended"] = True
+    conn.execute(
+        update(personal_data)
+        .where(personal_data.c.dataset_id == dataset_id)
+        .values(
+            ciphertext=shredding.encrypt(
+                conn, reg.keys, [dataset_id], [canonical_json(doc).encode()], [f"personal_data:{dataset_id}"]
+            )[0]
+        )
+    )
 
 
 def _check_state(d: Any, action: str) -> None:

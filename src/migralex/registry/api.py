@@ -34,6 +34,7 @@ from migralex.registry.schemas import (
     BatchIn,
     PurgeIn,
     RetakeIn,
+    ReturnCheckIn,
     SearchIn,
     SubmissionIn,
     TPDecisionIn,
@@ -182,6 +183,21 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
                 face=decode_template(body.face, "face"),
                 sex=body.sex,
                 request=body.request.to_request() if body.request else None,
+                include_own=body.include_own,
+            )
+            return result.to_dict()
+
+    @router.post("/return-checks")
+    def return_check(body: ReturnCheckIn, who: Auth) -> dict[str, Any]:
+        """Has another Member State issued a return decision? Alerts on return found, with the
+        measures the apprehending State may take (SIS Return Reg. Arts 7(2), 8; SECONDARY)."""
+        with _errors():
+            result = reg().search(
+                who,
+                kind="return_check",
+                fingerprint=decode_template(body.fingerprint, "fingerprint"),
+                face=decode_template(body.face, "face"),
+                sex=body.sex,
                 include_own=body.include_own,
             )
             return result.to_dict()

@@ -1,9 +1,13 @@
-"""Eurodac categories, their data elements, comparison rules, actions and roles (policy.yaml).
+"""The registry's categories, their data elements, comparison rules, actions and roles (policy.yaml).
 
 The structure of Regulation (EU) 2024/1358 is data: `policy.yaml` lists each category of person
 (Arts 15, 18, 20, 22, 23, 24, 26), the data its article allows (Arts 17, 19, 21, 22–24, 26), the
 categories it is compared with (Arts 27, 28), the additional data it takes (Arts 16, 17(2), 25,
 30, 31) and the roles that may touch it (Arts 1(1), 40, 48(2)(g)). Numbers come from `params()`.
+A category may be governed by another act (`act:`; the SIS alerts on return of Regulation (EU)
+2018/1860): its citations name that act, and where the act's text is not shipped they are tagged
+SECONDARY, carry no quote and say where the words come from (`note`). A citation of an act whose
+text is shipped is always TEXT with a quote (checked against the text by tests/registry/test_policy.py).
 The vectorised functions here (transmission deadlines, retention, minimum age) are pure.
 """
 
@@ -23,6 +27,11 @@ import yaml
 from migralex.errors import InvalidInput, LawDataError, UnknownReference
 from migralex.law import LegalRef, ParameterSet, compare, params
 from migralex.law.dates import add_years_clamped, age_on
+from migralex.law.texts import TEXT_FILES
+
+#: Confidence tags of a policy citation: the words are quoted from the shipped text, or the act's
+#: text is not shipped and the reference comes from a secondary reading (legal-spec.md §0.1).
+CITATION_CONFIDENCE = ("TEXT", "SECONDARY")
 
 
 class Category(StrEnum):
@@ -38,6 +47,7 @@ class Category(StrEnum):
     illegal_stay = "illegal_stay"
     sar_disembarkation = "sar_disembarkation"
     temporary_protection = "temporary_protection"
+    return_alert = "return_alert"
 
 
 class Role(StrEnum):
@@ -56,6 +66,8 @@ class Citation:
 
     ref: LegalRef
     quote: str | None = None
+    confidence: str = "TEXT"
+    note: str | None = None
 
     def cite(self) -> str:
         """`Eurodac Art. 27(1)`."""
@@ -68,12 +80,14 @@ class CategoryRule:
 
     key: Category
     title: str
+    act: str
     collection: Citation
     data: Citation
     elements: frozenset[str]
+    required: frozenset[str]
     recorded: bool
-    reference_digit: str
-    reference_ref: Citation
+    reference_digit: str | None
+    reference_ref: Citation | None
     transmission: str | None
     technical_extension: str | None
     sudden_influx_extension: str | None
@@ -84,6 +98,8 @@ class CategoryRule:
     comparison: Citation
     citizenship_erasure: bool
     actions: frozenset[str]
+    #: The ground of automatic erasure at the end of `retention` (None: Eurodac Art. 29(10)).
+    expiry: Citation | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,7 @@ class ActionRule:
     key: str
     basis: Citation
     notify: str | None
+    erases: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +146,9 @@ class Policy:
     linking: Citation
     elements: Mapping[str, str]
     all_citations: tuple[tuple[str, Citation], ...]
+    return_check: Citation
+    return_check_compared_with: frozenset[Category]
+    return_measures: Mapping[str, tuple[str, Citation]]
 
     def category(self, key: str, *, field: str = "category") -> CategoryRule:
         """The rule of one category; an unknown name is an error naming the field."""
@@ -146,15 +166,34 @@ class Policy:
 
 
 def _citation(raw: Mapping[str, Any], act: str, where: str, found: list[tuple[str, Citation]]) -> Citation:
+    """A citation of `act` (or of the act it names): TEXT with a quote where the act's text is
+    shipped, SECONDARY without a quote (and with a `note` saying where it comes from) where not."""
     if not isinstance(raw, Mapping) or "article" not in raw:
         raise LawDataError(f"registry/policy.yaml: {where}: expected {{article, paragraph, point, quote}}")
+    act = str(raw.get("act", act))
+    confidence = str(raw.get("confidence", "TEXT"))
+    if confidence not in CITATION_CONFIDENCE:
+        raise LawDataError(
+            f"registry/policy.yaml: {where}: confidence one of {', '.join(CITATION_CONFIDENCE)}"
+        )
+    shipped = act in TEXT_FILES
+    if confidence == "TEXT" and not (shipped and raw.get("quote")):
+        raise LawDataError(
+            f"registry/policy.yaml: {where}: a TEXT citation quotes the shipped text of its act"
+            + ("" if shipped else f" ({act} is not shipped: tag it SECONDARY with a note)")
+        )
+    if confidence == "SECONDARY" and (shipped or raw.get("quote") or not raw.get("note")):
+        raise LawDataError(
+            f"registry/policy.yaml: {where}: a SECONDARY citation is of an act whose text is not "
+            "shipped, has no quote (nothing to check it against) and a note saying where it comes from"
+        )
     ref = LegalRef(
         act,
         str(raw["article"]),
         str(raw["paragraph"]) if raw.get("paragraph") is not None else None,
         raw.get("point"),
     )
-    c = Citation(ref, raw.get("quote"))
+    c = Citation(ref, raw.get("quote"), confidence, raw.get("note"))
     found.append((where, c))
     return c
 
@@ -166,6 +205,62 @@ def _categories(names: Any, where: str) -> frozenset[Category]:
         raise LawDataError(f"registry/policy.yaml: {where}: {exc}") from None
 
 
+def _action(key: str, body: Mapping[str, Any], act: str, found: list[tuple[str, Citation]]) -> ActionRule:
+    return ActionRule(
+        key, _citation(body, act, f"actions.{key}", found), body.get("notify"), bool(body.get("erases"))
+    )
+
+
+def _category(
+    key: str,
+    body: Mapping[str, Any],
+    raw: Mapping[str, Any],
+    policy_act: str,
+    actions: Mapping[str, ActionRule],
+    found: list[tuple[str, Citation]],
+) -> CategoryRule:
+    """One category; its own `act` (default: the policy's) for its citations. Only the policy's act
+    (Eurodac) has reference digits (Art. 37(4)); another act's category has none."""
+    w = f"categories.{key}"
+    act = str(body.get("act", policy_act))
+    unknown_elements = set(body["elements"]) - set(raw["elements"])
+    unknown_actions = set(body["actions"]) - set(actions)
+    if unknown_elements or unknown_actions:
+        raise LawDataError(f"registry/policy.yaml: {w}: unknown {unknown_elements or unknown_actions}")
+    required = frozenset(body.get("required") or ())
+    if required - set(body["elements"]):
+        raise LawDataError(f"registry/policy.yaml: {w}: required elements must be elements")
+    if (act == policy_act) != ("reference_digit" in body and "reference_ref" in body):
+        raise LawDataError(
+            f"registry/policy.yaml: {w}: a reference digit and its article for every {policy_act} "
+            "category (Art. 37(4)), none for a category of another act"
+        )
+    has_ref = "reference_ref" in body
+    return CategoryRule(
+        key=Category(key),
+        title=body["title"],
+        act=act,
+        collection=_citation(body["collection"], act, f"{w}.collection", found),
+        data=_citation(body["data"], act, f"{w}.data", found),
+        elements=frozenset(body["elements"]),
+        required=required,
+        recorded=bool(body["recorded"]),
+        reference_digit=str(body["reference_digit"]) if has_ref else None,
+        reference_ref=_citation(body["reference_ref"], act, f"{w}.reference_ref", found) if has_ref else None,
+        transmission=body.get("transmission"),
+        technical_extension=body.get("technical_extension"),
+        sudden_influx_extension=body.get("sudden_influx_extension"),
+        retention=body.get("retention"),
+        compared=bool(body["compared"]),
+        compared_with=_categories(body["compared_with"], w),
+        compared_with_if_marked=_categories(body.get("compared_with_if_marked"), w),
+        comparison=_citation(body["comparison"], act, f"{w}.comparison", found),
+        citizenship_erasure=bool(body["citizenship_erasure"]),
+        actions=frozenset(body["actions"]),
+        expiry=_citation(body["expiry"], act, f"{w}.expiry", found) if "expiry" in body else None,
+    )
+
+
 def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
     """Parse and check a policy document: categories exist, parameters exist, actions are defined."""
     raw = yaml.safe_load(text)
@@ -173,37 +268,11 @@ def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
     ps = ps or params()
     known = set(ps)
     found: list[tuple[str, Citation]] = []
-    actions = {
-        key: ActionRule(key, _citation(body, act, f"actions.{key}", found), body.get("notify"))
-        for key, body in raw["actions"].items()
-    }
+    actions = {key: _action(key, body, act, found) for key, body in raw["actions"].items()}
     cats: dict[Category, CategoryRule] = {}
     for key, body in raw["categories"].items():
         w = f"categories.{key}"
-        unknown_elements = set(body["elements"]) - set(raw["elements"])
-        unknown_actions = set(body["actions"]) - set(actions)
-        if unknown_elements or unknown_actions:
-            raise LawDataError(f"registry/policy.yaml: {w}: unknown {unknown_elements or unknown_actions}")
-        rule = CategoryRule(
-            key=Category(key),
-            title=body["title"],
-            collection=_citation(body["collection"], act, f"{w}.collection", found),
-            data=_citation(body["data"], act, f"{w}.data", found),
-            elements=frozenset(body["elements"]),
-            recorded=bool(body["recorded"]),
-            reference_digit=str(body["reference_digit"]),
-            reference_ref=_citation(body["reference_ref"], act, f"{w}.reference_ref", found),
-            transmission=body.get("transmission"),
-            technical_extension=body.get("technical_extension"),
-            sudden_influx_extension=body.get("sudden_influx_extension"),
-            retention=body.get("retention"),
-            compared=bool(body["compared"]),
-            compared_with=_categories(body["compared_with"], w),
-            compared_with_if_marked=_categories(body.get("compared_with_if_marked"), w),
-            comparison=_citation(body["comparison"], act, f"{w}.comparison", found),
-            citizenship_erasure=bool(body["citizenship_erasure"]),
-            actions=frozenset(body["actions"]),
-        )
+        rule = _category(key, body, raw, act, actions, found)
         for name in (
             rule.transmission,
             rule.technical_extension,
@@ -240,6 +309,7 @@ def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
             operations=frozenset(body.get("operations") or ()),
         )
     le = raw["law_enforcement"]
+    rc = raw["return_check"]
     return Policy(
         categories=cats,
         actions=actions,
@@ -263,6 +333,12 @@ def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
         linking=_citation(raw["linking"], act, "linking", found),
         elements=dict(raw["elements"]),
         all_citations=tuple(found),
+        return_check=_citation(rc["basis"], act, "return_check.basis", found),
+        return_check_compared_with=_categories(rc["compared_with"], "return_check"),
+        return_measures={
+            k: (str(v["text"]), _citation(v["ref"], act, f"return_check.measures.{k}", found))
+            for k, v in rc["measures"].items()
+        },
     )
 
 

@@ -25,7 +25,7 @@ from migralex.registry.access import Caller
 from migralex.registry.audit import head, parse_anchor
 from migralex.registry.categories import Role
 from migralex.registry.crypto import KEY_ENV, KEY_FILE_ENV, Keyring, create_key_file
-from migralex.registry.schemas import SearchIn, SubmissionIn, decode_template
+from migralex.registry.schemas import ReturnCheckIn, SearchIn, SubmissionIn, decode_template
 from migralex.registry.service import Registry
 from migralex.registry.stats import TABLES
 from migralex.registry.store import Store, database_url
@@ -204,6 +204,33 @@ def identify_command(
     _print_json(result.to_dict())
 
 
+@app.command("return-check")
+def return_check_command(
+    file: Annotated[Path, typer.Argument(help="JSON: fingerprint or face (base64), sex, include_own")],
+    member_state: MemberState,
+    role: RoleOpt,
+    url: Url = None,
+) -> None:
+    """On apprehension: has another Member State issued a return decision? (SIS Return Reg. Art. 7(2))."""
+    try:
+        body = ReturnCheckIn.model_validate_json(json.dumps(_read_json(file)))
+    except ValidationError as exc:
+        raise _validation(file, exc) from None
+    reg = _open(url)
+    try:
+        result = reg.search(
+            _cli_caller(member_state, role),
+            kind="return_check",
+            fingerprint=decode_template(body.fingerprint, "fingerprint"),
+            face=decode_template(body.face, "face"),
+            sex=body.sex,
+            include_own=body.include_own,
+        )
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _print_json(result.to_dict())
+
+
 def _operator(member_state: str) -> Caller:
     return _cli_caller(member_state, Role.operator)
 
@@ -281,6 +308,8 @@ def mark_protection_command(
 ) -> None:
     """Mark an applicant's data: international protection granted (Art. 31(1)); no erasure."""
     _record(dataset_id, "unmarked_protection" if withdrawn else "marked_protection", member_state, role, url)
+
+
 #: The plain header of each column of the statistics (`migralex.registry.stats.statistics`).
 STATS_HEADERS: dict[str, str] = {
     "month": "Month",

@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import insert, select, update
 
 from migralex.errors import InvalidInput
-from migralex.registry import audit
+from migralex.registry import audit, return_alerts
 from migralex.registry.access import (
     AccessDenied,
     Caller,
@@ -58,6 +58,8 @@ class SearchResult:
     candidates: tuple[Candidate, ...]
     withheld: int
     legal_basis: str
+    #: For a return check: the alerts on return found, with their data and measures (`return_alerts`).
+    alerts: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -75,7 +77,8 @@ def search(
     request: LawEnforcementRequest | None = None,
     include_own: bool = False,
 ) -> SearchResult:
-    """Compare without recording: Art. 18(1) (`admission`) or law enforcement (Art. 33)."""
+    """Compare without recording: Art. 18(1) (`admission`), law enforcement (Art. 33), or the
+    return check on apprehension (`return_check`, SIS Return Reg. Art. 7(2): alerts on return)."""
     action = f"search_{kind}"
     try:
         if kind == "admission":
@@ -96,8 +99,12 @@ def search(
             check_law_enforcement(request, reg.now().date(), reg.ps)
             allowed, if_marked, basis = policy().le_compared_with, frozenset(), "Eurodac Art. 33(1)"
             include_own = True
+        elif kind == "return_check":  # SIS Return Reg. Art. 7(2): alerts on return only
+            may_compare(caller, "return_check")
+            allowed, if_marked = policy().return_check_compared_with, frozenset()
+            basis = policy().return_check.cite()
         else:
-            raise InvalidInput("kind", "one of admission, law_enforcement")
+            raise InvalidInput("kind", "one of admission, law_enforcement, return_check")
     except AccessDenied as exc:
         reg._deny(caller, action, exc, ())
     m = "fingerprint" if fingerprint is not None else "face"
@@ -219,6 +226,10 @@ def search(
         if hrows:
             conn.execute(insert(hits), hrows)
             insert_events(conn, reg.keys.mac_key, evs)
+        alerts: list[dict[str, Any]] = []
+        if kind == "return_check" and cands:
+            idents = reg._identities(conn, [c.dataset_id for c in cands])
+            alerts = return_alerts.answer(cands, idents, now.date())
         detail: dict[str, Any] = {"kind": kind, "candidates": len(cands), "withheld_children": withheld}
         if request is not None:  # the stated reasons (encrypted in `searches`) are bound to the chain
             detail.update(
@@ -234,7 +245,7 @@ def search(
             reg.keys.audit_key,
             [reg._entry(caller, action, "ok", basis, [c.dataset_id for c in cands], **detail)],
         )
-    return SearchResult(search_id, tuple(cands), withheld, basis)
+    return SearchResult(search_id, tuple(cands), withheld, basis, tuple(alerts))
 
 
 def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> Candidate:
@@ -267,6 +278,8 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                 .values(status=status, verified_at=now, verified_by=caller.token_id)
             )
             basis = (p.hit_verification if confirmed else p.access["non_corresponding_hit"]).cite()
+            if h.search_kind == "return_check":  # a hit on an alert on return: SIS, not Eurodac
+                basis = p.return_check.cite()
             payload = {
                 "hit_id": hit_id,
                 "confirmed": bool(confirmed),

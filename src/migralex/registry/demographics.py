@@ -100,14 +100,50 @@ def validate_identity(rule: CategoryRule, raw: Mapping[str, Any], *, member_stat
         out["tp_exclusion_ground"] = raw["tp_exclusion_ground"]
     if raw.get("tp_decision") is not None:
         out["tp_decision"] = _text(raw["tp_decision"], "identity.tp_decision", max_len=32)
+    out.update(_return_alert_elements(raw))
+    missing = sorted(k for k in rule.required if out.get(k) is None)
+    if missing:
+        raise InvalidInput(f"identity.{missing[0]}", f"required ({rule.data.cite()})")
     ref = raw.get("reference_number")
-    if rule.recorded:
+    if rule.recorded and rule.reference_digit is not None:
         out["reference_number"] = reference_number(ref, rule, member_state)
+    return out
+
+
+#: The type of return a return decision orders (SIS Return Reg. Art. 4(1); Return Directive Arts 7, 8).
+RETURN_TYPES = ("voluntary_departure", "removal")
+
+
+def _return_alert_elements(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of an alert on return (SIS Return Reg. Art. 4(1)): decision, departure, flags."""
+    out: dict[str, Any] = {}
+    for key in ("return_decision_date", "voluntary_departure_end"):
+        if raw.get(key) is not None:
+            out[key] = parse_date(raw[key], field=f"identity.{key}").isoformat()
+    for key in ("return_decision_reference", "issuing_authority"):
+        if raw.get(key) is not None:
+            out[key] = _text(raw[key], f"identity.{key}", max_len=64)
+    for key in ("entry_ban", "decision_suspended", "public_security_threat"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], bool):
+                raise InvalidInput(f"identity.{key}", "expected true or false")
+            out[key] = raw[key]
+    if raw.get("return_type") is not None:
+        if raw["return_type"] not in RETURN_TYPES:
+            raise InvalidInput("identity.return_type", f"one of {', '.join(RETURN_TYPES)}")
+        out["return_type"] = raw["return_type"]
+    start, end = out.get("return_decision_date"), out.get("voluntary_departure_end")
+    if start and end and end < start:
+        raise InvalidInput("identity.voluntary_departure_end", "before the return decision's date")
     return out
 
 
 def reference_number(value: Any, rule: CategoryRule, member_state: str) -> str:
     """Art. 37(3)–(4): the Member State's letters, then the category digit, then its own number."""
+    if rule.reference_digit is None or rule.reference_ref is None:
+        raise InvalidInput(
+            "identity.reference_number", f"category {rule.key} has no Eurodac reference number"
+        )
     ref = _text(value, "identity.reference_number", max_len=64) if value is not None else None
     if ref is None:
         raise InvalidInput("identity.reference_number", f"required ({rule.reference_ref.cite()})")

@@ -45,6 +45,10 @@ class EventType(StrEnum):
     marked_residence_document = "marked_residence_document"
     citizenship_acquired = "citizenship_acquired"
     biometrics_retaken = "biometrics_retaken"
+    return_confirmed = "return_confirmed"
+    return_decision_withdrawn = "return_decision_withdrawn"
+    alert_citizenship_acquired = "alert_citizenship_acquired"
+    residence_permit_granted = "residence_permit_granted"
     erased = "erased"
 
 
@@ -55,6 +59,8 @@ ACTIONS: frozenset[str] = frozenset(
         "left_territory", "returned", "visa", "security_flag", "security_flag_deleted",
         "application_rejected", "border_procedure_rejection", "avrr", "marked_protection",
         "unmarked_protection", "marked_residence_document", "citizenship_acquired",
+        "return_confirmed", "return_decision_withdrawn", "alert_citizenship_acquired",
+        "residence_permit_granted",
     }
 )  # fmt: skip
 
@@ -76,6 +82,10 @@ ACTION_FIELDS: dict[str, tuple[str, ...]] = {
     "unmarked_protection": (),
     "marked_residence_document": (),
     "citizenship_acquired": (),
+    "return_confirmed": ("date",),  # the day the person left (SIS Return Reg. Art. 6)
+    "return_decision_withdrawn": (),
+    "alert_citizenship_acquired": (),
+    "residence_permit_granted": ("member_state",),  # the Member State granting it
 }
 
 #: Projection columns of a dataset and their value before any event.
@@ -137,7 +147,7 @@ def changes(event_type: EventType, payload: Mapping[str, Any]) -> dict[str, Any]
             return {"arrived_on": payload["date"]}
         case EventType.left_territory:
             return {"left_territory_on": payload["date"]}
-        case EventType.returned:
+        case EventType.returned | EventType.return_confirmed:
             return {"returned_on": payload["date"]}
         case EventType.visa:
             return {"visa": True}

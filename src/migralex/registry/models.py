@@ -180,7 +180,7 @@ hits = Table(
 notifications = Table(
     "notifications",
     metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id", Id, primary_key=True, autoincrement=False),  # random public ids (migration 0008)
     Column("recipient_ms", String(2), nullable=False),
     Column("dataset_id", BigInteger, nullable=False),
     Column("about_dataset_id", BigInteger, nullable=False),

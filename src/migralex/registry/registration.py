@@ -187,9 +187,10 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
         if not category_applies(rule, event_at.date(), reg.ps):
             raise InvalidInput(
                 f"{where}category",
-                f"{rule.collection.cite()} does not apply on {event_at.date()} (Eurodac Art. 63(2))",
+                f"{rule.collection.cite()} does not apply on {event_at.date()} ({_applies(rule, reg.ps)})",
             )
-        in_force(reg.ps, "eurodac.biometrics_minimum_age", taken.date(), f"{where}biometrics_taken_at")
+        if _eurodac(rule):
+            in_force(reg.ps, "eurodac.biometrics_minimum_age", taken.date(), f"{where}biometrics_taken_at")
         if s.kind not in KINDS:
             raise InvalidInput(f"{where}kind", f"one of {', '.join(KINDS)}")
         kind = KINDS[s.kind]
@@ -202,7 +203,8 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
         if not vectors:
             raise InvalidInput(
                 f"{where}fingerprint",
-                "a dataset needs biometric data: fingerprints or a facial image (Eurodac Art. 2(1)(y))",
+                "a dataset needs biometric data: fingerprints or a facial image (Eurodac Art. 2(1)(y); "
+                "the registry finds alerts on return by their biometrics only)",
             )
         tp = None
         if rule.key is Category.temporary_protection:
@@ -258,6 +260,20 @@ def in_force(ps: ParameterSet, name: str, day: dt.date, field: str) -> None:
         )
 
 
+def _eurodac(rule: CategoryRule) -> bool:
+    """Is the category one of the Eurodac Regulation's (its age and transmission rules apply)?"""
+    return rule.act == policy().categories[Category.applicant].act
+
+
+def _applies(rule: CategoryRule, ps: ParameterSet) -> str:
+    """Why a category does not apply yet: Eurodac Art. 63(2), or the first date of its parameters."""
+    if _eurodac(rule):
+        return "Eurodac Art. 63(2)"
+    name = rule.transmission or rule.retention
+    first = ps[name].values[0] if name else None
+    return f"{rule.act} from {first.start}, {first.ref.cite()}" if first else rule.act
+
+
 def _normalise_templates(reg: Registry, items: list[_Prepared]) -> None:
     """Check and L2-normalise the batch's templates, one matrix per modality (the row named on error)."""
     for m in MODALITIES:
@@ -295,7 +311,12 @@ def _apply_law(reg: Registry, items: list[_Prepared], now: dt.datetime) -> None:
     dob = np.array([it.identity.get("date_of_birth") or "NaT" for it in items], dtype="datetime64[D]")
     taken = np.array([it.row["biometrics_taken_at"] for it in items], dtype="datetime64[s]")
     uncertain = np.array([bool(it.sub.age_uncertain) for it in items])
-    ok = biometrics_may_be_taken(dob, taken.astype("datetime64[D]"), uncertain, reg.ps)
+    eurodac = np.array([_eurodac(it.rule) for it in items])
+    # the minimum age of Eurodac Art. 14(1) binds Eurodac categories only (not an alert on return)
+    ok = np.ones(n, dtype=bool)
+    if eurodac.any():
+        days = taken.astype("datetime64[D]")
+        ok[eurodac] = biometrics_may_be_taken(dob[eurodac], days[eurodac], uncertain[eurodac], reg.ps)
     if not ok.all():
         i = int(np.flatnonzero(~ok)[0])
         p = reg.ps["eurodac.biometrics_minimum_age"]
@@ -305,8 +326,11 @@ def _apply_law(reg: Registry, items: list[_Prepared], now: dt.datetime) -> None:
             f"years of age ({p.ref.cite()}); a date of birth is needed, and a child of uncertain age "
             "without proof is treated as under six (Eurodac Art. 14(1))",
         )
-    minor = is_minor(dob, taken.astype("datetime64[D]"), reg.ps)
     transmitted = np.datetime64(now, "s")
+    # minor when the biometrics were taken (Eurodac Art. 12(1)(f)); an alert on return, which may
+    # predate Eurodac's application, is counted as of its entry
+    on = np.where(eurodac, taken, transmitted).astype("datetime64[D]")
+    minor = is_minor(dob, on, reg.ps)
     cats = np.array([it.rule.key.value for it in items])
     for cat in np.unique(cats):
         idx = np.flatnonzero(cats == cat)

@@ -99,9 +99,26 @@ def erase(
 
 
 def purge(conn: Connection, as_of: dt.date, *, actor: str, now: dt.datetime, key: bytes) -> Erasure:
-    """Erase every dataset whose storage period ended before `as_of` (Art. 29(10))."""
-    basis = "Eurodac Art. 29(10)"
-    return erase(conn, datasets.c.retain_until < as_of, basis=basis, actor=actor, now=now, key=key)
+    """Erase every dataset whose storage period ended before `as_of` (Art. 29(10); an alert on
+    return at the end of its review period, SIS Border Reg. Art. 39(5)): one erasure per ground."""
+    grounds: dict[str, list[str]] = {}
+    for rule in policy().categories.values():
+        basis = rule.expiry.cite() if rule.expiry else "Eurodac Art. 29(10)"
+        grounds.setdefault(basis, []).append(rule.key.value)
+    done = [
+        erase(
+            conn,
+            (datasets.c.retain_until < as_of) & datasets.c.category.in_(cats),
+            basis=basis,
+            actor=actor,
+            now=now,
+            key=key,
+        )
+        for basis, cats in grounds.items()
+    ]
+    ids = tuple(sorted(i for e in done for i in e.ids))
+    used = [e.basis for e in done if e.count] or [next(iter(grounds))]
+    return Erasure(len(ids), ids, "; ".join(used))
 
 
 def apply_tp_decision(

@@ -86,6 +86,15 @@ class IdentityIn(Strict):
     protection_granted_date: Date | None = None
     tp_exclusion_ground: Bool | None = None
     tp_decision: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    # an alert on return (SIS Return Reg. Art. 4(1))
+    return_decision_date: Date | None = None
+    return_decision_reference: ShortText | None = None
+    issuing_authority: ShortText | None = None
+    voluntary_departure_end: Date | None = None
+    decision_suspended: Bool | None = None
+    entry_ban: Bool | None = None
+    return_type: Literal["voluntary_departure", "removal"] | None = None
+    public_security_threat: Bool | None = None
 
 
 class SubmissionIn(Strict):
@@ -190,6 +199,15 @@ class SearchIn(Strict):
     sex: Literal["F", "M", "X", "U"] | None = None
     include_own: Bool = False
     request: LawEnforcementIn | None = None
+
+
+class ReturnCheckIn(Strict):
+    """On apprehension: has another Member State issued a return decision? (SIS Return Reg. Art. 7(2))."""
+
+    fingerprint: Template | None = None
+    face: Template | None = None
+    sex: Literal["F", "M", "X", "U"] | None = None
+    include_own: Bool = False
 
 
 class VerificationIn(Strict):

@@ -52,7 +52,7 @@ from migralex.registry.access import (
     may_operate,
     read_scope,
 )
-from migralex.registry.categories import Role, policy
+from migralex.registry.categories import Category, Role, policy
 from migralex.registry.comparison import SearchResult
 from migralex.registry.crypto import Keyring, template_array
 from migralex.registry.events import EventType, canonical_json
@@ -530,6 +530,8 @@ class Registry:
                         for e in logged
                     ]
                 basis = policy().access["own_data" if scope == "own" else "hit_data"].cite()
+                if scope == "hit" and d.category == Category.return_alert:  # SIS Return Reg. Art. 7(2)
+                    basis = policy().return_check.cite()
                 with self.store.write() as wconn:
                     audit.append(
                         wconn,

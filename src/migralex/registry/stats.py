@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, select
 
+from migralex.registry.categories import policy
 from migralex.registry.events import EventType
 from migralex.registry.models import datasets, events, hits, searches
 
@@ -42,9 +43,11 @@ def statistics(
 ) -> dict[str, pl.DataFrame]:
     """Monthly statistics (Art. 12(1)–(2)) between two dates of transmission (inclusive)."""
     d = datasets.c
+    # Eurodac's categories only: an alert on return (Reg. 2018/1860) is not Eurodac data (Art. 12)
+    eurodac = [k.value for k, r in policy().categories.items() if r.act == "EURODAC"]
     q = select(
         d.id, d.member_state, d.category, d.transmitted_at, d.person_key, d.minor, d.late, d.birth_year, d.sex
-    )
+    ).where(d.category.in_(eurodac))
     schema = {
         "id": pl.Int64,
         "member_state": pl.Utf8,
@@ -120,9 +123,11 @@ def statistics(
         .sort(["month", "member_state", "type"])
     )
     h, s = hits.c, searches.c
-    hq = select(
-        h.created_at, h.requesting_ms, s.kind, h.probe_dataset_id, h.candidate_dataset_id, h.status
-    ).join_from(hits, searches, h.search_id == s.id)
+    hq = (
+        select(h.created_at, h.requesting_ms, s.kind, h.probe_dataset_id, h.candidate_dataset_id, h.status)
+        .join_from(hits, searches, h.search_id == s.id)
+        .where(s.kind != "return_check")
+    )  # SIS, not Eurodac
     hit_schema = {
         "created_at": pl.Datetime("us"),
         "requesting_ms": pl.Utf8,
