@@ -416,6 +416,24 @@ def _line(rule: str, applies: bool, reason: str) -> dict[str, str]:
 
 
 def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """The provisions examined for case `i`: APR Arts 79(3), 42, 43(1), 53, 47-48, 45(1), 44; CFMR Art. 11."""
+    out = _regime_lines(r, i)
+    if int(r.procedure[i]) == NOT_MODELLED:
+        return out
+    in_scope = bool(r.scope[i])
+    return [
+        *out,
+        *_ground_lines(r, i),
+        _scope_line(r, i),
+        *_exemption_lines(r, i),
+        *_relief_lines(r, i, in_scope),
+        _mandatory_line(r, i),
+        *_not_mandatory_lines(r, i, in_scope),
+    ]
+
+
+def _regime_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """APR Art. 79(3) (or the regime the caller forces) and, where the APR does not bind, why."""
     date = str(r.reg_date[i])
     proc = int(r.procedure[i])
     if r.forced:
@@ -425,24 +443,23 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
             "outcome": "excluded",
             "reason": f"set aside: {FORCED}; {act} whatever the date (registered on {date})",
         }
-        if proc == NOT_MODELLED:
-            return [first, *_not_bound_lines(r, i)]
-        out = [first]
-    elif proc == NOT_MODELLED and r.extra["not_bound"][i]:
+        return [first, *_not_bound_lines(r, i)] if proc == NOT_MODELLED else [first]
+    if proc == NOT_MODELLED and r.extra["not_bound"][i]:
         first = _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies from 12 June 2026")
         return [first, *_not_bound_lines(r, i)]
-    elif proc == NOT_MODELLED:
+    if proc == NOT_MODELLED:
         return [
             _line(
                 "APR Art. 79(3)", True, f"registered on {date}, before 12 June 2026 (lodging date not given)"
             )
         ]
-    else:
-        out = [
-            _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")
-        ]
-    crisis = bool(r.crisis[i])
-    if crisis:
+    return [_line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")]
+
+
+def _ground_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """CFMR Art. 11 (crisis) and each accelerated ground of APR Art. 42(1) (adults) or 42(3) (UAM)."""
+    out = []
+    if r.crisis[i]:
         out.append(
             _line(
                 "CFMR Art. 11", True, "mass-arrival crisis: the border-procedure derogations are authorised"
@@ -471,19 +488,27 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
         out.append(
             _line(f"APR Art. 42({para})({letter})", found, why[letter] if found else "not shown by the case")
         )
+    return out
+
+
+def _scope_line(r: ProcedureResult, i: int) -> dict[str, str]:
+    """APR Art. 43(1): whether the place of the application opens the border procedure."""
     point = SCOPE_POINT.get(int(r.place[i]))
     in_scope = bool(r.scope[i])
     place = C.PLACES[int(r.place[i])].replace("_", " ")
-    out.append(
-        _line(
-            f"APR Art. 43(1)({point})" if point else "APR Art. 43(1)",
-            in_scope,
-            f"application made after {place}"
-            if in_scope
-            else f"application made on the {place}: no border procedure",
-        )
+    return _line(
+        f"APR Art. 43(1)({point})" if point else "APR Art. 43(1)",
+        in_scope,
+        f"application made after {place}"
+        if in_scope
+        else f"application made on the {place}: no border procedure",
     )
+
+
+def _exemption_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """APR Art. 53(1), 53(2)(b)-(c): the exemptions from the border procedure that case `i` has."""
     exemptions = int(r.exemptions[i])
+    out = []
     for k, cite in enumerate(EXEMPTION_CITES):
         if exemptions >> k & 1:
             reason = (
@@ -492,56 +517,62 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
                 else "special needs that cannot be met at the border locations"
             )
             out.append({"rule": cite, "outcome": "excluded", "reason": reason})
-    out += _relief_lines(r, i, in_scope)
-    mandatory = proc == BORDER
+    return out
+
+
+def _mandatory_line(r: ProcedureResult, i: int) -> dict[str, str]:
+    """APR Art. 45(1): whether a ground makes the border procedure mandatory (or the State is relieved)."""
+    mandatory = int(r.procedure[i]) == BORDER
     threshold = r.thresholds["mandatory"][i]
     ground = "a ground of Art. 42(1)(c), (f) or (j)" + (
-        f" (rate threshold {threshold:.0%})" if not uam else ""
+        f" (rate threshold {threshold:.0%})" if not bool(r.uam[i]) else ""
     )
     if r.extra["relieved"][i] and not mandatory:
-        out.append(
-            {
-                "rule": "APR Art. 45(1)",
-                "outcome": "excluded",
-                "reason": f"{ground} applies, but the Member State is relieved of the obligation (above)",
-            }
-        )
-    else:
+        return {
+            "rule": "APR Art. 45(1)",
+            "outcome": "excluded",
+            "reason": f"{ground} applies, but the Member State is relieved of the obligation (above)",
+        }
+    return _line(
+        "APR Art. 45(1)",
+        mandatory,
+        ground
+        + (
+            " applies: the border procedure is mandatory"
+            if mandatory
+            else " for the border procedure is not met"
+        ),
+    )
+
+
+def _not_mandatory_lines(r: ProcedureResult, i: int, in_scope: bool) -> list[dict[str, str]]:
+    """APR Art. 44(1)(b), CFMR Art. 11(6)-(9), then APR Art. 42 or 35(4): the procedure of case `i`."""
+    proc = int(r.procedure[i])
+    if proc == BORDER:
+        return []
+    para = "3" if bool(r.uam[i]) else "1"
+    by_derogation = bool(r.extra["instr_by_derogation"][i])
+    optional = proc == BORDER_OPTIONAL and not by_derogation
+    out = [
+        _line(
+            "APR Art. 44(1)(b)",
+            optional,
+            "the Member State may examine the merits in the border procedure"
+            if optional
+            else "no ground for an optional border procedure",
+        ),
+        *_instrumentalisation_lines(r, i, in_scope),
+    ]
+    if proc in (ACCELERATED, REGULAR):
         out.append(
             _line(
-                "APR Art. 45(1)",
-                mandatory,
-                ground
-                + (
-                    " applies: the border procedure is mandatory"
-                    if mandatory
-                    else " for the border procedure is not met"
-                ),
+                f"APR Art. 42({para})" if proc == ACCELERATED else "APR Art. 35(4)",
+                True,
+                "accelerated examination procedure"
+                if proc == ACCELERATED
+                else "regular examination procedure",
             )
         )
-    if not mandatory:
-        by_derogation = bool(r.extra["instr_by_derogation"][i])
-        optional = proc == BORDER_OPTIONAL and not by_derogation
-        out.append(
-            _line(
-                "APR Art. 44(1)(b)",
-                optional,
-                "the Member State may examine the merits in the border procedure"
-                if optional
-                else "no ground for an optional border procedure",
-            )
-        )
-        out += _instrumentalisation_lines(r, i, in_scope)
-        if proc in (ACCELERATED, REGULAR):
-            out.append(
-                _line(
-                    f"APR Art. 42({para})" if proc == ACCELERATED else "APR Art. 35(4)",
-                    True,
-                    "accelerated examination procedure"
-                    if proc == ACCELERATED
-                    else "regular examination procedure",
-                )
-            )
     return out
 
 
