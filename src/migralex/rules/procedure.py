@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from migralex.cases import codes as C
-from migralex.cases.batch import CaseBatch, as_batch, ids_column
+from migralex.cases.batch import Applicants, CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
@@ -706,74 +706,114 @@ def _instrumentalisation(
     return state, state & young, applies
 
 
-def channel(
-    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
-    context: Context,
-    params: ParameterSet | None = None,
-    regime: str | None = None,
-) -> ProcedureResult:
-    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis;
-    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of APR Art. 79(3)."""
-    batch = as_batch(cases)
-    p = params or shipped_params()
-    forced = forced_regime(regime)
-    f = Facts(batch, p)
-    a, n = batch.applicants, batch.n
-    reg = a.reg_date
+def _regime(a: Applicants, p: ParameterSet, forced: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """APR Art. 79(3) and CFMR Art. 1 in time, participation: per case, APR applies; CFMR; APR not binding."""
+    n, reg = len(a.reg_date), a.reg_date
     if forced is None:
         apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
         cfmr = reg >= np.datetime64(resolve_act("CFMR").applies_from, "D")
     else:
         apr = cfmr = np.full(n, forced == "AMMR")
     not_bound = apr & acts_not_binding(a.reg_ms, p)["APR"]  # law/participation.yaml
-    apr = apr & ~not_bound
-    crisis = np.full(n, context.crisis_derogation) & cfmr
-    uam = f.uam
+    return apr & ~not_bound, cfmr, not_bound
 
+
+def _threshold(p: ParameterSet, name: str, reg: np.ndarray) -> np.ndarray:
+    """A rate threshold in force on each registration date (its first value before it applies)."""
+    par = p[name]
+    return par.at(reg, before_first=par.values[0].value).astype(float)
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """Per case: the recognition rate and what it triggers (APR Arts 42(1)(e), (j), 45(1); CFMR Art. 11)."""
+
+    rate: np.ndarray
+    accelerated: np.ndarray
+    mandatory: np.ndarray
+    low: np.ndarray
+    mandatory_low: np.ndarray
+    crisis_merits: np.ndarray
+    safe: np.ndarray
+
+
+def _rates(a: Applicants, context: Context, p: ParameterSet, crisis: np.ndarray) -> _Rates:
+    """APR Art. 42(1)(j) (20 %), CFMR Art. 11(3) (5 %) and 11(4) (50 %), Art. 42(1)(e) safe countries."""
+    reg = a.reg_date
     nationality = np.where(
         (a.nationality == C.STATELESS_CODE) & (a.former_residence >= 0), a.former_residence, a.nationality
     )
     known = ~((a.nationality == C.STATELESS_CODE) & (a.former_residence < 0))
     rate = np.where(known, context.rate_array()[nationality], np.nan)
-
-    def threshold(name: str) -> np.ndarray:
-        par = p[name]
-        return par.at(reg, before_first=par.values[0].value).astype(float)
-
     p20 = p["apr.border.recognition_rate_threshold"]
-    t_accel = threshold("apr.border.recognition_rate_threshold")
-    t_mand = np.where(crisis, threshold("cfmr.border.recognition_rate_threshold"), t_accel)
+    t_accel = _threshold(p, "apr.border.recognition_rate_threshold", reg)
+    t_mand = np.where(crisis, _threshold(p, "cfmr.border.recognition_rate_threshold", reg), t_accel)
     low_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_accel)
     mand_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_mand)
     p50 = p["cfmr.border.optional_merits_threshold"]
-    crisis_merits = crisis & compare(np.nan_to_num(rate, nan=np.inf), p50.boundary, threshold(p50.name))
+    crisis_merits = crisis & compare(
+        np.nan_to_num(rate, nan=np.inf), p50.boundary, _threshold(p, p50.name, reg)
+    )
     safe_codes = [
         C.NATIONALITY_INDEX[c] for c in context.safe_countries_of_origin if c in C.NATIONALITY_INDEX
     ]
     safe = np.isin(nationality, safe_codes) & known
+    return _Rates(rate, t_accel, t_mand, low_rate, mand_rate, crisis_merits, safe)
 
+
+def _grounds(a: Applicants, uam: np.ndarray, rates: _Rates) -> tuple[np.ndarray, np.ndarray]:
+    """APR Art. 42(1), 42(3): the accelerated grounds; Arts 45(1), 53(1): the mandatory border grounds."""
     misled, security, subsequent = a.misled_authorities, a.security_threat, a.subsequent_application
     adult = ~uam
     grounds = (
         _bits(adult & misled, ADULT_GROUNDS["c"])
-        | _bits(adult & safe, ADULT_GROUNDS["e"])
+        | _bits(adult & rates.safe, ADULT_GROUNDS["e"])
         | _bits(adult & security, ADULT_GROUNDS["f"])
         | _bits(adult & subsequent, ADULT_GROUNDS["g"])
-        | _bits(adult & low_rate, ADULT_GROUNDS["j"])
-        | _bits(uam & safe, UAM_GROUNDS["a"])
+        | _bits(adult & rates.low, ADULT_GROUNDS["j"])
+        | _bits(uam & rates.safe, UAM_GROUNDS["a"])
         | _bits(uam & security, UAM_GROUNDS["b"])
         | _bits(uam & subsequent, UAM_GROUNDS["c"])
         | _bits(uam & misled, UAM_GROUNDS["d"])
-        | _bits(uam & low_rate, UAM_GROUNDS["e"])
+        | _bits(uam & rates.low, UAM_GROUNDS["e"])
     )
     mandatory_bits = (
         _bits(adult & misled, ADULT_GROUNDS["c"])
         | _bits(adult & security, ADULT_GROUNDS["f"])
-        | _bits(adult & mand_rate, ADULT_GROUNDS["j"])
+        | _bits(adult & rates.mandatory_low, ADULT_GROUNDS["j"])
         | _bits(uam & security, UAM_GROUNDS["b"])
     )
+    return grounds, mandatory_bits
+
+
+@dataclass(frozen=True)
+class _Border:
+    """Per case: the border-procedure state and the procedure, before the regime is applied."""
+
+    scope: np.ndarray
+    capacity: np.ndarray
+    maximum: np.ndarray
+    relieved: np.ndarray
+    exemptions: np.ndarray
+    procedure: np.ndarray
+    by_derogation: np.ndarray
+    instr_state: np.ndarray
+    instr_young: np.ndarray
+
+
+def _border(
+    f: Facts,
+    context: Context,
+    p: ParameterSet,
+    cfmr: np.ndarray,
+    grounds: np.ndarray,
+    mandatory_bits: np.ndarray,
+    crisis_merits: np.ndarray,
+) -> _Border:
+    """APR Arts 43(1), 44(1)(b), 45(1), 47(2)-(3), 48(2), 53; CFMR Art. 11(6)-(9): which procedure."""
+    a, uam = f.batch.applicants, f.uam
+    adult, security, needs = ~uam, a.security_threat, a.vulnerable
     scope = np.isin(a.place, list(SCOPE_POINT))
-    needs = a.vulnerable
     capacity = _state_mask(context.border_capacity_reached)[a.reg_ms]
     maximum = _state_mask(context.annual_maximum_reached)[a.reg_ms]
     relieved = mandatory_bits & (
@@ -790,36 +830,56 @@ def channel(
     optional |= by_derogation
     accelerated = ~border & ~optional & (grounds > 0)
     procedure = np.select([border, optional, accelerated], [BORDER, BORDER_OPTIONAL, ACCELERATED], REGULAR)
-    procedure = np.where(apr, procedure, NOT_MODELLED).astype(np.int8)
-    relieved = np.where(apr & scope & ~needs, relieved, 0).astype(np.uint32)
-    mandatory_bits = np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32)
-    grounds = np.where(apr, grounds, 0).astype(np.uint32)
-    exemptions = np.where(apr, exemptions, 0).astype(np.uint32)
+    return _Border(
+        scope, capacity, maximum, relieved, exemptions, procedure, by_derogation, instr_state, instr_young
+    )
+
+
+def channel(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    context: Context,
+    params: ParameterSet | None = None,
+    regime: str | None = None,
+) -> ProcedureResult:
+    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis;
+    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of APR Art. 79(3)."""
+    batch = as_batch(cases)
+    p = params or shipped_params()
+    forced = forced_regime(regime)
+    f = Facts(batch, p)
+    a = batch.applicants
+    apr, cfmr, not_bound = _regime(a, p, forced)
+    crisis = np.full(batch.n, context.crisis_derogation) & cfmr
+    rates = _rates(a, context, p, crisis)
+    grounds, mandatory_bits = _grounds(a, f.uam, rates)
+    b = _border(f, context, p, cfmr, grounds, mandatory_bits, rates.crisis_merits)
+    procedure = np.where(apr, b.procedure, NOT_MODELLED).astype(np.int8)
+    relieved = np.where(apr & b.scope & ~a.vulnerable, b.relieved, 0).astype(np.uint32)
     return ProcedureResult(
         ids=a.id,
         procedure=procedure,
-        grounds=grounds,
-        mandatory=mandatory_bits,
-        exemptions=exemptions,
-        scope=scope,
-        uam=uam,
-        rate=rate,
-        thresholds={"accelerated": t_accel, "mandatory": t_mand},
+        grounds=np.where(apr, grounds, 0).astype(np.uint32),
+        mandatory=np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32),
+        exemptions=np.where(apr, b.exemptions, 0).astype(np.uint32),
+        scope=b.scope,
+        uam=f.uam,
+        rate=rates.rate,
+        thresholds={"accelerated": rates.accelerated, "mandatory": rates.mandatory},
         crisis=crisis,
         place=a.place,
-        reg_date=reg,
+        reg_date=a.reg_date,
         context=context,
         extra={
-            "crisis_merits": crisis_merits,
+            "crisis_merits": rates.crisis_merits,
             "age_uncertain": a.age_uncertain,
             "reg_ms": a.reg_ms,
-            "capacity_reached": capacity & apr,
-            "maximum_reached": maximum & apr,
+            "capacity_reached": b.capacity & apr,
+            "maximum_reached": b.maximum & apr,
             "relieved": relieved,
-            "vulnerable": needs,
-            "instr_state": instr_state & cfmr & apr,
-            "instr_young": instr_young,
-            "instr_by_derogation": by_derogation & apr,
+            "vulnerable": a.vulnerable,
+            "instr_state": b.instr_state & cfmr & apr,
+            "instr_young": b.instr_young,
+            "instr_by_derogation": b.by_derogation & apr,
             "not_bound": not_bound,
         },
         forced=forced,
