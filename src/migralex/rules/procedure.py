@@ -269,20 +269,45 @@ class ProcedureResult:
 
     def flags(self, i: int) -> list[dict[str, Any]]:
         """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
-        out: list[dict[str, Any]] = []
-        state = int(self.extra["reg_ms"][i])
-        if self.procedure[i] == NOT_MODELLED and self.extra["not_bound"][i]:
+        if self.procedure[i] == NOT_MODELLED:
+            return self._not_modelled_flags(i)
+        out = self._rate_flags(i)
+        if self.grounds[i] & (1 << ADULT_GROUNDS["g"] | 1 << UAM_GROUNDS["c"]):
+            out.append(
+                _flag(
+                    "subsequent_admissibility",
+                    "APR Art. 55",
+                    "a subsequent application is an accelerated ground only if it is not inadmissible (new"
+                    " elements, APR Art. 55)",
+                )
+            )
+        out += self._instrumentalisation_flags(i)
+        if self.uam[i] and self.extra["age_uncertain"][i]:
+            out.append(
+                _flag(
+                    "age_assessment",
+                    "APR Art. 53(1)",
+                    "doubt as to the applicant's age: a prompt age assessment (APR Art. 25) may change"
+                    " the procedure",
+                )
+            )
+        return out
+
+    def _not_modelled_flags(self, i: int) -> list[dict[str, Any]]:
+        """APR Art. 79(3) and participation: why the procedure of case `i` is not modelled."""
+        if self.extra["not_bound"][i]:
+            state = int(self.extra["reg_ms"][i])
             unbound = acts_not_binding(np.array([state]), self.params)
             name = C.MEMBER_STATES[state]
             return [not_binding_flag(name, act, self.params) for act, m in unbound.items() if m[0]]
-        if self.procedure[i] == NOT_MODELLED:
-            why = f" ({FORCED})" if self.forced else ""
-            out.append(
-                _flag(
-                    "not_modelled", "APR Art. 79(3)", f"the application falls under Directive 2013/32/EU{why}"
-                )
-            )
-            return out
+        why = f" ({FORCED})" if self.forced else ""
+        return [
+            _flag("not_modelled", "APR Art. 79(3)", f"the application falls under Directive 2013/32/EU{why}")
+        ]
+
+    def _rate_flags(self, i: int) -> list[dict[str, Any]]:
+        """APR Art. 42(1)(j), 42(3)(e), CFMR Art. 11(2): the recognition rate missing, its exceptions."""
+        out: list[dict[str, Any]] = []
         if np.isnan(self.rate[i]):
             out.append(
                 _flag(
@@ -310,41 +335,28 @@ class ProcedureResult:
                         " procedure on the recognition-rate ground",
                     )
                 )
-        if self.grounds[i] & (1 << ADULT_GROUNDS["g"] | 1 << UAM_GROUNDS["c"]):
-            out.append(
-                _flag(
-                    "subsequent_admissibility",
-                    "APR Art. 55",
-                    "a subsequent application is an accelerated ground only if it is not inadmissible (new"
-                    " elements, APR Art. 55)",
-                )
+        return out
+
+    def _instrumentalisation_flags(self, i: int) -> list[dict[str, Any]]:
+        """CFMR Art. 11(6), 11(7)(b): who is taken as instrumentalised, and when the procedure ceases."""
+        if not self.extra["instr_by_derogation"][i]:
+            return []
+        out = [
+            _flag(
+                "instrumentalised_person",
+                "CFMR Art. 11(6)",
+                "the derogation covers applications of persons subject to instrumentalisation (CFMR"
+                " Art. 1(4)(b)); the case format does not say who is: every application at the border"
+                " of a Member State the context names is taken as one - confirm",
             )
-        if self.extra["instr_by_derogation"][i]:
+        ]
+        if self.extra["instr_young"][i]:
             out.append(
                 _flag(
-                    "instrumentalised_person",
-                    "CFMR Art. 11(6)",
-                    "the derogation covers applications of persons subject to instrumentalisation (CFMR"
-                    " Art. 1(4)(b)); the case format does not say who is: every application at the border"
-                    " of a Member State the context names is taken as one - confirm",
-                )
-            )
-            if self.extra["instr_young"][i]:
-                out.append(
-                    _flag(
-                        "likely_well_founded",
-                        "CFMR Art. 11(7)(b)",
-                        "a minor under 12 or a family member of one: the border procedure ceases if an"
-                        " individual assessment finds the application likely to be well-founded",
-                    )
-                )
-        if self.uam[i] and self.extra["age_uncertain"][i]:
-            out.append(
-                _flag(
-                    "age_assessment",
-                    "APR Art. 53(1)",
-                    "doubt as to the applicant's age: a prompt age assessment (APR Art. 25) may change"
-                    " the procedure",
+                    "likely_well_founded",
+                    "CFMR Art. 11(7)(b)",
+                    "a minor under 12 or a family member of one: the border procedure ceases if an"
+                    " individual assessment finds the application likely to be well-founded",
                 )
             )
         return out
