@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from migralex.countries import EU27
 from migralex.web import STATIC_DIR
-from migralex.web.pages import NAV_SLOT, PAGES
+from migralex.web.pages import HEAD_SLOT, NAV_SLOT, PAGES
 
 LOCAL_REF = re.compile(r"""(?:src|href)="([^"]+)\"""")
 
@@ -107,3 +107,19 @@ def test_navigation_marks_only_the_page_shown(client: TestClient) -> None:
     html = client.get("/relocation").text
     assert html.count('aria-current="page"') == 1
     assert '<a href="/relocation" aria-current="page">Relocation</a>' in html
+
+
+def test_every_page_file_has_the_head_slot_and_no_hand_written_shared_head() -> None:
+    for page in PAGES.values():
+        html = (STATIC_DIR / page.file).read_text("utf-8")
+        assert HEAD_SLOT in html and "<title>" not in html and "charset" not in html, page.file
+        assert "/static/css/app.css" not in html, page.file
+
+
+def test_head_is_filled_in_once_with_the_page_title(client: TestClient) -> None:
+    for path, page in PAGES.items():
+        html = client.get(path).text
+        assert HEAD_SLOT not in html and html.count("<title>") == 1 and html.count('charset="utf-8"') == 1
+        assert f"<title>{page.title or page.label} — migralex</title>" in html, path
+        assert html.index('href="/static/css/app.css"') < html.index("/static/js/common.js"), path
+    assert "<title>Readmission leverage — migralex</title>" in client.get("/readmission").text

@@ -96,3 +96,14 @@ def test_state_takes_crisis_authorisations_per_member_state(client: TestClient) 
         json=CASES[0],
     )
     assert both.status_code == 422 and "crisis_in" in both.text
+
+
+def test_too_many_cases_is_413_naming_the_limit_in_cases() -> None:
+    from migralex.api import ApiSettings, create_app
+
+    with TestClient(create_app(ApiSettings(max_cases=1))) as small:
+        for path in ("/v1/cases/state", "/v1/cases/status"):
+            assert small.post(path, params={"as_of": "2027-03-01"}, json=CASES[:1]).status_code == 200
+            r = small.post(path, params={"as_of": "2027-03-01"}, json=CASES[:2])
+            assert r.status_code == 413 and r.json()["error"] == "too_large", path
+            assert "above the limit of 1 cases" in json.dumps(r.json()), path

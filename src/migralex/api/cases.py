@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from migralex.api.errors import ERRORS_413, ERRORS_422
+from migralex.api.limits import check_case_count
 from migralex.cases.format import Case
 from migralex.context import default_context
 from migralex.decide import decide
@@ -183,11 +184,7 @@ def warm_up() -> None:
 
 def _cases(request: Request, body: Case | list[Case]) -> list[Case]:
     cases = body if isinstance(body, list) else [body]
-    limit = request.app.state.settings.max_cases
-    if len(cases) > limit:
-        from migralex.api.limits import BodyTooLarge
-
-        raise BodyTooLarge(limit, unit="cases") from None
+    check_case_count(request, len(cases))
     return cases
 
 

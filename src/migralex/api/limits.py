@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -18,6 +19,13 @@ class BodyTooLarge(HTTPException):
     def __init__(self, limit: int, unit: str = "bytes") -> None:
         what = "request body" if unit == "bytes" else "request"
         super().__init__(413, f"{what} above the limit of {limit} {unit}")
+
+
+def check_case_count(request: Request, count: int) -> None:
+    """Refuse a request of more cases than the app's `max_cases` setting (HTTP 413 naming the limit)."""
+    limit = request.app.state.settings.max_cases
+    if count > limit:
+        raise BodyTooLarge(limit, unit="cases") from None
 
 
 class BodySizeLimit:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from migralex.api.cases import Regime
 from migralex.api.errors import ERRORS_413, ERRORS_422
+from migralex.api.limits import check_case_count
 from migralex.cases.format import Case
 from migralex.law.params import params
 from migralex.rules.crisis import derogations
@@ -143,13 +144,6 @@ StateBody = Annotated[Case | list[Case], Body(description="One case or a list, i
 ListBody = Annotated[list[Case], Body(description="The cases of the caseload, in the case format v2")]
 
 
-def _limit(request: Request, cases: list[Case]) -> None:
-    if len(cases) > request.app.state.settings.max_cases:
-        from migralex.api.limits import BodyTooLarge
-
-        raise BodyTooLarge(request.app.state.settings.max_cases) from None
-
-
 @router.post(
     "/state",
     summary="The state of a case on a day",
@@ -172,7 +166,7 @@ async def state(
     from migralex.rules.case_state import case_state
 
     cases = body if isinstance(body, list) else [body]
-    _limit(request, cases)
+    check_case_count(request, len(cases))
     day = as_of or dt.date.today()
     crisis = derogations(crisis_derogation, crisis_in)
     national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work
@@ -209,7 +203,7 @@ async def status(
     that lapsed, the cases whose responsibility shifted because a limit lapsed."""
     from migralex.rules.case_state import case_timeline, caseload_status
 
-    _limit(request, body)
+    check_case_count(request, len(body))
     day = as_of or dt.date.today()
     crisis = derogations(crisis_derogation, crisis_in)
     national_periods(appeal_period, params())  # AMMR Art. 43(2): refused before any work

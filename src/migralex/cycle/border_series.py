@@ -352,25 +352,9 @@ def _with_dtm(
     return frame, note
 
 
-def derive_border_series(
-    members: tuple[str, ...],
-    years: tuple[int, int],
-    *,
-    sar_reading: str = "within_crossings",
-    crossings: str = "frontex_split",
-) -> BorderSeries:
-    """The shipped data turned into per-Member-State series (see the module docstring).
-
-    `crossings` = `dtm` takes the IOM DTM arrivals of Bulgaria, Cyprus, Greece, Italy, Malta and
-    Spain instead of their share of the Frontex routes (years DTM covers in full).
-    """
-    if crossings not in CROSSINGS:
-        raise InvalidInput("crossings", f"{crossings!r} is not one of {', '.join(CROSSINGS)}")
+def _refusals(members: tuple[str, ...], years: tuple[int, int]) -> pl.DataFrame:
+    """Eurostat refusals of entry (APR Art. 47(4)) of every Member State and year; gaps are an error."""
     low, high = years
-    ibc, allocation, notes = irregular_crossings(members, years)
-    if crossings == "dtm":
-        ibc, dtm_note = _with_dtm(ibc, members, years)
-        notes.append(dtm_note)
     refusals = load("refusals_of_entry").filter(
         pl.col("country").is_in(members), pl.col("year").is_between(low, high)
     )
@@ -385,18 +369,25 @@ def derive_border_series(
     ]
     if gaps:
         raise InvalidInput("years", f"no Eurostat refusals of entry for {', '.join(gaps[:6])}")
-    sar = italy_sar_arrivals(years)
-    sar_years = set(sar.get_column("year"))
-    if "IT" in members and any(y not in sar_years for y in range(low, high + 1)):
-        notes.append(
-            f"Italy's sea-arrival series does not cover all of {low}-{high}: SAR arrivals incomplete"
-        )
+    return refusals
+
+
+def _series_by_year(
+    members: tuple[str, ...],
+    years: tuple[int, int],
+    ibc: pl.DataFrame,
+    refusals: pl.DataFrame,
+    sar: pl.DataFrame,
+    sar_reading: str,
+) -> pl.DataFrame:
+    """APR Art. 47(4), recital 59: crossings, SAR arrivals (per the reading) and refusals, per State-year."""
+    low, high = years
     grid = pl.DataFrame(
         [(ms, y) for ms in members for y in range(low, high + 1)],
         schema={"member_state": pl.String, "year": pl.Int16},
         orient="row",
     )
-    by_year = (
+    return (
         grid.join(ibc, on=["member_state", "year"], how="left")
         .join(
             refusals.select(
@@ -422,7 +413,12 @@ def derive_border_series(
         .select("member_state", "year", *SERIES_COLUMNS, "sar_arrivals_included", "crossings_source")
         .sort("member_state", "year")
     )
-    sources = (
+
+
+def _series_sources(years: tuple[int, int]) -> tuple[Source, ...]:
+    """The shipped tables the series of APR Art. 47(4) come from, with the rows used."""
+    low, high = years
+    return (
         _source(
             "frontex_ibc", f"all routes, months {low}-01 … {high}-12, summed by route, land/sea and year"
         ),
@@ -434,22 +430,57 @@ def derive_border_series(
         _source("italy_sea_arrivals", f"daily arrivals {low}-01-01 … {high}-12-31, summed by year"),
         Source("route_member_states.csv", "all rows", "migralex: Frontex routes → Member States"),
     )
-    notes.append(
+
+
+def _series_notes(sar_reading: str) -> list[str]:
+    """How the crossings are estimated, and whether SAR arrivals are added (APR recital 59, the reading)."""
+    crossings = (
         "irregular crossings: Frontex detections by route split among the Member States on each route "
         "by their Eurostat migr_eipre apprehensions for illegal entry at the border "
         "(imputed where a Member State reports none): an estimate, replaceable with --input"
     )
     if sar_reading == "added":
-        notes.append(
+        return [
+            crossings,
             "SAR arrivals added on top of the irregular crossings (reading 'added'): "
-            "Italy's sea arrivals are counted twice"
-        )
-    else:
+            "Italy's sea arrivals are counted twice",
+        ]
+    return [
+        crossings,
+        "SAR arrivals are inside the Frontex irregular crossings (APR recital 59): nothing added; "
+        "sar_arrivals_included shows Italy's sea arrivals for information",
+    ]
+
+
+def derive_border_series(
+    members: tuple[str, ...],
+    years: tuple[int, int],
+    *,
+    sar_reading: str = "within_crossings",
+    crossings: str = "frontex_split",
+) -> BorderSeries:
+    """The shipped data turned into per-Member-State series (see the module docstring).
+
+    `crossings` = `dtm` takes the IOM DTM arrivals of Bulgaria, Cyprus, Greece, Italy, Malta and
+    Spain instead of their share of the Frontex routes (years DTM covers in full).
+    """
+    if crossings not in CROSSINGS:
+        raise InvalidInput("crossings", f"{crossings!r} is not one of {', '.join(CROSSINGS)}")
+    low, high = years
+    ibc, allocation, notes = irregular_crossings(members, years)
+    if crossings == "dtm":
+        ibc, dtm_note = _with_dtm(ibc, members, years)
+        notes.append(dtm_note)
+    refusals = _refusals(members, years)
+    sar = italy_sar_arrivals(years)
+    sar_years = set(sar.get_column("year"))
+    if "IT" in members and any(y not in sar_years for y in range(low, high + 1)):
         notes.append(
-            "SAR arrivals are inside the Frontex irregular crossings (APR recital 59): nothing added; "
-            "sar_arrivals_included shows Italy's sea arrivals for information"
+            f"Italy's sea-arrival series does not cover all of {low}-{high}: SAR arrivals incomplete"
         )
-    return BorderSeries(by_year, allocation, sources, tuple(notes))
+    by_year = _series_by_year(members, years, ibc, refusals, sar, sar_reading)
+    notes += _series_notes(sar_reading)
+    return BorderSeries(by_year, allocation, _series_sources(years), tuple(notes))
 
 
 def read_series_csv(path: Path | str, members: tuple[str, ...], years: tuple[int, int]) -> BorderSeries:

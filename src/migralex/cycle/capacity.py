@@ -56,22 +56,8 @@ def round_capacities(quotas: Sequence[Fraction], total: int, rounding: str) -> l
     raise InvalidInput("rounding", f"unknown rounding {rounding!r}; one of {', '.join(ROUNDINGS)}")
 
 
-def adequate_capacity(
-    series: pl.DataFrame,
-    *,
-    on: dt.date,
-    rounding: str = "largest_remainder",
-    parameters: ParameterSet | None = None,
-    sources: tuple = (),
-    notes: tuple[str, ...] = (),
-) -> Result:
-    """APR Art. 47(4): each Member State's adequate capacity from its three-year series.
-
-    `series` has member_state, irregular_crossings, sar_arrivals, refusals_of_entry (summed over the
-    reference period; `sar_arrivals` already 0 where they are inside the crossings). `on` is the
-    date whose Art. 46 number applies.
-    """
-    ps = parameters or params()
+def _check_series(series: pl.DataFrame) -> None:
+    """APR Art. 47(4): the three series are there for every Member State, none missing or negative."""
     for column in ("member_state", *SERIES_COLUMNS):
         if column not in series.columns:
             raise InvalidInput(column, f"the capacity needs a column {column!r}")
@@ -80,27 +66,15 @@ def adequate_capacity(
     )
     if bad.height:
         raise InvalidInput("series", f"missing or negative values for {', '.join(bad['member_state'])}")
-    union = int(ps.value(UNION_CAPACITY, on))
-    frame = series.sort("member_state").with_columns(
-        pl.sum_horizontal(*SERIES_COLUMNS).alias("total_arrivals_and_refusals")
-    )
-    totals = [int(t) for t in frame.get_column("total_arrivals_and_refusals")]
-    union_total = sum(totals)
-    if union_total <= 0:
-        raise InvalidInput("series", "the Union total of crossings, SAR arrivals and refusals is zero")
-    quotas = [Fraction(union * t, union_total) for t in totals]
-    hamilton = rounding == "largest_remainder"
-    capacities = round_capacities(quotas, union, rounding)
-    multiplier = ps[MULTIPLIER]
-    maxima = {f"max_{v.start.year}": [c * int(v.value) for c in capacities] for v in multiplier.values}
-    frame = frame.with_columns(
-        pl.Series("capacity_exact", [float(q) for q in quotas]),
-        pl.Series("adequate_capacity", capacities, pl.Int64),
-        *[pl.Series(name, values, pl.Int64) for name, values in maxima.items()],
-        pl.lit("APR Art. 46, Art. 47(4); Art. 47(1), second subparagraph").alias("legal_basis"),
-    )
+
+
+def _capacity_columns(
+    union: int, union_total: int, rounding: str, maxima: Sequence[str], ps: ParameterSet, sources: tuple
+) -> dict[str, Column]:
+    """The provenance of each column of the capacity table (APR Arts 46, 47(1), 47(4))."""
     formula = f"{union} × total_arrivals_and_refusals / {union_total}"
-    columns = {
+    hamilton = rounding == "largest_remainder"
+    return {
         "irregular_crossings": Column(
             "irregular crossings of the external border (3 years)",
             "APR Art. 47(4), recital 59",
@@ -136,10 +110,16 @@ def adequate_capacity(
                 f"{v.value} × adequate_capacity",
                 ("adequate_capacity",),
             )
-            for name, v in zip(maxima, multiplier.values, strict=True)
+            for name, v in zip(maxima, ps[MULTIPLIER].values, strict=True)
         },
     }
-    figures = (
+
+
+def _capacity_figures(
+    union: int, union_total: int, capacities: Sequence[int], rounding: str, ps: ParameterSet, sources: tuple
+) -> tuple[Figure, ...]:
+    """The Union figures of the capacity (APR Art. 46, 47(4)) and the multipliers of Art. 47(1)."""
+    return (
         Figure(
             "union_adequate_capacity",
             union,
@@ -170,9 +150,47 @@ def adequate_capacity(
                 v.ref.cite(),
                 f"parameter {MULTIPLIER}",
             )
-            for v in multiplier.values
+            for v in ps[MULTIPLIER].values
         ],
     )
+
+
+def adequate_capacity(
+    series: pl.DataFrame,
+    *,
+    on: dt.date,
+    rounding: str = "largest_remainder",
+    parameters: ParameterSet | None = None,
+    sources: tuple = (),
+    notes: tuple[str, ...] = (),
+) -> Result:
+    """APR Art. 47(4): each Member State's adequate capacity from its three-year series.
+
+    `series` has member_state, irregular_crossings, sar_arrivals, refusals_of_entry (summed over the
+    reference period; `sar_arrivals` already 0 where they are inside the crossings). `on` is the
+    date whose Art. 46 number applies.
+    """
+    ps = parameters or params()
+    _check_series(series)
+    union = int(ps.value(UNION_CAPACITY, on))
+    frame = series.sort("member_state").with_columns(
+        pl.sum_horizontal(*SERIES_COLUMNS).alias("total_arrivals_and_refusals")
+    )
+    totals = [int(t) for t in frame.get_column("total_arrivals_and_refusals")]
+    union_total = sum(totals)
+    if union_total <= 0:
+        raise InvalidInput("series", "the Union total of crossings, SAR arrivals and refusals is zero")
+    quotas = [Fraction(union * t, union_total) for t in totals]
+    capacities = round_capacities(quotas, union, rounding)
+    maxima = {f"max_{v.start.year}": [c * int(v.value) for c in capacities] for v in ps[MULTIPLIER].values}
+    frame = frame.with_columns(
+        pl.Series("capacity_exact", [float(q) for q in quotas]),
+        pl.Series("adequate_capacity", capacities, pl.Int64),
+        *[pl.Series(name, values, pl.Int64) for name, values in maxima.items()],
+        pl.lit("APR Art. 46, Art. 47(4); Art. 47(1), second subparagraph").alias("legal_basis"),
+    )
+    columns = _capacity_columns(union, union_total, rounding, list(maxima), ps, sources)
+    figures = _capacity_figures(union, union_total, capacities, rounding, ps, sources)
     return Result("Adequate capacity and annual maxima (APR Arts 46-47)", frame, columns, figures, notes)
 
 

@@ -120,57 +120,53 @@ def _nationalities(members: tuple[str, ...], year: int, top: int) -> pl.DataFram
     )
 
 
-def cycle_indicators(
-    cycle: Cycle,
-    members: tuple[str, ...],
-    *,
-    period: str = "report",
-    top_nationalities: int = 3,
-    sar_routes: tuple[str, ...] = SAR_ROUTES,
-) -> IndicatorData:
-    """AMMR Art. 9(1), 9(3)(a), 10(3): the indicators of `cycle` for `members` on the reference `period`.
+@dataclass
+class _Parts:
+    """The indicators as they are computed: per-Member-State frames, their periods and sources."""
 
-    `period` is `report` (the 12 months to 30 June of the cycle year, as the first Report) or
-    `calendar` (the calendar year before). Monthly series use it where the shipped months cover
-    it; annual series use the calendar year before the cycle year (or the latest one shipped).
-    """
-    wanted = reference_period(cycle, period)
-    target = cycle.indicator_year
-    periods: dict[str, str] = {}
-    sources: dict[str, Source] = {}
-    parts: dict[str, pl.DataFrame] = {}
+    target: int
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
+    periods: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
 
-    def annual(name: str, frame: pl.DataFrame, table: str, rows: str) -> None:
-        year = _latest_year(frame, "value", target)
-        parts[name] = frame.filter(pl.col("year") == year).select("member_state", pl.col("value").alias(name))
-        periods[name] = f"calendar year {year}"
-        sources[name] = _source(table, f"{rows}, year {year}")
+    def annual(self, name: str, frame: pl.DataFrame, table: str, rows: str) -> None:
+        """An annual indicator (AMMR Art. 9(3)(a)) on the latest year up to the target year."""
+        year = _latest_year(frame, "value", self.target)
+        self.frames[name] = frame.filter(pl.col("year") == year).select(
+            "member_state", pl.col("value").alias(name)
+        )
+        self.periods[name] = f"calendar year {year}"
+        self.sources[name] = _source(table, f"{rows}, year {year}")
 
+
+def _population(members: tuple[str, ...], got: _Parts) -> pl.DataFrame:
+    """Persons on 1 January of the latest year up to the target year (AMMR Art. 9(3)(a), per capita)."""
     pop = _per_year("population", "population", members)
-    pop_year = _latest_year(pop, "value", target)
-    population = pop.filter(pl.col("year") == pop_year).select(
-        "member_state", pl.col("value").alias("population")
-    )
-    sources["population"] = _source("population", f"the Member States, 1 January {pop_year}")
-    periods["population"] = f"1 January {pop_year}"
+    pop_year = _latest_year(pop, "value", got.target)
+    got.sources["population"] = _source("population", f"the Member States, 1 January {pop_year}")
+    got.periods["population"] = f"1 January {pop_year}"
+    return pop.filter(pl.col("year") == pop_year).select("member_state", pl.col("value").alias("population"))
 
+
+def _applications(members: tuple[str, ...], wanted: Period, got: _Parts) -> int:
+    """AMMR Art. 9(3)(a)(i), (xv), 10(3): applications, their change, the TP stock, 5-year arrivals."""
     apps = _per_year("applications_totals", "applicants", members, citizenship="TOTAL")
-    annual("applications", apps, "applications_totals", "citizenship TOTAL")
-    app_year = int(periods["applications"].split()[-1])
+    got.annual("applications", apps, "applications_totals", "citizenship TOTAL")
+    app_year = int(got.periods["applications"].split()[-1])
     previous = apps.filter(pl.col("year") == app_year - 1).select(
         "member_state", pl.col("value").alias("prev")
     )
-    parts["applications_change"] = (
-        parts["applications"]
+    got.frames["applications_change"] = (
+        got.frames["applications"]
         .join(previous, on="member_state", how="left")
         .select("member_state", (pl.col("applications") / pl.col("prev") - 1).alias("applications_change"))
     )
-    periods["applications_change"] = f"{app_year} on {app_year - 1}"
+    got.periods["applications_change"] = f"{app_year} on {app_year - 1}"
     five = apps.filter(pl.col("year").is_between(app_year - 4, app_year))
-    tp_stock, periods["temporary_protection"], tp_rows = _tp_stock(members, wanted)
-    parts["temporary_protection"] = tp_stock
-    sources["temporary_protection"] = _source("temporary_protection", tp_rows)
-    parts["cumulative_arrivals"] = (
+    tp_stock, got.periods["temporary_protection"], tp_rows = _tp_stock(members, wanted)
+    got.frames["temporary_protection"] = tp_stock
+    got.sources["temporary_protection"] = _source("temporary_protection", tp_rows)
+    got.frames["cumulative_arrivals"] = (
         five.group_by("member_state")
         .agg(pl.col("value").sum().alias("applications_5y"))
         .join(tp_stock, on="member_state", how="left")
@@ -181,30 +177,38 @@ def cycle_indicators(
             ),
         )
     )
-    periods["cumulative_arrivals"] = (
-        f"applications {app_year - 4}-{app_year} + temporary protection ({periods['temporary_protection']})"
+    tp_period = got.periods["temporary_protection"]
+    got.periods["cumulative_arrivals"] = (
+        f"applications {app_year - 4}-{app_year} + temporary protection ({tp_period})"
     )
-    sources["cumulative_arrivals"] = _source(
+    got.sources["cumulative_arrivals"] = _source(
         "applications_totals", f"citizenship TOTAL, {app_year - 4}-{app_year}"
     )
+    return app_year
 
-    annual(
+
+def _border_annuals(members: tuple[str, ...], got: _Parts) -> None:
+    """AMMR Art. 9(3)(a)(xiv), (vi): refusals of entry and persons found illegally present."""
+    got.annual(
         "refusals_of_entry",
         _per_year("refusals_of_entry", "refusals", members),
         "refusals_of_entry",
         "totals",
     )
-    annual(
+    got.annual(
         "illegally_present",
         _per_year("illegally_present", "persons", members, reason="total", apprehension="total"),
         "illegally_present",
         "reason total, apprehension total",
     )
 
+
+def _decisions(members: tuple[str, ...], got: _Parts) -> None:
+    """AMMR Art. 9(3)(a)(iii)-(iv): first-instance decisions and the recognition rate."""
     decisions = load("decisions").filter(
         pl.col("country").is_in(members), pl.col("authority") == "G", pl.col("stage").is_in(["FI", "FA"])
     )
-    dec_year = _latest_year(decisions.rename({"total": "value"}), "value", target)
+    dec_year = _latest_year(decisions.rename({"total": "value"}), "value", got.target)
     by_stage = (
         decisions.filter(pl.col("year") == dec_year)
         .group_by(pl.col("country").alias("member_state"), "stage")
@@ -216,43 +220,51 @@ def cycle_indicators(
         .sort("member_state", pl.col("stage") != "FI")
         .unique("member_state", keep="first", maintain_order=True)
     )
-    parts["decisions"] = by_stage.select(
+    got.frames["decisions"] = by_stage.select(
         "member_state",
         (pl.col("granted") + pl.col("rejected")).alias("first_instance_decisions"),
         (pl.col("granted") / (pl.col("granted") + pl.col("rejected"))).alias("recognition_rate"),
         pl.col("stage").alias("decision_stage"),
     )
-    periods["first_instance_decisions"] = periods["recognition_rate"] = f"calendar year {dec_year}"
-    sources["first_instance_decisions"] = sources["recognition_rate"] = _source(
+    got.periods["first_instance_decisions"] = got.periods["recognition_rate"] = f"calendar year {dec_year}"
+    got.sources["first_instance_decisions"] = got.sources["recognition_rate"] = _source(
         "decisions", f"authority G, stage FI (or FA where only that is reported), year {dec_year}"
     )
 
+
+def _arrivals(
+    members: tuple[str, ...], wanted: Period, sar_routes: tuple[str, ...], got: _Parts
+) -> list[str]:
+    """AMMR Art. 9(3)(a)(xii)-(xiii), (xvi), 11(2)-(3): irregular crossings, their change, SAR arrivals."""
     window = coverage_window(wanted, *frontex_months())
     ibc, _, ibc_notes = allocate_detections(members, frontex_by_route_in(window.period))
-    parts["irregular_crossings"] = ibc.group_by("member_state").agg(pl.col("irregular_crossings").sum())
-    periods["irregular_crossings"] = window.how
-    sources["irregular_crossings"] = _source(
+    got.frames["irregular_crossings"] = ibc.group_by("member_state").agg(pl.col("irregular_crossings").sum())
+    got.periods["irregular_crossings"] = window.how
+    got.sources["irregular_crossings"] = _source(
         "frontex_ibc", f"all routes, months {window.period.label}, split by migralex.cycle.border_series"
     )
-    parts["irregular_crossings_change"], periods["irregular_crossings_change"] = _crossings_change(
-        members, window.period, parts["irregular_crossings"]
+    got.frames["irregular_crossings_change"], got.periods["irregular_crossings_change"] = _crossings_change(
+        members, window.period, got.frames["irregular_crossings"]
     )
     sar = sar_disembarkations(members, wanted, sar_routes)
-    parts["sar_arrivals"] = sar.frame.select(
+    got.frames["sar_arrivals"] = sar.frame.select(
         "member_state", pl.col("sar_disembarkations").alias("sar_arrivals"), "sar_months", "sar_method"
     )
-    periods["sar_arrivals"] = "; ".join(
+    got.periods["sar_arrivals"] = "; ".join(
         dict.fromkeys(
             [f"Frontex: {sar.window.how}", *([f"Italy: {sar.italy_window.how}"] if sar.italy_window else [])]
         )
     )
-    sources["sar_arrivals"] = _source(
+    got.sources["sar_arrivals"] = _source(
         "frontex_ibc", f"sea routes {', '.join(sar_routes)}, months {sar.window.period.label}"
     )
-    ibc_notes = [*ibc_notes, *sar.notes]
+    return [*ibc_notes, *sar.notes]
 
+
+def _joined(population: pl.DataFrame, got: _Parts) -> pl.DataFrame:
+    """AMMR Art. 9(3)(a): one row per Member State, per-capita values and values relative to the Union."""
     frame = population
-    for part in parts.values():
+    for part in got.frames.values():
         frame = frame.join(part, on="member_state", how="left")
     frame = frame.with_columns(
         pl.col("sar_arrivals", "sar_months", "irregular_crossings").fill_null(0).cast(pl.Int64)
@@ -263,7 +275,12 @@ def cycle_indicators(
         frame = frame.with_columns(
             per_capita.alias(f"{name}_per_100k"), (per_capita / union).alias(f"{name}_relative")
         )
-    frame = frame.sort("member_state").with_columns(pl.lit("AMMR Art. 9(3)(a), 10(3)").alias("legal_basis"))
+    return frame.sort("member_state").with_columns(pl.lit("AMMR Art. 9(3)(a), 10(3)").alias("legal_basis"))
+
+
+def _columns(got: _Parts) -> dict[str, Column]:
+    """The provenance of each indicator column (AMMR Art. 9(3)(a), 10(3), 11(2)-(3))."""
+    periods, sources = got.periods, got.sources
     columns = {
         "population": Column("persons on 1 January", "AMMR Art. 9(3)(a)", sources=(sources["population"],))
     }
@@ -298,9 +315,14 @@ def cycle_indicators(
         "AMMR Art. 9(3)(a)(xiii), 11(3)",
         sources=(sources["sar_arrivals"],),
     )
+    return columns
+
+
+def _notes(wanted: Period, period: str, data_notes: list[str]) -> tuple[str, ...]:
+    """The reference period (AMMR Art. 9(1)) and how each series meets it."""
     annual_names = ", ".join(sorted(name for name, how in FREQUENCY.items() if how == "annual"))
     fallback = "use the calendar year" if period == "calendar" else "fall back to calendar years"
-    notes = (
+    return (
         f"Reference period: {wanted.label} ({period}; AMMR Art. 9(1) 'the previous 12-month period'). "
         "Monthly series (irregular crossings, SAR disembarkations, temporary protection) use it where the "
         f"shipped months cover it; annual series {fallback} (the shipped data are annual): {annual_names}",
@@ -308,9 +330,36 @@ def cycle_indicators(
         "Member States from Frontex sea routes split by Eurostat apprehensions at the sea border",
         "decisions: UNHCR first-instance decisions (stage FI); where a Member State reports only "
         "first instance and appeal together (stage FA: e.g. AT, BG), those are used (decision_stage)",
-        *ibc_notes,
+        *data_notes,
     )
-    result = Result("Indicators of the migratory situation (AMMR Art. 9(3)(a))", frame, columns, (), notes)
+
+
+def cycle_indicators(
+    cycle: Cycle,
+    members: tuple[str, ...],
+    *,
+    period: str = "report",
+    top_nationalities: int = 3,
+    sar_routes: tuple[str, ...] = SAR_ROUTES,
+) -> IndicatorData:
+    """AMMR Art. 9(1), 9(3)(a), 10(3): the indicators of `cycle` for `members` on the reference `period`.
+
+    `period` is `report` (the 12 months to 30 June of the cycle year, as the first Report) or
+    `calendar` (the calendar year before). Monthly series use it where the shipped months cover
+    it; annual series use the calendar year before the cycle year (or the latest one shipped).
+    """
+    wanted = reference_period(cycle, period)
+    got = _Parts(cycle.indicator_year)
+    population = _population(members, got)
+    app_year = _applications(members, wanted, got)
+    _border_annuals(members, got)
+    _decisions(members, got)
+    data_notes = _arrivals(members, wanted, sar_routes, got)
+    frame = _joined(population, got)
+    notes = _notes(wanted, period, data_notes)
+    result = Result(
+        "Indicators of the migratory situation (AMMR Art. 9(3)(a))", frame, _columns(got), (), notes
+    )
     reference = {
         "kind": period,
         "start": wanted.start.isoformat(),
@@ -318,7 +367,8 @@ def cycle_indicators(
         "label": wanted.label,
         "basis": "AMMR Art. 9(1); COM(2025) 795 used July 2024 - June 2025",
     }
-    return IndicatorData(result, _nationalities(members, app_year, top_nationalities), periods, reference)
+    nationalities = _nationalities(members, app_year, top_nationalities)
+    return IndicatorData(result, nationalities, got.periods, reference)
 
 
 def _tp_stock(members: tuple[str, ...], wanted: Period) -> tuple[pl.DataFrame, str, str]:

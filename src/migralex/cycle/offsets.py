@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -34,7 +35,7 @@ from migralex.cycle.pledges import Pledges
 from migralex.cycle.pool import RELOCATIONS_MINIMUM, PoolSize
 from migralex.cycle.provenance import Column, Figure, Result
 from migralex.errors import InvalidInput
-from migralex.law.params import ParameterSet, compare, params
+from migralex.law.params import Parameter, ParameterSet, compare, params
 
 REQUEST = "ammr.offsets.request_threshold"
 VOLUNTARY = "ammr.offsets.voluntary_pledge_threshold"
@@ -99,39 +100,7 @@ def pool_triggers(
     needed = Fraction(0)
     if m3 or m4:
         needed = number if reading == "total" else max(Fraction(0), number - to_implement)
-    reasons = [
-        f"Art. 63(1): relocation pledges {pledged_relocations:,} are {float(ratio):.2%} of the "
-        f"{proposal_relocations:,} in the Commission proposal; the threshold is {float(threshold):.0%} "
-        f"({request.boundary.replace('_', ' ')}): offsets "
-        f"{'may' if request_allowed else 'may not'} be requested"
-    ]
-    if m3:
-        which = " and ".join(
-            w
-            for w, hit in (
-                ("(a) the Art. 12(2)(a) number", below_a),
-                (f"(b) {float(share):.0%} of the reference number", below_b),
-            )
-            if hit
-        )
-        reasons.append(f"Art. 63(3): after the reconvened High-Level Forum the pledges are below {which}")
-    elif below_a or below_b:
-        reasons.append(
-            "Art. 63(3) not triggered: the pledges are low but the High-Level Forum "
-            "was not reconvened (Art. 13(4))"
-        )
-    if m4:
-        reasons.append(
-            f"Art. 63(4): deductions or benefitting Member States bring the relocations to be implemented to "
-            f"{float(to_implement):,.1f}, below {float(number):,.0f}"
-        )
-    if m3 or m4:
-        reasons.append(
-            f"mandatory offsets: up to the higher of {minimum:,} and "
-            f"{float(share):.0%} × {reference_relocations:,} = "
-            f"{float(number):,.0f}; reading {CAP_READING} = {reading}: {float(needed):,.1f} offsets"
-        )
-    return PoolTriggers(
+    triggers = PoolTriggers(
         pledged_relocations,
         proposal_relocations,
         threshold,
@@ -145,8 +114,50 @@ def pool_triggers(
         m4,
         reading,
         needed,
-        tuple(reasons),
+        (),
     )
+    return replace(triggers, reasons=_trigger_reasons(triggers, ratio, request.boundary, below_a, below_b))
+
+
+def _trigger_reasons(
+    t: PoolTriggers, ratio: Fraction, boundary: str, below_a: bool, below_b: bool
+) -> tuple[str, ...]:
+    """AMMR Art. 63(1), (3), (4) in words: the request threshold, each trigger and the offsets needed."""
+    reasons = [
+        f"Art. 63(1): relocation pledges {t.pledged_relocations:,} are {float(ratio):.2%} of the "
+        f"{t.proposal_relocations:,} in the Commission proposal; "
+        f"the threshold is {float(t.request_threshold):.0%} "
+        f"({boundary.replace('_', ' ')}): offsets "
+        f"{'may' if t.request_allowed else 'may not'} be requested"
+    ]
+    if t.mandatory_63_3:
+        which = " and ".join(
+            w
+            for w, hit in (
+                ("(a) the Art. 12(2)(a) number", below_a),
+                (f"(b) {float(t.mandatory_share):.0%} of the reference number", below_b),
+            )
+            if hit
+        )
+        reasons.append(f"Art. 63(3): after the reconvened High-Level Forum the pledges are below {which}")
+    elif below_a or below_b:
+        reasons.append(
+            "Art. 63(3) not triggered: the pledges are low but the High-Level Forum "
+            "was not reconvened (Art. 13(4))"
+        )
+    if t.mandatory_63_4:
+        reasons.append(
+            f"Art. 63(4): deductions or benefitting Member States bring the relocations to be implemented to "
+            f"{float(t.to_implement):,.1f}, below {float(t.mandatory_number):,.0f}"
+        )
+    if t.mandatory:
+        reasons.append(
+            f"mandatory offsets: up to the higher of {t.minimum_relocations:,} and "
+            f"{float(t.mandatory_share):.0%} × {t.reference_relocations:,} = "
+            f"{float(t.mandatory_number):,.0f}; "
+            f"reading {CAP_READING} = {t.reading}: {float(t.needed):,.1f} offsets"
+        )
+    return tuple(reasons)
 
 
 def capped_apportionment(weights: list[Fraction], caps: list[int], total: int) -> list[int]:
@@ -259,6 +270,48 @@ def _explain(p: _Position, may_offer: bool, by_pool: bool, by_own: bool, mandato
     return "; ".join(why)
 
 
+def _row(
+    p: _Position,
+    offsets: int,
+    pool: PoolSize,
+    triggers: PoolTriggers,
+    voluntary: Parameter,
+    v_threshold: Fraction,
+) -> dict[str, Any]:
+    """One Member State's pledge against its fair share (Art. 57(3)), deduction and offsets (Arts 60-63)."""
+    by_own = _meets(p.relocation_ratio, voluntary.boundary, v_threshold)
+    may_offer = not p.benefitting and (triggers.request_allowed or by_own)
+    implemented = p.implemented_relocations
+    return {
+        "member_state": p.member_state,
+        "share": float(p.share),
+        "fair_share_relocations": p.fair_share_relocations,
+        "fair_share_eur": p.fair_share_eur,
+        "pledged_relocations": p.pledged_relocations,
+        "pledged_financial_eur": p.pledged_financial_eur,
+        "pledged_alternative_eur": p.pledged_alternative_eur,
+        "pledged_value_eur": float(
+            p.pledged_relocations * pool.eur_per_relocation
+            + p.pledged_financial_eur
+            + p.pledged_alternative_eur
+        ),
+        "benefitting": p.benefitting,
+        "deduction": float(p.deduction),
+        "deduction_article": p.deduction_article,
+        "obliged_to_implement": p.obliged,
+        "relocations_to_implement": float(p.to_implement),
+        "implemented_relocations": implemented,
+        "relocations_share_of_fair_share": float(p.relocation_ratio),
+        "may_offer_offsets": may_offer,
+        "offset_cap": p.offset_cap,
+        "mandatory_offsets": offsets,
+        "offsets_after_year": None
+        if implemented is None or not p.obliged
+        else max(0, math.ceil(p.to_implement) - implemented),
+        "explanation": _explain(p, may_offer, triggers.request_allowed, by_own, offsets),
+    }
+
+
 def evaluate_pledges(
     fair: Result,
     pool: PoolSize,
@@ -294,41 +347,10 @@ def evaluate_pledges(
     weights = [p.share if p.obliged else Fraction(0) for p in positions]
     caps = [p.offset_cap for p in positions]
     mandatory = capped_apportionment(weights, caps, needed) if triggers.mandatory else [0] * len(positions)
-    rows = []
-    for p, offsets in zip(positions, mandatory, strict=True):
-        by_own = _meets(p.relocation_ratio, voluntary.boundary, v_threshold)
-        may_offer = not p.benefitting and (triggers.request_allowed or by_own)
-        implemented = p.implemented_relocations
-        rows.append(
-            {
-                "member_state": p.member_state,
-                "share": float(p.share),
-                "fair_share_relocations": p.fair_share_relocations,
-                "fair_share_eur": p.fair_share_eur,
-                "pledged_relocations": p.pledged_relocations,
-                "pledged_financial_eur": p.pledged_financial_eur,
-                "pledged_alternative_eur": p.pledged_alternative_eur,
-                "pledged_value_eur": float(
-                    p.pledged_relocations * pool.eur_per_relocation
-                    + p.pledged_financial_eur
-                    + p.pledged_alternative_eur
-                ),
-                "benefitting": p.benefitting,
-                "deduction": float(p.deduction),
-                "deduction_article": p.deduction_article,
-                "obliged_to_implement": p.obliged,
-                "relocations_to_implement": float(p.to_implement),
-                "implemented_relocations": implemented,
-                "relocations_share_of_fair_share": float(p.relocation_ratio),
-                "may_offer_offsets": may_offer,
-                "offset_cap": p.offset_cap,
-                "mandatory_offsets": offsets,
-                "offsets_after_year": None
-                if implemented is None or not p.obliged
-                else max(0, math.ceil(p.to_implement) - implemented),
-                "explanation": _explain(p, may_offer, triggers.request_allowed, by_own, offsets),
-            }
-        )
+    rows = [
+        _row(p, offsets, pool, triggers, voluntary, v_threshold)
+        for p, offsets in zip(positions, mandatory, strict=True)
+    ]
     out = (
         pl.DataFrame(rows, infer_schema_length=None)
         .with_columns(

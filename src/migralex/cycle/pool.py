@@ -54,6 +54,69 @@ def _whole(value: Fraction, field: str, reason: str) -> int:
     return int(value)
 
 
+def _pool_numbers(
+    relocations: int | None, financial_eur: int | None, minima: tuple[int, int]
+) -> tuple[int, int]:
+    """AMMR Art. 12(2)-(3): the minima, or the number not given from the other in the minima's ratio."""
+    r0, f0 = minima
+    ratio = Fraction(f0, r0)
+    for name, value in (("relocations", relocations), ("financial_eur", financial_eur)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+            raise InvalidInput(name, f"expected a positive whole number, got {value!r}")
+    if relocations is None and financial_eur is None:
+        return r0, f0
+    if financial_eur is None:
+        assert relocations is not None
+        return relocations, _whole(relocations * ratio, "relocations", "the ratio gives a fraction of a euro")
+    if relocations is None:
+        relocations = _whole(
+            financial_eur / ratio,
+            "financial_eur",
+            f"keeps the Art. 12(3) ratio only for a multiple of EUR {ratio} (one relocation)",
+        )
+        return relocations, financial_eur
+    if Fraction(financial_eur, relocations) != ratio:
+        raise InvalidInput(
+            "financial_eur",
+            f"EUR {financial_eur:,} for {relocations:,} relocations breaks the ratio of AMMR Art. 12(3) "
+            f"(EUR {ratio} per relocation): give one number, the other follows",
+        )
+    return relocations, financial_eur
+
+
+def _pool_figures(
+    relocations: int, financial_eur: int, minima: tuple[int, int], on: dt.date, ps: ParameterSet
+) -> tuple[Figure, ...]:
+    """The minima of AMMR Art. 12(2), their ratio (Art. 12(3)) and the pool's numbers, with their basis."""
+    r0, f0 = minima
+    return (
+        Figure(
+            "relocations_minimum",
+            r0,
+            "persons",
+            ps[RELOCATIONS_MINIMUM].value_at(on).ref.cite(),
+            f"parameter {RELOCATIONS_MINIMUM}",
+        ),
+        Figure(
+            "financial_minimum",
+            f0,
+            "eur",
+            ps[FINANCIAL_MINIMUM].value_at(on).ref.cite(),
+            f"parameter {FINANCIAL_MINIMUM}",
+        ),
+        Figure(
+            "eur_per_relocation",
+            Fraction(f0, r0),
+            "eur",
+            "AMMR Art. 12(3), second subparagraph; Art. 56(2) (equal value)",
+            "financial_minimum / relocations_minimum",
+            {"financial_minimum": f0, "relocations_minimum": r0},
+        ),
+        Figure("pool_relocations", relocations, "persons", "AMMR Art. 12(2)(a), 12(3)", "given or ratio"),
+        Figure("pool_financial_eur", financial_eur, "eur", "AMMR Art. 12(2)(b), 12(3)", "given or ratio"),
+    )
+
+
 def pool_size(
     relocations: int | None = None,
     financial_eur: int | None = None,
@@ -70,27 +133,7 @@ def pool_size(
     ps = parameters or params()
     min_r, min_f = ps[RELOCATIONS_MINIMUM], ps[FINANCIAL_MINIMUM]
     r0, f0 = int(min_r.value_at(on).value), int(min_f.value_at(on).value)
-    ratio = Fraction(f0, r0)
-    for name, value in (("relocations", relocations), ("financial_eur", financial_eur)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
-            raise InvalidInput(name, f"expected a positive whole number, got {value!r}")
-    if relocations is None and financial_eur is None:
-        relocations, financial_eur = r0, f0
-    elif financial_eur is None:
-        assert relocations is not None
-        financial_eur = _whole(relocations * ratio, "relocations", "the ratio gives a fraction of a euro")
-    elif relocations is None:
-        relocations = _whole(
-            financial_eur / ratio,
-            "financial_eur",
-            f"keeps the Art. 12(3) ratio only for a multiple of EUR {ratio} (one relocation)",
-        )
-    elif Fraction(financial_eur, relocations) != ratio:
-        raise InvalidInput(
-            "financial_eur",
-            f"EUR {financial_eur:,} for {relocations:,} relocations breaks the ratio of AMMR Art. 12(3) "
-            f"(EUR {ratio} per relocation): give one number, the other follows",
-        )
+    relocations, financial_eur = _pool_numbers(relocations, financial_eur, (r0, f0))
     meets = bool(
         compare(np.array([relocations]), min_r.boundary, r0)[0]
         and compare(np.array([financial_eur]), min_f.boundary, f0)[0]
@@ -101,29 +144,8 @@ def pool_size(
             f"below the AMMR Art. 12(2) minimum ({r0:,} relocations, EUR {f0:,}), which binds the "
             "Commission proposal; the Council may set lower reference numbers (Art. 57(1))",
         )
-    figures = (
-        Figure(
-            "relocations_minimum",
-            r0,
-            "persons",
-            min_r.value_at(on).ref.cite(),
-            f"parameter {RELOCATIONS_MINIMUM}",
-        ),
-        Figure(
-            "financial_minimum", f0, "eur", min_f.value_at(on).ref.cite(), f"parameter {FINANCIAL_MINIMUM}"
-        ),
-        Figure(
-            "eur_per_relocation",
-            ratio,
-            "eur",
-            "AMMR Art. 12(3), second subparagraph; Art. 56(2) (equal value)",
-            "financial_minimum / relocations_minimum",
-            {"financial_minimum": f0, "relocations_minimum": r0},
-        ),
-        Figure("pool_relocations", relocations, "persons", "AMMR Art. 12(2)(a), 12(3)", "given or ratio"),
-        Figure("pool_financial_eur", financial_eur, "eur", "AMMR Art. 12(2)(b), 12(3)", "given or ratio"),
-    )
-    return PoolSize(relocations, financial_eur, ratio, meets, figures, notes)
+    figures = _pool_figures(relocations, financial_eur, (r0, f0), on, ps)
+    return PoolSize(relocations, financial_eur, Fraction(f0, r0), meets, figures, notes)
 
 
 def fair_shares(key: Result, pool: PoolSize) -> Result:

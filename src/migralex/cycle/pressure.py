@@ -162,10 +162,8 @@ def load_settings(path: Path | str | None = None) -> Settings:
     return parse_settings(raw, source)
 
 
-def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Result:
-    """Score, rank and mark candidates (see the module docstring) from the Art. 9(3) indicators."""
-    s = settings or load_settings()
-    frame = indicators.frame
+def _scored(frame: pl.DataFrame, s: Settings) -> pl.DataFrame:
+    """The weighted score of the relative indicators, each capped (the analyst settings, AMMR Arts 10-11)."""
     total_weight = sum(s.weights.values())
     parts = [
         (pl.col(f"{name}_relative").fill_null(0).clip(upper_bound=s.ratio_cap) * (w / total_weight)).alias(
@@ -173,7 +171,7 @@ def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Re
         )
         for name, w in s.weights.items()
     ]
-    out = frame.select(
+    return frame.select(
         "member_state",
         *[f"{name}_relative" for name in s.weights],
         "sar_arrivals_per_100k",
@@ -181,13 +179,17 @@ def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Re
         "cumulative_arrivals_relative",
         *parts,
     ).with_columns(pl.sum_horizontal(f"score_{name}" for name in s.weights).alias("score"))
+
+
+def _marked(out: pl.DataFrame, s: Settings) -> pl.DataFrame:
+    """The candidates for pressure (score, or Art. 11(3) SAR), risk and a significant situation (10(3))."""
     sar_rule = pl.col("sar_arrivals_per_100k") >= s.sar_per_100k
     pressure = (pl.col("score") >= s.pressure_score) | sar_rule
     risk = ~pressure & (
         (pl.col("score") >= s.risk_score) | (pl.col("applications_change").fill_null(0) >= s.risk_growth)
     )
     significant = pl.col("cumulative_arrivals_relative").fill_null(0) >= s.cumulative_relative
-    out = (
+    return (
         out.with_columns(
             pressure.alias("pressure_candidate"),
             risk.alias("risk_candidate"),
@@ -197,34 +199,38 @@ def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Re
         .sort(["score", "member_state"], descending=[True, False])
         .with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
     )
-    reasons = []
-    for row in out.iter_rows(named=True):
-        why = []
-        if row["score"] >= s.pressure_score:
-            why.append(f"score {row['score']:.2f} ≥ {s.pressure_score:g} (pressure)")
-        if row["sar_rule"]:
-            why.append(
-                f"SAR arrivals {row['sar_arrivals_per_100k']:.0f} per 100k ≥ {s.sar_per_100k:g} (Art. 11(3))"
-            )
-        if row["risk_candidate"]:
-            if row["score"] >= s.risk_score:
-                why.append(f"score {row['score']:.2f} ≥ {s.risk_score:g} (risk)")
-            change = row["applications_change"]
-            if change is not None and change >= s.risk_growth:
-                why.append(f"applications {change:+.0%} (risk)")
-        if row["significant_situation_candidate"]:
-            why.append(
-                f"5-year arrivals {row['cumulative_arrivals_relative']:.2f} × Union per inhabitant "
-                f"≥ {s.cumulative_relative:g} (Art. 10(3))"
-            )
-        reasons.append("; ".join(why))
-    out = out.with_columns(
-        pl.Series("reasons", reasons), pl.lit("AMMR Arts 10-11 (analyst's aid)").alias("legal_basis")
-    )
+
+
+def _reasons(row: Mapping[str, Any], s: Settings) -> str:
+    """Why one Member State is a candidate (AMMR Arts 10(3), 11(1), 11(3)), as a sentence."""
+    why = []
+    if row["score"] >= s.pressure_score:
+        why.append(f"score {row['score']:.2f} ≥ {s.pressure_score:g} (pressure)")
+    if row["sar_rule"]:
+        why.append(
+            f"SAR arrivals {row['sar_arrivals_per_100k']:.0f} per 100k ≥ {s.sar_per_100k:g} (Art. 11(3))"
+        )
+    if row["risk_candidate"]:
+        if row["score"] >= s.risk_score:
+            why.append(f"score {row['score']:.2f} ≥ {s.risk_score:g} (risk)")
+        change = row["applications_change"]
+        if change is not None and change >= s.risk_growth:
+            why.append(f"applications {change:+.0%} (risk)")
+    if row["significant_situation_candidate"]:
+        why.append(
+            f"5-year arrivals {row['cumulative_arrivals_relative']:.2f} × Union per inhabitant "
+            f"≥ {s.cumulative_relative:g} (Art. 10(3))"
+        )
+    return "; ".join(why)
+
+
+def _ranking_columns(s: Settings) -> dict[str, Column]:
+    """The provenance of the score and candidate columns (AMMR Arts 10-11; analyst settings)."""
+    total_weight = sum(s.weights.values())
     weights = " + ".join(
         f"{w / total_weight:.3g} × min({n}_relative, {s.ratio_cap:g})" for n, w in s.weights.items()
     )
-    columns = {
+    return {
         "score": Column(
             "pressure score (1 = Union average)",
             "AMMR Art. 10-11; analyst settings",
@@ -250,7 +256,11 @@ def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Re
             ("cumulative_arrivals_relative",),
         ),
     }
-    figures = (
+
+
+def _ranking_figures(out: pl.DataFrame) -> tuple[Figure, ...]:
+    """How many Member States are candidates of each kind (AMMR Arts 10(3), 11)."""
+    return (
         Figure(
             "pressure_candidates",
             int(out["pressure_candidate"].sum()),
@@ -267,5 +277,21 @@ def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Re
             "see columns",
         ),
     )
+
+
+def pressure_ranking(indicators: Result, settings: Settings | None = None) -> Result:
+    """Score, rank and mark candidates (see the module docstring) from the Art. 9(3) indicators."""
+    s = settings or load_settings()
+    out = _marked(_scored(indicators.frame, s), s)
+    reasons = [_reasons(row, s) for row in out.iter_rows(named=True)]
+    out = out.with_columns(
+        pl.Series("reasons", reasons), pl.lit("AMMR Arts 10-11 (analyst's aid)").alias("legal_basis")
+    )
     notes = (DISCLAIMER, f"settings: {s.source}", *indicators.notes)
-    return Result("Migratory pressure: ranking and candidates (analyst's aid)", out, columns, figures, notes)
+    return Result(
+        "Migratory pressure: ranking and candidates (analyst's aid)",
+        out,
+        _ranking_columns(s),
+        _ranking_figures(out),
+        notes,
+    )

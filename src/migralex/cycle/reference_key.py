@@ -152,6 +152,49 @@ def _pick_year(
     return year, note
 
 
+def _key_frame(pop: pl.DataFrame, gdp: pl.DataFrame) -> pl.DataFrame:
+    """AMMR Art. 66: population and GDP in euro (whole euro; national currency at the IMF rate) per State."""
+    gdp = gdp.with_columns(
+        pl.Series("gdp_eur_units", [round(exact(v) * 10**9) for v in gdp.get_column("gdp_eur")], pl.Int64),
+        pl.when(pl.col("currency") == "EUR")
+        .then(1.0)
+        .otherwise(pl.col("eur_per_usd") / pl.col("national_per_usd"))
+        .alias("eur_per_national"),
+    )
+    return (
+        pop.select(
+            pl.col("country").alias("member_state"), "population", pl.col("flag").alias("population_flag")
+        )
+        .join(
+            gdp.select(
+                pl.col("country").alias("member_state"),
+                pl.col("gdp_eur_units").alias("gdp_eur"),
+                "currency",
+                (pl.col("gdp_national") * 10**9).alias("gdp_national"),
+                "eur_per_national",
+                pl.col("is_projection").alias("gdp_is_projection"),
+            ),
+            on="member_state",
+        )
+        .sort("member_state")
+    )
+
+
+def _gdp_notes(frame: pl.DataFrame, g_year: int) -> list[str]:
+    """What the GDP of the key (AMMR Art. 66) rests on: IMF projections, conversions to euro."""
+    notes = []
+    if frame.get_column("gdp_is_projection").any():
+        notes.append(f"GDP {g_year} is partly an IMF projection")
+    converted = frame.filter(pl.col("currency") != "EUR")
+    if converted.height:
+        notes.append(
+            f"GDP of {', '.join(converted['member_state'])} converted to euro at the {g_year} average rate "
+            "implied by the IMF WEO (NGDP/NGDPD against the euro area's NGDP/NGDPD); Eurostat's own "
+            "series (nama_10_gdp, CP_MEUR) is not shipped"
+        )
+    return notes
+
+
 def key_data(
     cycle: Cycle,
     member_set: str | Sequence[str] | None = None,
@@ -176,45 +219,13 @@ def key_data(
     g_year, g_note = _pick_year(actual, "gdp_eur", members, cycle.year - 1, gdp_year, "gdp")
     pop = pop_table.filter(pl.col("country").is_in(members), pl.col("year") == p_year)
     gdp = gdp_table.filter(pl.col("country").is_in(members), pl.col("year") == g_year)
-    gdp = gdp.with_columns(
-        pl.Series("gdp_eur_units", [round(exact(v) * 10**9) for v in gdp.get_column("gdp_eur")], pl.Int64),
-        pl.when(pl.col("currency") == "EUR")
-        .then(1.0)
-        .otherwise(pl.col("eur_per_usd") / pl.col("national_per_usd"))
-        .alias("eur_per_national"),
-    )
-    frame = (
-        pop.select(
-            pl.col("country").alias("member_state"), "population", pl.col("flag").alias("population_flag")
-        )
-        .join(
-            gdp.select(
-                pl.col("country").alias("member_state"),
-                pl.col("gdp_eur_units").alias("gdp_eur"),
-                "currency",
-                (pl.col("gdp_national") * 10**9).alias("gdp_national"),
-                "eur_per_national",
-                pl.col("is_projection").alias("gdp_is_projection"),
-            ),
-            on="member_state",
-        )
-        .sort("member_state")
-    )
+    frame = _key_frame(pop, gdp)
     rows = f"country in the {len(members)} Member States ({how})"
     sources = (
         _source("population", f"{rows}, year = {p_year} (1 January)"),
         _source("gdp", f"{rows}, year = {g_year}; column gdp_eur (billions, × 10^9)"),
     )
-    notes = [n for n in (p_note, g_note) if n]
-    if frame.get_column("gdp_is_projection").any():
-        notes.append(f"GDP {g_year} is partly an IMF projection")
-    converted = frame.filter(pl.col("currency") != "EUR")
-    if converted.height:
-        notes.append(
-            f"GDP of {', '.join(converted['member_state'])} converted to euro at the {g_year} average rate "
-            "implied by the IMF WEO (NGDP/NGDPD against the euro area's NGDP/NGDPD); Eurostat's own "
-            "series (nama_10_gdp, CP_MEUR) is not shipped"
-        )
+    notes = [n for n in (p_note, g_note) if n] + _gdp_notes(frame, g_year)
     return KeyData(frame, p_year, g_year, members, how, sources, tuple(notes))
 
 

@@ -30,19 +30,10 @@ from migralex.cycle.border_series import (
 )
 from migralex.cycle.period import Period, Window, coverage_window
 from migralex.data import load
+from migralex.data.schemas import FRONTEX_ROUTES
 
 #: The Frontex routes (as in the shipped `frontex_ibc` table).
-ROUTES = (
-    "Black Sea Route",
-    "Central Mediterranean Route",
-    "Circular Route from Albania to Greece",
-    "Eastern Borders Route",
-    "Eastern Mediterranean Route",
-    "Other",
-    "Western African Route",
-    "Western Balkan Route",
-    "Western Mediterranean Route",
-)
+ROUTES = FRONTEX_ROUTES
 #: Sea routes whose arrivals come as disembarkations after SAR operations (default of `rules.sar.routes`).
 SAR_ROUTES = (
     "Central Mediterranean Route",

@@ -356,6 +356,24 @@ def _last_actual_year(label: str, notes: str | None, where: tuple[str, int]) -> 
     raise invalid(where[0], where[1], f"unreadable lastactualdate {label!r}")
 
 
+def _last_actual_years(src: pl.DataFrame) -> dict[str, int]:
+    """Per country the IMF's last year of actual data (later years are projections)."""
+    last = (
+        src.sort("country", "concept", LINE)
+        .group_by("country", maintain_order=True)
+        .agg(
+            pl.col("lastactualdate").drop_nulls().first(),
+            pl.col("notes").drop_nulls().str.join(" "),
+            pl.col(FILE).first(),
+            pl.col(LINE).first(),
+        )
+    )
+    return {
+        row["country"]: _last_actual_year(row["lastactualdate"] or "", row["notes"], (row[FILE], row[LINE]))
+        for row in last.iter_rows(named=True)
+    }
+
+
 def gdp(raw: Path) -> pl.DataFrame:
     """IMF WEO Oct 2025 NGDP and NGDPD (billions) with GDP in EUR; IMF region aggregates left out."""
     src = read_csv(raw / "imf_weo_oct2025_gdp_population" / "imf_weo_oct2025_gdp_pop_selected.csv.gz")
@@ -368,20 +386,7 @@ def gdp(raw: Path) -> pl.DataFrame:
         numbers(src, "value"),
     )
     _check_unique(src, ("country", "concept", "year"))
-    last = (
-        src.sort("country", "concept", LINE)
-        .group_by("country", maintain_order=True)
-        .agg(
-            pl.col("lastactualdate").drop_nulls().first(),
-            pl.col("notes").drop_nulls().str.join(" "),
-            pl.col(FILE).first(),
-            pl.col(LINE).first(),
-        )
-    )
-    last_actual = {
-        row["country"]: _last_actual_year(row["lastactualdate"] or "", row["notes"], (row[FILE], row[LINE]))
-        for row in last.iter_rows(named=True)
-    }
+    last_actual = _last_actual_years(src)
     wide = src.pivot("concept", index=["country", "year"], values=["value", LINE], aggregate_function=None)
     wide = wide.select(
         "country",

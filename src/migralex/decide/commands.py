@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
@@ -30,7 +31,9 @@ from migralex.law.params import ParameterSet, params
 from migralex.tables import Column, Format, csv_text, print_table, write_rows
 
 if TYPE_CHECKING:
+    from migralex.cases.batch import CaseBatch
     from migralex.context import Context
+    from migralex.rules.deadlines import DeadlinesResult
 
 app = typer.Typer(no_args_is_help=True, rich_markup_mode="rich")
 err = Console(stderr=True)
@@ -196,6 +199,54 @@ def _check_format(fmt: AnswerFormat, trace: bool, explain: bool) -> None:
         raise InvalidInput("--format", "csv has no room for --trace or --explain: use json or drop them")
 
 
+class _Answers(Protocol):
+    """Answers of a batch, one per case (with the trace of the provisions examined, where asked)."""
+
+    def __len__(self) -> int: ...
+
+    def answer(self, i: int, trace: bool = False) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class _Untraced:
+    """Answers that have no trace (the time limits): `trace` is ignored."""
+
+    answers: DeadlinesResult
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def answer(self, i: int, trace: bool = False) -> dict[str, Any]:
+        """The time limits of case `i`."""
+        return self.answers.answer(i)
+
+
+def _answer_cases(
+    cases: Path,
+    out: Path | None,
+    fmt: AnswerFormat,
+    trace: bool,
+    explain: bool,
+    set_: list[str] | None,
+    decider: Callable[[ParameterSet], Callable[[CaseBatch], _Answers]],
+    explainer: Callable[[dict[str, Any]], str],
+) -> None:
+    """Check the options, read the cases, decide them and write the answers (rejected cases: exit 1)."""
+    try:
+        _check_out(out)
+        _check_format(fmt, trace, explain)
+        decide_batch = decider(_overlay(set_))
+        result = _read(cases)
+        answers = decide_batch(result.batch)
+        if explain:
+            _write(out, (explainer(answers.answer(i, trace=True)) for i in range(len(answers))))
+        else:
+            _emit(out, fmt, (answers.answer(i, trace) for i in range(len(answers))))
+    except MigralexError as exc:
+        raise _fail(exc) from None
+    _finish(result)
+
+
 @app.command("responsibility")
 def responsibility_command(
     cases: CasesArg,
@@ -209,19 +260,12 @@ def responsibility_command(
     """Which Member State is responsible (AMMR Part III; Dublin III before 1 July 2026)."""
     from migralex.rules.responsibility.hierarchy import decide_responsibility
 
-    try:
-        _check_out(out)
-        _check_format(fmt, trace, explain)
-        p = _overlay(set_)
-        result = _read(cases)
-        answers = decide_responsibility(result.batch, p, with_trace=trace or explain, regime=_value(regime))
-        if explain:
-            _write(out, (explain_responsibility(answers.answer(i, trace=True)) for i in range(len(answers))))
-        else:
-            _emit(out, fmt, (answers.answer(i, trace) for i in range(len(answers))))
-    except MigralexError as exc:
-        raise _fail(exc) from None
-    _finish(result)
+    def decider(p: ParameterSet) -> Callable[[CaseBatch], _Answers]:
+        return lambda batch: decide_responsibility(
+            batch, p, with_trace=trace or explain, regime=_value(regime)
+        )
+
+    _answer_cases(cases, out, fmt, trace, explain, set_, decider, explain_responsibility)
 
 
 @app.command("procedure")
@@ -238,20 +282,11 @@ def procedure_command(
     """Which procedure: border, border_optional, accelerated or regular (APR; CFMR in a crisis)."""
     from migralex.rules.procedure import channel
 
-    try:
-        _check_out(out)
-        _check_format(fmt, trace, explain)
-        p = _overlay(set_)
+    def decider(p: ParameterSet) -> Callable[[CaseBatch], _Answers]:
         ctx = _load_context(context, p)
-        result = _read(cases)
-        answers = channel(result.batch, ctx, p, regime=_value(regime))
-        if explain:
-            _write(out, (explain_procedure(answers.answer(i, trace=True)) for i in range(len(answers))))
-        else:
-            _emit(out, fmt, (answers.answer(i, trace) for i in range(len(answers))))
-    except MigralexError as exc:
-        raise _fail(exc) from None
-    _finish(result)
+        return lambda batch: channel(batch, ctx, p, regime=_value(regime))
+
+    _answer_cases(cases, out, fmt, trace, explain, set_, decider, explain_procedure)
 
 
 @app.command("deadlines")
@@ -276,21 +311,12 @@ def deadlines_command(
     from migralex.decide import decide
     from migralex.rules.crisis import derogations
 
-    try:
-        _check_out(out)
-        _check_format(fmt, False, explain)
-        p = _overlay(set_)
+    def decider(p: ParameterSet) -> Callable[[CaseBatch], _Answers]:
         ctx = _load_context(context, p)
-        result = _read(cases)
         crisis = derogations(False, crisis_in, field="--crisis-in")
-        answers = decide(result.batch, ctx, p, regime=_value(regime), crisis=crisis).deadlines
-        if explain:
-            _write(out, (explain_deadlines(answers.answer(i)) for i in range(len(answers))))
-        else:
-            _emit(out, fmt, answers.answers())
-    except MigralexError as exc:
-        raise _fail(exc) from None
-    _finish(result)
+        return lambda batch: _Untraced(decide(batch, ctx, p, regime=_value(regime), crisis=crisis).deadlines)
+
+    _answer_cases(cases, out, fmt, False, explain, set_, decider, explain_deadlines)
 
 
 def border_list_command(

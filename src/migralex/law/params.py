@@ -290,6 +290,42 @@ def _check_reference(where: str, ref: LegalRef, quote: str | None, kind: str) ->
             raise _fail(where, f"{ref.cite()}: quote not found in the article text: {quote!r}")
 
 
+def _parse_value(
+    v: Mapping[str, Any], vw: str, file_act: str, kind: str, options: Mapping[str, Any]
+) -> ParamValue:
+    """One dated value of a parameter: its date, the article it rests on (checked), quote and tag."""
+    unknown = set(v) - _VALUE_KEYS
+    if unknown:
+        raise _fail(vw, f"unknown keys {sorted(unknown)}; allowed: {sorted(_VALUE_KEYS)}")
+    for key in ("from", "value", "article", "confidence"):
+        if key not in v:
+            raise _fail(vw, f"missing '{key}' (every value needs a date, a reference and a tag)")
+    if v["confidence"] not in CONFIDENCE:
+        raise _fail(vw, f"unknown confidence {v['confidence']!r}; one of {', '.join(CONFIDENCE)}")
+    if kind == "reading" and v["value"] not in options:
+        raise _fail(vw, f"{v['value']!r} is not one of the options {', '.join(options)}")
+    act = resolve_act(str(v.get("act", file_act)))
+    ref = LegalRef(
+        act.key,
+        str(v["article"]),
+        str(v["paragraph"]) if v.get("paragraph") is not None else None,
+        v.get("point"),
+        v.get("subparagraph"),
+    )
+    _check_reference(vw, ref, v.get("quote"), kind)
+    start = _as_date(v["from"], vw)
+    first = act.first_application(ref.article)
+    if start < first and not v.get("early"):
+        raise _fail(
+            vw,
+            f"value applies from {start}, before {ref.cite()} applies ({first});"
+            " give 'early: <reason>' if the law says so",
+        )
+    return ParamValue(
+        start, v["value"], ref, v.get("quote"), v["confidence"], v.get("note") or v.get("early")
+    )
+
+
 def _parse_parameter(name: str, raw: Mapping[str, Any], file_act: str, where: str) -> Parameter:
     if not isinstance(raw, Mapping):
         raise _fail(where, "expected a mapping")
@@ -310,46 +346,9 @@ def _parse_parameter(name: str, raw: Mapping[str, Any], file_act: str, where: st
         raise _fail(where, "a reading needs 'options' (each option with its description)")
     if not raw["values"]:
         raise _fail(where, "no values")
-    values: list[ParamValue] = []
-    for i, v in enumerate(raw["values"]):
-        vw = f"{where}.values[{i}]"
-        unknown = set(v) - _VALUE_KEYS
-        if unknown:
-            raise _fail(vw, f"unknown keys {sorted(unknown)}; allowed: {sorted(_VALUE_KEYS)}")
-        for key in ("from", "value", "article", "confidence"):
-            if key not in v:
-                raise _fail(vw, f"missing '{key}' (every value needs a date, a reference and a tag)")
-        if v["confidence"] not in CONFIDENCE:
-            raise _fail(vw, f"unknown confidence {v['confidence']!r}; one of {', '.join(CONFIDENCE)}")
-        if kind == "reading" and v["value"] not in options:
-            raise _fail(vw, f"{v['value']!r} is not one of the options {', '.join(options)}")
-        act = resolve_act(str(v.get("act", file_act)))
-        ref = LegalRef(
-            act.key,
-            str(v["article"]),
-            str(v["paragraph"]) if v.get("paragraph") is not None else None,
-            v.get("point"),
-            v.get("subparagraph"),
-        )
-        _check_reference(vw, ref, v.get("quote"), kind)
-        start = _as_date(v["from"], vw)
-        first = act.first_application(ref.article)
-        if start < first and not v.get("early"):
-            raise _fail(
-                vw,
-                f"value applies from {start}, before {ref.cite()} applies ({first});"
-                " give 'early: <reason>' if the law says so",
-            )
-        values.append(
-            ParamValue(
-                start,
-                v["value"],
-                ref,
-                v.get("quote"),
-                v["confidence"],
-                v.get("note") or v.get("early"),
-            )
-        )
+    values = [
+        _parse_value(v, f"{where}.values[{i}]", file_act, kind, options) for i, v in enumerate(raw["values"])
+    ]
     starts = [v.start for v in values]
     if any(b <= a for a, b in itertools.pairwise(starts)):
         raise _fail(where, f"dates must be strictly increasing, got {', '.join(map(str, starts))}")

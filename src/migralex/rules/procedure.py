@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from migralex.cases import codes as C
-from migralex.cases.batch import CaseBatch, as_batch, ids_column
+from migralex.cases.batch import Applicants, CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
@@ -269,20 +269,45 @@ class ProcedureResult:
 
     def flags(self, i: int) -> list[dict[str, Any]]:
         """Advisory flags of case `i` (rate missing, discretion, assessments the law reserves)."""
-        out: list[dict[str, Any]] = []
-        state = int(self.extra["reg_ms"][i])
-        if self.procedure[i] == NOT_MODELLED and self.extra["not_bound"][i]:
+        if self.procedure[i] == NOT_MODELLED:
+            return self._not_modelled_flags(i)
+        out = self._rate_flags(i)
+        if self.grounds[i] & (1 << ADULT_GROUNDS["g"] | 1 << UAM_GROUNDS["c"]):
+            out.append(
+                _flag(
+                    "subsequent_admissibility",
+                    "APR Art. 55",
+                    "a subsequent application is an accelerated ground only if it is not inadmissible (new"
+                    " elements, APR Art. 55)",
+                )
+            )
+        out += self._instrumentalisation_flags(i)
+        if self.uam[i] and self.extra["age_uncertain"][i]:
+            out.append(
+                _flag(
+                    "age_assessment",
+                    "APR Art. 53(1)",
+                    "doubt as to the applicant's age: a prompt age assessment (APR Art. 25) may change"
+                    " the procedure",
+                )
+            )
+        return out
+
+    def _not_modelled_flags(self, i: int) -> list[dict[str, Any]]:
+        """APR Art. 79(3) and participation: why the procedure of case `i` is not modelled."""
+        if self.extra["not_bound"][i]:
+            state = int(self.extra["reg_ms"][i])
             unbound = acts_not_binding(np.array([state]), self.params)
             name = C.MEMBER_STATES[state]
             return [not_binding_flag(name, act, self.params) for act, m in unbound.items() if m[0]]
-        if self.procedure[i] == NOT_MODELLED:
-            why = f" ({FORCED})" if self.forced else ""
-            out.append(
-                _flag(
-                    "not_modelled", "APR Art. 79(3)", f"the application falls under Directive 2013/32/EU{why}"
-                )
-            )
-            return out
+        why = f" ({FORCED})" if self.forced else ""
+        return [
+            _flag("not_modelled", "APR Art. 79(3)", f"the application falls under Directive 2013/32/EU{why}")
+        ]
+
+    def _rate_flags(self, i: int) -> list[dict[str, Any]]:
+        """APR Art. 42(1)(j), 42(3)(e), CFMR Art. 11(2): the recognition rate missing, its exceptions."""
+        out: list[dict[str, Any]] = []
         if np.isnan(self.rate[i]):
             out.append(
                 _flag(
@@ -310,41 +335,28 @@ class ProcedureResult:
                         " procedure on the recognition-rate ground",
                     )
                 )
-        if self.grounds[i] & (1 << ADULT_GROUNDS["g"] | 1 << UAM_GROUNDS["c"]):
-            out.append(
-                _flag(
-                    "subsequent_admissibility",
-                    "APR Art. 55",
-                    "a subsequent application is an accelerated ground only if it is not inadmissible (new"
-                    " elements, APR Art. 55)",
-                )
+        return out
+
+    def _instrumentalisation_flags(self, i: int) -> list[dict[str, Any]]:
+        """CFMR Art. 11(6), 11(7)(b): who is taken as instrumentalised, and when the procedure ceases."""
+        if not self.extra["instr_by_derogation"][i]:
+            return []
+        out = [
+            _flag(
+                "instrumentalised_person",
+                "CFMR Art. 11(6)",
+                "the derogation covers applications of persons subject to instrumentalisation (CFMR"
+                " Art. 1(4)(b)); the case format does not say who is: every application at the border"
+                " of a Member State the context names is taken as one - confirm",
             )
-        if self.extra["instr_by_derogation"][i]:
+        ]
+        if self.extra["instr_young"][i]:
             out.append(
                 _flag(
-                    "instrumentalised_person",
-                    "CFMR Art. 11(6)",
-                    "the derogation covers applications of persons subject to instrumentalisation (CFMR"
-                    " Art. 1(4)(b)); the case format does not say who is: every application at the border"
-                    " of a Member State the context names is taken as one - confirm",
-                )
-            )
-            if self.extra["instr_young"][i]:
-                out.append(
-                    _flag(
-                        "likely_well_founded",
-                        "CFMR Art. 11(7)(b)",
-                        "a minor under 12 or a family member of one: the border procedure ceases if an"
-                        " individual assessment finds the application likely to be well-founded",
-                    )
-                )
-        if self.uam[i] and self.extra["age_uncertain"][i]:
-            out.append(
-                _flag(
-                    "age_assessment",
-                    "APR Art. 53(1)",
-                    "doubt as to the applicant's age: a prompt age assessment (APR Art. 25) may change"
-                    " the procedure",
+                    "likely_well_founded",
+                    "CFMR Art. 11(7)(b)",
+                    "a minor under 12 or a family member of one: the border procedure ceases if an"
+                    " individual assessment finds the application likely to be well-founded",
                 )
             )
         return out
@@ -416,6 +428,24 @@ def _line(rule: str, applies: bool, reason: str) -> dict[str, str]:
 
 
 def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """The provisions examined for case `i`: APR Arts 79(3), 42, 43(1), 53, 47-48, 45(1), 44; CFMR Art. 11."""
+    out = _regime_lines(r, i)
+    if int(r.procedure[i]) == NOT_MODELLED:
+        return out
+    in_scope = bool(r.scope[i])
+    return [
+        *out,
+        *_ground_lines(r, i),
+        _scope_line(r, i),
+        *_exemption_lines(r, i),
+        *_relief_lines(r, i, in_scope),
+        _mandatory_line(r, i),
+        *_not_mandatory_lines(r, i, in_scope),
+    ]
+
+
+def _regime_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """APR Art. 79(3) (or the regime the caller forces) and, where the APR does not bind, why."""
     date = str(r.reg_date[i])
     proc = int(r.procedure[i])
     if r.forced:
@@ -425,24 +455,23 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
             "outcome": "excluded",
             "reason": f"set aside: {FORCED}; {act} whatever the date (registered on {date})",
         }
-        if proc == NOT_MODELLED:
-            return [first, *_not_bound_lines(r, i)]
-        out = [first]
-    elif proc == NOT_MODELLED and r.extra["not_bound"][i]:
+        return [first, *_not_bound_lines(r, i)] if proc == NOT_MODELLED else [first]
+    if proc == NOT_MODELLED and r.extra["not_bound"][i]:
         first = _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies from 12 June 2026")
         return [first, *_not_bound_lines(r, i)]
-    elif proc == NOT_MODELLED:
+    if proc == NOT_MODELLED:
         return [
             _line(
                 "APR Art. 79(3)", True, f"registered on {date}, before 12 June 2026 (lodging date not given)"
             )
         ]
-    else:
-        out = [
-            _line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")
-        ]
-    crisis = bool(r.crisis[i])
-    if crisis:
+    return [_line("APR Art. 79(3)", False, f"registered on {date}: the APR applies (lodging date not given)")]
+
+
+def _ground_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """CFMR Art. 11 (crisis) and each accelerated ground of APR Art. 42(1) (adults) or 42(3) (UAM)."""
+    out = []
+    if r.crisis[i]:
         out.append(
             _line(
                 "CFMR Art. 11", True, "mass-arrival crisis: the border-procedure derogations are authorised"
@@ -471,19 +500,27 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
         out.append(
             _line(f"APR Art. 42({para})({letter})", found, why[letter] if found else "not shown by the case")
         )
+    return out
+
+
+def _scope_line(r: ProcedureResult, i: int) -> dict[str, str]:
+    """APR Art. 43(1): whether the place of the application opens the border procedure."""
     point = SCOPE_POINT.get(int(r.place[i]))
     in_scope = bool(r.scope[i])
     place = C.PLACES[int(r.place[i])].replace("_", " ")
-    out.append(
-        _line(
-            f"APR Art. 43(1)({point})" if point else "APR Art. 43(1)",
-            in_scope,
-            f"application made after {place}"
-            if in_scope
-            else f"application made on the {place}: no border procedure",
-        )
+    return _line(
+        f"APR Art. 43(1)({point})" if point else "APR Art. 43(1)",
+        in_scope,
+        f"application made after {place}"
+        if in_scope
+        else f"application made on the {place}: no border procedure",
     )
+
+
+def _exemption_lines(r: ProcedureResult, i: int) -> list[dict[str, str]]:
+    """APR Art. 53(1), 53(2)(b)-(c): the exemptions from the border procedure that case `i` has."""
     exemptions = int(r.exemptions[i])
+    out = []
     for k, cite in enumerate(EXEMPTION_CITES):
         if exemptions >> k & 1:
             reason = (
@@ -492,56 +529,62 @@ def _trace(r: ProcedureResult, i: int) -> list[dict[str, str]]:
                 else "special needs that cannot be met at the border locations"
             )
             out.append({"rule": cite, "outcome": "excluded", "reason": reason})
-    out += _relief_lines(r, i, in_scope)
-    mandatory = proc == BORDER
+    return out
+
+
+def _mandatory_line(r: ProcedureResult, i: int) -> dict[str, str]:
+    """APR Art. 45(1): whether a ground makes the border procedure mandatory (or the State is relieved)."""
+    mandatory = int(r.procedure[i]) == BORDER
     threshold = r.thresholds["mandatory"][i]
     ground = "a ground of Art. 42(1)(c), (f) or (j)" + (
-        f" (rate threshold {threshold:.0%})" if not uam else ""
+        f" (rate threshold {threshold:.0%})" if not bool(r.uam[i]) else ""
     )
     if r.extra["relieved"][i] and not mandatory:
-        out.append(
-            {
-                "rule": "APR Art. 45(1)",
-                "outcome": "excluded",
-                "reason": f"{ground} applies, but the Member State is relieved of the obligation (above)",
-            }
-        )
-    else:
+        return {
+            "rule": "APR Art. 45(1)",
+            "outcome": "excluded",
+            "reason": f"{ground} applies, but the Member State is relieved of the obligation (above)",
+        }
+    return _line(
+        "APR Art. 45(1)",
+        mandatory,
+        ground
+        + (
+            " applies: the border procedure is mandatory"
+            if mandatory
+            else " for the border procedure is not met"
+        ),
+    )
+
+
+def _not_mandatory_lines(r: ProcedureResult, i: int, in_scope: bool) -> list[dict[str, str]]:
+    """APR Art. 44(1)(b), CFMR Art. 11(6)-(9), then APR Art. 42 or 35(4): the procedure of case `i`."""
+    proc = int(r.procedure[i])
+    if proc == BORDER:
+        return []
+    para = "3" if bool(r.uam[i]) else "1"
+    by_derogation = bool(r.extra["instr_by_derogation"][i])
+    optional = proc == BORDER_OPTIONAL and not by_derogation
+    out = [
+        _line(
+            "APR Art. 44(1)(b)",
+            optional,
+            "the Member State may examine the merits in the border procedure"
+            if optional
+            else "no ground for an optional border procedure",
+        ),
+        *_instrumentalisation_lines(r, i, in_scope),
+    ]
+    if proc in (ACCELERATED, REGULAR):
         out.append(
             _line(
-                "APR Art. 45(1)",
-                mandatory,
-                ground
-                + (
-                    " applies: the border procedure is mandatory"
-                    if mandatory
-                    else " for the border procedure is not met"
-                ),
+                f"APR Art. 42({para})" if proc == ACCELERATED else "APR Art. 35(4)",
+                True,
+                "accelerated examination procedure"
+                if proc == ACCELERATED
+                else "regular examination procedure",
             )
         )
-    if not mandatory:
-        by_derogation = bool(r.extra["instr_by_derogation"][i])
-        optional = proc == BORDER_OPTIONAL and not by_derogation
-        out.append(
-            _line(
-                "APR Art. 44(1)(b)",
-                optional,
-                "the Member State may examine the merits in the border procedure"
-                if optional
-                else "no ground for an optional border procedure",
-            )
-        )
-        out += _instrumentalisation_lines(r, i, in_scope)
-        if proc in (ACCELERATED, REGULAR):
-            out.append(
-                _line(
-                    f"APR Art. 42({para})" if proc == ACCELERATED else "APR Art. 35(4)",
-                    True,
-                    "accelerated examination procedure"
-                    if proc == ACCELERATED
-                    else "regular examination procedure",
-                )
-            )
     return out
 
 
@@ -675,74 +718,114 @@ def _instrumentalisation(
     return state, state & young, applies
 
 
-def channel(
-    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
-    context: Context,
-    params: ParameterSet | None = None,
-    regime: str | None = None,
-) -> ProcedureResult:
-    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis;
-    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of APR Art. 79(3)."""
-    batch = as_batch(cases)
-    p = params or shipped_params()
-    forced = forced_regime(regime)
-    f = Facts(batch, p)
-    a, n = batch.applicants, batch.n
-    reg = a.reg_date
+def _regime(a: Applicants, p: ParameterSet, forced: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """APR Art. 79(3) and CFMR Art. 1 in time, participation: per case, APR applies; CFMR; APR not binding."""
+    n, reg = len(a.reg_date), a.reg_date
     if forced is None:
         apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
         cfmr = reg >= np.datetime64(resolve_act("CFMR").applies_from, "D")
     else:
         apr = cfmr = np.full(n, forced == "AMMR")
     not_bound = apr & acts_not_binding(a.reg_ms, p)["APR"]  # law/participation.yaml
-    apr = apr & ~not_bound
-    crisis = np.full(n, context.crisis_derogation) & cfmr
-    uam = f.uam
+    return apr & ~not_bound, cfmr, not_bound
 
+
+def _threshold(p: ParameterSet, name: str, reg: np.ndarray) -> np.ndarray:
+    """A rate threshold in force on each registration date (its first value before it applies)."""
+    par = p[name]
+    return par.at(reg, before_first=par.values[0].value).astype(float)
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """Per case: the recognition rate and what it triggers (APR Arts 42(1)(e), (j), 45(1); CFMR Art. 11)."""
+
+    rate: np.ndarray
+    accelerated: np.ndarray
+    mandatory: np.ndarray
+    low: np.ndarray
+    mandatory_low: np.ndarray
+    crisis_merits: np.ndarray
+    safe: np.ndarray
+
+
+def _rates(a: Applicants, context: Context, p: ParameterSet, crisis: np.ndarray) -> _Rates:
+    """APR Art. 42(1)(j) (20 %), CFMR Art. 11(3) (5 %) and 11(4) (50 %), Art. 42(1)(e) safe countries."""
+    reg = a.reg_date
     nationality = np.where(
         (a.nationality == C.STATELESS_CODE) & (a.former_residence >= 0), a.former_residence, a.nationality
     )
     known = ~((a.nationality == C.STATELESS_CODE) & (a.former_residence < 0))
     rate = np.where(known, context.rate_array()[nationality], np.nan)
-
-    def threshold(name: str) -> np.ndarray:
-        par = p[name]
-        return par.at(reg, before_first=par.values[0].value).astype(float)
-
     p20 = p["apr.border.recognition_rate_threshold"]
-    t_accel = threshold("apr.border.recognition_rate_threshold")
-    t_mand = np.where(crisis, threshold("cfmr.border.recognition_rate_threshold"), t_accel)
+    t_accel = _threshold(p, "apr.border.recognition_rate_threshold", reg)
+    t_mand = np.where(crisis, _threshold(p, "cfmr.border.recognition_rate_threshold", reg), t_accel)
     low_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_accel)
     mand_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_mand)
     p50 = p["cfmr.border.optional_merits_threshold"]
-    crisis_merits = crisis & compare(np.nan_to_num(rate, nan=np.inf), p50.boundary, threshold(p50.name))
+    crisis_merits = crisis & compare(
+        np.nan_to_num(rate, nan=np.inf), p50.boundary, _threshold(p, p50.name, reg)
+    )
     safe_codes = [
         C.NATIONALITY_INDEX[c] for c in context.safe_countries_of_origin if c in C.NATIONALITY_INDEX
     ]
     safe = np.isin(nationality, safe_codes) & known
+    return _Rates(rate, t_accel, t_mand, low_rate, mand_rate, crisis_merits, safe)
 
+
+def _grounds(a: Applicants, uam: np.ndarray, rates: _Rates) -> tuple[np.ndarray, np.ndarray]:
+    """APR Art. 42(1), 42(3): the accelerated grounds; Arts 45(1), 53(1): the mandatory border grounds."""
     misled, security, subsequent = a.misled_authorities, a.security_threat, a.subsequent_application
     adult = ~uam
     grounds = (
         _bits(adult & misled, ADULT_GROUNDS["c"])
-        | _bits(adult & safe, ADULT_GROUNDS["e"])
+        | _bits(adult & rates.safe, ADULT_GROUNDS["e"])
         | _bits(adult & security, ADULT_GROUNDS["f"])
         | _bits(adult & subsequent, ADULT_GROUNDS["g"])
-        | _bits(adult & low_rate, ADULT_GROUNDS["j"])
-        | _bits(uam & safe, UAM_GROUNDS["a"])
+        | _bits(adult & rates.low, ADULT_GROUNDS["j"])
+        | _bits(uam & rates.safe, UAM_GROUNDS["a"])
         | _bits(uam & security, UAM_GROUNDS["b"])
         | _bits(uam & subsequent, UAM_GROUNDS["c"])
         | _bits(uam & misled, UAM_GROUNDS["d"])
-        | _bits(uam & low_rate, UAM_GROUNDS["e"])
+        | _bits(uam & rates.low, UAM_GROUNDS["e"])
     )
     mandatory_bits = (
         _bits(adult & misled, ADULT_GROUNDS["c"])
         | _bits(adult & security, ADULT_GROUNDS["f"])
-        | _bits(adult & mand_rate, ADULT_GROUNDS["j"])
+        | _bits(adult & rates.mandatory_low, ADULT_GROUNDS["j"])
         | _bits(uam & security, UAM_GROUNDS["b"])
     )
+    return grounds, mandatory_bits
+
+
+@dataclass(frozen=True)
+class _Border:
+    """Per case: the border-procedure state and the procedure, before the regime is applied."""
+
+    scope: np.ndarray
+    capacity: np.ndarray
+    maximum: np.ndarray
+    relieved: np.ndarray
+    exemptions: np.ndarray
+    procedure: np.ndarray
+    by_derogation: np.ndarray
+    instr_state: np.ndarray
+    instr_young: np.ndarray
+
+
+def _border(
+    f: Facts,
+    context: Context,
+    p: ParameterSet,
+    cfmr: np.ndarray,
+    grounds: np.ndarray,
+    mandatory_bits: np.ndarray,
+    crisis_merits: np.ndarray,
+) -> _Border:
+    """APR Arts 43(1), 44(1)(b), 45(1), 47(2)-(3), 48(2), 53; CFMR Art. 11(6)-(9): which procedure."""
+    a, uam = f.batch.applicants, f.uam
+    adult, security, needs = ~uam, a.security_threat, a.vulnerable
     scope = np.isin(a.place, list(SCOPE_POINT))
-    needs = a.vulnerable
     capacity = _state_mask(context.border_capacity_reached)[a.reg_ms]
     maximum = _state_mask(context.annual_maximum_reached)[a.reg_ms]
     relieved = mandatory_bits & (
@@ -759,36 +842,56 @@ def channel(
     optional |= by_derogation
     accelerated = ~border & ~optional & (grounds > 0)
     procedure = np.select([border, optional, accelerated], [BORDER, BORDER_OPTIONAL, ACCELERATED], REGULAR)
-    procedure = np.where(apr, procedure, NOT_MODELLED).astype(np.int8)
-    relieved = np.where(apr & scope & ~needs, relieved, 0).astype(np.uint32)
-    mandatory_bits = np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32)
-    grounds = np.where(apr, grounds, 0).astype(np.uint32)
-    exemptions = np.where(apr, exemptions, 0).astype(np.uint32)
+    return _Border(
+        scope, capacity, maximum, relieved, exemptions, procedure, by_derogation, instr_state, instr_young
+    )
+
+
+def channel(
+    cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
+    context: Context,
+    params: ParameterSet | None = None,
+    regime: str | None = None,
+) -> ProcedureResult:
+    """The procedure for each case (APR Arts 42–45, 53; CFMR Art. 11), with grounds and basis;
+    `regime` ("AMMR", "DUBLIN_III") forces the regime instead of APR Art. 79(3)."""
+    batch = as_batch(cases)
+    p = params or shipped_params()
+    forced = forced_regime(regime)
+    f = Facts(batch, p)
+    a = batch.applicants
+    apr, cfmr, not_bound = _regime(a, p, forced)
+    crisis = np.full(batch.n, context.crisis_derogation) & cfmr
+    rates = _rates(a, context, p, crisis)
+    grounds, mandatory_bits = _grounds(a, f.uam, rates)
+    b = _border(f, context, p, cfmr, grounds, mandatory_bits, rates.crisis_merits)
+    procedure = np.where(apr, b.procedure, NOT_MODELLED).astype(np.int8)
+    relieved = np.where(apr & b.scope & ~a.vulnerable, b.relieved, 0).astype(np.uint32)
     return ProcedureResult(
         ids=a.id,
         procedure=procedure,
-        grounds=grounds,
-        mandatory=mandatory_bits,
-        exemptions=exemptions,
-        scope=scope,
-        uam=uam,
-        rate=rate,
-        thresholds={"accelerated": t_accel, "mandatory": t_mand},
+        grounds=np.where(apr, grounds, 0).astype(np.uint32),
+        mandatory=np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32),
+        exemptions=np.where(apr, b.exemptions, 0).astype(np.uint32),
+        scope=b.scope,
+        uam=f.uam,
+        rate=rates.rate,
+        thresholds={"accelerated": rates.accelerated, "mandatory": rates.mandatory},
         crisis=crisis,
         place=a.place,
-        reg_date=reg,
+        reg_date=a.reg_date,
         context=context,
         extra={
-            "crisis_merits": crisis_merits,
+            "crisis_merits": rates.crisis_merits,
             "age_uncertain": a.age_uncertain,
             "reg_ms": a.reg_ms,
-            "capacity_reached": capacity & apr,
-            "maximum_reached": maximum & apr,
+            "capacity_reached": b.capacity & apr,
+            "maximum_reached": b.maximum & apr,
             "relieved": relieved,
-            "vulnerable": needs,
-            "instr_state": instr_state & cfmr & apr,
-            "instr_young": instr_young,
-            "instr_by_derogation": by_derogation & apr,
+            "vulnerable": a.vulnerable,
+            "instr_state": b.instr_state & cfmr & apr,
+            "instr_young": b.instr_young,
+            "instr_by_derogation": b.by_derogation & apr,
             "not_bound": not_bound,
         },
         forced=forced,

@@ -103,8 +103,12 @@ def _errors() -> Iterator[None]:
         raise HTTPException(422, str(exc)) from None
 
 
-def build_router(service: ScreeningService | Callable[[], ScreeningService]) -> APIRouter:
-    """The `/v1/registry/screenings` router over one service (or a factory called on first use)."""
+Svc = Callable[[], ScreeningService]
+StaffDep = Callable[..., Staff]
+
+
+def _lazy(service: ScreeningService | Svc) -> Svc:
+    """The service itself, or the factory's service made on first use."""
     holder: dict[str, ScreeningService] = {}
 
     def svc() -> ScreeningService:
@@ -112,14 +116,24 @@ def build_router(service: ScreeningService | Callable[[], ScreeningService]) -> 
             holder["s"] = service if isinstance(service, ScreeningService) else service()
         return holder["s"]
 
+    return svc
+
+
+def _staff(svc: Svc) -> StaffDep:
+    """The dependency naming the caller from its bearer token (the screening staff, SR Art. 8(9))."""
+
     def staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> Staff:
         with _errors():
             if credentials is None or not credentials.credentials.strip():
                 raise Unauthenticated("an Authorization: Bearer token is required")
             return svc().authenticate(credentials.credentials.strip())
 
+    return staff
+
+
+def _add_lifecycle(router: APIRouter, svc: Svc, staff: StaffDep) -> None:
+    """The list, the opening (SR Arts 5, 7, 8(3)-(4)) and the reading of screenings."""
     Auth = Annotated[Staff, Depends(staff)]
-    router = APIRouter(prefix=PREFIX, tags=["screening"])
 
     @router.get("")
     def list_screenings(
@@ -141,6 +155,11 @@ def build_router(service: ScreeningService | Callable[[], ScreeningService]) -> 
         """A screening as the caller's role may see it, with its clock."""
         with _errors():
             return svc().get(who, screening_id)
+
+
+def _add_checks(router: APIRouter, svc: Svc, staff: StaffDep) -> None:
+    """The steps of the screening: health and vulnerability (SR Art. 12), identity and checks (Arts 14-16)."""
+    Auth = Annotated[Staff, Depends(staff)]
 
     @router.post("/{screening_id}/health")
     def health(screening_id: ScreeningId, body: HealthIn, who: Auth) -> dict[str, Any]:
@@ -172,6 +191,11 @@ def build_router(service: ScreeningService | Callable[[], ScreeningService]) -> 
         with _errors():
             return svc().verify(who, screening_id, body.system, body.reference, body.confirmed)
 
+
+def _add_outcome(router: APIRouter, svc: Svc, staff: StaffDep) -> None:
+    """The end of the screening with the referral (SR Art. 18) and the screening form (Art. 17)."""
+    Auth = Annotated[Staff, Depends(staff)]
+
     @router.post("/{screening_id}/completion")
     def complete(screening_id: ScreeningId, body: CompletionIn, who: Auth) -> dict[str, Any]:
         """End the screening and refer the person (Art. 18); 409 with the gaps before the time limit."""
@@ -196,4 +220,13 @@ def build_router(service: ScreeningService | Callable[[], ScreeningService]) -> 
             return PlainTextResponse(form_mod.markdown(doc), media_type="text/markdown")
         return doc
 
+
+def build_router(service: ScreeningService | Svc) -> APIRouter:
+    """The `/v1/registry/screenings` router (SR Arts 5-18) over a service or a factory called on first use."""
+    svc = _lazy(service)
+    staff = _staff(svc)
+    router = APIRouter(prefix=PREFIX, tags=["screening"])
+    _add_lifecycle(router, svc, staff)
+    _add_checks(router, svc, staff)
+    _add_outcome(router, svc, staff)
     return router

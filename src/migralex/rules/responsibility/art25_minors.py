@@ -40,10 +40,10 @@ NONE_REASONS = (
 )
 
 
-def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
-    """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
-    fam = f.batch.family
-    n, uam = f.n, f.uam
+def _family_bits(f: Facts) -> tuple[np.ndarray, np.ndarray]:
+    """AMMR Art. 25(2): per minor the Member States of family members or siblings (and of the second
+    sentence only: a married minor's carers or siblings where the spouse is not legally present)."""
+    fam, n, uam = f.batch.family, f.n, f.uam
     legal = f.legally_present
     r = fam.relation
     spouse_legal = per_case_bits((r == REL["spouse"]) & legal, fam.case, fam.ms, n) > 0
@@ -54,12 +54,44 @@ def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[
     rows2 = (first_sentence | second_sentence) & uam[fam.case]
     bits2 = per_case_bits(rows2, fam.case, fam.ms, n)
     only_second = per_case_bits(second_sentence & ~first_sentence & uam[fam.case], fam.case, fam.ms, n)
+    return bits2, only_second
 
-    rows3 = f.relative & legal & fam.can_take_care & uam[fam.case]
-    bits3 = per_case_bits(rows3, fam.case, fam.ms, n)
+
+def _family_rule(f: Facts, law: Law, bits2: np.ndarray, only_second: np.ndarray) -> RuleEval:
+    """AMMR Art. 25(2), (4): one Member State of family members or siblings, or several (best interests)."""
+    n, uam = f.n, f.uam
+    n2 = count_bits(bits2)
+    rule = RuleEval.empty("uam_family", n, (law.cite["uam_family"], law.cite["uam_several"]), FAMILY_REASONS)
+    rule.set(~uam, NOT_EXAMINED, 0)
+    one2 = uam & (n2 == 1)
+    rule.set(one2, APPLIES, 1, cite=0, ms=single_state(bits2))
+    rule.set(one2 & (only_second == bits2), APPLIES, 2)
+    rule.set(uam & (n2 > 1), APPLIES, 3, cite=1)
+    rule.arg("bits", bits2)
+    return rule
+
+
+def _relative_rule(f: Facts, law: Law, bits3: np.ndarray) -> RuleEval:
+    """AMMR Art. 25(3), (4): a relative in another Member State who can take care of the minor, or several."""
+    n, uam = f.n, f.uam
+    n3 = count_bits(bits3)
     reg_bit = np.left_shift(np.uint32(1), np.maximum(f.reg_ms, 0).astype(np.uint32))
     other3 = bits3 & ~reg_bit
+    rule = RuleEval.empty(
+        "uam_relative", n, (law.cite["uam_relative"], law.cite["uam_several"]), RELATIVE_REASONS
+    )
+    rule.set(~uam, NOT_EXAMINED, 0)
+    rule.set(uam & (n3 == 1) & (other3 > 0), APPLIES, 1, cite=0, ms=single_state(bits3))
+    rule.set(uam & (n3 == 1) & (other3 == 0), NOT_APPLICABLE, 3)
+    rule.set(uam & (n3 > 1), APPLIES, 2, cite=1)
+    rule.arg("bits", bits3)
+    return rule
 
+
+def _flags(f: Facts, law: Law, bits2: np.ndarray, bits3: np.ndarray) -> list[Flag]:
+    """AMMR Art. 25(4) (several Member States: a blocking choice) and the best interests of the child."""
+    n, uam = f.n, f.uam
+    n2, n3 = count_bits(bits2), count_bits(bits3)
     several = new_flag(
         "best_interests_choice",
         law.cite["uam_several"],
@@ -68,44 +100,10 @@ def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[
         " the best interests of the child (AMMR Art. 23(4))",
         n,
     )
-    n2, n3 = count_bits(bits2), count_bits(bits3)
-    if across_paragraphs:
-        union = bits2 | bits3
-        choose2 = uam & (n2 > 0) & (count_bits(union) > 1)
-        bits2 = np.where(choose2, union, bits2)
-        n2 = count_bits(bits2)
-
-    fam_rule = RuleEval.empty(
-        "uam_family", n, (law.cite["uam_family"], law.cite["uam_several"]), FAMILY_REASONS
-    )
-    fam_rule.set(~uam, NOT_EXAMINED, 0)
-    one2 = uam & (n2 == 1)
-    fam_rule.set(one2, APPLIES, 1, cite=0, ms=single_state(bits2))
-    fam_rule.set(one2 & (only_second == bits2), APPLIES, 2)
-    many2 = uam & (n2 > 1)
-    fam_rule.set(many2, APPLIES, 3, cite=1)
-    fam_rule.arg("bits", bits2)
-
-    rel_rule = RuleEval.empty(
-        "uam_relative", n, (law.cite["uam_relative"], law.cite["uam_several"]), RELATIVE_REASONS
-    )
-    rel_rule.set(~uam, NOT_EXAMINED, 0)
-    one3 = uam & (n3 == 1) & (other3 > 0)
-    rel_rule.set(one3, APPLIES, 1, cite=0, ms=single_state(bits3))
-    rel_rule.set(uam & (n3 == 1) & (other3 == 0), NOT_APPLICABLE, 3)
-    many3 = uam & (n3 > 1)
-    rel_rule.set(many3, APPLIES, 2, cite=1)
-    rel_rule.arg("bits", bits3)
-
-    none_rule = RuleEval.empty("uam_none", n, (law.cite["uam_none"],), NONE_REASONS)
-    none_rule.set(~uam, NOT_EXAMINED, 0)
-    none_rule.set(uam, APPLIES, 1, ms=f.reg_ms)
-
-    blocked2 = many2
-    blocked3 = many3 & (n2 == 0)
+    blocked2 = uam & (n2 > 1)
+    blocked3 = uam & (n3 > 1) & (n2 == 0)
     several.mask[:] = blocked2 | blocked3
     several.bits[:] = np.where(blocked2, bits2, np.where(blocked3, bits3, 0))
-
     interests = new_flag(
         "best_interests_of_child",
         law.cite["uam"],
@@ -115,4 +113,21 @@ def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[
         n,
     )
     interests.mask[:] = uam & ~several.mask
-    return [fam_rule, rel_rule, none_rule], [several, interests]
+    return [several, interests]
+
+
+def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
+    """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
+    fam, n, uam = f.batch.family, f.n, f.uam
+    bits2, only_second = _family_bits(f)
+    rows3 = f.relative & f.legally_present & fam.can_take_care & uam[fam.case]
+    bits3 = per_case_bits(rows3, fam.case, fam.ms, n)
+    if across_paragraphs:
+        union = bits2 | bits3
+        choose2 = uam & (count_bits(bits2) > 0) & (count_bits(union) > 1)
+        bits2 = np.where(choose2, union, bits2)
+    none_rule = RuleEval.empty("uam_none", n, (law.cite["uam_none"],), NONE_REASONS)
+    none_rule.set(~uam, NOT_EXAMINED, 0)
+    none_rule.set(uam, APPLIES, 1, ms=f.reg_ms)
+    rules = [_family_rule(f, law, bits2, only_second), _relative_rule(f, law, bits3), none_rule]
+    return rules, _flags(f, law, bits2, bits3)

@@ -126,6 +126,54 @@ def link(f: Facts, law: Law, window: str) -> Groups:
     return Groups(group, listed, linked_rows)
 
 
+def _largest(g: np.ndarray, ms: np.ndarray, counted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """AMMR Art. 28(a): per group the Member State responsible for most members; how many are at the top."""
+    cell = g[counted] * 32 + ms[counted]
+    cells, counts = np.unique(cell, return_counts=True)
+    cell_group = cells // 32
+    top = np.zeros(n, dtype=np.int64)
+    np.maximum.at(top, cell_group, counts)
+    at_top = counts == top[cell_group]
+    n_top = np.bincount(cell_group[at_top], minlength=n)
+    largest = np.full(n, -1, dtype=np.int64)
+    largest[cell_group[at_top]] = cells[at_top] % 32
+    return largest, n_top
+
+
+def _oldest_bits(
+    f: Facts, member: np.ndarray, g: np.ndarray, ms: np.ndarray, valid: np.ndarray
+) -> np.ndarray:
+    """AMMR Art. 28(b): per group the Member States responsible for its oldest members (earliest birth)."""
+    n = f.n
+    dob = f.batch.applicants.dob[member].astype(np.int64)
+    oldest_dob = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(oldest_dob, g, dob)
+    is_oldest = dob == oldest_dob[g]
+    oldest_bits = np.zeros(n, dtype=np.uint32)
+    sel = is_oldest & valid
+    np.bitwise_or.at(oldest_bits, g[sel], np.left_shift(np.uint32(1), ms[sel].astype(np.uint32)))
+    return oldest_bits
+
+
+def _flags(f: Facts, law: Law, groups: Groups) -> tuple[Flag, Flag]:
+    """AMMR Art. 28: the advisory flag (co-applicants not in the batch) and the tie flag of point (b)."""
+    n, fam = f.n, f.batch.family
+    flag = new_flag(
+        "family_procedure_incomplete",
+        law.cite["family_procedure"],
+        False,
+        "family members' applications registered in the same Member State are listed, but their cases"
+        " are not in this batch: decide them together (the family procedure may change the answer)",
+        n,
+    )
+    unlinked = per_case_bits(~groups.linked_rows & _co_applicant_rows(f), fam.case, fam.ms, n) > 0
+    flag.mask[:] = unlinked & (groups.group < 0)
+    tie_flag = new_flag(
+        "tie", law.cite["family_procedure_b"], True, "the oldest family member cannot be determined", n
+    )
+    return flag, tie_flag
+
+
 def evaluate(
     f: Facts,
     law: Law,
@@ -141,20 +189,7 @@ def evaluate(
     n = f.n
     citations = (law.cite["family_procedure"], law.cite["family_procedure_a"], law.cite["family_procedure_b"])
     rule = RuleEval.empty("family_procedure", n, citations, REASONS)
-    flag = new_flag(
-        "family_procedure_incomplete",
-        law.cite["family_procedure"],
-        False,
-        "family members' applications registered in the same Member State are listed, but their cases"
-        " are not in this batch: decide them together (the family procedure may change the answer)",
-        n,
-    )
-    fam = f.batch.family
-    unlinked = per_case_bits(~groups.linked_rows & _co_applicant_rows(f), fam.case, fam.ms, n) > 0
-    flag.mask[:] = unlinked & (groups.group < 0)
-    tie_flag = new_flag(
-        "tie", law.cite["family_procedure_b"], True, "the oldest family member cannot be determined", n
-    )
+    flag, tie_flag = _flags(f, law, groups)
     member = np.flatnonzero(groups.group >= 0)
     if not len(member):
         return rule, [flag, tie_flag]
@@ -165,26 +200,10 @@ def evaluate(
     valid = ms >= 0
     np.bitwise_or.at(bits, g[valid], np.left_shift(np.uint32(1), ms[valid].astype(np.uint32)))
     separated = count_bits(bits) > 1
-    # (a) largest number: count members per (group, Member State) the criteria indicate
     counted = valid if by_default is None else valid & ~by_default[member]
-    cell = g[counted] * 32 + ms[counted]
-    cells, counts = np.unique(cell, return_counts=True)
-    cell_group = cells // 32
-    top = np.zeros(n, dtype=np.int64)
-    np.maximum.at(top, cell_group, counts)
-    at_top = counts == top[cell_group]
-    n_top = np.bincount(cell_group[at_top], minlength=n)
-    largest = np.full(n, -1, dtype=np.int64)
-    largest[cell_group[at_top]] = cells[at_top] % 32
+    largest, n_top = _largest(g, ms, counted, n)
     by_a = separated & (n_top == 1)
-    # (b) the oldest: earliest date of birth among the group's members
-    dob = f.batch.applicants.dob[member].astype(np.int64)
-    oldest_dob = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(oldest_dob, g, dob)
-    is_oldest = dob == oldest_dob[g]
-    oldest_bits = np.zeros(n, dtype=np.uint32)
-    sel = is_oldest & valid
-    np.bitwise_or.at(oldest_bits, g[sel], np.left_shift(np.uint32(1), ms[sel].astype(np.uint32)))
+    oldest_bits = _oldest_bits(f, member, g, ms, valid)
     by_b = separated & ~by_a & (count_bits(oldest_bits) == 1)
     undecided = separated & ~by_a & ~by_b
     _, exp = np.frexp(oldest_bits.astype(np.float64))

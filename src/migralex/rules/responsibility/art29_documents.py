@@ -20,8 +20,11 @@ always come first, whatever the reading. A perfect tie between Member States is 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from migralex.law.params import Parameter
 from migralex.rules.periods import meets_boundary, window_end
 from migralex.rules.responsibility.common import (
     VISA,
@@ -61,22 +64,22 @@ def _reasons(law: Law, resdoc_window: str, visa_window: str) -> tuple[str, ...]:
     )
 
 
-def evaluate(
-    f: Facts, law: Law, valid_first: bool = True, roll: str = "art75"
-) -> tuple[RuleEval, list[Flag]]:
-    """AMMR Art. 29(1)–(5)."""
-    d, n = f.batch.documents, f.n
-    valid_first = valid_first or law.regime == "DUBLIN_III"  # Dublin III Art. 12(4): "only"
-    p_res, p_visa = f.params[law.param["resdoc_window"]], f.params[law.param["visa_window"]]
-    rule = RuleEval.empty(
-        "documents",
-        n,
-        tuple(law.cite[k] for k in CITES),
-        _reasons(law, p_res.describe_value(p_res.values[-1]), p_visa.describe_value(p_visa.values[-1])),
-    )
-    tie_flag = new_flag("tie", law.cite["documents"], True, "documents from {candidates} rank equally", n)
-    if not len(d):
-        return rule, [tie_flag]
+@dataclass(frozen=True)
+class _Status:
+    """Per document: visa or not, held, valid, lapsed (and when), its window's end, whether it counts."""
+
+    visa: np.ndarray
+    held: np.ndarray
+    lapse: np.ndarray
+    valid: np.ndarray
+    lapsed: np.ndarray
+    end: np.ndarray
+    in_window: np.ndarray
+
+
+def _status(f: Facts, p_res: Parameter, p_visa: Parameter, roll: str) -> _Status:
+    """AMMR Art. 29(1), (2), (4): valid on the registration date, or lapsed less than the window before."""
+    d = f.batch.documents
     reg = f.reg_date[d.case]
     reg_ms = f.reg_ms[d.case]
     visa = d.kind == VISA
@@ -91,34 +94,39 @@ def evaluate(
         if rows.any():
             end[rows] = window_end(lapse[rows], param, reg[rows], reg_ms[rows], roll)
             in_window[rows] = meets_boundary(reg[rows], param, end[rows])
-    fraud = d.fraud_after_issuance
-    eligible = (valid | in_window) & ~fraud
-    designated = np.where(visa & (d.on_behalf_of >= 0), d.on_behalf_of, d.ms).astype(np.int8)
+    return _Status(visa, held, lapse, valid, lapsed, end, in_window)
 
-    tier = np.where(valid | (not valid_first), 0, 1)
+
+def _rank(
+    f: Facts, s: _Status, eligible: np.ndarray, designated: np.ndarray, valid_first: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """AMMR Art. 29(3)(a)-(c): per case the best document and a tie; per document its tier, mixed types."""
+    d, n = f.batch.documents, f.n
+    tier = np.where(s.valid | (not valid_first), 0, 1)
     duration = (d.valid_until - d.valid_from).astype(np.int64)
     expiry = d.valid_until.astype(np.int64)
     # per (case, tier): the set of visa types among eligible visas, to choose between (b) and (c)
     slot = d.case.astype(np.int64) * 2 + tier
     type_bits = np.zeros(2 * n, dtype=np.uint32)
-    vsel = np.flatnonzero(eligible & visa)
+    vsel = np.flatnonzero(eligible & s.visa)
     np.bitwise_or.at(type_bits, slot[vsel], np.left_shift(np.uint32(1), d.visa_type[vsel].astype(np.uint32)))
     mixed_types = count_bits(type_bits[slot]) > 1
-    key_duration = np.where(~visa | mixed_types, -duration, 0)
-    best, tie = best_row(d.case, eligible, [tier, visa.astype(np.int8), key_duration, -expiry], n, designated)
+    key_duration = np.where(~s.visa | mixed_types, -duration, 0)
+    best, tie = best_row(
+        d.case, eligible, [tier, s.visa.astype(np.int8), key_duration, -expiry], n, designated
+    )
+    return best, tie, tier, mixed_types
 
-    chosen = best >= 0
-    ms = ms_of_rows(best, designated)
-    b = np.maximum(best, 0)
-    best_tier = np.where(chosen, tier[b], 0)
-    same_tier = eligible & (tier == best_tier[d.case])
-    bits = per_case_bits(same_tier, d.case, designated, n)
-    several = count_bits(bits) > 1
-    chosen_visa = chosen & visa[b]
-    chosen_lapsed = chosen & lapsed[b]
-    chosen_mixed = chosen & mixed_types[b]
-    represented = chosen_visa & (d.on_behalf_of[b] >= 0)
 
+def _reason_and_cite(
+    several: np.ndarray,
+    chosen: np.ndarray,
+    chosen_visa: np.ndarray,
+    chosen_lapsed: np.ndarray,
+    chosen_mixed: np.ndarray,
+    represented: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the reasons and citations of Art. 29(1)-(4) explains the document chosen."""
     reason = np.select(
         [
             several & ~chosen_visa,
@@ -137,27 +145,69 @@ def evaluate(
         [6, 3, 4, 5, 2],
         1,
     )
+    return reason, cite
+
+
+def _nothing_chosen(rule: RuleEval, f: Facts, s: _Status, chosen: np.ndarray) -> None:
+    """AMMR Art. 29(4)-(5): why no document designates a Member State (fraud, or windows ended)."""
+    d, n = f.batch.documents, f.n
+    fraud = d.fraud_after_issuance
+    frauds = per_case_bits(s.held & fraud, d.case, d.ms, n)
+    rule.set(~chosen & (frauds > 0), EXCLUDED, 9, ms=None)
+    rule.args["ms2"] = np.where(
+        ~chosen & (frauds > 0),
+        ms_of_rows(best_row(d.case, s.held & fraud, [d.ms], n)[0], d.ms),
+        rule.args["ms2"],
+    )
+    late, _ = best_row(d.case, s.lapsed & ~s.in_window & ~fraud, [-s.lapse.astype(np.int64)], n)
+    too_old = ~chosen & (frauds == 0) & (late >= 0)
+    rule.set(too_old, EXCLUDED, 10, cite=6)
+    rule.args["d1"] = np.where(too_old, take_dates(late, s.lapse), rule.args["d1"])
+    rule.args["d2"] = np.where(too_old, take_dates(late, s.end), rule.args["d2"])
+
+
+def evaluate(
+    f: Facts, law: Law, valid_first: bool = True, roll: str = "art75"
+) -> tuple[RuleEval, list[Flag]]:
+    """AMMR Art. 29(1)–(5)."""
+    d, n = f.batch.documents, f.n
+    valid_first = valid_first or law.regime == "DUBLIN_III"  # Dublin III Art. 12(4): "only"
+    p_res, p_visa = f.params[law.param["resdoc_window"]], f.params[law.param["visa_window"]]
+    rule = RuleEval.empty(
+        "documents",
+        n,
+        tuple(law.cite[k] for k in CITES),
+        _reasons(law, p_res.describe_value(p_res.values[-1]), p_visa.describe_value(p_visa.values[-1])),
+    )
+    tie_flag = new_flag("tie", law.cite["documents"], True, "documents from {candidates} rank equally", n)
+    if not len(d):
+        return rule, [tie_flag]
+    s = _status(f, p_res, p_visa, roll)
+    eligible = (s.valid | s.in_window) & ~d.fraud_after_issuance
+    designated = np.where(s.visa & (d.on_behalf_of >= 0), d.on_behalf_of, d.ms).astype(np.int8)
+    best, tie, tier, mixed_types = _rank(f, s, eligible, designated, valid_first)
+
+    chosen = best >= 0
+    ms = ms_of_rows(best, designated)
+    b = np.maximum(best, 0)
+    best_tier = np.where(chosen, tier[b], 0)
+    bits = per_case_bits(eligible & (tier == best_tier[d.case]), d.case, designated, n)
+    several = count_bits(bits) > 1
+    chosen_visa, chosen_lapsed, chosen_mixed = (
+        chosen & s.visa[b],
+        chosen & s.lapsed[b],
+        chosen & mixed_types[b],
+    )
+    represented = chosen_visa & (d.on_behalf_of[b] >= 0)
+    reason, cite = _reason_and_cite(several, chosen, chosen_visa, chosen_lapsed, chosen_mixed, represented)
     rule.set(chosen & ~tie, APPLIES, 0, ms=ms)
     rule.reason[chosen & ~tie] = reason[chosen & ~tie]
     rule.cite[chosen & ~tie] = cite[chosen & ~tie]
     rule.arg("ms2", ms_of_rows(best, d.ms))
-    rule.arg("d1", np.where(chosen_lapsed, take_dates(best, lapse), take_dates(best, d.valid_from)))
-    rule.arg("d2", np.where(chosen_lapsed, take_dates(best, end), take_dates(best, d.valid_until)))
+    rule.arg("d1", np.where(chosen_lapsed, take_dates(best, s.lapse), take_dates(best, d.valid_from)))
+    rule.arg("d2", np.where(chosen_lapsed, take_dates(best, s.end), take_dates(best, d.valid_until)))
     rule.arg("bits", bits)
-
-    # nothing chosen: say why (fraud, or every lapsed document outside its window)
-    frauds = per_case_bits(held & fraud, d.case, d.ms, n)
-    rule.set(~chosen & (frauds > 0), EXCLUDED, 9, ms=None)
-    rule.args["ms2"] = np.where(
-        ~chosen & (frauds > 0),
-        ms_of_rows(best_row(d.case, held & fraud, [d.ms], n)[0], d.ms),
-        rule.args["ms2"],
-    )
-    late, _ = best_row(d.case, lapsed & ~in_window & ~fraud, [-lapse.astype(np.int64)], n)
-    too_old = ~chosen & (frauds == 0) & (late >= 0)
-    rule.set(too_old, EXCLUDED, 10, cite=6)
-    rule.args["d1"] = np.where(too_old, take_dates(late, lapse), rule.args["d1"])
-    rule.args["d2"] = np.where(too_old, take_dates(late, end), rule.args["d2"])
+    _nothing_chosen(rule, f, s, chosen)
 
     tie_flag.mask[:] = chosen & tie
     tie_flag.bits[:] = np.where(tie, bits, 0)

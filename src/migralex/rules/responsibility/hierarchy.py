@@ -133,8 +133,16 @@ def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
 
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
     """Advisory flags after the decision: Arts 34 and 35(2), age, family definition checks."""
+    return [
+        *_discretion_flags(f, law, keys, decided, ms),
+        *_age_flags(f, law),
+        *_family_definition_flags(f, law, keys, decided, ms),
+    ]
+
+
+def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
+    """AMMR Art. 34 (dependent persons) and 35(2) (humanitarian clause): relations elsewhere who consented."""
     fam, n = f.batch.family, f.n
-    a = f.batch.applicants
     named = ms >= 0
     not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
     elsewhere = fam.ms != ms[fam.case]
@@ -172,6 +180,12 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
     show = named & not_security & (hum_bits > 0)
     humanitarian.mask[:] = show
     humanitarian.bits[:] = np.where(show, hum_bits, 0)
+    return [dependants, humanitarian]
+
+
+def _age_flags(f: Facts, law: Law) -> list[Flag]:
+    """APR Art. 25 (age assessment) and the definition of a minor: age not established, an adult as UAM."""
+    a, n = f.batch.applicants, f.n
     age = new_flag(
         "age_assessment",
         law.cite["age"],
@@ -190,6 +204,15 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
         n,
     )
     adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
+    return [age, adult]
+
+
+def _family_definition_flags(
+    f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray
+) -> list[Flag]:
+    """The definition of family members (AMMR Art. 2(8); Dublin III Art. 2(g)): unmarried partners, origin."""
+    fam, n = f.batch.family, f.n
+    named = ms >= 0
     by_family = in_codes(decided, [k for k, key in enumerate(keys) if key in FAMILY_RULES])
     partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
     on_partner = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
@@ -202,21 +225,20 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
         n,
     )
     partner.mask[:] = on_partner
-    flags = [dependants, humanitarian, age, adult, partner]
-    if law.regime == "DUBLIN_III":
-        origin = new_flag(
-            "family_in_country_of_origin",
-            law.cite["family_definition"],
-            False,
-            "Dublin III counts family members only insofar as the family already existed in the country of"
-            " origin; the case records that it existed before arrival: confirm",
-            n,
-        )
-        # Art. 9 holds "regardless of whether the family was previously formed in the country of origin"
-        by_art9 = in_codes(decided, [k for k, key in enumerate(keys) if key == "protection_family"])
-        origin.mask[:] = by_family & named & ~by_art9
-        flags.append(origin)
-    return flags
+    if law.regime != "DUBLIN_III":
+        return [partner]
+    origin = new_flag(
+        "family_in_country_of_origin",
+        law.cite["family_definition"],
+        False,
+        "Dublin III counts family members only insofar as the family already existed in the country of"
+        " origin; the case records that it existed before arrival: confirm",
+        n,
+    )
+    # Art. 9 holds "regardless of whether the family was previously formed in the country of origin"
+    by_art9 = in_codes(decided, [k for k, key in enumerate(keys) if key == "protection_family"])
+    origin.mask[:] = by_family & named & ~by_art9
+    return [partner, origin]
 
 
 def _evaluate_part(
