@@ -75,37 +75,41 @@ def pro_rata(batch: WeekBatch, places: np.ndarray) -> np.ndarray:
 
 
 def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np.ndarray:
-    """The matching of `migralex.allocation` (AMMR Art. 67(3)-(6)) on the week's batch."""
-    import polars as pl
-
-    from migralex.allocation import match_batch
+    """The matching of `migralex.allocation` (AMMR Art. 67(3)-(6)) on the week's batch: the same
+    solve as `match_batch` (`match_arrays`), its matrices built from the run's arrays (no table)."""
+    from migralex.allocation import Batch, MatchParams, match_arrays
+    from migralex.allocation.integration import scores
+    from migralex.allocation.persons import check_places
 
     out = np.full(len(batch), -1, np.int8)
-    offered = {EU27[c]: int(places[c]) for c in np.flatnonzero(places > 0)}
-    if not len(batch) or not offered:
+    columns = np.flatnonzero(places > 0)  # Member States offering places, in EU27 (= code) order
+    if not len(batch) or not len(columns):
         return out
-    codes = np.array([*EU27, None], dtype=object)
+    check_places({EU27[c]: int(places[c]) for c in columns})
+    params = MatchParams()
+    n = len(batch)
     own_link = (batch.link >= 0) & (batch.link != batch.benefitting)
-    link = pl.Series("link", codes[np.where(own_link, batch.link, len(EU27))].tolist(), dtype=pl.String)
-    persons = pl.DataFrame(
-        {
-            "person_id": batch.person.astype(str),
-            "status": ["applicant"] * len(batch),
-            "eligible": np.ones(len(batch), bool),
-            "consent": np.ones(len(batch), bool),
-            "vulnerable": batch.vulnerable.astype(bool),
-            "links": link.to_frame().select(
-                pl.when(pl.col("link").is_null()).then(pl.lit([], dtype=pl.List(pl.String)))
-                .otherwise(pl.concat_list("link"))
-            ).to_series(),
-            "nationality": pl.Series(_iso2_codes()[batch.nat].tolist(), dtype=pl.String),
-            "benefitting": pl.Series(codes[batch.benefitting].tolist(), dtype=pl.String),
-        }
-    )  # fmt: skip
-    result = match_batch(persons, offered, method=method)
-    index = {ms: k for k, ms in enumerate(EU27)}
-    placed = result.assignments["member_state"].replace_strict(index, default=-1, return_dtype=pl.Int8)
-    return placed.fill_null(-1).to_numpy()  # the assignments are in the order of the persons
+    arrays = Batch(
+        group_of_person=np.arange(n),  # no families in the run: everyone alone
+        placeable=np.ones(n, bool),  # applicants with consent, no security flag (`reloc_ok`)
+        links=own_link[:, None] & (batch.link[:, None] == columns[None, :]),
+        vulnerable=batch.vulnerable.astype(bool),
+        score=scores(_score_rows(params.score_year)[batch.nat], columns.tolist(), params.score_year),
+        barred=batch.benefitting[:, None] == columns[None, :],
+        capacity=places[columns].astype(np.int64),
+    )
+    state, _ = match_arrays(arrays, params, method)
+    placed = state >= 0
+    out[placed] = columns[state[placed]]
+    return out
+
+
+@cache
+def _score_rows(year: int) -> np.ndarray:
+    """Per case-format nationality code, its row in the integration score table (-1: none)."""
+    from migralex.allocation.integration import score_rows
+
+    return score_rows(_iso2_codes().tolist(), year)
 
 
 @cache
