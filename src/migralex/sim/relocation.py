@@ -35,6 +35,7 @@ from migralex.errors import InvalidInput
 from migralex.sim import kernel
 from migralex.sim.kernel import KernelInputs, KernelOutputs
 from migralex.sim.kernel_state import INQ, LOC, STATE
+from migralex.sim.sorting import stable_argsort
 from migralex.sim.stages import ACCELERATED, REGULAR
 
 #: Matchers by name (the scenario's `solidarity.matching`).
@@ -79,13 +80,12 @@ def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np
     solve as `match_batch` (`match_arrays`), its matrices built from the run's arrays (no table)."""
     from migralex.allocation import Batch, MatchParams, match_arrays
     from migralex.allocation.integration import scores
-    from migralex.allocation.persons import check_places
 
     out = np.full(len(batch), -1, np.int8)
     columns = np.flatnonzero(places > 0)  # Member States offering places, in EU27 (= code) order
     if not len(batch) or not len(columns):
         return out
-    check_places({EU27[c]: int(places[c]) for c in columns})
+    _check_offer(tuple(columns.tolist()))
     params = MatchParams()
     n = len(batch)
     own_link = (batch.link >= 0) & (batch.link != batch.benefitting)
@@ -102,6 +102,15 @@ def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np
     placed = state >= 0
     out[placed] = columns[state[placed]]
     return out
+
+
+@cache
+def _check_offer(columns: tuple[int, ...]) -> None:
+    """The Member States offering places are bound by AMMR Part IV (`allocation.persons.check_places`;
+    the answer depends only on which States offer, so it is asked once per set of States)."""
+    from migralex.allocation.persons import check_places
+
+    check_places(dict.fromkeys((EU27[c] for c in columns), 1))
 
 
 @cache
@@ -184,12 +193,11 @@ class WeeklyPlan:
     def candidates(benefitting: np.ndarray, order: np.ndarray, caps: np.ndarray) -> np.ndarray:
         """Indices of the week's candidates, taken in the order `order` (first lodged first), at
         most `caps[ms]` per benefitting Member State."""
-        idx = order
-        ms = benefitting[idx].astype(np.int64)
-        sorted_ms = np.argsort(ms, kind="stable")
-        idx, ms = idx[sorted_ms], ms[sorted_ms]
-        first = np.searchsorted(ms, ms, side="left")
-        rank = np.arange(len(ms)) - first
+        ms = benefitting[order]
+        by_ms = stable_argsort(ms)
+        idx, ms = order[by_ms], ms[by_ms].astype(np.int64)
+        counts = np.bincount(ms, minlength=len(caps))
+        rank = np.arange(len(ms)) - (np.cumsum(counts) - counts)[ms]  # place in its Member State's line
         keep = rank < caps[ms]
         return idx[keep]
 
@@ -230,7 +238,7 @@ def run_weekly(
         if not len(pending):
             continue
         where = s.P[pending, LOC].astype(np.int8)
-        order = np.argsort(s.lodge_day[pending], kind="stable")
+        order = stable_argsort(s.lodge_day[pending])
         chosen = plan.candidates(where, order, plan.caps(last - 1))
         places = plan.places(last - 1, s.pledge_left)
         if not len(chosen) or places.sum() <= 0:
