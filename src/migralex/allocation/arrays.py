@@ -15,7 +15,7 @@ import numpy as np
 from migralex.allocation import greedy, milp
 from migralex.allocation.milp import Stage
 from migralex.allocation.params import MatchParams
-from migralex.allocation.problem import build, unit_states
+from migralex.allocation.problem import build, per_unit, unit_states
 from migralex.allocation.tiebreak import reassign
 from migralex.errors import InvalidInput
 
@@ -55,8 +55,7 @@ def match_arrays(batch: Batch, params: MatchParams, method: str = "milp") -> tup
     unit_state = unit_states(problem, x)
     use_score = "integration" in params.order and batch.capacity.size > 0
     if use_score and method == "milp" and len(unit_state):
-        unit_score = np.zeros((len(unit_state), batch.capacity.size))
-        np.add.at(unit_score, batch.group_of_person, batch.score)
+        unit_score = per_unit(batch.group_of_person, len(unit_state), batch.score)
         unit_state, total = reassign(problem.class_of_unit, unit_state, unit_score)
         stages.append(Stage("integration", total, 0.0, "Optimal", 0.0))
     return unit_state[batch.group_of_person], stages

@@ -255,7 +255,7 @@ def run_weekly(
         kernel.start_relocations(x, s, last, who[placed], target[placed].astype(np.int64))
         s.pledge_left[:] -= np.bincount(target[placed], minlength=len(places))
         plan.put_forward += np.bincount(batch.benefitting[placed], minlength=len(places))
-        pending = np.setdiff1d(pending, who[placed], assume_unique=True)
+        pending = np.delete(pending, chosen[placed])  # the placed leave the line, the others keep their place
     return kernel.outputs(s, kernel.OK)  # pragma: no cover - the loop returns on the last segment
 
 
