@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -85,3 +88,28 @@ def test_a_case_cannot_also_state_its_eligibility(tmp_path: Path) -> None:
     persons.write_text(json.dumps({"case": {**case, "applicant": {}}}) + "\n")
     out = runner.invoke(app, ["relocate", str(persons), "--places", str(PLACES)])
     assert out.exit_code == 2 and "[0].case.applicant.nationality" in out.output.replace("\n", "")
+
+
+def _in_a_new_process(code: str) -> str:
+    """Run `code` in a fresh interpreter (its own hash seeds: polars' group_by order changes)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return done.stdout
+
+
+def test_the_demo_population_is_the_same_in_two_processes() -> None:
+    code = (
+        "import numpy as np; from migralex.allocation.synthetic import persons; "
+        "print(persons(3000, np.random.default_rng(4)).write_ndjson())"
+    )
+    assert _in_a_new_process(code) == _in_a_new_process(code)
+
+
+def test_the_demo_prints_the_same_figures_twice_for_a_seed() -> None:
+    code = (
+        "from typer.testing import CliRunner; from migralex.cli import app; "
+        "print(CliRunner().invoke(app, ['relocate', '--demo', '--weeks', '2', '--seed', '4', "
+        "'--format', 'json']).stdout)"
+    )
+    first, second = _in_a_new_process(code), _in_a_new_process(code)
+    assert json.loads(first) == json.loads(second)

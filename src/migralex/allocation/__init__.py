@@ -46,25 +46,23 @@ later batch (`allocation.demo.WAITING`, as the weekly demo does); the other unpl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, replace
+from dataclasses import asdict
 
 import numpy as np
 import polars as pl
 
-from migralex.allocation import greedy, milp
+from migralex.allocation.arrays import METHODS, Batch, match_arrays
 from migralex.allocation.integration import PROVENANCE, score_matrix
-from migralex.allocation.milp import Stage
 from migralex.allocation.params import TIERS, MatchParams
 from migralex.allocation.persons import Groups, check_places, groups, normalise
-from migralex.allocation.problem import build, unit_states
 from migralex.allocation.reasons import PLACED, REASONS
 from migralex.allocation.result import MatchResult, assignments
-from migralex.allocation.tiebreak import reassign
 from migralex.errors import InvalidInput
 
-__all__ = ["PLACED", "PROVENANCE", "REASONS", "TIERS", "MatchParams", "MatchResult", "match_batch"]
-
-METHODS = ("milp", "greedy")
+__all__ = [
+    "PLACED", "PROVENANCE", "REASONS", "TIERS", "Batch", "MatchParams", "MatchResult", "match_arrays",
+    "match_batch",
+]  # fmt: skip
 
 
 def match_batch(
@@ -91,20 +89,8 @@ def match_batch(
         else np.zeros((frame.height, len(states)))
     )
     capacity = np.asarray([pledged[s] for s in states], dtype=np.int64)
-    coarse = np.zeros((frame.height, len(states)))
-    problem = build(grouping.group_of_person, grouping.placeable, links, vulnerable, coarse, barred, capacity)
-    if method == "milp":
-        legal = tuple(t for t in params.order if t != "integration")
-        x, stages = milp.solve(problem, replace(params, order=legal))
-    else:
-        x, stages = greedy.solve(problem), []
-    unit_state = unit_states(problem, x)
-    if use_score and method == "milp" and len(unit_state):
-        unit_score = np.zeros((len(unit_state), len(states)))
-        np.add.at(unit_score, grouping.group_of_person, score)
-        unit_state, total = reassign(problem.class_of_unit, unit_state, unit_score)
-        stages.append(Stage("integration", total, 0.0, "Optimal", 0.0))
-    state_of_person = unit_state[grouping.group_of_person]
+    batch = Batch(grouping.group_of_person, grouping.placeable, links, vulnerable, score, barred, capacity)
+    state_of_person, stages = match_arrays(batch, params, method)
     reason = _reasons(grouping, state_of_person, links, capacity, barred)
     table = assignments(frame["person_id"], states, state_of_person, reason, links, score)
     placed_counts = np.bincount(state_of_person[state_of_person >= 0], minlength=len(states))

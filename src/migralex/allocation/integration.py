@@ -6,6 +6,7 @@ ties left by the legal tiers (links, vulnerability, fair sharing).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
@@ -62,15 +63,26 @@ def score_table(year: int) -> tuple[dict[str, int], np.ndarray]:
 
 def score_matrix(nationalities: pl.Series, states: list[str], year: int) -> np.ndarray:
     """Score in [0, 1] per person (rows) and Member State (columns); 0 where nothing is known."""
-    index, table = score_table(year)
+    index, _ = score_table(year)
     rows = (
         nationalities.str.to_uppercase()
         .replace_strict(index, default=-1, return_dtype=pl.Int64)
         .fill_null(-1)
         .to_numpy()
     )
-    columns = [EU27.index(state) for state in states]
+    return scores(rows, [EU27.index(state) for state in states], year)
+
+
+def score_rows(nationalities: Sequence[str | None], year: int) -> np.ndarray:
+    """Row of `score_table(year)` per nationality (ISO alpha-2, upper case; -1: nothing known)."""
+    index, _ = score_table(year)
+    return np.asarray([-1 if code is None else index.get(code, -1) for code in nationalities], np.int64)
+
+
+def scores(rows: np.ndarray, columns: Sequence[int], year: int) -> np.ndarray:
+    """Score per person (its `score_rows` row) and Member State (EU27 column index); 0 if unknown."""
+    _, table = score_table(year)
     known = rows >= 0
     out = np.zeros((len(rows), len(columns)))
-    out[known] = table[rows[known]][:, columns]
+    out[known] = table[rows[known]][:, list(columns)]
     return out

@@ -101,8 +101,22 @@ def share_targets(problem: Problem, x: np.ndarray) -> np.ndarray:
     total = round(float(unl.sum()))
     if total == 0 or left.clip(min=0).sum() == 0:
         return np.zeros(n_states)
-    _, seats = apportion([Fraction(int(v)) for v in left.clip(min=0)], total)
-    return np.asarray(seats, dtype=np.float64)
+    return largest_remainder(np.rint(left.clip(min=0)).astype(np.int64), total).astype(np.float64)
+
+
+def largest_remainder(weights: np.ndarray, total: int) -> np.ndarray:
+    """Art. 67(4) shares: `cycle.apportionment.apportion(weights, total)` (Hamilton, ties to the larger
+    share, then the earlier position) for whole-number weights, in integer arithmetic."""
+    w = np.asarray(weights, dtype=np.int64)
+    if (w < 0).any() or w.sum() == 0 or total < 0 or total * int(w.max()) >= 2**62:
+        _, seats = apportion([Fraction(int(v)) for v in w], total)  # errors, or numbers too large
+        return np.asarray(seats, dtype=np.int64)
+    scaled = total * w  # quota_i = scaled_i / W
+    floors = scaled // w.sum()
+    remainder = scaled - floors * w.sum()
+    order = np.lexsort((np.arange(len(w)), -scaled, -remainder))
+    floors[order[: total - int(floors.sum())]] += 1
+    return floors
 
 
 @dataclass(frozen=True)

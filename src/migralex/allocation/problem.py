@@ -49,9 +49,12 @@ def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[new], inverse
 
 
-def _per_unit(unit_of_person: np.ndarray, n_units: int, values: np.ndarray) -> np.ndarray:
-    """Sum a persons x states matrix into units x states."""
+def per_unit(unit_of_person: np.ndarray, n_units: int, values: np.ndarray) -> np.ndarray:
+    """Sum a persons x states matrix into units x states (persons alone, in unit order: the same
+    sums without the scatter)."""
     out = np.zeros((n_units, values.shape[1]), dtype=np.float64)
+    if len(unit_of_person) == n_units and np.array_equal(unit_of_person, np.arange(n_units)):
+        return out + values
     np.add.at(out, unit_of_person, values)
     return out
 
@@ -72,10 +75,10 @@ def build(
     """
     n_units = int(placeable.shape[0])
     size = np.bincount(unit_of_person, minlength=n_units).astype(np.int64)
-    u_links = _per_unit(unit_of_person, n_units, links.astype(np.float64))
+    u_links = per_unit(unit_of_person, n_units, links.astype(np.float64))
     u_vuln = np.bincount(unit_of_person, weights=vulnerable.astype(np.float64), minlength=n_units)
-    u_score = _per_unit(unit_of_person, n_units, score)
-    u_barred = _per_unit(unit_of_person, n_units, barred.astype(np.float64)) > 0
+    u_score = per_unit(unit_of_person, n_units, score)
+    u_barred = per_unit(unit_of_person, n_units, barred.astype(np.float64)) > 0
     person_unlinked = ~links.any(axis=1) if links.shape[1] else np.ones(len(unit_of_person), bool)
     u_unlinked = np.bincount(unit_of_person, weights=person_unlinked.astype(np.float64), minlength=n_units)
     features = np.column_stack([placeable, size, u_vuln, u_unlinked, u_links, u_barred, u_score])

@@ -41,8 +41,10 @@ class Settings:
 
 @cache
 def nationality_shares(year: int) -> tuple[tuple[str, ...], np.ndarray]:
-    """Citizenships and their shares of EU-27 applications in `year` (Eurostat); applications of
-    Union citizens and of nationals of the free-movement States are left out (AMMR Art. 2(1))."""
+    """Citizenships and their shares of EU-27 applications in `year` (Eurostat), largest first and
+    equal counts by code (the same order in every process: a demo's seed gives the same persons);
+    applications of Union citizens and of nationals of the free-movement States are left out
+    (AMMR Art. 2(1))."""
     apps = load("applications_by_nationality").filter(
         (pl.col("country") == "EU27_2020")
         & (pl.col("year") == year)
@@ -50,7 +52,8 @@ def nationality_shares(year: int) -> tuple[tuple[str, ...], np.ndarray]:
         & ~pl.col("citizenship").is_in([*EU27, *FREE_MOVEMENT_STATES])  # AMMR Art. 2(1)
     )
     by = apps.group_by("citizenship").agg(pl.col("applicants").sum()).filter(pl.col("applicants") > 0)
-    by = by.sort("applicants", descending=True)
+    # ties broken by the code: group_by's order changes from one process to the next
+    by = by.sort(["applicants", "citizenship"], descending=[True, False])
     weights = by["applicants"].to_numpy().astype(np.float64)
     return tuple(by["citizenship"].to_list()), weights / weights.sum()
 

@@ -241,11 +241,9 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
     if out.error == ERR_CONSERVATION:  # pragma: no cover - check_conservation names the day first
         raise ConservationError(f"scenario {scenario.name}: persons lost or duplicated")
     arriving = (pop.arr_day >= 0) & (pop.arr_day < scenario.days)
-    arrivals = np.zeros((scenario.days, len(EU27)), np.int32)
-    np.add.at(arrivals, (pop.arr_day[arriving], pop.first_ms[arriving]), 1)
-    detected = np.zeros_like(arrivals)
+    arrivals = per_day_and_state(pop.arr_day[arriving], pop.first_ms[arriving], scenario.days)
     hit = arriving & (pop.route >= 0)
-    np.add.at(detected, (pop.arr_day[hit], pop.first_ms[hit]), 1)
+    detected = per_day_and_state(pop.arr_day[hit], pop.first_ms[hit], scenario.days)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     persons = None
     if keep_persons:
@@ -309,6 +307,12 @@ def _tp_accounting(pop: Population, out: KernelOutputs, days: int) -> np.ndarray
     return tp_end.accounting(
         pop.tp_applicant, pop.app_ms, pop.arr_day, out.state, out.reg_day, days, len(EU27)
     )
+
+
+def per_day_and_state(day: np.ndarray, ms: np.ndarray, n_days: int) -> np.ndarray:
+    """int32 [day, ms]: persons per day and Member State (a count, as `np.add.at` but linear)."""
+    cell = day.astype(np.int64) * len(EU27) + ms
+    return np.bincount(cell, minlength=n_days * len(EU27)).reshape(n_days, len(EU27)).astype(np.int32)
 
 
 def check_conservation(counts: np.ndarray, pop: Population) -> None:

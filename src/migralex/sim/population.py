@@ -35,7 +35,9 @@ from migralex.law import ParameterSet
 from migralex.screening.durations import screening_days
 from migralex.sim import arrivals as A
 from migralex.sim import tp_end
+from migralex.sim.categorical import draw_rows
 from migralex.sim.scenario import Drawn, Scenario
+from migralex.sim.sorting import stable_argsort
 from migralex.sim.stages import (
     APPEAL,
     CRISIS_INSTRUMENTALISATION,
@@ -112,13 +114,11 @@ def _categorical(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarr
 def _rowwise(rng: np.random.Generator, table: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """One draw per person from the distribution in row `rows[i]` of `table` (one search in the
     concatenated cumulative rows, row r shifted by r, so no per-person copy of a row is made)."""
-    k = table.shape[1]
     cdf = np.cumsum(table, axis=1)
     cdf /= cdf[:, -1:]
-    shifted = (cdf + np.arange(len(table))[:, None]).reshape(-1)
+    shifted = cdf + np.arange(len(table))[:, None]
     rows = np.asarray(rows, dtype=np.int64)
-    hit = np.searchsorted(shifted, rng.random(len(rows)) + rows, side="right")
-    return np.minimum(hit - rows * k, k - 1)
+    return draw_rows(shifted, rows, rng.random(len(rows)) + rows)  # the search, in the row alone
 
 
 def _expo_days(rng: np.random.Generator, mean: float, size: int) -> np.ndarray:
@@ -279,8 +279,8 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
 
     # assemble: pending first (by lodging day), then everyone else by arrival day
     n = npend + nb + nd
-    pend_order = np.argsort(day_p, kind="stable")
-    rest_order = npend + np.argsort(np.concatenate([day_b, day_d]), kind="stable")
+    pend_order = stable_argsort(day_p)
+    rest_order = npend + stable_argsort(np.concatenate([day_b, day_d]))
     order = np.concatenate([pend_order, rest_order])
 
     def cat(*parts: np.ndarray) -> np.ndarray:

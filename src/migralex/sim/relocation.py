@@ -35,6 +35,7 @@ from migralex.errors import InvalidInput
 from migralex.sim import kernel
 from migralex.sim.kernel import KernelInputs, KernelOutputs
 from migralex.sim.kernel_state import INQ, LOC, STATE
+from migralex.sim.sorting import stable_argsort
 from migralex.sim.stages import ACCELERATED, REGULAR
 
 #: Matchers by name (the scenario's `solidarity.matching`).
@@ -75,37 +76,49 @@ def pro_rata(batch: WeekBatch, places: np.ndarray) -> np.ndarray:
 
 
 def match_milp(batch: WeekBatch, places: np.ndarray, method: str = "milp") -> np.ndarray:
-    """The matching of `migralex.allocation` (AMMR Art. 67(3)-(6)) on the week's batch."""
-    import polars as pl
-
-    from migralex.allocation import match_batch
+    """The matching of `migralex.allocation` (AMMR Art. 67(3)-(6)) on the week's batch: the same
+    solve as `match_batch` (`match_arrays`), its matrices built from the run's arrays (no table)."""
+    from migralex.allocation import Batch, MatchParams, match_arrays
+    from migralex.allocation.integration import scores
 
     out = np.full(len(batch), -1, np.int8)
-    offered = {EU27[c]: int(places[c]) for c in np.flatnonzero(places > 0)}
-    if not len(batch) or not offered:
+    columns = np.flatnonzero(places > 0)  # Member States offering places, in EU27 (= code) order
+    if not len(batch) or not len(columns):
         return out
-    codes = np.array([*EU27, None], dtype=object)
+    _check_offer(tuple(columns.tolist()))
+    params = MatchParams()
+    n = len(batch)
     own_link = (batch.link >= 0) & (batch.link != batch.benefitting)
-    link = pl.Series("link", codes[np.where(own_link, batch.link, len(EU27))].tolist(), dtype=pl.String)
-    persons = pl.DataFrame(
-        {
-            "person_id": batch.person.astype(str),
-            "status": ["applicant"] * len(batch),
-            "eligible": np.ones(len(batch), bool),
-            "consent": np.ones(len(batch), bool),
-            "vulnerable": batch.vulnerable.astype(bool),
-            "links": link.to_frame().select(
-                pl.when(pl.col("link").is_null()).then(pl.lit([], dtype=pl.List(pl.String)))
-                .otherwise(pl.concat_list("link"))
-            ).to_series(),
-            "nationality": pl.Series(_iso2_codes()[batch.nat].tolist(), dtype=pl.String),
-            "benefitting": pl.Series(codes[batch.benefitting].tolist(), dtype=pl.String),
-        }
-    )  # fmt: skip
-    result = match_batch(persons, offered, method=method)
-    index = {ms: k for k, ms in enumerate(EU27)}
-    placed = result.assignments["member_state"].replace_strict(index, default=-1, return_dtype=pl.Int8)
-    return placed.fill_null(-1).to_numpy()  # the assignments are in the order of the persons
+    arrays = Batch(
+        group_of_person=np.arange(n),  # no families in the run: everyone alone
+        placeable=np.ones(n, bool),  # applicants with consent, no security flag (`reloc_ok`)
+        links=own_link[:, None] & (batch.link[:, None] == columns[None, :]),
+        vulnerable=batch.vulnerable.astype(bool),
+        score=scores(_score_rows(params.score_year)[batch.nat], columns.tolist(), params.score_year),
+        barred=batch.benefitting[:, None] == columns[None, :],
+        capacity=places[columns].astype(np.int64),
+    )
+    state, _ = match_arrays(arrays, params, method)
+    placed = state >= 0
+    out[placed] = columns[state[placed]]
+    return out
+
+
+@cache
+def _check_offer(columns: tuple[int, ...]) -> None:
+    """The Member States offering places are bound by AMMR Part IV (`allocation.persons.check_places`;
+    the answer depends only on which States offer, so it is asked once per set of States)."""
+    from migralex.allocation.persons import check_places
+
+    check_places(dict.fromkeys((EU27[c] for c in columns), 1))
+
+
+@cache
+def _score_rows(year: int) -> np.ndarray:
+    """Per case-format nationality code, its row in the integration score table (-1: none)."""
+    from migralex.allocation.integration import score_rows
+
+    return score_rows(_iso2_codes().tolist(), year)
 
 
 @cache
@@ -180,12 +193,11 @@ class WeeklyPlan:
     def candidates(benefitting: np.ndarray, order: np.ndarray, caps: np.ndarray) -> np.ndarray:
         """Indices of the week's candidates, taken in the order `order` (first lodged first), at
         most `caps[ms]` per benefitting Member State."""
-        idx = order
-        ms = benefitting[idx].astype(np.int64)
-        sorted_ms = np.argsort(ms, kind="stable")
-        idx, ms = idx[sorted_ms], ms[sorted_ms]
-        first = np.searchsorted(ms, ms, side="left")
-        rank = np.arange(len(ms)) - first
+        ms = benefitting[order]
+        by_ms = stable_argsort(ms)
+        idx, ms = order[by_ms], ms[by_ms].astype(np.int64)
+        counts = np.bincount(ms, minlength=len(caps))
+        rank = np.arange(len(ms)) - (np.cumsum(counts) - counts)[ms]  # place in its Member State's line
         keep = rank < caps[ms]
         return idx[keep]
 
@@ -226,7 +238,7 @@ def run_weekly(
         if not len(pending):
             continue
         where = s.P[pending, LOC].astype(np.int8)
-        order = np.argsort(s.lodge_day[pending], kind="stable")
+        order = stable_argsort(s.lodge_day[pending])
         chosen = plan.candidates(where, order, plan.caps(last - 1))
         places = plan.places(last - 1, s.pledge_left)
         if not len(chosen) or places.sum() <= 0:
@@ -243,7 +255,7 @@ def run_weekly(
         kernel.start_relocations(x, s, last, who[placed], target[placed].astype(np.int64))
         s.pledge_left[:] -= np.bincount(target[placed], minlength=len(places))
         plan.put_forward += np.bincount(batch.benefitting[placed], minlength=len(places))
-        pending = np.setdiff1d(pending, who[placed], assume_unique=True)
+        pending = np.delete(pending, chosen[placed])  # the placed leave the line, the others keep their place
     return kernel.outputs(s, kernel.OK)  # pragma: no cover - the loop returns on the last segment
 
 

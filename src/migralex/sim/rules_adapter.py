@@ -180,15 +180,19 @@ def decide(
 
     proc = procedures(batch, context)
 
-    def again(mask: np.ndarray, ctx: Context, batch_: CaseBatch = batch) -> np.ndarray:
-        """The engine asked again for the rows in `mask` only (the others keep `proc`)."""
+    def again(
+        mask: np.ndarray, ctx: Context, batch_: CaseBatch = batch, rows_: CaseBatch | None = None
+    ) -> np.ndarray:
+        """The engine asked again for the rows in `mask` only (`rows_`: those rows, already taken;
+        the others keep `proc`)."""
         out = proc.copy()
         if mask.any():
-            out[mask] = procedures(batch_.take(np.flatnonzero(mask)), ctx)
+            out[mask] = procedures(rows_ if rows_ is not None else batch_.take(np.flatnonzero(mask)), ctx)
         return out
 
     every = C.MEMBER_STATES[: C.N_EU]  # the context lists Member States (CFMR Art. 11)
     border = proc == PROC_BORDER
+    border_cases = batch.take(np.flatnonzero(border))  # asked twice: capacity, annual maximum
     territory = replace(
         batch, applicants=replace(batch.applicants, place=np.full(len(rows), TERRITORY, np.int8))
     )
@@ -203,8 +207,8 @@ def decide(
         resp=resp,
         req_kind=req,
         proc_reg=full(proc),
-        proc_cap=full(again(border, replace(context, border_capacity_reached=every))),
-        proc_max=full(again(border, replace(context, annual_maximum_reached=every))),
+        proc_cap=full(again(border, replace(context, border_capacity_reached=every), rows_=border_cases)),
+        proc_max=full(again(border, replace(context, annual_maximum_reached=every), rows_=border_cases)),
         proc_ter=full(again(border | (proc == PROC_BORDER_OPTIONAL), context, territory)),
         proc_crisis=full(
             again(np.isin(batch.applicants.reg_ms, crisis_states), replace(context, crisis_derogation=True))
