@@ -41,6 +41,10 @@ integration_score (float or null). Also: `relocated`, `unplaced`, `links_honoure
 
 Reasons `no_place` and `family_too_large` mean "no room in this batch": such persons may wait for a
 later batch (`allocation.demo.WAITING`, as the weekly demo does); the other unplaced reasons are final.
+
+`match_arrays(Batch(...), params, method)` is the solve behind `match_batch` on arrays (units,
+links, vulnerability, scores, barred States, places), for callers that already hold numbers and
+have checked them (the simulator's weekly matching); it returns the Member State column per person.
 """
 
 from __future__ import annotations

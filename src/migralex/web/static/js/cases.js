@@ -8,9 +8,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.cases) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The case engine (migralex.rules) is not available in this build yet: the form checks the case format only.";
+    ML.unavailable("The case engine (migralex.rules) is not available in this build yet: the form checks the case format only.");
   }
 
   // Vocabularies come from the OpenAPI document (the case format's models), countries from /v1/countries.

@@ -332,6 +332,14 @@ const ML = (() => {
     return `${name}: ${m}`;
   }
 
+  /** Say in the page's #unavailable note that a capability is not in this build; disable `control` if given. */
+  function unavailable(text, control) {
+    const note = document.getElementById("unavailable");
+    note.hidden = false;
+    note.textContent = text;
+    if (control) control.disabled = true;
+  }
+
   /** Clear the field errors of a form (messages and highlights). */
   function clearFieldErrors(form) {
     form.querySelectorAll(".field-error").forEach((n) => n.remove());
@@ -359,5 +367,5 @@ const ML = (() => {
     return rest;
   }
 
-  return { byName, csv, downloadCsv, downloadChart, frame, sortable, urlState, plainMessage, clearFieldErrors, fieldErrors, aria, OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
+  return { unavailable, byName, csv, downloadCsv, downloadChart, frame, sortable, urlState, plainMessage, clearFieldErrors, fieldErrors, aria, OKABE_ITO, VIRIDIS, CIVIDIS, NO_DATA, NON_EU, ApiError, api, el, fmt, showError, status, LAEA, europe, chart, base, table, debounce, parseCitation };
 })();

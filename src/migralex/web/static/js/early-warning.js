@@ -7,10 +7,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.forecast) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "Forecasting (migralex.forecast) is not available in this build.";
-    $("go").disabled = true;
+    ML.unavailable("Forecasting (migralex.forecast) is not available in this build.", $("go"));
     return;
   }
 

@@ -15,9 +15,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.cycle) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The annual cycle (migralex.cycle) is not available in this build: the map shows the Member States only.";
+    ML.unavailable("The annual cycle (migralex.cycle) is not available in this build: the map shows the Member States only.");
     drawMap([], { label: "Member States", unit: "" });
     return;
   }

@@ -8,10 +8,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.readmission) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The readmission indicators (migralex.readmission) are not available in this build.";
-    $("go").disabled = true;
+    ML.unavailable("The readmission indicators (migralex.readmission) are not available in this build.", $("go"));
     return;
   }
   for (let y = 2024; y >= 2012; y -= 1) $("year").append(el("option", { value: String(y) }, String(y)));

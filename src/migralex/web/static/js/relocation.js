@@ -8,10 +8,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.relocations) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "Relocation matching (migralex.allocation) is not available in this build.";
-    $("match").disabled = true;
+    ML.unavailable("Relocation matching (migralex.allocation) is not available in this build.", $("match"));
     return;
   }
   const countries = await ML.api("/v1/countries");

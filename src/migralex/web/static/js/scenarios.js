@@ -8,10 +8,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.simulations) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The simulator (migralex.sim) is not available in this build.";
-    $("run").disabled = true;
+    ML.unavailable("The simulator (migralex.sim) is not available in this build.", $("run"));
     return;
   }
 

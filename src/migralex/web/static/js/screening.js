@@ -11,10 +11,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.screening) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The screening (migralex.screening) is not available in this build.";
-    $("open").disabled = true;
+    ML.unavailable("The screening (migralex.screening) is not available in this build.", $("open"));
     return;
   }
   $("screening-id").value = ML.urlState.get("id") || "";

@@ -8,9 +8,7 @@
 
   const health = await ML.api("/v1/health");
   if (!health.capabilities.cycle) {
-    const note = $("unavailable");
-    note.hidden = false;
-    note.textContent = "The annual cycle (migralex.cycle) is not available in this build.";
+    ML.unavailable("The annual cycle (migralex.cycle) is not available in this build.");
     return;
   }
   const [meta, countries] = await Promise.all([ML.api("/v1/cycle"), ML.api("/v1/countries")]);
