@@ -181,3 +181,15 @@ def test_the_cross_check_catches_a_mistyped_figure(tmp_path: Path) -> None:
     check = {m: (a, r) for m, a, r in R.cross_check(R.table(path)).select(
         "member_state", "ordered_agrees", "returned_within").iter_rows()}  # fmt: skip
     assert check == {"DE": (True, False), "FR": (False, True)}
+
+
+def test_the_window_is_a_scenario_parameter(tmp_path: Path) -> None:
+    """A scenario file sets `returns.rate_window`; the stage then uses that window's factors."""
+    path = tmp_path / "window.yaml"
+    path.write_text("name: w\nextends: baseline\ndescription: w\nreturns:\n  rate_window: [2024, 2024]\n")
+    r = load_scenario(str(path)).returns
+    assert r is not None and r.rate_window == (2024, 2024) and r.rate_table == R.SHIPPED
+    default, latest = _stage(R.SHIPPED), _stage(R.SHIPPED, rate_window=r.rate_window)
+    at, hu, back = EU27.index("AT"), EU27.index("HU"), "returned_from_elsewhere"
+    assert latest[back][at] > default[back][at]  # Austria: 2.00 in 2024 against 1.64 over 2022-2024
+    assert latest[back][hu] == default[back][hu]
