@@ -1,13 +1,17 @@
-"""Effective return rates per Member State and nationality: the shipped table and its factors.
+"""Effective return rates per Member State and nationality: factors on the Union rate, from two sources.
 
-`data/return_rates.csv` (SOURCE.md) holds persons ordered to leave and returned following an order
-to leave (Eurostat migr_eiord / migr_eirtn, as published) per Member State (`EU` for the Union) and
-nationality (`TOTAL` for all), by year and period. Each row's rate is divided by the Union total's
-rate of the same year and period; the latest year is kept, its periods averaged weighted by the
-persons ordered to leave. The factors multiply the Union aggregate drawn per run (RBPR Art. 4 and
-Return Directive Art. 8: the Member State enforces the return decision). A Member State or
-nationality without a usable row keeps factor 1: the Union aggregate (the documented fallback).
-Lookups are vectorised: one [Member State, nationality] matrix, indexed by the persons' codes.
+Per Member State: the shipped Eurostat table `returns` (`migralex.data.returns`, migr_eiord ordered
+to leave / migr_eirtn returned following an order to leave, **every destination**, annual, 12 Member
+States and the EU27): the factor of a Member State is its returned / ordered over the EU27's in the
+same year, averaged over the years of a window (`returns.rate_window`, default 2022-2024; status
+`table`). Per nationality (and for Member States the table lacks, e.g. LV): `data/return_rates.csv`
+(SOURCE.md), figures quoted from Eurostat's articles and news releases, returned **to third
+countries**, each divided by the Union total's rate of the same year and period (status `published`
+or `derived`); a CSV row of a Member State the table covers is a cross-check (`cross_check`), not a
+factor. The factors multiply the Union aggregate drawn per run (RBPR Art. 4 and Return Directive
+Art. 8: the Member State enforces the return decision). A Member State or nationality without a
+factor keeps 1: the Union aggregate (the documented fallback). Lookups are vectorised: one
+[Member State, nationality] matrix, cached, indexed by the persons' codes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from migralex.countries import EU27
+from migralex.data.returns import return_rates as eurostat_return_rates
 from migralex.errors import InvalidInput
 
 SHIPPED = "shipped"
@@ -35,6 +41,14 @@ SCHEMA = {
     "source": pl.String,
 }
 STATUSES = ("published", "derived", "assumed")
+#: Status of a factor taken from the shipped Eurostat table (not a CSV status).
+TABLE = "table"
+#: The EU27 aggregate's code in the Eurostat table.
+EUROSTAT_UNION = "EU27_2020"
+#: Years whose Member State / EU27 ratios are averaged (baseline.yaml `returns.rate_window`).
+DEFAULT_WINDOW = (2022, 2024)
+#: Eurostat rounds these counts to 5 and the press to hundreds: agreement within either bound.
+ROUNDING_PERSONS, ROUNDING_SHARE = 100, 0.005
 
 
 @lru_cache(maxsize=4)
@@ -67,8 +81,8 @@ def table(path: str = SHIPPED) -> pl.DataFrame:
     return frame
 
 
-def factors(frame: pl.DataFrame) -> pl.DataFrame:
-    """member_state, nationality, year, factor, periods, status: rate / Union rate of the same period."""
+def _csv_factors(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each CSV row's rate over the Union rate of the same period; latest year, periods weighted."""
     ref = frame.filter(pl.col("member_state") == UNION, pl.col("nationality") == TOTAL).select(
         "year", "period", pl.col("rate").alias("union_rate")
     )
@@ -76,26 +90,90 @@ def factors(frame: pl.DataFrame) -> pl.DataFrame:
     joined = rows.join(ref, on=["year", "period"], how="inner").filter(pl.col("union_rate") > 0)
     latest = joined.filter(pl.col("year") == pl.col("year").max().over("member_state", "nationality"))
     weight = pl.col("ordered").fill_null(1.0)
-    return (
-        latest.group_by("member_state", "nationality")
-        .agg(
-            pl.col("year").first(),
-            ((pl.col("rate") / pl.col("union_rate")) * weight).sum().truediv(weight.sum()).alias("factor"),
-            pl.col("period").sort().str.join(",").alias("periods"),
-            pl.col("status").unique().sort().str.join(",").alias("status"),
-        )
-        .sort("member_state", "nationality")
+    return latest.group_by("member_state", "nationality").agg(
+        pl.col("year").first(),
+        ((pl.col("rate") / pl.col("union_rate")) * weight).sum().truediv(weight.sum()).alias("factor"),
+        pl.col("period").sort().str.join(",").alias("periods"),
+        pl.col("status").unique().sort().str.join(",").alias("status"),
     )
+
+
+@lru_cache(maxsize=8)
+def table_factors(window: tuple[int, int] = DEFAULT_WINDOW) -> pl.DataFrame:
+    """Per Member State of the Eurostat table: mean over the window of (returned / ordered) / EU27's."""
+    first, last = window
+    where = "returns.rate_window"
+    if first > last:
+        raise InvalidInput(where, f"first year {first} after last year {last}")
+    rates = eurostat_return_rates(aggregates=True).filter(pl.col("year").is_between(first, last))
+    union = rates.filter(pl.col("member_state") == EUROSTAT_UNION, pl.col("return_rate") > 0).select(
+        pl.col("year").cast(pl.Int64), pl.col("return_rate").alias("union_rate")
+    )
+    missing = sorted(set(range(first, last + 1)) - set(union["year"]))
+    if missing:
+        raise InvalidInput(where, f"no EU27 rate for {missing[0]} in the returns table")
+    rows = rates.filter(pl.col("member_state").is_in(EU27), pl.col("return_rate").is_not_null())
+    return (
+        rows.with_columns(pl.col("year").cast(pl.Int64))
+        .join(union, on="year", how="inner")
+        .group_by("member_state")
+        .agg(
+            pl.col("year").max(),
+            (pl.col("return_rate") / pl.col("union_rate")).mean().alias("factor"),
+            pl.col("year").sort().cast(pl.String).str.join(",").alias("periods"),
+        )
+        .with_columns(pl.lit(TOTAL).alias("nationality"), pl.lit(TABLE).alias("status"))
+        .select("member_state", "nationality", "year", "factor", "periods", "status")
+        .sort("member_state")
+    )
+
+
+def factors(frame: pl.DataFrame, window: tuple[int, int] | None = None) -> pl.DataFrame:
+    """member_state, nationality, year, factor, periods, status: the CSV's factors (rate / Union rate of
+    the same period) and, with a `window`, the Eurostat table's per Member State (status `table`),
+    which replace the CSV's per-Member-State rows of the States the table covers."""
+    csv = _csv_factors(frame).select("member_state", "nationality", "year", "factor", "periods", "status")
+    if window is not None:
+        eurostat = table_factors(window)
+        covered = (pl.col("nationality") == TOTAL) & pl.col("member_state").is_in(
+            eurostat["member_state"].implode()
+        )
+        csv = pl.concat([csv.filter(~covered), eurostat])
+    return csv.sort("member_state", "nationality")
+
+
+def cross_check(frame: pl.DataFrame) -> pl.DataFrame:
+    """The CSV's annual Member State (and Union) rows against the Eurostat table of the same year:
+    `ordered_agrees` within Eurostat rounding; `returned_within` (third countries <= every destination)."""
+    ms = pl.col("member_state")
+    annual = frame.filter(
+        pl.col("period") == "YEAR", pl.col("nationality") == TOTAL, pl.col("ordered").is_not_null()
+    )
+    annual = annual.with_columns(pl.when(ms == UNION).then(pl.lit(EUROSTAT_UNION)).otherwise(ms).alias("geo"))
+    eurostat = eurostat_return_rates(aggregates=True).select(
+        pl.col("member_state").alias("geo"), pl.col("year").cast(pl.Int64),
+        pl.col("ordered_to_leave").alias("table_ordered"), pl.col("returned").alias("table_returned"),
+    )  # fmt: skip
+    joined = annual.join(eurostat, on=["geo", "year"], how="inner").drop_nulls("table_ordered")
+    diff = (pl.col("ordered") - pl.col("table_ordered")).abs()
+    agrees = (diff <= ROUNDING_PERSONS) | (diff <= ROUNDING_SHARE * pl.col("table_ordered"))
+    within = pl.col("returned") <= pl.col("table_returned") + ROUNDING_PERSONS
+    return joined.select(
+        "member_state", "year", "ordered", "table_ordered", diff.alias("difference"),
+        agrees.alias("ordered_agrees"), "returned", "table_returned",
+        within.fill_null(True).alias("returned_within"),
+    ).sort("member_state", "year")  # fmt: skip
 
 
 @lru_cache(maxsize=8)
 def matrix(
     member_states: tuple[str, ...], nationalities: tuple[str, ...], path: str = SHIPPED,
-    own_rate: tuple[str, ...] = (),
+    own_rate: tuple[str, ...] = (), window: tuple[int, int] | None = DEFAULT_WINDOW,
 ) -> np.ndarray:  # fmt: skip
-    """float64 [Member State, nationality]: the factor of each pair (1 where no row: the Union aggregate);
-    the Member States in `own_rate` (a scenario names their rate) keep only the nationality factors."""
-    f = factors(table(path))
+    """float64 [Member State, nationality]: the factor of each pair (1 where none: the Union aggregate);
+    per Member State from the Eurostat table over `window` (None: the CSV's rows only); the Member
+    States in `own_rate` (a scenario names their rate) keep only the nationality factors."""
+    f = factors(table(path), window)
     ms_index = {m: i for i, m in enumerate(member_states)}
     nat_index = {c: i for i, c in enumerate(nationalities)}
     per_ms = np.ones(len(member_states))

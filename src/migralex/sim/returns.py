@@ -20,8 +20,9 @@ stage takes the kernel's end state and, vectorised over the persons:
      effective rate, before any new application; the others may still apply (`reapplication`).
 
 Effective rates are per Member State and nationality: the Union aggregate drawn per run
-(`effective_rate`) × the factors of the rate table (`rate_table`, `sim.return_rates`: published
-Eurostat figures, data/return_rates.csv) × the scenario's `nationality_factor`; a Member State or
+(`effective_rate`) × the factors of `sim.return_rates` (per Member State: the Eurostat table `returns`
+over `rate_window`; per nationality: data/return_rates.csv, `rate_table`) × the scenario's
+`nationality_factor`; a Member State or
 nationality without a row in the table takes the Union aggregate, a Member State whose rate the
 scenario names takes that rate (its table factor is not applied).
 The stage uses its own seed, spawned from the run's, so a scenario and the baseline run with the same
@@ -82,7 +83,7 @@ def _rates(r: ReturnsBehaviour, rng: np.random.Generator, n_ms: int) -> tuple[np
     if r.rate_table is None:
         return per_ms, np.broadcast_to(factor, (n_ms, len(factor)))
     own = tuple(sorted(r.effective_rate.overrides))  # a rate named in the scenario is not rescaled
-    table = return_rates.matrix(EU27[:n_ms], C.NATIONALITIES, r.rate_table, own)
+    table = return_rates.matrix(EU27[:n_ms], C.NATIONALITIES, r.rate_table, own, r.rate_window)
     return per_ms, table * factor[None, :]
 
 

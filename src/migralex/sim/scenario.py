@@ -204,13 +204,24 @@ class ReturnsBehaviour(BaseModel):
     effective_rate: PerMemberState
     nationality_factor: dict[str, Value] = Field(default_factory=dict)
     #: Factors per Member State and nationality on the Union rate (`sim.return_rates`): "shipped" (the
-    #: table of data/return_rates.csv), a CSV path with its columns, or None (the Union rate everywhere).
+    #: table of data/return_rates.csv), a CSV path with its columns, or None (no factors at all: the Union
+    #: rate everywhere, whatever `rate_window`).
     rate_table: str | None = None
+    #: First and last year whose Member State / EU27 ratios of the Eurostat table `returns` are averaged
+    #: into the per-Member-State factors (`sim.return_rates.table_factors`); None: the CSV's rows only.
+    rate_window: tuple[int, int] | None = (2022, 2024)
     voluntary_share: Value
     absconding: Value
     apprehension: Value
     reapplication: Value
     new_procedure_completion: Value
+
+    @field_validator("rate_window")
+    @classmethod
+    def _window(cls, v: tuple[int, int] | None) -> tuple[int, int] | None:
+        if v is not None and v[0] > v[1]:
+            raise ValueError(f"returns.rate_window: first year {v[0]} after last year {v[1]}")
+        return v
 
     @field_validator("nationality_factor")
     @classmethod
