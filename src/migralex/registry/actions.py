@@ -72,44 +72,9 @@ def record(
                 conn.execute(update(datasets).where(datasets.c.id == dataset_id).values(**cols))
                 seal(conn, reg.keys.mac_key, datasets, datasets.c.id == dataset_id)
             if extra:
-                doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
-                doc["details"].update(extra)
-                conn.execute(
-                    update(personal_data)
-                    .where(personal_data.c.dataset_id == dataset_id)
-                    .values(
-                        ciphertext=shredding.encrypt(
-                            conn,
-                            reg.keys,
-                            [dataset_id],
-                            [canonical_json(doc).encode()],
-                            [f"personal_data:{dataset_id}"],
-                        )[0]
-                    )
-                )
-            notified = 0
-            notify = p.actions[action].notify
-            if action == "member_state_responsible" or (notify and action != "citizenship_acquired"):
-                notified = _notify(
-                    reg,
-                    conn,
-                    d,
-                    action,
-                    basis,
-                    notify or "eurodac.notification.member_state_responsible",
-                    now,
-                )
+                _store_details(reg, conn, dataset_id, extra)
+            notified = _notifications(reg, conn, d, action, basis, now)
             erased = 0
-            if action == "citizenship_acquired":
-                notified = _notify(
-                    reg,
-                    conn,
-                    d,
-                    "erasure",
-                    p.actions[action].basis.cite(),
-                    "eurodac.erasure_notification",
-                    now,
-                )
             suspended = _suspends(reg, action, now.date())
             if suspended:
                 _mark_suspended(reg, conn, dataset_id)
@@ -135,6 +100,34 @@ def record(
                 "erased": bool(erased),
             }
     reg._deny(caller, f"record_{action}", denial, [dataset_id])
+
+
+def _store_details(reg: Registry, conn: Connection, dataset_id: int, extra: Mapping[str, Any]) -> None:
+    """Add the recorded details to the dataset's encrypted document (Arts 16, 17(2))."""
+    doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+    doc["details"].update(extra)
+    ciphertext = shredding.encrypt(
+        conn, reg.keys, [dataset_id], [canonical_json(doc).encode()], [f"personal_data:{dataset_id}"]
+    )[0]
+    conn.execute(
+        update(personal_data).where(personal_data.c.dataset_id == dataset_id).values(ciphertext=ciphertext)
+    )
+
+
+def _notifications(reg: Registry, conn: Connection, d: Any, action: str, basis: str, now: dt.datetime) -> int:
+    """The notifications an action sends (Art. 16(4) responsibility; Art. 30(2) erasure), as a count."""
+    p = policy()
+    notified = 0
+    notify = p.actions[action].notify
+    if action == "member_state_responsible" or (notify and action != "citizenship_acquired"):
+        notified = _notify(
+            reg, conn, d, action, basis, notify or "eurodac.notification.member_state_responsible", now
+        )
+    if action == "citizenship_acquired":
+        notified = _notify(
+            reg, conn, d, "erasure", p.actions[action].basis.cite(), "eurodac.erasure_notification", now
+        )
+    return notified
 
 
 def retake(
