@@ -39,11 +39,43 @@ NONE_REASONS = (
     " application was first registered, is responsible, if it is in the best interests of the child",
 )
 
+SEVERAL = (
+    "family members, siblings or relatives are in several Member States ({candidates}): choose on"
+    " the best interests of the child (AMMR Art. 23(4))"
+)
+INTERESTS = (
+    "unaccompanied minor: the designation holds unless it is demonstrated that it is not in the best"
+    " interests of the child (assessment under AMMR Art. 23(4))"
+)
+
+
+def _none_examined(law: Law, n: int) -> tuple[list[RuleEval], list[Flag]]:
+    """AMMR Art. 25(1): the rules and flags of `evaluate` for a batch without unaccompanied minors
+    (every case NOT_EXAMINED, no flag raised)."""
+    rules = [
+        RuleEval.empty(key, n, citations, reasons)
+        for key, citations, reasons in (
+            ("uam_family", (law.cite["uam_family"], law.cite["uam_several"]), FAMILY_REASONS),
+            ("uam_relative", (law.cite["uam_relative"], law.cite["uam_several"]), RELATIVE_REASONS),
+            ("uam_none", (law.cite["uam_none"],), NONE_REASONS),
+        )
+    ]
+    for rule in rules:
+        rule.outcome[:] = NOT_EXAMINED
+    rules[0].arg("bits", np.zeros(n, dtype=np.uint32))
+    rules[1].arg("bits", np.zeros(n, dtype=np.uint32))
+    return rules, [
+        new_flag("best_interests_choice", law.cite["uam_several"], True, SEVERAL, n),
+        new_flag("best_interests_of_child", law.cite["uam"], False, INTERESTS, n),
+    ]
+
 
 def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
     """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
     fam = f.batch.family
     n, uam = f.n, f.uam
+    if not uam.any():  # no unaccompanied minor in the batch: the same answer, without the work
+        return _none_examined(law, n)
     legal = f.legally_present
     r = fam.relation
     spouse_legal = per_case_bits((r == REL["spouse"]) & legal, fam.case, fam.ms, n) > 0
@@ -60,14 +92,7 @@ def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[
     reg_bit = np.left_shift(np.uint32(1), np.maximum(f.reg_ms, 0).astype(np.uint32))
     other3 = bits3 & ~reg_bit
 
-    several = new_flag(
-        "best_interests_choice",
-        law.cite["uam_several"],
-        True,
-        "family members, siblings or relatives are in several Member States ({candidates}): choose on"
-        " the best interests of the child (AMMR Art. 23(4))",
-        n,
-    )
+    several = new_flag("best_interests_choice", law.cite["uam_several"], True, SEVERAL, n)
     n2, n3 = count_bits(bits2), count_bits(bits3)
     if across_paragraphs:
         union = bits2 | bits3
@@ -106,13 +131,6 @@ def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[
     several.mask[:] = blocked2 | blocked3
     several.bits[:] = np.where(blocked2, bits2, np.where(blocked3, bits3, 0))
 
-    interests = new_flag(
-        "best_interests_of_child",
-        law.cite["uam"],
-        False,
-        "unaccompanied minor: the designation holds unless it is demonstrated that it is not in the best"
-        " interests of the child (assessment under AMMR Art. 23(4))",
-        n,
-    )
+    interests = new_flag("best_interests_of_child", law.cite["uam"], False, INTERESTS, n)
     interests.mask[:] = uam & ~several.mask
     return [fam_rule, rel_rule, none_rule], [several, interests]
