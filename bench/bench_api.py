@@ -6,7 +6,9 @@ counted): a scheduler thread releases each request when it is due (time.sleep, s
 Linux) to 8 keep-alive connections, each in its own thread. A request's latency runs from the moment
 it was *due*, not from when it was sent, so a stalled server cannot hide its queue (no coordinated
 omission).
-Prints p50/p90/p99/max and the error count; `--json` writes them to a file.
+Prints p50/p90/p99/max, the error count and the server's CPU time per request (its process's
+user + system time from /proc/<pid>/stat over the driven requests, warm-up included: less affected
+by other load on the machine than the latencies); `--json` writes them to a file.
 
     .venv/bin/python bench/bench_api.py                      # one case with trace, 200 req/s, 30 s
     .venv/bin/python bench/bench_api.py --path /v1/law/AMMR/articles/33 --method GET
@@ -203,6 +205,13 @@ class Batches:
         }
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid`, all its threads (Linux /proc/<pid>/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def settle(host: str, port: int) -> None:
     """Wait until the server's background warm-up is over (GET /v1/cycle answers once the cycles are
     computed), so that it does not run during the measurement."""
@@ -240,7 +249,12 @@ def main() -> None:
         if args.batch:
             batches = Batches(host, port, "/v1/cases/responsibility", BATCH_CASE, args.batch)
             batches.thread.start()
+        cpu_before = process_cpu_seconds(proc.pid)
         figures = drive(host, port, request, args.rate, args.seconds, args.warmup)
+        sent = int((args.warmup + args.seconds) * args.rate)
+        figures["server_cpu_ms_per_request"] = round(
+            (process_cpu_seconds(proc.pid) - cpu_before) * 1000 / sent, 3
+        )
         if batches is not None:
             batches.stop.set()
             batches.thread.join(timeout=120)

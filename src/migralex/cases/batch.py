@@ -31,6 +31,10 @@ def _dates(values: Sequence[dt.date | None]) -> np.ndarray:
     return np.array(values, dtype="datetime64[D]").reshape(-1)  # None → NaT
 
 
+#: Per table class, the name of its first column (its length is the table's), looked up once.
+_FIRST_FIELD: dict[type, str] = {}
+
+
 @dataclass(frozen=True)
 class Table:
     """A set of equally long numpy columns; subclasses name them (and their JSON field names)."""
@@ -39,7 +43,10 @@ class Table:
     SPEC: ClassVar[dict[str, tuple[str, str]]] = {}
 
     def __len__(self) -> int:
-        return len(getattr(self, fields(self)[0].name))
+        name = _FIRST_FIELD.get(type(self))
+        if name is None:
+            name = _FIRST_FIELD[type(self)] = fields(self)[0].name
+        return len(getattr(self, name))
 
     def columns(self) -> dict[str, np.ndarray]:
         """Columns by name."""

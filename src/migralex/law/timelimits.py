@@ -115,6 +115,8 @@ class _DayTables:
         self.filled = np.zeros(n, dtype=bool)
 
     def ensure(self, codes: np.ndarray) -> None:
+        if self.filled[codes].all():  # the usual case once warm: nothing to fill
+            return
         present = np.flatnonzero(np.bincount(codes, minlength=len(DUBLIN_STATES)))
         for code in present[~self.filled[present]]:
             cal = holiday_calendar(DUBLIN_STATES[code], 1999, 2082)

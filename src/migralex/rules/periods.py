@@ -26,9 +26,9 @@ ROLLS = ("art75", "calendar")
 def values_at(param: Parameter, dates: np.ndarray) -> np.ndarray:
     """The value of `param` in force on each date; one value (the usual case) without a search.
     Dates before the first value take the first value (callers restrict to where it applies)."""
-    starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
-    if len(starts) == 1:
+    if len(param.values) == 1:
         return np.full(dates.shape, param.values[0].value)
+    starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
     idx = np.clip(np.searchsorted(starts, dates, side="right") - 1, 0, None)
     return np.array([v.value for v in param.values])[idx]
 
@@ -45,9 +45,12 @@ def periods_at(param: Parameter, dates: np.ndarray) -> Iterator[tuple[Period, np
     """The period of `param` in force on each date, as (period, rows) groups (usually one). Dates
     before the first value take the first value, as in `values_at` (callers restrict to where the
     act applies; a regime forced by a scenario applies it earlier)."""
-    starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
     if len(dates) == 0:
         return
+    if len(param.values) == 1:  # one value (most parameters): no search
+        yield Period(int(param.values[0].value), param.unit), slice(None)
+        return
+    starts = np.array([v.start for v in param.values], dtype="datetime64[D]")
     ok = dates[~np.isnat(dates)]
     if len(starts) == 1 or (len(ok) and ok.min() >= starts[-1]):
         i = len(starts) - 1 if len(starts) > 1 else 0

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -182,16 +183,21 @@ class Context:
         )
 
     def rate_array(self) -> np.ndarray:
-        """Rate per nationality code (NaN where the table has none)."""
+        """Rate per nationality code (NaN where the table has none); read-only, built once."""
         if self.recognition_rates is None:
             raise InvalidInput(
                 "context.recognition_rates", "no table: resolve the context first (migralex.context)"
             )
+        return self._rates
+
+    @cached_property
+    def _rates(self) -> np.ndarray:
         out = np.full(len(C.NATIONALITIES), np.nan)
-        for code, rate in self.recognition_rates.items():
+        for code, rate in (self.recognition_rates or {}).items():
             i = C.NATIONALITY_INDEX.get(code)
             if i is not None:
                 out[i] = rate
+        out.flags.writeable = False
         return out
 
 

@@ -77,6 +77,8 @@ class RuleEval:
         ms: np.ndarray | int | None = None,
     ) -> None:
         """Set outcome, reason (and citation, Member State) where `mask` holds."""
+        if isinstance(mask, np.ndarray) and not mask.any():  # no case (most rules, for one case)
+            return
         _put(self.outcome, mask, outcome)
         _put(self.reason, mask, reason)
         if cite is not None:

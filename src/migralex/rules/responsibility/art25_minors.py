@@ -40,6 +40,37 @@ NONE_REASONS = (
 )
 
 
+SEVERAL = (
+    "family members, siblings or relatives are in several Member States ({candidates}): choose on"
+    " the best interests of the child (AMMR Art. 23(4))"
+)
+INTERESTS = (
+    "unaccompanied minor: the designation holds unless it is demonstrated that it is not in the best"
+    " interests of the child (assessment under AMMR Art. 23(4))"
+)
+
+
+def _none_examined(law: Law, n: int) -> tuple[list[RuleEval], list[Flag]]:
+    """AMMR Art. 25(1): the rules and flags of `evaluate` for a batch without unaccompanied minors
+    (every case NOT_EXAMINED, no flag raised)."""
+    rules = [
+        RuleEval.empty(key, n, citations, reasons)
+        for key, citations, reasons in (
+            ("uam_family", (law.cite["uam_family"], law.cite["uam_several"]), FAMILY_REASONS),
+            ("uam_relative", (law.cite["uam_relative"], law.cite["uam_several"]), RELATIVE_REASONS),
+            ("uam_none", (law.cite["uam_none"],), NONE_REASONS),
+        )
+    ]
+    for rule in rules:
+        rule.outcome[:] = NOT_EXAMINED
+    rules[0].arg("bits", np.zeros(n, dtype=np.uint32))
+    rules[1].arg("bits", np.zeros(n, dtype=np.uint32))
+    return rules, [
+        new_flag("best_interests_choice", law.cite["uam_several"], True, SEVERAL, n),
+        new_flag("best_interests_of_child", law.cite["uam"], False, INTERESTS, n),
+    ]
+
+
 def _family_bits(f: Facts) -> tuple[np.ndarray, np.ndarray]:
     """AMMR Art. 25(2): per minor the Member States of family members or siblings (and of the second
     sentence only: a married minor's carers or siblings where the spouse is not legally present)."""
@@ -96,8 +127,7 @@ def _flags(f: Facts, law: Law, bits2: np.ndarray, bits3: np.ndarray) -> list[Fla
         "best_interests_choice",
         law.cite["uam_several"],
         True,
-        "family members, siblings or relatives are in several Member States ({candidates}): choose on"
-        " the best interests of the child (AMMR Art. 23(4))",
+        SEVERAL,
         n,
     )
     blocked2 = uam & (n2 > 1)
@@ -108,8 +138,7 @@ def _flags(f: Facts, law: Law, bits2: np.ndarray, bits3: np.ndarray) -> list[Fla
         "best_interests_of_child",
         law.cite["uam"],
         False,
-        "unaccompanied minor: the designation holds unless it is demonstrated that it is not in the best"
-        " interests of the child (assessment under AMMR Art. 23(4))",
+        INTERESTS,
         n,
     )
     interests.mask[:] = uam & ~several.mask
@@ -119,6 +148,8 @@ def _flags(f: Facts, law: Law, bits2: np.ndarray, bits3: np.ndarray) -> list[Fla
 def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
     """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
     fam, n, uam = f.batch.family, f.n, f.uam
+    if not uam.any():  # no unaccompanied minor in the batch: the same answer, without the work
+        return _none_examined(law, n)
     bits2, only_second = _family_bits(f)
     rows3 = f.relative & f.legally_present & fam.can_take_care & uam[fam.case]
     bits3 = per_case_bits(rows3, fam.case, fam.ms, n)

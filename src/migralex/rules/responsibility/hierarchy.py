@@ -122,13 +122,16 @@ class Part:
 
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
     """The first rule that applies (the last one, the default, always does) and its Member State."""
-    decided = np.full(len(rules[0].outcome), len(rules) - 1, dtype=np.int16)
-    ms = rules[-1].ms.copy()
-    for k in range(len(rules) - 2, -1, -1):
-        applies = rules[k].outcome == APPLIES
-        np.copyto(decided, k, where=applies, casting="unsafe")
-        np.copyto(ms, rules[k].ms, where=applies)
-    return decided, ms
+    n = len(rules[0].outcome)
+    table = np.empty((len(rules), n), dtype=rules[-1].ms.dtype)  # one row per rule
+    for k, rule in enumerate(rules):
+        table[k] = rule.outcome
+    applies = table == APPLIES
+    applies[-1] = True  # the default decides where nothing earlier applies
+    decided = applies.argmax(axis=0)  # the first rule that applies
+    for k, rule in enumerate(rules):
+        table[k] = rule.ms
+    return decided.astype(np.int16), table[decided, np.arange(n)]
 
 
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
