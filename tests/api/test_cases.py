@@ -163,5 +163,6 @@ def test_deadlines_take_the_authorisations_per_member_state(client: TestClient) 
     assert bases(crisis_in="IT:2026-09-01:2026-12-31") == bases()
     se = bases(crisis_in="SE:2026-09-01:2026-12-31")
     assert se["take_charge_reply"] == "CFMR Art. 12(2)(b)" and se["take_charge_request"] == "AMMR Art. 39(1)"
+    assert se["transfer"] == "CFMR Art. 12(4)"  # the responsible State receives
     bad = client.post("/v1/cases/deadlines", json=case, params={"crisis_in": "SE:2026-09-01"})
     assert bad.status_code == 422 and "crisis_in[0]" in bad.text

@@ -19,6 +19,8 @@ State (CH, IS, LI, NO become the next third country in code order, the random st
 recognition rate opens the border procedure), every other row was identical.
 CFMR Art. 12 per Member State in the deadlines without events (`crisis=`, the authorisations):
 the examples of tests/rules/examples/cfmr_12_deadlines_per_state.yaml added their 64 rows, every
+other row was identical. CFMR Art. 12(4) (the Member State responsible authorised): the Sweden
+example's transfer takes the one year (`crisis_responsible`) and a new example adds its 8 rows; every
 other row was identical.
 """
 

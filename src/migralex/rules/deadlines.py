@@ -437,14 +437,16 @@ def _transfer_decision(f: Facts, b: _Builder) -> None:
 
 
 def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
-    """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d); Dublin III Art. 29(1)."""
-    col = b.column("transfer", ("default", "crisis", "dublin3"), with_latest=True)
+    """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d), 12(4); Dublin III Art. 29(1)."""
+    col = b.column("transfer", ("default", "crisis", "dublin3", "crisis_responsible"), with_latest=True)
     named = f.elsewhere & (f.responsibility.member_state >= 0)
     ammr_crisis = f.ammr_case & f.art12["transfer"]
+    receiving = f.ammr_case & ~ammr_crisis & f.art12["transfer_responsible"]  # CFMR Art. 12(4)
     masks = {
-        "default": named & f.ammr_case & ~ammr_crisis,
+        "default": named & f.ammr_case & ~ammr_crisis & ~receiving,
         "crisis": named & ammr_crisis,
         "dublin3": named & f.dublin_case,
+        "crisis_responsible": named & receiving,
     }
     for name, mask in masks.items():
         b.set(col, name, mask, None, f.reg_ms)

@@ -10,7 +10,11 @@ its latest last day (Art. 46(1): six months after that). A limit takes its `cris
 the Member State that must act - the Member State of registration for the request and the transfer
 (the requesting and transferring State), the requested Member State (the one the criteria name) for
 the reply - is authorised on a day of that window (reading `cfmr.reading.derogation_day` as for the
-timeline: `start` checks the registration day only). The take back notification is made by the
+timeline: `start` checks the registration day only). Where only the Member State responsible
+(the requested State, which receives) is authorised on a day of the transfer's window, the transfer
+takes the one year of CFMR Art. 12(4) (variant `crisis_responsible`, as on the case timeline): "If
+the transfer does not take place within one year ... by way of derogation from Article 46(1)". The
+take back notification is made by the
 Member State where the person is later found, not known without events: it keeps the AMMR period
 unless the old switch (`crisis=True`, every Member State concerned) is on. With the old switch, or
 without authorisations, every limit follows the case's crisis flag as before.
@@ -25,8 +29,9 @@ from migralex.law.params import ParameterSet
 from migralex.rules.crisis import Crisis
 from migralex.rules.timeline import period_end
 
-#: The limits of `migralex.rules.deadlines` with a CFMR Art. 12 variant.
-ART12_LIMITS = ("request", "reply", "transfer", "take_back")
+#: The limits of `migralex.rules.deadlines` with a CFMR Art. 12 variant (`transfer_responsible`:
+#: the Member State responsible, which receives, is authorised - CFMR Art. 12(4)).
+ART12_LIMITS = ("request", "reply", "transfer", "take_back", "transfer_responsible")
 
 
 def art12_masks(
@@ -48,4 +53,5 @@ def art12_masks(
         "reply": crisis.applies(requested, reg, reply_end),
         "transfer": crisis.applies(reg_ms, reg, transfer_end),
         "take_back": crisis.everyone.copy(),
+        "transfer_responsible": crisis.applies(requested, reg, transfer_end),
     }
