@@ -100,7 +100,7 @@ def alerts(as_of: str | date | None = None, ids: list[str] | None = None) -> pl.
     return _calibrated(service.parse_as_of(as_of), key, service.factors_version())
 
 
-@memo(ALERTS_KEPT, fits=False)  # `_one_step` takes the GATE when it fits
+@memo(ALERTS_KEPT)
 def _calibrated(when: date | None, key: tuple[str, ...], factors_version: int) -> pl.DataFrame:
     """The alerts of `key` at `when` with the calibration factors of version `factors_version`."""
     frame = _one_step(when, key)

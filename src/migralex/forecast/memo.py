@@ -2,14 +2,12 @@
 
 A forecast depends only on the shipped data and its parameters (series, `as_of`, horizon), so it is
 computed once per key and kept in a bounded LRU (`Lru`): a fuzzer or a crawler walking through
-`as_of` values cannot grow the process without limit. `memo(maxsize)` adds, per function:
-
-- one computation per key: a request for a key being computed waits for that computation instead
-  of fitting the same models again (the first request after start-up no longer fans out into one
-  fit per concurrent client);
-- one fit at a time in the process (`GATE`, reentrant): statsforecast holds the GIL, so two fits in
-  parallel take as long as two in a row, but in a row the first answer comes after one fit, and
-  the requests that need no fit share the GIL with one fitting thread instead of several.
+`as_of` values cannot grow the process without limit. `memo(maxsize)` adds one computation per
+key: a request for a key being computed waits for that computation instead of fitting the same
+models again (the first request after start-up no longer fans out into one fit per concurrent
+client). Different keys are computed in parallel: serialising them (one fit at a time in the
+process) was tried and made a burst of twelve new `as_of` values slower on the shared machine
+(bench_api p50 17.6 s → 63 s at load 10-14: one thread gets one thread's share of the CPU).
 
 Exceptions are not remembered: the waiting requests get the same exception, the next one retries.
 """
@@ -25,9 +23,6 @@ from typing import Any, Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 R = TypeVar("R")
-
-#: Held while a model is fitted: one fit at a time in the process (reentrant: a fit may call another).
-GATE = threading.RLock()
 
 
 class Lru(Generic[K, V]):
@@ -75,13 +70,10 @@ class _Pending:
 
 
 class Memo(Generic[R]):
-    """`func` memoised on its positional arguments: bounded LRU, one computation per key, under
-    `GATE` if `fits` (a function that fits models; not for one that only assembles remembered fits,
-    which must not wait for another request's fit)."""
+    """`func` memoised on its positional arguments: bounded LRU, one computation per key."""
 
-    def __init__(self, func: Callable[..., R], maxsize: int, fits: bool = True) -> None:
+    def __init__(self, func: Callable[..., R], maxsize: int) -> None:
         self.func = func
-        self.fits = fits
         self.cache: Lru[tuple[Any, ...], R] = Lru(maxsize)
         self._pending: dict[tuple[Any, ...], _Pending] = {}
         self._lock = threading.Lock()
@@ -104,11 +96,7 @@ class Memo(Generic[R]):
                 raise pending.error
             return pending.value
         try:
-            if self.fits:
-                with GATE:
-                    pending.value = self.func(*args)
-            else:
-                pending.value = self.func(*args)
+            pending.value = self.func(*args)
             self.computed += 1
             self.cache.put(args, pending.value)
             return pending.value
@@ -125,10 +113,10 @@ class Memo(Generic[R]):
         self.cache.clear()
 
 
-def memo(maxsize: int, fits: bool = True) -> Callable[[Callable[..., R]], Memo[R]]:
-    """Decorator: `Memo(func, maxsize, fits)`."""
+def memo(maxsize: int) -> Callable[[Callable[..., R]], Memo[R]]:
+    """Decorator: `Memo(func, maxsize)`."""
 
     def wrap(func: Callable[..., R]) -> Memo[R]:
-        return Memo(func, maxsize, fits)
+        return Memo(func, maxsize)
 
     return wrap

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -11,7 +12,7 @@ import polars as pl
 
 from migralex.errors import InvalidInput
 from migralex.forecast import calibrate, models, reconcile, series
-from migralex.forecast.memo import GATE, Lru, memo
+from migralex.forecast.memo import Lru, memo
 
 #: The calibration factors shipped with the package (written by `migralex forecast backtest --write`).
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
@@ -135,6 +136,17 @@ def _with_children(ids: list[str]) -> list[str]:
 
 
 _FITS: Lru[tuple[date | None, int, str], pl.DataFrame] = Lru(FITS_KEPT)
+_FIT_LOCKS: dict[tuple[date | None, int], threading.Lock] = {}  # per (as_of, years): at most 2400 × 3
+_FIT_LOCKS_LOCK = threading.Lock()
+
+
+def _fit_lock(as_of: date | None, years: int) -> threading.Lock:
+    """The lock of the fits of (`as_of`, `years`): a series is fitted once when two requests need it
+    at once, while fits of other months run in parallel."""
+    with _FIT_LOCKS_LOCK:
+        return _FIT_LOCKS.setdefault((as_of, years), threading.Lock())
+
+
 _FIT_COLUMNS = [c for c in EMPTY if c != "h"]
 
 
@@ -164,7 +176,7 @@ def _fitted(ids: list[str], as_of: date | None, horizon: int) -> pl.DataFrame:
     years = -(-horizon // FIT_MONTHS)
     have = _remembered(ids, as_of, years)
     if len(have) < len(ids):
-        with GATE:  # one fit at a time; a request that waited finds what the other one fitted
+        with _fit_lock(as_of, years):  # a request that waited finds what the other one fitted
             have = _remembered(ids, as_of, years)
             missing = [i for i in ids if i not in have]
             if missing:
@@ -175,7 +187,7 @@ def _fitted(ids: list[str], as_of: date | None, horizon: int) -> pl.DataFrame:
     return pl.concat([have[i].select(_FIT_COLUMNS) for i in sorted(ids)])
 
 
-@memo(ANSWERS_KEPT, fits=False)  # `_fitted` takes the GATE when it fits
+@memo(ANSWERS_KEPT)
 def _forecast_cached(ids: tuple[str, ...], as_of: date | None, horizon: int) -> pl.DataFrame:
     """Reconciled, calibrated forecasts of `ids` (counts), `horizon` months ahead."""
     frame = _fitted(_with_children(list(ids)), as_of, horizon)
