@@ -13,6 +13,9 @@ by other load on the machine than the latencies); `--json` writes them to a file
     .venv/bin/python bench/bench_api.py                      # one case with trace, 200 req/s, 30 s
     .venv/bin/python bench/bench_api.py --path /v1/law/AMMR/articles/33 --method GET
     .venv/bin/python bench/bench_api.py --batch 10000        # the same while 10,000-case batches run
+    .venv/bin/python bench/bench_api.py --method GET --rate 1 \
+        --path '/v1/forecast/alerts?as_of=2023-01' --path '/v1/forecast/alerts?as_of=2023-02'
+                                                             # several paths: requests cycle through them
 
 Mixed load (`--batch N`): a further client posts batches of N cases to the same endpoint, one after
 the other without pause, for the whole run; the single-case figures are measured meanwhile, and
@@ -102,9 +105,13 @@ def read_response(sock: socket.socket, buffer: bytearray) -> int:
     return int(head.split(b" ", 2)[1])
 
 
-def drive(host: str, port: int, request: bytes, rate: float, seconds: float, warmup: float) -> dict:
+def drive(
+    host: str, port: int, request: bytes | list[bytes], rate: float, seconds: float, warmup: float
+) -> dict:
     """Open-loop load at `rate` req/s from a scheduler thread and 8 connection threads; latencies in ms
-    of the requests due after the warm-up, each measured from the moment it was due."""
+    of the requests due after the warm-up, each measured from the moment it was due. Several
+    requests: the i-th due request is `request[i % len(request)]`."""
+    requests = request if isinstance(request, list) else [request]
     due_times: queue.Queue[tuple[int, float] | None] = queue.Queue()
     latencies: list[float] = []  # from the moment the request was due (what a client waits)
     service: list[float] = []  # from the moment it was sent (no client-side queueing)
@@ -121,14 +128,23 @@ def drive(host: str, port: int, request: bytes, rate: float, seconds: float, war
             i, due = item
             sent = clock()
             try:
-                sock.sendall(request)
+                sock.sendall(requests[i % len(requests)])
                 status = read_response(sock, buffer)
             except OSError:
-                with lock:
-                    errors[0] += 1
+                # the server closes a keep-alive connection idle for 5 s (at a low rate, 8 connections
+                # idle that long): send again once on a new connection before counting an error
+                sock.close()
                 sock = socket.create_connection((host, port))
                 buffer.clear()
-                continue
+                try:
+                    sock.sendall(requests[i % len(requests)])
+                    status = read_response(sock, buffer)
+                except OSError:
+                    with lock:
+                        errors[0] += 1
+                    sock = socket.create_connection((host, port))
+                    buffer.clear()
+                    continue
             now = clock()
             with lock:
                 if i >= counted_from:
@@ -228,7 +244,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0, help="measured duration")
     ap.add_argument("--warmup", type=float, default=3.0, help="warm-up, not counted")
     ap.add_argument("--method", default="POST")
-    ap.add_argument("--path", default="/v1/cases/responsibility")
+    ap.add_argument(
+        "--path", action="append", help="path (repeat: requests cycle through them); default one case"
+    )
     ap.add_argument("--body", type=Path, help="JSON body file (default: the first shipped example case)")
     ap.add_argument("--json", type=Path, help="write the figures to this file")
     ap.add_argument("--server-nice", type=int, help="run the server at this niceness (negative needs root)")
@@ -237,6 +255,7 @@ def main() -> None:
         "--offload-workers", type=int, default=1, help="server's worker processes (0: in-process)"
     )
     args = ap.parse_args()
+    paths = args.path or ["/v1/cases/responsibility"]
     body: bytes | None = None
     if args.method in ("POST", "PUT"):
         example = json.loads(EXAMPLES.read_text())["examples"][0]["case"]
@@ -244,7 +263,7 @@ def main() -> None:
     proc, host, port = start_server(args.server_nice, ("--offload-workers", str(args.offload_workers)))
     try:
         settle(host, port)
-        request = build_request(args.method, args.path, host, port, body)
+        request = [build_request(args.method, p, host, port, body) for p in paths]
         batches = None
         if args.batch:
             batches = Batches(host, port, "/v1/cases/responsibility", BATCH_CASE, args.batch)
@@ -262,7 +281,7 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    figures["endpoint"] = f"{args.method} {args.path}"
+    figures["endpoint"] = f"{args.method} {' | '.join(paths)}"
     figures["server_nice"] = args.server_nice
     figures["offload_workers"] = args.offload_workers
     print(json.dumps(figures, indent=2))

@@ -63,3 +63,33 @@ def test_start_up_does_not_start_the_backtest(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(api_forecast, "start_backtest", lambda: started.append(True))
     api_forecast.warm_up()
     assert started == []
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "name"),
+    [
+        ("/v1/forecast/alerts", {"as_of": "2023-13"}, "as_of"),
+        ("/v1/forecast/alerts", {"as_of": "2023-01-15"}, "as_of"),
+        ("/v1/forecast", {"horizon": 0}, "horizon"),
+        ("/v1/forecast", {"horizon": "x"}, "horizon"),
+        ("/v1/forecast", {"history": -1}, "history"),
+        ("/v1/forecast", {"model": "prophet"}, "model"),
+        ("/v1/forecast/projection", {"year": 2100}, "year"),  # in the schema's range, past the data's
+        ("/v1/forecast/projection", {"as_of": "2000-01"}, "as_of"),  # no annual data known then
+    ],
+)
+def test_bad_query_parameters_are_422_naming_the_parameter(
+    client: TestClient, path: str, params: dict[str, object], name: str
+) -> None:
+    r = client.get(path, params=params)
+    assert r.status_code == 422, r.text
+    assert [d["path"] for d in r.json()["detail"]] == [f"query.{name}"]
+
+
+def test_alerts_answers_are_remembered(client: TestClient) -> None:
+    from migralex.forecast import alerts
+
+    first = client.get("/v1/forecast/alerts", params={"as_of": "2021-08"}).json()
+    computed = alerts._one_step.computed
+    assert client.get("/v1/forecast/alerts", params={"as_of": "2021-08"}).json() == first
+    assert alerts._one_step.computed == computed

@@ -8,6 +8,8 @@ answers `{"status": "running"}`; later requests get the scores (cached for the p
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -20,6 +22,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from migralex.api.errors import ERRORS_404, ERRORS_422
+from migralex.errors import InvalidInput
 
 router = APIRouter(prefix="/v1/forecast", tags=["forecast"])
 
@@ -59,6 +62,15 @@ class ForecastOut(BaseModel):
     observed: list[dict[str, Any]] = Field(description="series_id, ds, y: the history known at as_of")
 
 
+@contextmanager
+def _query_errors() -> Iterator[None]:
+    """The engine's errors about an argument, reported as that query parameter (`query.<name>`)."""
+    try:
+        yield
+    except InvalidInput as exc:
+        raise InvalidInput(f"query.{exc.path}", exc.reason) from exc
+
+
 def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (dates as ISO strings, floats rounded)."""
     out = frame.with_columns(
@@ -93,7 +105,8 @@ def forecast(
     from migralex.forecast.series import observations
     from migralex.forecast.service import known_at, parse_as_of
 
-    frame = forecast_series(series, as_of, horizon, model)
+    with _query_errors():
+        frame = forecast_series(series, as_of, horizon, model)
     seen = known_at(observations(series), parse_as_of(as_of))
     seen = seen.filter(pl.int_range(pl.len()).over("series_id") >= pl.len().over("series_id") - history)
     return ForecastOut(
@@ -101,7 +114,9 @@ def forecast(
     )
 
 
-@router.get("/projection", summary="Asylum applicants per Member State in a coming year")
+@router.get(
+    "/projection", summary="Asylum applicants per Member State in a coming year", responses=ERRORS_422
+)
 def projection(
     year: Annotated[
         int | None, Query(ge=2009, le=2100, description="Default: the year after the last observed")
@@ -112,16 +127,19 @@ def projection(
     """The annual Eurostat series per Member State projected to `year`, with 80 % and 95 % bands."""
     from migralex.forecast import project_year
 
-    return {"as_of": as_of, "rows": _records(project_year(year, as_of, model))}
+    with _query_errors():
+        return {"as_of": as_of, "rows": _records(project_year(year, as_of, model))}
 
 
 @router.get("/alerts", summary="Alerts: observations above the 95 % band", responses=ERRORS_422)
 def alerts(as_of: AsOf = None) -> dict[str, Any]:
     """The last three months (weeks for Italy) known at `as_of` that exceed the upper 95 % bound of
-    the forecast made the period before, with the excess and the 12 periods before."""
+    the forecast made the period before, with the excess and the 12 periods before. The first
+    request for a month fits the models (about 1.3 s of CPU); the answer is then remembered."""
     from migralex.forecast.alerts import alerts as find
 
-    return {"as_of": as_of, "alerts": _records(find(as_of))}
+    with _query_errors():
+        return {"as_of": as_of, "alerts": _records(find(as_of))}
 
 
 _STATE: dict[str, Any] = {"thread": None, "error": None}

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from typing import Any
 
 import polars as pl
 
 from migralex.forecast import backtest, calibrate, models, reconcile, series, service
+from migralex.forecast.memo import memo
 
 ALERT_FREQS = ("month", "week")
 RECENT_PERIODS = 3
 HISTORY = 12
+#: Alert computations remembered, one per (as_of, series); every month since 2012 fits in.
+ALERTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,27 @@ def alerts(as_of: str | date | None = None, ids: list[str] | None = None) -> pl.
     """Alerts in the last three periods known at the end of month `as_of`, each against the forecast
     made one period before it (ensemble, calibrated 95 % band)."""
     wanted = ids or [k for k, v in series.catalogue().items() if v.freq in ALERT_FREQS]
-    return _alerts(service.parse_as_of(as_of), tuple(series.check_ids(wanted)))
+    key = tuple(sorted(set(series.check_ids(wanted))))
+    return _calibrated(service.parse_as_of(as_of), key, service.factors_version())
 
 
-@cache
-def _alerts(when: date | None, ids: tuple[str, ...]) -> pl.DataFrame:
-    wanted = list(ids)
-    known = service.known_at(series.observations(wanted), when)
+@memo(ALERTS_KEPT)
+def _calibrated(when: date | None, key: tuple[str, ...], factors_version: int) -> pl.DataFrame:
+    """The alerts of `key` at `when` with the calibration factors of version `factors_version`."""
+    frame = _one_step(when, key)
+    if frame.is_empty():
+        return pl.DataFrame(schema=_SCHEMA)
+    frame = calibrate.apply(frame, service.factors_for(when), ["freq", "model", "h"])
+    known = service.known_at(series.observations(list(key)), when)
+    rows = models.to_counts(frame).join(known, on=["series_id", "ds"])
+    return flag_exceedances(rows.filter(pl.col("series_id").is_in(key)), known)
+
+
+@memo(ALERTS_KEPT)
+def _one_step(when: date | None, ids: tuple[str, ...]) -> pl.DataFrame:
+    """The ensemble's one-step forecasts (log scale, own bands) of the last three periods of `ids`
+    known at `when`: the costly part (a fit per series), remembered; the calibration is applied after."""
+    known = service.known_at(series.observations(list(ids)), when)
     spec = series.catalogue()
     parts = []
     for freq in ALERT_FREQS:
@@ -109,14 +125,11 @@ def _alerts(when: date | None, ids: tuple[str, ...]) -> pl.DataFrame:
             first = sub.filter(pl.col("ds") <= last).select(
                 pl.col("ds").unique().sort().tail(RECENT_PERIODS + 1)
             )
-            cv = models.cross_validate(sub, freq, 1, first["ds"][0], 1)
+            cv = models.cross_validate(sub, freq, 1, first["ds"][0], 1, models.COMPONENTS)
             parts.append(reconcile.bottom_up(cv, ["ds", "cutoff"]).with_columns(freq=pl.lit(freq)))
     if not parts:
-        return pl.DataFrame(schema=_SCHEMA)
-    frame = pl.concat(parts).filter(pl.col("model") == "ensemble").with_columns(h=pl.lit(1, pl.Int32))
-    frame = calibrate.apply(frame, service.factors_for(when), ["freq", "model", "h"])
-    rows = models.to_counts(frame).join(known, on=["series_id", "ds"])
-    return flag_exceedances(rows.filter(pl.col("series_id").is_in(wanted)), known)
+        return pl.DataFrame()
+    return pl.concat(parts).filter(pl.col("model") == "ensemble").with_columns(h=pl.lit(1, pl.Int32))
 
 
 def backtest_alerts(bound: str = "hi95") -> pl.DataFrame:

@@ -41,8 +41,12 @@ MIN_TRAIN = {"month": 36, "week": 110, "year": 8}
 MAX_TRAIN = {"month": 120, "week": 260, "year": 40}
 
 
-def model_set(freq: str) -> list[Any]:
-    """The statsforecast models of a frequency, with the aliases of `MODELS`."""
+def model_set(freq: str, names: tuple[str, ...] = MODELS[:-1]) -> list[Any]:
+    """The statsforecast models of a frequency named in `names`, with the aliases of `MODELS`."""
+    return [m for m in _all_models(freq) if m.alias in names]
+
+
+def _all_models(freq: str) -> list[Any]:
     from statsforecast.models import ARIMA, AutoETS, Naive, SeasonalNaive, Theta
 
     m = FREQUENCIES[freq][1]
@@ -68,12 +72,14 @@ def model_set(freq: str) -> list[Any]:
     ]
 
 
-def _engine(freq: str) -> Any:
+def _engine(freq: str, names: tuple[str, ...] = MODELS[:-1]) -> Any:
     from statsforecast import StatsForecast
     from statsforecast.models import Naive
 
     # a model that cannot be fitted to a series (a flat run of zeros) falls back to the naive one
-    return StatsForecast(models=model_set(freq), freq=FREQUENCIES[freq][0], n_jobs=1, fallback_model=Naive())
+    return StatsForecast(
+        models=model_set(freq, names), freq=FREQUENCIES[freq][0], n_jobs=1, fallback_model=Naive()
+    )
 
 
 def _input(obs: pl.DataFrame) -> Any:
@@ -91,17 +97,18 @@ def _long(wide: Any, keys: list[str]) -> pl.DataFrame:
         [pl.col(c).cast(pl.Date) for c in ("ds", "cutoff") if c in frame.columns]
     )
     parts = []
-    for name in MODELS[:-1]:
+    for name in (m for m in MODELS[:-1] if m in frame.columns):
         cols = {name: "mean", **{f"{name}-{b[:2]}-{b[2:]}": b for b in BANDS}}
         parts.append(frame.select(*keys, *cols).rename(cols).with_columns(model=pl.lit(name)))
     out = pl.concat(parts)
-    ens = (
-        out.filter(pl.col("model").is_in(COMPONENTS))
-        .group_by(keys)
-        .agg(pl.col("mean", *BANDS).mean())
-        .with_columns(model=pl.lit("ensemble"))
-    )
-    out = pl.concat([out, ens.select(out.columns)])
+    if all(c in frame.columns for c in COMPONENTS):
+        ens = (
+            out.filter(pl.col("model").is_in(COMPONENTS))
+            .group_by(keys)
+            .agg(pl.col("mean", *BANDS).mean())
+            .with_columns(model=pl.lit("ensemble"))
+        )
+        out = pl.concat([out, ens.select(out.columns)])
     # the seasonal naive's band can be degenerate (no variance yet): never narrower than the point
     return out.with_columns(
         lo80=pl.min_horizontal("lo80", "mean"),
@@ -124,8 +131,11 @@ def forecast(obs: pl.DataFrame, freq: str, h: int) -> pl.DataFrame:
     return _long(wide, ["series_id", "ds"])
 
 
-def cross_validate(obs: pl.DataFrame, freq: str, h: int, first_cutoff: Any, step: int) -> pl.DataFrame:
-    """Rolling-origin forecasts (log scale) from every `step`-th cutoff ≥ `first_cutoff`, `h` ahead.
+def cross_validate(
+    obs: pl.DataFrame, freq: str, h: int, first_cutoff: Any, step: int, names: tuple[str, ...] = MODELS[:-1]
+) -> pl.DataFrame:
+    """Rolling-origin forecasts (log scale) from every `step`-th cutoff ≥ `first_cutoff`, `h` ahead,
+    of the models `names` (and the ensemble, when its components are among them).
 
     Series are grouped by their first and last observation (statsforecast windows count back from the end);
     parameters are re-estimated once a year of cutoffs, the state is updated at every cutoff; every
@@ -147,7 +157,7 @@ def cross_validate(obs: pl.DataFrame, freq: str, h: int, first_cutoff: Any, step
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            wide = _engine(freq).cross_validation(
+            wide = _engine(freq, names).cross_validation(
                 df=_input(group),
                 h=h,
                 n_windows=n_windows,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -11,6 +12,7 @@ import polars as pl
 
 from migralex.errors import InvalidInput
 from migralex.forecast import calibrate, models, reconcile, series
+from migralex.forecast.memo import Lru, memo
 
 #: The calibration factors shipped with the package (written by `migralex forecast backtest --write`).
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
@@ -19,6 +21,14 @@ EMPTY: dict[str, pl.DataType | type[pl.DataType]] = {
     "series_id": pl.String, "ds": pl.Date, **{c: pl.Float64 for c in models.BANDS}, "mean": pl.Float64,
     "model": pl.String, "freq": pl.String, "h": pl.Int32,
 }  # fmt: skip
+#: Forecasts are fitted to whole years ahead (12, 24 or 36 months); a request takes its first
+#: periods. The same numbers: statsforecast's ETS bands depend on the number of seasons forecast
+#: (⌈h / 12⌉ for months), not otherwise on h, and the other models' forecasts not at all.
+FIT_MONTHS = 12
+#: Fitted forecasts remembered, one entry per (as_of, years ahead, series): 64 months' of every series.
+FITS_KEPT = 64 * 62
+#: Assembled answers remembered, one per (series, as_of, horizon).
+ANSWERS_KEPT = 256
 
 
 def parse_as_of(as_of: str | date | None) -> date | None:
@@ -78,12 +88,26 @@ def _shipped_factors() -> pl.DataFrame:
 
 
 _FACTORS: dict[str, pl.DataFrame] = {}
+_FACTORS_SET: list[int] = []
+
+
+def use_shipped_factors() -> None:
+    """Go back to the shipped calibration factors (forget those of a back-test run in this process)."""
+    _FACTORS.pop("backtest", None)
+    _FACTORS_SET.append(1)
+    clear_cache(fits=False)
+
+
+def factors_version() -> int:
+    """How many times the calibration factors changed in this process (a key for calibrated answers)."""
+    return len(_FACTORS_SET)
 
 
 def set_factors(factors: pl.DataFrame) -> None:
     """Use these factors `[freq, model, h, cutoff, f80, f95]` (from a back-test run in this process)."""
     _FACTORS["backtest"] = factors
-    clear_cache()
+    _FACTORS_SET.append(1)
+    clear_cache(fits=False)
 
 
 def factors_for(as_of: date | None) -> pl.DataFrame:
@@ -97,9 +121,12 @@ def factors_for(as_of: date | None) -> pl.DataFrame:
     return calibrate.latest(table)
 
 
-def clear_cache() -> None:
-    """Forget the forecasts cached in this process (benchmarks; after new calibration factors)."""
+def clear_cache(fits: bool = True) -> None:
+    """Forget the forecasts cached in this process (benchmarks); `fits=False`: only the calibrated
+    answers (after new calibration factors: the fits do not depend on them)."""
     _forecast_cached.cache_clear()
+    if fits:
+        _FITS.clear()
 
 
 def _with_children(ids: list[str]) -> list[str]:
@@ -108,22 +135,68 @@ def _with_children(ids: list[str]) -> list[str]:
     return list(dict.fromkeys([*ids, *extra]))
 
 
-@cache
-def _forecast_cached(ids: tuple[str, ...], as_of: date | None, horizon: int) -> pl.DataFrame:
-    obs = known_at(series.observations(_with_children(list(ids))), as_of)
+_FITS: Lru[tuple[date | None, int, str], pl.DataFrame] = Lru(FITS_KEPT)
+_FIT_LOCKS: dict[tuple[date | None, int], threading.Lock] = {}  # per (as_of, years): at most 2400 × 3
+_FIT_LOCKS_LOCK = threading.Lock()
+
+
+def _fit_lock(as_of: date | None, years: int) -> threading.Lock:
+    """The lock of the fits of (`as_of`, `years`): a series is fitted once when two requests need it
+    at once, while fits of other months run in parallel."""
+    with _FIT_LOCKS_LOCK:
+        return _FIT_LOCKS.setdefault((as_of, years), threading.Lock())
+
+
+_FIT_COLUMNS = [c for c in EMPTY if c != "h"]
+
+
+def _fit(ids: list[str], as_of: date | None, months: int) -> dict[str, pl.DataFrame]:
+    """Fit `ids` as of `as_of`, `months` ahead: one statsforecast call per frequency (log scale)."""
+    obs = known_at(series.observations(ids), as_of)
     spec = series.catalogue()
-    parts = []
+    found: dict[str, pl.DataFrame] = {}
     for freq in ("month", "week", "year"):
-        group = obs.filter(
-            pl.col("series_id").is_in([i for i in obs["series_id"].unique() if spec[i].freq == freq])
-        )
+        group = obs.filter(pl.col("series_id").is_in([i for i in ids if spec[i].freq == freq]))
         if not group.is_empty():
-            out = models.forecast(group, freq, models.horizon_periods(freq, horizon))
-            parts.append(out.with_columns(freq=pl.lit(freq)))
-    if not parts:
+            out = models.forecast(group, freq, models.horizon_periods(freq, months))
+            out = out.with_columns(freq=pl.lit(freq))
+            found.update({str(k[0]): v for k, v in out.partition_by("series_id", as_dict=True).items()})
+    empty = pl.DataFrame(schema={c: EMPTY[c] for c in _FIT_COLUMNS})
+    return {i: found.get(i, empty) for i in ids}
+
+
+def _remembered(ids: list[str], as_of: date | None, years: int) -> dict[str, pl.DataFrame]:
+    """The remembered fits of `ids` (those there are)."""
+    return {i: f for i in ids if (f := _FITS.get((as_of, years, i))) is not None}
+
+
+def _fitted(ids: list[str], as_of: date | None, horizon: int) -> pl.DataFrame:
+    """The forecasts of `ids` (log scale) at least `horizon` months ahead, each series fitted once
+    per (`as_of`, whole years ahead) and remembered."""
+    years = -(-horizon // FIT_MONTHS)
+    have = _remembered(ids, as_of, years)
+    if len(have) < len(ids):
+        with _fit_lock(as_of, years):  # a request that waited finds what the other one fitted
+            have = _remembered(ids, as_of, years)
+            missing = [i for i in ids if i not in have]
+            if missing:
+                fitted = _fit(missing, as_of, years * FIT_MONTHS)
+                for i, frame in fitted.items():
+                    _FITS.put((as_of, years, i), frame)
+                have.update(fitted)
+    return pl.concat([have[i].select(_FIT_COLUMNS) for i in sorted(ids)])
+
+
+@memo(ANSWERS_KEPT)
+def _forecast_cached(ids: tuple[str, ...], as_of: date | None, horizon: int) -> pl.DataFrame:
+    """Reconciled, calibrated forecasts of `ids` (counts), `horizon` months ahead."""
+    frame = _fitted(_with_children(list(ids)), as_of, horizon)
+    if frame.is_empty():
         return pl.DataFrame(schema=EMPTY)
-    frame = reconcile.bottom_up(pl.concat(parts), ["ds"])
+    frame = reconcile.bottom_up(frame.sort("series_id", "model", "ds"), ["ds"])
     frame = frame.with_columns(h=pl.col("ds").rank("dense").over("series_id", "model").cast(pl.Int32))
+    periods = {f: models.horizon_periods(f, horizon) for f in series.FREQUENCIES}
+    frame = frame.filter(pl.col("h") <= pl.col("freq").replace_strict(periods, return_dtype=pl.Int32))
     frame = calibrate.apply(frame, factors_for(as_of), ["freq", "model", "h"])
     return models.to_counts(frame).filter(pl.col("series_id").is_in(ids))
 
@@ -146,7 +219,7 @@ def forecast_series(
             raise InvalidInput("model", f"unknown model {m!r}; the models are {', '.join(models.MODELS)}")
     if not 1 <= horizon <= 36:
         raise InvalidInput("horizon", f"must be 1 to 36 months, got {horizon}")
-    frame = _forecast_cached(tuple(sorted(wanted)), parse_as_of(as_of), horizon)
+    frame = _forecast_cached(tuple(sorted(set(wanted))), parse_as_of(as_of), horizon)
     return frame.filter(pl.col("model").is_in(names)).select(OUTPUT).sort("series_id", "model", "ds")
 
 
