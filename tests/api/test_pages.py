@@ -71,7 +71,7 @@ def test_health_lists_capabilities(client: TestClient) -> None:
     assert body["status"] == "ok"
     assert set(body["capabilities"]) == {
         "cases", "cycle", "simulations", "timeline", "relocations", "registry", "forecast", "returns",
-        "readmission", "resettlement", "temporary_protection", "screening",
+        "readmission", "resettlement", "temporary_protection", "screening", "return_rates",
     }
 
 

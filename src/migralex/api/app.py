@@ -64,6 +64,7 @@ CAPABILITY_MODULES = {
     "readmission": "migralex.api.readmission",
     "resettlement": "migralex.api.resettlement",
     "temporary_protection": "migralex.api.temporary_protection",
+    "return_rates": "migralex.api.return_rates",
 }
 
 #: Capabilities built by other packages: name → loader of its APIRouter. Each is wired when its
