@@ -17,6 +17,7 @@ PAGES = {
     "/readmission": ("readmission", "The readmission indicators (migralex.readmission) are not", "#go"),
     "/screening": ("screening", "The screening (migralex.screening) is not available", "#open"),
     "/solidarity": ("cycle", "The annual cycle (migralex.cycle) is not available", None),
+    "/pathways": ("return_rates", "The return rates (migralex.data.returns) are not", "#returns-go"),
 }
 
 

@@ -40,6 +40,7 @@ PAGES: dict[str, Page] = {
     "/relocation": Page("relocation.html", "Relocation"),
     "/readmission": Page("readmission.html", "Readmission", "Readmission leverage"),
     "/screening": Page("screening.html", "Screening"),
+    "/pathways": Page("pathways.html", "Pathways", "Pathways: returns and resettlement"),
 }
 
 #: Links after the pages (not pages of the dashboard themselves).
