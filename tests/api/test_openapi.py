@@ -59,6 +59,7 @@ SEMANTIC = {
     "/v1/forecast/projection": "the year must follow the last observed year (by one to three years)",
     "/v1/cases/returns": "dates from 1950 to 2150 (the holiday calendars of the time-limit calculus)",
     "/v1/temporary-protection/stock": "codes must be Member States; since not after until; rows must exist",
+    "/v1/returns/rates": "the year must be one the shipped Eurostat table holds",
 }
 #: The registry's router (mounted under /v1/registry) is fuzzed here too, with a token: schema-valid
 #: input is refused there for reasons of law and access (a role may not register a category, a
