@@ -9,7 +9,9 @@ notifies, or unset):
   new application has been registered in the notifying Member State" (`take_back_after_hit`: the
   case's registration is not in the notifying Member State) - for a person detained from then on
   (placed in detention on or before that day); within one week of the placement in detention for a
-  person detained "at a later stage" (`later`, `take_back_later`). It runs only where the person was
+  person detained "at a later stage" (`later`, `take_back_later`; measured against the day the two
+  weeks run from, or with `ammr.reading.detained_later_reference = registration` against the
+  registration as written). It runs only where the person was
   detained before the request or notification was made, and ends (`ended`) when the detention ends
   first. When it passes, "the person shall no longer be detained. Articles 39, 41 and 46 shall
   continue to apply accordingly" (Art. 45(4)): the ordinary limits of Arts 39 and 41 run beside it
@@ -62,7 +64,8 @@ def request_detained(f: Facts, charge_limit: Limit) -> Limit:
     asked = ch.date("ask")
     on = (charge | back) & detained_on(f, ms, asked)
     placed, placed_event = ch.date("detained"), ch.index("detained")
-    first = placed <= reference
+    literal = _option(f.p, "ammr.reading.detained_later_reference") == "registration"
+    first = placed <= (f.reg if literal else reference)  # else "at a later stage" (one week)
     reg, minus = f.registration()
     hit, hit_event = ch.date("hit_tb"), ch.index("hit_tb")
     lim.open(f.p, "default", on & charge & first, reg, minus, ms)
