@@ -45,7 +45,7 @@ def default_recognition_rates(year: int | None = None, params: ParameterSet | No
     available = sorted(set(decisions["year"].to_list()))
     if chosen not in available:
         raise InvalidInput("year", f"no decision data for {chosen} (years: {available[0]}–{available[-1]})")
-    reading = str(p["apr.reading.recognition_rate_denominator"].values[-1].value)
+    reading = p.reading("apr.reading.recognition_rate_denominator")
     return recognition_rates(decisions, chosen, reading)
 
 
@@ -62,7 +62,7 @@ def default_context(year: int | None = None, params: ParameterSet | None = None,
     """A context whose recognition rates come from the shipped data (latest year by default)."""
     rates = default_recognition_rates(year, params)
     used = int(rates["year"][0]) if rates.height else year
-    reading = str((params or shipped_params())["apr.reading.recognition_rate_denominator"].values[-1].value)
+    reading = (params or shipped_params()).reading("apr.reading.recognition_rate_denominator")
     source = f"computed from the shipped first-instance decisions of {used}, reading {reading}"
     return Context(recognition_rates=rates_table(rates), rates_source=source, **facts)
 

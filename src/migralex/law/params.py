@@ -193,6 +193,10 @@ class ParameterSet(Mapping[str, Parameter]):
         """Shortcut: the time limit `name` on `date` as a `Period`."""
         return self[name].period_at(date)
 
+    def reading(self, name: str) -> str:
+        """The option chosen for reading `name` (readings are not dated in practice: the last value)."""
+        return str(self[name].values[-1].value)
+
     def overlay(self, changes: Mapping[str, Any], label: str = "overlay") -> ParameterSet:
         """A new set with some parameters changed.
 

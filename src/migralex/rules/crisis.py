@@ -104,7 +104,7 @@ class Crisis:
         """`True`/`False` or a bool per case (every Member State concerned), or a list of
         authorisations (`Derogation` or `{member_state, from, to, decision}`)."""
         p = p or shipped_params()
-        reading = str(p["cfmr.reading.derogation_day"].values[-1].value)
+        reading = p.reading("cfmr.reading.derogation_day")
         if value is None or isinstance(value, (bool, np.bool_, np.ndarray)):
             everyone = np.broadcast_to(np.asarray(bool(value) if value is None else value, bool), (n,))
             empty = np.zeros(0, dtype="datetime64[D]")

@@ -30,13 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from migralex.law.params import ParameterSet
 from migralex.rules.timeline import AMMR, NAT, Facts, Limit, acting, at
-
-
-def _option(p: ParameterSet, name: str) -> str:
-    """The option of reading `name` (readings are not dated in practice: the last value)."""
-    return str(p[name].values[-1].value)
 
 
 def detained_on(f: Facts, ms: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -64,7 +58,7 @@ def request_detained(f: Facts, charge_limit: Limit) -> Limit:
     asked = ch.date("ask")
     on = (charge | back) & detained_on(f, ms, asked)
     placed, placed_event = ch.date("detained"), ch.index("detained")
-    literal = _option(f.p, "ammr.reading.detained_later_reference") == "registration"
+    literal = f.p.reading("ammr.reading.detained_later_reference") == "registration"
     first = placed <= (f.reg if literal else reference)  # else "at a later stage" (one week)
     reg, minus = f.registration()
     hit, hit_event = ch.date("hit_tb"), ch.index("hit_tb")
@@ -73,7 +67,7 @@ def request_detained(f: Facts, charge_limit: Limit) -> Limit:
     lim.open(f.p, "take_back", on & back & new_here & first, reg, minus, ms)
     lim.open(f.p, "take_back_after_hit", on & back & ~new_here & first, hit, hit_event, ms)
     lim.open(f.p, "take_back_later", on & back & ~first, placed, placed_event, ms)
-    if _option(f.p, "ammr.reading.detained_crisis") == "extended":
+    if f.p.reading("ammr.reading.detained_crisis") == "extended":
         lim.variant[(lim.variant >= 0) & f.crisis.applies(lim.ms, lim.start, lim.date)] = -1
     released = ch.date("detention_ended")
     lim.ended |= (
@@ -93,10 +87,10 @@ def detained_reply(f: Facts, lim: Limit) -> Limit:
     if "detained" not in lim.variants:
         lim.variants = (*lim.variants, "detained")
     keys = ["default", "after_hit", "urgent"]
-    if _option(f.p, "ammr.reading.detained_crisis") == "not_extended":
+    if f.p.reading("ammr.reading.detained_crisis") == "not_extended":
         keys.append("crisis")
     eligible = np.isin(lim.variant, [lim.variants.index(k) for k in keys])
-    if _option(f.p, "ammr.reading.detained_reply_scope") == "article_40_1_only":
+    if f.p.reading("ammr.reading.detained_reply_scope") == "article_40_1_only":
         hit_first = (ch["hit_tc"] >= 0) & (ch.date("hit_tc") <= ch.date("request"))
         eligible &= ~hit_first & ~at(ev.urgent, ch["request"], False)
     sent = ch.date("request")

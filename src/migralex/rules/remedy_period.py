@@ -88,7 +88,7 @@ def appeal_period(f: Facts, national: Mapping[int, int]) -> Limit:
         at(ev.index.astype(np.int64), decision, -1),
     )
     ms = acting(at(ev.by, decision, -1), ch.by("ask"), ch.by("relocation_information"), f.reg_ms)
-    earliest = str(f.p["ammr.reading.remedy_period"].values[-1].value) == "earliest"
+    earliest = f.p.reading("ammr.reading.remedy_period") == "earliest"
     given = np.isin(ms, list(national)) if national else np.zeros(f.n, bool)
     lim.open(f.p, "window_earliest" if earliest else "window", on & ~given, start, event, ms)
     lim.open(f.p, "national", on & given, start, event, ms)

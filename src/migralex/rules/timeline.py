@@ -370,7 +370,7 @@ def take_charge_reply(f: Facts) -> Limit:
     has_req = ch["request"] >= 0
     hit_first = (ch["hit_tc"] >= 0) & (ch.date("hit_tc") <= ch.date("request"))
     urgent = at(ev.urgent, ch["request"], False)
-    if _reading(f.p, "ammr.reading.urgent_ground") == "required":
+    if f.p.reading("ammr.reading.urgent_ground") == "required":
         urgent &= urgent_warranted(f)
     start, event, ms = ch.date("request"), ch.index("request"), ch.to("request")
     plain = has_req & r["ammr"] & ~urgent
@@ -542,7 +542,7 @@ def _appeal(f: Facts, lim: Limit, rows: dict[str, np.ndarray]) -> tuple[np.ndarr
     s = suspension(f, rows)
     lim.suspended |= s.suspended
     lim.ended |= s.annulled
-    restart = s.upheld | (s.refused & (_reading(f.p, "ammr.reading.suspension_refused") == "refusal"))
+    restart = s.upheld | (s.refused & (f.p.reading("ammr.reading.suspension_refused") == "refusal"))
     return np.where(restart, s.ended_on, NAT), np.where(restart, s.ended_event, -1)
 
 
@@ -586,18 +586,13 @@ def transfer(
     three = period_end(
         f.p, catalogue()["transfer"].variant("reappearance"), ch.date("released"), ms.astype(np.int64)
     )
-    as_written = _reading(f.p, "ammr.reading.transfer_release_period") == "paragraph_1"
+    as_written = f.p.reading("ammr.reading.transfer_release_period") == "paragraph_1"
     later = released & (three > (first_end if as_written else lim.date))
     lim.open(f.p, "reappearance", later, ch.date("released"), ch.index("released"), ms)
     back = released & ~later & as_written  # enough of the six months left: they stand
     lim.variant[back], lim.date[back] = first_variant[back], first_end[back]
     lim.meet(f.ev, np.where(on, rows["carried"], -1))
     return lim
-
-
-def _reading(p: ParameterSet, name: str) -> str:
-    """The option of reading `name` in force now (readings are not dated in practice: the last value)."""
-    return str(p[name].values[-1].value)
 
 
 def name_take_back(lim: Limit, take_back: np.ndarray) -> None:

@@ -34,7 +34,7 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
     g, n = f.batch.diplomas, f.n
     p_window = f.params[law.param["diploma_window"]]
     p_study = f.params["ammr.diploma_minimum_study"]
-    per_year = MONTHS_PER_ACADEMIC_YEAR[str(f.params["ammr.reading.academic_year_months"].values[-1].value)]
+    per_year = MONTHS_PER_ACADEMIC_YEAR[f.params.reading("ammr.reading.academic_year_months")]
     window = p_window.describe_value(p_window.values[-1])
     reasons = (
         "no diploma or qualification obtained in a Member State",

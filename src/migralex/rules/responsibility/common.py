@@ -41,7 +41,7 @@ class Law:
 
 def reading(params: ParameterSet, name: str) -> str:
     """The option of a reading in force now (readings are not dated in practice: the last value)."""
-    return str(params[name].values[-1].value)
+    return params.reading(name)
 
 
 def per_case_any(rows: np.ndarray, case: np.ndarray, n: int) -> np.ndarray:
