@@ -205,9 +205,7 @@ def _entries(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Entri
     parts.append((rows, kind, ms, a.reg_date[rows] - _days(rng, 3, 30 * 30, len(rows))))
     # visa-free entries (airport), mostly into the Member State of registration
     rows = np.flatnonzero(visa_free)
-    ms = np.where(
-        rng.random(len(rows)) < 0.7, a.reg_ms[rows], rng.integers(0, C.N_EU, len(rows))
-    )
+    ms = np.where(rng.random(len(rows)) < 0.7, a.reg_ms[rows], rng.integers(0, C.N_EU, len(rows)))
     parts.append(
         (rows, kinds.index("visa_waived_entry"), ms, a.reg_date[rows] - _days(rng, 1, 400, len(rows)))
     )
@@ -253,9 +251,7 @@ def _documents(rng: np.random.Generator, a: Applicants, s: SyntheticSpec) -> Doc
     ended = np.where(
         rng.random(m) < 0.03, valid_from + (length * rng.random(m)).astype("timedelta64[D]"), NAT
     )
-    on_behalf = np.where(
-        is_visa & (rng.random(m) < 0.04), rng.integers(0, C.N_EU, m), -1
-    ).astype(np.int8)
+    on_behalf = np.where(is_visa & (rng.random(m) < 0.04), rng.integers(0, C.N_EU, m), -1).astype(np.int8)
     order = np.argsort(rows, kind="stable")
     return Documents(
         case=rows[order].astype(np.int32),

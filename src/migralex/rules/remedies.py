@@ -68,9 +68,8 @@ def transfer_detained(
     lim.ended |= detained & s.annulled
     released = ch.date("detention_ended")
     carried = at(f.ev.date, rows["carried"], NAT)
-    lim.ended |= detained & ~np.isnat(released) & (np.isnat(carried) | (released < carried)) & (
-        released <= lim.date
+    lim.ended |= (
+        detained & ~np.isnat(released) & (np.isnat(carried) | (released < carried)) & (released <= lim.date)
     )
     lim.meet(f.ev, np.where(detained, rows["carried"], -1))
     return lim
-

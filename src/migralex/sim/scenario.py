@@ -295,6 +295,8 @@ class Resettlement(BaseModel):
     plan: str = "union-2026-2027"
     completion: float = Field(default=1.0, ge=0.0, le=1.0, description="share of the pledges admitted")
     completion_source: str = "assumption: every pledge admitted"
+
+
 class TemporaryProtectionEnd(BaseModel):
     """The end of temporary protection (`migralex.sim.tp_end`): the stock's shares, each with its source."""
 
