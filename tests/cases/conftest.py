@@ -19,6 +19,7 @@ EXAMPLE: dict[str, Any] = {
         "misled_authorities": False,
         "vulnerable": False,
         "subsequent_application": False,
+        "health_prevents_travel": False,
     },
     "family": [
         {

@@ -135,3 +135,32 @@ def test_take_renumbers_edges(example: dict[str, Any]) -> None:
     assert sub.case_dict(0) == batch.case_dict(1)
     rev = batch.take([2, 0])
     assert rev.case_dict(0) == batch.case_dict(2) and rev.case_dict(1) == batch.case_dict(0)
+
+
+def test_health_prevents_travel_column() -> None:
+    """AMMR Art. 34(2): `applicant.health_prevents_travel` is a bool column, false when absent."""
+    apps = pl.DataFrame(
+        {
+            "id": ["a", "b"],
+            "registration.member_state": ["DE", "DE"],
+            "registration.date": ["2026-08-01", "2026-08-01"],
+            "applicant.nationality": ["AF", "AF"],
+        }
+    )
+    assert CaseBatch.from_frames(apps).applicants.health_prevents_travel.tolist() == [False, False]
+    given = CaseBatch.from_frames(
+        apps.with_columns(pl.Series("applicant.health_prevents_travel", [True, False]))
+    )
+    assert given.applicants.health_prevents_travel.tolist() == [True, False]
+    assert given.case_dict(0)["applicant"]["health_prevents_travel"] is True
+    with pytest.raises(InvalidInput) as info:
+        CaseBatch.from_frames(apps.with_columns(pl.lit("yes").alias("applicant.health_prevents_travel")))
+    assert info.value.path.startswith("applicants.applicant.health_prevents_travel")
+
+
+def test_health_prevents_travel_must_be_a_bool(example: dict[str, Any]) -> None:
+    bad = copy.deepcopy(example)
+    bad["applicant"]["health_prevents_travel"] = "yes"
+    with pytest.raises(InvalidInput) as info:
+        parse_case(bad)
+    assert info.value.path == "applicant.health_prevents_travel"

@@ -9,12 +9,14 @@ optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at f
 
 - responsibility: `responsible_member_state`, `legal_basis` (exact) or `legal_basis_starts`,
   `flags` (flag kinds that must be raised), `no_flags` (kinds that must not), `blocking`,
-  `trace` (list of [rule, outcome] pairs that must appear in order);
+  `trace` (list of [rule, outcome] pairs that must appear in order), `flag_candidates` (a flag
+  kind mapped to the candidates it must name);
 - procedure (`question: procedure`): `procedure`, `mandatory_grounds`, `accelerated_grounds`,
   `exemptions` (exact lists), `legal_basis_contains`, `flags`, `no_flags`, `trace` (as above);
 - relocation (`question: relocation`, AMMR Art. 67(2), (5)): `eligible`, `reason`, `legal_basis`
-  (exact), `check` (the check to make, or null); `question: consent` (Art. 67(4)) takes a `person`
-  ({status, consent}) instead of a case and expects `consent`;
+  (exact), `check` (the check to make, or null), `criterion`, `responsible_member_state`;
+  `question: consent` (Art. 67(4)) takes a `person` ({status, consent}) instead of a case and
+  expects `consent`;
 - returns (`question: returns`, APR Art. 37, RBPR Art. 4, Return Directive Art. 7): any column of
   `migralex.rules.returns` (dates as ISO strings), `trace` as above;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
@@ -58,6 +60,8 @@ def _check_responsibility(answer: dict[str, Any], expect: dict[str, Any]) -> Non
     if "legal_basis_contains" in expect:
         assert expect["legal_basis_contains"] in answer["legal_basis"], answer
     _check_flags_and_trace(answer, expect)
+    for kind, states in expect.get("flag_candidates", {}).items():
+        assert [f["candidates"] for f in answer["flags"] if f["flag"] == kind] == [states], answer
     if "candidates" in expect:
         found = [f["candidates"] for f in answer["flags"] if f["blocking"]]
         assert found and found[0] == expect["candidates"], answer
@@ -88,7 +92,8 @@ def _check_procedure(answer: dict[str, Any], expect: dict[str, Any]) -> None:
 
 
 def _check_relocation(answer: dict[str, Any], expect: dict[str, Any]) -> None:
-    for key in ("eligible", "reason", "legal_basis", "check", "consent"):
+    keys = ("eligible", "reason", "legal_basis", "check", "consent", "criterion", "responsible_member_state")
+    for key in keys:
         if key in expect:
             assert answer[key] == expect[key], (key, answer)
 

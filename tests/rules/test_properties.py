@@ -91,6 +91,7 @@ def case(draw: st.DrawFn, i: int = 0) -> dict[str, Any]:
             "misled_authorities": draw(st.booleans()),
             "vulnerable": draw(st.booleans()),
             "subsequent_application": draw(st.booleans()),
+            "health_prevents_travel": draw(st.booleans()),
         },
         "family": draw(st.lists(family_member, max_size=3)),
         "documents": draw(st.lists(document(), max_size=3)),

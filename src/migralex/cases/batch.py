@@ -363,12 +363,14 @@ class Applicants(Table):
     relocation_given: np.ndarray = None  # type: ignore[assignment]
     relocation_benefitting: np.ndarray = None  # type: ignore[assignment]
     relocation_determined: np.ndarray = None  # type: ignore[assignment]
+    #: AMMR Art. 34(2): the applicant's health prevents travel for a significant period; None = no case.
+    health_prevents_travel: np.ndarray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        """Absent relocation columns are filled with their defaults (no relocation object)."""
+        """Absent relocation and health columns are filled with their defaults (false, no relocation)."""
         n = len(self.id)
         for name, value in (("relocation_given", False), ("relocation_benefitting", -1),
-                            ("relocation_determined", False)):  # fmt: skip
+                            ("relocation_determined", False), ("health_prevents_travel", False)):  # fmt: skip
             if getattr(self, name) is None:
                 dtype = bool if isinstance(value, bool) else np.int8
                 object.__setattr__(self, name, np.full(n, value, dtype=dtype))
@@ -391,6 +393,7 @@ class Applicants(Table):
         "relocation_given": ("relocation", "bool"),
         "relocation_benefitting": ("relocation.benefitting", "ms?"),
         "relocation_determined": ("relocation.responsibility_determined", "bool"),
+        "health_prevents_travel": ("applicant.health_prevents_travel", "bool"),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "place": "territory",
@@ -406,6 +409,7 @@ class Applicants(Table):
         "relocation_given": False,
         "relocation_benefitting": None,
         "relocation_determined": False,
+        "health_prevents_travel": False,
     }
 
 
@@ -481,6 +485,7 @@ class CaseBatch:
             relocation_determined=np.array(
                 [bool(c.relocation and c.relocation.responsibility_determined) for c in a], dtype=bool
             ),
+            health_prevents_travel=np.array([c.applicant.health_prevents_travel for c in a], dtype=bool),
         )
         family = Family(
             case=np.array([i for i, _ in fam], dtype=np.int32),
@@ -657,6 +662,7 @@ class CaseBatch:
                 "misled_authorities": bool(a.misled_authorities[i]),
                 "vulnerable": bool(a.vulnerable[i]),
                 "subsequent_application": bool(a.subsequent_application[i]),
+                "health_prevents_travel": bool(a.health_prevents_travel[i]),
             },
         }
         f = self.family

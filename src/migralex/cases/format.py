@@ -143,6 +143,10 @@ class Applicant(_Strict):
     misled_authorities: bool = False
     vulnerable: bool = False
     subsequent_application: bool = False
+    #: AMMR Art. 34(2) (Dublin III Art. 16(2)): the applicant's health prevents him or her from
+    #: travelling to the Member State where a dependent child, sibling or parent is legally resident
+    #: for a significant period of time - as found by the Member State; false = not found (default).
+    health_prevents_travel: bool = False
 
     @model_validator(mode="after")
     def _habitual_residence_only_for_stateless(self) -> Applicant:

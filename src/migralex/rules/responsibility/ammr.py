@@ -48,6 +48,7 @@ LAW = Law(
         "relocation_2": "AMMR Art. 68(2)",
         "relocation_3": "AMMR Art. 68(3)",
         "dependants": "AMMR Art. 34",
+        "dependants_2": "AMMR Art. 34(2)",
         "humanitarian": "AMMR Art. 35(2)",
         "family_definition": "AMMR Art. 2(8)",
         "age": "APR Art. 25",

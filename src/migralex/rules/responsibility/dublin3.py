@@ -54,6 +54,7 @@ LAW = Law(
         "entry_note": "; Art. 13(2) (five months' continuous stay) needs facts the case format does not hold",
         "default": "Dublin III Art. 3(2)",
         "dependants": "Dublin III Art. 16",
+        "dependants_2": "Dublin III Art. 16(2)",
         "humanitarian": "Dublin III Art. 17(2)",
         "family_definition": "Dublin III Art. 2(g)",
         "age": "Dublin III Art. 6",

@@ -42,10 +42,11 @@ from migralex.rules.responsibility import (
     art31_visa_waiver,
     art32_airport_transit,
     art33_entry,
+    art34_dependants,
     art68_relocation,
     dublin3,
 )
-from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, in_codes, per_case_bits, reading
+from migralex.rules.responsibility.common import REL, Facts, Law, in_codes, per_case_bits, reading
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
@@ -149,28 +150,7 @@ def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, 
     named = ms >= 0
     not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
     elsewhere = fam.ms != ms[fam.case]
-    resident = in_codes(
-        fam.status,
-        [STATUS[s] for s in ("beneficiary_of_international_protection", "long_term_resident",
-                             "naturalised_former_beneficiary", "legally_present")],
-    )  # fmt: skip
-    kin = in_codes(fam.relation, [REL["child"], REL["sibling"], REL["parent"]])
-    dependants_rows = (
-        kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing & elsewhere
-    )
-    dep_bits = per_case_bits(dependants_rows, fam.case, fam.ms, n)
-    dependants = new_flag(
-        "dependent_persons",
-        law.cite["dependants"],
-        False,
-        "a child, sibling or parent legally resident in {candidates} consented in writing: if the applicant"
-        " or that person depends on the other's assistance (pregnancy, new-born child, serious illness,"
-        " severe disability or trauma, old age), that Member State would normally be responsible",
-        n,
-    )
-    show = named & not_security & (dep_bits > 0)
-    dependants.mask[:] = show
-    dependants.bits[:] = np.where(show, dep_bits, 0)
+    dependants, dep_bits = art34_dependants.flags(f, law, ms, named & not_security)
     hum_bits = per_case_bits(fam.consent_in_writing & elsewhere, fam.case, fam.ms, n) & ~dep_bits
     humanitarian = new_flag(
         "humanitarian_clause",
@@ -183,7 +163,7 @@ def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, 
     show = named & not_security & (hum_bits > 0)
     humanitarian.mask[:] = show
     humanitarian.bits[:] = np.where(show, hum_bits, 0)
-    return [dependants, humanitarian]
+    return [*dependants, humanitarian]
 
 
 def _age_flags(f: Facts, law: Law) -> list[Flag]:
