@@ -9,10 +9,11 @@ Member State and period, `[{member_state, from, to}]`; also at file level), opti
 `appeal_period` (the national periods of AMMR Art. 43(2), `{MS: days}`), optional `params`
 (a parameter overlay, e.g. a reading) and `expect`:
 `limits` maps a limit name to the fields that must match (`date`, `status`, `variant`,
-`member_state`), `absent` lists limits that must not run, `responsible_member_state`,
-`legal_basis`, `flags` (the exact list of flag kinds), `shifts` (the exact list of {from, to,
-date}), `error` ({path, contains}: the case or the timeline is refused, e.g. a transfer after its
-time limit with no extension).
+`member_state`; `bounds`: null, or per end of the law's window, `earliest`/`latest`, the fields
+that must match - `date`, `status`, `headline`, `period`), `absent` lists limits that must not
+run, `responsible_member_state`, `legal_basis`, `flags` (the exact list of flag kinds), `shifts`
+(the exact list of {from, to, date}), `error` ({path, contains}: the case or the timeline is
+refused, e.g. a transfer after its time limit with no extension).
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     limits = {x["name"]: x for x in answer["limits"]}
     for name, want in expect.get("limits", {}).items():
         assert name in limits, (name, answer)
+        want = dict(want)
+        if "bounds" in want:
+            _check_bounds(limits[name], want.pop("bounds"))
         got = {k: limits[name][k] for k in want}
         assert got == {k: str(v) if k == "date" else v for k, v in want.items()}, (name, limits[name])
     for name in expect.get("absent", []):
@@ -65,3 +69,14 @@ def test_timeline_example(doc: dict[str, Any], ex: dict[str, Any]) -> None:
     if "shifts" in expect:
         got_shifts = [{k: s[k] for k in ("from", "to", "date")} for s in answer["shifts"]]
         assert got_shifts == [{**s, "date": str(s["date"])} for s in expect["shifts"]], answer["shifts"]
+
+
+def _check_bounds(limit: dict[str, Any], want: dict[str, Any] | None) -> None:
+    """The ends of a window (AMMR Art. 43(2)): null - none shown; else per end the fields that must match."""
+    if want is None:
+        assert "bounds" not in limit, limit
+        return
+    assert set(limit.get("bounds", {})) == set(want), limit
+    for bound, fields in want.items():
+        got = {k: limit["bounds"][bound][k] for k in fields}
+        assert got == {k: str(v) if k == "date" else v for k, v in fields.items()}, (bound, limit["bounds"])

@@ -36,6 +36,16 @@ class RunsFrom(BaseModel):
     text: str = Field(description="The event in the law's terms")
 
 
+class BoundOut(BaseModel):
+    """One end of a window the law gives as a range (AMMR Art. 43(2): one to three weeks)."""
+
+    date: str | None = Field(description="Its last day (AMMR Art. 75)")
+    period: str | None = Field(examples=["1 week"])
+    status: str = Field(description="running, met or lapsed on `as_of`, measured against this end")
+    headline: bool = Field(description="This end is the limit's `date` (reading ammr.reading.remedy_period)")
+    text: str
+
+
 class LimitOut(BaseModel):
     """One time limit of the case, dated from its events, with its status on `as_of`."""
 
@@ -51,6 +61,11 @@ class LimitOut(BaseModel):
     consequence: str | None = Field(description="What follows when it passes, in the law's words")
     consequence_basis: str | None = Field(examples=["AMMR Art. 46(2)"])
     note: str | None = None
+    bounds: dict[str, BoundOut] | None = Field(
+        default=None,
+        description="`earliest` and `latest`: both ends of the law's window where the national period is not"
+        " given (AMMR Art. 43(2))",
+    )
 
 
 class ShiftOut(BaseModel):
@@ -99,6 +114,8 @@ class DueOut(BaseModel):
     status: str
     legal_basis: str
     consequence_basis: str
+    earliest: str | None = Field(default=None, description="The window's first end (AMMR Art. 43(2))")
+    latest: str | None = Field(default=None, description="The window's last end (AMMR Art. 43(2))")
 
 
 class ShiftedOut(BaseModel):

@@ -18,7 +18,7 @@ PRODID = "-//migralex//case deadlines//EN"
 
 def deadlines_calendar(due: pl.DataFrame, as_of: dt.date) -> Calendar:
     """A calendar with one all-day event per row of `due` (id, name, date, member_state,
-    legal_basis, consequence_basis; from `caseload_status`)."""
+    legal_basis, consequence_basis, optional earliest/latest; from `caseload_status`)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -35,6 +35,11 @@ def deadlines_calendar(due: pl.DataFrame, as_of: dt.date) -> Calendar:
         text = f"Last day under {row['legal_basis']}."
         if row["consequence_basis"]:
             text += f" If it passes: see {row['consequence_basis']}."
+        if row.get("earliest") and row.get("latest"):  # the law's window (AMMR Art. 43(2))
+            text += (
+                f" The national period is not given: the law's window ends at the earliest on"
+                f" {row['earliest'].isoformat()}, at the latest on {row['latest'].isoformat()}."
+            )
         event.add("description", text)
         cal.add_component(event)
     return cal

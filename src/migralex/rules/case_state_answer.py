@@ -75,9 +75,34 @@ def _limit(tl: Timeline, lim: Limit, status: int, i: int, types: dict[int, str])
     }
     if lim.days[i] > 0:  # a national period (AMMR Art. 43(2))
         out["period"] = str(Period(int(lim.days[i]), "days"))
+    if lim.bounds and not np.isnat(lim.earliest[i]):  # a window of the law (AMMR Art. 43(2))
+        out["bounds"] = _bounds(tl, lim, i)
     note = v.note_text(tl.params)
     if note:
         out["note"] = note
+    return out
+
+
+def _bounds(tl: Timeline, lim: Limit, i: int) -> dict[str, dict[str, Any]]:
+    """Both ends of a window the law gives as a range (AMMR Art. 43(2)), each dated, labelled, with
+    its status on `as_of` and whether it is the limit's headline `date` (the reading's choice)."""
+    start = lim.start[i].astype(dt.date)
+    headline = lim.variants[int(lim.variant[i])]
+    met = lim.met[i]
+    out = {}
+    for bound, (variant, text) in lim.bounds.items():
+        day = (lim.earliest if bound == "earliest" else lim.latest)[i]
+        if not np.isnat(met):
+            status = "met" if met <= day else "lapsed"
+        else:
+            status = "lapsed" if day < tl.as_of else "running"
+        out[bound] = {
+            "date": _day(day),
+            "period": period_text(tl.params, catalogue()[lim.name].variant(variant), start),
+            "status": status,
+            "headline": variant == headline,
+            "text": text,
+        }
     return out
 
 
@@ -144,12 +169,14 @@ def _column(name: str, table: list[str], codes: np.ndarray) -> pl.Series:
 
 def limits_frame(tl: Timeline) -> pl.DataFrame:
     """One row per (case, limit that runs): case (row in the batch), name, variant, date,
-    member_state, status, legal_basis, consequence_basis - built column by column (Enum strings).
+    member_state, status, legal_basis, consequence_basis, earliest and latest (both ends of a window
+    the law gives as a range, AMMR Art. 43(2); null elsewhere) - built column by column (Enum strings).
     Join `Timeline.ids_of(case)` for the case ids of the rows kept."""
     names = list(tl.limits)
     variants = [f"{n}:{v}" for n in names for v in tl.limits[n].variants]
     specs = [catalogue()[n].variant(v) for n in names for v in tl.limits[n].variants]
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("case", "name", "variant", "date", "ms", "status")}
+    keys = ("case", "name", "variant", "date", "ms", "status", "earliest", "latest")
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     offset = 0
     for k, lim in enumerate(tl.limits.values()):
         rows = np.flatnonzero(lim.variant >= 0)
@@ -159,6 +186,8 @@ def limits_frame(tl: Timeline) -> pl.DataFrame:
         parts["date"].append(lim.date[rows])
         parts["ms"].append(lim.ms[rows].astype(np.int64))
         parts["status"].append(lim.status(tl.as_of)[rows].astype(np.int64))
+        parts["earliest"].append(lim.earliest[rows])  # the window's ends (AMMR Art. 43(2)), else NaT
+        parts["latest"].append(lim.latest[rows])
         offset += len(lim.variants)
     col = {k: np.concatenate(v) for k, v in parts.items()}
     ms_table = [*C.MEMBER_STATES, ""]
@@ -172,6 +201,8 @@ def limits_frame(tl: Timeline) -> pl.DataFrame:
             _column("status", list(STATUSES), col["status"]),
             _column("legal_basis", [s.basis for s in specs], col["variant"]),
             _column("consequence_basis", [s.consequence_basis or "" for s in specs], col["variant"]),
+            pl.Series("earliest", col["earliest"], dtype=pl.Date),
+            pl.Series("latest", col["latest"], dtype=pl.Date),
         ]
     )
     return frame

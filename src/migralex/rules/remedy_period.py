@@ -6,9 +6,16 @@ right to an effective remedy" - the law gives bounds, the Member State the perio
 no national periods: `appeal_period` opens on a `transfer_decision_notified` (AMMR cases; also a
 relocation transfer decision, Art. 67(13) applying Art. 43) and is dated
 
-- `window` (default, reading `ammr.reading.remedy_period` = latest): the last day of the three
-  weeks, the latest any national period can end; `window_earliest` (= earliest): the last day of
-  the one week, within every national period;
+- the law's window, where the national period is not given: BOTH ends are dated and labelled
+  (`Limit.earliest`, `Limit.latest`; the answer's `bounds`): `earliest`, the last day of the one
+  week - the shortest period the law allows, so an appeal by then is in time in every Member State
+  (what the person concerned must not miss); `latest`, the last day of the three weeks - no
+  national period ends later (what a Member State planning the transfer needs). The reading
+  `ammr.reading.remedy_period` only chooses which of them is the limit's headline `date` (its
+  status, `next_due`, the caseload's due list): `latest` (default, variant `window`) or `earliest`
+  (variant `window_earliest`); the other end is shown beside it either way. A review found that
+  the last day of three weeks alone can make a person miss a one-week national period, while the
+  one-week day alone misleads a Dublin unit planning the transfer: neither end is dropped;
 - `national`: where the national period of the Member State that notified the decision is given
   (`national_periods`: `{"DE": 14}` or `["DE:14"]`, `--appeal-period DE:14`), that many days,
   checked against the law's bounds (parameters `ammr.time_limits.remedy_minimum`, `_maximum`).
@@ -26,13 +33,27 @@ import numpy as np
 from migralex.cases import codes as C
 from migralex.cases.events import EVENT
 from migralex.errors import InvalidInput
+from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.timelimits import Period
 from migralex.rules.periods import end_of_period
-from migralex.rules.timeline import AMMR, Facts, Limit, acting, at, pick
+from migralex.rules.timeline import AMMR, Facts, Limit, acting, at, period_end, pick
 
 NationalPeriods = Mapping[str, int] | Sequence[str] | None
 _DAYS = {"days": 1, "weeks": 7}
+#: The two ends of the law's window (AMMR Art. 43(2)): the catalogue variant dating each, and its label.
+BOUNDS = {
+    "earliest": (
+        "window_earliest",
+        "the last day of the shortest period the law allows ('at least one week'): an appeal lodged by"
+        " this day is in time whatever the national period",
+    ),
+    "latest": (
+        "window",
+        "the last day of the longest period the law allows ('no more than three weeks'): no national"
+        " period ends later",
+    ),
+}
 
 
 def _bound_days(p: ParameterSet, name: str) -> int:
@@ -75,6 +96,17 @@ def _split(text: str, field: str, k: int) -> tuple[str, int | str]:
     return ms, int(days)
 
 
+def window_bounds(p: ParameterSet, lim: Limit, mask: np.ndarray, start: np.ndarray, ms: np.ndarray) -> None:
+    """AMMR Art. 43(2): where `mask` (no national period), both ends of the window - the last day of
+    the one week (`earliest`) and of the three weeks (`latest`) - whichever the headline date is."""
+    rows = np.flatnonzero(mask & ~np.isnat(start))
+    spec = catalogue()[lim.name]
+    lim.bounds = BOUNDS
+    for bound, (variant, _) in BOUNDS.items():
+        dates = lim.earliest if bound == "earliest" else lim.latest
+        dates[rows] = period_end(p, spec.variant(variant), start[rows], ms[rows].astype(np.int64))
+
+
 def appeal_period(f: Facts, national: Mapping[int, int]) -> Limit:
     """AMMR Art. 43(2): from the notification of the transfer decision (or of the relocation transfer
     decision), the national period where given, else the window of the law (reading)."""
@@ -91,6 +123,7 @@ def appeal_period(f: Facts, national: Mapping[int, int]) -> Limit:
     earliest = f.p.reading("ammr.reading.remedy_period") == "earliest"
     given = np.isin(ms, list(national)) if national else np.zeros(f.n, bool)
     lim.open(f.p, "window_earliest" if earliest else "window", on & ~given, start, event, ms)
+    window_bounds(f.p, lim, on & ~given, start, ms)
     lim.open(f.p, "national", on & given, start, event, ms)
     for code, days in national.items():
         rows = np.flatnonzero(on & (ms == code) & ~np.isnat(start))

@@ -120,6 +120,12 @@ class Limit:
     #: Per case, the period in days where a Member State sets it within the law's bounds (AMMR Art.
     #: 43(2), `migralex.rules.remedy_period`); 0: the variant's period.
     days: np.ndarray = field(init=False)
+    #: Where the law gives only a range and the period is not known (AMMR Art. 43(2)): per case the
+    #: last day of the shortest and of the longest period it allows (NaT elsewhere); `date` is one of
+    #: them, the reading's headline. `bounds` names each bound's catalogue variant and what it means.
+    earliest: np.ndarray = field(init=False)
+    latest: np.ndarray = field(init=False)
+    bounds: dict[str, tuple[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.n
@@ -130,6 +136,8 @@ class Limit:
         self.suspended, self.ended = np.zeros(n, bool), np.zeros(n, bool)
         self.tacit = np.full(n, NAT)
         self.days = np.zeros(n, dtype=np.int16)
+        self.earliest, self.latest = np.full(n, NAT), np.full(n, NAT)
+        self.bounds = {}
 
     def tacit_date(self) -> np.ndarray:
         """Per case, the last day on which a reply still objects (AMMR Art. 40(8)): `tacit` or `date`."""
