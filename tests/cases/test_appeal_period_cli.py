@@ -66,3 +66,24 @@ def test_the_api_takes_the_national_period() -> None:
             params={"as_of": "2026-10-21", "days": 20, "appeal_period": "DE:14"},
         )
         assert due.status_code == 200 and "appeal_period" in due.text
+
+
+def test_the_window_shows_both_ends_in_the_cli_and_the_api() -> None:
+    """AMMR Art. 43(2) without a national period: the one week and the three weeks, labelled."""
+    bounds = _appeal()["bounds"]
+    assert {k: (v["date"], v["headline"]) for k, v in bounds.items()} == {
+        "earliest": ("2026-10-27", False),
+        "latest": ("2026-11-10", True),
+    }
+    assert "bounds" not in _appeal("--appeal-period", "DE:14")
+    case = json.loads(EXAMPLE.read_text().splitlines()[0])
+    with TestClient(create_app(ApiSettings())) as client:
+        r = client.post("/v1/cases/state", json=case, params={"as_of": "2026-10-21"})
+        limit = next(x for x in r.json()["limits"] if x["name"] == "appeal_period")
+        assert limit["bounds"]["earliest"]["date"] == "2026-10-27"
+        assert limit["bounds"]["latest"]["period"] == "3 weeks"
+        due = client.post("/v1/cases/status", json=[case], params={"as_of": "2026-10-21", "days": 200})
+        row = next(x for x in due.json()["due"] if x["name"] == "appeal_period")
+        assert (row["date"], row["earliest"], row["latest"]) == ("2026-11-10", "2026-10-27", "2026-11-10")
+        other = next(x for x in due.json()["due"] if x["name"] != "appeal_period")
+        assert other["earliest"] is None and other["latest"] is None
