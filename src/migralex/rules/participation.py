@@ -20,7 +20,7 @@ import numpy as np
 
 from migralex.countries import DUBLIN_STATES
 from migralex.law.params import ParameterSet
-from migralex.law.participation import bound_mask, participation, why
+from migralex.law.participation import bound_mask, chosen_readings, participation, why
 from migralex.law.texts import act_label
 
 AMMR, DUBLIN_III = 0, 1  # codes of `hierarchy.REGIMES`
@@ -87,7 +87,7 @@ def _note(state: str, switched: bool, p: ParameterSet | None) -> ScopeNote:
 
 def _listed(p: ParameterSet | None) -> np.ndarray:
     """Per State code: does the AMMR bind it otherwise than as a Member State (a note is due)?"""
-    return _listed_table(participation().choices(p))
+    return _listed_table(chosen_readings(p))
 
 
 @cache
