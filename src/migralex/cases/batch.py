@@ -545,7 +545,7 @@ class CaseBatch:
                 parsed.append(c)
                 continue
             try:
-                parsed.append(parse_case(dict(c)))
+                parsed.append(parse_case(c if type(c) is dict else dict(c)))
             except InvalidInput as exc:
                 raise InvalidInput(f"[{i}].{exc.path}".replace(".$", ""), exc.reason) from None
         return cls.from_cases(parsed)

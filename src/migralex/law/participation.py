@@ -228,12 +228,17 @@ def participation() -> Participation:
 
 def binds(state: str, act: str, p: ParameterSet | None = None, part: str | None = None) -> bool:
     """Is `state` bound by `act` (or by its `part`, e.g. `Part III`, `Art. 12`) under `p`'s readings?"""
+    code = _STATE_CODES.get(state)
+    if code is not None:  # a State of the table: its row of `bound_table`
+        return bool(bound_table(act, p, part)[code])
     e = participation().entry(state, act, p)
     if e is None or e.binds == "all":
         return True
     return e.binds == "parts" and (part is None or part in e.parts)
 
 
+#: Index of each State in `DUBLIN_STATES` (the rows of `bound_table`).
+_STATE_CODES = {state: i for i, state in enumerate(DUBLIN_STATES)}
 #: Act keys as the engine names them (a shortcut past `resolve_act` on the hot path).
 _ACT_KEYS = {key: key for key in TEXT_FILES}
 
