@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -449,13 +450,22 @@ _APPLICANT_DTYPES: tuple[Any, ...] = (
 )  # fmt: skip
 
 
-def _columns(rows: list[tuple[Any, ...]], dtypes: Sequence[Any]) -> list[np.ndarray]:
-    """Row tuples as columns of the given dtypes (dates: `datetime64[D]`, None → NaT)."""
+def _columns(rows: list[tuple[Any, ...]], dtypes: tuple[Any, ...]) -> list[np.ndarray]:
+    """Row tuples as columns of the given dtypes (dates: `datetime64[D]`, None → NaT): the columns of
+    one dtype are the rows of one array (one conversion per dtype, each column contiguous)."""
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
-    return [
-        _dates(col) if dtype == _D else np.array(col, dtype=dtype)
-        for col, dtype in zip(cols, dtypes, strict=True)
-    ]
+    out: list[np.ndarray] = [np.empty(0)] * len(dtypes)
+    for dtype, ks in _by_dtype(dtypes):
+        block = np.array([cols[k] for k in ks], dtype=dtype).reshape(len(ks), len(rows))
+        for j, k in enumerate(ks):
+            out[k] = block[j]
+    return out
+
+
+@cache
+def _by_dtype(dtypes: tuple[Any, ...]) -> tuple[tuple[Any, tuple[int, ...]], ...]:
+    """The positions of each dtype in `dtypes`."""
+    return tuple((d, tuple(k for k, e in enumerate(dtypes) if e == d)) for d in dict.fromkeys(dtypes))
 
 
 def _applicants(cases: Sequence[Case]) -> Applicants:
