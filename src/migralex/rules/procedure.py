@@ -864,10 +864,10 @@ FACT_BITS = (
 )  # fmt: skip
 
 
-def _outcome(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+def outcome(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """APR Arts 42(1), 42(3), 43(1), 44(1)(b), 45(1), 47(2)-(3), 48(2), 53, 79(3); CFMR Art. 11(6)-(9):
     per case the grounds, mandatory grounds, relief, exemptions, procedure and the derogation's use,
-    from the facts `FACT_BITS` (run once over every combination of them: `_outcome_table`)."""
+    from the facts `FACT_BITS` (run once over every combination of them: `outcome_table`)."""
     uam, adult, scope, needs, apr = x["uam"], ~x["uam"], x["scope"], x["needs"], x["apr"]
     misled, security, subsequent, safe, low = (
         x[k] for k in ("misled", "security", "subsequent", "safe", "low")
@@ -910,17 +910,17 @@ def _outcome(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 @cache
-def _outcome_table() -> dict[str, np.ndarray]:
-    """`_outcome` of every combination of `FACT_BITS` (2^14 rows, by the code `_fact_codes` gives)."""
+def outcome_table() -> dict[str, np.ndarray]:
+    """`outcome` of every combination of `FACT_BITS` (2^14 rows, by the code `fact_codes` gives)."""
     codes = np.arange(1 << len(FACT_BITS), dtype=np.int64)
-    table = _outcome({k: (codes >> i & 1).astype(bool) for i, k in enumerate(FACT_BITS)})
+    table = outcome({k: (codes >> i & 1).astype(bool) for i, k in enumerate(FACT_BITS)})
     for column in table.values():
         column.flags.writeable = False
     return table
 
 
-def _fact_codes(x: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Per case, the facts `FACT_BITS` packed into one code (bit i: fact i), rows of `_outcome_table`."""
+def fact_codes(x: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Per case, the facts `FACT_BITS` packed into one code (bit i: fact i), rows of `outcome_table`."""
     stacked = np.stack([x[k] for k in FACT_BITS], axis=1)
     return np.packbits(stacked, axis=1, bitorder="little").view("<u2")[:, 0]
 
@@ -951,8 +951,8 @@ def channel(
         "crisis_merits": rates.crisis_merits, "scope": _SCOPE[a.place], "capacity": capacity,
         "maximum": maximum, "needs": a.vulnerable, "instrumentalisation": instr & cfmr, "apr": apr,
     }  # fmt: skip
-    code = _fact_codes(facts)
-    out = {name: column[code] for name, column in _outcome_table().items()}
+    code = fact_codes(facts)
+    out = {name: column[code] for name, column in outcome_table().items()}
     return ProcedureResult(
         ids=a.id,
         procedure=out["procedure"],
