@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import polars as pl
@@ -40,12 +42,16 @@ def default_recognition_rates(year: int | None = None, params: ParameterSet | No
     (UNHCR's table standing in for Eurostat migr_asydcfsta), for `year` (default: the latest), with
     the denominator of the reading `apr.reading.recognition_rate_denominator`."""
     p = params or shipped_params()
+    return _rates_for(year, p.reading("apr.reading.recognition_rate_denominator"))
+
+
+def _rates_for(year: int | None, reading: str) -> pl.DataFrame:
+    """`default_recognition_rates` with the denominator reading chosen."""
     decisions = _decisions()
     chosen = year if year is not None else int(decisions["year"].max())  # type: ignore[arg-type]
     available = sorted(set(decisions["year"].to_list()))
     if chosen not in available:
         raise InvalidInput("year", f"no decision data for {chosen} (years: {available[0]}–{available[-1]})")
-    reading = p.reading("apr.reading.recognition_rate_denominator")
     return recognition_rates(decisions, chosen, reading)
 
 
@@ -60,16 +66,26 @@ def rates_table(rates: pl.DataFrame) -> dict[str, float]:
 
 def default_context(year: int | None = None, params: ParameterSet | None = None, **facts: Any) -> Context:
     """A context whose recognition rates come from the shipped data (latest year by default)."""
-    rates = default_recognition_rates(year, params)
-    used = int(rates["year"][0]) if rates.height else year
     reading = (params or shipped_params()).reading("apr.reading.recognition_rate_denominator")
+    shipped = _shipped_context(year, reading)
+    return replace(shipped, **facts) if facts else shipped
+
+
+@cache
+def _shipped_context(year: int | None, reading: str) -> Context:
+    """The context of the shipped rates for `year` under the denominator `reading`, computed once:
+    the shipped data do not change while the process runs (APR Art. 42(1)(j), "latest available")."""
+    rates = _rates_for(year, reading)
+    used = int(rates["year"][0]) if rates.height else year
     source = f"computed from the shipped first-instance decisions of {used}, reading {reading}"
-    return Context(recognition_rates=rates_table(rates), rates_source=source, **facts)
+    return Context(recognition_rates=MappingProxyType(rates_table(rates)), rates_source=source)
 
 
 def resolve_context(raw: Mapping[str, Any] | Context | None, params: ParameterSet | None = None) -> Context:
     """A complete context: a given table is used as is; without one the shipped data fill it in."""
-    context = raw if isinstance(raw, Context) else Context.from_dict(raw or {})
+    if raw is None:
+        return default_context(params=params)
+    context = raw if isinstance(raw, Context) else Context.from_dict(raw)
     if context.recognition_rates is not None:
         return context
     shipped = default_context(params=params)

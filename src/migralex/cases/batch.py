@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -428,6 +429,92 @@ def _empty(cls: type[Table]) -> Any:
     )
 
 
+def _opt_ms(code: str | None) -> int:
+    return -1 if code is None else C.MS_INDEX[code]
+
+
+def _applicant_row(c: Case) -> tuple[Any, ...]:
+    """One case's applicant columns, in the order of `_APPLICANT_DTYPES`."""
+    r, p, reloc = c.registration, c.applicant, c.relocation
+    return (
+        c.id, C.MS_INDEX[r.member_state], r.date, C.PLACES.index(r.place), p.date_of_birth,
+        p.age_uncertain, p.unaccompanied, C.NATIONALITY_INDEX[p.nationality],
+        C.NATIONALITY_INDEX.get(p.former_habitual_residence or "", -1), p.security_threat,
+        p.misled_authorities, p.vulnerable, p.subsequent_application, _opt_ms(c.relocated_to),
+        reloc is not None, _opt_ms(reloc.benefitting if reloc else None),
+        bool(reloc and reloc.responsibility_determined), p.health_prevents_travel,
+    )  # fmt: skip
+
+
+_D = "datetime64[D]"
+#: The applicant columns (fields of `Applicants`, in order) and their dtypes.
+_APPLICANT_DTYPES: tuple[Any, ...] = (
+    object, np.int8, _D, np.int8, _D, bool, bool, np.int16, np.int16, bool, bool, bool, bool, np.int8,
+    bool, np.int8, bool, bool,
+)  # fmt: skip
+
+
+def _columns(rows: list[tuple[Any, ...]], dtypes: tuple[Any, ...]) -> list[np.ndarray]:
+    """Row tuples as columns of the given dtypes (dates: `datetime64[D]`, None → NaT): the columns of
+    one dtype are the rows of one array (one conversion per dtype, each column contiguous)."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
+    out: list[np.ndarray] = [np.empty(0)] * len(dtypes)
+    for dtype, ks in _by_dtype(dtypes):
+        block = np.array([cols[k] for k in ks], dtype=dtype).reshape(len(ks), len(rows))
+        for j, k in enumerate(ks):
+            out[k] = block[j]
+    return out
+
+
+@cache
+def _by_dtype(dtypes: tuple[Any, ...]) -> tuple[tuple[Any, tuple[int, ...]], ...]:
+    """The positions of each dtype in `dtypes`."""
+    return tuple((d, tuple(k for k, e in enumerate(dtypes) if e == d)) for d in dict.fromkeys(dtypes))
+
+
+def _applicants(cases: Sequence[Case]) -> Applicants:
+    """The applicant table of validated cases (one row each)."""
+    return Applicants(*_columns([_applicant_row(c) for c in cases], _APPLICANT_DTYPES))
+
+
+def _family(fam: list[tuple[int, Any]]) -> Family:
+    """family[] rows: (case row, member)."""
+    rows = [
+        (i, C.RELATIONS.index(f.relation), C.MS_INDEX[f.member_state], C.STATUSES.index(f.status),
+         f.existed_before_arrival, f.consent_in_writing, f.first_substantive_decision_taken,
+         f.can_take_care, f.date_of_birth, f.dependency_established)
+        for i, f in fam
+    ]  # fmt: skip
+    return Family(*_columns(rows, (np.int32, np.int8, np.int8, np.int8, bool, bool, bool, bool, _D, bool)))
+
+
+def _documents(docs: list[tuple[int, Any]]) -> Documents:
+    """documents[] rows: (case row, document)."""
+    rows = [
+        (i, C.DOCUMENT_KINDS.index(d.kind), C.MS_INDEX[d.member_state],
+         -1 if d.visa_type is None else C.VISA_TYPES.index(d.visa_type), _opt_ms(d.issued_on_behalf_of),
+         d.valid_from, d.valid_until, d.ended_early_on, d.fraud_after_issuance)
+        for i, d in docs
+    ]  # fmt: skip
+    return Documents(*_columns(rows, (np.int32, np.int8, np.int8, np.int8, np.int8, _D, _D, _D, bool)))
+
+
+def _diplomas(dips: list[tuple[int, Any]]) -> Diplomas:
+    """diplomas[] rows: (case row, diploma)."""
+    rows = [(i, C.MS_INDEX[d.member_state], d.issued_on, d.study_months) for i, d in dips]
+    return Diplomas(*_columns(rows, (np.int32, np.int8, _D, np.int16)))
+
+
+def _entries(ents: list[tuple[int, Any]]) -> Entries:
+    """entries[] rows: (case row, entry)."""
+    rows = [(i, C.ENTRY_KINDS.index(e.kind), C.MS_INDEX[e.member_state], e.date) for i, e in ents]
+    return Entries(*_columns(rows, (np.int32, np.int8, np.int8, _D)))
+
+
+#: The edge tables of a batch none of whose cases has a row in them (zero-length columns, shared).
+_EMPTY: dict[type, Any] = {klass: _empty(klass) for klass in (Family, Documents, Diplomas, Entries)}
+
+
 @dataclass(frozen=True)
 class CaseBatch:
     """Many cases as columns: `applicants` (one row per case) and four edge tables."""
@@ -450,81 +537,17 @@ class CaseBatch:
     @classmethod
     def from_cases(cls, cases: Sequence[Case]) -> CaseBatch:
         """A batch from validated `Case` objects (row i is cases[i])."""
-        a = cases
-        fam = [(i, f) for i, c in enumerate(a) for f in c.family]
-        docs = [(i, d) for i, c in enumerate(a) for d in c.documents]
-        dips = [(i, d) for i, c in enumerate(a) for d in c.diplomas]
-        ents = [(i, e) for i, c in enumerate(a) for e in c.entries]
-        ms, vt, pl_, rel, st = C.MS_INDEX, C.VISA_TYPES, C.PLACES, C.RELATIONS, C.STATUSES
-        nat = C.NATIONALITY_INDEX
-
-        def opt_ms(x: str | None) -> int:
-            return -1 if x is None else ms[x]
-
-        applicants = Applicants(
-            id=np.array([c.id for c in a], dtype=object),
-            reg_ms=np.array([ms[c.registration.member_state] for c in a], dtype=np.int8),
-            reg_date=_dates([c.registration.date for c in a]),
-            place=np.array([pl_.index(c.registration.place) for c in a], dtype=np.int8),
-            dob=_dates([c.applicant.date_of_birth for c in a]),
-            age_uncertain=np.array([c.applicant.age_uncertain for c in a], dtype=bool),
-            unaccompanied=np.array([c.applicant.unaccompanied for c in a], dtype=bool),
-            nationality=np.array([nat[c.applicant.nationality] for c in a], dtype=np.int16),
-            former_residence=np.array(
-                [nat.get(c.applicant.former_habitual_residence or "", -1) for c in a], dtype=np.int16
-            ),
-            security_threat=np.array([c.applicant.security_threat for c in a], dtype=bool),
-            misled_authorities=np.array([c.applicant.misled_authorities for c in a], dtype=bool),
-            vulnerable=np.array([c.applicant.vulnerable for c in a], dtype=bool),
-            subsequent_application=np.array([c.applicant.subsequent_application for c in a], dtype=bool),
-            relocated_to=np.array([opt_ms(c.relocated_to) for c in a], dtype=np.int8),
-            relocation_given=np.array([c.relocation is not None for c in a], dtype=bool),
-            relocation_benefitting=np.array(
-                [opt_ms(c.relocation.benefitting if c.relocation else None) for c in a], dtype=np.int8
-            ),
-            relocation_determined=np.array(
-                [bool(c.relocation and c.relocation.responsibility_determined) for c in a], dtype=bool
-            ),
-            health_prevents_travel=np.array([c.applicant.health_prevents_travel for c in a], dtype=bool),
+        fam = [(i, f) for i, c in enumerate(cases) for f in c.family]
+        docs = [(i, d) for i, c in enumerate(cases) for d in c.documents]
+        dips = [(i, d) for i, c in enumerate(cases) for d in c.diplomas]
+        ents = [(i, e) for i, c in enumerate(cases) for e in c.entries]
+        return cls(
+            _applicants(cases),
+            _family(fam) if fam else _EMPTY[Family],
+            _documents(docs) if docs else _EMPTY[Documents],
+            _diplomas(dips) if dips else _EMPTY[Diplomas],
+            _entries(ents) if ents else _EMPTY[Entries],
         )
-        family = Family(
-            case=np.array([i for i, _ in fam], dtype=np.int32),
-            relation=np.array([rel.index(f.relation) for _, f in fam], dtype=np.int8),
-            ms=np.array([ms[f.member_state] for _, f in fam], dtype=np.int8),
-            status=np.array([st.index(f.status) for _, f in fam], dtype=np.int8),
-            existed_before_arrival=np.array([f.existed_before_arrival for _, f in fam], dtype=bool),
-            consent_in_writing=np.array([f.consent_in_writing for _, f in fam], dtype=bool),
-            first_decision_taken=np.array([f.first_substantive_decision_taken for _, f in fam], dtype=bool),
-            can_take_care=np.array([f.can_take_care for _, f in fam], dtype=bool),
-            dob=_dates([f.date_of_birth for _, f in fam]),
-            dependency=np.array([f.dependency_established for _, f in fam], dtype=bool),
-        )
-        documents = Documents(
-            case=np.array([i for i, _ in docs], dtype=np.int32),
-            kind=np.array([C.DOCUMENT_KINDS.index(d.kind) for _, d in docs], dtype=np.int8),
-            ms=np.array([ms[d.member_state] for _, d in docs], dtype=np.int8),
-            visa_type=np.array(
-                [-1 if d.visa_type is None else vt.index(d.visa_type) for _, d in docs], np.int8
-            ),
-            on_behalf_of=np.array([opt_ms(d.issued_on_behalf_of) for _, d in docs], dtype=np.int8),
-            valid_from=_dates([d.valid_from for _, d in docs]),
-            valid_until=_dates([d.valid_until for _, d in docs]),
-            ended_early_on=_dates([d.ended_early_on for _, d in docs]),
-            fraud_after_issuance=np.array([d.fraud_after_issuance for _, d in docs], dtype=bool),
-        )
-        diplomas = Diplomas(
-            case=np.array([i for i, _ in dips], dtype=np.int32),
-            ms=np.array([ms[d.member_state] for _, d in dips], dtype=np.int8),
-            issued_on=_dates([d.issued_on for _, d in dips]),
-            study_months=np.array([d.study_months for _, d in dips], dtype=np.int16),
-        )
-        entries = Entries(
-            case=np.array([i for i, _ in ents], dtype=np.int32),
-            kind=np.array([C.ENTRY_KINDS.index(e.kind) for _, e in ents], dtype=np.int8),
-            ms=np.array([ms[e.member_state] for _, e in ents], dtype=np.int8),
-            date=_dates([e.date for _, e in ents]),
-        )
-        return cls(applicants, family, documents, diplomas, entries)
 
     @classmethod
     def from_dicts(cls, cases: Iterable[Mapping[str, Any] | Case]) -> CaseBatch:
@@ -536,7 +559,7 @@ class CaseBatch:
                 parsed.append(c)
                 continue
             try:
-                parsed.append(parse_case(dict(c)))
+                parsed.append(parse_case(c if type(c) is dict else dict(c)))
             except InvalidInput as exc:
                 raise InvalidInput(f"[{i}].{exc.path}".replace(".$", ""), exc.reason) from None
         return cls.from_cases(parsed)

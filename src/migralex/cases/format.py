@@ -285,9 +285,10 @@ class Case(_Strict):
                 "@relocation.benefitting: the benefitting Member State cannot be the one of relocation"
             )
         benefitting = self.relocation.benefitting if self.relocation is not None else None
-        why = not_in_relocation(self.registration.member_state)
-        if self.relocated_to is not None and benefitting is None and why is not None:
-            raise ValueError(f"@registration.member_state: the benefitting Member State: {why}")
+        if self.relocated_to is not None and benefitting is None:
+            why = not_in_relocation(self.registration.member_state)
+            if why is not None:
+                raise ValueError(f"@registration.member_state: the benefitting Member State: {why}")
         return self
 
     @model_validator(mode="after")

@@ -14,6 +14,7 @@ from typing import Any
 
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
+from migralex.context import resolve_context
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
 from migralex.rules.crisis import CrisisLike
@@ -54,8 +55,6 @@ def decide(
     """Responsibility, procedure and deadlines for each case (context: shipped rates by default);
     `regime` ("AMMR", "DUBLIN_III") forces the regime instead of the dates; `crisis`: the CFMR Art.
     12 authorisations per Member State and period for the deadlines (`migralex.rules.crisis`)."""
-    from migralex.context import resolve_context
-
     batch = as_batch(cases)
     p = params or shipped_params()
     ctx = resolve_context(context, p)

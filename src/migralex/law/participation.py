@@ -16,6 +16,7 @@ the associated States); `binds(state, act, params, part)` answers for one State 
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -227,12 +228,17 @@ def participation() -> Participation:
 
 def binds(state: str, act: str, p: ParameterSet | None = None, part: str | None = None) -> bool:
     """Is `state` bound by `act` (or by its `part`, e.g. `Part III`, `Art. 12`) under `p`'s readings?"""
+    code = _STATE_CODES.get(state)
+    if code is not None:  # a State of the table: its row of `bound_table`
+        return bool(bound_table(act, p, part)[code])
     e = participation().entry(state, act, p)
     if e is None or e.binds == "all":
         return True
     return e.binds == "parts" and (part is None or part in e.parts)
 
 
+#: Index of each State in `DUBLIN_STATES` (the rows of `bound_table`).
+_STATE_CODES = {state: i for i, state in enumerate(DUBLIN_STATES)}
 #: Act keys as the engine names them (a shortcut past `resolve_act` on the hot path).
 _ACT_KEYS = {key: key for key in TEXT_FILES}
 
@@ -246,16 +252,41 @@ def _bound_table(act: str, part: str | None, choices: tuple[tuple[str, str], ...
         e = table.entry_chosen(state, act, chosen)
         in_part = e is not None and e.binds == "parts" and (part is None or part in e.parts)
         out.append(e is None or e.binds == "all" or in_part)
-    return np.array([*out, True])
+    mask = np.array([*out, True])
+    mask.flags.writeable = False
+    return mask
+
+
+def bound_table(act: str, p: ParameterSet | None = None, part: str | None = None) -> np.ndarray:
+    """Per State code (index in `DUBLIN_STATES`, and a last entry, -1: none, counted as bound): is
+    it bound by `act` (its `part`) under `p`'s readings? Built once per readings; read-only."""
+    return _bound_table(_ACT_KEYS.get(act) or resolve_act(act).key, part, chosen_readings(p))
 
 
 def bound_mask(
     act: str, codes: np.ndarray, p: ParameterSet | None = None, part: str | None = None
 ) -> np.ndarray:
     """`binds` over a column of State codes (index in `DUBLIN_STATES`; -1, none, counts as bound)."""
-    table = _bound_table(_ACT_KEYS.get(act) or resolve_act(act).key, part, participation().choices(p))
+    table = bound_table(act, p, part)
     c = np.asarray(codes).astype(np.int64)
     return table[np.where(c < 0, len(DUBLIN_STATES), c)]
+
+
+#: `Participation.choices` per parameter set, by identity (a set is immutable): id → (weak ref, choices).
+_CHOICES: dict[int, tuple[weakref.ref[ParameterSet], tuple[tuple[str, str], ...]]] = {}
+
+
+def chosen_readings(p: ParameterSet | None) -> tuple[tuple[str, str], ...]:
+    """`participation().choices(p)`, looked up once per parameter set (the readings never change)."""
+    p = p or shipped_params()
+    hit = _CHOICES.get(id(p))
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    if len(_CHOICES) > 64:  # scenario overlays come and go: keep the table small
+        _CHOICES.clear()
+    choices = participation().choices(p)
+    _CHOICES[id(p)] = (weakref.ref(p), choices)
+    return choices
 
 
 def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:

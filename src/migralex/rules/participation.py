@@ -20,7 +20,7 @@ import numpy as np
 
 from migralex.countries import DUBLIN_STATES
 from migralex.law.params import ParameterSet
-from migralex.law.participation import bound_mask, participation, why
+from migralex.law.participation import bound_table, chosen_readings, participation, why
 from migralex.law.texts import act_label
 
 AMMR, DUBLIN_III = 0, 1  # codes of `hierarchy.REGIMES`
@@ -87,7 +87,7 @@ def _note(state: str, switched: bool, p: ParameterSet | None) -> ScopeNote:
 
 def _listed(p: ParameterSet | None) -> np.ndarray:
     """Per State code: does the AMMR bind it otherwise than as a Member State (a note is due)?"""
-    return _listed_table(participation().choices(p))
+    return _listed_table(chosen_readings(p))
 
 
 @cache
@@ -101,17 +101,31 @@ def bound_regime(
     reg_ms: np.ndarray, regime: np.ndarray, p: ParameterSet | None, forced: bool = False
 ) -> Scope:
     """The regime of each case once participation is applied (a forced regime is not switched)."""
-    codes = np.asarray(reg_ms).astype(np.int64)
-    switched = (regime == AMMR) & ~bound_mask("AMMR", codes, p, "Part III") & (not forced)
+    codes = np.asarray(reg_ms).astype(np.int64)  # -1 (none) reads the last entry of the tables
+    ammr = regime == AMMR
+    switched = (
+        np.zeros(len(codes), dtype=bool) if forced else ammr & ~bound_table("AMMR", p, "Part III")[codes]
+    )
     out = np.where(switched, DUBLIN_III, regime).astype(np.int8)
-    listed = _listed(p)[np.where(codes < 0, len(DUBLIN_STATES), codes)]
-    state = np.where(listed & ((regime == AMMR) | switched), codes, -1)
+    state = np.where(_listed(p)[codes] & (ammr | switched), codes, -1)
     return Scope(out, state, p)
+
+
+#: Per readings (`chosen_readings`): per State code, and a last row for none, the procedure acts
+#: (columns in the order of `PROCEDURE_ACTS`) that do not bind it.
+_NOT_BINDING: dict[tuple[tuple[str, str], ...], np.ndarray] = {}
 
 
 def acts_not_binding(reg_ms: np.ndarray, p: ParameterSet | None) -> dict[str, np.ndarray]:
     """Per procedure act (APR, RCD, SR, RBPR): True where it does not bind the State of registration."""
-    return {act: ~bound_mask(act, reg_ms, p) for act in PROCEDURE_ACTS}
+    choices = chosen_readings(p)
+    table = _NOT_BINDING.get(choices)
+    if table is None:
+        table = np.stack([~bound_table(act, p) for act in PROCEDURE_ACTS], axis=1)
+        table.flags.writeable = False
+        _NOT_BINDING[choices] = table
+    rows = table[np.asarray(reg_ms).astype(np.int64)]  # -1 (none) reads the last row: bound
+    return {act: rows[:, k] for k, act in enumerate(PROCEDURE_ACTS)}
 
 
 def not_binding_flag(state: str, act: str, p: ParameterSet | None) -> dict[str, object]:

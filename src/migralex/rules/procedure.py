@@ -27,9 +27,10 @@ answer says so.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -40,10 +41,10 @@ from migralex.cases.batch import Applicants, CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
-from migralex.law.acts import procedure_regime, resolve_act
+from migralex.law.acts import resolve_act
 from migralex.law.params import ParameterSet, compare
 from migralex.law.params import params as shipped_params
-from migralex.law.participation import participation, why
+from migralex.law.participation import bound_table, participation, why
 from migralex.rules.participation import acts_not_binding, not_binding_flag
 from migralex.rules.periods import values_at
 from migralex.rules.regime import FORCED, forced_regime
@@ -67,6 +68,10 @@ SCOPE_POINT = {
     PLACE["sar_disembarkation"]: "c",
     PLACE["relocation"]: "d",
 }
+#: Per place code (and a last entry, -1: none): within APR Art. 43(1) (a lookup table for `place`).
+_SCOPE = np.zeros(len(C.PLACES) + 1, dtype=bool)
+_SCOPE[list(SCOPE_POINT)] = True
+_SCOPE.flags.writeable = False
 
 
 INSTRUMENTALISATION_OPTIONS = ("exclude", "cease")
@@ -189,6 +194,19 @@ class Context:
                 "context.recognition_rates", "no table: resolve the context first (migralex.context)"
             )
         return self._rates
+
+    def safe_array(self) -> np.ndarray:
+        """Per nationality code: on the list of safe countries of origin (APR Art. 42(1)(e)); read-only."""
+        return self._safe
+
+    @cached_property
+    def _safe(self) -> np.ndarray:
+        out = np.zeros(len(C.NATIONALITIES), dtype=bool)
+        out[[C.NATIONALITY_INDEX[c] for c in self.safe_countries_of_origin if c in C.NATIONALITY_INDEX]] = (
+            True
+        )
+        out.flags.writeable = False
+        return out
 
     @cached_property
     def _rates(self) -> np.ndarray:
@@ -693,6 +711,11 @@ def _state_mask(codes: Sequence[str]) -> np.ndarray:
     return out
 
 
+def _listed(codes: Sequence[str], reg_ms: np.ndarray) -> np.ndarray:
+    """Per case: is the Member State of registration among `codes` (none listed: no lookup)?"""
+    return _state_mask(codes)[reg_ms] if codes else np.zeros(len(reg_ms), dtype=bool)
+
+
 def _instrumentalisation(
     f: Facts, context: Context, p: ParameterSet
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -724,22 +747,71 @@ def _instrumentalisation(
     return state, state & young, applies
 
 
-def _regime(a: Applicants, p: ParameterSet, forced: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class _Law:
+    """What the channelling reads of one parameter set, looked up once (never of a case): the APR
+    and CFMR dates of application, the States the APR binds, the rate thresholds by date."""
+
+    apr_from: np.datetime64
+    cfmr_from: np.datetime64
+    apr_binds: np.ndarray
+    thresholds: Mapping[str, tuple[np.ndarray, np.ndarray, str]]
+
+    def threshold(self, name: str, reg: np.ndarray) -> np.ndarray:
+        """A rate threshold in force on each registration date (its first value before it applies)."""
+        starts, values, _ = self.thresholds[name]
+        if len(values) == 1:
+            return np.full(len(reg), values[0])
+        return values[np.clip(np.searchsorted(starts, reg, side="right") - 1, 0, None)]
+
+    def boundary(self, name: str) -> str:
+        """The boundary of a threshold (`at_most`: 20 % or lower)."""
+        return self.thresholds[name][2]
+
+
+THRESHOLDS = (
+    "apr.border.recognition_rate_threshold",
+    "cfmr.border.recognition_rate_threshold",
+    "cfmr.border.optional_merits_threshold",
+)
+#: `_Law` per parameter set, by identity (a set is immutable): id → (weak reference, tables).
+_LAWS: dict[int, tuple[weakref.ref[ParameterSet], _Law]] = {}
+
+
+def _law(p: ParameterSet) -> _Law:
+    """APR Art. 79(3), CFMR Art. 1 in time, participation and the thresholds of `p`, built once."""
+    hit = _LAWS.get(id(p))
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    if len(_LAWS) > 64:  # scenario overlays come and go: keep the table small
+        _LAWS.clear()
+    thresholds = {}
+    for name in THRESHOLDS:
+        par = p[name]
+        starts = np.array([v.start for v in par.values], dtype="datetime64[D]")
+        thresholds[name] = (starts, np.array([v.value for v in par.values]).astype(float), par.boundary)
+    transitional = resolve_act("APR").transitional
+    assert transitional is not None  # APR Art. 79(3), in law/acts.yaml
+    law = _Law(
+        np.datetime64(transitional.cutoff, "D"),
+        np.datetime64(resolve_act("CFMR").applies_from, "D"),
+        bound_table("APR", p),
+        thresholds,
+    )
+    _LAWS[id(p)] = (weakref.ref(p), law)
+    return law
+
+
+def _regime(a: Applicants, law: _Law, forced: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """APR Art. 79(3) and CFMR Art. 1 in time, participation: per case, APR applies; CFMR; APR not binding."""
-    n, reg = len(a.reg_date), a.reg_date
+    reg = a.reg_date
     if forced is None:
-        apr = procedure_regime(reg) == "APR" if n else np.zeros(0, dtype=bool)
-        cfmr = reg >= np.datetime64(resolve_act("CFMR").applies_from, "D")
+        apr = ~(reg < law.apr_from)  # a date missing counts as under the APR, as `procedure_regime`
+        cfmr = reg >= law.cfmr_from
     else:
-        apr = cfmr = np.full(n, forced == "AMMR")
-    not_bound = apr & acts_not_binding(a.reg_ms, p)["APR"]  # law/participation.yaml
+        apr = cfmr = np.full(len(reg), forced == "AMMR")
+    not_bound = apr & ~law.apr_binds[a.reg_ms]  # law/participation.yaml (-1, none: the last entry)
     return apr & ~not_bound, cfmr, not_bound
-
-
-def _threshold(p: ParameterSet, name: str, reg: np.ndarray) -> np.ndarray:
-    """A rate threshold in force on each registration date (its first value before it applies)."""
-    par = p[name]
-    return par.at(reg, before_first=par.values[0].value).astype(float)
 
 
 @dataclass(frozen=True)
@@ -755,90 +827,67 @@ class _Rates:
     safe: np.ndarray
 
 
-def _rates(a: Applicants, context: Context, p: ParameterSet, crisis: np.ndarray) -> _Rates:
+def _nationality(a: Applicants, context: Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """APR Art. 42(1)(j), (e): per case the nationality (a stateless person's former habitual
+    residence), its rate (NaN: none, or stateless with no residence) and the safe-country ground."""
+    stateless = a.nationality == C.STATELESS_CODE
+    if not stateless.any():
+        rate = context.rate_array()[a.nationality]
+        return a.nationality, rate, context.safe_array()[a.nationality]
+    nationality = np.where(stateless & (a.former_residence >= 0), a.former_residence, a.nationality)
+    known = ~(stateless & (a.former_residence < 0))
+    rate = np.where(known, context.rate_array()[nationality], np.nan)
+    return nationality, rate, context.safe_array()[nationality] & known
+
+
+def _rates(a: Applicants, context: Context, law: _Law, crisis: np.ndarray) -> _Rates:
     """APR Art. 42(1)(j) (20 %), CFMR Art. 11(3) (5 %) and 11(4) (50 %), Art. 42(1)(e) safe countries."""
     reg = a.reg_date
-    nationality = np.where(
-        (a.nationality == C.STATELESS_CODE) & (a.former_residence >= 0), a.former_residence, a.nationality
-    )
-    known = ~((a.nationality == C.STATELESS_CODE) & (a.former_residence < 0))
-    rate = np.where(known, context.rate_array()[nationality], np.nan)
-    p20 = p["apr.border.recognition_rate_threshold"]
-    t_accel = _threshold(p, "apr.border.recognition_rate_threshold", reg)
-    t_mand = np.where(crisis, _threshold(p, "cfmr.border.recognition_rate_threshold", reg), t_accel)
-    low_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_accel)
-    mand_rate = compare(np.nan_to_num(rate, nan=np.inf), p20.boundary, t_mand)
-    p50 = p["cfmr.border.optional_merits_threshold"]
-    crisis_merits = crisis & compare(
-        np.nan_to_num(rate, nan=np.inf), p50.boundary, _threshold(p, p50.name, reg)
-    )
-    safe_codes = [
-        C.NATIONALITY_INDEX[c] for c in context.safe_countries_of_origin if c in C.NATIONALITY_INDEX
-    ]
-    safe = np.isin(nationality, safe_codes) & known
+    _, rate, safe = _nationality(a, context)
+    missing_high = np.where(np.isnan(rate), np.inf, rate)  # a rate missing counts as above any threshold
+    accel, mand, merits = THRESHOLDS
+    t_accel = law.threshold(accel, reg)
+    low_rate = compare(missing_high, law.boundary(accel), t_accel)
+    if not crisis.any():  # no case in a crisis: the thresholds of CFMR Art. 11(3)-(4) play no part
+        none = np.zeros(len(reg), dtype=bool)
+        return _Rates(rate, t_accel, t_accel.copy(), low_rate, low_rate, none, safe)
+    t_mand = np.where(crisis, law.threshold(mand, reg), t_accel)
+    mand_rate = compare(missing_high, law.boundary(accel), t_mand)
+    crisis_merits = crisis & compare(missing_high, law.boundary(merits), law.threshold(merits, reg))
     return _Rates(rate, t_accel, t_mand, low_rate, mand_rate, crisis_merits, safe)
 
 
-def _grounds(a: Applicants, uam: np.ndarray, rates: _Rates) -> tuple[np.ndarray, np.ndarray]:
-    """APR Art. 42(1), 42(3): the accelerated grounds; Arts 45(1), 53(1): the mandatory border grounds."""
-    misled, security, subsequent = a.misled_authorities, a.security_threat, a.subsequent_application
-    adult = ~uam
+#: The facts the outcome of a case depends on once its rate is compared, as bits of a code.
+FACT_BITS = (
+    "uam", "misled", "safe", "security", "subsequent", "low", "mandatory_low", "crisis_merits",
+    "scope", "capacity", "maximum", "needs", "instrumentalisation", "apr",
+)  # fmt: skip
+
+
+def outcome(x: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """APR Arts 42(1), 42(3), 43(1), 44(1)(b), 45(1), 47(2)-(3), 48(2), 53, 79(3); CFMR Art. 11(6)-(9):
+    per case the grounds, mandatory grounds, relief, exemptions, procedure and the derogation's use,
+    from the facts `FACT_BITS` (run once over every combination of them: `outcome_table`)."""
+    uam, adult, scope, needs, apr = x["uam"], ~x["uam"], x["scope"], x["needs"], x["apr"]
+    misled, security, subsequent, safe, low = (
+        x[k] for k in ("misled", "security", "subsequent", "safe", "low")
+    )
     grounds = (
-        _bits(adult & misled, ADULT_GROUNDS["c"])
-        | _bits(adult & rates.safe, ADULT_GROUNDS["e"])
-        | _bits(adult & security, ADULT_GROUNDS["f"])
-        | _bits(adult & subsequent, ADULT_GROUNDS["g"])
-        | _bits(adult & rates.low, ADULT_GROUNDS["j"])
-        | _bits(uam & rates.safe, UAM_GROUNDS["a"])
-        | _bits(uam & security, UAM_GROUNDS["b"])
-        | _bits(uam & subsequent, UAM_GROUNDS["c"])
-        | _bits(uam & misled, UAM_GROUNDS["d"])
-        | _bits(uam & rates.low, UAM_GROUNDS["e"])
-    )
+        _bits(adult & misled, ADULT_GROUNDS["c"]) | _bits(adult & safe, ADULT_GROUNDS["e"])
+        | _bits(adult & security, ADULT_GROUNDS["f"]) | _bits(adult & subsequent, ADULT_GROUNDS["g"])
+        | _bits(adult & low, ADULT_GROUNDS["j"]) | _bits(uam & safe, UAM_GROUNDS["a"])
+        | _bits(uam & security, UAM_GROUNDS["b"]) | _bits(uam & subsequent, UAM_GROUNDS["c"])
+        | _bits(uam & misled, UAM_GROUNDS["d"]) | _bits(uam & low, UAM_GROUNDS["e"])
+    )  # fmt: skip
     mandatory_bits = (
-        _bits(adult & misled, ADULT_GROUNDS["c"])
-        | _bits(adult & security, ADULT_GROUNDS["f"])
-        | _bits(adult & rates.mandatory_low, ADULT_GROUNDS["j"])
-        | _bits(uam & security, UAM_GROUNDS["b"])
-    )
-    return grounds, mandatory_bits
-
-
-@dataclass(frozen=True)
-class _Border:
-    """Per case: the border-procedure state and the procedure, before the regime is applied."""
-
-    scope: np.ndarray
-    capacity: np.ndarray
-    maximum: np.ndarray
-    relieved: np.ndarray
-    exemptions: np.ndarray
-    procedure: np.ndarray
-    by_derogation: np.ndarray
-    instr_state: np.ndarray
-    instr_young: np.ndarray
-
-
-def _border(
-    f: Facts,
-    context: Context,
-    p: ParameterSet,
-    cfmr: np.ndarray,
-    grounds: np.ndarray,
-    mandatory_bits: np.ndarray,
-    crisis_merits: np.ndarray,
-) -> _Border:
-    """APR Arts 43(1), 44(1)(b), 45(1), 47(2)-(3), 48(2), 53; CFMR Art. 11(6)-(9): which procedure."""
-    a, uam = f.batch.applicants, f.uam
-    adult, security, needs = ~uam, a.security_threat, a.vulnerable
-    scope = np.isin(a.place, list(SCOPE_POINT))
-    capacity = _state_mask(context.border_capacity_reached)[a.reg_ms]
-    maximum = _state_mask(context.annual_maximum_reached)[a.reg_ms]
+        _bits(adult & misled, ADULT_GROUNDS["c"]) | _bits(adult & security, ADULT_GROUNDS["f"])
+        | _bits(adult & x["mandatory_low"], ADULT_GROUNDS["j"]) | _bits(uam & security, UAM_GROUNDS["b"])
+    )  # fmt: skip
+    capacity, maximum, crisis_merits = x["capacity"], x["maximum"], x["crisis_merits"]
     relieved = mandatory_bits & (
         _bits(capacity | maximum, ADULT_GROUNDS["j"]) | _bits(maximum, ADULT_GROUNDS["c"])
     )
-    instr_state, instr_young, instr = _instrumentalisation(f, context, p)
-    instr = instr & cfmr & scope & ~uam & ~needs
+    instr = x["instrumentalisation"] & scope & ~uam & ~needs
     would_border = scope & ((mandatory_bits > 0) | (adult & ((grounds > 0) | crisis_merits)))
     uam_limited = scope & uam & ~security & (grounds > 0)
     exemptions = _bits(uam_limited, 0) | _bits(would_border & needs, 1) | _bits(would_border & needs, 2)
@@ -848,9 +897,32 @@ def _border(
     optional |= by_derogation
     accelerated = ~border & ~optional & (grounds > 0)
     procedure = np.select([border, optional, accelerated], [BORDER, BORDER_OPTIONAL, ACCELERATED], REGULAR)
-    return _Border(
-        scope, capacity, maximum, relieved, exemptions, procedure, by_derogation, instr_state, instr_young
-    )
+    procedure = np.where(apr, procedure, NOT_MODELLED).astype(np.int8)
+    relieved = np.where(apr & scope & ~needs, relieved, 0).astype(np.uint32)
+    return {
+        "procedure": procedure,
+        "grounds": np.where(apr, grounds, 0).astype(np.uint32),
+        "mandatory": np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32),
+        "exemptions": np.where(apr, exemptions, 0).astype(np.uint32),
+        "relieved": relieved,
+        "by_derogation": by_derogation & apr,
+    }
+
+
+@cache
+def outcome_table() -> dict[str, np.ndarray]:
+    """`outcome` of every combination of `FACT_BITS` (2^14 rows, by the code `fact_codes` gives)."""
+    codes = np.arange(1 << len(FACT_BITS), dtype=np.int64)
+    table = outcome({k: (codes >> i & 1).astype(bool) for i, k in enumerate(FACT_BITS)})
+    for column in table.values():
+        column.flags.writeable = False
+    return table
+
+
+def fact_codes(x: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Per case, the facts `FACT_BITS` packed into one code (bit i: fact i), rows of `outcome_table`."""
+    stacked = np.stack([x[k] for k in FACT_BITS], axis=1)
+    return np.packbits(stacked, axis=1, bitorder="little").view("<u2")[:, 0]
 
 
 def channel(
@@ -864,23 +936,31 @@ def channel(
     batch = as_batch(cases)
     p = params or shipped_params()
     forced = forced_regime(regime)
-    f = Facts(batch, p)
-    a = batch.applicants
-    apr, cfmr, not_bound = _regime(a, p, forced)
-    crisis = np.full(batch.n, context.crisis_derogation) & cfmr
-    rates = _rates(a, context, p, crisis)
-    grounds, mandatory_bits = _grounds(a, f.uam, rates)
-    b = _border(f, context, p, cfmr, grounds, mandatory_bits, rates.crisis_merits)
-    procedure = np.where(apr, b.procedure, NOT_MODELLED).astype(np.int8)
-    relieved = np.where(apr & b.scope & ~a.vulnerable, b.relieved, 0).astype(np.uint32)
+    f, a, n = Facts(batch, p), batch.applicants, batch.n
+    law = _law(p)
+    apr, cfmr, not_bound = _regime(a, law, forced)
+    crisis = cfmr.copy() if context.crisis_derogation else np.zeros(n, dtype=bool)
+    rates = _rates(a, context, law, crisis)
+    uam = f.uam if a.unaccompanied.any() else np.zeros(n, dtype=bool)  # AMMR Art. 2(11)
+    capacity = _listed(context.border_capacity_reached, a.reg_ms)
+    maximum = _listed(context.annual_maximum_reached, a.reg_ms)
+    instr_state, instr_young, instr = _instrumentalisation(f, context, p)
+    facts = {
+        "uam": uam, "misled": a.misled_authorities, "safe": rates.safe, "security": a.security_threat,
+        "subsequent": a.subsequent_application, "low": rates.low, "mandatory_low": rates.mandatory_low,
+        "crisis_merits": rates.crisis_merits, "scope": _SCOPE[a.place], "capacity": capacity,
+        "maximum": maximum, "needs": a.vulnerable, "instrumentalisation": instr & cfmr, "apr": apr,
+    }  # fmt: skip
+    code = fact_codes(facts)
+    out = {name: column[code] for name, column in outcome_table().items()}
     return ProcedureResult(
         ids=a.id,
-        procedure=procedure,
-        grounds=np.where(apr, grounds, 0).astype(np.uint32),
-        mandatory=np.where(procedure == BORDER, mandatory_bits & ~relieved, 0).astype(np.uint32),
-        exemptions=np.where(apr, b.exemptions, 0).astype(np.uint32),
-        scope=b.scope,
-        uam=f.uam,
+        procedure=out["procedure"],
+        grounds=out["grounds"],
+        mandatory=out["mandatory"],
+        exemptions=out["exemptions"],
+        scope=facts["scope"],
+        uam=uam,
         rate=rates.rate,
         thresholds={"accelerated": rates.accelerated, "mandatory": rates.mandatory},
         crisis=crisis,
@@ -891,13 +971,13 @@ def channel(
             "crisis_merits": rates.crisis_merits,
             "age_uncertain": a.age_uncertain,
             "reg_ms": a.reg_ms,
-            "capacity_reached": b.capacity & apr,
-            "maximum_reached": b.maximum & apr,
-            "relieved": relieved,
+            "capacity_reached": capacity & apr,
+            "maximum_reached": maximum & apr,
+            "relieved": out["relieved"],
             "vulnerable": a.vulnerable,
-            "instr_state": b.instr_state & cfmr & apr,
-            "instr_young": b.instr_young,
-            "instr_by_derogation": b.by_derogation & apr,
+            "instr_state": instr_state & cfmr & apr,
+            "instr_young": instr_young,
+            "instr_by_derogation": out["by_derogation"],
             "not_bound": not_bound,
         },
         forced=forced,
