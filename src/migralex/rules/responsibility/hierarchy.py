@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,16 @@ from migralex.rules.responsibility import (
     art68_relocation,
     dublin3,
 )
-from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, in_codes, per_case_bits, reading
+from migralex.rules.responsibility.common import (
+    REL,
+    STATUS,
+    Facts,
+    Law,
+    in_codes,
+    per_case_bits,
+    per_params,
+    reading,
+)
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
@@ -58,6 +68,16 @@ FORCED_NOTE = {
     "AMMR": f" (the AMMR criteria: {FORCED}, AMMR Art. 84(2) set aside)",
     "DUBLIN_III": f" (Regulation (EU) No 604/2013: {FORCED}, AMMR Art. 84(2) set aside)",
 }
+
+DEPENDANTS = (
+    "a child, sibling or parent legally resident in {candidates} consented in writing: if the applicant"
+    " or that person depends on the other's assistance (pregnancy, new-born child, serious illness,"
+    " severe disability or trauma, old age), that Member State would normally be responsible"
+)
+HUMANITARIAN = (
+    "relations in {candidates} consented in writing: the determining or responsible Member State may ask"
+    " that Member State to take charge on humanitarian grounds, before a first decision on the substance"
+)
 
 Evaluator = Callable[[Facts, Law, Mapping[str, str]], tuple[list[RuleEval], list[Flag]]]
 
@@ -123,15 +143,11 @@ class Part:
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
     """The first rule that applies (the last one, the default, always does) and its Member State."""
     n = len(rules[0].outcome)
-    table = np.empty((len(rules), n), dtype=rules[-1].ms.dtype)  # one row per rule
-    for k, rule in enumerate(rules):
-        table[k] = rule.outcome
-    applies = table == APPLIES
+    applies = np.array([rule.outcome for rule in rules]) == APPLIES  # one row per rule
     applies[-1] = True  # the default decides where nothing earlier applies
     decided = applies.argmax(axis=0)  # the first rule that applies
-    for k, rule in enumerate(rules):
-        table[k] = rule.ms
-    return decided.astype(np.int16), table[decided, np.arange(n)]
+    ms = np.array([rule.ms for rule in rules])
+    return decided.astype(np.int16), ms[decided, np.arange(n)]
 
 
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
@@ -146,6 +162,10 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
 def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
     """AMMR Art. 34 (dependent persons) and 35(2) (humanitarian clause): relations elsewhere who consented."""
     fam, n = f.batch.family, f.n
+    dependants = new_flag("dependent_persons", law.cite["dependants"], False, DEPENDANTS, n)
+    humanitarian = new_flag("humanitarian_clause", law.cite["humanitarian"], False, HUMANITARIAN, n)
+    if not len(fam):  # no relation in the batch: neither clause is raised
+        return [dependants, humanitarian]
     named = ms >= 0
     not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
     elsewhere = fam.ms != ms[fam.case]
@@ -159,27 +179,10 @@ def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, 
         kin & resident & fam.existed_before_arrival & fam.can_take_care & fam.consent_in_writing & elsewhere
     )
     dep_bits = per_case_bits(dependants_rows, fam.case, fam.ms, n)
-    dependants = new_flag(
-        "dependent_persons",
-        law.cite["dependants"],
-        False,
-        "a child, sibling or parent legally resident in {candidates} consented in writing: if the applicant"
-        " or that person depends on the other's assistance (pregnancy, new-born child, serious illness,"
-        " severe disability or trauma, old age), that Member State would normally be responsible",
-        n,
-    )
     show = named & not_security & (dep_bits > 0)
     dependants.mask[:] = show
     dependants.bits[:] = np.where(show, dep_bits, 0)
     hum_bits = per_case_bits(fam.consent_in_writing & elsewhere, fam.case, fam.ms, n) & ~dep_bits
-    humanitarian = new_flag(
-        "humanitarian_clause",
-        law.cite["humanitarian"],
-        False,
-        "relations in {candidates} consented in writing: the determining or responsible Member State may ask"
-        " that Member State to take charge on humanitarian grounds, before a first decision on the substance",
-        n,
-    )
     show = named & not_security & (hum_bits > 0)
     humanitarian.mask[:] = show
     humanitarian.bits[:] = np.where(show, hum_bits, 0)
@@ -217,8 +220,6 @@ def _family_definition_flags(
     fam, n = f.batch.family, f.n
     named = ms >= 0
     by_family = in_codes(decided, [k for k, key in enumerate(keys) if key in FAMILY_RULES])
-    partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
-    on_partner = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
     partner = new_flag(
         "unmarried_partner",
         law.cite["family_definition"],
@@ -227,7 +228,9 @@ def _family_definition_flags(
         " treats unmarried couples comparably to married couples: confirm",
         n,
     )
-    partner.mask[:] = on_partner
+    if len(fam):  # no relation in the batch: no partner
+        partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
+        partner.mask[:] = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
     if law.regime != "DUBLIN_III":
         return [partner]
     origin = new_flag(
@@ -244,6 +247,18 @@ def _family_definition_flags(
     return [partner, origin]
 
 
+@cache
+def _law(regime: str, forced: bool) -> Law:
+    """The citations of a regime (with the note of a forced regime)."""
+    module = ammr if regime == "AMMR" else dublin3
+    return replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
+
+
+def _readings(p: ParameterSet) -> dict[str, str]:
+    """The options of the responsibility readings (`ammr.reading.*`) in a parameter set."""
+    return {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+
+
 def _evaluate_part(
     batch: CaseBatch,
     rows: np.ndarray,
@@ -252,8 +267,8 @@ def _evaluate_part(
     forced: bool = False,
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
-    law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
-    readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+    law = _law(regime, forced)
+    readings = per_params(p, "responsibility.readings", _readings)
     f = Facts(batch, p)
     rules: list[RuleEval] = []
     keys: list[str] = []
