@@ -21,8 +21,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from migralex.law.params import ParameterSet
 from migralex.rules.periods import meets_boundary, window_end
-from migralex.rules.responsibility.common import ENTRY, Facts, Law, best_row, ms_of_rows, take_dates
+from migralex.rules.responsibility.common import (
+    ENTRY,
+    Facts,
+    Law,
+    best_row,
+    filled,
+    ms_of_rows,
+    per_params,
+    take_dates,
+)
 from migralex.rules.trace import APPLIES, EXCLUDED, Flag, RuleEval
 
 
@@ -41,39 +51,53 @@ def _reasons(law: Law, crossing: str, sar: str) -> tuple[str, ...]:
     )
 
 
+def _law_reasons(f: Facts, law: Law) -> tuple[str, ...]:
+    """The reasons with the two windows of the regime, once per parameter set (and regime note)."""
+    dublin = law.regime == "DUBLIN_III"
+
+    def build(params: ParameterSet) -> tuple[str, ...]:
+        p_cross = params[law.param["crossing_cessation"]]
+        p_sar = p_cross if dublin else params[law.param["sar_cessation"]]
+        crossing, sar = (p.describe_value(p.values[-1]) for p in (p_cross, p_sar))
+        return _reasons(law, crossing, sar)
+
+    return per_params(f.params, f"art33.reasons.{dublin}.{law.cite.get('entry_note', '')}", build)
+
+
 def _first_within(
     f: Facts, rows: np.ndarray, param_name: str, roll: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     e, n = f.batch.entries, f.n
-    end = np.full(len(e), np.datetime64("NaT"), dtype="datetime64[D]")
+    end = filled(len(e), np.datetime64("NaT"), "datetime64[D]")
     ceased = np.zeros(len(e), dtype=bool)
-    if rows.any():
-        p = f.params[param_name]
-        reg = f.reg_date[e.case[rows]]
-        end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
-        ceased[rows] = meets_boundary(reg, p, end[rows])
-    first, _ = best_row(e.case, rows & ~ceased, [e.date.astype(np.int64)], n)
+    if not rows.any():  # no such entry in the batch
+        return filled(n, -1, np.int64), end, ceased
+    p = f.params[param_name]
+    reg = f.reg_date[e.case[rows]]
+    end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
+    ceased[rows] = meets_boundary(reg, p, end[rows])
+    first, _ = best_row(e.case, rows & ~ceased, [e.date], n)
     return first, end, ceased
 
 
 def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 33(1)–(3); Dublin III Art. 13(1)."""
     e, n = f.batch.entries, f.n
-    p_cross = f.params[law.param["crossing_cessation"]]
     dublin = law.regime == "DUBLIN_III"
-    p_sar = p_cross if dublin else f.params[law.param["sar_cessation"]]
-    rule = RuleEval.empty(
-        "entry",
-        n,
-        (law.cite["entry"], law.cite["entry_1"], law.cite["entry_2"], law.cite["entry_3"]),
-        _reasons(law, p_cross.describe_value(p_cross.values[-1]), p_sar.describe_value(p_sar.values[-1])),
-    )
+    citations = (law.cite["entry"], law.cite["entry_1"], law.cite["entry_2"], law.cite["entry_3"])
+    rule = RuleEval.empty("entry", n, citations, _law_reasons(f, law))
     before = e.date <= f.reg_date[e.case]
     crossing = before & (e.kind == ENTRY["irregular_crossing"])
     sar = before & (e.kind == ENTRY["sar_disembarkation"])
+    if not (crossing | sar).any():  # no irregular entry in the batch: no case designated or ceased
+        none = filled(n, -1, np.int64)
+        rule.arg("ms2", ms_of_rows(none, e.ms))
+        rule.arg("d1", take_dates(none, e.date))
+        rule.arg("d2", take_dates(none, filled(len(e), np.datetime64("NaT"), "datetime64[D]")))
+        return rule, []
     if dublin:
         first_x, end, ceased = _first_within(f, crossing | sar, law.param["crossing_cessation"], roll)
-        first_s = np.full(n, -1, dtype=np.int64)
+        first_s = filled(n, -1, np.int64)
     else:
         first_x, end_x, ceased_x = _first_within(f, crossing, law.param["crossing_cessation"], roll)
         first_s, end_s, ceased_s = _first_within(f, sar, law.param["sar_cessation"], roll)

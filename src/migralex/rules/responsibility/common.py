@@ -83,7 +83,7 @@ def per_params(p: ParameterSet, what: str, build: Callable[[ParameterSet], T]) -
     key = (id(p), what)
     hit = _PER_PARAMS.get(key)
     if hit is not None and hit[0]() is p:
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
     if len(_PER_PARAMS) > 512:  # scenario overlays come and go: keep the table small
         _PER_PARAMS.clear()
     value = build(p)
@@ -133,6 +133,10 @@ def best_row(
     tie = np.zeros(n, dtype=bool)
     if not len(sel):
         return best, tie
+    cs = case[sel]
+    if len(sel) == 1 or np.bincount(cs).max() == 1:  # one row per case: it is the best, no tie
+        best[cs] = sel
+        return best, tie
     composite = np.zeros(len(sel), dtype=np.int64)
     room = 1
     for key in keys:
@@ -143,7 +147,6 @@ def best_row(
         if room >= 2**62:  # pragma: no cover - keys of dates and counts stay far below
             raise OverflowError("best_row: keys too wide to fold into one integer")
         composite = composite * span + (k - lo)
-    cs = case[sel]
     big = BIG
     top = filled(n, big, np.int64)
     np.minimum.at(top, cs, composite)
@@ -258,7 +261,10 @@ class Facts:
     @lazy
     def uam(self) -> np.ndarray:
         """Unaccompanied minor (AMMR Art. 2(11))."""
-        return self.batch.applicants.unaccompanied & self.minor
+        alone = self.batch.applicants.unaccompanied
+        if not alone.any():  # nobody unaccompanied in the batch: no age to work out for this
+            return alone.copy()
+        return alone & self.minor
 
     @lazy
     def married(self) -> np.ndarray:

@@ -69,6 +69,8 @@ FORCED_NOTE = {
     "DUBLIN_III": f" (Regulation (EU) No 604/2013: {FORCED}, AMMR Art. 84(2) set aside)",
 }
 
+#: The reason column of a result without trace (one empty array, shared).
+NO_REASON = np.zeros(0, dtype=np.int8)
 DEPENDANTS = (
     "a child, sibling or parent legally resident in {candidates} consented in writing: if the applicant"
     " or that person depends on the other's assistance (pregnancy, new-born child, serious illness,"
@@ -209,7 +211,8 @@ def _age_flags(f: Facts, law: Law) -> list[Flag]:
         " as an adult (the criteria for unaccompanied minors were not applied)",
         n,
     )
-    adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
+    if a.unaccompanied.any():  # nobody recorded as unaccompanied in the batch: no such adult
+        adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
     return [age, adult]
 
 
@@ -533,6 +536,15 @@ def _regime_line(regime: str, date: np.datetime64 | None, forced: bool = False) 
     }
 
 
+@cache
+def _regime_dates() -> tuple[np.datetime64, np.datetime64]:
+    """AMMR Art. 84(2): the date from which the AMMR criteria apply; Dublin III's own application."""
+    transitional = resolve_act("AMMR").transitional
+    assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
+    cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
+    return cutoff, np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+
+
 def decide_responsibility(
     cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     params: ParameterSet | None = None,
@@ -550,10 +562,7 @@ def decide_responsibility(
     if forced is not None:
         regime_codes = np.full(n, REGIMES.index(forced), dtype=np.int8)
     else:
-        transitional = resolve_act("AMMR").transitional
-        assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
-        cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
-        dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+        cutoff, dublin_from = _regime_dates()
         regime_codes = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
     scope = bound_regime(batch.applicants.reg_ms, regime_codes, p, forced is not None)
     parts: list[Part] = []
@@ -583,5 +592,5 @@ def decide_responsibility(
         for part in parts:
             for rule in part.rules:
                 rule.args = {}
-                rule.reason = np.zeros(0, dtype=np.int8)
+                rule.reason = NO_REASON
     return result
