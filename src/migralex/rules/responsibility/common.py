@@ -29,6 +29,8 @@ ENTRY = {name: i for i, name in enumerate(C.ENTRY_KINDS)}
 PLACE = {name: i for i, name in enumerate(C.PLACES)}
 RESIDENCE_DOCUMENT, VISA = 0, 1
 T = TypeVar("T")
+#: `codes.ms_bits` as a table over codes -1 … 255 (-1, the last entry, has no bit)
+MS_BIT = np.array([1 << min(i, 31) for i in range(256)] + [0], dtype=np.uint32)
 
 
 class lazy(Generic[T]):
@@ -96,6 +98,15 @@ def reading(params: ParameterSet, name: str) -> str:
     return params.reading(name)
 
 
+def first_of(conditions: list[np.ndarray], values: list[int], default: int) -> np.ndarray:
+    """`numpy.select` for int codes (the first condition that holds gives the value), without its
+    broadcasting overhead: the default, then each value written where its condition holds, last first."""
+    out = filled(len(conditions[0]), default, np.int64)
+    for cond, value in zip(reversed(conditions), reversed(values), strict=True):
+        np.copyto(out, value, where=cond)
+    return out
+
+
 def per_case_any(rows: np.ndarray, case: np.ndarray, n: int) -> np.ndarray:
     """True for each case with at least one selected edge row."""
     return np.bincount(case[rows], minlength=n)[:n] > 0 if rows.dtype == bool else np.zeros(n, bool)
@@ -105,8 +116,13 @@ def per_case_bits(rows: np.ndarray, case: np.ndarray, ms: np.ndarray, n: int) ->
     """Per case, the bitmask of Member States of the selected edge rows (candidates sets)."""
     out = np.zeros(n, dtype=np.uint32)
     sel = rows.nonzero()[0]
-    if len(sel):
-        np.bitwise_or.at(out, case[sel], C.ms_bits(ms[sel]))
+    if not len(sel):
+        return out
+    cs, bits = case[sel], MS_BIT[ms[sel]]
+    if len(sel) == 1 or np.bincount(cs).max() == 1:  # one row per case: no bits to combine
+        out[cs] = bits
+    else:
+        np.bitwise_or.at(out, cs, bits)
     return out
 
 
