@@ -74,6 +74,8 @@ def _extended(rule: RuleEval, cite: str, reason: str) -> RuleEval:
 def _set_aside(rule: RuleEval, mask: np.ndarray, cite: str) -> RuleEval:
     """The rule excluded for `mask` (where it was examined), citing Art. 68(2)."""
     out = _extended(rule, cite, EXCEPTED_REASON.replace("{article}", EXCEPTED[rule.key]))
+    if not mask.any():  # nobody in the batch under Art. 68(2): only the citation is added
+        return out
     out.set(
         mask & (rule.outcome != NOT_EXAMINED),
         EXCLUDED,

@@ -304,8 +304,8 @@ def _evaluate_part(
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
     hit = np.zeros(f.n, dtype=bool)
     for k, rule in enumerate(rules):
-        if rule.key in HIT_REASONS:
-            hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
+        if rule.key in HIT_REASONS and (by_rule := decided == k).any():
+            hit |= by_rule & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
 
 
@@ -569,10 +569,11 @@ def decide_responsibility(
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
     member_state = np.full(n, -1, dtype=np.int8)
+    counts = np.bincount(scope.regime, minlength=len(REGIMES))
     for code, name in enumerate(REGIMES):
-        rows = np.flatnonzero(scope.regime == code)
-        if not len(rows):
+        if not counts[code]:  # no case under this regime
             continue
+        rows = np.flatnonzero(scope.regime == code)
         sub = batch if len(rows) == n else batch.take(rows)
         part = (
             _not_modelled(sub, rows)
