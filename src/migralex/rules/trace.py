@@ -73,7 +73,8 @@ class RuleEval:
         ms: np.ndarray | int | None = None,
     ) -> None:
         """Set outcome, reason (and citation, Member State) where `mask` holds."""
-        if isinstance(mask, np.ndarray) and not mask.any():  # no case (most rules, for one case)
+        # no case (most rules, for one case); count_nonzero: a C call, where ndarray.any goes through Python
+        if isinstance(mask, np.ndarray) and not np.count_nonzero(mask):
             return
         _put(self.outcome, mask, outcome)
         _put(self.reason, mask, reason)

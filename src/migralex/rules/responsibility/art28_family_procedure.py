@@ -130,7 +130,7 @@ def link(f: Facts, law: Law, window: str) -> Groups:
     good = found & close
     linked_rows = np.zeros(len(fam), dtype=bool)
     linked_rows[src_row[good]] = True
-    if good.any():
+    if np.count_nonzero(good):
         graph = coo_matrix((np.ones(int(good.sum())), (source[good], target[good])), shape=(n, n))
         _, labels = connected_components(graph, directed=False)
         in_group = np.zeros(n, dtype=bool)
@@ -204,7 +204,7 @@ def evaluate(
     citations = (law.cite["family_procedure"], law.cite["family_procedure_a"], law.cite["family_procedure_b"])
     rule = RuleEval.empty("family_procedure", n, citations, REASONS)
     flag, tie_flag = _flags(f, law, groups)
-    member = np.flatnonzero(groups.group >= 0)
+    member = (groups.group >= 0).nonzero()[0]
     if not len(member):
         return rule, [flag, tie_flag]
     g = groups.group[member]
@@ -231,7 +231,7 @@ def evaluate(
         case_mask = np.zeros(n, dtype=bool)
         case_mask[member[take & cond]] = True
         rule.set(case_mask, APPLIES, reason, cite=cite)
-    target_ms = np.full(n, -1, dtype=np.int8)
+    target_ms = filled(n, -1, np.int8)
     target_ms[member] = group_ms[g]
     applies = rule.outcome == APPLIES
     rule.ms[applies] = target_ms[applies]

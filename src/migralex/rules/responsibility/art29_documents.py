@@ -92,7 +92,7 @@ def _status(f: Facts, p_res: Parameter, p_visa: Parameter, roll: str) -> _Status
     in_window = np.zeros(len(d), dtype=bool)
     for is_visa, param in ((False, p_res), (True, p_visa)):
         rows = lapsed & (visa == is_visa)
-        if rows.any():
+        if np.count_nonzero(rows):
             end[rows] = window_end(lapse[rows], param, reg[rows], reg_ms[rows], roll)
             in_window[rows] = meets_boundary(reg[rows], param, end[rows])
     return _Status(visa, held, lapse, valid, lapsed, end, in_window)

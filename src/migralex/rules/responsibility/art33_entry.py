@@ -78,7 +78,7 @@ def _windows(
     else:
         kinds = ((crossing, "crossing_cessation"), (sar, "sar_cessation"))
     for rows, name in kinds:
-        if rows.any():  # no such entry in the batch: no period to work out
+        if np.count_nonzero(rows):  # no such entry in the batch: no period to work out
             p = f.params[law.param[name]]
             reg = f.reg_date[e.case[rows]]
             end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
@@ -89,7 +89,7 @@ def _windows(
 def _relocated(f: Facts, law: Law, irregular: np.ndarray) -> np.ndarray:
     """AMMR Art. 33(3): relocated after an irregular crossing or disembarkation (not in Dublin III)."""
     moved = f.batch.applicants.relocated_to >= 0
-    if law.regime == "DUBLIN_III" or not moved.any():
+    if law.regime == "DUBLIN_III" or not np.count_nonzero(moved):
         return np.zeros(f.n, dtype=bool)
     return moved & (np.bincount(f.batch.entries.case[irregular], minlength=f.n) > 0)
 
@@ -100,7 +100,7 @@ def _ceased(
     """Responsibility ceased (Art. 33(1)-(2), second sentences): cases `open_` (nothing designated)
     whose last irregular entry is too old are excluded; returns the row shown per case (or -1)."""
     e, n = f.batch.entries, f.n
-    if not ceased.any():  # no period over in the batch
+    if not np.count_nonzero(ceased):  # no period over in the batch
         return filled(n, -1, np.int64)
     last_ceased, _ = best_row(e.case, irregular & ceased, [-e.date.astype(np.int64)], n)
     gone = open_ & (last_ceased >= 0)
@@ -127,11 +127,11 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
     relocated = _relocated(f, law, irregular)
     by_sar = ~relocated & (first_s >= 0)
     by_crossing = ~relocated & ~by_sar & (first_x >= 0)
-    if by_crossing.any():
+    if np.count_nonzero(by_crossing):
         rule.set(by_crossing, APPLIES, 1, cite=1, ms=ms_of_rows(first_x, e.ms))
         if dublin:  # one rule for crossings by land, sea or air: say which it was
             rule.reason[by_crossing & sar_kind[np.maximum(first_x, 0)]] = 2
-    if by_sar.any():
+    if np.count_nonzero(by_sar):
         rule.set(by_sar, APPLIES, 2, cite=2, ms=ms_of_rows(first_s, e.ms))
     rule.set(relocated, APPLIES, 3, cite=3, ms=f.batch.applicants.relocated_to)
     gone = _ceased(rule, f, irregular, ceased, ~relocated & ~by_sar & ~by_crossing)

@@ -74,7 +74,7 @@ def _extended(rule: RuleEval, cite: str, reason: str) -> RuleEval:
 def _set_aside(rule: RuleEval, mask: np.ndarray, cite: str) -> RuleEval:
     """The rule excluded for `mask` (where it was examined), citing Art. 68(2)."""
     out = _extended(rule, cite, EXCEPTED_REASON.replace("{article}", EXCEPTED[rule.key]))
-    if not mask.any():  # nobody in the batch under Art. 68(2): only the citation is added
+    if not np.count_nonzero(mask):  # nobody in the batch under Art. 68(2): only the citation is added
         return out
     out.set(
         mask & (rule.outcome != NOT_EXAMINED),
@@ -105,7 +105,9 @@ def apply(f: Facts, law: Law, rules: list[RuleEval]) -> list[RuleEval]:
     # Art. 16(4) before 68(3): a threat to internal security ends the relocation procedure (67(2))
     first = 1 if rules and rules[0].key == "security" else 0
     out = [*rules[:first], transfer_rule(f, law, determined)]
-    adapted = after.any()  # anyone in the batch under Art. 68(2) (else only citations are added)
+    adapted = (
+        np.count_nonzero(after) > 0
+    )  # anyone in the batch under Art. 68(2) (else only citations are added)
     past_minors = False
     for rule in rules[first:]:
         if rule.key in EXCEPTED:

@@ -119,7 +119,7 @@ def per_case_bits(rows: np.ndarray, case: np.ndarray, ms: np.ndarray, n: int) ->
     if not len(sel):
         return out
     cs, bits = case[sel], MS_BIT[ms[sel]]
-    if len(sel) == 1 or np.bincount(cs).max() == 1:  # one row per case: no bits to combine
+    if len(sel) == 1 or np.maximum.reduce(np.bincount(cs)) == 1:  # one row per case: no bits to combine
         out[cs] = bits
     else:
         np.bitwise_or.at(out, cs, bits)
@@ -150,7 +150,7 @@ def best_row(
     if not len(sel):
         return best, tie
     cs = case[sel]
-    if len(sel) == 1 or np.bincount(cs).max() == 1:  # one row per case: it is the best, no tie
+    if len(sel) == 1 or np.maximum.reduce(np.bincount(cs)) == 1:  # one row per case: it is the best, no tie
         best[cs] = sel
         return best, tie
     composite = np.zeros(len(sel), dtype=np.int64)
@@ -198,7 +198,7 @@ def in_codes(values: np.ndarray, codes: list[int] | tuple[int, ...] | np.ndarray
 def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
     """The Member State of each case's chosen row (-1 where none)."""
     if not len(ms):
-        return np.full(rows.shape, -1, dtype=np.int8)
+        return filled(len(rows), -1, np.int8)
     out = ms[np.maximum(rows, 0)].astype(np.int8)
     np.copyto(out, -1, where=rows < 0, casting="unsafe")
     return out
@@ -207,7 +207,7 @@ def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
 def take_dates(rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """The date of each case's chosen row (NaT where none)."""
     if not len(dates):
-        return np.full(rows.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        return filled(len(rows), np.datetime64("NaT"), "datetime64[D]")
     out = dates[np.maximum(rows, 0)]
     np.copyto(out, np.datetime64("NaT"), where=rows < 0)
     return out
@@ -225,14 +225,14 @@ def _minor_age(params: ParameterSet, dates: np.ndarray) -> np.ndarray:
 def age_in_years(birth: np.ndarray, on: np.ndarray) -> np.ndarray:
     """Completed years on a date (`migralex.law.dates.age_on`), -1 for an unknown birth date; the
     exact calendar computation only where the day count leaves a doubt."""
-    out = np.full(birth.shape, -1, dtype=np.int64)
+    out = filled(len(birth), -1, np.int64)
     known = ~np.isnat(birth)
     days = (on - birth).astype(np.int64)
     rough = np.where(known, days // 366, -1)  # a lower bound; exact within a year of it
     upper = np.where(known, days // 365, -1)
     sure = known & (rough == upper)
     out[sure] = rough[sure]
-    doubt = np.flatnonzero(known & ~sure)
+    doubt = (known & ~sure).nonzero()[0]
     if len(doubt):
         out[doubt] = age_on(birth[doubt], on[doubt])
     return out
@@ -278,7 +278,7 @@ class Facts:
     def uam(self) -> np.ndarray:
         """Unaccompanied minor (AMMR Art. 2(11))."""
         alone = self.batch.applicants.unaccompanied
-        if not alone.any():  # nobody unaccompanied in the batch: no age to work out for this
+        if not np.count_nonzero(alone):  # nobody unaccompanied in the batch: no age to work out for this
             return alone.copy()
         return alone & self.minor
 

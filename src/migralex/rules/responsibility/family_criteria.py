@@ -43,7 +43,7 @@ def designate(
     one = k == 1
     cite = np.zeros(n, dtype=np.int8)
     if cite_rows is not None:
-        sel = np.flatnonzero(rows)
+        sel = rows.nonzero()[0]
         np.maximum.at(cite, fam.case[sel], cite_rows[sel].astype(np.int8))
     rule.set(one, APPLIES, 1, cite=cite, ms=single_state(bits))
     many = k > 1

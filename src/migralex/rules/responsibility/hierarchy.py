@@ -51,6 +51,7 @@ from migralex.rules.responsibility.common import (
     STATUS,
     Facts,
     Law,
+    filled,
     in_codes,
     per_case_bits,
     per_params,
@@ -211,7 +212,7 @@ def _age_flags(f: Facts, law: Law) -> list[Flag]:
         " as an adult (the criteria for unaccompanied minors were not applied)",
         n,
     )
-    if a.unaccompanied.any():  # nobody recorded as unaccompanied in the batch: no such adult
+    if np.count_nonzero(a.unaccompanied):  # nobody recorded as unaccompanied in the batch: no such adult
         adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
     return [age, adult]
 
@@ -304,7 +305,7 @@ def _evaluate_part(
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
     hit = np.zeros(f.n, dtype=bool)
     for k, rule in enumerate(rules):
-        if rule.key in HIT_REASONS and (by_rule := decided == k).any():
+        if rule.key in HIT_REASONS and np.count_nonzero(by_rule := decided == k):
             hit |= by_rule & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
 
@@ -568,12 +569,12 @@ def decide_responsibility(
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
-    member_state = np.full(n, -1, dtype=np.int8)
+    member_state = filled(n, -1, np.int8)
     counts = np.bincount(scope.regime, minlength=len(REGIMES))
     for code, name in enumerate(REGIMES):
         if not counts[code]:  # no case under this regime
             continue
-        rows = np.flatnonzero(scope.regime == code)
+        rows = (scope.regime == code).nonzero()[0]
         sub = batch if len(rows) == n else batch.take(rows)
         part = (
             _not_modelled(sub, rows)
