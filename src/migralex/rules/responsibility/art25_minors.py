@@ -148,7 +148,7 @@ def _flags(f: Facts, law: Law, bits2: np.ndarray, bits3: np.ndarray) -> list[Fla
 def evaluate(f: Facts, law: Law, across_paragraphs: bool = False) -> tuple[list[RuleEval], list[Flag]]:
     """AMMR Art. 25(2), (3), (4), (5) for unaccompanied minors (NOT_EXAMINED for everyone else)."""
     fam, n, uam = f.batch.family, f.n, f.uam
-    if not uam.any():  # no unaccompanied minor in the batch: the same answer, without the work
+    if not np.count_nonzero(uam):  # no unaccompanied minor in the batch: the same answer, without the work
         return _none_examined(law, n)
     bits2, only_second = _family_bits(f)
     rows3 = f.relative & f.legally_present & fam.can_take_care & uam[fam.case]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from migralex.rules.responsibility.common import REL, STATUS, Facts, Law
-from migralex.rules.responsibility.family_criteria import designate
+from migralex.rules.responsibility.family_criteria import designate, nobody
 from migralex.rules.trace import Flag, RuleEval
 
 REASONS = (
@@ -33,6 +33,9 @@ REASONS = (
 def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 26(1)–(3)."""
     fam = f.batch.family
+    citations = (law.cite["protection_family"], *(law.cite[f"protection_family_{i}"] for i in (1, 2, 3)))
+    if not len(fam):
+        return nobody(f, law, "protection_family", REASONS, citations)
     s = fam.status
     beneficiary = s == STATUS["beneficiary_of_international_protection"]
     naturalised = s == STATUS["naturalised_former_beneficiary"]
@@ -49,5 +52,4 @@ def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     rows = status_ok & member & fam.consent_in_writing
     near = status_ok & f.family_member_kind & ~rows
     cite_rows = np.where(after_arrival_child, 3, np.where(naturalised, 2, 1))
-    citations = (law.cite["protection_family"], *(law.cite[f"protection_family_{i}"] for i in (1, 2, 3)))
     return designate(f, law, "protection_family", rows, near, REASONS, citations, cite_rows)

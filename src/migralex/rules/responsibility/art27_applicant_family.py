@@ -9,7 +9,7 @@ desire to that effect in writing."
 from __future__ import annotations
 
 from migralex.rules.responsibility.common import STATUS, Facts, Law
-from migralex.rules.responsibility.family_criteria import designate
+from migralex.rules.responsibility.family_criteria import designate, nobody
 from migralex.rules.trace import Flag, RuleEval
 
 REASONS = (
@@ -25,6 +25,8 @@ REASONS = (
 def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 27."""
     fam = f.batch.family
+    if not len(fam):
+        return nobody(f, law, "applicant_family", REASONS, (law.cite["applicant_family"],))
     pending = (fam.status == STATUS["applicant"]) & ~fam.first_decision_taken
     rows = pending & f.family_member & fam.consent_in_writing
     near = pending & f.family_member_kind & ~rows

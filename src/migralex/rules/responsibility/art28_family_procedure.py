@@ -29,7 +29,16 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from migralex.rules.periods import end_of_period, periods_at
-from migralex.rules.responsibility.common import REL, STATUS, Facts, Law, count_bits, in_codes, per_case_bits
+from migralex.rules.responsibility.common import (
+    REL,
+    STATUS,
+    Facts,
+    Law,
+    count_bits,
+    filled,
+    in_codes,
+    per_case_bits,
+)
 from migralex.rules.trace import APPLIES, NOT_APPLICABLE, Flag, RuleEval, new_flag
 
 _INVERSE = {
@@ -60,6 +69,8 @@ class Groups:
     group: np.ndarray
     listed: np.ndarray
     linked_rows: np.ndarray
+    #: per family row: a co-applicant (`_co_applicant_rows`), kept for the flags
+    co_applicant: np.ndarray
 
 
 def _inverse_ok(rel_ab: np.ndarray, rel_ba: np.ndarray) -> np.ndarray:
@@ -72,13 +83,15 @@ def _inverse_ok(rel_ab: np.ndarray, rel_ba: np.ndarray) -> np.ndarray:
 def link(f: Facts, law: Law, window: str) -> Groups:
     """Find the family groups of a batch (see the module docstring)."""
     fam, a, n = f.batch.family, f.batch.applicants, f.n
-    co_applicant = _co_applicant_rows(f)
+    group = filled(n, -1, np.int64)
     listed = np.zeros(n, dtype=bool)
+    if not len(fam):  # no family row in the batch: no group, nobody listed
+        return Groups(group, listed, np.zeros(0, dtype=bool), np.zeros(0, dtype=bool))
+    co_applicant = _co_applicant_rows(f)
     listed[fam.case[co_applicant]] = True
-    group = np.full(n, -1, dtype=np.int64)
     rows = np.flatnonzero(co_applicant & ~np.isnat(fam.dob))
     if n < 2 or not len(rows):
-        return Groups(group, listed, np.zeros(len(fam), dtype=bool))
+        return Groups(group, listed, np.zeros(len(fam), dtype=bool), co_applicant)
     # candidate targets: cases registered in that Member State whose applicant has that birth date
     # a target lists its source in turn, so only cases with co-applicant rows can be targets
     people = np.flatnonzero(listed & ~np.isnat(a.dob))
@@ -117,13 +130,13 @@ def link(f: Facts, law: Law, window: str) -> Groups:
     good = found & close
     linked_rows = np.zeros(len(fam), dtype=bool)
     linked_rows[src_row[good]] = True
-    if good.any():
+    if np.count_nonzero(good):
         graph = coo_matrix((np.ones(int(good.sum())), (source[good], target[good])), shape=(n, n))
         _, labels = connected_components(graph, directed=False)
         in_group = np.zeros(n, dtype=bool)
         in_group[source[good]] = True
         group[in_group] = labels[in_group]
-    return Groups(group, listed, linked_rows)
+    return Groups(group, listed, linked_rows, co_applicant)
 
 
 def _largest(g: np.ndarray, ms: np.ndarray, counted: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +179,9 @@ def _flags(f: Facts, law: Law, groups: Groups) -> tuple[Flag, Flag]:
         " are not in this batch: decide them together (the family procedure may change the answer)",
         n,
     )
-    unlinked = per_case_bits(~groups.linked_rows & _co_applicant_rows(f), fam.case, fam.ms, n) > 0
-    flag.mask[:] = unlinked & (groups.group < 0)
+    if len(fam):
+        unlinked = per_case_bits(~groups.linked_rows & groups.co_applicant, fam.case, fam.ms, n) > 0
+        flag.mask[:] = unlinked & (groups.group < 0)
     tie_flag = new_flag(
         "tie", law.cite["family_procedure_b"], True, "the oldest family member cannot be determined", n
     )
@@ -190,7 +204,7 @@ def evaluate(
     citations = (law.cite["family_procedure"], law.cite["family_procedure_a"], law.cite["family_procedure_b"])
     rule = RuleEval.empty("family_procedure", n, citations, REASONS)
     flag, tie_flag = _flags(f, law, groups)
-    member = np.flatnonzero(groups.group >= 0)
+    member = (groups.group >= 0).nonzero()[0]
     if not len(member):
         return rule, [flag, tie_flag]
     g = groups.group[member]
@@ -217,7 +231,7 @@ def evaluate(
         case_mask = np.zeros(n, dtype=bool)
         case_mask[member[take & cond]] = True
         rule.set(case_mask, APPLIES, reason, cite=cite)
-    target_ms = np.full(n, -1, dtype=np.int8)
+    target_ms = filled(n, -1, np.int8)
     target_ms[member] = group_ms[g]
     applies = rule.outcome == APPLIES
     rule.ms[applies] = target_ms[applies]

@@ -32,6 +32,7 @@ from migralex.rules.responsibility.common import (
     Law,
     best_row,
     count_bits,
+    first_of,
     ms_of_rows,
     per_case_bits,
     take_dates,
@@ -91,7 +92,7 @@ def _status(f: Facts, p_res: Parameter, p_visa: Parameter, roll: str) -> _Status
     in_window = np.zeros(len(d), dtype=bool)
     for is_visa, param in ((False, p_res), (True, p_visa)):
         rows = lapsed & (visa == is_visa)
-        if rows.any():
+        if np.count_nonzero(rows):
             end[rows] = window_end(lapse[rows], param, reg[rows], reg_ms[rows], roll)
             in_window[rows] = meets_boundary(reg[rows], param, end[rows])
     return _Status(visa, held, lapse, valid, lapsed, end, in_window)
@@ -127,7 +128,7 @@ def _reason_and_cite(
     represented: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which of the reasons and citations of Art. 29(1)-(4) explains the document chosen."""
-    reason = np.select(
+    reason = first_of(
         [
             several & ~chosen_visa,
             several & chosen_visa & ~chosen_mixed,
@@ -140,7 +141,7 @@ def _reason_and_cite(
         [6, 7, 8, 4, 5, 3, 2],
         1,
     )
-    cite = np.select(
+    cite = first_of(
         [chosen_lapsed, several & ~chosen_visa, several & ~chosen_mixed, several, chosen_visa],
         [6, 3, 4, 5, 2],
         1,

@@ -18,6 +18,7 @@ from migralex.rules.responsibility.common import (
     Facts,
     Law,
     best_row,
+    filled,
     in_codes,
     ms_of_rows,
     per_case_bits,
@@ -42,7 +43,12 @@ def evaluate(f: Facts, law: Law, scope: str = "common_visa_list") -> tuple[RuleE
     e, n = f.batch.entries, f.n
     rule = RuleEval.empty("visa_waiver", n, (law.cite["visa_waiver_1"], law.cite["visa_waiver_2"]), REASONS)
     rows = (e.kind == ENTRY["visa_waived_entry"]) & (e.date <= f.reg_date[e.case])
-    first, _ = best_row(e.case, rows, [e.date.astype(np.int64)], n)
+    if not np.count_nonzero(rows):  # no visa-waived entry in the batch: nobody designated
+        none = filled(n, -1, np.int64)
+        rule.arg("ms2", ms_of_rows(none, e.ms))
+        rule.arg("d1", take_dates(none, e.date))
+        return rule, []
+    first, _ = best_row(e.case, rows, [e.date], n)
     entered = first >= 0
     entry_ms = ms_of_rows(first, e.ms)
     if scope == "entry_records_only":

@@ -21,8 +21,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from migralex.law.params import ParameterSet
 from migralex.rules.periods import meets_boundary, window_end
-from migralex.rules.responsibility.common import ENTRY, Facts, Law, best_row, ms_of_rows, take_dates
+from migralex.rules.responsibility.common import (
+    ENTRY,
+    Facts,
+    Law,
+    best_row,
+    filled,
+    ms_of_rows,
+    per_params,
+    take_dates,
+)
 from migralex.rules.trace import APPLIES, EXCLUDED, Flag, RuleEval
 
 
@@ -41,60 +51,91 @@ def _reasons(law: Law, crossing: str, sar: str) -> tuple[str, ...]:
     )
 
 
-def _first_within(
-    f: Facts, rows: np.ndarray, param_name: str, roll: str
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    e, n = f.batch.entries, f.n
-    end = np.full(len(e), np.datetime64("NaT"), dtype="datetime64[D]")
+def _law_reasons(f: Facts, law: Law) -> tuple[str, ...]:
+    """The reasons with the two windows of the regime, once per parameter set (and regime note)."""
+    dublin = law.regime == "DUBLIN_III"
+
+    def build(params: ParameterSet) -> tuple[str, ...]:
+        p_cross = params[law.param["crossing_cessation"]]
+        p_sar = p_cross if dublin else params[law.param["sar_cessation"]]
+        crossing, sar = (p.describe_value(p.values[-1]) for p in (p_cross, p_sar))
+        return _reasons(law, crossing, sar)
+
+    return per_params(f.params, f"art33.reasons.{dublin}.{law.cite.get('entry_note', '')}", build)
+
+
+def _windows(
+    f: Facts, law: Law, crossing: np.ndarray, sar: np.ndarray, roll: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry row: the last day of its period (NaT for other rows) and whether it has ceased;
+    Dublin III has one period for crossings and disembarkations alike."""
+    e = f.batch.entries
+    end = filled(len(e), np.datetime64("NaT"), "datetime64[D]")
     ceased = np.zeros(len(e), dtype=bool)
-    if rows.any():
-        p = f.params[param_name]
-        reg = f.reg_date[e.case[rows]]
-        end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
-        ceased[rows] = meets_boundary(reg, p, end[rows])
-    first, _ = best_row(e.case, rows & ~ceased, [e.date.astype(np.int64)], n)
-    return first, end, ceased
+    kinds: tuple[tuple[np.ndarray, str], ...]
+    if law.regime == "DUBLIN_III":
+        kinds = ((crossing | sar, "crossing_cessation"),)
+    else:
+        kinds = ((crossing, "crossing_cessation"), (sar, "sar_cessation"))
+    for rows, name in kinds:
+        if np.count_nonzero(rows):  # no such entry in the batch: no period to work out
+            p = f.params[law.param[name]]
+            reg = f.reg_date[e.case[rows]]
+            end[rows] = window_end(e.date[rows], p, reg, f.reg_ms[e.case[rows]], roll)
+            ceased[rows] = meets_boundary(reg, p, end[rows])
+    return end, ceased
+
+
+def _relocated(f: Facts, law: Law, irregular: np.ndarray) -> np.ndarray:
+    """AMMR Art. 33(3): relocated after an irregular crossing or disembarkation (not in Dublin III)."""
+    moved = f.batch.applicants.relocated_to >= 0
+    if law.regime == "DUBLIN_III" or not np.count_nonzero(moved):
+        return np.zeros(f.n, dtype=bool)
+    return moved & (np.bincount(f.batch.entries.case[irregular], minlength=f.n) > 0)
+
+
+def _ceased(
+    rule: RuleEval, f: Facts, irregular: np.ndarray, ceased: np.ndarray, open_: np.ndarray
+) -> np.ndarray:
+    """Responsibility ceased (Art. 33(1)-(2), second sentences): cases `open_` (nothing designated)
+    whose last irregular entry is too old are excluded; returns the row shown per case (or -1)."""
+    e, n = f.batch.entries, f.n
+    if not np.count_nonzero(ceased):  # no period over in the batch
+        return filled(n, -1, np.int64)
+    last_ceased, _ = best_row(e.case, irregular & ceased, [-e.date.astype(np.int64)], n)
+    gone = open_ & (last_ceased >= 0)
+    ceased_sar = e.kind[np.maximum(last_ceased, 0)] == ENTRY["sar_disembarkation"]
+    rule.set(gone, EXCLUDED, 4, cite=np.where(ceased_sar, 2, 1))
+    return np.where(gone, last_ceased, -1)
 
 
 def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 33(1)–(3); Dublin III Art. 13(1)."""
     e, n = f.batch.entries, f.n
-    p_cross = f.params[law.param["crossing_cessation"]]
     dublin = law.regime == "DUBLIN_III"
-    p_sar = p_cross if dublin else f.params[law.param["sar_cessation"]]
-    rule = RuleEval.empty(
-        "entry",
-        n,
-        (law.cite["entry"], law.cite["entry_1"], law.cite["entry_2"], law.cite["entry_3"]),
-        _reasons(law, p_cross.describe_value(p_cross.values[-1]), p_sar.describe_value(p_sar.values[-1])),
-    )
+    citations = (law.cite["entry"], law.cite["entry_1"], law.cite["entry_2"], law.cite["entry_3"])
+    rule = RuleEval.empty("entry", n, citations, _law_reasons(f, law))
     before = e.date <= f.reg_date[e.case]
+    sar_kind = e.kind == ENTRY["sar_disembarkation"]
     crossing = before & (e.kind == ENTRY["irregular_crossing"])
-    sar = before & (e.kind == ENTRY["sar_disembarkation"])
-    if dublin:
-        first_x, end, ceased = _first_within(f, crossing | sar, law.param["crossing_cessation"], roll)
-        first_s = np.full(n, -1, dtype=np.int64)
-    else:
-        first_x, end_x, ceased_x = _first_within(f, crossing, law.param["crossing_cessation"], roll)
-        first_s, end_s, ceased_s = _first_within(f, sar, law.param["sar_cessation"], roll)
-        end = np.where(sar, end_s, end_x)
-        ceased = np.where(sar, ceased_s, ceased_x)
-    crossed = np.bincount(e.case[crossing | sar], minlength=n) > 0
-    relocated = (f.batch.applicants.relocated_to >= 0) & crossed if not dublin else np.zeros(n, dtype=bool)
+    sar = before & sar_kind
+    irregular = crossing | sar
+    end, ceased = _windows(f, law, crossing, sar, roll)
+    live = irregular & ~ceased
+    first_x, _ = best_row(e.case, live if dublin else live & crossing, [e.date], n)
+    first_s = filled(n, -1, np.int64) if dublin else best_row(e.case, live & sar, [e.date], n)[0]
+    relocated = _relocated(f, law, irregular)
     by_sar = ~relocated & (first_s >= 0)
     by_crossing = ~relocated & ~by_sar & (first_x >= 0)
-    chosen = np.where(by_sar, first_s, first_x)
-    sar_kind = e.kind == ENTRY["sar_disembarkation"]
-    rule.set(by_crossing, APPLIES, 1, cite=1, ms=ms_of_rows(first_x, e.ms))
-    if dublin and len(e):  # one rule for crossings by land, sea or air: say which it was
-        rule.reason[by_crossing & sar_kind[np.maximum(first_x, 0)]] = 2
-    rule.set(by_sar, APPLIES, 2, cite=2, ms=ms_of_rows(first_s, e.ms))
+    if np.count_nonzero(by_crossing):
+        rule.set(by_crossing, APPLIES, 1, cite=1, ms=ms_of_rows(first_x, e.ms))
+        if dublin:  # one rule for crossings by land, sea or air: say which it was
+            rule.reason[by_crossing & sar_kind[np.maximum(first_x, 0)]] = 2
+    if np.count_nonzero(by_sar):
+        rule.set(by_sar, APPLIES, 2, cite=2, ms=ms_of_rows(first_s, e.ms))
     rule.set(relocated, APPLIES, 3, cite=3, ms=f.batch.applicants.relocated_to)
-    last_ceased, _ = best_row(e.case, (crossing | sar) & ceased, [-e.date.astype(np.int64)], n)
-    gone = ~relocated & ~by_sar & ~by_crossing & (last_ceased >= 0)
-    ceased_sar = sar_kind[np.maximum(last_ceased, 0)] if len(e) else np.zeros(n, dtype=bool)
-    rule.set(gone, EXCLUDED, 4, cite=np.where(ceased_sar, 2, 1))
-    shown = np.where(gone, last_ceased, chosen)
+    gone = _ceased(rule, f, irregular, ceased, ~relocated & ~by_sar & ~by_crossing)
+    shown = np.where(gone >= 0, gone, np.where(by_sar, first_s, first_x))
     rule.arg("ms2", ms_of_rows(shown, e.ms))
     rule.arg("d1", take_dates(shown, e.date))
     rule.arg("d2", take_dates(shown, end))

@@ -70,10 +70,6 @@ def flags(f: Facts, law: Law, ms: np.ndarray, show: np.ndarray) -> tuple[list[Fl
     """AMMR Art. 34 / Dublin III Art. 16: the advisory flags where `show` and a person lives elsewhere
     than `ms`, and per case the bits of the States of all those persons (for Art. 35(2))."""
     fam, n, present = f.batch.family, f.n, f.reg_ms
-    rows = person_rows(f.batch) & (fam.ms != ms[fam.case])
-    unable = rows & unable_to_travel(f.batch, present)
-    all_bits = per_case_bits(rows, fam.case, fam.ms, n)
-    plain_bits = per_case_bits(rows & ~unable, fam.case, fam.ms, n)
     plain = new_flag(
         "dependent_persons",
         law.cite["dependants"],
@@ -83,8 +79,6 @@ def flags(f: Facts, law: Law, ms: np.ndarray, show: np.ndarray) -> tuple[list[Fl
         " severe disability or trauma, old age), that Member State would normally be responsible",
         n,
     )
-    plain.mask[:] = show & (plain_bits > 0)
-    plain.bits[:] = np.where(plain.mask, plain_bits, 0)
     health = new_flag(
         "dependent_persons_unable_to_travel",
         law.cite["dependants_2"],
@@ -96,6 +90,14 @@ def flags(f: Facts, law: Law, ms: np.ndarray, show: np.ndarray) -> tuple[list[Fl
         " legally resident, and need not bring that person to its territory",
         n,
     )
+    if not len(fam):  # no relation in the batch: neither flag is raised
+        return [plain, health], np.zeros_like(plain.bits)
+    rows = person_rows(f.batch) & (fam.ms != ms[fam.case])
+    unable = rows & unable_to_travel(f.batch, present)
+    all_bits = per_case_bits(rows, fam.case, fam.ms, n)
+    plain_bits = per_case_bits(rows & ~unable, fam.case, fam.ms, n)
+    plain.mask[:] = show & (plain_bits > 0)
+    plain.bits[:] = np.where(plain.mask, plain_bits, 0)
     health.mask[:] = show & (per_case_bits(unable, fam.case, fam.ms, n) > 0)
     health.bits[:] = np.where(health.mask, ms_bits(present), 0)
     return [plain, health], all_bits

@@ -16,8 +16,6 @@ obligation to apply in the first Member State of entry) is not a criterion the e
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from migralex.rules.responsibility.common import Facts, Law
@@ -47,9 +45,11 @@ def masks(f: Facts) -> tuple[np.ndarray, np.ndarray]:
     return determined, relocated & ~determined
 
 
-def transfer_rule(f: Facts, law: Law) -> RuleEval:
-    """Art. 68(3): responsibility transferred to the Member State of relocation."""
-    determined, _ = masks(f)
+def transfer_rule(f: Facts, law: Law, determined: np.ndarray | None = None) -> RuleEval:
+    """Art. 68(3): responsibility transferred to the Member State of relocation (`determined`: the
+    first mask of `masks`, if already at hand)."""
+    if determined is None:
+        determined, _ = masks(f)
     rule = RuleEval.empty("relocation_transfer", f.n, (law.cite["relocation_3"],), TRANSFER_REASONS)
     relocated = f.batch.applicants.relocated_to >= 0
     rule.set(~relocated, NOT_EXAMINED, 0)
@@ -57,18 +57,38 @@ def transfer_rule(f: Facts, law: Law) -> RuleEval:
     return rule
 
 
+def _extended(rule: RuleEval, cite: str, reason: str) -> RuleEval:
+    """The rule (sharing its columns) with one more citation and reason."""
+    return RuleEval(
+        rule.key,
+        (*rule.citations, cite),
+        (*rule.reasons, reason),
+        rule.outcome,
+        rule.ms,
+        rule.cite,
+        rule.reason,
+        rule.args,
+    )
+
+
 def _set_aside(rule: RuleEval, mask: np.ndarray, cite: str) -> RuleEval:
     """The rule excluded for `mask` (where it was examined), citing Art. 68(2)."""
-    reason = EXCEPTED_REASON.replace("{article}", EXCEPTED[rule.key])
-    out = replace(rule, citations=(*rule.citations, cite), reasons=(*rule.reasons, reason))
-    where = mask & (rule.outcome != NOT_EXAMINED)
-    out.set(where, EXCLUDED, len(out.reasons) - 1, cite=len(out.citations) - 1, ms=-1)
+    out = _extended(rule, cite, EXCEPTED_REASON.replace("{article}", EXCEPTED[rule.key]))
+    if not np.count_nonzero(mask):  # nobody in the batch under Art. 68(2): only the citation is added
+        return out
+    out.set(
+        mask & (rule.outcome != NOT_EXAMINED),
+        EXCLUDED,
+        len(out.reasons) - 1,
+        cite=len(out.citations) - 1,
+        ms=-1,
+    )
     return out
 
 
 def _default(rule: RuleEval, mask: np.ndarray, relocated_to: np.ndarray, cite: str) -> RuleEval:
     """Art. 68(2), second subparagraph, in place of Art. 16(2)."""
-    out = replace(rule, citations=(*rule.citations, cite), reasons=(*rule.reasons, DEFAULT_REASON))
+    out = _extended(rule, cite, DEFAULT_REASON)
     out.set(mask, APPLIES, len(out.reasons) - 1, cite=len(out.citations) - 1, ms=relocated_to)
     return out
 
@@ -80,18 +100,21 @@ def apply(f: Facts, law: Law, rules: list[RuleEval]) -> list[RuleEval]:
     Article shall apply"): with 25(5) excepted, the criteria after Art. 25 are not examined and the
     Member State of relocation is responsible (68(2), second subparagraph).
     """
-    _, after = masks(f)
+    determined, after = masks(f)
     cite = law.cite["relocation_2"]
     # Art. 16(4) before 68(3): a threat to internal security ends the relocation procedure (67(2))
     first = 1 if rules and rules[0].key == "security" else 0
-    out = [*rules[:first], transfer_rule(f, law)]
+    out = [*rules[:first], transfer_rule(f, law, determined)]
+    adapted = (
+        np.count_nonzero(after) > 0
+    )  # anyone in the batch under Art. 68(2) (else only citations are added)
     past_minors = False
     for rule in rules[first:]:
         if rule.key in EXCEPTED:
             rule = _set_aside(rule, after, cite)
         elif rule.key == "default":
             rule = _default(rule, after, f.batch.applicants.relocated_to, cite)
-        elif past_minors:
+        elif past_minors and adapted:
             rule.set(after & f.uam, NOT_EXAMINED, 0)
         past_minors = past_minors or rule.key == "uam_none"
         out.append(rule)

@@ -9,8 +9,11 @@ parameter of each window, so one implementation of a criterion serves both regim
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
@@ -25,6 +28,39 @@ STATUS = {name: i for i, name in enumerate(C.STATUSES)}
 ENTRY = {name: i for i, name in enumerate(C.ENTRY_KINDS)}
 PLACE = {name: i for i, name in enumerate(C.PLACES)}
 RESIDENCE_DOCUMENT, VISA = 0, 1
+T = TypeVar("T")
+#: `codes.ms_bits` as a table over codes -1 … 255 (-1, the last entry, has no bit)
+MS_BIT = np.array([1 << min(i, 31) for i in range(256)] + [0], dtype=np.uint32)
+
+
+class lazy(Generic[T]):
+    """`functools.cached_property` without its lock (Python 3.11 takes one per first access, a fixed
+    cost paid by every derived column of every call): computed on first access, then a plain attribute."""
+
+    def __init__(self, fn: Callable[[Any], T]) -> None:
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> lazy[T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | lazy[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
+def filled(n: int, value: Any, dtype: Any) -> np.ndarray:
+    """`numpy.full` without its Python-level overhead (empty, then fill)."""
+    out = np.empty(n, dtype=dtype)
+    out.fill(value)
+    return out
 
 
 @dataclass(frozen=True)
@@ -39,9 +75,36 @@ class Law:
     readings: dict[str, str] = field(default_factory=dict)
 
 
+_PER_PARAMS: dict[tuple[int, str], tuple[weakref.ref[ParameterSet], Any]] = {}
+
+
+def per_params(p: ParameterSet, what: str, build: Callable[[ParameterSet], T]) -> T:
+    """`build(p)`, computed once per parameter set (a `ParameterSet` is immutable: keyed by its
+    identity, checked through a weak reference) - law lookups hoisted out of every call, never
+    anything that depends on a case."""
+    key = (id(p), what)
+    hit = _PER_PARAMS.get(key)
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    if len(_PER_PARAMS) > 512:  # scenario overlays come and go: keep the table small
+        _PER_PARAMS.clear()
+    value = build(p)
+    _PER_PARAMS[key] = (weakref.ref(p), value)
+    return value
+
+
 def reading(params: ParameterSet, name: str) -> str:
     """The option of a reading in force now (readings are not dated in practice: the last value)."""
     return params.reading(name)
+
+
+def first_of(conditions: list[np.ndarray], values: list[int], default: int) -> np.ndarray:
+    """`numpy.select` for int codes (the first condition that holds gives the value), without its
+    broadcasting overhead: the default, then each value written where its condition holds, last first."""
+    out = filled(len(conditions[0]), default, np.int64)
+    for cond, value in zip(reversed(conditions), reversed(values), strict=True):
+        np.copyto(out, value, where=cond)
+    return out
 
 
 def per_case_any(rows: np.ndarray, case: np.ndarray, n: int) -> np.ndarray:
@@ -52,9 +115,14 @@ def per_case_any(rows: np.ndarray, case: np.ndarray, n: int) -> np.ndarray:
 def per_case_bits(rows: np.ndarray, case: np.ndarray, ms: np.ndarray, n: int) -> np.ndarray:
     """Per case, the bitmask of Member States of the selected edge rows (candidates sets)."""
     out = np.zeros(n, dtype=np.uint32)
-    sel = np.flatnonzero(rows)
-    if len(sel):
-        np.bitwise_or.at(out, case[sel], C.ms_bits(ms[sel]))
+    sel = rows.nonzero()[0]
+    if not len(sel):
+        return out
+    cs, bits = case[sel], MS_BIT[ms[sel]]
+    if len(sel) == 1 or np.maximum.reduce(np.bincount(cs)) == 1:  # one row per case: no bits to combine
+        out[cs] = bits
+    else:
+        np.bitwise_or.at(out, cs, bits)
     return out
 
 
@@ -76,10 +144,14 @@ def best_row(
     first), and whether rows with equal keys disagree on `distinct` (a tie that matters).
     Returns (row or -1, tie) per case. The keys are folded into one int64 and reduced per case
     with `numpy.minimum.at`: no sort, and the edge table need not be ordered."""
-    sel = np.flatnonzero(rows)
-    best = np.full(n, -1, dtype=np.int64)
+    sel = np.asarray(rows).nonzero()[0]
+    best = filled(n, -1, np.int64)
     tie = np.zeros(n, dtype=bool)
     if not len(sel):
+        return best, tie
+    cs = case[sel]
+    if len(sel) == 1 or np.maximum.reduce(np.bincount(cs)) == 1:  # one row per case: it is the best, no tie
+        best[cs] = sel
         return best, tie
     composite = np.zeros(len(sel), dtype=np.int64)
     room = 1
@@ -91,37 +163,42 @@ def best_row(
         if room >= 2**62:  # pragma: no cover - keys of dates and counts stay far below
             raise OverflowError("best_row: keys too wide to fold into one integer")
         composite = composite * span + (k - lo)
-    cs = case[sel]
-    big = np.iinfo(np.int64).max
-    top = np.full(n, big, dtype=np.int64)
+    big = BIG
+    top = filled(n, big, np.int64)
     np.minimum.at(top, cs, composite)
     winners = composite == top[cs]
     wrows, wcase = sel[winners], cs[winners]
-    first = np.full(n, big, dtype=np.int64)
+    first = filled(n, big, np.int64)
     np.minimum.at(first, wcase, wrows)
     found = first != big
     best[found] = first[found]
     if distinct is not None:
         d = np.asarray(distinct)[wrows].astype(np.int64)
-        lo_d = np.full(n, big, dtype=np.int64)
-        hi_d = np.full(n, -big, dtype=np.int64)
+        lo_d = filled(n, big, np.int64)
+        hi_d = filled(n, -big, np.int64)
         np.minimum.at(lo_d, wcase, d)
         np.maximum.at(hi_d, wcase, d)
         tie = found & (lo_d != hi_d)
     return best, tie
 
 
+@cache
+def _code_table(codes: tuple[int, ...]) -> np.ndarray:
+    """The lookup table of `in_codes`: 257 entries, code -1 last (where index -1 reads)."""
+    table = np.zeros(257, dtype=bool)
+    table[list(codes)] = True
+    return table
+
+
 def in_codes(values: np.ndarray, codes: list[int] | tuple[int, ...] | np.ndarray) -> np.ndarray:
-    """`numpy.isin` for small integer codes (-1 … 255), by a lookup table."""
-    table = np.zeros(258, dtype=bool)
-    table[np.asarray(codes, dtype=np.int64) + 1] = True
-    return table[np.asarray(values).astype(np.int64) + 1]
+    """`numpy.isin` for small integer codes (-1 … 255), by a lookup table (-1 indexes its last entry)."""
+    return _code_table(tuple(int(c) for c in codes))[values]
 
 
 def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
     """The Member State of each case's chosen row (-1 where none)."""
     if not len(ms):
-        return np.full(rows.shape, -1, dtype=np.int8)
+        return filled(len(rows), -1, np.int8)
     out = ms[np.maximum(rows, 0)].astype(np.int8)
     np.copyto(out, -1, where=rows < 0, casting="unsafe")
     return out
@@ -130,10 +207,13 @@ def ms_of_rows(rows: np.ndarray, ms: np.ndarray) -> np.ndarray:
 def take_dates(rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """The date of each case's chosen row (NaT where none)."""
     if not len(dates):
-        return np.full(rows.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        return filled(len(rows), np.datetime64("NaT"), "datetime64[D]")
     out = dates[np.maximum(rows, 0)]
     np.copyto(out, np.datetime64("NaT"), where=rows < 0)
     return out
+
+
+BIG = np.iinfo(np.int64).max
 
 
 def _minor_age(params: ParameterSet, dates: np.ndarray) -> np.ndarray:
@@ -145,14 +225,14 @@ def _minor_age(params: ParameterSet, dates: np.ndarray) -> np.ndarray:
 def age_in_years(birth: np.ndarray, on: np.ndarray) -> np.ndarray:
     """Completed years on a date (`migralex.law.dates.age_on`), -1 for an unknown birth date; the
     exact calendar computation only where the day count leaves a doubt."""
-    out = np.full(birth.shape, -1, dtype=np.int64)
+    out = filled(len(birth), -1, np.int64)
     known = ~np.isnat(birth)
     days = (on - birth).astype(np.int64)
     rough = np.where(known, days // 366, -1)  # a lower bound; exact within a year of it
     upper = np.where(known, days // 365, -1)
     sure = known & (rough == upper)
     out[sure] = rough[sure]
-    doubt = np.flatnonzero(known & ~sure)
+    doubt = (known & ~sure).nonzero()[0]
     if len(doubt):
         out[doubt] = age_on(birth[doubt], on[doubt])
     return out
@@ -169,23 +249,23 @@ class Facts:
         self.reg_date = a.reg_date
         self.reg_ms = a.reg_ms
 
-    @cached_property
+    @lazy
     def minor_age(self) -> np.ndarray:
         """Age of majority on each registration date (AMMR Art. 2(10))."""
         return _minor_age(self.params, self.reg_date)
 
-    @cached_property
+    @lazy
     def age(self) -> np.ndarray:
         """Completed years on the registration date (-1 where the date of birth is unknown)."""
         a = self.batch.applicants
         return age_in_years(a.dob, a.reg_date)
 
-    @cached_property
+    @lazy
     def adult_by_birth_date(self) -> np.ndarray:
         """The date of birth shows 18 or more on the registration date."""
         return self.age >= self.minor_age
 
-    @cached_property
+    @lazy
     def minor(self) -> np.ndarray:
         """A minor on the registration date: by date of birth, or unaccompanied with no date of birth
         or an uncertain age (the benefit of the doubt pending age assessment, APR Art. 25)."""
@@ -194,25 +274,28 @@ class Facts:
         doubt = a.unaccompanied & ((self.age < 0) | a.age_uncertain)
         return by_dob | doubt
 
-    @cached_property
+    @lazy
     def uam(self) -> np.ndarray:
         """Unaccompanied minor (AMMR Art. 2(11))."""
-        return self.batch.applicants.unaccompanied & self.minor
+        alone = self.batch.applicants.unaccompanied
+        if not np.count_nonzero(alone):  # nobody unaccompanied in the batch: no age to work out for this
+            return alone.copy()
+        return alone & self.minor
 
-    @cached_property
+    @lazy
     def married(self) -> np.ndarray:
         """A spouse is listed (the case format records marriage only through the spouse)."""
         f = self.batch.family
         return per_case_any(f.relation == REL["spouse"], f.case, self.n)
 
     # --- related persons ----------------------------------------------------------------------
-    @cached_property
+    @lazy
     def legally_present(self) -> np.ndarray:
         """Per family row: legally present (every status but `irregular`; applicants are present
         lawfully with a right to remain, APR Art. 10)."""
         return self.batch.family.status != STATUS["irregular"]
 
-    @cached_property
+    @lazy
     def relative_minor(self) -> np.ndarray:
         """Per family row: a minor on the registration date (unknown date of birth counts as minor
         for a child and as adult for a parent, relative or spouse)."""
@@ -222,7 +305,7 @@ class Facts:
         limit = self.minor_age[f.case]
         return np.where(known, age < limit, f.relation == REL["child"])
 
-    @cached_property
+    @lazy
     def family_member_kind(self) -> np.ndarray:
         """Per family row: the relation fits the family-member definition (AMMR Art. 2(8)(a)-(c),
         Dublin III Art. 2(g)) - spouse or partner; minor child; parent or responsible adult of
@@ -236,18 +319,18 @@ class Facts:
         ]
         return couple | child | carer
 
-    @cached_property
+    @lazy
     def family_member(self) -> np.ndarray:
         """Per family row: a family member - the relation fits and the family already existed before
         arrival (AMMR Art. 2(8); for Dublin III read as "in the country of origin", see docs)."""
         return self.family_member_kind & self.batch.family.existed_before_arrival
 
-    @cached_property
+    @lazy
     def sibling(self) -> np.ndarray:
         """Per family row: a sibling."""
         return self.batch.family.relation == REL["sibling"]
 
-    @cached_property
+    @lazy
     def relative(self) -> np.ndarray:
         """Per family row: an adult aunt, uncle or grandparent (AMMR Art. 2(9))."""
         f = self.batch.family

@@ -31,6 +31,8 @@ def designate(
     `cite_rows` gives per family row the index of the pinpoint citation (default 0).
     """
     fam, n = f.batch.family, f.n
+    if not len(fam):  # no family row in the batch: nobody designated, nothing flagged
+        return nobody(f, law, key, reasons, citations)
     active = ~f.uam[fam.case]
     rows, near_miss = rows & active, near_miss & active
     bits = per_case_bits(rows, fam.case, fam.ms, n)
@@ -41,13 +43,20 @@ def designate(
     one = k == 1
     cite = np.zeros(n, dtype=np.int8)
     if cite_rows is not None:
-        sel = np.flatnonzero(rows)
+        sel = rows.nonzero()[0]
         np.maximum.at(cite, fam.case[sel], cite_rows[sel].astype(np.int8))
     rule.set(one, APPLIES, 1, cite=cite, ms=single_state(bits))
     many = k > 1
     rule.set(many, APPLIES, 3, cite=0)
     rule.arg("bits", bits)
-    flag = new_flag(
+    flag = _several_flag(citations, n)
+    flag.mask[:] = many
+    flag.bits[:] = np.where(many, bits, 0)
+    return rule, [flag]
+
+
+def _several_flag(citations: tuple[str, ...], n: int) -> Flag:
+    return new_flag(
         "several_member_states",
         citations[0],
         True,
@@ -55,6 +64,12 @@ def designate(
         " not rank them: a person decides",
         n,
     )
-    flag.mask[:] = many
-    flag.bits[:] = np.where(many, bits, 0)
-    return rule, [flag]
+
+
+def nobody(
+    f: Facts, law: Law, key: str, reasons: tuple[str, ...], citations: tuple[str, ...]
+) -> tuple[RuleEval, list[Flag]]:
+    """`designate` for a batch without family rows: every case not applicable, no flag raised."""
+    rule = RuleEval.empty(key, f.n, citations, reasons)
+    rule.arg("bits", np.zeros(f.n, dtype=np.uint32))
+    return rule, [_several_flag(citations, f.n)]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,16 @@ from migralex.rules.responsibility import (
     art68_relocation,
     dublin3,
 )
-from migralex.rules.responsibility.common import REL, Facts, Law, in_codes, per_case_bits, reading
+from migralex.rules.responsibility.common import (
+    REL,
+    Facts,
+    Law,
+    filled,
+    in_codes,
+    per_case_bits,
+    per_params,
+    reading,
+)
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
@@ -59,6 +69,13 @@ FORCED_NOTE = {
     "AMMR": f" (the AMMR criteria: {FORCED}, AMMR Art. 84(2) set aside)",
     "DUBLIN_III": f" (Regulation (EU) No 604/2013: {FORCED}, AMMR Art. 84(2) set aside)",
 }
+
+#: The reason column of a result without trace (one empty array, shared).
+NO_REASON = np.zeros(0, dtype=np.int8)
+HUMANITARIAN = (
+    "relations in {candidates} consented in writing: the determining or responsible Member State may ask"
+    " that Member State to take charge on humanitarian grounds, before a first decision on the substance"
+)
 
 Evaluator = Callable[[Facts, Law, Mapping[str, str]], tuple[list[RuleEval], list[Flag]]]
 
@@ -124,15 +141,11 @@ class Part:
 def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
     """The first rule that applies (the last one, the default, always does) and its Member State."""
     n = len(rules[0].outcome)
-    table = np.empty((len(rules), n), dtype=rules[-1].ms.dtype)  # one row per rule
-    for k, rule in enumerate(rules):
-        table[k] = rule.outcome
-    applies = table == APPLIES
+    applies = np.array([rule.outcome for rule in rules]) == APPLIES  # one row per rule
     applies[-1] = True  # the default decides where nothing earlier applies
     decided = applies.argmax(axis=0)  # the first rule that applies
-    for k, rule in enumerate(rules):
-        table[k] = rule.ms
-    return decided.astype(np.int16), table[decided, np.arange(n)]
+    ms = np.array([rule.ms for rule in rules])
+    return decided.astype(np.int16), ms[decided, np.arange(n)]
 
 
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
@@ -147,19 +160,14 @@ def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.n
 def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
     """AMMR Art. 34 (dependent persons) and 35(2) (humanitarian clause): relations elsewhere who consented."""
     fam, n = f.batch.family, f.n
+    humanitarian = new_flag("humanitarian_clause", law.cite["humanitarian"], False, HUMANITARIAN, n)
+    if not len(fam):  # no relation in the batch: neither clause is raised
+        return [*art34_dependants.flags(f, law, ms, ms >= 0)[0], humanitarian]
     named = ms >= 0
     not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
     elsewhere = fam.ms != ms[fam.case]
     dependants, dep_bits = art34_dependants.flags(f, law, ms, named & not_security)
     hum_bits = per_case_bits(fam.consent_in_writing & elsewhere, fam.case, fam.ms, n) & ~dep_bits
-    humanitarian = new_flag(
-        "humanitarian_clause",
-        law.cite["humanitarian"],
-        False,
-        "relations in {candidates} consented in writing: the determining or responsible Member State may ask"
-        " that Member State to take charge on humanitarian grounds, before a first decision on the substance",
-        n,
-    )
     show = named & not_security & (hum_bits > 0)
     humanitarian.mask[:] = show
     humanitarian.bits[:] = np.where(show, hum_bits, 0)
@@ -186,7 +194,8 @@ def _age_flags(f: Facts, law: Law) -> list[Flag]:
         " as an adult (the criteria for unaccompanied minors were not applied)",
         n,
     )
-    adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
+    if np.count_nonzero(a.unaccompanied):  # nobody recorded as unaccompanied in the batch: no such adult
+        adult.mask[:] = a.unaccompanied & f.adult_by_birth_date & ~a.age_uncertain
     return [age, adult]
 
 
@@ -197,8 +206,6 @@ def _family_definition_flags(
     fam, n = f.batch.family, f.n
     named = ms >= 0
     by_family = in_codes(decided, [k for k, key in enumerate(keys) if key in FAMILY_RULES])
-    partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
-    on_partner = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
     partner = new_flag(
         "unmarried_partner",
         law.cite["family_definition"],
@@ -207,7 +214,9 @@ def _family_definition_flags(
         " treats unmarried couples comparably to married couples: confirm",
         n,
     )
-    partner.mask[:] = on_partner
+    if len(fam):  # no relation in the batch: no partner
+        partner_bits = per_case_bits(fam.relation == REL["partner"], fam.case, fam.ms, n)
+        partner.mask[:] = by_family & named & ((partner_bits >> np.maximum(ms, 0).astype(np.uint32)) & 1 > 0)
     if law.regime != "DUBLIN_III":
         return [partner]
     origin = new_flag(
@@ -224,6 +233,18 @@ def _family_definition_flags(
     return [partner, origin]
 
 
+@cache
+def _law(regime: str, forced: bool) -> Law:
+    """The citations of a regime (with the note of a forced regime)."""
+    module = ammr if regime == "AMMR" else dublin3
+    return replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
+
+
+def _readings(p: ParameterSet) -> dict[str, str]:
+    """The options of the responsibility readings (`ammr.reading.*`) in a parameter set."""
+    return {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+
+
 def _evaluate_part(
     batch: CaseBatch,
     rows: np.ndarray,
@@ -232,8 +253,8 @@ def _evaluate_part(
     forced: bool = False,
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
-    law = replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
-    readings = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+    law = _law(regime, forced)
+    readings = per_params(p, "responsibility.readings", _readings)
     f = Facts(batch, p)
     rules: list[RuleEval] = []
     keys: list[str] = []
@@ -266,8 +287,8 @@ def _evaluate_part(
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
     hit = np.zeros(f.n, dtype=bool)
     for k, rule in enumerate(rules):
-        if rule.key in HIT_REASONS:
-            hit |= (decided == k) & in_codes(rule.reason, HIT_REASONS[rule.key])
+        if rule.key in HIT_REASONS and np.count_nonzero(by_rule := decided == k):
+            hit |= by_rule & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
 
 
@@ -498,6 +519,15 @@ def _regime_line(regime: str, date: np.datetime64 | None, forced: bool = False) 
     }
 
 
+@cache
+def _regime_dates() -> tuple[np.datetime64, np.datetime64]:
+    """AMMR Art. 84(2): the date from which the AMMR criteria apply; Dublin III's own application."""
+    transitional = resolve_act("AMMR").transitional
+    assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
+    cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
+    return cutoff, np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+
+
 def decide_responsibility(
     cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]],
     params: ParameterSet | None = None,
@@ -515,20 +545,18 @@ def decide_responsibility(
     if forced is not None:
         regime_codes = np.full(n, REGIMES.index(forced), dtype=np.int8)
     else:
-        transitional = resolve_act("AMMR").transitional
-        assert transitional is not None  # AMMR Art. 84(2) is in the shipped act list
-        cutoff = np.datetime64(transitional.cutoff, "D")  # the date of `law.responsibility_regime`
-        dublin_from = np.datetime64(resolve_act("DUBLIN_III").applies_from, "D")
+        cutoff, dublin_from = _regime_dates()
         regime_codes = np.where(reg < cutoff, np.where(reg < dublin_from, 2, 1), 0).astype(np.int8)
     scope = bound_regime(batch.applicants.reg_ms, regime_codes, p, forced is not None)
     parts: list[Part] = []
     part_of = np.zeros(n, dtype=np.int8)
     local = np.zeros(n, dtype=np.int64)
-    member_state = np.full(n, -1, dtype=np.int8)
+    member_state = filled(n, -1, np.int8)
+    counts = np.bincount(scope.regime, minlength=len(REGIMES))
     for code, name in enumerate(REGIMES):
-        rows = np.flatnonzero(scope.regime == code)
-        if not len(rows):
+        if not counts[code]:  # no case under this regime
             continue
+        rows = (scope.regime == code).nonzero()[0]
         sub = batch if len(rows) == n else batch.take(rows)
         part = (
             _not_modelled(sub, rows)
@@ -548,5 +576,5 @@ def decide_responsibility(
         for part in parts:
             for rule in part.rules:
                 rule.args = {}
-                rule.reason = np.zeros(0, dtype=np.int8)
+                rule.reason = NO_REASON
     return result
