@@ -49,10 +49,11 @@ The dates that follow from the case's procedural events (format v2) are `migrale
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import polars as pl
@@ -86,33 +87,81 @@ from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide
 from migralex.rules.trace import enum_column
 
 NAT = np.datetime64("NaT", "D")
+_T = TypeVar("_T")
 
 
-@dataclass
+class _once(Generic[_T]):
+    """A property computed once per instance: `functools.cached_property` without its lock (Python
+    3.11 takes an `RLock` on every first read, a fixed cost per call of the deadlines)."""
+
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        value = self.fn(obj)
+        obj.__dict__[self.name] = value  # later reads find the instance attribute first
+        return value
+
+
+@dataclass(frozen=True)
 class Variant:
-    """One way a deadline runs, as answered: its legal basis, parameters, event, note, period."""
+    """One way a deadline runs, as answered: its legal basis, parameters, event and note."""
 
     legal_basis: str
     param: tuple[str, ...]
     runs_from: str
     note: str | None = None
-    period: str = ""
 
 
-@dataclass
+class _Template:
+    """The variants of one deadline under one parameter set: answered fields (`Variant`), positions
+    and, once looked up, the period of each variant where it does not depend on the date."""
+
+    def __init__(self, variants: tuple[Variant, ...], keys: tuple[str, ...]) -> None:
+        self.variants, self.index = variants, {k: i for i, k in enumerate(keys)}
+        self.fixed: list[tuple[Period, str] | bool | None] = [False] * len(variants)  # False: not looked up
+
+
 class Column:
-    """One deadline over a batch: which variant applies to each case (-1: none), dates, bounds."""
+    """One deadline over a batch: which variant applies to each case (-1: none), dates, bounds (the
+    date columns are made when first read or written: a column no case gets has none)."""
 
-    name: str
-    variants: list[Variant]
-    variant: np.ndarray
-    date: np.ndarray
-    latest: np.ndarray | None = None
-    keys: list[str] = field(default_factory=list)
+    __slots__ = ("_date", "_latest", "n", "name", "periods", "template", "variant", "variants", "with_latest")
+
+    def __init__(self, name: str, template: _Template, variant: np.ndarray, with_latest: bool) -> None:
+        self.name, self.template, self.variant = name, template, variant
+        self.variants, self.n, self.with_latest = template.variants, len(variant), with_latest
+        self.periods = [""] * len(template.variants)  # the period as answered, per variant used
+        self._date: np.ndarray | None = None
+        self._latest: np.ndarray | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        """The catalogue variants of this column, in order."""
+        return list(self.template.index)
+
+    @property
+    def date(self) -> np.ndarray:
+        """The last day per case (NaT where not dated)."""
+        if self._date is None:
+            self._date = np.full(self.n, NAT)
+        return self._date
+
+    @property
+    def latest(self) -> np.ndarray | None:
+        """The `latest` bound per case (NaT where none), for a column that has one."""
+        if self._latest is None and self.with_latest:
+            self._latest = np.full(self.n, NAT)
+        return self._latest
+
+    def at(self, rows: np.ndarray, latest: bool = False) -> np.ndarray:
+        """The dates (or `latest` bounds) of `rows`, NaT where none."""
+        values = self._latest if latest else self._date
+        return np.full(len(rows), NAT) if values is None else values[rows]
 
     def index(self, key: str) -> int:
         """The position of the catalogue variant `key` in this column."""
-        return self.keys.index(key)
+        return self.template.index[key]
 
     def entry(self, i: int) -> dict[str, Any] | None:
         """The deadline of case `i` in the answer shape, or None where it does not run."""
@@ -120,15 +169,18 @@ class Column:
         if k < 0:
             return None
         v = self.variants[k]
+        date = "NaT" if self._date is None else str(self._date[i])
         out: dict[str, Any] = {
             "name": self.name,
-            "date": None if np.isnat(self.date[i]) else str(self.date[i]),
+            "date": None if date == "NaT" else date,
             "legal_basis": v.legal_basis,
-            "period": v.period,
+            "period": self.periods[k],
             "runs_from": v.runs_from,
         }
-        if self.latest is not None and not np.isnat(self.latest[i]):
-            out["latest"] = str(self.latest[i])
+        if self._latest is not None:
+            latest = str(self._latest[i])
+            if latest != "NaT":
+                out["latest"] = latest
         if v.note:
             out["note"] = v.note
         return out
@@ -147,37 +199,79 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
+_TEMPLATES: dict[tuple[int, str, tuple[str, ...]], tuple[weakref.ref[ParameterSet], _Template]] = {}
+
+
+def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
+    """The variants of deadline `name` under parameter set `p` (its identity: a law lookup, kept
+    while `p` lives; the notes quote the set's periods)."""
+    key = (id(p), name, variants)
+    hit = _TEMPLATES.get(key)
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    if len(_TEMPLATES) > 1024:  # parameter sets come and go (scenarios): start afresh
+        _TEMPLATES.clear()
+    rows = _prototypes(name, variants)
+    found = tuple(Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows)
+    template = _Template(found, variants)
+    _TEMPLATES[key] = (weakref.ref(p), template)
+    return template
+
+
+def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:
+    """The period of a variant whose parameters each have one value (most): the same on every date
+    (several parameters add up, in the unit of the first); None where it depends on the date."""
+    params = [p[name] for name in names]
+    if not params or any(len(x.values) != 1 for x in params):
+        return None
+    first = Period(int(params[0].values[0].value), params[0].unit)
+    if len(params) > 1:
+        first = Period(sum(int(Period(int(x.values[0].value), x.unit).amount) for x in params), first.unit)
+    return first, str(first)
+
+
 class _Builder:
+    """The columns of a batch: `set` records which variant runs for which cases from which event;
+    `resolve` applies the requests in order, with one look at all their masks (a request no case
+    of the batch meets costs nothing more) and the dates of the cases that have one."""
+
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
+        self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
+        self.requests: list[tuple[Column, int, np.ndarray, np.ndarray | None, np.ndarray, bool]] = []
 
     def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
         """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
-        rows = _prototypes(name, tuple(variants))
-        col = Column(
-            name,
-            [Variant(v.basis, v.params, v.runs_from, v.note_text(self.p) if v.note else None) for v in rows],
-            np.full(self.n, -1, dtype=np.int8),
-            np.full(self.n, NAT),
-            np.full(self.n, NAT) if with_latest else None,
-            list(variants),
-        )
+        template = _template(self.p, name, tuple(variants))
+        k = len(self.columns)
+        row = self.variants[k] if k < len(self.variants) else np.full(self.n, -1, dtype=np.int8)
+        col = Column(name, template, row, with_latest)
         self.columns.append(col)
         return col
 
-    def period(self, variant: Variant, on: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
-        """The period of a variant in force on each date (several parameters add up)."""
-        names = variant.param
-        groups = [list(periods_at(self.p[name], on)) for name in names]
-        if len(names) == 1:
-            out = groups[0]
-        else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
-            first = groups[0][0][0] if groups[0] else None
-            total = sum(g[0][0].amount for g in groups if g)
-            out = [(Period(total, first.unit), slice(None))] if first else []
-        if out and not variant.period:
-            variant.period = str(out[0][0])
+    def period(self, col: Column, k: int, rows: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
+        """The period of variant `k` in force on the registration date of each of `rows` (several
+        parameters add up); the period as answered is the first one's."""
+        fixed = col.template.fixed[k]
+        if fixed is False:
+            fixed = col.template.fixed[k] = _fixed_period(self.p, col.variants[k].param)
+        if isinstance(fixed, tuple):
+            out: list[tuple[Period, np.ndarray | slice]] = [(fixed[0], slice(None))]
+            text = fixed[1]
+        else:
+            names = col.variants[k].param
+            on = self.reg[rows]
+            groups = [list(periods_at(self.p[name], on)) for name in names]
+            if len(names) == 1:
+                out = groups[0]
+            else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
+                first = groups[0][0][0] if groups[0] else None
+                total = sum(g[0][0].amount for g in groups if g)
+                out = [(Period(total, first.unit), slice(None))] if first else []
+            text = str(out[0][0]) if out else ""
+        if not col.periods[k]:
+            col.periods[k] = text
         return out
 
     def set(
@@ -190,17 +284,34 @@ class _Builder:
         into: str = "date",
     ) -> None:
         """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
-        if not mask.any():  # nothing to do (most variants, for one case)
-            return
-        k = col.index(key)
-        rows = np.flatnonzero(mask)
-        if into == "date":
+        self.requests.append((col, col.index(key), mask, start, ms, into == "date"))
+
+    def resolve(self) -> list[Column]:
+        """Apply the requests made so far, in order (a later one overrides an earlier one)."""
+        requests, self.requests = self.requests, []
+        if not requests:
+            return self.columns
+        masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
+        used_by: list[bool] = masks.any(axis=1).tolist()
+        for request, used in zip(requests, used_by, strict=True):
+            if used:  # nothing to do for the others (most variants, for one case)
+                self._apply(*request)
+        return self.columns
+
+    def _apply(
+        self, col: Column, k: int, mask: np.ndarray, start: np.ndarray | None, ms: np.ndarray, date: bool
+    ) -> None:
+        """One request: the variant of its cases, its period and, with `start`, its dates."""
+        rows = mask.nonzero()[0]
+        if date:
             col.variant[rows] = k
-        target = col.date if into == "date" else col.latest
-        on = self.reg[rows]
-        for period, sel in self.period(col.variants[k], on):
-            if start is None or target is None:
-                continue
+        groups = self.period(col, k, rows)
+        if start is None:
+            return
+        target = col.date if date else col.latest
+        if target is None:
+            return
+        for period, sel in groups:
             sub = rows[sel]
             target[sub] = end_of_period(start[sub], period, ms[sub])
 
@@ -232,8 +343,12 @@ class DeadlinesResult:
 
     def answer(self, i: int) -> dict[str, Any]:
         """{id, deadlines: [{name, date, legal_basis, period, runs_from[, latest][, note]}]}."""
-        entries = [c.entry(i) for c in self.columns]
-        return {"id": str(self.ids[i]), "deadlines": [e for e in entries if e is not None]}
+        out = []
+        for c in self.columns:
+            e = c.entry(i)
+            if e is not None:
+                out.append(e)
+        return {"id": str(self.ids[i]), "deadlines": out}
 
     def answers(self) -> Iterator[dict[str, Any]]:
         """Answers of every case, in batch order."""
@@ -245,15 +360,15 @@ class DeadlinesResult:
         legal_basis, period, runs_from (null date where the event is not dated). The strings are
         Enum columns; join `ids` on `case` for the case ids."""
         cases, names, dates, latest, variants = [], [], [], [], []
-        table: list[Variant] = []
+        table: list[tuple[Variant, str]] = []
         for k_col, col in enumerate(self.columns):
             rows = np.flatnonzero(col.variant >= 0)
             cases.append(rows)
             names.append(np.full(len(rows), k_col))
-            dates.append(col.date[rows])
-            latest.append(col.latest[rows] if col.latest is not None else np.full(len(rows), NAT))
+            dates.append(col.at(rows))
+            latest.append(col.at(rows, latest=True))
             variants.append(col.variant[rows].astype(np.int64) + len(table))
-            table += col.variants
+            table += zip(col.variants, col.periods, strict=True)
         case = np.concatenate(cases) if cases else np.zeros(0, np.int64)
         order = np.argsort(case, kind="stable")
         v = np.concatenate(variants)[order] if variants else np.zeros(0, np.int64)
@@ -263,9 +378,9 @@ class DeadlinesResult:
                 "name": enum_column("name", [c.name for c in self.columns], np.concatenate(names)[order]),
                 "date": pl.Series(np.concatenate(dates)[order], dtype=pl.Date),
                 "latest": pl.Series(np.concatenate(latest)[order], dtype=pl.Date),
-                "legal_basis": enum_column("legal_basis", [t.legal_basis for t in table], v),
-                "period": enum_column("period", [t.period or "?" for t in table], v),
-                "runs_from": enum_column("runs_from", [t.runs_from for t in table], v),
+                "legal_basis": enum_column("legal_basis", [t.legal_basis for t, _ in table], v),
+                "period": enum_column("period", [period or "?" for _, period in table], v),
+                "runs_from": enum_column("runs_from", [t.runs_from for t, _ in table], v),
             }
         )
 
@@ -282,39 +397,39 @@ class Facts:
     derogation: Crisis | None = None
     params: ParameterSet | None = None
 
-    @cached_property
+    @_once
     def reg(self) -> np.ndarray:
         return self.batch.applicants.reg_date
 
-    @cached_property
+    @_once
     def reg_ms(self) -> np.ndarray:
         return self.batch.applicants.reg_ms
 
-    @cached_property
+    @_once
     def place(self) -> np.ndarray:
         return self.batch.applicants.place
 
-    @cached_property
+    @_once
     def proc(self) -> np.ndarray:
         return self.procedure.procedure
 
-    @cached_property
+    @_once
     def crisis(self) -> np.ndarray:
         return self.procedure.crisis
 
-    @cached_property
+    @_once
     def apr(self) -> np.ndarray:
         return self.proc != NOT_MODELLED
 
-    @cached_property
+    @_once
     def relocation(self) -> np.ndarray:
         return self.place == PLACE["relocation"]
 
-    @cached_property
+    @_once
     def border_like(self) -> np.ndarray:
         return (self.proc == BORDER) | (self.proc == BORDER_OPTIONAL)
 
-    @cached_property
+    @_once
     def screened(self) -> np.ndarray:
         """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
         place = self.place
@@ -323,25 +438,25 @@ class Facts:
             at_border |= place == PLACE[x]
         return self.applies["SR"] & at_border
 
-    @cached_property
+    @_once
     def ammr_case(self) -> np.ndarray:
         return self.responsibility.regime == 0
 
-    @cached_property
+    @_once
     def dublin_case(self) -> np.ndarray:
         return self.responsibility.regime == 1
 
-    @cached_property
+    @_once
     def hit(self) -> np.ndarray:
         return self.responsibility.evidence_hit()
 
-    @cached_property
+    @_once
     def relocated(self) -> np.ndarray:
         """AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
         Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead)."""
         return (self.batch.applicants.relocated_to >= 0) & self.ammr_case
 
-    @cached_property
+    @_once
     def elsewhere(self) -> np.ndarray:
         """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4),
         not for a relocated applicant (the relocation procedure of Art. 67 replaces the request)."""
@@ -349,7 +464,7 @@ class Facts:
         security = r.criteria() == "security"
         return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
 
-    @cached_property
+    @_once
     def art12(self) -> dict[str, np.ndarray]:
         """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
         State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
@@ -556,7 +671,7 @@ def deadlines(
     if isinstance(crisis, bool) and crisis:
         derogation = Crisis.of(True, n, p)  # every Member State concerned, as the context's flag
     _all(Facts(batch, procedure, responsibility, applies, derogation, p), b)
-    return DeadlinesResult(batch.applicants.id, b.columns, {"ms": C.MEMBER_STATES})
+    return DeadlinesResult(batch.applicants.id, b.resolve(), {"ms": C.MEMBER_STATES})
 
 
 decide_deadlines = deadlines
