@@ -53,7 +53,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -292,7 +292,7 @@ class _Builder:
         if not requests:
             return self.columns
         masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
-        used_by: list[bool] = masks.any(axis=1).tolist()
+        used_by = cast(list[bool], np.logical_or.reduce(masks, axis=1).tolist())
         for request, used in zip(requests, used_by, strict=True):
             if used:  # nothing to do for the others (most variants, for one case)
                 self._apply(*request)
