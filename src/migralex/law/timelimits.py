@@ -218,21 +218,22 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     clamped to the month's last day; (d) (`roll`): a last day on a Saturday, Sunday or official
     holiday moves to the Member State's next working day. "Working days" count working days only.
     Calendar periods from dates inside the day tables take two table lookups (`_raw_table`, the
-    next working day); the other dates (NaT, code -1, far dates) the general path.
+    next working day); NaT and code -1 give NaT, far dates and working days take the general path.
     """
     start = np.asarray(start, dtype="datetime64[D]")
     if period.unit == "working_days" or not roll:
         return _end_of_period_any(start, period, codes, roll=roll)
     day = start.view(np.int64) - _FIRST_DAY  # NaT (the least int64) wraps to far outside
-    inside = (day >= 0) & (day < _DAYS) & (codes >= 0)
+    inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)  # a day before the tables is far above
     raw = _raw_table(period)[np.where(inside, day, 0)]
     inside &= raw >= 0
     if inside.all():
         _TABLES.ensure(codes)
         return (_TABLES.next_working[codes, raw] + _FIRST_DAY).view("datetime64[D]")
-    out = np.empty(start.shape, dtype="datetime64[D]")
-    rest = ~inside  # NaT, code -1 and far dates
-    out[rest] = _end_of_period_any(start[rest], period, codes[rest], roll=roll)
+    out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
+    far = ~inside & ~np.isnat(start) & (codes >= 0)
+    if far.any():  # dates outside the day tables
+        out[far] = _end_of_period_any(start[far], period, codes[far], roll=roll)
     code = codes[inside]
     _TABLES.ensure(code)
     out[inside] = (_TABLES.next_working[code, raw[inside]] + _FIRST_DAY).view("datetime64[D]")
