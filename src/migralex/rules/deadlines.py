@@ -284,7 +284,7 @@ class _Builder:
         into: str = "date",
     ) -> None:
         """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
-        self.requests.append((col, col.index(key), mask, start, ms, into == "date"))
+        self.requests.append((col, col.template.index[key], mask, start, ms, into == "date"))
 
     def resolve(self) -> list[Column]:
         """Apply the requests made so far, in order (a later one overrides an earlier one)."""
@@ -426,17 +426,21 @@ class Facts:
         return self.place == PLACE["relocation"]
 
     @_once
+    def border(self) -> np.ndarray:
+        return self.proc == BORDER
+
+    @_once
+    def border_optional(self) -> np.ndarray:
+        return self.proc == BORDER_OPTIONAL
+
+    @_once
     def border_like(self) -> np.ndarray:
-        return (self.proc == BORDER) | (self.proc == BORDER_OPTIONAL)
+        return self.border | self.border_optional
 
     @_once
     def screened(self) -> np.ndarray:
         """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
-        place = self.place
-        at_border = place == PLACE["airport_transit_area"]
-        for x in AT_BORDER:
-            at_border |= place == PLACE[x]
-        return self.applies["SR"] & at_border
+        return self.applies["SR"] & _AT_BORDER_PLACE[self.place]
 
     @_once
     def ammr_case(self) -> np.ndarray:
@@ -465,27 +469,36 @@ class Facts:
         return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
 
     @_once
+    def requested(self) -> np.ndarray:
+        """The requested Member State: the one the criteria name, else the Member State of registration."""
+        r = self.responsibility
+        return np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
+
+    @_once
     def art12(self) -> dict[str, np.ndarray]:
         """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
         State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
         if self.derogation is None:
             return dict.fromkeys(ART12_LIMITS, self.crisis)
-        r = self.responsibility
-        requested = np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
         p = self.params or shipped_params()
-        masks = art12_masks(self.derogation, self.reg, self.reg_ms, requested, p)
+        masks = art12_masks(self.derogation, self.reg, self.reg_ms, self.requested, p)
         return {k: v | self.crisis for k, v in masks.items()}
 
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
+#: Per place code (the last entry: -1, no place), a place of screening at the external border.
+_AT_BORDER_PLACE = np.isin(
+    np.arange(len(C.PLACES) + 1), [PLACE[x] for x in ("airport_transit_area", *AT_BORDER)]
+)
 
 
 def _screening_end(f: Facts, b: _Builder) -> None:
     """SR Art. 8(3): seven days from disembarkation, apprehension or presentation at the border."""
     col = b.column("screening_end", ("disembarkation", "apprehension", "border_crossing_point"))
     screened, place = f.screened, f.place
-    disembarked = _latest_entry(f.batch, "sar_disembarkation")
-    b.set(col, "disembarkation", screened & (place == PLACE["sar_disembarkation"]), disembarked, f.reg_ms)
+    at_sea = screened & (place == PLACE["sar_disembarkation"])
+    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea.any() else None
+    b.set(col, "disembarkation", at_sea, disembarked, f.reg_ms)
     apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
     b.set(col, "apprehension", apprehended, None, f.reg_ms)
     crossing = (place == PLACE["border_crossing_point"]) | (place == PLACE["airport_transit_area"])
@@ -504,11 +517,11 @@ def _registration(f: Facts, b: _Builder) -> None:
 def _lodging(f: Facts, b: _Builder) -> None:
     """APR Art. 28(1): 21 days from registration; Art. 51(1): 5 days in the border procedure."""
     col = b.column("lodging", ("default", "border", "border_relocation", "border_optional"))
-    proc, reg, ms = f.proc, f.reg, f.reg_ms
-    b.set(col, "default", f.apr & ~(proc == BORDER) & ~(proc == BORDER_OPTIONAL), reg, ms)
-    b.set(col, "border_optional", proc == BORDER_OPTIONAL, reg, ms)
-    b.set(col, "border", (proc == BORDER) & ~f.relocation, reg, ms)
-    b.set(col, "border_relocation", (proc == BORDER) & f.relocation, None, ms)
+    border, reg, ms = f.border, f.reg, f.reg_ms
+    b.set(col, "default", f.apr & ~f.border_like, reg, ms)
+    b.set(col, "border_optional", f.border_optional, reg, ms)
+    b.set(col, "border", border & ~f.relocation, reg, ms)
+    b.set(col, "border_relocation", border & f.relocation, None, ms)
 
 
 def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
@@ -528,8 +541,7 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
 def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
     """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
     col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
-    r = f.responsibility
-    requested = np.where(r.member_state >= 0, r.member_state, f.reg_ms).astype(np.int8)
+    requested = f.requested
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
     ammr_crisis = ammr & f.art12["reply"]
     masks = {
@@ -584,8 +596,8 @@ def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:
     crisis, relocation = f.crisis, f.relocation
     masks = {"default": ~crisis & ~relocation, "relocation": ~crisis & relocation, "crisis": crisis}
     for name, mask in masks.items():
-        b.set(col, name, (f.proc == BORDER) & mask, f.reg, f.reg_ms)
-        b.set(col, optional[name], (f.proc == BORDER_OPTIONAL) & mask, f.reg, f.reg_ms)
+        b.set(col, name, f.border & mask, f.reg, f.reg_ms)
+        b.set(col, optional[name], f.border_optional & mask, f.reg, f.reg_ms)
     return col.date
 
 
