@@ -61,15 +61,16 @@ import polars as pl
 from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
+from migralex.countries import DUBLIN_STATES
 from migralex.law.acts import resolve_act
 from migralex.law.deadlines import Variant as CatalogueVariant
 from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.law.participation import bound_mask
 from migralex.law.timelimits import Period
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
-from migralex.rules.participation import acts_not_binding
 from migralex.rules.periods import end_of_period, periods_at
 from migralex.rules.procedure import (
     ACCELERATED,
@@ -199,23 +200,40 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
-_TEMPLATES: dict[tuple[int, str, tuple[str, ...]], tuple[weakref.ref[ParameterSet], _Template]] = {}
+_PER_PARAMS: dict[tuple[int, Any], tuple[weakref.ref[ParameterSet], Any]] = {}
+
+
+def _per_params(p: ParameterSet, key: Any, make: Callable[[], _T]) -> _T:
+    """`make()`, a law lookup under parameter set `p`, made once per set (by its identity, while it
+    lives) and `key` - never per case content."""
+    hit = _PER_PARAMS.get((id(p), key))
+    if hit is not None and hit[0]() is p:
+        return cast(_T, hit[1])
+    if len(_PER_PARAMS) > 2048:  # parameter sets come and go (scenarios): start afresh
+        _PER_PARAMS.clear()
+    value = make()
+    _PER_PARAMS[(id(p), key)] = (weakref.ref(p), value)
+    return value
 
 
 def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
-    """The variants of deadline `name` under parameter set `p` (its identity: a law lookup, kept
-    while `p` lives; the notes quote the set's periods)."""
-    key = (id(p), name, variants)
-    hit = _TEMPLATES.get(key)
-    if hit is not None and hit[0]() is p:
-        return hit[1]
-    if len(_TEMPLATES) > 1024:  # parameter sets come and go (scenarios): start afresh
-        _TEMPLATES.clear()
-    rows = _prototypes(name, variants)
-    found = tuple(Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows)
-    template = _Template(found, variants)
-    _TEMPLATES[key] = (weakref.ref(p), template)
-    return template
+    """The variants of deadline `name` under parameter set `p` (the notes quote the set's periods)."""
+
+    def make() -> _Template:
+        rows = _prototypes(name, variants)
+        found = tuple(
+            Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows
+        )
+        return _Template(found, variants)
+
+    return _per_params(p, (name, variants), make)
+
+
+def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
+    """Per act (SR, RCD, RBPR), per State code + 1 (0: none): does it bind the State
+    (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
+    codes = np.arange(-1, len(DUBLIN_STATES))
+    return _per_params(p, "bound", lambda: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")})
 
 
 def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:
@@ -325,8 +343,9 @@ def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:
     )
     if len(rows):
         order = rows[np.lexsort((e.date[rows], e.case[rows]))]
-        last = np.r_[e.case[order][1:] != e.case[order][:-1], True]
-        out[e.case[order][last]] = e.date[order][last]
+        case = e.case[order]
+        last = np.append(case[1:] != case[:-1], True)
+        out[case[last]] = e.date[order][last]
     return out
 
 
@@ -676,8 +695,8 @@ def deadlines(
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
     }
-    not_binding = acts_not_binding(batch.applicants.reg_ms, p)  # an act that does not bind the State
-    applies = {k: v & ~not_binding[k] for k, v in applies.items()}  # (law/participation.yaml)
+    bound, at = _bound(p), batch.applicants.reg_ms + 1  # an act that does not bind the State does
+    applies = {k: v & bound[k][at] for k, v in applies.items()}  # not apply (law/participation.yaml)
     b = _Builder(n, reg, p)
     derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
     if isinstance(crisis, bool) and crisis:
