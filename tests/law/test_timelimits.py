@@ -182,3 +182,21 @@ def test_dates_outside_the_day_tables_use_the_same_rule() -> None:
         for text in ("1 month", "3 working days", "2 days"):
             got = dt.date.fromisoformat(str(add_period(start, text, "DE")[0]))
             assert got == oracle(start, Period.parse(text), "DE"), (start, text)
+
+
+def test_a_batch_mixing_table_far_and_missing_dates_answers_each_as_alone() -> None:
+    """The table path (dates 2000-2080) and the general one (NaT, no Member State, far dates) in one
+    batch give each row the answer it gets alone."""
+    starts = np.array(
+        ["2026-01-31", "NaT", "1999-12-30", "2026-12-24", "2085-12-24", "2000-01-02", "2080-12-01"],
+        dtype="datetime64[D]",
+    )
+    codes = np.array([EU27.index(x) for x in ("DE", "DE", "DE", "IT", "FR", "ES", "PL")])
+    codes[3] = -1
+    for text in ("1 month", "2 weeks", "1 year", "5 days"):
+        batch = add_period(starts, text, codes)
+        alone = [add_period(starts[i : i + 1], text, codes[i : i + 1])[0] for i in range(len(starts))]
+        assert batch.astype(str).tolist() == np.array(alone).astype(str).tolist(), text
+        assert np.isnat(batch[1]) and np.isnat(batch[3])
+        got = dt.date.fromisoformat(str(batch[0]))
+        assert got == oracle(dt.date(2026, 1, 31), Period.parse(text), "DE")

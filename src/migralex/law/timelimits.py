@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 import numpy as np
@@ -166,13 +166,10 @@ def _slow(start: np.ndarray, raw: np.ndarray, period: Period, codes: np.ndarray)
     return out
 
 
-def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll: bool = True) -> np.ndarray:
-    """The calculus on `datetime64[D]` dates and Member-State codes (NaT or code -1 in → NaT out).
-
-    Art. 75(a): the event day is not counted; (b)-(c): weeks/months end on the same weekday/date,
-    clamped to the month's last day; (d) (`roll`): a last day on a Saturday, Sunday or official
-    holiday moves to the Member State's next working day. "Working days" count working days only.
-    """
+def _end_of_period_any(
+    start: np.ndarray, period: Period, codes: np.ndarray, *, roll: bool = True
+) -> np.ndarray:
+    """`end_of_period` for any dates and periods (NaT, code -1, dates outside the day tables)."""
     start = np.asarray(start, dtype="datetime64[D]")
     raw = start if period.unit == "working_days" else _raw_end(start, period)
     if not roll and period.unit != "working_days":
@@ -199,6 +196,47 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     if outside.any():
         sub = _slow(start[outside], raw[outside], period, codes[outside])
         out[outside] = np.maximum(sub, start[outside]) if period.unit == "working_days" else sub
+    return out
+
+
+_FIRST_DAY = _FIRST.astype(np.int64)  # days since 1970-01-01 (an int64: int32 + it is int64)
+
+
+@lru_cache(maxsize=256)
+def _raw_table(period: Period) -> np.ndarray:
+    """Per start day of the day tables, the day (from `_FIRST`) a calendar period ends before the
+    roll forward (Art. 75(a)-(c)); -1 where that day is outside the tables (the general path)."""
+    raw = (_raw_end(np.arange(_FIRST, _LAST + 1), period) - _FIRST).astype(np.int64)
+    raw[(raw < 10) | (raw >= _DAYS - 40)] = -1
+    return raw
+
+
+def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll: bool = True) -> np.ndarray:
+    """The calculus on `datetime64[D]` dates and Member-State codes (NaT or code -1 in → NaT out).
+
+    Art. 75(a): the event day is not counted; (b)-(c): weeks/months end on the same weekday/date,
+    clamped to the month's last day; (d) (`roll`): a last day on a Saturday, Sunday or official
+    holiday moves to the Member State's next working day. "Working days" count working days only.
+    Calendar periods from dates inside the day tables take two table lookups (`_raw_table`, the
+    next working day); NaT and code -1 give NaT, far dates and working days take the general path.
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    if period.unit == "working_days" or not roll:
+        return _end_of_period_any(start, period, codes, roll=roll)
+    day = start.view(np.int64) - _FIRST_DAY  # NaT (the least int64) wraps to far outside
+    inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)  # a day before the tables is far above
+    raw = _raw_table(period)[np.where(inside, day, 0)]
+    inside &= raw >= 0
+    if inside.all():
+        _TABLES.ensure(codes)
+        return (_TABLES.next_working[codes, raw] + _FIRST_DAY).view("datetime64[D]")
+    out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
+    far = ~inside & ~np.isnat(start) & (codes >= 0)
+    if far.any():  # dates outside the day tables
+        out[far] = _end_of_period_any(start[far], period, codes[far], roll=roll)
+    code = codes[inside]
+    _TABLES.ensure(code)
+    out[inside] = (_TABLES.next_working[code, raw[inside]] + _FIRST_DAY).view("datetime64[D]")
     return out
 
 

@@ -49,10 +49,11 @@ The dates that follow from the case's procedural events (format v2) are `migrale
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from typing import Any
+from functools import lru_cache
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import polars as pl
@@ -60,15 +61,16 @@ import polars as pl
 from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch
 from migralex.cases.format import Case
+from migralex.countries import DUBLIN_STATES
 from migralex.law.acts import resolve_act
 from migralex.law.deadlines import Variant as CatalogueVariant
 from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.params import params as shipped_params
+from migralex.law.participation import bound_mask
 from migralex.law.timelimits import Period
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
-from migralex.rules.participation import acts_not_binding
 from migralex.rules.periods import end_of_period, periods_at
 from migralex.rules.procedure import (
     ACCELERATED,
@@ -86,33 +88,81 @@ from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide
 from migralex.rules.trace import enum_column
 
 NAT = np.datetime64("NaT", "D")
+_T = TypeVar("_T")
 
 
-@dataclass
+class _once(Generic[_T]):
+    """A property computed once per instance: `functools.cached_property` without its lock (Python
+    3.11 takes an `RLock` on every first read, a fixed cost per call of the deadlines)."""
+
+    def __init__(self, fn: Callable[[Any], _T]) -> None:
+        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> _T:
+        value = self.fn(obj)
+        obj.__dict__[self.name] = value  # later reads find the instance attribute first
+        return value
+
+
+@dataclass(frozen=True)
 class Variant:
-    """One way a deadline runs, as answered: its legal basis, parameters, event, note, period."""
+    """One way a deadline runs, as answered: its legal basis, parameters, event and note."""
 
     legal_basis: str
     param: tuple[str, ...]
     runs_from: str
     note: str | None = None
-    period: str = ""
 
 
-@dataclass
+class _Template:
+    """The variants of one deadline under one parameter set: answered fields (`Variant`), positions
+    and, once looked up, the period of each variant where it does not depend on the date."""
+
+    def __init__(self, variants: tuple[Variant, ...], keys: tuple[str, ...]) -> None:
+        self.variants, self.index = variants, {k: i for i, k in enumerate(keys)}
+        self.fixed: list[tuple[Period, str] | bool | None] = [False] * len(variants)  # False: not looked up
+
+
 class Column:
-    """One deadline over a batch: which variant applies to each case (-1: none), dates, bounds."""
+    """One deadline over a batch: which variant applies to each case (-1: none), dates, bounds (the
+    date columns are made when first read or written: a column no case gets has none)."""
 
-    name: str
-    variants: list[Variant]
-    variant: np.ndarray
-    date: np.ndarray
-    latest: np.ndarray | None = None
-    keys: list[str] = field(default_factory=list)
+    __slots__ = ("_date", "_latest", "n", "name", "periods", "template", "variant", "variants", "with_latest")
+
+    def __init__(self, name: str, template: _Template, variant: np.ndarray, with_latest: bool) -> None:
+        self.name, self.template, self.variant = name, template, variant
+        self.variants, self.n, self.with_latest = template.variants, len(variant), with_latest
+        self.periods = [""] * len(template.variants)  # the period as answered, per variant used
+        self._date: np.ndarray | None = None
+        self._latest: np.ndarray | None = None
+
+    @property
+    def keys(self) -> list[str]:
+        """The catalogue variants of this column, in order."""
+        return list(self.template.index)
+
+    @property
+    def date(self) -> np.ndarray:
+        """The last day per case (NaT where not dated)."""
+        if self._date is None:
+            self._date = np.full(self.n, NAT)
+        return self._date
+
+    @property
+    def latest(self) -> np.ndarray | None:
+        """The `latest` bound per case (NaT where none), for a column that has one."""
+        if self._latest is None and self.with_latest:
+            self._latest = np.full(self.n, NAT)
+        return self._latest
+
+    def at(self, rows: np.ndarray, latest: bool = False) -> np.ndarray:
+        """The dates (or `latest` bounds) of `rows`, NaT where none."""
+        values = self._latest if latest else self._date
+        return np.full(len(rows), NAT) if values is None else values[rows]
 
     def index(self, key: str) -> int:
         """The position of the catalogue variant `key` in this column."""
-        return self.keys.index(key)
+        return self.template.index[key]
 
     def entry(self, i: int) -> dict[str, Any] | None:
         """The deadline of case `i` in the answer shape, or None where it does not run."""
@@ -120,15 +170,18 @@ class Column:
         if k < 0:
             return None
         v = self.variants[k]
+        date = "NaT" if self._date is None else str(self._date[i])
         out: dict[str, Any] = {
             "name": self.name,
-            "date": None if np.isnat(self.date[i]) else str(self.date[i]),
+            "date": None if date == "NaT" else date,
             "legal_basis": v.legal_basis,
-            "period": v.period,
+            "period": self.periods[k],
             "runs_from": v.runs_from,
         }
-        if self.latest is not None and not np.isnat(self.latest[i]):
-            out["latest"] = str(self.latest[i])
+        if self._latest is not None:
+            latest = str(self._latest[i])
+            if latest != "NaT":
+                out["latest"] = latest
         if v.note:
             out["note"] = v.note
         return out
@@ -147,37 +200,96 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
+_PER_PARAMS: dict[tuple[int, Any], tuple[weakref.ref[ParameterSet], Any]] = {}
+
+
+def _per_params(p: ParameterSet, key: Any, make: Callable[[], _T]) -> _T:
+    """`make()`, a law lookup under parameter set `p`, made once per set (by its identity, while it
+    lives) and `key` - never per case content."""
+    hit = _PER_PARAMS.get((id(p), key))
+    if hit is not None and hit[0]() is p:
+        return cast(_T, hit[1])
+    if len(_PER_PARAMS) > 2048:  # parameter sets come and go (scenarios): start afresh
+        _PER_PARAMS.clear()
+    value = make()
+    _PER_PARAMS[(id(p), key)] = (weakref.ref(p), value)
+    return value
+
+
+def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
+    """The variants of deadline `name` under parameter set `p` (the notes quote the set's periods)."""
+
+    def make() -> _Template:
+        rows = _prototypes(name, variants)
+        found = tuple(
+            Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows
+        )
+        return _Template(found, variants)
+
+    return _per_params(p, (name, variants), make)
+
+
+def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
+    """Per act (SR, RCD, RBPR), per State code + 1 (0: none): does it bind the State
+    (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
+    codes = np.arange(-1, len(DUBLIN_STATES))
+    return _per_params(p, "bound", lambda: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")})
+
+
+def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:
+    """The period of a variant whose parameters each have one value (most): the same on every date
+    (several parameters add up, in the unit of the first); None where it depends on the date."""
+    params = [p[name] for name in names]
+    if not params or any(len(x.values) != 1 for x in params):
+        return None
+    first = Period(int(params[0].values[0].value), params[0].unit)
+    if len(params) > 1:
+        first = Period(sum(int(Period(int(x.values[0].value), x.unit).amount) for x in params), first.unit)
+    return first, str(first)
+
+
 class _Builder:
+    """The columns of a batch: `set` records which variant runs for which cases from which event;
+    `resolve` applies the requests in order, with one look at all their masks (a request no case
+    of the batch meets costs nothing more) and the dates of the cases that have one."""
+
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
+        self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
+        self.requests: list[tuple[Column, int, np.ndarray, np.ndarray | None, np.ndarray, bool]] = []
 
     def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
         """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
-        rows = _prototypes(name, tuple(variants))
-        col = Column(
-            name,
-            [Variant(v.basis, v.params, v.runs_from, v.note_text(self.p) if v.note else None) for v in rows],
-            np.full(self.n, -1, dtype=np.int8),
-            np.full(self.n, NAT),
-            np.full(self.n, NAT) if with_latest else None,
-            list(variants),
-        )
+        template = _template(self.p, name, tuple(variants))
+        k = len(self.columns)
+        row = self.variants[k] if k < len(self.variants) else np.full(self.n, -1, dtype=np.int8)
+        col = Column(name, template, row, with_latest)
         self.columns.append(col)
         return col
 
-    def period(self, variant: Variant, on: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
-        """The period of a variant in force on each date (several parameters add up)."""
-        names = variant.param
-        groups = [list(periods_at(self.p[name], on)) for name in names]
-        if len(names) == 1:
-            out = groups[0]
-        else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
-            first = groups[0][0][0] if groups[0] else None
-            total = sum(g[0][0].amount for g in groups if g)
-            out = [(Period(total, first.unit), slice(None))] if first else []
-        if out and not variant.period:
-            variant.period = str(out[0][0])
+    def period(self, col: Column, k: int, rows: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
+        """The period of variant `k` in force on the registration date of each of `rows` (several
+        parameters add up); the period as answered is the first one's."""
+        fixed = col.template.fixed[k]
+        if fixed is False:
+            fixed = col.template.fixed[k] = _fixed_period(self.p, col.variants[k].param)
+        if isinstance(fixed, tuple):
+            out: list[tuple[Period, np.ndarray | slice]] = [(fixed[0], slice(None))]
+            text = fixed[1]
+        else:
+            names = col.variants[k].param
+            on = self.reg[rows]
+            groups = [list(periods_at(self.p[name], on)) for name in names]
+            if len(names) == 1:
+                out = groups[0]
+            else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
+                first = groups[0][0][0] if groups[0] else None
+                total = sum(g[0][0].amount for g in groups if g)
+                out = [(Period(total, first.unit), slice(None))] if first else []
+            text = str(out[0][0]) if out else ""
+        if not col.periods[k]:
+            col.periods[k] = text
         return out
 
     def set(
@@ -190,17 +302,34 @@ class _Builder:
         into: str = "date",
     ) -> None:
         """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
-        if not mask.any():  # nothing to do (most variants, for one case)
-            return
-        k = col.index(key)
-        rows = np.flatnonzero(mask)
-        if into == "date":
+        self.requests.append((col, col.template.index[key], mask, start, ms, into == "date"))
+
+    def resolve(self) -> list[Column]:
+        """Apply the requests made so far, in order (a later one overrides an earlier one)."""
+        requests, self.requests = self.requests, []
+        if not requests:
+            return self.columns
+        masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
+        used_by = cast(list[bool], np.logical_or.reduce(masks, axis=1).tolist())
+        for request, used in zip(requests, used_by, strict=True):
+            if used:  # nothing to do for the others (most variants, for one case)
+                self._apply(*request)
+        return self.columns
+
+    def _apply(
+        self, col: Column, k: int, mask: np.ndarray, start: np.ndarray | None, ms: np.ndarray, date: bool
+    ) -> None:
+        """One request: the variant of its cases, its period and, with `start`, its dates."""
+        rows = mask.nonzero()[0]
+        if date:
             col.variant[rows] = k
-        target = col.date if into == "date" else col.latest
-        on = self.reg[rows]
-        for period, sel in self.period(col.variants[k], on):
-            if start is None or target is None:
-                continue
+        groups = self.period(col, k, rows)
+        if start is None:
+            return
+        target = col.date if date else col.latest
+        if target is None:
+            return
+        for period, sel in groups:
             sub = rows[sel]
             target[sub] = end_of_period(start[sub], period, ms[sub])
 
@@ -214,8 +343,9 @@ def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:
     )
     if len(rows):
         order = rows[np.lexsort((e.date[rows], e.case[rows]))]
-        last = np.r_[e.case[order][1:] != e.case[order][:-1], True]
-        out[e.case[order][last]] = e.date[order][last]
+        case = e.case[order]
+        last = np.append(case[1:] != case[:-1], True)
+        out[case[last]] = e.date[order][last]
     return out
 
 
@@ -232,8 +362,12 @@ class DeadlinesResult:
 
     def answer(self, i: int) -> dict[str, Any]:
         """{id, deadlines: [{name, date, legal_basis, period, runs_from[, latest][, note]}]}."""
-        entries = [c.entry(i) for c in self.columns]
-        return {"id": str(self.ids[i]), "deadlines": [e for e in entries if e is not None]}
+        out = []
+        for c in self.columns:
+            e = c.entry(i)
+            if e is not None:
+                out.append(e)
+        return {"id": str(self.ids[i]), "deadlines": out}
 
     def answers(self) -> Iterator[dict[str, Any]]:
         """Answers of every case, in batch order."""
@@ -245,15 +379,15 @@ class DeadlinesResult:
         legal_basis, period, runs_from (null date where the event is not dated). The strings are
         Enum columns; join `ids` on `case` for the case ids."""
         cases, names, dates, latest, variants = [], [], [], [], []
-        table: list[Variant] = []
+        table: list[tuple[Variant, str]] = []
         for k_col, col in enumerate(self.columns):
             rows = np.flatnonzero(col.variant >= 0)
             cases.append(rows)
             names.append(np.full(len(rows), k_col))
-            dates.append(col.date[rows])
-            latest.append(col.latest[rows] if col.latest is not None else np.full(len(rows), NAT))
+            dates.append(col.at(rows))
+            latest.append(col.at(rows, latest=True))
             variants.append(col.variant[rows].astype(np.int64) + len(table))
-            table += col.variants
+            table += zip(col.variants, col.periods, strict=True)
         case = np.concatenate(cases) if cases else np.zeros(0, np.int64)
         order = np.argsort(case, kind="stable")
         v = np.concatenate(variants)[order] if variants else np.zeros(0, np.int64)
@@ -263,9 +397,9 @@ class DeadlinesResult:
                 "name": enum_column("name", [c.name for c in self.columns], np.concatenate(names)[order]),
                 "date": pl.Series(np.concatenate(dates)[order], dtype=pl.Date),
                 "latest": pl.Series(np.concatenate(latest)[order], dtype=pl.Date),
-                "legal_basis": enum_column("legal_basis", [t.legal_basis for t in table], v),
-                "period": enum_column("period", [t.period or "?" for t in table], v),
-                "runs_from": enum_column("runs_from", [t.runs_from for t in table], v),
+                "legal_basis": enum_column("legal_basis", [t.legal_basis for t, _ in table], v),
+                "period": enum_column("period", [period or "?" for _, period in table], v),
+                "runs_from": enum_column("runs_from", [t.runs_from for t, _ in table], v),
             }
         )
 
@@ -282,66 +416,70 @@ class Facts:
     derogation: Crisis | None = None
     params: ParameterSet | None = None
 
-    @cached_property
+    @_once
     def reg(self) -> np.ndarray:
         return self.batch.applicants.reg_date
 
-    @cached_property
+    @_once
     def reg_ms(self) -> np.ndarray:
         return self.batch.applicants.reg_ms
 
-    @cached_property
+    @_once
     def place(self) -> np.ndarray:
         return self.batch.applicants.place
 
-    @cached_property
+    @_once
     def proc(self) -> np.ndarray:
         return self.procedure.procedure
 
-    @cached_property
+    @_once
     def crisis(self) -> np.ndarray:
         return self.procedure.crisis
 
-    @cached_property
+    @_once
     def apr(self) -> np.ndarray:
         return self.proc != NOT_MODELLED
 
-    @cached_property
+    @_once
     def relocation(self) -> np.ndarray:
         return self.place == PLACE["relocation"]
 
-    @cached_property
-    def border_like(self) -> np.ndarray:
-        return (self.proc == BORDER) | (self.proc == BORDER_OPTIONAL)
+    @_once
+    def border(self) -> np.ndarray:
+        return self.proc == BORDER
 
-    @cached_property
+    @_once
+    def border_optional(self) -> np.ndarray:
+        return self.proc == BORDER_OPTIONAL
+
+    @_once
+    def border_like(self) -> np.ndarray:
+        return self.border | self.border_optional
+
+    @_once
     def screened(self) -> np.ndarray:
         """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
-        place = self.place
-        at_border = place == PLACE["airport_transit_area"]
-        for x in AT_BORDER:
-            at_border |= place == PLACE[x]
-        return self.applies["SR"] & at_border
+        return self.applies["SR"] & _AT_BORDER_PLACE[self.place]
 
-    @cached_property
+    @_once
     def ammr_case(self) -> np.ndarray:
         return self.responsibility.regime == 0
 
-    @cached_property
+    @_once
     def dublin_case(self) -> np.ndarray:
         return self.responsibility.regime == 1
 
-    @cached_property
+    @_once
     def hit(self) -> np.ndarray:
         return self.responsibility.evidence_hit()
 
-    @cached_property
+    @_once
     def relocated(self) -> np.ndarray:
         """AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
         Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead)."""
         return (self.batch.applicants.relocated_to >= 0) & self.ammr_case
 
-    @cached_property
+    @_once
     def elsewhere(self) -> np.ndarray:
         """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4),
         not for a relocated applicant (the relocation procedure of Art. 67 replaces the request)."""
@@ -349,28 +487,37 @@ class Facts:
         security = r.criteria() == "security"
         return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
 
-    @cached_property
+    @_once
+    def requested(self) -> np.ndarray:
+        """The requested Member State: the one the criteria name, else the Member State of registration."""
+        r = self.responsibility
+        return np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
+
+    @_once
     def art12(self) -> dict[str, np.ndarray]:
         """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
         State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
         if self.derogation is None:
             return dict.fromkeys(ART12_LIMITS, self.crisis)
-        r = self.responsibility
-        requested = np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
         p = self.params or shipped_params()
-        masks = art12_masks(self.derogation, self.reg, self.reg_ms, requested, p)
+        masks = art12_masks(self.derogation, self.reg, self.reg_ms, self.requested, p)
         return {k: v | self.crisis for k, v in masks.items()}
 
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
+#: Per place code (the last entry: -1, no place), a place of screening at the external border.
+_AT_BORDER_PLACE = np.isin(
+    np.arange(len(C.PLACES) + 1), [PLACE[x] for x in ("airport_transit_area", *AT_BORDER)]
+)
 
 
 def _screening_end(f: Facts, b: _Builder) -> None:
     """SR Art. 8(3): seven days from disembarkation, apprehension or presentation at the border."""
     col = b.column("screening_end", ("disembarkation", "apprehension", "border_crossing_point"))
     screened, place = f.screened, f.place
-    disembarked = _latest_entry(f.batch, "sar_disembarkation")
-    b.set(col, "disembarkation", screened & (place == PLACE["sar_disembarkation"]), disembarked, f.reg_ms)
+    at_sea = screened & (place == PLACE["sar_disembarkation"])
+    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea.any() else None
+    b.set(col, "disembarkation", at_sea, disembarked, f.reg_ms)
     apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
     b.set(col, "apprehension", apprehended, None, f.reg_ms)
     crossing = (place == PLACE["border_crossing_point"]) | (place == PLACE["airport_transit_area"])
@@ -389,11 +536,11 @@ def _registration(f: Facts, b: _Builder) -> None:
 def _lodging(f: Facts, b: _Builder) -> None:
     """APR Art. 28(1): 21 days from registration; Art. 51(1): 5 days in the border procedure."""
     col = b.column("lodging", ("default", "border", "border_relocation", "border_optional"))
-    proc, reg, ms = f.proc, f.reg, f.reg_ms
-    b.set(col, "default", f.apr & ~(proc == BORDER) & ~(proc == BORDER_OPTIONAL), reg, ms)
-    b.set(col, "border_optional", proc == BORDER_OPTIONAL, reg, ms)
-    b.set(col, "border", (proc == BORDER) & ~f.relocation, reg, ms)
-    b.set(col, "border_relocation", (proc == BORDER) & f.relocation, None, ms)
+    border, reg, ms = f.border, f.reg, f.reg_ms
+    b.set(col, "default", f.apr & ~f.border_like, reg, ms)
+    b.set(col, "border_optional", f.border_optional, reg, ms)
+    b.set(col, "border", border & ~f.relocation, reg, ms)
+    b.set(col, "border_relocation", border & f.relocation, None, ms)
 
 
 def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
@@ -413,8 +560,7 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
 def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
     """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
     col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
-    r = f.responsibility
-    requested = np.where(r.member_state >= 0, r.member_state, f.reg_ms).astype(np.int8)
+    requested = f.requested
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
     ammr_crisis = ammr & f.art12["reply"]
     masks = {
@@ -469,8 +615,8 @@ def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:
     crisis, relocation = f.crisis, f.relocation
     masks = {"default": ~crisis & ~relocation, "relocation": ~crisis & relocation, "crisis": crisis}
     for name, mask in masks.items():
-        b.set(col, name, (f.proc == BORDER) & mask, f.reg, f.reg_ms)
-        b.set(col, optional[name], (f.proc == BORDER_OPTIONAL) & mask, f.reg, f.reg_ms)
+        b.set(col, name, f.border & mask, f.reg, f.reg_ms)
+        b.set(col, optional[name], f.border_optional & mask, f.reg, f.reg_ms)
     return col.date
 
 
@@ -549,14 +695,14 @@ def deadlines(
         else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
         for k in ("SR", "RCD", "RBPR")
     }
-    not_binding = acts_not_binding(batch.applicants.reg_ms, p)  # an act that does not bind the State
-    applies = {k: v & ~not_binding[k] for k, v in applies.items()}  # (law/participation.yaml)
+    bound, at = _bound(p), batch.applicants.reg_ms + 1  # an act that does not bind the State does
+    applies = {k: v & bound[k][at] for k, v in applies.items()}  # not apply (law/participation.yaml)
     b = _Builder(n, reg, p)
     derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
     if isinstance(crisis, bool) and crisis:
         derogation = Crisis.of(True, n, p)  # every Member State concerned, as the context's flag
     _all(Facts(batch, procedure, responsibility, applies, derogation, p), b)
-    return DeadlinesResult(batch.applicants.id, b.columns, {"ms": C.MEMBER_STATES})
+    return DeadlinesResult(batch.applicants.id, b.resolve(), {"ms": C.MEMBER_STATES})
 
 
 decide_deadlines = deadlines
