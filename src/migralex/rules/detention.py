@@ -24,6 +24,8 @@ notifies, or unset):
   request; `article_40_1_only`) and `ammr.reading.detained_crisis` (`not_extended`, default: CFMR
   Art. 12(1) names Arts 39, 40, 41 and 46, not Art. 45, so the one and two weeks stand where a
   Member State derogates; `extended`: the CFMR Art. 12(2) periods replace them).
+
+Dublin III Art. 28(3) for the cases under Dublin III: `migralex.rules.detention_dublin3`.
 """
 
 from __future__ import annotations

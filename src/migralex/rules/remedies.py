@@ -13,7 +13,9 @@
   longer has suspensive effect (the suspension refused, or the appeal decided); when it is not,
   "the person shall no longer be detained. Articles 39, 41 and 46 shall continue to apply
   accordingly" (Art. 45(4)): the six months of Art. 46 go on, and responsibility does not shift
-  on this limit. It ends (`ended`) when the detention ends before it is met.
+  on this limit. It ends (`ended`) when the detention ends before it is met. Under Dublin III, Art.
+  28(3), third subparagraph: six weeks (variants `dublin3`, `dublin3_suspension_ended`,
+  `migralex.rules.detention_dublin3`).
 """
 
 from __future__ import annotations
