@@ -35,6 +35,11 @@ from migralex.law.params import params as shipped_params
 from migralex.rules.cessation import cessation_border_procedure
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.detention import detained_reply, request_detained
+from migralex.rules.detention_dublin3 import (
+    detained_reply_runs,
+    reply_detained_dublin3,
+    request_detained_dublin3,
+)
 from migralex.rules.regime import forced_regime
 from migralex.rules.remedies import appeal_decision_target, suspension_decision, transfer_detained
 from migralex.rules.remedy_period import NationalPeriods, national_periods
@@ -150,9 +155,9 @@ WHY: dict[str, tuple[str, str, str]] = {
     ),
     "silence_detained": (
         "AMMR Art. 45(2)",
-        "AMMR Art. 45(2)",
-        "the requested Member State did not reply within the one week for a detained person: that is "
-        "tantamount to accepting the take charge request",
+        "Dublin III Art. 28(3), second subparagraph",
+        "the requested Member State did not reply within the period for a detained person (AMMR Art. "
+        "45(2): one week; Dublin III Art. 28(3): two weeks): that is tantamount to accepting the request",
     ),
 }
 WHY_KEYS = tuple(WHY)
@@ -272,10 +277,10 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
     put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
-    reply = lim["take_charge_reply"]  # AMMR Art. 45(2): the week of a detained person
-    if "detained" in reply.variants:
-        detained = (reply.variant == reply.variants.index("detained")) & ~take_back
-        put(detained & (how == HOW.index("silence")), ask_to, "silence_detained", acc["event"])
+    # AMMR Art. 45(2), Dublin III Art. 28(3): the reply period of a detained person
+    detained = detained_reply_runs(lim["take_charge_reply"], ~take_back)
+    detained |= detained_reply_runs(lim["take_back_confirmation"], take_back)
+    put(detained & (how == HOW.index("silence")), ask_to, "silence_detained", acc["event"])
     put(request_lapsed, f.reg_ms, "request_lapsed")
     border = lim["cessation_border_procedure"]
     ceased_border = border.lapsed_unmet(f.as_of)
@@ -332,9 +337,10 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     ch = f.ch
     lim = {
         "take_charge_request": take_charge_request(f),
-        "take_charge_reply": detained_reply(f, take_charge_reply(f)),  # AMMR Art. 45(2)
+        # AMMR Art. 45(2); Dublin III Art. 28(3)
+        "take_charge_reply": reply_detained_dublin3(f, detained_reply(f, take_charge_reply(f)), "request"),
         "take_back_notification": take_back_notification(f),
-        "take_back_confirmation": take_back_confirmation(f),
+        "take_back_confirmation": reply_detained_dublin3(f, take_back_confirmation(f), "notification"),
     }
     charge = acceptance(f, lim["take_charge_reply"])
     back = acceptance(f, lim["take_back_confirmation"])
@@ -361,7 +367,8 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["suspension_decision"] = suspension_decision(f, rows, ask_by)
     lim["appeal_decision_target"] = appeal_decision_target(f, rows, ask_by)
     lim["transfer_detained"] = transfer_detained(f, day, event, ask_by, rows)
-    lim["request_detained"] = request_detained(f, lim["take_charge_request"])  # AMMR Art. 45(1)
+    tcr = lim["take_charge_request"]  # AMMR Art. 45(1); Dublin III Art. 28(3)
+    lim["request_detained"] = request_detained_dublin3(f, request_detained(f, tcr), tcr)
     reply_outcome = at(f.ev.outcome, ch["reply"], -1)
     lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)

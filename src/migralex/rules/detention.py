@@ -24,6 +24,8 @@ notifies, or unset):
   request; `article_40_1_only`) and `ammr.reading.detained_crisis` (`not_extended`, default: CFMR
   Art. 12(1) names Arts 39, 40, 41 and 46, not Art. 45, so the one and two weeks stand where a
   Member State derogates; `extended`: the CFMR Art. 12(2) periods replace them).
+
+Dublin III Art. 28(3) for the cases under Dublin III: `migralex.rules.detention_dublin3`.
 """
 
 from __future__ import annotations
@@ -33,12 +35,13 @@ import numpy as np
 from migralex.rules.timeline import AMMR, NAT, Facts, Limit, acting, at
 
 
-def detained_on(f: Facts, ms: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Per case: detained (Art. 44) by `ms` (or by no Member State named) on `day` - placed in
-    detention on or before it and not released before it; where `day` is NaT, detained at all."""
+def detained_on(f: Facts, ms: np.ndarray, day: np.ndarray, regime: int = AMMR) -> np.ndarray:
+    """Per case under `regime`: detained (AMMR Art. 44; Dublin III Art. 28) by `ms` (or by no Member
+    State named) on `day` - placed in detention on or before it and not released before it; where
+    `day` is NaT, detained at all."""
     ch = f.ch
     placed, by, released = ch.date("detained"), ch.by("detained"), ch.date("detention_ended")
-    on = (ch["detained"] >= 0) & (f.regime == AMMR) & ((by < 0) | (by == ms))
+    on = (ch["detained"] >= 0) & (f.regime == regime) & ((by < 0) | (by == ms))
     undated = np.isnat(day)
     return on & (undated | (placed <= day)) & (undated | np.isnat(released) | (released >= day))
 
@@ -69,7 +72,15 @@ def request_detained(f: Facts, charge_limit: Limit) -> Limit:
     lim.open(f.p, "take_back_later", on & back & ~first, placed, placed_event, ms)
     if f.p.reading("ammr.reading.detained_crisis") == "extended":
         lim.variant[(lim.variant >= 0) & f.crisis.applies(lim.ms, lim.start, lim.date)] = -1
-    released = ch.date("detention_ended")
+    end_on_release(f, lim)
+    return lim
+
+
+def end_on_release(f: Facts, lim: Limit) -> None:
+    """AMMR Art. 45(1), Dublin III Art. 28(3): the request limit of a detained person ends where the
+    detention ended before the request or notification and before the limit; the request meets it."""
+    ch = f.ch
+    asked, released = ch.date("ask"), ch.date("detention_ended")
     lim.ended |= (
         (lim.variant >= 0)
         & ~np.isnat(released)
@@ -77,7 +88,6 @@ def request_detained(f: Facts, charge_limit: Limit) -> Limit:
         & (released <= lim.date)
     )
     lim.meet(f.ev, ch["ask"])
-    return lim
 
 
 def detained_reply(f: Facts, lim: Limit) -> Limit:

@@ -13,14 +13,16 @@
   longer has suspensive effect (the suspension refused, or the appeal decided); when it is not,
   "the person shall no longer be detained. Articles 39, 41 and 46 shall continue to apply
   accordingly" (Art. 45(4)): the six months of Art. 46 go on, and responsibility does not shift
-  on this limit. It ends (`ended`) when the detention ends before it is met.
+  on this limit. It ends (`ended`) when the detention ends before it is met. Under Dublin III, Art.
+  28(3), third subparagraph: six weeks (variants `dublin3`, `dublin3_suspension_ended`,
+  `migralex.rules.detention_dublin3`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from migralex.rules.timeline import AMMR, NAT, Facts, Limit, acting, at, suspension
+from migralex.rules.timeline import AMMR, DUBLIN_III, NAT, Facts, Limit, acting, at, suspension
 
 
 def suspension_decision(f: Facts, rows: dict[str, np.ndarray], ms: np.ndarray) -> Limit:
@@ -56,14 +58,19 @@ def transfer_detained(
     f: Facts, since: np.ndarray, event: np.ndarray, ms: np.ndarray, rows: dict[str, np.ndarray]
 ) -> Limit:
     """AMMR Art. 45(3): five weeks from (a) the acceptance or confirmation, or (b) the end of the
-    suspensive effect (Art. 43(3)), for a person detained; Art. 45(4): else no longer detained."""
+    suspensive effect (Art. 43(3)), for a person detained; Art. 45(4): else no longer detained.
+    Dublin III Art. 28(3), third subparagraph: six weeks from the implicit or explicit acceptance or
+    from the moment the appeal or review no longer has suspensive effect (Art. 27(3))."""
     ch = f.ch
-    lim = Limit("transfer_detained", ("default", "suspension_ended"), f.n)
+    keys = ("default", "suspension_ended", "dublin3", "dublin3_suspension_ended")
+    lim = Limit("transfer_detained", keys, f.n)
     s = suspension(f, rows)
-    detained = (ch["detained"] >= 0) & (f.regime == AMMR) & ~np.isnat(since)
-    later = ~np.isnat(s.ended_on)
-    lim.open(f.p, "default", detained & ~later, since, event, ms)
-    lim.open(f.p, "suspension_ended", detained & later, s.ended_on, s.ended_event, ms)
+    detained = (ch["detained"] >= 0) & np.isin(f.regime, (AMMR, DUBLIN_III)) & ~np.isnat(since)
+    later, d3 = ~np.isnat(s.ended_on), f.regime == DUBLIN_III
+    lim.open(f.p, "default", detained & ~later & ~d3, since, event, ms)
+    lim.open(f.p, "suspension_ended", detained & later & ~d3, s.ended_on, s.ended_event, ms)
+    lim.open(f.p, "dublin3", detained & ~later & d3, since, event, ms)
+    lim.open(f.p, "dublin3_suspension_ended", detained & later & d3, s.ended_on, s.ended_event, ms)
     lim.suspended |= detained & s.suspended
     lim.ended |= detained & s.annulled
     released = ch.date("detention_ended")
