@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from migralex.api import ApiSettings, create_app
@@ -45,10 +46,11 @@ BODIES: dict[str, bytes] = {
     "no body": b"",
     "nan": b'{"id": NaN}',
 }
+Clients = tuple[TestClient, TestClient]
 
 
 @pytest.fixture(scope="module")
-def clients() -> Iterator[tuple[TestClient, TestClient]]:
+def clients() -> Iterator[Clients]:
     """The same app with the lane and without it."""
     with (
         TestClient(create_app(ApiSettings(offload_workers=0))) as lane,
@@ -57,7 +59,7 @@ def clients() -> Iterator[tuple[TestClient, TestClient]]:
         yield lane, plain
 
 
-def _same(clients: tuple[TestClient, TestClient], url: str, body: bytes, content_type: str) -> None:
+def _same(clients: Clients, url: str, body: bytes, content_type: str) -> None:
     lane, plain = (c.post(url, content=body, headers={"content-type": content_type}) for c in clients)
     assert lane.status_code == plain.status_code, url
     assert lane.content == plain.content, url
@@ -66,13 +68,13 @@ def _same(clients: tuple[TestClient, TestClient], url: str, body: bytes, content
 
 @pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("query", QUERIES)
-def test_the_lane_answers_byte_for_byte_as_fastapi(clients, route: str, query: str) -> None:
+def test_the_lane_answers_byte_for_byte_as_fastapi(clients: Clients, route: str, query: str) -> None:
     for body in BODIES.values():
         _same(clients, f"/v1/cases/{route}{query}", body, "application/json")
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_every_example_and_other_content_types_answer_the_same(clients, route: str) -> None:
+def test_every_example_and_other_content_types_answer_the_same(clients: Clients, route: str) -> None:
     for case in EXAMPLES:
         body = json.dumps(case, ensure_ascii=False).encode()
         _same(clients, f"/v1/cases/{route}", body, "application/json")
@@ -81,7 +83,8 @@ def test_every_example_and_other_content_types_answer_the_same(clients, route: s
 
 
 def test_the_case_routes_have_a_lane() -> None:
-    assert {r.path for r in router.routes if lane_of(r) is not None} == {f"/v1/cases/{r}" for r in ROUTES}
+    laned = {r.path for r in router.routes if isinstance(r, APIRoute) and lane_of(r) is not None}
+    assert laned == {f"/v1/cases/{r}" for r in ROUTES}
 
 
 class _Downstream:
@@ -107,12 +110,12 @@ def _call(lane: FastLane, path: str, body: bytes, query: bytes = b"") -> int:
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
         "app": create_app(ApiSettings(offload_workers=0)),
     }
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     asyncio.run(lane(scope, receive, send))
