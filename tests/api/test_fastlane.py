@@ -132,3 +132,22 @@ def test_the_lane_answers_successes_itself_and_hands_on_the_rest_with_their_body
     assert _call(lane, "/v1/cases/responsibility", BODIES["impossible facts"]) == 599
     assert _call(lane, "/v1/cases/other", case) == 599
     assert downstream.bodies == [case, BODIES["invalid field"], BODIES["impossible facts"], case]
+
+
+def test_a_lane_failing_on_fastapi_internals_leaves_the_answer_to_fastapi(
+    clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a FastAPI release change the route internals the lane reads, the request is answered by
+    FastAPI as without the lane (same status and bytes), not broken."""
+    lane, plain = clients
+
+    async def broken(*_: Any) -> bytes:
+        raise AttributeError("'ModelField' object has no attribute 'validate'")
+
+    monkeypatch.setattr("migralex.api.fastlane.Lane.answer", broken)
+    body = BODIES["case"]
+    headers = {"content-type": "application/json"}
+    got = lane.post("/v1/cases/deadlines", content=body, headers=headers)
+    want = plain.post("/v1/cases/deadlines", content=body, headers=headers)
+    assert got.status_code == want.status_code == 200
+    assert got.content == want.content

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import logging
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
 
 #: What a lane answers with: the serialised answer, or None to hand the request to the app.
 Answer = bytes | None
@@ -154,7 +157,7 @@ class FastLane:
         if self._lanes is None:
             lanes = {}
             for route in self.routes():
-                lane = lane_of(route) if isinstance(route, APIRoute) else None
+                lane = _safe_lane(route)
                 if lane is not None:
                     lanes[route.path] = lane
             self._lanes = lanes
@@ -166,7 +169,7 @@ class FastLane:
             await self.app(scope, receive, send)
             return
         body, complete = await _read(receive)
-        answer = await lane.answer(scope, receive, body) if complete and body else None
+        answer = await _safe_answer(lane, scope, receive, body) if complete and body else None
         if answer is None:
             await self.app(scope, _replay(body, complete, receive), send)
             return
@@ -191,6 +194,27 @@ class FastLane:
         if content_type is None or content_type.lower() != b"application/json" or length is None:
             return None
         return lane
+
+
+def _safe_lane(route: Any) -> Lane | None:
+    """`lane_of`, or None where FastAPI's route internals are not what the lane expects (another
+    FastAPI release): the route is then answered by FastAPI, never broken by the lane."""
+    if not isinstance(route, APIRoute):
+        return None
+    try:
+        return lane_of(route)
+    except Exception:  # the lane is an optimisation: FastAPI answers the route
+        logger.warning("fast lane off for %s: FastAPI's route internals differ", route.path, exc_info=True)
+        return None
+
+
+async def _safe_answer(lane: Lane, scope: Scope, receive: Receive, body: bytes) -> Answer:
+    """`Lane.answer`, or None (FastAPI answers) where the lane itself fails on FastAPI's internals."""
+    try:
+        return await lane.answer(scope, receive, body)
+    except Exception:  # the lane is an optimisation: FastAPI answers the request
+        logger.warning("fast lane failed on %s: FastAPI answers", scope["path"], exc_info=True)
+        return None
 
 
 async def _read(receive: Receive) -> tuple[bytes, bool]:
