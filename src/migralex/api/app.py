@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from migralex import __version__
 from migralex.api.errors import ErrorBody, install_error_handlers
+from migralex.api.fastlane import FastLane
 from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods
 from migralex.api.limits import BodySizeLimit
 from migralex.api.offload import Offload, WorkerPool
@@ -50,6 +51,14 @@ def _screening_router(registry: Callable[[], Any] | None = None) -> APIRouter:
     if registry is None:
         return build_router(ScreeningService.open)
     return build_router(lambda: ScreeningService(registry().store))
+
+
+def _case_routes() -> list[Any]:
+    """The routes of the case capability, for the fast lane (none while it is not wired)."""
+    try:
+        return list(CAPABILITIES["cases"]().routes)
+    except ImportError:
+        return []
 
 
 #: This package's modules of the capabilities (each has `router` and `warm_up`).
@@ -193,6 +202,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     plain = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "registry"}
     app.state.offload = WorkerPool(plain, settings.offload_workers)
+    if settings.fast_lane:
+        app.add_middleware(FastLane, routes=_case_routes)
     app.add_middleware(
         Offload,
         pool=app.state.offload,

@@ -48,3 +48,6 @@ class ApiSettings:
     heavy_body_bytes: int = 256 * 1024
     offload_workers: int = 1
     heavy_per_client: int = 2
+    #: Answer the successful requests to /v1/cases/* without FastAPI's per-request machinery
+    #: (`api.fastlane`: same answers, a fraction of the CPU); False: FastAPI answers them all.
+    fast_lane: bool = True
