@@ -324,18 +324,8 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
     p = policy()
     now = reg.now()
     with reg._lock, reg.store.write() as conn:
-        h = conn.execute(
-            select(hits, searches.c.role)
-            .join_from(hits, searches, hits.c.search_id == searches.c.id)
-            .where(hits.c.id == hit_id)
-        ).first()
-        visible = (
-            h is not None
-            and h.requesting_ms == caller.member_state
-            and h.role == str(caller.role)
-            and caller.rule.verify_hits
-        )
-        if h is not None and visible:
+        h = _visible_hit(conn, caller, hit_id)
+        if h is not None:
             if h.status != "pending":
                 raise Conflict(f"hit {hit_id} was already {h.status}")
             status = "confirmed" if confirmed else "rejected"
@@ -354,65 +344,80 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
             }
             evs = [event_row(h.candidate_dataset_id, EventType.hit_verified, now, caller, basis, payload)]
             if confirmed and h.probe_dataset_id is not None:
-                evs.append(
-                    event_row(
-                        h.probe_dataset_id,
-                        EventType.hit_verified,
-                        now,
-                        caller,
-                        p.linking.cite(),
-                        {**payload, "candidate_dataset_id": h.candidate_dataset_id},
-                    )
-                )
-                keys: list[int] = list(
-                    conn.execute(
-                        select(datasets.c.person_key).where(
-                            datasets.c.id.in_([h.probe_dataset_id, h.candidate_dataset_id])
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                conn.execute(
-                    update(datasets).where(datasets.c.person_key.in_(keys)).values(person_key=min(keys))
-                )
-                seal(conn, reg.keys.mac_key, datasets, datasets.c.person_key == min(keys))
+                evs.append(_link(reg, conn, caller, h, payload, now))
             insert_events(conn, reg.keys.mac_key, evs)
-            audit.append(
-                conn,
-                reg.keys.audit_key,
-                [
-                    reg._entry(
-                        caller,
-                        "verify_hit",
-                        "ok",
-                        basis,
-                        [h.candidate_dataset_id],
-                        hit=hit_id,
-                        status=status,
-                    )
-                ],
+            entry = reg._entry(
+                caller, "verify_hit", "ok", basis, [h.candidate_dataset_id], hit=hit_id, status=status
             )
-            d = conn.execute(
-                select(datasets.c.member_state, datasets.c.category, datasets.c.mark).where(
-                    datasets.c.id == h.candidate_dataset_id
-                )
-            ).one()
-            return Candidate(
-                hit_id,
-                h.candidate_dataset_id,
-                d.member_state,
-                d.category,
-                h.modality,
-                h.score,
-                h.demographic_score,
-                d.mark,
-                status,
-            )
+            audit.append(conn, reg.keys.audit_key, [entry])
+            return _verified(conn, h, hit_id, status)
     reg._deny(
         caller,
         "verify_hit",
         NotVisible(f"hit {hit_id} is not visible to {caller.member_state}/{caller.role}"),
+    )
+
+
+def _visible_hit(conn: Connection, caller: Caller, hit_id: int) -> Any:
+    """The hit with its search's role if the caller's unit may verify it (Art. 38(4)), else None."""
+    h = conn.execute(
+        select(hits, searches.c.role)
+        .join_from(hits, searches, hits.c.search_id == searches.c.id)
+        .where(hits.c.id == hit_id)
+    ).first()
+    visible = (
+        h is not None
+        and h.requesting_ms == caller.member_state
+        and h.role == str(caller.role)
+        and caller.rule.verify_hits
+    )
+    return h if visible else None
+
+
+def _link(
+    reg: Registry, conn: Connection, caller: Caller, h: Any, payload: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    """Link the probe's and the candidate's datasets under one person key (Art. 3(6)); the
+    probe's `hit_verified` event."""
+    event = event_row(
+        h.probe_dataset_id,
+        EventType.hit_verified,
+        now,
+        caller,
+        policy().linking.cite(),
+        {**payload, "candidate_dataset_id": h.candidate_dataset_id},
+    )
+    keys: list[int] = list(
+        conn.execute(
+            select(datasets.c.person_key).where(
+                datasets.c.id.in_([h.probe_dataset_id, h.candidate_dataset_id])
+            )
+        )
+        .scalars()
+        .all()
+    )
+    conn.execute(update(datasets).where(datasets.c.person_key.in_(keys)).values(person_key=min(keys)))
+    seal(conn, reg.keys.mac_key, datasets, datasets.c.person_key == min(keys))
+    return event
+
+
+def _verified(conn: Connection, h: Any, hit_id: int, status: str) -> Candidate:
+    """The verified hit as a `Candidate` with its dataset's current data (Art. 38(4)–(6))."""
+    d = conn.execute(
+        select(datasets.c.member_state, datasets.c.category, datasets.c.mark).where(
+            datasets.c.id == h.candidate_dataset_id
+        )
+    ).one()
+    return Candidate(
+        hit_id,
+        h.candidate_dataset_id,
+        d.member_state,
+        d.category,
+        h.modality,
+        h.score,
+        h.demographic_score,
+        d.mark,
+        status,
     )
 
 
