@@ -13,8 +13,11 @@ from migralex.allocation.params import MatchParams
 from migralex.allocation.persons import DTYPES
 from migralex.cycle.pledges import parse_pledges
 from migralex.errors import InvalidInput
+from migralex.jsonfile import read_json
 
 FIELDS = tuple(DTYPES)
+#: How a file of this module that is not JSON is reported (`read_json`).
+NOT_JSON = "not JSON: {error.msg}"
 
 
 def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "persons") -> pl.DataFrame:
@@ -124,25 +127,12 @@ def places_from_json(raw: Any) -> dict[str, int]:
 
 def read_places(path: Path | str) -> dict[str, int]:
     """PLACES.json (see `places_from_json`); errors name the file."""
-    p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as error:
-        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
-    return places_from_json(raw)
+    return places_from_json(read_json(path, NOT_JSON))
 
 
 def read_params(path: Path | str) -> MatchParams:
     """Matching parameters from a JSON file (`MatchParams` fields); errors name the file or key."""
-    p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as error:
-        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
+    raw = read_json(path, NOT_JSON)
     if not isinstance(raw, dict):
-        raise InvalidInput(str(p), "expected an object of parameter -> value")
+        raise InvalidInput(str(Path(path)), "expected an object of parameter -> value")
     return MatchParams.from_mapping(raw)

@@ -17,7 +17,6 @@ Every field except `pledges` is optional. Errors name the JSON path of the bad f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +26,7 @@ from typing import Any
 from migralex.countries import normalise_member_state
 from migralex.cycle.apportionment import exact
 from migralex.errors import InvalidInput
+from migralex.jsonfile import read_json
 
 _TOP = {
     "cycle_year", "reference_relocations", "proposal_relocations", "reconvened_forum", "benefitting",
@@ -169,12 +169,7 @@ def parse_pledges(raw: Any) -> Pledges:
 def read_pledges(path: Path | str) -> Pledges:
     """Read and validate a PLEDGES.json file; errors name the file and the JSON path."""
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(str(p), f"not valid JSON: {exc}") from None
+    raw = read_json(p)
     try:
         return parse_pledges(raw)
     except InvalidInput as exc:
