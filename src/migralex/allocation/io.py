@@ -13,8 +13,11 @@ from migralex.allocation.params import MatchParams
 from migralex.allocation.persons import DTYPES
 from migralex.cycle.pledges import parse_pledges
 from migralex.errors import InvalidInput
+from migralex.jsonfile import read_json
 
 FIELDS = tuple(DTYPES)
+#: How a file of this module that is not JSON is reported (`read_json`).
+NOT_JSON = "not JSON: {error.msg}"
 
 
 def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "persons") -> pl.DataFrame:
@@ -31,30 +34,37 @@ def persons_from_records(records: Iterable[Mapping[str, Any]], where: str = "per
         if not isinstance(record, Mapping):
             raise InvalidInput(f"{where}[{i}]", "expected a JSON object (one person)")
         if "case" in record:
-            given = {"eligible", "ineligible_reason"} & set(record)
-            if given:
-                raise InvalidInput(
-                    f"{where}[{i}].{sorted(given)[0]}", "comes from the case (Art. 67(2), (5))"
-                )
-            record = {**derived[with_case.index(i)], **{k: v for k, v in record.items() if k != "case"}}
-        unknown = set(record) - set(FIELDS)
-        if unknown:
-            raise InvalidInput(
-                f"{where}[{i}].{sorted(unknown)[0]}", f"unknown field; fields: {', '.join(FIELDS)}"
-            )
-        links = record.get("links", [])
-        if not isinstance(links, list):
-            raise InvalidInput(f"{where}[{i}].links", "expected a list of Member State codes")
-        for name in ("eligible", "consent", "vulnerable"):
-            if name in record and not isinstance(record[name], bool):
-                raise InvalidInput(f"{where}[{i}].{name}", f"expected true or false, got {record[name]!r}")
-        rows.append({**{name: None for name in FIELDS}, **record, "links": links})
+            record = _with_case(record, derived[with_case.index(i)], f"{where}[{i}]")
+        rows.append(_row(record, f"{where}[{i}]"))
     if not rows:
         return pl.DataFrame(schema=DTYPES)
     try:
         return pl.DataFrame(rows, schema=DTYPES, strict=False)
     except (pl.exceptions.PolarsError, TypeError) as error:
         raise InvalidInput(where, f"a field has the wrong type: {error}") from error
+
+
+def _with_case(record: Mapping[str, Any], derived: dict[str, Any], path: str) -> dict[str, Any]:
+    """A record carrying a case: eligibility comes from the case (AMMR Art. 67(2), (5)), and the
+    case's person id, nationality, vulnerability and benefitting State unless the record gives them."""
+    given = {"eligible", "ineligible_reason"} & set(record)
+    if given:
+        raise InvalidInput(f"{path}.{sorted(given)[0]}", "comes from the case (Art. 67(2), (5))")
+    return {**derived, **{k: v for k, v in record.items() if k != "case"}}
+
+
+def _row(record: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """One person's row: known fields only, `links` a list, the flags (AMMR Art. 67) true or false."""
+    unknown = set(record) - set(FIELDS)
+    if unknown:
+        raise InvalidInput(f"{path}.{sorted(unknown)[0]}", f"unknown field; fields: {', '.join(FIELDS)}")
+    links = record.get("links", [])
+    if not isinstance(links, list):
+        raise InvalidInput(f"{path}.links", "expected a list of Member State codes")
+    for name in ("eligible", "consent", "vulnerable"):
+        if name in record and not isinstance(record[name], bool):
+            raise InvalidInput(f"{path}.{name}", f"expected true or false, got {record[name]!r}")
+    return {**{name: None for name in FIELDS}, **record, "links": links}
 
 
 def _from_cases(cases: list[Any], paths: list[str]) -> list[dict[str, Any]]:
@@ -124,25 +134,12 @@ def places_from_json(raw: Any) -> dict[str, int]:
 
 def read_places(path: Path | str) -> dict[str, int]:
     """PLACES.json (see `places_from_json`); errors name the file."""
-    p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as error:
-        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
-    return places_from_json(raw)
+    return places_from_json(read_json(path, NOT_JSON))
 
 
 def read_params(path: Path | str) -> MatchParams:
     """Matching parameters from a JSON file (`MatchParams` fields); errors name the file or key."""
-    p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as error:
-        raise InvalidInput(str(p), f"not JSON: {error.msg}") from None
+    raw = read_json(path, NOT_JSON)
     if not isinstance(raw, dict):
-        raise InvalidInput(str(p), "expected an object of parameter -> value")
+        raise InvalidInput(str(Path(path)), "expected an object of parameter -> value")
     return MatchParams.from_mapping(raw)

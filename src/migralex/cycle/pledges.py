@@ -17,7 +17,6 @@ Every field except `pledges` is optional. Errors name the JSON path of the bad f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +26,7 @@ from typing import Any
 from migralex.countries import normalise_member_state
 from migralex.cycle.apportionment import exact
 from migralex.errors import InvalidInput
+from migralex.jsonfile import read_json
 
 _TOP = {
     "cycle_year", "reference_relocations", "proposal_relocations", "reconvened_forum", "benefitting",
@@ -35,6 +35,7 @@ _TOP = {
 _PLEDGE = {"relocations", "financial_eur", "alternative_eur", "implemented_relocations"}
 _DEDUCTION = {"fraction", "article"}
 DEDUCTION_ARTICLES = ("61", "62")
+_NUMBERS = ("cycle_year", "reference_relocations", "proposal_relocations")
 
 
 @dataclass(frozen=True)
@@ -103,58 +104,26 @@ def _member_states(value: Any, path: str) -> dict[str, Any]:
 
 
 def parse_pledges(raw: Any) -> Pledges:
-    """Validate a decoded PLEDGES.json document."""
+    """Validate a decoded PLEDGES.json document (AMMR Arts 57(1), 61(4), 62(5), 63(5))."""
     top = _mapping(raw, "$", _TOP)
     if "pledges" not in top:
         raise InvalidInput("$.pledges", "required: an object of Member State → pledge")
-    pledges: dict[str, Pledge] = {}
-    for ms, body in _member_states(top["pledges"], "$.pledges").items():
-        path = f"$.pledges.{ms}"
-        p = _mapping(body, path, _PLEDGE)
-        implemented = p.get("implemented_relocations")
-        pledge = Pledge(
-            relocations=_count(p.get("relocations", 0), f"{path}.relocations"),
-            financial_eur=_count(p.get("financial_eur", 0), f"{path}.financial_eur"),
-            alternative_eur=_count(p.get("alternative_eur", 0), f"{path}.alternative_eur"),
-            implemented_relocations=None
-            if implemented is None
-            else _count(implemented, f"{path}.implemented_relocations"),
-        )
-        if pledge.implemented_relocations is not None and pledge.implemented_relocations > pledge.relocations:
-            raise InvalidInput(f"{path}.implemented_relocations", "more than the pledged relocations")
-        pledges[ms] = pledge
+    pledges = {
+        ms: _pledge(body, f"$.pledges.{ms}")
+        for ms, body in _member_states(top["pledges"], "$.pledges").items()
+    }
     deductions: dict[str, Deduction] = {}
     for ms, body in _member_states(top.get("deductions", {}), "$.deductions").items():
         path = f"$.deductions.{ms}"
-        d = _mapping(body, path, _DEDUCTION)
-        if "fraction" not in d:
-            raise InvalidInput(f"{path}.fraction", "required: the share of the pledge deducted (1 = full)")
-        fraction = d["fraction"]
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
-            raise InvalidInput(f"{path}.fraction", f"expected a number in (0, 1], got {fraction!r}")
-        article = str(d.get("article", "61"))
-        if article not in DEDUCTION_ARTICLES:
-            raise InvalidInput(
-                f"{path}.article", f"a deduction is granted under Art. 61 or 62, not {article!r}"
-            )
+        deduction = _deduction(body, path)
         if ms not in pledges:
             raise InvalidInput(path, f"{ms} has no pledge to deduct from")
-        deductions[ms] = Deduction(exact(fraction), article)
-    benefitting = top.get("benefitting", [])
-    if not isinstance(benefitting, list):
-        raise InvalidInput("$.benefitting", "expected a list of Member State codes")
-    bms = [normalise_member_state(c, field=f"$.benefitting[{i}]") for i, c in enumerate(benefitting)]
-    if len(set(bms)) != len(bms):
-        raise InvalidInput("$.benefitting", "a Member State is listed twice")
+        deductions[ms] = deduction
+    bms = _benefitting(top.get("benefitting", []))
     forum = top.get("reconvened_forum", False)
     if not isinstance(forum, bool):
         raise InvalidInput("$.reconvened_forum", f"expected true or false, got {forum!r}")
-    numbers: dict[str, int | None] = {}
-    for name in ("cycle_year", "reference_relocations", "proposal_relocations"):
-        value = top.get(name)
-        numbers[name] = None if value is None else _count(value, f"$.{name}")
-        if numbers[name] == 0:
-            raise InvalidInput(f"$.{name}", "must be positive")
+    numbers = {name: _positive(top.get(name), f"$.{name}") for name in _NUMBERS}
     return Pledges(
         pledges=pledges,
         cycle_year=numbers["cycle_year"],
@@ -166,15 +135,59 @@ def parse_pledges(raw: Any) -> Pledges:
     )
 
 
+def _pledge(body: Any, path: str) -> Pledge:
+    """One Member State's pledge (Art. 57(1)) and the relocations it implemented (Art. 63(5))."""
+    p = _mapping(body, path, _PLEDGE)
+    implemented = p.get("implemented_relocations")
+    pledge = Pledge(
+        relocations=_count(p.get("relocations", 0), f"{path}.relocations"),
+        financial_eur=_count(p.get("financial_eur", 0), f"{path}.financial_eur"),
+        alternative_eur=_count(p.get("alternative_eur", 0), f"{path}.alternative_eur"),
+        implemented_relocations=None
+        if implemented is None
+        else _count(implemented, f"{path}.implemented_relocations"),
+    )
+    if pledge.implemented_relocations is not None and pledge.implemented_relocations > pledge.relocations:
+        raise InvalidInput(f"{path}.implemented_relocations", "more than the pledged relocations")
+    return pledge
+
+
+def _deduction(body: Any, path: str) -> Deduction:
+    """A deduction granted by Council act under Art. 61(4) or 62(5): the share removed, in (0, 1]."""
+    d = _mapping(body, path, _DEDUCTION)
+    if "fraction" not in d:
+        raise InvalidInput(f"{path}.fraction", "required: the share of the pledge deducted (1 = full)")
+    fraction = d["fraction"]
+    if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction <= 1:
+        raise InvalidInput(f"{path}.fraction", f"expected a number in (0, 1], got {fraction!r}")
+    article = str(d.get("article", "61"))
+    if article not in DEDUCTION_ARTICLES:
+        raise InvalidInput(f"{path}.article", f"a deduction is granted under Art. 61 or 62, not {article!r}")
+    return Deduction(exact(fraction), article)
+
+
+def _benefitting(value: Any) -> list[str]:
+    """The benefitting Member States (Art. 57(1)), each listed once."""
+    if not isinstance(value, list):
+        raise InvalidInput("$.benefitting", "expected a list of Member State codes")
+    bms = [normalise_member_state(c, field=f"$.benefitting[{i}]") for i, c in enumerate(value)]
+    if len(set(bms)) != len(bms):
+        raise InvalidInput("$.benefitting", "a Member State is listed twice")
+    return bms
+
+
+def _positive(value: Any, path: str) -> int | None:
+    """An optional positive whole number: the cycle year, or relocations of the pool (AMMR Art. 12(2))."""
+    number = None if value is None else _count(value, path)
+    if number == 0:
+        raise InvalidInput(path, "must be positive")
+    return number
+
+
 def read_pledges(path: Path | str) -> Pledges:
     """Read and validate a PLEDGES.json file; errors name the file and the JSON path."""
     p = Path(path)
-    try:
-        raw = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InvalidInput(str(p), "no such file") from None
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(str(p), f"not valid JSON: {exc}") from None
+    raw = read_json(p)
     try:
         return parse_pledges(raw)
     except InvalidInput as exc:

@@ -99,12 +99,35 @@ def _limit_body(request: Request) -> None:
 
 def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
     """The `/v1/registry` router over one registry (or a factory called on first use)."""
+    reg = _lazy(registry)
+    caller = _authenticator(reg)
+    router = APIRouter(prefix=PREFIX, tags=["registry"], dependencies=[Depends(_limit_body)])
+
+    @router.get("/health")
+    def health() -> dict[str, str]:
+        """Liveness (no data)."""
+        return {"status": "ok"}
+
+    _dataset_routes(router, reg, caller)
+    _comparison_routes(router, reg, caller)
+    _operator_routes(router, reg, caller)
+    return router
+
+
+def _lazy(registry: Registry | Callable[[], Registry]) -> Callable[[], Registry]:
+    """The registry, or the one a factory makes on first use (and keeps)."""
     holder: dict[str, Registry] = {}
 
     def reg() -> Registry:
         if "r" not in holder:
             holder["r"] = registry if isinstance(registry, Registry) else registry()
         return holder["r"]
+
+    return reg
+
+
+def _authenticator(reg: Callable[[], Registry]) -> Callable[..., Caller]:
+    """The dependency naming the caller from a bearer token (Eurodac Art. 40(2): authorised staff)."""
 
     def caller(
         request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
@@ -115,13 +138,12 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
             client = request.client.host if request.client else "unknown"
             return reg().authenticate(credentials.credentials.strip(), client=client)
 
-    Auth = Annotated[Caller, Depends(caller)]
-    router = APIRouter(prefix=PREFIX, tags=["registry"], dependencies=[Depends(_limit_body)])
+    return caller
 
-    @router.get("/health")
-    def health() -> dict[str, str]:
-        """Liveness (no data)."""
-        return {"status": "ok"}
+
+def _dataset_routes(router: APIRouter, reg: Callable[[], Registry], caller: Callable[..., Caller]) -> None:
+    """Routes registering, finding, reading and completing datasets (Eurodac Arts 15–31, 38(1))."""
+    Auth = Annotated[Caller, Depends(caller)]
 
     @router.post("/datasets", status_code=201)
     def register(body: SubmissionIn, who: Auth, response: Response) -> dict[str, Any]:
@@ -172,6 +194,11 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
                 face=decode_template(body.face, "face"),
             )
 
+
+def _comparison_routes(router: APIRouter, reg: Callable[[], Registry], caller: Callable[..., Caller]) -> None:
+    """Routes comparing, verifying hits, notifying (Eurodac Arts 18(1), 33, 38; SIS Return Reg. Art. 7(2))."""
+    Auth = Annotated[Caller, Depends(caller)]
+
     @router.post("/searches")
     def search(body: SearchIn, who: Auth) -> dict[str, Any]:
         """Compare without recording: Art. 18(1) admission, or law enforcement (Art. 33)."""
@@ -220,6 +247,11 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
         with _errors():
             return reg().notifications_for(who)
 
+
+def _operator_routes(router: APIRouter, reg: Callable[[], Registry], caller: Callable[..., Caller]) -> None:
+    """Routes of the operator: statistics, erasure, TP decisions, verification (Eurodac Arts 12, 29)."""
+    Auth = Annotated[Caller, Depends(caller)]
+
     @router.get("/statistics")
     def statistics(who: Auth) -> dict[str, Any]:
         """The statistics of Art. 12 (operator)."""
@@ -261,8 +293,6 @@ def build_router(registry: Registry | Callable[[], Registry]) -> APIRouter:
                 "altered": report.rows.altered,
                 "problems": list(report.problems),
             }
-
-    return router
 
 
 class BodyLimit:

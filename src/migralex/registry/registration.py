@@ -639,6 +639,7 @@ def _write_hits(
     found: Mapping[int, list[tuple[int, str, float]]],
     now: dt.datetime,
 ) -> dict[int, list[Candidate]]:
+    """Store each compared registration as a search and its candidates as pending hits (Art. 38(4))."""
     compared = [j for j, it in enumerate(items) if _compared(it)]
     if not compared:
         return {}
@@ -652,21 +653,7 @@ def _write_hits(
         it = items[j]
         search_id = next(search_ids)
         cands = found.get(j, [])
-        srows.append(
-            {
-                "id": search_id,
-                "member_state": caller.member_state,
-                "role": str(caller.role),
-                "actor": caller.token_id,
-                "kind": "registration",
-                "purpose": it.rule.comparison.cite(),
-                "probe_dataset_id": ids[j],
-                "include_own": bool(it.sub.include_own),
-                "created_at": now,
-                "request": "{}",
-                "candidates": len(cands),
-            }
-        )
+        srows.append(_search_row(caller, it, search_id, ids[j], len(cands), now))
         out[j] = []
         for cid, m, score in cands:
             other = identities.get(cid)
@@ -674,39 +661,9 @@ def _write_hits(
                 other = items[ids.index(cid)].identity
             demo = demographic_score(it.identity, other) if other else None
             hit_id = next(hit_ids)
-            hrows.append(
-                {
-                    "id": hit_id,
-                    "search_id": search_id,
-                    "probe_dataset_id": ids[j],
-                    "candidate_dataset_id": cid,
-                    "requesting_ms": caller.member_state,
-                    "search_kind": "registration",
-                    "modality": m,
-                    "score": score,
-                    "demographic_score": demo,
-                    "status": "pending",
-                    "created_at": now,
-                    "verified_at": None,
-                    "verified_by": None,
-                }
-            )
-            evs.append(
-                event_row(
-                    cid,
-                    EventType.hit,
-                    now,
-                    caller,
-                    hit_basis(m),
-                    {
-                        "hit_id": hit_id,
-                        "search_id": search_id,
-                        "probe_dataset_id": ids[j],
-                        "modality": m,
-                        "score": round(score, 6),
-                    },
-                )
-            )
+            hrow, ev = _hit_records(caller, search_id, ids[j], hit_id, (cid, m, score), demo, now)
+            hrows.append(hrow)
+            evs.append(ev)
             cm = meta.get(cid) or {
                 "member_state": caller.member_state,
                 "category": it.rule.key.value,
@@ -714,15 +671,7 @@ def _write_hits(
             }
             out[j].append(
                 Candidate(
-                    hit_id,
-                    cid,
-                    cm["member_state"],
-                    cm["category"],
-                    m,
-                    score,
-                    demo,
-                    cm["mark"],
-                    "pending",
+                    hit_id, cid, cm["member_state"], cm["category"], m, score, demo, cm["mark"], "pending"
                 )
             )
     conn.execute(insert(searches), srows)
@@ -730,6 +679,61 @@ def _write_hits(
         conn.execute(insert(hits), hrows)
         insert_events(conn, reg.keys.mac_key, evs)
     return out
+
+
+def _search_row(
+    caller: Caller, it: _Prepared, search_id: int, probe_id: int, n: int, now: dt.datetime
+) -> dict[str, Any]:
+    """The `searches` row of the comparison a registration makes (Eurodac Art. 27)."""
+    return {
+        "id": search_id,
+        "member_state": caller.member_state,
+        "role": str(caller.role),
+        "actor": caller.token_id,
+        "kind": "registration",
+        "purpose": it.rule.comparison.cite(),
+        "probe_dataset_id": probe_id,
+        "include_own": bool(it.sub.include_own),
+        "created_at": now,
+        "request": "{}",
+        "candidates": n,
+    }
+
+
+def _hit_records(
+    caller: Caller,
+    search_id: int,
+    probe_id: int,
+    hit_id: int,
+    candidate: tuple[int, str, float],
+    demo: float | None,
+    now: dt.datetime,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A registration's pending hit row and the candidate's `hit` event (Eurodac Art. 38(4))."""
+    cid, m, score = candidate
+    row = {
+        "id": hit_id,
+        "search_id": search_id,
+        "probe_dataset_id": probe_id,
+        "candidate_dataset_id": cid,
+        "requesting_ms": caller.member_state,
+        "search_kind": "registration",
+        "modality": m,
+        "score": score,
+        "demographic_score": demo,
+        "status": "pending",
+        "created_at": now,
+        "verified_at": None,
+        "verified_by": None,
+    }
+    payload = {
+        "hit_id": hit_id,
+        "search_id": search_id,
+        "probe_dataset_id": probe_id,
+        "modality": m,
+        "score": round(score, 6),
+    }
+    return row, event_row(cid, EventType.hit, now, caller, hit_basis(m), payload)
 
 
 def _meta(reg: Registry, conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -42,8 +42,39 @@ def statistics(
     conn: Connection, *, since: dt.date | None = None, until: dt.date | None = None
 ) -> dict[str, pl.DataFrame]:
     """Monthly statistics (Art. 12(1)–(2)) between two dates of transmission (inclusive)."""
+    ds = _datasets(conn)
+    window = _window(since, until)
+    in_window = ds.filter(window)
+    keys = ["month", "member_state", "category"]
+    per_category = (
+        in_window.group_by(keys)
+        .agg(
+            pl.len().alias("datasets"),
+            pl.col("person_key").n_unique().alias("persons"),
+            pl.col("person_key").filter(pl.col("minor")).n_unique().alias("persons_registered_as_minors"),
+            pl.col("late").sum().alias("late_transmissions"),
+        )
+        .sort(keys)
+    )
+    by_year_sex = (
+        in_window.group_by([*keys, "birth_year", "sex"])
+        .agg(pl.len().alias("datasets"))
+        .sort([*keys, "birth_year", "sex"])
+    )
+    return {
+        "datasets": per_category,
+        "applicants": _applicants(ds, window),
+        "status": _status(conn),
+        "hits": _hits(conn, ds),
+        "law_enforcement": _law_enforcement(conn),
+        "by_birth_year_sex": by_year_sex,
+    }
+
+
+def _datasets(conn: Connection) -> pl.DataFrame:
+    """The non-identifying projection of Eurodac datasets with their month of transmission (Art. 12);
+    an alert on return (Reg. 2018/1860) is not Eurodac data."""
     d = datasets.c
-    # Eurodac's categories only: an alert on return (Reg. 2018/1860) is not Eurodac data (Art. 12)
     eurodac = [k.value for k, r in policy().categories.items() if r.act == "EURODAC"]
     q = select(
         d.id, d.member_state, d.category, d.transmitted_at, d.person_key, d.minor, d.late, d.birth_year, d.sex
@@ -59,7 +90,11 @@ def statistics(
         "birth_year": pl.Int64,
         "sex": pl.Utf8,
     }
-    ds = _frame(conn.execute(q).all(), list(schema), schema)
+    return _frame(conn.execute(q).all(), list(schema), schema).with_columns(_month("transmitted_at"))
+
+
+def _window(since: dt.date | None, until: dt.date | None) -> pl.Expr:
+    """Transmitted between `since` and `until` inclusive (Art. 12(1): the period reported on)."""
     window = pl.lit(True)
     if since is not None:
         window &= pl.col("transmitted_at") >= pl.lit(dt.datetime.combine(since, dt.time()))
@@ -67,19 +102,12 @@ def statistics(
         window &= pl.col("transmitted_at") < pl.lit(
             dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
         )
-    ds = ds.with_columns(_month("transmitted_at"))
-    in_window = ds.filter(window)
-    keys = ["month", "member_state", "category"]
-    per_category = (
-        in_window.group_by(keys)
-        .agg(
-            pl.len().alias("datasets"),
-            pl.col("person_key").n_unique().alias("persons"),
-            pl.col("person_key").filter(pl.col("minor")).n_unique().alias("persons_registered_as_minors"),
-            pl.col("late").sum().alias("late_transmissions"),
-        )
-        .sort(keys)
-    )
+    return window
+
+
+def _applicants(ds: pl.DataFrame, window: pl.Expr) -> pl.DataFrame:
+    """Applicants and first-time applicants, persons not applications (Art. 12(1)(a)): first time
+    over the whole registry, counted in the window."""
     applicants = ds.filter(pl.col("category") == "applicant")
     first = (
         applicants.sort("transmitted_at").group_by("person_key").agg(pl.col("id").first().alias("first_id"))
@@ -87,7 +115,7 @@ def statistics(
     applicants = applicants.join(first, on="person_key").with_columns(
         (pl.col("id") == pl.col("first_id")).alias("first")
     )
-    applicant_table = (
+    return (
         applicants.filter(window)
         .group_by(["month", "member_state"])
         .agg(
@@ -96,11 +124,10 @@ def statistics(
         )
         .sort(["month", "member_state"])
     )
-    by_year_sex = (
-        in_window.group_by([*keys, "birth_year", "sex"])
-        .agg(pl.len().alias("datasets"))
-        .sort([*keys, "birth_year", "sex"])
-    )
+
+
+def _status(conn: Connection) -> pl.DataFrame:
+    """Rejections, protection granted and marks by month and Member State (Art. 12(1)(b), (e), (r))."""
     e = events.c
     kinds = [
         EventType.application_rejected,
@@ -116,12 +143,16 @@ def statistics(
         ["occurred_at", "member_state", "type"],
         {"occurred_at": pl.Datetime("us"), "member_state": pl.Utf8, "type": pl.Utf8},
     )
-    status = (
+    return (
         ev.with_columns(_month("occurred_at"))
         .group_by(["month", "member_state", "type"])
         .agg(pl.len().alias("datasets"))
         .sort(["month", "member_state", "type"])
     )
+
+
+def _hits(conn: Connection, ds: pl.DataFrame) -> pl.DataFrame:
+    """Hits by category of the person searched and of the person found (Art. 12(1)(k)–(p), (t))."""
     h, s = hits.c, searches.c
     hq = (
         select(h.created_at, h.requesting_ms, s.kind, h.probe_dataset_id, h.candidate_dataset_id, h.status)
@@ -160,7 +191,12 @@ def statistics(
         )
     )
     hit_keys = ["month", "requesting_ms", "probe_category", "candidate_category", "status"]
-    hit_table = hf.group_by(hit_keys).agg(pl.len().alias("hits")).sort(hit_keys)
+    return hf.group_by(hit_keys).agg(pl.len().alias("hits")).sort(hit_keys)
+
+
+def _law_enforcement(conn: Connection) -> pl.DataFrame:
+    """Law-enforcement requests and those with hits by month and Member State (Art. 12(1)(t))."""
+    s = searches.c
     le = _frame(
         conn.execute(
             select(s.created_at, s.member_state, s.candidates).where(s.kind == "law_enforcement")
@@ -168,17 +204,9 @@ def statistics(
         ["created_at", "member_state", "candidates"],
         {"created_at": pl.Datetime("us"), "member_state": pl.Utf8, "candidates": pl.Int64},
     )
-    le_table = (
+    return (
         le.with_columns(_month("created_at"))
         .group_by(["month", "member_state"])
         .agg(pl.len().alias("requests"), (pl.col("candidates") > 0).sum().alias("requests_with_hits"))
         .sort(["month", "member_state"])
     )
-    return {
-        "datasets": per_category,
-        "applicants": applicant_table,
-        "status": status,
-        "hits": hit_table,
-        "law_enforcement": le_table,
-        "by_birth_year_sex": by_year_sex,
-    }

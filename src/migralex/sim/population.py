@@ -160,9 +160,30 @@ def expected_from_detections(
     return out
 
 
+@dataclass
+class _Stream:
+    """Persons of one stream before assembly (columns; see `Population`)."""
+
+    app_ms: np.ndarray
+    nat: np.ndarray
+    day: np.ndarray
+
+
+@dataclass
+class _Detected(_Stream):
+    """Detected arrivals and shocks (streams 1-2): where they arrive, are screened and apply."""
+
+    route: np.ndarray
+    first_ms: np.ndarray
+    origin: np.ndarray
+    sea: np.ndarray
+    path: np.ndarray
+    screen_day: np.ndarray
+    make_day: np.ndarray
+
+
 def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.Generator) -> Population:
     """Draw the persons of one run with the run's behavioural values `b` (see the module docstring)."""
-    days, start, scale = scenario.days, scenario.start, scenario.scale
     if scenario.arrivals_source == "forecast":
         arr = A.draw_route_arrivals(scenario.arrivals_year, rng)
     else:
@@ -170,7 +191,6 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
     cal = A.route_arrivals(scenario.calibration_year)
     apps = A.applications(scenario.calibration_year)
     dest = A.destinations(apps)
-    volume = b.arrival_volume
     per_route = b.persons_per_detection
     ppd = np.array([per_route.get(r, per_route["default"]) for r, _ in arr.routes])
     ppd_cal = np.array([per_route.get(r, per_route["default"]) for r, _ in cal.routes])
@@ -178,10 +198,66 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
     move_on = np.minimum(b.move_on, 1.0 - apply)
     if (apply < 0).any() or (apply > 1).any():
         raise InvalidInput(f"scenario {scenario.name}: behaviour.apply_at_arrival", "shares lie in [0, 1]")
-
-    # 1-2. detected arrivals and shocks: (route, nationality, day, Member State of arrival)
-    routes, nats, arr_days, firsts, origin = [], [], [], [], []
     notes: list[str] = list(arr.notes)
+    det = _detected(scenario, law, b, rng, arr, ppd, apply, move_on, dest, notes)
+    # 3. direct applications: the calibration year's applications minus what detections explain
+    explained = expected_from_detections(cal, ppd_cal, apply, move_on, dest)
+    direct, transitions, tp_mask = _direct(scenario, b, rng, apps, explained, notes)
+    pending, stage_p = _pending(scenario, b, rng)
+    pop = _assemble(scenario.start, pending, stage_p, det, direct, notes, transitions, tp_mask)
+    _facts(pop, scenario.calibration_year, b, rng, dest)
+    _instrumentalisation(pop, scenario)
+    return pop
+
+
+def _detected(
+    scenario: Scenario,
+    law: ParameterSet,
+    b: Drawn,
+    rng: np.random.Generator,
+    arr: A.RouteArrivals,
+    ppd: np.ndarray,
+    apply: np.ndarray,
+    move_on: np.ndarray,
+    dest: np.ndarray,
+    notes: list[str],
+) -> _Detected:
+    """Streams 1-2: detected arrivals and shocks, screened (SR Art. 5, time limit of SR Art. 8),
+    then applying where they arrive, moving on to apply elsewhere, or not applying."""
+    routes, nats, arr_days, firsts, origin = _arrivals(scenario, rng, arr, ppd, b.arrival_volume)
+    _shocks(scenario, rng, arr, notes, routes, nats, arr_days, firsts, origin)
+    route = np.concatenate(routes).astype(np.int8)
+    nat_b = np.concatenate(nats).astype(np.int16)
+    day_b = np.concatenate(arr_days).astype(np.int32)
+    first_b = np.concatenate(firsts).astype(np.int8)
+    nb = len(route)
+    sea_b = np.array([b_ == "sea" for _, b_ in arr.routes])[route]
+    u = rng.random(nb)
+    path_b = np.where(
+        u < apply[first_b],
+        PATH_APPLY,
+        np.where(u < apply[first_b] + move_on[first_b], PATH_MOVE_ON, PATH_NO_APPLICATION),
+    ).astype(np.int8)
+    screening = law["sr.time_limits.border_screening"]
+    limit = screening.period_at(max(scenario.start, screening.values[0].start))
+    screen_b = day_b + screening_days(rng, b.screening_days_mean, nb, limit.amount)  # screening/durations.py
+    app_b = first_b.copy()
+    movers = path_b == PATH_MOVE_ON
+    app_b[movers] = _elsewhere(rng, dest, nat_b[movers], first_b[movers])
+    make_b = screen_b.copy()
+    make_b[movers] += _expo_days(rng, b.travel_days_mean, int(movers.sum()))
+    return _Detected(
+        app_b, nat_b, day_b, route, first_b, np.concatenate(origin), sea_b, path_b, screen_b, make_b
+    )
+
+
+def _arrivals(
+    scenario: Scenario, rng: np.random.Generator, arr: A.RouteArrivals, ppd: np.ndarray, volume: float
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """Stream 1: Frontex detections, Poisson-drawn per month and cell, on a uniform day of the month,
+    in a Member State of arrival by the route split: (routes, nationalities, days, firsts, origins)."""
+    days, start, scale = scenario.days, scenario.start, scenario.scale
+    routes, nats, arr_days, firsts, origin = [], [], [], [], []
     for month, first_day, n in _month_segments(start, days):
         dim = calendar.monthrange(scenario.arrivals_year, month)[1]
         expected = arr.detections[:, month - 1, :] * (ppd * volume * scale * n / dim)[:, None]
@@ -198,6 +274,20 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         first_ms[idx] = arr.split_ms[k][_categorical(rng, arr.split_p[k], len(idx))]
     firsts.append(first_ms)
     origin.append(np.full(len(route), O_DETECTED, np.int8))
+    return routes, nats, arr_days, firsts, origin
+
+
+def _shocks(
+    scenario: Scenario,
+    rng: np.random.Generator,
+    arr: A.RouteArrivals,
+    notes: list[str],
+    *columns: list[np.ndarray],
+) -> None:
+    """Stream 2: the scenario's shocks, appended to the columns (routes, nationalities, days,
+    firsts, origins) of stream 1: a surge of a given size with the nationality mix of its route."""
+    routes, nats, arr_days, firsts, origin = columns
+    days, start, scale = scenario.days, scenario.start, scenario.scale
     for i, shock in enumerate(scenario.shocks):
         try:
             k = arr.routes.index((shock.route, shock.border_type))
@@ -222,30 +312,19 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         arr_days.append(offset + rng.integers(0, min(shock.days, days - offset), size))
         firsts.append(np.full(size, A.MS_INDEX[shock.member_state], np.int8))
         origin.append(np.full(size, O_SHOCK, np.int8))
-    route = np.concatenate(routes).astype(np.int8)
-    nat_b = np.concatenate(nats).astype(np.int16)
-    day_b = np.concatenate(arr_days).astype(np.int32)
-    first_b = np.concatenate(firsts).astype(np.int8)
-    origin_b = np.concatenate(origin)
-    nb = len(route)
-    sea_b = np.array([b_ == "sea" for _, b_ in arr.routes])[route]
-    u = rng.random(nb)
-    path_b = np.where(
-        u < apply[first_b],
-        PATH_APPLY,
-        np.where(u < apply[first_b] + move_on[first_b], PATH_MOVE_ON, PATH_NO_APPLICATION),
-    ).astype(np.int8)
-    screening = law["sr.time_limits.border_screening"]
-    limit = screening.period_at(max(start, screening.values[0].start))
-    screen_b = day_b + screening_days(rng, b.screening_days_mean, nb, limit.amount)  # screening/durations.py
-    app_b = first_b.copy()
-    movers = path_b == PATH_MOVE_ON
-    app_b[movers] = _elsewhere(rng, dest, nat_b[movers], first_b[movers])
-    make_b = screen_b.copy()
-    make_b[movers] += _expo_days(rng, b.travel_days_mean, int(movers.sum()))
 
-    # 3. direct applications: the calibration year's applications minus what detections explain
-    explained = expected_from_detections(cal, ppd_cal, apply, move_on, dest)
+
+def _direct(
+    scenario: Scenario,
+    b: Drawn,
+    rng: np.random.Generator,
+    apps: np.ndarray,
+    explained: np.ndarray,
+    notes: list[str],
+) -> tuple[_Stream, Transitions | None, np.ndarray]:
+    """Stream 3: direct applications (the residual of the calibration year × growth, uniform over
+    the run) and those when temporary protection ends (`sim.tp_end`): (stream, transitions, TP mask)."""
+    days, scale = scenario.days, scenario.scale
     direct = np.maximum(apps - explained, 0.0) * b.direct_applications_growth * scale * days / 365.0
     counts = rng.poisson(direct)
     ms_d, nat_d = np.nonzero(counts)
@@ -265,9 +344,13 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         nd += len(ms_t)
     n_tp = 0 if transitions is None else len(ms_t)
     tp_mask = np.r_[np.zeros(nd - n_tp, bool), np.ones(n_tp, bool)]  # the last of the direct applications
+    return _Stream(app_d, nat_dd, day_d), transitions, tp_mask
 
-    # 4. the pending stock on day 0
-    stock = A.pending_stock(scenario.calibration_year) * b.backlog_share * scale
+
+def _pending(scenario: Scenario, b: Drawn, rng: np.random.Generator) -> tuple[_Stream, np.ndarray]:
+    """Stream 4: the pending stock on day 0 (UNHCR asylum-seekers), at first instance or on appeal:
+    (stream, initial stage)."""
+    stock = A.pending_stock(scenario.calibration_year) * b.backlog_share * scenario.scale
     counts = rng.poisson(stock)
     ms_p, nat_p = np.nonzero(counts)
     reps = counts[ms_p, nat_p]
@@ -276,28 +359,41 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
     nat_pp = np.repeat(nat_p, reps).astype(np.int16)
     day_p = -rng.integers(1, 730, npend).astype(np.int32)
     stage_p = np.where(rng.random(npend) < b.backlog_appeal_share, APPEAL, REGULAR).astype(np.int8)
+    return _Stream(app_p, nat_pp, day_p), stage_p
 
-    # assemble: pending first (by lodging day), then everyone else by arrival day
+
+def _assemble(
+    start: dt.date,
+    pending: _Stream,
+    stage_p: np.ndarray,
+    det: _Detected,
+    direct: _Stream,
+    notes: list[str],
+    transitions: Transitions | None,
+    tp_mask: np.ndarray,
+) -> Population:
+    """The population: pending first (by lodging day), then everyone else by arrival day."""
+    npend, nb, nd = len(pending.day), len(det.day), len(direct.day)
     n = npend + nb + nd
-    pend_order = stable_argsort(day_p)
-    rest_order = npend + stable_argsort(np.concatenate([day_b, day_d]))
+    pend_order = stable_argsort(pending.day)
+    rest_order = npend + stable_argsort(np.concatenate([det.day, direct.day]))
     order = np.concatenate([pend_order, rest_order])
 
     def cat(*parts: np.ndarray) -> np.ndarray:
         return np.concatenate(parts)[order]
 
-    pop = Population(
+    return Population(
         start=start,
-        origin=cat(np.full(npend, O_PENDING, np.int8), origin_b, np.full(nd, O_DIRECT, np.int8)),
-        route=cat(np.full(npend, -1, np.int8), route, np.full(nd, -1, np.int8)),
-        sea=cat(np.zeros(npend, bool), sea_b, np.zeros(nd, bool)),
-        arr_day=cat(day_p, day_b, day_d),
-        first_ms=cat(app_p, first_b, app_d),
-        screen_day=cat(np.full(npend, -1, np.int32), screen_b, np.full(nd, -1, np.int32)),
-        path=cat(np.full(npend, PATH_APPLY, np.int8), path_b, np.full(nd, PATH_APPLY, np.int8)),
-        app_ms=cat(app_p, app_b, app_d),
-        make_day=cat(day_p, make_b, day_d),
-        nat=cat(nat_pp, nat_b, nat_dd),
+        origin=cat(np.full(npend, O_PENDING, np.int8), det.origin, np.full(nd, O_DIRECT, np.int8)),
+        route=cat(np.full(npend, -1, np.int8), det.route, np.full(nd, -1, np.int8)),
+        sea=cat(np.zeros(npend, bool), det.sea, np.zeros(nd, bool)),
+        arr_day=cat(pending.day, det.day, direct.day),
+        first_ms=cat(pending.app_ms, det.first_ms, direct.app_ms),
+        screen_day=cat(np.full(npend, -1, np.int32), det.screen_day, np.full(nd, -1, np.int32)),
+        path=cat(np.full(npend, PATH_APPLY, np.int8), det.path, np.full(nd, PATH_APPLY, np.int8)),
+        app_ms=cat(pending.app_ms, det.app_ms, direct.app_ms),
+        make_day=cat(pending.day, det.make_day, direct.day),
+        nat=cat(pending.nat, det.nat, direct.nat),
         instrumentalised=np.zeros(n, bool),
         reloc_ok=np.zeros(n, bool),
         init_stage=cat(stage_p, np.full(nb + nd, -1, np.int8)),
@@ -315,9 +411,6 @@ def synthesise(scenario: Scenario, law: ParameterSet, b: Drawn, rng: np.random.G
         tp_transitions=transitions,
         tp_applicant=None if transitions is None else cat(np.zeros(npend + nb, bool), tp_mask),
     )
-    _facts(pop, scenario.calibration_year, b, rng, dest)
-    _instrumentalisation(pop, scenario)
-    return pop
 
 
 def _facts(pop: Population, year: int, b: Drawn, rng: np.random.Generator, dest: np.ndarray) -> None:
