@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -237,7 +238,8 @@ def test_a_confirmed_hit_links_the_datasets_and_persons_are_counted_once(
     stats = registry.statistics(OPERATOR)["datasets"]
     assert stats["persons"].sum() == 3
     [hit] = b.candidates
-    registry.verify_hit(DE_ASYLUM, hit.hit_id, True)
+    verified = registry.verify_hit(DE_ASYLUM, hit.hit_id, True)
+    assert verified == dataclasses.replace(hit, status="confirmed")  # the hit as answered, now confirmed
     with registry.store.read() as conn:
         keys = dict(conn.execute(select(datasets.c.id, datasets.c.person_key)).all())
     assert keys[a.dataset_id] == keys[b.dataset_id] != keys[c.dataset_id]

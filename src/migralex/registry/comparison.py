@@ -350,7 +350,7 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
                 caller, "verify_hit", "ok", basis, [h.candidate_dataset_id], hit=hit_id, status=status
             )
             audit.append(conn, reg.keys.audit_key, [entry])
-            return _verified(conn, h, hit_id, status)
+            return _verified(conn, hit_id)
     reg._deny(
         caller,
         "verify_hit",
@@ -401,24 +401,9 @@ def _link(
     return event
 
 
-def _verified(conn: Connection, h: Any, hit_id: int, status: str) -> Candidate:
+def _verified(conn: Connection, hit_id: int) -> Candidate:
     """The verified hit as a `Candidate` with its dataset's current data (Art. 38(4)–(6))."""
-    d = conn.execute(
-        select(datasets.c.member_state, datasets.c.category, datasets.c.mark).where(
-            datasets.c.id == h.candidate_dataset_id
-        )
-    ).one()
-    return Candidate(
-        hit_id,
-        h.candidate_dataset_id,
-        d.member_state,
-        d.category,
-        h.modality,
-        h.score,
-        h.demographic_score,
-        d.mark,
-        status,
-    )
+    return candidates(conn.execute(candidate_query(hits.c.id == hit_id)).all())[0]
 
 
 def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:
