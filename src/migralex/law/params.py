@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import yaml
@@ -418,3 +419,23 @@ def params() -> ParameterSet:
 def param(name: str) -> Parameter:
     """One shipped parameter by name."""
     return params()[name]
+
+
+_T = TypeVar("_T")
+#: Law lookups per parameter set: (id of the set, what) → (weak reference to the set, value).
+_PER_PARAMS: dict[tuple[int, Any], tuple[weakref.ref[ParameterSet], Any]] = {}
+
+
+def per_params(p: ParameterSet, what: Any, build: Callable[[ParameterSet], _T]) -> _T:
+    """`build(p)`, computed once per parameter set (a `ParameterSet` is immutable: keyed by its
+    identity, checked through a weak reference) and `what` - law lookups hoisted out of every call,
+    never anything that depends on a case."""
+    key = (id(p), what)
+    hit = _PER_PARAMS.get(key)
+    if hit is not None and hit[0]() is p:
+        return hit[1]
+    if len(_PER_PARAMS) > 2048:  # scenario overlays come and go: keep the table small
+        _PER_PARAMS.clear()
+    value = build(p)
+    _PER_PARAMS[key] = (weakref.ref(p), value)
+    return value

@@ -16,7 +16,6 @@ the associated States); `binds(state, act, params, part)` answers for one State 
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import yaml
 from migralex.countries import ASSOCIATED_STATES, DUBLIN_STATES
 from migralex.errors import LawDataError, UnknownReference
 from migralex.law.acts import resolve_act
-from migralex.law.params import CONFIDENCE, ParameterSet
+from migralex.law.params import CONFIDENCE, ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.law.texts import TEXT_FILES, act_label, normalise_space, recital
 
@@ -272,21 +271,9 @@ def bound_mask(
     return table[np.where(c < 0, len(DUBLIN_STATES), c)]
 
 
-#: `Participation.choices` per parameter set, by identity (a set is immutable): id → (weak ref, choices).
-_CHOICES: dict[int, tuple[weakref.ref[ParameterSet], tuple[tuple[str, str], ...]]] = {}
-
-
 def chosen_readings(p: ParameterSet | None) -> tuple[tuple[str, str], ...]:
     """`participation().choices(p)`, looked up once per parameter set (the readings never change)."""
-    p = p or shipped_params()
-    hit = _CHOICES.get(id(p))
-    if hit is not None and hit[0]() is p:
-        return hit[1]
-    if len(_CHOICES) > 64:  # scenario overlays come and go: keep the table small
-        _CHOICES.clear()
-    choices = participation().choices(p)
-    _CHOICES[id(p)] = (weakref.ref(p), choices)
-    return choices
+    return per_params(p or shipped_params(), "participation.choices", participation().choices)
 
 
 def why(state: str, act: str, p: ParameterSet | None = None) -> str | None:

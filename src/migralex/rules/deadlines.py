@@ -49,7 +49,6 @@ The dates that follow from the case's procedural events (format v2) are `migrale
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,7 +64,7 @@ from migralex.countries import DUBLIN_STATES
 from migralex.law.acts import resolve_act
 from migralex.law.deadlines import Variant as CatalogueVariant
 from migralex.law.deadlines import catalogue
-from migralex.law.params import ParameterSet
+from migralex.law.params import ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.law.participation import bound_mask
 from migralex.law.timelimits import Period
@@ -200,22 +199,6 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
-_PER_PARAMS: dict[tuple[int, Any], tuple[weakref.ref[ParameterSet], Any]] = {}
-
-
-def _per_params(p: ParameterSet, key: Any, make: Callable[[], _T]) -> _T:
-    """`make()`, a law lookup under parameter set `p`, made once per set (by its identity, while it
-    lives) and `key` - never per case content."""
-    hit = _PER_PARAMS.get((id(p), key))
-    if hit is not None and hit[0]() is p:
-        return cast(_T, hit[1])
-    if len(_PER_PARAMS) > 2048:  # parameter sets come and go (scenarios): start afresh
-        _PER_PARAMS.clear()
-    value = make()
-    _PER_PARAMS[(id(p), key)] = (weakref.ref(p), value)
-    return value
-
-
 def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
     """The variants of deadline `name` under parameter set `p` (the notes quote the set's periods)."""
 
@@ -226,14 +209,16 @@ def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Templat
         )
         return _Template(found, variants)
 
-    return _per_params(p, (name, variants), make)
+    return per_params(p, (name, variants), lambda _: make())
 
 
 def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
     """Per act (SR, RCD, RBPR), per State code + 1 (0: none): does it bind the State
     (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
     codes = np.arange(-1, len(DUBLIN_STATES))
-    return _per_params(p, "bound", lambda: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")})
+    return per_params(
+        p, "deadlines.bound", lambda _: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")}
+    )
 
 
 def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:

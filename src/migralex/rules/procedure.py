@@ -27,7 +27,6 @@ answer says so.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -42,7 +41,7 @@ from migralex.cases.format import Case
 from migralex.countries import normalise, normalise_member_state
 from migralex.errors import InvalidInput
 from migralex.law.acts import resolve_act
-from migralex.law.params import ParameterSet, compare
+from migralex.law.params import ParameterSet, compare, per_params
 from migralex.law.params import params as shipped_params
 from migralex.law.participation import bound_table, participation, why
 from migralex.rules.participation import acts_not_binding, not_binding_flag
@@ -774,17 +773,15 @@ THRESHOLDS = (
     "cfmr.border.recognition_rate_threshold",
     "cfmr.border.optional_merits_threshold",
 )
-#: `_Law` per parameter set, by identity (a set is immutable): id → (weak reference, tables).
-_LAWS: dict[int, tuple[weakref.ref[ParameterSet], _Law]] = {}
 
 
 def _law(p: ParameterSet) -> _Law:
     """APR Art. 79(3), CFMR Art. 1 in time, participation and the thresholds of `p`, built once."""
-    hit = _LAWS.get(id(p))
-    if hit is not None and hit[0]() is p:
-        return hit[1]
-    if len(_LAWS) > 64:  # scenario overlays come and go: keep the table small
-        _LAWS.clear()
+    return per_params(p, "procedure.law", _build_law)
+
+
+def _build_law(p: ParameterSet) -> _Law:
+    """`_law`, built."""
     thresholds = {}
     for name in THRESHOLDS:
         par = p[name]
@@ -798,7 +795,6 @@ def _law(p: ParameterSet) -> _Law:
         bound_table("APR", p),
         thresholds,
     )
-    _LAWS[id(p)] = (weakref.ref(p), law)
     return law
 
 

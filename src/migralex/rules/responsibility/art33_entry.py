@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from migralex.law.params import ParameterSet
+from migralex.law.params import ParameterSet, per_params
 from migralex.rules.periods import meets_boundary, window_end
 from migralex.rules.responsibility.common import (
     ENTRY,
@@ -30,7 +30,6 @@ from migralex.rules.responsibility.common import (
     best_row,
     filled,
     ms_of_rows,
-    per_params,
     take_dates,
 )
 from migralex.rules.trace import APPLIES, EXCLUDED, Flag, RuleEval

@@ -9,7 +9,6 @@ parameter of each window, so one implementation of a criterion serves both regim
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -73,24 +72,6 @@ class Law:
     #: text appended to the deciding citation in `legal_basis` (the regime switch, if any)
     basis_note: str = ""
     readings: dict[str, str] = field(default_factory=dict)
-
-
-_PER_PARAMS: dict[tuple[int, str], tuple[weakref.ref[ParameterSet], Any]] = {}
-
-
-def per_params(p: ParameterSet, what: str, build: Callable[[ParameterSet], T]) -> T:
-    """`build(p)`, computed once per parameter set (a `ParameterSet` is immutable: keyed by its
-    identity, checked through a weak reference) - law lookups hoisted out of every call, never
-    anything that depends on a case."""
-    key = (id(p), what)
-    hit = _PER_PARAMS.get(key)
-    if hit is not None and hit[0]() is p:
-        return hit[1]
-    if len(_PER_PARAMS) > 512:  # scenario overlays come and go: keep the table small
-        _PER_PARAMS.clear()
-    value = build(p)
-    _PER_PARAMS[key] = (weakref.ref(p), value)
-    return value
 
 
 def reading(params: ParameterSet, name: str) -> str:

@@ -26,7 +26,7 @@ from migralex.cases import codes as C
 from migralex.cases.batch import CaseBatch, as_batch, ids_column
 from migralex.cases.format import Case
 from migralex.law.acts import resolve_act, responsibility_regime
-from migralex.law.params import ParameterSet
+from migralex.law.params import ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.rules.participation import Scope, ScopeNote, bound_regime
 from migralex.rules.regime import FORCED, forced_regime
@@ -54,7 +54,6 @@ from migralex.rules.responsibility.common import (
     filled,
     in_codes,
     per_case_bits,
-    per_params,
     reading,
 )
 from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
