@@ -120,3 +120,16 @@ def test_manager_starts_again_after_a_shutdown_and_cancels_waiting_jobs() -> Non
     again = manager.submit("test", {}, lambda progress: "after restart")
     assert wait_until_finished(manager, again.id)["result"] == "after restart"
     manager.shutdown()
+
+
+def test_drain_waits_for_queued_and_running_jobs_and_times_out_while_one_runs() -> None:
+    manager = JobManager(max_queued=2)
+    gate = threading.Event()
+    done: list[str] = []
+    manager.submit("test", {}, lambda progress: gate.wait(5))
+    manager.submit("test", {}, lambda progress: done.append("second"))
+    assert manager.drain(timeout=0.2) is False  # the first still waits on the gate
+    gate.set()
+    assert manager.drain(timeout=5) is True
+    assert done == ["second"] and all(j.state == "done" for j in manager.list())
+    manager.shutdown()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import traceback
 import uuid
 from collections import OrderedDict
@@ -100,6 +101,18 @@ class JobManager:
         """Known jobs, newest first."""
         with self._lock:
             return list(reversed(self._jobs.values()))
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until no job is queued or running (at most `timeout` seconds); True when none is."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            with self._lock:
+                busy = any(j.state in ("queued", "running") for j in self._jobs.values())
+            if not busy:
+                return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
     def shutdown(self) -> None:
         """Stop the worker: cancel waiting jobs (marked failed), do not wait for the running one."""
