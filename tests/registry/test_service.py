@@ -395,7 +395,7 @@ def test_batch_and_bulk_paths_write_the_same_rows(open_registry, people: People,
         with reg.store.read() as conn:
             ds = [dict(r._mapping) for r in conn.execute(select(datasets).order_by(datasets.c.id))]
             ids = [d["id"] for d in ds]
-            ident = reg._identities(conn, ids)
+            ident = reg.identities(conn, ids)
             tpl = conn.execute(
                 select(templates.c.dataset_id, templates.c.modality, templates.c.ciphertext).order_by(
                     templates.c.dataset_id, templates.c.modality

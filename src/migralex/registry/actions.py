@@ -46,7 +46,7 @@ def record(
     p = policy()
     basis = p.actions[action].basis.cite()
     now = reg.now()
-    with reg._lock, reg.store.write() as conn:
+    with reg.lock, reg.store.write() as conn:
         d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
         denial: Exception | None = None
         if d is None:
@@ -90,7 +90,7 @@ def record(
             audit.append(
                 conn,
                 reg.keys.audit_key,
-                [reg._entry(caller, f"record_{action}", "ok", basis, [dataset_id], notified=notified)],
+                [reg.audit_entry(caller, f"record_{action}", "ok", basis, [dataset_id], notified=notified)],
             )
             return {
                 "dataset_id": dataset_id,
@@ -99,12 +99,12 @@ def record(
                 "notified": notified,
                 "erased": bool(erased),
             }
-    reg._deny(caller, f"record_{action}", denial, [dataset_id])
+    reg.deny(caller, f"record_{action}", denial, [dataset_id])
 
 
 def _store_details(reg: Registry, conn: Connection, dataset_id: int, extra: Mapping[str, Any]) -> None:
     """Add the recorded details to the dataset's encrypted document (Arts 16, 17(2))."""
-    doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+    doc = reg.document(conn, dataset_id) or {"identity": {}, "details": {}}
     doc["details"].update(extra)
     ciphertext = shredding.encrypt(
         conn, reg.keys, [dataset_id], [canonical_json(doc).encode()], [f"personal_data:{dataset_id}"]
@@ -151,7 +151,7 @@ def retake(
     if taken > now + SKEW:
         raise InvalidInput("biometrics_taken_at", "in the future")
     in_force(reg.ps, "eurodac.transmission.retake", taken.date(), "biometrics_taken_at")
-    with reg._lock, reg.store.write() as conn:
+    with reg.lock, reg.store.write() as conn:
         d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
         denial: Exception | None = None
         if d is None:
@@ -200,10 +200,10 @@ def retake(
             audit.append(
                 conn,
                 reg.keys.audit_key,
-                [reg._entry(caller, "retake", "ok", basis, [dataset_id], late=now > deadline)],
+                [reg.audit_entry(caller, "retake", "ok", basis, [dataset_id], late=now > deadline)],
             )
             return {"dataset_id": dataset_id, "legal_basis": basis, **payload}
-    reg._deny(caller, "retake", denial, [dataset_id])
+    reg.deny(caller, "retake", denial, [dataset_id])
 
 
 def _notify(
@@ -270,7 +270,7 @@ def notifications_for(reg: Registry, caller: Caller) -> list[dict[str, Any]]:
             conn,
             reg.keys.audit_key,
             [
-                reg._entry(
+                reg.audit_entry(
                     caller,
                     "notifications",
                     "ok",
@@ -292,7 +292,7 @@ def _suspends(reg: Registry, action: str, on: dt.date) -> bool:
 
 def _mark_suspended(reg: Registry, conn: Connection, dataset_id: int) -> None:
     """Record in the alert's data that its return decision is suspended (SIS Return Reg. Art. 4(1))."""
-    doc = reg._document(conn, dataset_id) or {"identity": {}, "details": {}}
+    doc = reg.document(conn, dataset_id) or {"identity": {}, "details": {}}
     doc["identity"]["decision_suspended"] = True
     conn.execute(
         update(personal_data)

@@ -98,8 +98,8 @@ def search(
     allowed, if_marked, basis, include_own = _scope(reg, caller, kind, request, include_own)
     m, q = _probe(reg, fingerprint, face)
     run = _Comparison(caller, kind, m, basis, allowed, if_marked, include_own, request, reg.now())
-    with reg._lock, reg.store.write() as conn:
-        reg._sync(conn)
+    with reg.lock, reg.store.write() as conn:
+        reg.sync(conn)
         pairs, meta = _matches(reg, conn, m, q)
         keep = _admissible(run, pairs, meta, sex)[: reg.config.candidates]
         keep, withheld = _withhold_children(reg, conn, run, keep, meta)
@@ -107,7 +107,7 @@ def search(
         cands = _record_hits(reg, conn, run, search_id, keep, meta)
         alerts: list[dict[str, Any]] = []
         if kind == "return_check" and cands:
-            idents = reg._identities(conn, [c.dataset_id for c in cands])
+            idents = reg.identities(conn, [c.dataset_id for c in cands])
             alerts = return_alerts.answer(cands, idents, run.now.date())
         _audit_search(reg, conn, run, cands, withheld, search_id, stored_request)
     return SearchResult(search_id, tuple(cands), withheld, basis, tuple(alerts))
@@ -137,7 +137,7 @@ def _scope(
             return policy().return_check_compared_with, frozenset(), policy().return_check.cite(), include_own
         raise InvalidInput("kind", "one of admission, law_enforcement, return_check")
     except AccessDenied as exc:
-        reg._deny(caller, f"search_{kind}", exc, ())
+        reg.deny(caller, f"search_{kind}", exc, ())
 
 
 def _probe(reg: Registry, fingerprint: np.ndarray | None, face: np.ndarray | None) -> tuple[str, np.ndarray]:
@@ -200,7 +200,7 @@ def _withhold_children(
     additional grounds (Eurodac Art. 14(3)): (the rest, how many were withheld)."""
     if run.kind != "law_enforcement" or not keep:
         return keep, 0
-    idents = reg._identities(conn, [c for c, _ in keep])
+    idents = reg.identities(conn, [c for c, _ in keep])
     dob = np.array([idents.get(c, {}).get("date_of_birth") or "NaT" for c, _ in keep], dtype="datetime64[D]")
     taken = np.array([meta[c].biometrics_taken_at for c, _ in keep], dtype="datetime64[D]")
     request = run.request
@@ -309,7 +309,7 @@ def _audit_search(
             cir=request.cir_indicated,
             file=hashlib.sha256(request.national_file_number.encode()).hexdigest()[:16],
         )
-    entry = reg._entry(
+    entry = reg.audit_entry(
         run.caller, f"search_{run.kind}", "ok", run.basis, [c.dataset_id for c in cands], **detail
     )
     audit.append(conn, reg.keys.audit_key, [entry])
@@ -323,7 +323,7 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
     """
     p = policy()
     now = reg.now()
-    with reg._lock, reg.store.write() as conn:
+    with reg.lock, reg.store.write() as conn:
         h = _visible_hit(conn, caller, hit_id)
         if h is not None:
             if h.status != "pending":
@@ -346,12 +346,12 @@ def verify_hit(reg: Registry, caller: Caller, hit_id: int, confirmed: bool) -> C
             if confirmed and h.probe_dataset_id is not None:
                 evs.append(_link(reg, conn, caller, h, payload, now))
             insert_events(conn, reg.keys.mac_key, evs)
-            entry = reg._entry(
+            entry = reg.audit_entry(
                 caller, "verify_hit", "ok", basis, [h.candidate_dataset_id], hit=hit_id, status=status
             )
             audit.append(conn, reg.keys.audit_key, [entry])
             return _verified(conn, hit_id)
-    reg._deny(
+    reg.deny(
         caller,
         "verify_hit",
         NotVisible(f"hit {hit_id} is not visible to {caller.member_state}/{caller.role}"),
@@ -422,7 +422,7 @@ def pending_hits(reg: Registry, caller: Caller) -> list[Candidate]:
             conn,
             reg.keys.audit_key,
             [
-                reg._entry(
+                reg.audit_entry(
                     caller,
                     "list_hits",
                     "ok",

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, func, insert, select
+from sqlalchemy import ColumnElement, Connection, insert, select
 
 from migralex.errors import InvalidInput, MigralexError
 from migralex.law import ParameterSet
@@ -44,7 +44,7 @@ from migralex.registry.demographics import demographic_score, phonetic_key, vali
 from migralex.registry.events import PROJECTION_DEFAULTS, EventType, canonical_json
 from migralex.registry.integrity import insert_events, seal
 from migralex.registry.matcher import MODALITIES, normalise
-from migralex.registry.models import datasets, events, hits, personal_data, searches, templates
+from migralex.registry.models import datasets, hits, personal_data, searches, templates
 
 if TYPE_CHECKING:
     from migralex.registry.service import Registry
@@ -391,7 +391,7 @@ def register_rows(
             )
         results[i] = _replay(reg, conn, int(old.id))
         audits.append(
-            reg._entry(
+            reg.audit_entry(
                 caller,
                 "register",
                 "ok",
@@ -402,7 +402,7 @@ def register_rows(
             )
         )
     if fresh:
-        reg._sync(conn)
+        reg.sync(conn)
         ids = new_ids(conn, len(fresh))
         found = _compare_batch(reg, conn, caller, fresh, ids) if compare else {}
         _write_datasets(reg, conn, caller, fresh, ids, now)
@@ -423,7 +423,7 @@ def register_rows(
                 legal_basis=it.rule.collection.cite(),
             )
             audits.append(
-                reg._entry(
+                reg.audit_entry(
                     caller,
                     "register",
                     "ok",
@@ -442,7 +442,7 @@ def register_rows(
             sel = [(ids[j], it.vectors[m]) for j, it in enumerate(fresh) if m in it.vectors]
             if sel:
                 matcher.insert(np.array([s[0] for s in sel], np.int64), np.stack([s[1] for s in sel]))
-        reg._hwm = int(conn.scalar(select(func.max(events.c.seq))) or 0)
+        reg.mark_indexed(conn)
     return [results[i] for i in range(len(items))]
 
 
@@ -647,7 +647,7 @@ def _write_hits(
     hit_ids = iter(new_ids(conn, sum(len(found.get(j, ())) for j in compared), hits.c.id))
     srows, hrows, evs = [], [], []
     out: dict[int, list[Candidate]] = {}
-    identities = reg._identities(conn, sorted({c[0] for j in compared for c in found.get(j, ())} - set(ids)))
+    identities = reg.identities(conn, sorted({c[0] for j in compared for c in found.get(j, ())} - set(ids)))
     meta = _meta(reg, conn, sorted({c[0] for j in compared for c in found.get(j, ())}))
     for j in compared:
         it = items[j]

@@ -147,7 +147,7 @@ class Registry:
         self.clock = clock
         self.ps = ps or params()
         self._hwm: int | None = None
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()  # serialises writes with the in-memory indexes
         self.failed_auth = FailedAuth(self.config.failed_auth_limit, self.config.failed_auth_window_s)
 
     @classmethod
@@ -162,7 +162,7 @@ class Registry:
 
     # --- audit -------------------------------------------------------------------------------
 
-    def _entry(
+    def audit_entry(
         self,
         caller: Caller | None,
         action: str,
@@ -171,6 +171,7 @@ class Registry:
         records: Sequence[int] = (),
         **detail: Any,
     ) -> audit.AuditEntry:
+        """An audit entry of `caller`'s `action` with its outcome and legal basis, dated now."""
         return audit.AuditEntry(
             at=self.now(),
             token_id=caller.token_id if caller else None,
@@ -184,15 +185,16 @@ class Registry:
             detail=detail,
         )
 
-    def _deny(
+    def deny(
         self, caller: Caller | None, action: str, exc: Exception, records: Sequence[int] = ()
     ) -> NoReturn:
+        """Audit a refused `action` (its reason and basis) in a transaction of its own, then raise `exc`."""
         basis = getattr(exc, "basis", policy().access["authorisation"].cite())
         with self.store.write() as conn:
             audit.append(
                 conn,
                 self.keys.audit_key,
-                [self._entry(caller, action, "denied", basis, records, reason=str(exc))],
+                [self.audit_entry(caller, action, "denied", basis, records, reason=str(exc))],
             )
         raise exc
 
@@ -219,7 +221,7 @@ class Registry:
                 conn,
                 self.keys.audit_key,
                 [
-                    self._entry(
+                    self.audit_entry(
                         caller, "token_create", "ok", policy().access["designation"].cite(), token=token_id
                     )
                 ],
@@ -257,7 +259,7 @@ class Registry:
     ) -> None:
         basis = policy().access["authorisation"].cite()
         entries = [
-            self._entry(
+            self.audit_entry(
                 None,
                 "authenticate",
                 "denied",
@@ -271,7 +273,7 @@ class Registry:
         ]
         if exc is not None:
             entries.append(
-                self._entry(None, "authenticate", "denied", basis, (), reason=str(exc), client=client)
+                self.audit_entry(None, "authenticate", "denied", basis, (), reason=str(exc), client=client)
             )
         if entries:
             with self.store.write() as conn:
@@ -291,10 +293,10 @@ class Registry:
 
     def warm(self) -> None:
         """Load every stored template into the matchers (decrypting them; see docs on the trade-off)."""
-        with self._lock, self.store.read() as conn:
-            self._sync(conn)
+        with self.lock, self.store.read() as conn:
+            self.sync(conn)
 
-    def _sync(self, conn: Connection) -> None:
+    def sync(self, conn: Connection) -> None:
         """Bring the in-memory indexes up to the database (registrations, retakes, erasures of others)."""
         if self._hwm is None:
             hwm = int(conn.scalar(select(func.coalesce(func.max(events.c.seq), 0))) or 0)
@@ -317,6 +319,10 @@ class Registry:
             self._load_templates(
                 conn, sorted({int(r.dataset_id) for r in changed if r.type != EventType.erased})
             )
+        self.mark_indexed(conn)
+
+    def mark_indexed(self, conn: Connection) -> None:
+        """The in-memory indexes now hold every event the database has (after a sync or a write)."""
         self._hwm = int(conn.scalar(select(func.coalesce(func.max(events.c.seq), 0))) or 0)
 
     def _load_templates(self, conn: Connection, ids: list[int] | None, chunk: int = 100_000) -> None:
@@ -368,8 +374,8 @@ class Registry:
         try:
             prepared = registration.prepare(self, caller, submissions)
         except AccessDenied as exc:
-            self._deny(caller, "register", exc)
-        with self._lock, self.store.write() as conn:
+            self.deny(caller, "register", exc)
+        with self.lock, self.store.write() as conn:
             results = registration.register_rows(self, conn, caller, prepared, compare)
         return results
 
@@ -435,7 +441,7 @@ class Registry:
         """Undelivered notifications to the caller's Member State (delivered once read)."""
         return actions.notifications_for(self, caller)
 
-    def _identities(self, conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+    def identities(self, conn: Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
         """Decrypted identity documents of some datasets (erased ones have none)."""
         if not ids:
             return {}
@@ -453,7 +459,8 @@ class Registry:
         )
         return {int(r.dataset_id): json.loads(p)["identity"] for r, p in zip(rows, plain, strict=True)}
 
-    def _document(self, conn: Connection, dataset_id: int) -> dict[str, Any] | None:
+    def document(self, conn: Connection, dataset_id: int) -> dict[str, Any] | None:
+        """The decrypted personal-data document of a dataset (None once erased)."""
         row = conn.execute(
             select(personal_data.c.ciphertext).where(personal_data.c.dataset_id == dataset_id)
         ).first()
@@ -504,7 +511,7 @@ class Registry:
                 denial = exc
             else:
                 integrity.check(self.keys.mac_key, "datasets", d._mapping)
-                doc = self._document(conn, dataset_id)
+                doc = self.document(conn, dataset_id)
                 state = _state(d)
                 out: dict[str, Any] = {
                     "dataset": state,
@@ -536,10 +543,10 @@ class Registry:
                     audit.append(
                         wconn,
                         self.keys.audit_key,
-                        [self._entry(caller, "read", "ok", basis, [dataset_id], scope=scope)],
+                        [self.audit_entry(caller, "read", "ok", basis, [dataset_id], scope=scope)],
                     )
                 return out
-        self._deny(caller, "read", denial, [dataset_id])
+        self.deny(caller, "read", denial, [dataset_id])
 
     def find(self, caller: Caller, transaction_id: str) -> dict[str, Any]:
         """The caller's own dataset by the transaction id it was submitted with."""
@@ -551,7 +558,7 @@ class Registry:
                 )
             )
         if dataset_id is None:
-            self._deny(
+            self.deny(
                 caller,
                 "find",
                 NotVisible(f"no dataset of {caller.member_state} with transaction id {transaction_id!r}"),
@@ -571,9 +578,9 @@ class Registry:
         try:
             may_operate(caller, "purge")
         except AccessDenied as exc:
-            self._deny(caller, "purge", exc)
+            self.deny(caller, "purge", exc)
         if day > today:
-            self._deny(
+            self.deny(
                 caller,
                 "purge",
                 InvalidInput(
@@ -582,7 +589,7 @@ class Registry:
                     "advance erasure only on its own grounds (Eurodac Art. 30(1): citizenship)",
                 ),
             )
-        with self._lock, self.store.write() as conn:
+        with self.lock, self.store.write() as conn:
             result = retention.purge(conn, day, actor=caller.token_id, now=self.now(), key=self.keys.mac_key)
             listed = result.ids if result.count <= retention.LISTED else ()
             detail = {"as_of": day.isoformat(), "erased": result.count}
@@ -595,9 +602,9 @@ class Registry:
             audit.append(
                 conn,
                 self.keys.audit_key,
-                [self._entry(caller, "purge", "ok", result.basis, listed, **detail)],
+                [self.audit_entry(caller, "purge", "ok", result.basis, listed, **detail)],
             )
-            self._sync(conn)
+            self.sync(conn)
         if result.count:
             self.store.scrub()
         return result
@@ -613,17 +620,19 @@ class Registry:
         try:
             may_operate(caller, "purge")
         except AccessDenied as exc:
-            self._deny(caller, "purge_audit", exc)
+            self.deny(caller, "purge_audit", exc)
         if day > today:
-            self._deny(caller, "purge_audit", InvalidInput("as_of", f"{day} is after today ({today})"))
+            self.deny(caller, "purge_audit", InvalidInput("as_of", f"{day} is after today ({today})"))
         self.flush_refusals()
-        with self._lock, self.store.write() as conn:
+        with self.lock, self.store.write() as conn:
             result = audit_retention.purge(conn, self.keys.audit_key, self.ps, day, self.now(), hold)
             detail: dict[str, Any] = {"as_of": day.isoformat(), "erased": result.count, "runs": result.runs}
             if hold is not None:
                 detail["keep_from"] = hold.isoformat()
             audit.append(
-                conn, self.keys.audit_key, [self._entry(caller, "purge_audit", "ok", result.basis, **detail)]
+                conn,
+                self.keys.audit_key,
+                [self.audit_entry(caller, "purge_audit", "ok", result.basis, **detail)],
             )
         if result.count:
             self.store.scrub()
@@ -657,9 +666,9 @@ class Registry:
         try:
             may_operate(caller, "tp_decisions")
         except AccessDenied as exc:
-            self._deny(caller, "tp_decision", exc)
+            self.deny(caller, "tp_decision", exc)
         basis = "Eurodac Art. 29(9)"
-        with self._lock, self.store.write() as conn:
+        with self.lock, self.store.write() as conn:
             if retention.tp_decision(conn, ref) is None:
                 conn.execute(
                     insert(tp_decisions).values(
@@ -676,7 +685,7 @@ class Registry:
             audit.append(
                 conn,
                 self.keys.audit_key,
-                [self._entry(caller, "tp_decision", "ok", basis, (), reference=ref, datasets=n)],
+                [self.audit_entry(caller, "tp_decision", "ok", basis, (), reference=ref, datasets=n)],
             )
         return n
 
@@ -687,12 +696,14 @@ class Registry:
         try:
             may_operate(caller, "statistics")
         except AccessDenied as exc:
-            self._deny(caller, "statistics", exc)
+            self.deny(caller, "statistics", exc)
         with self.store.read() as conn:
             out = statistics(conn, since=since, until=until)
         with self.store.write() as conn:
             audit.append(
-                conn, self.keys.audit_key, [self._entry(caller, "statistics", "ok", "Eurodac Art. 12(1)")]
+                conn,
+                self.keys.audit_key,
+                [self.audit_entry(caller, "statistics", "ok", "Eurodac Art. 12(1)")],
             )
         return out
 
@@ -705,7 +716,7 @@ class Registry:
         try:
             may_operate(caller, "tp_multiple")
         except AccessDenied as exc:
-            self._deny(caller, "tp_multiple", exc)
+            self.deny(caller, "tp_multiple", exc)
         own = None if caller.role is Role.operator else caller.member_state
         with self.store.read() as conn:
             out = multiple_registrations(conn, own)
@@ -713,7 +724,7 @@ class Registry:
             audit.append(
                 conn,
                 self.keys.audit_key,
-                [self._entry(caller, "tp_multiple", "ok", "Eurodac Art. 3(6), Art. 26, Art. 38(4)")],
+                [self.audit_entry(caller, "tp_multiple", "ok", "Eurodac Art. 3(6), Art. 26, Art. 38(4)")],
             )
         return out
 
@@ -722,13 +733,13 @@ class Registry:
         try:
             may_operate(caller, "verify_audit")
         except AccessDenied as exc:
-            self._deny(caller, "seal", exc)
-        with self._lock, self.store.write() as conn:
+            self.deny(caller, "seal", exc)
+        with self.lock, self.store.write() as conn:
             counts = integrity.seal_legacy(conn, self.keys.mac_key, self.now().isoformat())
             audit.append(
                 conn,
                 self.keys.audit_key,
-                [self._entry(caller, "seal", "ok", "Eurodac Art. 48(2)(m)", (), sealed=counts)],
+                [self.audit_entry(caller, "seal", "ok", "Eurodac Art. 48(2)(m)", (), sealed=counts)],
             )
         return counts
 
@@ -741,7 +752,7 @@ class Registry:
         try:
             may_operate(caller, "verify_audit")
         except AccessDenied as exc:
-            self._deny(caller, "verify_audit", exc)
+            self.deny(caller, "verify_audit", exc)
         self.flush_refusals()
         with self.store.read() as conn:
             report = integrity.Verification(
@@ -753,7 +764,7 @@ class Registry:
                 audit.append(
                     conn,
                     self.keys.audit_key,
-                    [self._entry(caller, "verify_audit", "ok", "Eurodac Art. 41(1)", ok=report.ok)],
+                    [self.audit_entry(caller, "verify_audit", "ok", "Eurodac Art. 41(1)", ok=report.ok)],
                 )
         except SQLAlchemyError:  # the log itself is damaged: the report says so
             if report.ok:
