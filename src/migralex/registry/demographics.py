@@ -61,45 +61,10 @@ def validate_identity(rule: CategoryRule, raw: Mapping[str, Any], *, member_stat
     """The identity document of a dataset: only the category's elements, each checked (path in errors)."""
     if not isinstance(raw, Mapping):
         raise InvalidInput("identity", "expected an object")
-    allowed = rule.elements
-    for key in raw:
-        if key not in allowed:
-            raise InvalidInput(
-                f"identity.{key}",
-                f"not a data element of category {rule.key} ({rule.data.cite()}: only "
-                f"{', '.join(sorted(allowed))} may be recorded)",
-            )
+    _only_elements_of(rule, raw)
     out: dict[str, Any] = {}
-    if "names" in raw:
-        names = raw["names"]
-        if not isinstance(names, Mapping) or set(names) - set(NAME_FIELDS):
-            raise InvalidInput("identity.names", f"expected an object with {', '.join(NAME_FIELDS)}")
-        out["names"] = {k: _texts(names[k], f"identity.names.{k}") for k in NAME_FIELDS if k in names}
-    if "nationalities" in raw:
-        nats = raw["nationalities"]
-        if not isinstance(nats, list) or len(nats) > MAX_ITEMS:
-            raise InvalidInput("identity.nationalities", "expected a list of country codes")
-        out["nationalities"] = [_nationality(n, f"identity.nationalities[{i}]") for i, n in enumerate(nats)]
-    if raw.get("date_of_birth") is not None:
-        out["date_of_birth"] = parse_date(raw["date_of_birth"], field="identity.date_of_birth").isoformat()
-    for key in ("place_of_birth", "event_place", "document_scan", "operator_user_id", "refusal_grounds"):
-        if raw.get(key) is not None:
-            out[key] = _text(raw[key], f"identity.{key}")
-    if raw.get("sex") is not None:
-        if raw["sex"] not in SEXES:
-            raise InvalidInput("identity.sex", f"one of {', '.join(SEXES)}")
-        out["sex"] = raw["sex"]
-    if raw.get("travel_document") is not None:
-        out["travel_document"] = _travel_document(raw["travel_document"])
-    for key in ("decision_date", "protection_granted_date"):
-        if raw.get(key) is not None:
-            out[key] = parse_date(raw[key], field=f"identity.{key}").isoformat()
-    if raw.get("tp_exclusion_ground") is not None:
-        if not isinstance(raw["tp_exclusion_ground"], bool):
-            raise InvalidInput("identity.tp_exclusion_ground", "expected true or false")
-        out["tp_exclusion_ground"] = raw["tp_exclusion_ground"]
-    if raw.get("tp_decision") is not None:
-        out["tp_decision"] = _text(raw["tp_decision"], "identity.tp_decision", max_len=32)
+    for elements in (_names, _nationalities, _birth_and_texts, _sex_and_document, _decisions):
+        out.update(elements(raw))
     out.update(_return_alert_elements(raw))
     missing = sorted(k for k in rule.required if out.get(k) is None)
     if missing:
@@ -107,6 +72,83 @@ def validate_identity(rule: CategoryRule, raw: Mapping[str, Any], *, member_stat
     ref = raw.get("reference_number")
     if rule.recorded and rule.reference_digit is not None:
         out["reference_number"] = reference_number(ref, rule, member_state)
+    return out
+
+
+def _only_elements_of(rule: CategoryRule, raw: Mapping[str, Any]) -> None:
+    """No data element beyond those the category's article lists (data minimisation)."""
+    for key in raw:
+        if key not in rule.elements:
+            raise InvalidInput(
+                f"identity.{key}",
+                f"not a data element of category {rule.key} ({rule.data.cite()}: only "
+                f"{', '.join(sorted(rule.elements))} may be recorded)",
+            )
+
+
+def _names(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Surnames, forenames and names at birth, each a list of strings."""
+    if "names" not in raw:
+        return {}
+    names = raw["names"]
+    if not isinstance(names, Mapping) or set(names) - set(NAME_FIELDS):
+        raise InvalidInput("identity.names", f"expected an object with {', '.join(NAME_FIELDS)}")
+    return {"names": {k: _texts(names[k], f"identity.names.{k}") for k in NAME_FIELDS if k in names}}
+
+
+def _nationalities(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Nationalities: country codes, or stateless / unknown."""
+    if "nationalities" not in raw:
+        return {}
+    nats = raw["nationalities"]
+    if not isinstance(nats, list) or len(nats) > MAX_ITEMS:
+        raise InvalidInput("identity.nationalities", "expected a list of country codes")
+    return {"nationalities": [_nationality(n, f"identity.nationalities[{i}]") for i, n in enumerate(nats)]}
+
+
+def _birth_and_texts(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The date of birth and the free-text elements (place of birth, place of the event, ...)."""
+    out: dict[str, Any] = {}
+    if raw.get("date_of_birth") is not None:
+        out["date_of_birth"] = parse_date(raw["date_of_birth"], field="identity.date_of_birth").isoformat()
+    for key in ("place_of_birth", "event_place", "document_scan", "operator_user_id", "refusal_grounds"):
+        if raw.get(key) is not None:
+            out[key] = _text(raw[key], f"identity.{key}")
+    return out
+
+
+def _sex_and_document(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Sex (one of the listed values) and the travel document."""
+    out: dict[str, Any] = {}
+    if raw.get("sex") is not None:
+        if raw["sex"] not in SEXES:
+            raise InvalidInput("identity.sex", f"one of {', '.join(SEXES)}")
+        out["sex"] = raw["sex"]
+    if raw.get("travel_document") is not None:
+        out["travel_document"] = _travel_document(raw["travel_document"])
+    return out
+
+
+def _decisions(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The dates of decisions and of protection granted, and the temporary-protection elements."""
+    out: dict[str, Any] = {}
+    for key in ("decision_date", "protection_granted_date"):
+        if raw.get(key) is not None:
+            out[key] = parse_date(raw[key], field=f"identity.{key}").isoformat()
+    out.update(_flags(raw, ("tp_exclusion_ground",)))
+    if raw.get("tp_decision") is not None:
+        out["tp_decision"] = _text(raw["tp_decision"], "identity.tp_decision", max_len=32)
+    return out
+
+
+def _flags(raw: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, bool]:
+    """Elements that are true or false."""
+    out: dict[str, bool] = {}
+    for key in keys:
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], bool):
+                raise InvalidInput(f"identity.{key}", "expected true or false")
+            out[key] = raw[key]
     return out
 
 
@@ -123,11 +165,7 @@ def _return_alert_elements(raw: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("return_decision_reference", "issuing_authority"):
         if raw.get(key) is not None:
             out[key] = _text(raw[key], f"identity.{key}", max_len=64)
-    for key in ("entry_ban", "decision_suspended", "public_security_threat"):
-        if raw.get(key) is not None:
-            if not isinstance(raw[key], bool):
-                raise InvalidInput(f"identity.{key}", "expected true or false")
-            out[key] = raw[key]
+    out.update(_flags(raw, ("entry_ban", "decision_suspended", "public_security_threat")))
     if raw.get("return_type") is not None:
         if raw["return_type"] not in RETURN_TYPES:
             raise InvalidInput("identity.return_type", f"one of {', '.join(RETURN_TYPES)}")

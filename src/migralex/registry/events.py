@@ -136,41 +136,35 @@ def action_payload(action: str, raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Events that copy fields of their payload into projection columns: {event: {column: payload field}}.
+_COPIES: dict[EventType, dict[str, str]] = {
+    EventType.member_state_responsible: {"ms_responsible": "member_state"},
+    EventType.relocation: {"ms_relocation": "member_state"},
+    EventType.transfer_arrival: {"arrived_on": "date"},
+    EventType.relocation_arrival: {"arrived_on": "date"},
+    EventType.left_territory: {"left_territory_on": "date"},
+    EventType.returned: {"returned_on": "date"},
+    EventType.return_confirmed: {"returned_on": "date"},
+    EventType.erased: {"erased_at": "at", "erasure_basis": "basis"},
+}
+#: Events that set projection columns to fixed values.
+_SETS: dict[EventType, dict[str, Any]] = {
+    EventType.visa: {"visa": True},
+    EventType.security_flag: {"security_flag": True},
+    EventType.security_flag_deleted: {"security_flag": False},
+    EventType.application_rejected: {"application_rejected": True},
+    EventType.border_procedure_rejection: {"border_procedure_rejection": True},
+    EventType.avrr: {"avrr": True},
+    EventType.marked_protection: {"mark": "protection"},
+    EventType.unmarked_protection: {"mark": None},
+    EventType.marked_residence_document: {"mark": "residence_document"},
+}
+
+
 def changes(event_type: EventType, payload: Mapping[str, Any]) -> dict[str, Any]:
     """The projection columns an event sets (the same map serves `fold` and the store)."""
-    match event_type:
-        case EventType.member_state_responsible:
-            return {"ms_responsible": payload["member_state"]}
-        case EventType.relocation:
-            return {"ms_relocation": payload["member_state"]}
-        case EventType.transfer_arrival | EventType.relocation_arrival:
-            return {"arrived_on": payload["date"]}
-        case EventType.left_territory:
-            return {"left_territory_on": payload["date"]}
-        case EventType.returned | EventType.return_confirmed:
-            return {"returned_on": payload["date"]}
-        case EventType.visa:
-            return {"visa": True}
-        case EventType.security_flag:
-            return {"security_flag": True}
-        case EventType.security_flag_deleted:
-            return {"security_flag": False}
-        case EventType.application_rejected:
-            return {"application_rejected": True}
-        case EventType.border_procedure_rejection:
-            return {"border_procedure_rejection": True}
-        case EventType.avrr:
-            return {"avrr": True}
-        case EventType.marked_protection:
-            return {"mark": "protection"}
-        case EventType.unmarked_protection:
-            return {"mark": None}
-        case EventType.marked_residence_document:
-            return {"mark": "residence_document"}
-        case EventType.erased:
-            return {"erased_at": payload["at"], "erasure_basis": payload["basis"]}
-        case _:
-            return {}
+    copied = {column: payload[field] for column, field in _COPIES.get(event_type, {}).items()}
+    return {**_SETS.get(event_type, {}), **copied}
 
 
 def fold(events: Iterable[tuple[EventType | str, Mapping[str, Any]]]) -> dict[str, Any]:

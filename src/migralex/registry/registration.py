@@ -158,6 +158,8 @@ class _Prepared:
 
 
 def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_Prepared]:
+    """Check each submission (Eurodac Arts 13-15, 22-26 by category) and prepare its rows; the
+    first wrong field raises, naming the submission by index in a batch."""
     now = reg.now()
     if not subs:
         return []
@@ -165,47 +167,12 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
     out: list[_Prepared] = []
     for i, s in enumerate(subs):
         where = f"[{i}]" if len(subs) > 1 else ""
-        tx = s.transaction_id
-        if not isinstance(tx, str) or not 1 <= len(tx) <= 64 or set(tx) - _TX:
-            raise InvalidInput(
-                f"{where}transaction_id", "1 to 64 characters among letters, digits and . _ : -"
-            )
-        if tx in seen:
-            raise InvalidInput(f"{where}transaction_id", f"{tx!r} appears twice in the batch")
-        seen.add(tx)
-        rule = policy().category(s.category, field=f"{where}category")
-        if not rule.recorded:
-            raise InvalidInput(
-                f"{where}category",
-                f"{rule.key} data are compared, not recorded ({rule.data.cite()}): use a search",
-            )
-        may_register(caller, rule)
-        event_at = as_utc(s.event_at, field=f"{where}event_at")
-        taken = as_utc(s.biometrics_taken_at, field=f"{where}biometrics_taken_at")
-        if event_at > now + SKEW or taken > now + SKEW:
-            raise InvalidInput(f"{where}event_at", "in the future")
-        if not category_applies(rule, event_at.date(), reg.ps):
-            raise InvalidInput(
-                f"{where}category",
-                f"{rule.collection.cite()} does not apply on {event_at.date()} ({_applies(rule, reg.ps)})",
-            )
-        if _eurodac(rule):
-            in_force(reg.ps, "eurodac.biometrics_minimum_age", taken.date(), f"{where}biometrics_taken_at")
-        if s.kind not in KINDS:
-            raise InvalidInput(f"{where}kind", f"one of {', '.join(KINDS)}")
-        kind = KINDS[s.kind]
-        if kind is not None and rule.key not in kind[0]:
-            raise InvalidInput(
-                f"{where}kind", f"{s.kind} applies to {', '.join(sorted(kind[0]))} datasets ({kind[1]})"
-            )
+        _check_transaction_id(s.transaction_id, where, seen)
+        rule = _recorded_rule(caller, s, where)
+        event_at, taken = _check_dates(reg, rule, s, where, now)
+        _check_kind(s, rule, where)
         identity = validate_identity(rule, s.identity, member_state=caller.member_state)
-        vectors = {m: getattr(s, m) for m in MODALITIES if getattr(s, m) is not None}
-        if not vectors:
-            raise InvalidInput(
-                f"{where}fingerprint",
-                "a dataset needs biometric data: fingerprints or a facial image (Eurodac Art. 2(1)(y); "
-                "the registry finds alerts on return by their biometrics only)",
-            )
+        vectors = _biometrics(s, where)
         tp = None
         if rule.key is Category.temporary_protection:
             tp = tp_reference(identity.get("tp_decision"), f"{where}identity.tp_decision")
@@ -223,6 +190,69 @@ def prepare(reg: Registry, caller: Caller, subs: Sequence[Submission]) -> list[_
     _normalise_templates(reg, out)
     _apply_law(reg, out, now)
     return out
+
+
+def _check_transaction_id(tx: Any, where: str, seen: set[str]) -> None:
+    """A transaction id: 1 to 64 safe characters, once in the batch (it is the idempotency key)."""
+    if not isinstance(tx, str) or not 1 <= len(tx) <= 64 or set(tx) - _TX:
+        raise InvalidInput(f"{where}transaction_id", "1 to 64 characters among letters, digits and . _ : -")
+    if tx in seen:
+        raise InvalidInput(f"{where}transaction_id", f"{tx!r} appears twice in the batch")
+    seen.add(tx)
+
+
+def _recorded_rule(caller: Caller, s: Submission, where: str) -> CategoryRule:
+    """The rule of a category whose data are recorded, which the caller may register."""
+    rule = policy().category(s.category, field=f"{where}category")
+    if not rule.recorded:
+        raise InvalidInput(
+            f"{where}category",
+            f"{rule.key} data are compared, not recorded ({rule.data.cite()}): use a search",
+        )
+    may_register(caller, rule)
+    return rule
+
+
+def _check_dates(
+    reg: Registry, rule: CategoryRule, s: Submission, where: str, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """The event and the taking of biometrics: not in the future, within the category's collection
+    period, and (Eurodac) at or above the minimum age in force on the day taken."""
+    event_at = as_utc(s.event_at, field=f"{where}event_at")
+    taken = as_utc(s.biometrics_taken_at, field=f"{where}biometrics_taken_at")
+    if event_at > now + SKEW or taken > now + SKEW:
+        raise InvalidInput(f"{where}event_at", "in the future")
+    if not category_applies(rule, event_at.date(), reg.ps):
+        raise InvalidInput(
+            f"{where}category",
+            f"{rule.collection.cite()} does not apply on {event_at.date()} ({_applies(rule, reg.ps)})",
+        )
+    if _eurodac(rule):
+        in_force(reg.ps, "eurodac.biometrics_minimum_age", taken.date(), f"{where}biometrics_taken_at")
+    return event_at, taken
+
+
+def _check_kind(s: Submission, rule: CategoryRule, where: str) -> None:
+    """The kind of registration exists and applies to the category."""
+    if s.kind not in KINDS:
+        raise InvalidInput(f"{where}kind", f"one of {', '.join(KINDS)}")
+    kind = KINDS[s.kind]
+    if kind is not None and rule.key not in kind[0]:
+        raise InvalidInput(
+            f"{where}kind", f"{s.kind} applies to {', '.join(sorted(kind[0]))} datasets ({kind[1]})"
+        )
+
+
+def _biometrics(s: Submission, where: str) -> dict[str, np.ndarray]:
+    """The submission's biometric templates by modality: at least one (Eurodac Art. 2(1)(y))."""
+    vectors = {m: getattr(s, m) for m in MODALITIES if getattr(s, m) is not None}
+    if not vectors:
+        raise InvalidInput(
+            f"{where}fingerprint",
+            "a dataset needs biometric data: fingerprints or a facial image (Eurodac Art. 2(1)(y); "
+            "the registry finds alerts on return by their biometrics only)",
+        )
+    return vectors
 
 
 #: Public dataset ids are drawn at random below this bound (exact in a JSON number / a double).
@@ -367,8 +397,38 @@ def _apply_law(reg: Registry, items: list[_Prepared], now: dt.datetime) -> None:
 def register_rows(
     reg: Registry, conn: Connection, caller: Caller, items: list[_Prepared], compare: bool
 ) -> list[Registration]:
+    """Write the prepared datasets (a transaction id used again with the same submission answers the
+    first registration: a replay), compare the new ones, audit all, then index their templates."""
     now = reg.now()
     results: dict[int, Registration] = {}
+    audits: list[audit.AuditEntry] = []
+    fresh = _replays(reg, conn, caller, items, results, audits)
+    if fresh:
+        reg.sync(conn)
+        ids = new_ids(conn, len(fresh))
+        found = _compare_batch(reg, conn, caller, fresh, ids) if compare else {}
+        _write_datasets(reg, conn, caller, fresh, ids, now)
+        written = _write_hits(reg, conn, caller, fresh, ids, found, now)
+        new = [i for i in range(len(items)) if i not in results]
+        for k, i in enumerate(new):
+            results[i], entry = _registered(reg, caller, items[i], ids[k], written.get(k, ()))
+            audits.append(entry)
+    audit.append(conn, reg.keys.audit_key, audits)
+    if fresh:
+        _index(reg, conn, fresh, ids)
+    return [results[i] for i in range(len(items))]
+
+
+def _replays(
+    reg: Registry,
+    conn: Connection,
+    caller: Caller,
+    items: list[_Prepared],
+    results: dict[int, Registration],
+    audits: list[audit.AuditEntry],
+) -> list[_Prepared]:
+    """Answer the items whose transaction id the caller's Member State already used (the same
+    submission: its first registration; another: a conflict); return the new items."""
     existing = {}
     if items:
         rows = conn.execute(
@@ -379,7 +439,6 @@ def register_rows(
         ).all()
         existing = {r.transaction_id: r for r in rows}
     fresh: list[_Prepared] = []
-    audits: list[audit.AuditEntry] = []
     for i, it in enumerate(items):
         old = existing.get(it.sub.transaction_id)
         if old is None:
@@ -390,60 +449,57 @@ def register_rows(
                 f"transaction id {it.sub.transaction_id!r} was already used for a different submission"
             )
         results[i] = _replay(reg, conn, int(old.id))
+        basis = it.rule.collection.cite()
         audits.append(
             reg.audit_entry(
                 caller,
                 "register",
                 "ok",
-                it.rule.collection.cite(),
+                basis,
                 [int(old.id)],
                 replay=True,
                 transaction_id=it.sub.transaction_id,
             )
         )
-    if fresh:
-        reg.sync(conn)
-        ids = new_ids(conn, len(fresh))
-        found = _compare_batch(reg, conn, caller, fresh, ids) if compare else {}
-        _write_datasets(reg, conn, caller, fresh, ids, now)
-        written = _write_hits(reg, conn, caller, fresh, ids, found, now)
-        k = 0
-        for i, it in enumerate(items):
-            if i in results:
-                continue
-            cands = written.get(k, ())
-            results[i] = Registration(
-                dataset_id=ids[k],
-                transaction_id=it.sub.transaction_id,
-                replay=False,
-                late=it.row["late"],
-                transmission_deadline=it.row["transmission_deadline"],
-                retain_until=it.row["retain_until"],
-                candidates=tuple(cands),
-                legal_basis=it.rule.collection.cite(),
-            )
-            audits.append(
-                reg.audit_entry(
-                    caller,
-                    "register",
-                    "ok",
-                    it.rule.collection.cite(),
-                    [ids[k], *(c.dataset_id for c in cands)],
-                    category=it.rule.key.value,
-                    transaction_id=it.sub.transaction_id,
-                    late=it.row["late"],
-                    candidates=len(cands),
-                )
-            )
-            k += 1
-    audit.append(conn, reg.keys.audit_key, audits)
-    if fresh:
-        for m, matcher in reg.matchers.items():
-            sel = [(ids[j], it.vectors[m]) for j, it in enumerate(fresh) if m in it.vectors]
-            if sel:
-                matcher.insert(np.array([s[0] for s in sel], np.int64), np.stack([s[1] for s in sel]))
-        reg.mark_indexed(conn)
-    return [results[i] for i in range(len(items))]
+    return fresh
+
+
+def _registered(
+    reg: Registry, caller: Caller, it: _Prepared, dataset_id: int, cands: Sequence[Any]
+) -> tuple[Registration, audit.AuditEntry]:
+    """The answer of a new registration and its audit entry (with the candidates of its hits)."""
+    basis = it.rule.collection.cite()
+    answer = Registration(
+        dataset_id=dataset_id,
+        transaction_id=it.sub.transaction_id,
+        replay=False,
+        late=it.row["late"],
+        transmission_deadline=it.row["transmission_deadline"],
+        retain_until=it.row["retain_until"],
+        candidates=tuple(cands),
+        legal_basis=basis,
+    )
+    entry = reg.audit_entry(
+        caller,
+        "register",
+        "ok",
+        basis,
+        [dataset_id, *(c.dataset_id for c in cands)],
+        category=it.rule.key.value,
+        transaction_id=it.sub.transaction_id,
+        late=it.row["late"],
+        candidates=len(cands),
+    )
+    return answer, entry
+
+
+def _index(reg: Registry, conn: Connection, fresh: list[_Prepared], ids: list[int]) -> None:
+    """Insert the new templates into the in-memory indexes, per modality."""
+    for m, matcher in reg.matchers.items():
+        sel = [(ids[j], it.vectors[m]) for j, it in enumerate(fresh) if m in it.vectors]
+        if sel:
+            matcher.insert(np.array([s[0] for s in sel], np.int64), np.stack([s[1] for s in sel]))
+    reg.mark_indexed(conn)
 
 
 def _replay(reg: Registry, conn: Connection, dataset_id: int) -> Registration:
