@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from importlib import resources
@@ -483,6 +484,28 @@ def derive_border_series(
     return BorderSeries(by_year, allocation, _series_sources(years), tuple(notes))
 
 
+def _check_header(p: Path, header: Sequence[str]) -> bool:
+    """The table's columns: the required ones present, no unknown one; whether it has years."""
+    required = {"member_state", "irregular_crossings", "refusals_of_entry"}
+    allowed = required | {"year", "sar_arrivals"}
+    if not required <= set(header):
+        raise InvalidInput(str(p), f"missing column(s) {', '.join(sorted(required - set(header)))}")
+    if set(header) - allowed:
+        raise InvalidInput(str(p), f"unknown column(s) {', '.join(sorted(set(header) - allowed))}")
+    return "year" in header
+
+
+def _row_values(record: Mapping[str, str | None], where: str, has_year: bool) -> dict[str, int]:
+    """The whole numbers of one row (an empty `sar_arrivals` counts as 0)."""
+    values: dict[str, int] = {}
+    for column in (*SERIES_COLUMNS, *(("year",) if has_year else ())):
+        cell = (record.get(column) or "0" if column == "sar_arrivals" else record.get(column) or "").strip()
+        if not cell.isdigit():
+            raise InvalidInput(f"{where}: {column}", f"expected a non-negative whole number, got {cell!r}")
+        values[column] = int(cell)
+    return values
+
+
 def read_series_csv(path: Path | str, members: tuple[str, ...], years: tuple[int, int]) -> BorderSeries:
     """An official per-Member-State table instead of the derived series.
 
@@ -498,28 +521,12 @@ def read_series_csv(path: Path | str, members: tuple[str, ...], years: tuple[int
     except FileNotFoundError:
         raise InvalidInput(str(p), "no such file") from None
     reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
-    required = {"member_state", "irregular_crossings", "refusals_of_entry"}
-    allowed = required | {"year", "sar_arrivals"}
-    if not required <= set(header):
-        raise InvalidInput(str(p), f"missing column(s) {', '.join(sorted(required - set(header)))}")
-    if set(header) - allowed:
-        raise InvalidInput(str(p), f"unknown column(s) {', '.join(sorted(set(header) - allowed))}")
-    has_year = "year" in header
+    has_year = _check_header(p, reader.fieldnames or [])
     rows: dict[tuple[str, int], dict[str, int]] = {}
     for line, record in enumerate(reader, start=2):
         where = f"{p}, line {line}"
         ms = normalise_member_state(record["member_state"] or "", field=f"{where}: member_state")
-        values: dict[str, int] = {}
-        for column in (*SERIES_COLUMNS, *(("year",) if has_year else ())):
-            cell = (
-                record.get(column) or "0" if column == "sar_arrivals" else record.get(column) or ""
-            ).strip()
-            if not cell.isdigit():
-                raise InvalidInput(
-                    f"{where}: {column}", f"expected a non-negative whole number, got {cell!r}"
-                )
-            values[column] = int(cell)
+        values = _row_values(record, where, has_year)
         year = values.pop("year") if has_year else years[0]
         if has_year and not years[0] <= year <= years[1]:
             continue

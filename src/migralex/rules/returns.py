@@ -111,16 +111,26 @@ def _frame(decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, 
         if name not in frame.columns or frame[name].null_count():
             raise InvalidInput(name, "required for every decision")
     for name, dtype in _FIELDS.items():
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(_DEFAULTS.get(name), dtype=dtype).alias(name))
-        elif dtype == pl.Date and frame[name].dtype != pl.Date:
-            frame = frame.with_columns(pl.Series(name, as_date_array(frame[name].cast(pl.Utf8), field=name)))
-        else:
-            try:
-                frame = frame.with_columns(pl.col(name).cast(dtype, strict=True))
-            except pl.exceptions.PolarsError:
-                raise InvalidInput(name, f"expected {dtype}") from None
+        frame = _typed(frame, name, dtype)
     frame = frame.with_columns(pl.col(k).fill_null(v) for k, v in _DEFAULTS.items())
+    _check_values(frame)
+    return frame.select(list(_FIELDS))
+
+
+def _typed(frame: pl.DataFrame, name: str, dtype: Any) -> pl.DataFrame:
+    """Column `name` of type `dtype`: its default where absent, dates parsed, else a strict cast."""
+    if name not in frame.columns:
+        return frame.with_columns(pl.lit(_DEFAULTS.get(name), dtype=dtype).alias(name))
+    if dtype == pl.Date and frame[name].dtype != pl.Date:
+        return frame.with_columns(pl.Series(name, as_date_array(frame[name].cast(pl.Utf8), field=name)))
+    try:
+        return frame.with_columns(pl.col(name).cast(dtype, strict=True))
+    except pl.exceptions.PolarsError:
+        raise InvalidInput(name, f"expected {dtype}") from None
+
+
+def _check_values(frame: pl.DataFrame) -> None:
+    """Dates within the calendars' range; outcome, procedure and Member State among the known values."""
     for name in ("decision_date", "right_to_remain_end"):
         out = frame.filter(~pl.col(name).is_between(DATES[0], DATES[1]))
         if out.height:
@@ -129,7 +139,6 @@ def _frame(decisions: pl.DataFrame | Sequence[Mapping[str, Any]] | Mapping[str, 
         bad = frame.filter(~pl.col(name).is_in(allowed))
         if bad.height:
             raise InvalidInput(name, f"{bad[name][0]!r} is not one of {', '.join(allowed)}")
-    return frame.select(list(_FIELDS))
 
 
 @dataclass(frozen=True)
