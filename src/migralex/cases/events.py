@@ -97,6 +97,13 @@ _BETWEEN = {
 def _fields(i: int, e: Event) -> None:
     """Which fields an event of its type needs and allows."""
     where = f"@events[{i}]"
+    for check in (_parties, _hit_and_outcome, _appeal_and_urgency):
+        check(where, e)
+
+
+def _parties(where: str, e: Event) -> None:
+    """The Member States of an event: both for an exchange between two, two different ones, Member
+    States bound by relocation for a relocation event, the issuer alone for a return decision."""
     if e.type in _BETWEEN and (e.by is None or e.to is None):
         raise ValueError(
             f"{where}: a {e.type} needs 'by' and 'to' (the Member State acting, the one addressed)"
@@ -114,6 +121,10 @@ def _fields(i: int, e: Event) -> None:
         raise ValueError(
             f"{where}: a return_decision needs 'by' (the Member State issuing it, APR Art. 37) and no 'to'"
         )
+
+
+def _hit_and_outcome(where: str, e: Event) -> None:
+    """A Eurodac hit's category and addressee; the outcome of the events that have one."""
     if e.type == "eurodac_hit" and (e.category is None or e.to is None):
         raise ValueError(f"{where}: a eurodac_hit needs 'category' ({', '.join(HIT_CATEGORIES)}) and 'to'")
     if e.category is not None and e.type != "eurodac_hit":
@@ -123,6 +134,11 @@ def _fields(i: int, e: Event) -> None:
         raise ValueError(f"{where}: a {e.type} needs 'outcome' {' or '.join(allowed)}")
     if e.outcome is not None and allowed is None:
         raise ValueError(f"{where}: 'outcome' is only for a {', a '.join(_OUTCOMES_OF)}")
+
+
+def _appeal_and_urgency(where: str, e: Event) -> None:
+    """An appeal says whether it suspends (AMMR Art. 43(3)); an urgent take charge request its
+    period, at least the minimum (Art. 39(2)), and its ground."""
     if e.type == "appeal_lodged" and e.suspensive is None:
         raise ValueError(f"{where}: an appeal_lodged needs 'suspensive' true or false (AMMR Art. 43(3))")
     if e.suspensive is not None and e.type != "appeal_lodged":
@@ -185,98 +201,79 @@ def _needs(
     return k
 
 
+_ASKS = ("take_charge_request", "take_back_notification")
+#: What each event follows: (the earlier event types, whether it answers one sent to it - from its
+#: `to` to its `by` -, the rule broken when there is none).
+_FOLLOWS: dict[str, tuple[tuple[str, ...], bool, str]] = {
+    "reply": (
+        _ASKS,
+        True,
+        "a reply needs an earlier take_charge_request or take_back_notification from {to} to {by}",
+    ),
+    "re_examination_request": (
+        ("reply",),
+        True,
+        "a re_examination_request needs an earlier reply from {to} to {by}",
+    ),
+    "re_examination_reply": (
+        ("re_examination_request",),
+        True,
+        "a re_examination_reply needs an earlier re_examination_request from {to} to {by}",
+    ),
+    "transfer_decision_notified": (
+        (*_ASKS, "relocation_confirmed", "relocation_information"),
+        False,
+        "a transfer decision needs an earlier take_charge_request, take_back_notification or relocation",
+    ),
+    "appeal_lodged": (
+        ("transfer_decision_notified",),
+        False,
+        "an appeal needs an earlier transfer_decision_notified (AMMR Art. 43(1))",
+    ),
+    "appeal_decided": (("appeal_lodged",), False, "an appeal_decided needs an earlier appeal_lodged"),
+    "released": (("imprisoned",), False, "released needs an earlier imprisoned"),
+    "suspension_requested": (
+        ("transfer_decision_notified",),
+        False,
+        "a suspension_requested needs an earlier transfer_decision_notified (AMMR Art. 43(3))",
+    ),
+    "suspension_decided": (
+        ("suspension_requested",),
+        False,
+        "a suspension_decided needs an earlier suspension_requested (AMMR Art. 43(3))",
+    ),
+    "detention_ended": (("detained",), False, "detention_ended needs an earlier detained"),
+    "transfer_carried_out": (
+        ("transfer_decision_notified",),
+        False,
+        "a transfer needs an earlier transfer_decision_notified (AMMR Art. 42)",
+    ),
+    **{
+        t: (
+            ("relocation_information",),
+            True,
+            f"a {t} needs an earlier relocation_information from {{to}} to {{by}} (AMMR Art. 67(7)-(9))",
+        )
+        for t in ("relocation_postponed", "relocation_confirmed")
+    },
+}
+
+
 def _consistent(events: Sequence[Event], i: int, relocation_to: str | None) -> None:
     """The event follows what it answers (a reply its request, an appeal its decision, ...)."""
     e = events[i]
-    t = e.type
-    asks = ("take_charge_request", "take_back_notification")
-    if t == "reply":
-        k = _needs(
-            events,
-            i,
-            asks,
-            e.to,
-            e.by,
-            f"a reply needs an earlier take_charge_request or take_back_notification from {e.to} to {e.by}",
-        )
-        later = _earlier(events, i, ("reply",), e.by, e.to)
-        if later is not None and later > k:
-            raise ValueError(f"@events[{i}]: events[{k}] was already answered by events[{later}]")
-    elif t == "re_examination_request":
-        k = _needs(
-            events,
-            i,
-            ("reply",),
-            e.to,
-            e.by,
-            f"a re_examination_request needs an earlier reply from {e.to} to {e.by}",
-        )
-        if events[k].outcome != "rejected":
+    follows = _FOLLOWS.get(e.type)
+    if follows is not None:
+        types, answers, rule = follows
+        by, to = (e.to, e.by) if answers else (None, None)
+        k = _needs(events, i, types, by, to, rule.format(to=e.to, by=e.by))
+        if e.type == "reply":
+            later = _earlier(events, i, ("reply",), e.by, e.to)
+            if later is not None and later > k:
+                raise ValueError(f"@events[{i}]: events[{k}] was already answered by events[{later}]")
+        if e.type == "re_examination_request" and events[k].outcome != "rejected":
             raise ValueError(f"@events[{i}]: only a rejection can be re-examined (events[{k}] accepted)")
-    elif t == "re_examination_reply":
-        _needs(
-            events,
-            i,
-            ("re_examination_request",),
-            e.to,
-            e.by,
-            f"a re_examination_reply needs an earlier re_examination_request from {e.to} to {e.by}",
-        )
-    elif t == "transfer_decision_notified":
-        _needs(
-            events,
-            i,
-            (*asks, "relocation_confirmed", "relocation_information"),
-            None,
-            None,
-            "a transfer decision needs an earlier take_charge_request, take_back_notification or relocation",
-        )
-    elif t == "appeal_lodged":
-        _needs(
-            events,
-            i,
-            ("transfer_decision_notified",),
-            None,
-            None,
-            "an appeal needs an earlier transfer_decision_notified (AMMR Art. 43(1))",
-        )
-    elif t == "appeal_decided":
-        _needs(events, i, ("appeal_lodged",), None, None, "an appeal_decided needs an earlier appeal_lodged")
-    elif t == "released":
-        _needs(events, i, ("imprisoned",), None, None, "released needs an earlier imprisoned")
-    elif t == "suspension_requested":
-        _needs(
-            events,
-            i,
-            ("transfer_decision_notified",),
-            None,
-            None,
-            "a suspension_requested needs an earlier transfer_decision_notified (AMMR Art. 43(3))",
-        )
-    elif t == "suspension_decided":
-        rule = "a suspension_decided needs an earlier suspension_requested (AMMR Art. 43(3))"
-        _needs(events, i, ("suspension_requested",), None, None, rule)
-    elif t == "detention_ended":
-        _needs(events, i, ("detained",), None, None, "detention_ended needs an earlier detained")
-    elif t == "transfer_carried_out":
-        _needs(
-            events,
-            i,
-            ("transfer_decision_notified",),
-            None,
-            None,
-            "a transfer needs an earlier transfer_decision_notified (AMMR Art. 42)",
-        )
-    elif t in ("relocation_postponed", "relocation_confirmed"):
-        _needs(
-            events,
-            i,
-            ("relocation_information",),
-            e.to,
-            e.by,
-            f"a {t} needs an earlier relocation_information from {e.to} to {e.by} (AMMR Art. 67(7)-(9))",
-        )
-    elif t == "take_charge_request" and relocation_to is not None and e.to == relocation_to:
+    elif e.type == "take_charge_request" and relocation_to is not None and e.to == relocation_to:
         raise ValueError(
             f"@events[{i}]: no take charge request to the Member State of relocation {e.to}: it confirmed the"
             " relocation (AMMR Art. 67(9)) and determines the Member State responsible itself (Art. 38(1))"
