@@ -208,7 +208,9 @@ def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage
     optimal face of a segment is kept in the later ones by fixing what complementary slackness
     fixes (a totally unimodular face, so the vertices stay integral); the integer optimum of every
     tier is then the LP optimum (gap 0). The answer is checked to be integral; otherwise, and with
-    families, the tiers are solved as a MILP with the solved tiers kept by an objective row."""
+    families, the tiers are solved as a MILP with the solved tiers kept by an objective row. Either
+    way the Art. 67(4) shares are read after the same tie-break (`plan`), so both paths reach the
+    same optimum of every tier."""
     if len(problem.cls) == 0:
         return np.zeros(0), []
     if unimodular(problem):
@@ -220,50 +222,108 @@ def solve(problem: Problem, params: MatchParams) -> tuple[np.ndarray, list[Stage
     return found
 
 
+#: Largest product of (bound + 1) over the quantities one tie-break solve orders lexicographically:
+#: its weights stay exact integers far inside the simplex's and the MILP's tolerances.
+TIE_WEIGHTS = 2**20
+
+
+def share_inputs(problem: Problem) -> list[np.ndarray]:
+    """Costs ordering what the Art. 67(4) shares read from a solution (`share_targets`), highest
+    first: persons without links placed, then persons with links placed in each Member State (in
+    order); as few costs as exact lexicographic weights allow (products of bounds up to TIE_WEIGHTS)."""
+    n_pairs, n_states = len(problem.cls), len(problem.capacity)
+    linked = problem.size[problem.cls] - problem.unlinked
+    items = [(problem.unlinked.astype(np.float64), float(problem.capacity.sum()))]
+    items += [
+        (np.where(problem.state == s, linked, 0).astype(np.float64), float(problem.capacity[s]))
+        for s in range(n_states)
+        if (linked[problem.state == s] > 0).any()
+    ]
+    chunks: list[list[tuple[np.ndarray, float]]] = [[]]
+    room = 1.0
+    for item in items:
+        if chunks[-1] and room * (item[1] + 1) > TIE_WEIGHTS:
+            chunks.append([])
+            room = 1.0
+        chunks[-1].append(item)
+        room *= item[1] + 1
+    out = []
+    for chunk in chunks:
+        cost, weight = np.zeros(n_pairs + 2 * n_states), 1.0
+        for values, bound in reversed(chunk):
+            cost[:n_pairs] += weight * values
+            weight *= bound + 1
+        out.append(cost)
+    return out
+
+
+def plan(problem: Problem, order: tuple[str, ...]) -> list[tuple[tuple[str, ...], np.ndarray]]:
+    """The solves, in order: each segment's tiers with their combined cost. A fair_share segment
+    after others is preceded by tie-breaks (no tiers) that fix what its shares read, so the targets
+    are one function of the batch, whichever optimum of the tiers above a solver finds, and they
+    stay the answer's own (the persons with links are not moved after the targets are set)."""
+    steps: list[tuple[tuple[str, ...], np.ndarray]] = []
+    for tiers in segments(order):
+        if "fair_share" in tiers and steps:
+            steps += [((), cost) for cost in share_inputs(problem)]
+        steps.append((tiers, combined_cost(problem, tiers)))
+    return steps
+
+
 def _solve(problem: Problem, params: MatchParams, integer: bool) -> tuple[np.ndarray, list[Stage]] | None:
-    """The tiers segment by segment on one HiGHS model (None: an LP vertex was not integral)."""
+    """The tiers step by step on one HiGHS model (None: an LP vertex was not integral)."""
     n_pairs, n_states = len(problem.cls), len(problem.capacity)
     h = _model(problem, integer)
     h.setOptionValue("presolve", "off")  # the rows are simple; presolve costs more than it saves
+    # HiGHS holds `time_limit` against its run clock, which adds up the runs of this instance: the
+    # whole solve's limit once (the time left, set before each run, counted the time spent twice)
+    h.setOptionValue("time_limit", params.time_limit)
     if integer:
-        h.setOptionValue("mip_rel_gap", params.mip_rel_gap)
         h.setOptionValue("mip_abs_gap", 0.5)  # below the unit of every integer tier
     cols = n_pairs + 2 * n_states
     x = np.zeros(cols)
-    start, stages = time.perf_counter(), []
-    parts = segments(params.order)
-    for position, tiers in enumerate(parts):
+    stages: list[Stage] = []
+    carried: list[str] = []  # a tie-break's status, when not optimal, goes to the next tiers' stages
+    steps = plan(problem, params.order)
+    for position, (tiers, cost) in enumerate(steps):
         if "fair_share" in tiers:
             targets = share_targets(problem, x[:n_pairs])
             rows = problem.n_classes + n_states + np.arange(n_states)
             h.changeRowsBounds(n_states, rows.astype(np.int32), targets, targets)  # type: ignore[attr-defined]
-        cost = combined_cost(problem, tiers)
         h.changeColsCost(cols, np.arange(cols, dtype=np.int32), cost)
-        left = params.time_limit - (time.perf_counter() - start)
-        h.setOptionValue("time_limit", max(left, 0.05))
-        if integer:
+        if integer:  # a tie-break is solved exactly: its optimum is held as a constraint afterwards
+            h.setOptionValue("mip_rel_gap", params.mip_rel_gap if tiers else 0.0)
             _warm_start(h, x, problem, "fair_share" in tiers)
         t0 = time.perf_counter()
-        if h.run() == highspy.HighsStatus.kError:
-            raise MigralexError(
-                f"HiGHS failed on the tiers {', '.join(tiers)} (model status: "
-                f"{h.modelStatusToString(h.getModelStatus())})"
-            )
-        status = h.modelStatusToString(h.getModelStatus())
+        status = _run(h, tiers)
         solution = np.asarray(h.getSolution().col_value)
         if len(solution) == cols and h.getInfo().primal_solution_status == 2:
             x = solution
         if not integer and (status != "Optimal" or np.abs(x[:n_pairs] - np.rint(x[:n_pairs])).max() > 1e-6):
             return None
+        carried = [s for s in [*carried, status] if s != "Optimal"]
         gap = float(h.getInfo().mip_gap) if integer else 0.0
         seconds = time.perf_counter() - t0
-        stages += [Stage(t, float(tier_cost(problem, t) @ x), gap, status, seconds) for t in tiers]
-        if position < len(parts) - 1:
+        shown = carried[0] if carried else status
+        stages += [Stage(t, float(tier_cost(problem, t) @ x), gap, shown, seconds) for t in tiers]
+        if tiers:
+            carried = []
+        if position < len(steps) - 1:
             if integer:
-                _fix(h, cost, float(cost @ x))
+                _fix(h, cost, float(cost[:n_pairs] @ np.rint(x[:n_pairs]) + cost[n_pairs:] @ x[n_pairs:]))
             else:
                 _fix_face(h, cols)
     return x[:n_pairs], stages
+
+
+def _run(h: highspy.Highs, tiers: tuple[str, ...]) -> str:
+    """Run HiGHS on the model as it stands; its model status (an error raises)."""
+    if h.run() == highspy.HighsStatus.kError:
+        named = ", ".join(tiers) or "tie-break of the Art. 67(4) shares"
+        raise MigralexError(
+            f"HiGHS failed on the tiers {named} (model status: {h.modelStatusToString(h.getModelStatus())})"
+        )
+    return str(h.modelStatusToString(h.getModelStatus()))
 
 
 def _warm_start(h: highspy.Highs, x: np.ndarray, problem: Problem, sharing: bool) -> None:
