@@ -22,6 +22,12 @@ the examples of tests/rules/examples/cfmr_12_deadlines_per_state.yaml added thei
 other row was identical. CFMR Art. 12(4) (the Member State responsible authorised): the Sweden
 example's transfer takes the one year (`crisis_responsible`) and a new example adds its 8 rows; every
 other row was identical.
+Dublin III Art. 42 (reading `dublin3.reading.last_day_roll`, default `no_roll`: no roll-forward to
+the next working day): 687 rows changed, all Dublin III variants and only their dates - the
+`date` of 150 `take_charge_request` rows (Art. 21(1)) and the `latest` of 265 `take_charge_reply`
+(Art. 22(1)) and 272 `transfer` rows (Art. 29(1)), each earlier than before (a last day on a
+weekend or holiday no longer rolls; chained `latest` bounds by up to a week); the new Art. 42
+examples of tests/rules/examples/deadlines.yaml added their rows; every other row was identical.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from migralex.cases.codes import MEMBER_STATES
 from migralex.law.params import params
 from migralex.law.timelimits import Period, add_period
-from migralex.rules.periods import end_of_period, meets_boundary, window_end
+from migralex.rules.periods import end_of_period, meets_boundary, roll_of, window_end
 
 periods = st.builds(
     Period,
@@ -73,3 +73,21 @@ def test_overlay_dated_value_is_used_per_case() -> None:
     reg = np.array(["2026-09-01", "2027-06-01"], dtype="datetime64[D]")
     end = window_end(start, p, reg, np.zeros(2, dtype=np.int8))
     assert [str(d) for d in end] == ["2027-11-02", "2027-03-01"]
+
+
+def test_dublin3_periods_take_the_art42_reading() -> None:
+    """Dublin III Art. 42(c) has no roll-forward (default `no_roll`); the other reading rolls."""
+    shipped = params()
+    other = shipped.overlay({"dublin3.reading.last_day_roll": "regulation_1182_71"})
+    names = ("dublin3.time_limits.take_charge_request",)
+    assert roll_of(shipped, names) == "calendar"
+    assert roll_of(other, names) == "art75"
+    assert roll_of(shipped, ("ammr.time_limits.take_charge_request",)) == "art75"
+    de = MEMBER_STATES.index("DE")
+    start = np.array(["2026-03-27", "2026-03-27"], dtype="datetime64[D]")  # + 3 months: a Saturday
+    ms = np.array([de, -1])
+    three = Period(3, "months")
+    literal = end_of_period(start, three, ms, roll_of(shipped, names))
+    rolled = end_of_period(start, three, ms, roll_of(other, names))
+    assert literal.astype(str).tolist() == ["2026-06-27", "NaT"]
+    assert rolled.astype(str).tolist() == ["2026-06-29", "NaT"]

@@ -241,16 +241,17 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
 
 
 def add_period(
-    start: DateLike, period: Period | str, member_state: str | np.ndarray | list[str]
+    start: DateLike, period: Period | str, member_state: str | np.ndarray | list[str], *, roll: bool = True
 ) -> np.ndarray:
     """Last day of a time limit running from `start` (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11).
 
     Vectorised: `start` may be one date or an array (NaT allowed); `member_state` one code, or one
-    per date as ISO codes or as `DUBLIN_STATES` indices (-1 for none, giving NaT).
+    per date as ISO codes or as `DUBLIN_STATES` indices (-1 for none, giving NaT). `roll=False`:
+    points (a)-(c) only, no move to the next working day (Dublin III Art. 42, reading `no_roll`).
     """
     p = Period.parse(period) if isinstance(period, str) else period
     starts = as_date_array(start, field="start")
-    return end_of_period(starts, p, member_state_codes(member_state, starts.shape[0]))
+    return end_of_period(starts, p, member_state_codes(member_state, starts.shape[0]), roll=roll)
 
 
 @dataclass(frozen=True)

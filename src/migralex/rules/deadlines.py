@@ -3,7 +3,8 @@
 Each deadline runs from an event. Where the case dates the event, the date is computed by the Art.
 75 calculus (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11: the event day not counted, month ends
 clamped, a last day on a weekend or official holiday of the Member State concerned moved to its
-next working day). Where it does not (the making of the application, the receipt of a Eurodac hit
+next working day; the Dublin III variants by its Art. 42, by default without that roll,
+`periods.roll_of`). Where it does not (the making of the application, the receipt of a Eurodac hit
 or of a request, an acceptance), the answer names the event and the period and gives no date -
 never an invented one; where a later bound follows from dated deadlines (a reply at the latest one
 month after the last day for the request), it is given as `latest`.
@@ -70,7 +71,7 @@ from migralex.law.participation import bound_mask
 from migralex.law.timelimits import Period
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
-from migralex.rules.periods import end_of_period, periods_at
+from migralex.rules.periods import end_of_period, periods_at, roll_of
 from migralex.rules.procedure import (
     ACCELERATED,
     ADULT_GROUNDS,
@@ -314,9 +315,10 @@ class _Builder:
         target = col.date if date else col.latest
         if target is None:
             return
+        roll = roll_of(self.p, col.variants[k].param)  # Dublin III Art. 42: no roll by default
         for period, sel in groups:
             sub = rows[sel]
-            target[sub] = end_of_period(start[sub], period, ms[sub])
+            target[sub] = end_of_period(start[sub], period, ms[sub], roll)
 
 
 def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:

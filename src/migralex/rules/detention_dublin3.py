@@ -26,8 +26,8 @@ the requesting Member State, or unset). Its text is not shipped: the periods are
 When the request period or the six weeks pass, "the person shall no longer be detained. Articles
 21, 23, 24 and 29 shall continue to apply accordingly" (fourth subparagraph): the ordinary limits run
 beside these and decide responsibility; nothing shifts on these. Periods are dated like the other
-Dublin III variants of the catalogue (`migralex.rules.periods.end_of_period`, the project's one
-calculus with the roll-forward to the next working day).
+Dublin III variants of the catalogue (`migralex.rules.periods.end_of_period` with the roll of
+Dublin III Art. 42, `periods.roll_of`: by default no roll-forward to the next working day).
 """
 
 from __future__ import annotations

@@ -3,24 +3,29 @@
 `end_of_period` is `migralex.law.timelimits.end_of_period` (AMMR Art. 75 / APR Art. 73 / RBPR
 Art. 11) with the reading of the roll-forward as a named option: `art75` moves a last day on a
 Saturday, Sunday or official holiday of the Member State to its next working day; `calendar`
-keeps the calendar date (Art. 75(a)-(c) only). `periods_at` reads a period parameter in force on
-each case's date (a scenario overlay may change it on a date), so one case and ten million take
-the same path.
+keeps the calendar date (Art. 75(a)-(c) only). `roll_of` gives the reading of a deadline's
+periods: `art75` for the Pact's, and for Dublin III's the reading of its Art. 42, which has no
+roll forward (`dublin3.reading.last_day_roll`: `no_roll`, the default, keeps the calendar date;
+`regulation_1182_71` rolls as Regulation 1182/71 Art. 3(4) would). `periods_at` reads a period
+parameter in force on each case's date (a scenario overlay may change it on a date), so one case
+and ten million take the same path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from migralex.law.params import Parameter, compare
+from migralex.law.params import Parameter, ParameterSet, compare
 from migralex.law.timelimits import Period
 from migralex.law.timelimits import end_of_period as _law_end_of_period
 
 #: `calendar`: Art. 75(a)–(c) only; `art75`: also (d), a last day on a weekend or official holiday
 #: of the Member State moves to its next working day.
 ROLLS = ("art75", "calendar")
+#: Dublin III Art. 42 (`dublin3.reading.last_day_roll`) as a roll of `end_of_period`.
+DUBLIN3_ROLLS = {"no_roll": "calendar", "regulation_1182_71": "art75"}
 
 
 def values_at(param: Parameter, dates: np.ndarray) -> np.ndarray:
@@ -38,7 +43,18 @@ def end_of_period(start: np.ndarray, period: Period, ms: np.ndarray, roll: str =
     if roll not in ROLLS:
         raise ValueError(f"roll must be one of {ROLLS}, got {roll!r}")
     codes = np.asarray(ms).astype(np.int64, copy=False)
-    return _law_end_of_period(start, period, codes, roll=roll == "art75")
+    out = _law_end_of_period(start, period, codes, roll=roll == "art75")
+    if roll == "calendar" and period.unit != "working_days":  # no Member State, no date (as art75)
+        out = np.where(codes >= 0, out, np.datetime64("NaT", "D"))
+    return out
+
+
+def roll_of(p: ParameterSet, names: Sequence[str]) -> str:
+    """The roll of a deadline whose periods are the parameters `names`: Dublin III Art. 42 (reading
+    `dublin3.reading.last_day_roll`) for Dublin III's, AMMR Art. 75(d) / APR Art. 73(c) otherwise."""
+    if names and names[0].startswith("dublin3."):
+        return DUBLIN3_ROLLS[p.reading("dublin3.reading.last_day_roll")]
+    return "art75"
 
 
 def periods_at(param: Parameter, dates: np.ndarray) -> Iterator[tuple[Period, np.ndarray | slice]]:

@@ -52,7 +52,7 @@ from migralex.law.deadlines import Variant, catalogue
 from migralex.law.params import ParameterSet
 from migralex.law.timelimits import Period
 from migralex.rules.crisis import Crisis
-from migralex.rules.periods import end_of_period, periods_at
+from migralex.rules.periods import end_of_period, periods_at, roll_of
 
 NAT = np.datetime64("NaT", "D")
 STATUSES = ("running", "met", "lapsed", "suspended", "ended")
@@ -93,9 +93,10 @@ def period_end(p: ParameterSet, v: Variant, start: np.ndarray, ms: np.ndarray) -
     if len(groups) > 1:  # a period plus an extension, in the same unit
         total = sum(g[0][0].amount for g in groups if g)
         groups = [[(Period(total, groups[0][0][0].unit), slice(None))]]
+    roll = roll_of(p, v.params)  # Dublin III Art. 42: no roll by default
     for period, sel in groups[0]:
         sub = rows[sel]
-        out[sub] = end_of_period(start[sub], period, ms[sub])
+        out[sub] = end_of_period(start[sub], period, ms[sub], roll)
     return out
 
 

@@ -6,9 +6,11 @@ The time limits and the parameters that govern them come from the deadline catal
 The kernel never counts days itself: for each time limit of `stages.TIME_LIMITS` it looks up
 `table[limit, member_state, start_day]`, the last day of the period computed by THE time-limit
 calculus (`migralex.law.add_period`: AMMR Art. 75 / APR Art. 73 / RBPR Art. 11, with each Member
-State's official holidays). Each limit is one legal parameter or a sum of parameters of the same
-unit (a limit and its extension); the regime picks the Pact's or Dublin III's parameters for the
-responsibility procedure (Dublin III has no separate crisis limits and no transfer-decision limit).
+State's official holidays; Dublin III's limits without the roll-forward to the next working day
+unless the reading `dublin3.reading.last_day_roll` says otherwise, its Art. 42). Each limit is one
+legal parameter or a sum of parameters of the same unit (a limit and its extension); the regime
+picks the Pact's or Dublin III's parameters for the responsibility procedure (Dublin III has no
+separate crisis limits and no transfer-decision limit).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from migralex.countries import EU27
 from migralex.errors import LawDataError
 from migralex.law import ParameterSet, Period, add_period
 from migralex.law.deadlines import catalogue
+from migralex.rules.periods import roll_of
 from migralex.sim.stages import TIME_LIMITS
 
 REGIMES = ("pact", "dublin_iii")
@@ -119,18 +122,24 @@ def deadline_table(params: ParameterSet, regime: str, start: dt.date, n_days: in
     as a day number counted from `start` (read-only; cached by the periods' values)."""
     names = parameter_names(regime)
     periods = tuple(period_of(params, names[limit], start) for limit in TIME_LIMITS)
-    return _table(periods, start, n_days)
+    # AMMR Art. 75(d) rolls a last day on a non-working day forward; Dublin III Art. 42 does not
+    # (reading dublin3.reading.last_day_roll, `roll_of`)
+    rolls = tuple(roll_of(params, names[limit]) == "art75" for limit in TIME_LIMITS)
+    return _table(periods, start, n_days, rolls)
 
 
 @lru_cache(maxsize=16)
-def _table(periods: tuple[Period, ...], start: dt.date, n_days: int) -> np.ndarray:
+def _table(
+    periods: tuple[Period, ...], start: dt.date, n_days: int, rolls: tuple[bool, ...] | None = None
+) -> np.ndarray:
     first = np.datetime64(start, "D")
     days = first + np.arange(n_days)
     starts = np.tile(days, len(EU27))
     states = np.repeat(np.array(EU27, dtype=object), n_days)
     out = np.empty((len(periods), len(EU27), n_days), dtype=np.int32)
     for k, period in enumerate(periods):
-        ends = add_period(starts, period, states) if period.amount else starts
+        roll = rolls[k] if rolls else True
+        ends = add_period(starts, period, states, roll=roll) if period.amount else starts
         out[k] = (ends - first).astype(np.int64).reshape(len(EU27), n_days)
     out.setflags(write=False)
     return out

@@ -86,6 +86,7 @@
         check("applicant.security_threat", "security threat"),
         check("applicant.misled_authorities", "misled the authorities"),
         check("applicant.subsequent_application", "subsequent application"),
+        check("applicant.health_prevents_travel", "health prevents travel to a dependent relative (Art. 34(2))"),
       ),
     ),
   );
@@ -106,12 +107,14 @@
           check("consent_in_writing", "consent in writing", v.consent_in_writing ?? false),
           check("can_take_care", "can take care", v.can_take_care ?? true),
           check("first_substantive_decision_taken", "first decision taken", v.first_substantive_decision_taken ?? false),
+          check("dependency_established", "dependency established (Art. 34(1))", v.dependency_established ?? false),
         ),
       ],
       read: (r) => ({
         relation: r.relation, member_state: r.member_state, status: r.status, date_of_birth: r.date_of_birth || null,
         existed_before_arrival: r.existed_before_arrival, consent_in_writing: r.consent_in_writing,
         can_take_care: r.can_take_care, first_substantive_decision_taken: r.first_substantive_decision_taken,
+        dependency_established: r.dependency_established,
       }),
     },
     documents: {
@@ -195,7 +198,7 @@
       registration: { member_state: v["registration.member_state"], date: v["registration.date"], place: v["registration.place"] },
       applicant: { nationality: v["applicant.nationality"], date_of_birth: v["applicant.date_of_birth"] || null },
     };
-    for (const flag of ["unaccompanied", "age_uncertain", "vulnerable", "security_threat", "misled_authorities", "subsequent_application"]) {
+    for (const flag of ["unaccompanied", "age_uncertain", "vulnerable", "security_threat", "misled_authorities", "subsequent_application", "health_prevents_travel"]) {
       if (v[`applicant.${flag}`]) c.applicant[flag] = true;
     }
     if (v["applicant.former_habitual_residence"]) c.applicant.former_habitual_residence = v["applicant.former_habitual_residence"];
@@ -227,7 +230,7 @@
     setValue("registration.date", reg.date);
     setValue("registration.place", reg.place || "territory");
     const app = c.applicant || {};
-    for (const k of ["nationality", "date_of_birth", "former_habitual_residence", "unaccompanied", "age_uncertain", "vulnerable", "security_threat", "misled_authorities", "subsequent_application"]) {
+    for (const k of ["nationality", "date_of_birth", "former_habitual_residence", "unaccompanied", "age_uncertain", "vulnerable", "security_threat", "misled_authorities", "subsequent_application", "health_prevents_travel"]) {
       setValue(`applicant.${k}`, app[k]);
     }
     for (const key of Object.keys(lists)) {
