@@ -56,7 +56,7 @@ from migralex.rules.responsibility.common import (
     per_case_bits,
     reading,
 )
-from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
+from migralex.rules.trace import APPLIES, NOT_EXAMINED, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
 #: Reasons of the deciding criterion that rest on Eurodac data (Eurodac Arts 22, 24) or a VIS hit
@@ -272,11 +272,14 @@ def _evaluate_part(
     keys: list[str] = []
     flags: list[tuple[int, Flag]] = []
     procedure_at = -1
+    minors_only = False  # every case an unaccompanied minor, none relocated: Art. 25 decides them all
     for key in module.ORDER:
         if key == "family_procedure":
             procedure_at = len(rules)
             continue
-        evals, raised = RULES[key](f, law, readings)
+        skip = minors_only and key != "default"  # Art. 16(2) keeps its place as the last rule
+        evals, raised = _not_examined(key, f.n) if skip else RULES[key](f, law, readings)
+        minors_only = minors_only or (key == "uam" and _minors_only(f))
         flags += [(len(rules), fl) for fl in raised]
         rules += evals
         keys += [e.key for e in evals]
@@ -297,6 +300,22 @@ def _evaluate_part(
         if rule.key in HIT_REASONS and np.count_nonzero(by_rule := decided == k):
             hit |= by_rule & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
+
+
+def _minors_only(f: Facts) -> bool:
+    """Every case of the batch is an unaccompanied minor and none is relocated: AMMR Art. 25 (Dublin III
+    Art. 8) decides every case (25(1): "only the criteria set out in this Article shall apply";
+    25(5) names a Member State where nothing earlier does), so no later criterion is examined."""
+    relocated = f.batch.applicants.relocated_to >= 0
+    return f.n > 0 and np.count_nonzero(f.uam) == f.n and not np.count_nonzero(relocated)
+
+
+def _not_examined(key: str, n: int) -> tuple[list[RuleEval], list[Flag]]:
+    """A criterion after Art. 25 in a batch of unaccompanied minors only (`_minors_only`): not examined
+    for anyone, no citation, no flag."""
+    rule = RuleEval.empty(key, n, (), ())
+    rule.outcome.fill(NOT_EXAMINED)
+    return [rule], []
 
 
 def _family_procedure(
