@@ -36,6 +36,22 @@ def test_each_case_alone_answers_as_in_the_batch(crisis: bool) -> None:
     assert compared > 100
 
 
+def test_unaccompanied_minors_apart_answer_as_in_a_mixed_batch() -> None:
+    """A batch of unaccompanied minors only (none relocated) leaves the criteria after AMMR Art. 25
+    unexamined (25(1)): the minors apart, and the others apart, answer as in the mixed batch."""
+    spec = SyntheticSpec(first_registration=dt.date(2025, 1, 1), last_registration=dt.date(2027, 12, 31))
+    batch = generate(600, seed=7, spec=spec)
+    batch = batch.take(np.flatnonzero(batch.applicants.relocated_to < 0))
+    context = default_context()
+    together = decide(batch, context, with_trace=True)
+    uam = together.procedure.uam
+    for rows in (np.flatnonzero(uam), np.flatnonzero(~uam)):
+        assert len(rows) > 5
+        apart = decide(batch.take(rows), context, with_trace=True)
+        for j, i in enumerate(rows):
+            assert apart.answer(j, trace=True) == together.answer(int(i), trace=True), i
+
+
 def test_the_first_rule_that_applies_decides() -> None:
     rng = np.random.default_rng(3)
     n, m = 500, 9

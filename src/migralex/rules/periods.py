@@ -81,6 +81,8 @@ def window_end(
     start: np.ndarray, param: Parameter, on: np.ndarray, ms: np.ndarray, roll: str = "art75"
 ) -> np.ndarray:
     """End of the window `param` (a period) opened by each `start`, with the value in force on `on`."""
+    if len(param.values) == 1:  # one value (most parameters): the whole column at once, as `periods_at`
+        return end_of_period(start, Period(int(param.values[0].value), param.unit), ms, roll)
     out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")
     for period, rows in periods_at(param, on):
         out[rows] = end_of_period(start[rows], period, ms[rows], roll)

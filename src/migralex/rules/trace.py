@@ -42,6 +42,26 @@ def _put(target: np.ndarray, mask: np.ndarray, value: int | np.ndarray) -> None:
         np.copyto(target, value, where=mask, casting="unsafe")
 
 
+#: `_initial_columns` keeps the columns of small batches (one case, a few): copying them is cheaper
+#: than filling new ones, a fixed cost paid by every rule and call.
+_SMALL = 64
+_INITIAL: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _initial_columns(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """New outcome (not applicable), Member State (-1), citation and reason (0) columns of `n` cases."""
+    kept = _INITIAL.get(n)
+    if kept is not None:
+        outcome, ms, zero = kept
+        return outcome.copy(), ms.copy(), zero.copy(), zero.copy()
+    outcome, ms = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
+    outcome.fill(NOT_APPLICABLE)  # fill, not np.full: a fixed cost paid by every rule and call
+    ms.fill(-1)
+    if n <= _SMALL:
+        _INITIAL[n] = (outcome.copy(), ms.copy(), np.zeros(n, dtype=np.int8))
+    return outcome, ms, np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+
+
 @dataclass
 class RuleEval:
     """One rule over a batch: outcome, designated Member State, citation, reason, template args."""
@@ -58,11 +78,7 @@ class RuleEval:
     @classmethod
     def empty(cls, key: str, n: int, citations: tuple[str, ...], reasons: tuple[str, ...]) -> RuleEval:
         """All cases not applicable (reason 0, citation 0) until the rule says otherwise."""
-        outcome, ms = np.empty(n, dtype=np.int8), np.empty(n, dtype=np.int8)
-        outcome.fill(NOT_APPLICABLE)  # fill, not np.full: a fixed cost paid by every rule and call
-        ms.fill(-1)
-        cite, reason = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
-        return cls(key, citations, reasons, outcome, ms, cite, reason)
+        return cls(key, citations, reasons, *_initial_columns(n))
 
     def set(
         self,

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from migralex.law.params import Parameter
+from migralex.law.params import Parameter, ParameterSet, per_params
 from migralex.rules.periods import meets_boundary, window_end
 from migralex.rules.responsibility.common import (
     VISA,
@@ -63,6 +63,17 @@ def _reasons(law: Law, resdoc_window: str, visa_window: str) -> tuple[str, ...]:
         f" {visa_window} for visas) ended on {{d2}}, before registration",
         "documents from several Member States ({bits}) rank equally: a person decides",
     )
+
+
+def _texts(f: Facts, law: Law) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The citations and reasons of the regime with its two windows, once per parameter set."""
+
+    def build(params: ParameterSet) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        p_res, p_visa = params[law.param["resdoc_window"]], params[law.param["visa_window"]]
+        windows = (p.describe_value(p.values[-1]) for p in (p_res, p_visa))
+        return tuple(law.cite[k] for k in CITES), _reasons(law, *windows)
+
+    return per_params(f.params, ("art29.texts", law.regime, law.cite.get("lapsed_note", "")), build)
 
 
 @dataclass(frozen=True)
@@ -174,12 +185,7 @@ def evaluate(
     d, n = f.batch.documents, f.n
     valid_first = valid_first or law.regime == "DUBLIN_III"  # Dublin III Art. 12(4): "only"
     p_res, p_visa = f.params[law.param["resdoc_window"]], f.params[law.param["visa_window"]]
-    rule = RuleEval.empty(
-        "documents",
-        n,
-        tuple(law.cite[k] for k in CITES),
-        _reasons(law, p_res.describe_value(p_res.values[-1]), p_visa.describe_value(p_visa.values[-1])),
-    )
+    rule = RuleEval.empty("documents", n, *_texts(f, law))
     tie_flag = new_flag("tie", law.cite["documents"], True, "documents from {candidates} rank equally", n)
     if not len(d):
         return rule, [tie_flag]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from migralex.law.params import compare
+from migralex.law.params import ParameterSet, compare, per_params
 from migralex.rules.periods import meets_boundary, values_at, window_end
 from migralex.rules.responsibility.common import (
     Facts,
@@ -29,14 +29,21 @@ from migralex.rules.trace import APPLIES, EXCLUDED, Flag, RuleEval, new_flag
 MONTHS_PER_ACADEMIC_YEAR = {"nine": 9, "twelve": 12}
 
 
-def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
-    """AMMR Art. 30(1)–(2) with the definition of Art. 2(15)."""
-    g, n = f.batch.diplomas, f.n
-    p_window = f.params[law.param["diploma_window"]]
-    p_study = f.params["ammr.diploma_minimum_study"]
-    per_year = MONTHS_PER_ACADEMIC_YEAR[f.params.reading("ammr.reading.academic_year_months")]
-    window = p_window.describe_value(p_window.values[-1])
-    reasons = (
+def _texts(f: Facts, law: Law) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """Months of an academic year (Art. 2(15) reading), citations and reasons, once per parameter set."""
+
+    def build(params: ParameterSet) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+        p_window = params[law.param["diploma_window"]]
+        per_year = MONTHS_PER_ACADEMIC_YEAR[params.reading("ammr.reading.academic_year_months")]
+        citations = (law.cite["diplomas"], law.cite["diplomas_1"], law.cite["diplomas_2"])
+        return per_year, citations, _reasons(p_window.describe_value(p_window.values[-1]), per_year)
+
+    return per_params(f.params, ("art30.texts", law.regime), build)
+
+
+def _reasons(window: str, per_year: int) -> tuple[str, ...]:
+    """The reasons of AMMR Art. 30 with the window and the months of an academic year (Art. 2(15))."""
+    return (
         "no diploma or qualification obtained in a Member State",
         f"diploma or qualification issued in {{ms}} on {{d1}} after {{n}} months of study; registered less"
         f" than {window} later (the window ended on {{d2}})",
@@ -48,9 +55,15 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
         f" year required by Art. 2(15) ({per_year} months)",
         "diplomas from several Member States ({bits}) rank equally: a person decides",
     )
-    rule = RuleEval.empty(
-        "diplomas", n, (law.cite["diplomas"], law.cite["diplomas_1"], law.cite["diplomas_2"]), reasons
-    )
+
+
+def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
+    """AMMR Art. 30(1)–(2) with the definition of Art. 2(15)."""
+    g, n = f.batch.diplomas, f.n
+    p_window = f.params[law.param["diploma_window"]]
+    p_study = f.params["ammr.diploma_minimum_study"]
+    per_year, citations, reasons = _texts(f, law)
+    rule = RuleEval.empty("diplomas", n, citations, reasons)
     tie_flag = new_flag("tie", law.cite["diplomas_2"], True, "diplomas from {candidates} rank equally", n)
     if not len(g):
         return rule, [tie_flag]

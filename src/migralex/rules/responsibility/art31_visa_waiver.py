@@ -44,9 +44,8 @@ def evaluate(f: Facts, law: Law, scope: str = "common_visa_list") -> tuple[RuleE
     rule = RuleEval.empty("visa_waiver", n, (law.cite["visa_waiver_1"], law.cite["visa_waiver_2"]), REASONS)
     rows = (e.kind == ENTRY["visa_waived_entry"]) & (e.date <= f.reg_date[e.case])
     if not np.count_nonzero(rows):  # no visa-waived entry in the batch: nobody designated
-        none = filled(n, -1, np.int64)
-        rule.arg("ms2", ms_of_rows(none, e.ms))
-        rule.arg("d1", take_dates(none, e.date))
+        rule.arg("ms2", filled(n, -1, np.int8))  # `ms_of_rows` and `take_dates` of no row
+        rule.arg("d1", filled(n, np.datetime64("NaT"), "datetime64[D]"))
         return rule, []
     first, _ = best_row(e.case, rows, [e.date], n)
     entered = first >= 0

@@ -108,6 +108,14 @@ def _ceased(
     return np.where(gone, last_ceased, -1)
 
 
+def _no_entry(rule: RuleEval, f: Facts) -> RuleEval:
+    """AMMR Art. 33 for a batch without irregular entries: every case not applicable, no entry shown."""
+    rule.arg("ms2", filled(f.n, -1, np.int8))  # `ms_of_rows` and `take_dates` of no row
+    rule.arg("d1", filled(f.n, np.datetime64("NaT"), "datetime64[D]"))
+    rule.arg("d2", filled(f.n, np.datetime64("NaT"), "datetime64[D]"))
+    return rule
+
+
 def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 33(1)–(3); Dublin III Art. 13(1)."""
     e, n = f.batch.entries, f.n
@@ -119,10 +127,13 @@ def evaluate(f: Facts, law: Law, roll: str = "art75") -> tuple[RuleEval, list[Fl
     crossing = before & (e.kind == ENTRY["irregular_crossing"])
     sar = before & sar_kind
     irregular = crossing | sar
+    if not np.count_nonzero(irregular):  # no irregular entry in the batch: nobody designated or excluded
+        return _no_entry(rule, f), []
     end, ceased = _windows(f, law, crossing, sar, roll)
     live = irregular & ~ceased
     first_x, _ = best_row(e.case, live if dublin else live & crossing, [e.date], n)
-    first_s = filled(n, -1, np.int64) if dublin else best_row(e.case, live & sar, [e.date], n)[0]
+    no_sar = dublin or not np.count_nonzero(sar)  # Dublin III: one rule; or no disembarkation in the batch
+    first_s = filled(n, -1, np.int64) if no_sar else best_row(e.case, live & sar, [e.date], n)[0]
     relocated = _relocated(f, law, irregular)
     by_sar = ~relocated & (first_s >= 0)
     by_crossing = ~relocated & ~by_sar & (first_x >= 0)

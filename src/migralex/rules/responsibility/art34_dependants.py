@@ -91,7 +91,7 @@ def flags(f: Facts, law: Law, ms: np.ndarray, show: np.ndarray) -> tuple[list[Fl
         n,
     )
     if not len(fam):  # no relation in the batch: neither flag is raised
-        return [plain, health], np.zeros_like(plain.bits)
+        return [plain, health], np.zeros(n, dtype=np.uint32)
     rows = person_rows(f.batch) & (fam.ms != ms[fam.case])
     unable = rows & unable_to_travel(f.batch, present)
     all_bits = per_case_bits(rows, fam.case, fam.ms, n)

@@ -56,7 +56,7 @@ from migralex.rules.responsibility.common import (
     per_case_bits,
     reading,
 )
-from migralex.rules.trace import APPLIES, Flag, RuleEval, new_flag
+from migralex.rules.trace import APPLIES, NOT_EXAMINED, Flag, RuleEval, new_flag
 
 REGIMES = ("AMMR", "DUBLIN_III", "NOT_MODELLED")
 #: Reasons of the deciding criterion that rest on Eurodac data (Eurodac Arts 22, 24) or a VIS hit
@@ -147,6 +147,19 @@ def _decide(rules: Sequence[RuleEval]) -> tuple[np.ndarray, np.ndarray]:
     return decided.astype(np.int16), ms[decided, np.arange(n)]
 
 
+def _by_rules(keys: Sequence[str], wanted: tuple[str, ...]) -> np.ndarray:
+    """Per position in the hierarchy `keys` (a `decided` code): is the rule one of `wanted`? Once per
+    hierarchy (the order of a regime is fixed), then one lookup per call."""
+    return _by_rules_table(tuple(keys), wanted)
+
+
+@cache
+def _by_rules_table(keys: tuple[str, ...], wanted: tuple[str, ...]) -> np.ndarray:
+    table = np.array([key in wanted for key in keys], dtype=bool)
+    table.flags.writeable = False
+    return table
+
+
 def _overlays(f: Facts, law: Law, keys: list[str], decided: np.ndarray, ms: np.ndarray) -> list[Flag]:
     """Advisory flags after the decision: Arts 34 and 35(2), age, family definition checks."""
     return [
@@ -163,7 +176,7 @@ def _discretion_flags(f: Facts, law: Law, keys: list[str], decided: np.ndarray, 
     if not len(fam):  # no relation in the batch: neither clause is raised
         return [*art34_dependants.flags(f, law, ms, ms >= 0)[0], humanitarian]
     named = ms >= 0
-    not_security = ~in_codes(decided, [k for k, key in enumerate(keys) if key == "security"])
+    not_security = ~_by_rules(keys, ("security",))[decided]
     elsewhere = fam.ms != ms[fam.case]
     dependants, dep_bits = art34_dependants.flags(f, law, ms, named & not_security)
     hum_bits = per_case_bits(fam.consent_in_writing & elsewhere, fam.case, fam.ms, n) & ~dep_bits
@@ -204,7 +217,7 @@ def _family_definition_flags(
     """The definition of family members (AMMR Art. 2(8); Dublin III Art. 2(g)): unmarried partners, origin."""
     fam, n = f.batch.family, f.n
     named = ms >= 0
-    by_family = in_codes(decided, [k for k, key in enumerate(keys) if key in FAMILY_RULES])
+    by_family = _by_rules(keys, FAMILY_RULES)[decided]
     partner = new_flag(
         "unmarried_partner",
         law.cite["family_definition"],
@@ -227,7 +240,7 @@ def _family_definition_flags(
         n,
     )
     # Art. 9 holds "regardless of whether the family was previously formed in the country of origin"
-    by_art9 = in_codes(decided, [k for k, key in enumerate(keys) if key == "protection_family"])
+    by_art9 = _by_rules(keys, ("protection_family",))[decided]
     origin.mask[:] = by_family & named & ~by_art9
     return [partner, origin]
 
@@ -259,20 +272,18 @@ def _evaluate_part(
     keys: list[str] = []
     flags: list[tuple[int, Flag]] = []
     procedure_at = -1
+    minors_only = False  # every case an unaccompanied minor, none relocated: Art. 25 decides them all
     for key in module.ORDER:
         if key == "family_procedure":
             procedure_at = len(rules)
             continue
-        evals, raised = RULES[key](f, law, readings)
+        skip = minors_only and key != "default"  # Art. 16(2) keeps its place as the last rule
+        evals, raised = _not_examined(key, f.n) if skip else RULES[key](f, law, readings)
+        minors_only = minors_only or (key == "uam" and _minors_only(f))
         flags += [(len(rules), fl) for fl in raised]
         rules += evals
         keys += [e.key for e in evals]
-    decided, ms = _decide(rules)
-    earlier = decided < procedure_at
-    groups = art28_family_procedure.link(f, law, readings["family_procedure_window"])
-    criteria_only = readings["family_procedure_default"] == "criteria_only"
-    by_default = decided == len(rules) - 1 if criteria_only else None  # Art. 16(2), not a criterion
-    rule28, raised = art28_family_procedure.evaluate(f, law, groups, ms, earlier, by_default)
+    rule28, raised = _family_procedure(f, law, readings, rules, procedure_at)
     rules.insert(procedure_at, rule28)
     keys.insert(procedure_at, rule28.key)
     flags = [(pos + (pos >= procedure_at), fl) for pos, fl in flags]
@@ -289,6 +300,38 @@ def _evaluate_part(
         if rule.key in HIT_REASONS and np.count_nonzero(by_rule := decided == k):
             hit |= by_rule & in_codes(rule.reason, HIT_REASONS[rule.key])
     return Part(regime, law, rows, rules, flags, decided, ms, base, hit, forced)
+
+
+def _minors_only(f: Facts) -> bool:
+    """Every case of the batch is an unaccompanied minor and none is relocated: AMMR Art. 25 (Dublin III
+    Art. 8) decides every case (25(1): "only the criteria set out in this Article shall apply";
+    25(5) names a Member State where nothing earlier does), so no later criterion is examined."""
+    relocated = f.batch.applicants.relocated_to >= 0
+    return f.n > 0 and np.count_nonzero(f.uam) == f.n and not np.count_nonzero(relocated)
+
+
+def _not_examined(key: str, n: int) -> tuple[list[RuleEval], list[Flag]]:
+    """A criterion after Art. 25 in a batch of unaccompanied minors only (`_minors_only`): not examined
+    for anyone, no citation, no flag."""
+    rule = RuleEval.empty(key, n, (), ())
+    rule.outcome.fill(NOT_EXAMINED)
+    return [rule], []
+
+
+def _family_procedure(
+    f: Facts, law: Law, readings: Mapping[str, str], rules: list[RuleEval], procedure_at: int
+) -> tuple[RuleEval, list[Flag]]:
+    """AMMR Art. 28 (Dublin III Art. 11) over the individual results of the criteria `rules`
+    (Art. 28 left out, it goes at `procedure_at`)."""
+    groups = art28_family_procedure.link(f, law, readings["family_procedure_window"])
+    if not np.count_nonzero(groups.group >= 0):  # no family group in the batch: no result to compare
+        nobody = np.zeros(f.n, dtype=bool)
+        return art28_family_procedure.evaluate(f, law, groups, filled(f.n, -1, np.int8), nobody)
+    decided, ms = _decide(rules)
+    earlier = decided < procedure_at
+    criteria_only = readings["family_procedure_default"] == "criteria_only"
+    by_default = decided == len(rules) - 1 if criteria_only else None  # Art. 16(2), not a criterion
+    return art28_family_procedure.evaluate(f, law, groups, ms, earlier, by_default)
 
 
 def _not_modelled(batch: CaseBatch, rows: np.ndarray) -> Part:
