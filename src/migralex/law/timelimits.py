@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -226,6 +228,18 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     day = start.view(np.int64) - _FIRST_DAY  # NaT (the least int64) wraps to far outside
     inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)  # a day before the tables is far above
     raw = _raw_table(period)[np.where(inside, day, 0)]
+    return _rolled(start, raw, inside, codes, lambda far: _end_of_period_any(start[far], period, codes[far]))
+
+
+def _rolled(
+    start: np.ndarray,
+    raw: np.ndarray,
+    inside: np.ndarray,
+    codes: np.ndarray,
+    far_ends: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Art. 75(d) on the raw last days `raw` (from `_FIRST`; -1 outside the tables) of the starts
+    `inside` the day tables; `far_ends(rows)` gives the others (NaT start or code -1: NaT)."""
     inside &= raw >= 0
     if inside.all():
         _TABLES.ensure(codes)
@@ -233,11 +247,69 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
     far = ~inside & ~np.isnat(start) & (codes >= 0)
     if far.any():  # dates outside the day tables
-        out[far] = _end_of_period_any(start[far], period, codes[far], roll=roll)
+        out[far] = far_ends(far)
     code = codes[inside]
     _TABLES.ensure(code)
     out[inside] = (_TABLES.next_working[code, raw[inside]] + _FIRST_DAY).view("datetime64[D]")
     return out
+
+
+class _CalendarRows:
+    """The `_raw_table` of each calendar period met so far, as the rows of one table: the ends of
+    many periods in one lookup (`ends_of_periods`). Rows are only ever added, up to `LIMIT`."""
+
+    LIMIT = 256  # 118 kB a row: a sweep over many periods takes `end_of_period` beyond it
+
+    def __init__(self) -> None:
+        self.row: dict[Period, int] = {}
+        self.periods: list[Period] = []
+        self.table = np.zeros((8, _DAYS), dtype=np.int32)
+        self.lock = threading.Lock()
+
+    def add(self, period: Period) -> int:
+        """The row of `period`, added when first met (-1 once the table is full)."""
+        with self.lock:
+            if period in self.row:
+                return self.row[period]
+            k = len(self.periods)
+            if k >= self.LIMIT:
+                return -1
+            if k == len(self.table):  # grown by doubling; readers keep the table they took
+                self.table = np.concatenate([self.table, np.zeros_like(self.table)])
+            self.table[k] = _raw_table(period)
+            self.periods.append(period)
+            self.row[period] = k  # published after its row
+            return k
+
+
+_CALENDAR = _CalendarRows()
+
+
+def calendar_row(period: Period) -> int:
+    """The row of a calendar period (days, weeks, months, years) for `ends_of_periods`; -1 for
+    working days and once the table is full (then `end_of_period` gives the ends)."""
+    row = _CALENDAR.row.get(period)
+    if row is not None:
+        return row
+    return -1 if period.unit == "working_days" else _CALENDAR.add(period)
+
+
+def ends_of_periods(start: np.ndarray, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`end_of_period` (with the roll forward) of the calendar period of row `rows[i]`
+    (`calendar_row`) from each `start[i]`: many periods in one lookup."""
+    start = np.asarray(start, dtype="datetime64[D]")
+    day = start.view(np.int64) - _FIRST_DAY
+    inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)
+    raw = _CALENDAR.table[rows, np.where(inside, day, 0)]
+
+    def far_ends(far: np.ndarray) -> np.ndarray:
+        out = np.empty(int(far.sum()), dtype="datetime64[D]")
+        for row in np.unique(rows[far]):
+            sel = rows[far] == row
+            out[sel] = _end_of_period_any(start[far][sel], _CALENDAR.periods[row], codes[far][sel])
+        return out
+
+    return _rolled(start, raw, inside, codes, far_ends)
 
 
 def add_period(

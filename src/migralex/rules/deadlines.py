@@ -67,7 +67,7 @@ from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.law.participation import bound_mask
-from migralex.law.timelimits import Period
+from migralex.law.timelimits import Period, calendar_row, ends_of_periods
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
 from migralex.rules.periods import end_of_period, periods_at
@@ -119,7 +119,9 @@ class _Template:
 
     def __init__(self, variants: tuple[Variant, ...], keys: tuple[str, ...]) -> None:
         self.variants, self.index = variants, {k: i for i, k in enumerate(keys)}
-        self.fixed: list[tuple[Period, str] | bool | None] = [False] * len(variants)  # False: not looked up
+        #: per variant: (period, as answered, `calendar_row`), None where it depends on the date,
+        #: False until looked up
+        self.fixed: list[tuple[_Groups, str] | bool | None] = [False] * len(variants)
 
 
 class Column:
@@ -199,17 +201,11 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
-def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
+def _make_template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
     """The variants of deadline `name` under parameter set `p` (the notes quote the set's periods)."""
-
-    def make() -> _Template:
-        rows = _prototypes(name, variants)
-        found = tuple(
-            Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows
-        )
-        return _Template(found, variants)
-
-    return per_params(p, (name, variants), lambda _: make())
+    rows = _prototypes(name, variants)
+    found = tuple(Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows)
+    return _Template(found, variants)
 
 
 def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
@@ -221,7 +217,11 @@ def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
     )
 
 
-def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:
+#: The periods of one variant on the dates of its cases: (period, `calendar_row`, rows of the cases).
+_Groups = list[tuple[Period, int, np.ndarray | slice]]
+
+
+def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[_Groups, str] | None:
     """The period of a variant whose parameters each have one value (most): the same on every date
     (several parameters add up, in the unit of the first); None where it depends on the date."""
     params = [p[name] for name in names]
@@ -230,48 +230,52 @@ def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str]
     first = Period(int(params[0].values[0].value), params[0].unit)
     if len(params) > 1:
         first = Period(sum(int(Period(int(x.values[0].value), x.unit).amount) for x in params), first.unit)
-    return first, str(first)
+    return [(first, calendar_row(first), slice(None))], str(first)
 
 
 class _Builder:
     """The columns of a batch: `set` records which variant runs for which cases from which event;
     `resolve` applies the requests in order, with one look at all their masks (a request no case
-    of the batch meets costs nothing more) and the dates of the cases that have one."""
+    of the batch meets costs nothing more) and the dates of the cases that have one (`_Dates`)."""
 
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
         self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
         self.requests: list[tuple[Column, int, np.ndarray, np.ndarray | None, np.ndarray, bool]] = []
+        self.templates: dict[tuple[str, tuple[str, ...]], _Template] = per_params(
+            p, "deadlines", lambda _: {}
+        )
 
-    def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
+    def column(self, name: str, variants: tuple[str, ...], with_latest: bool = False) -> Column:
         """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
-        template = _template(self.p, name, tuple(variants))
+        template = self.templates.get((name, variants))
+        if template is None:
+            template = self.templates[name, variants] = _make_template(self.p, name, variants)
         k = len(self.columns)
         row = self.variants[k] if k < len(self.variants) else np.full(self.n, -1, dtype=np.int8)
         col = Column(name, template, row, with_latest)
         self.columns.append(col)
         return col
 
-    def period(self, col: Column, k: int, rows: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
-        """The period of variant `k` in force on the registration date of each of `rows` (several
-        parameters add up); the period as answered is the first one's."""
+    def period(self, col: Column, k: int, mask: np.ndarray) -> _Groups:
+        """The period of variant `k` in force on the registration date of each case of `mask`
+        (several parameters add up); the period as answered is the first one's."""
         fixed = col.template.fixed[k]
         if fixed is False:
             fixed = col.template.fixed[k] = _fixed_period(self.p, col.variants[k].param)
         if isinstance(fixed, tuple):
-            out: list[tuple[Period, np.ndarray | slice]] = [(fixed[0], slice(None))]
-            text = fixed[1]
+            out, text = fixed
         else:
             names = col.variants[k].param
-            on = self.reg[rows]
+            on = self.reg[mask]
             groups = [list(periods_at(self.p[name], on)) for name in names]
             if len(names) == 1:
-                out = groups[0]
+                out = [(period, calendar_row(period), rows) for period, rows in groups[0]]
             else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
                 first = groups[0][0][0] if groups[0] else None
-                total = sum(g[0][0].amount for g in groups if g)
-                out = [(Period(total, first.unit), slice(None))] if first else []
+                total = Period(sum(g[0][0].amount for g in groups if g), first.unit) if first else None
+                out = [(total, calendar_row(total), slice(None))] if total else []
             text = str(out[0][0]) if out else ""
         if not col.periods[k]:
             col.periods[k] = text
@@ -296,27 +300,59 @@ class _Builder:
             return self.columns
         masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
         used_by = cast(list[bool], np.logical_or.reduce(masks, axis=1).tolist())
-        for request, used in zip(requests, used_by, strict=True):
-            if used:  # nothing to do for the others (most variants, for one case)
-                self._apply(*request)
+        dates = _Dates()
+        for (col, k, _, start, ms, date), mask, used in zip(requests, masks, used_by, strict=True):
+            if not used:  # nothing to do (most variants, for one case)
+                continue
+            if date:
+                col.variant[mask] = k
+            groups = self.period(col, k, mask)
+            target = None if start is None else col.date if date else col.latest
+            if start is not None and target is not None:
+                dates.add(target, mask.nonzero()[0], start, ms, groups)
+        dates.run()
         return self.columns
 
-    def _apply(
-        self, col: Column, k: int, mask: np.ndarray, start: np.ndarray | None, ms: np.ndarray, date: bool
+
+class _Dates:
+    """The dates the requests of a batch ask for, in stages: each stage one call of the calculus
+    (`ends_of_periods`) for all its periods. A request whose start another request writes (the
+    reply's bound runs from the request's last day) comes in a later stage than that write; the
+    writes to one column keep their order, and no write to a start precedes a read of it."""
+
+    def __init__(self) -> None:
+        self.stages: list[list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Period, int]]] = []
+        self.written: dict[int, int] = {}  # id of a column's dates → stage of its last write
+        self.read: dict[int, int] = {}  # id of a start column → stage of its last read
+
+    def add(
+        self, target: np.ndarray, rows: np.ndarray, start: np.ndarray, ms: np.ndarray, groups: _Groups
     ) -> None:
-        """One request: the variant of its cases, its period and, with `start`, its dates."""
-        rows = mask.nonzero()[0]
-        if date:
-            col.variant[rows] = k
-        groups = self.period(col, k, rows)
-        if start is None:
-            return
-        target = col.date if date else col.latest
-        if target is None:
-            return
-        for period, sel in groups:
-            sub = rows[sel]
-            target[sub] = end_of_period(start[sub], period, ms[sub])
+        """The dates of `rows` into `target`: `groups` periods from `start`, in Member States `ms`."""
+        t, s = id(target), id(start)
+        stage = max(self.written.get(s, -1) + 1, self.written.get(t, 0), self.read.get(t, 0))
+        self.written[t], self.read[s] = stage, max(stage, self.read.get(s, 0))
+        while len(self.stages) <= stage:
+            self.stages.append([])
+        self.stages[stage] += [(target, rows[sel], start, ms, period, row) for period, row, sel in groups]
+
+    def run(self) -> None:
+        """Every stage, in order (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11)."""
+        for items in self.stages:
+            calendar = [x for x in items if x[5] >= 0]
+            if calendar:
+                lengths = [len(x[1]) for x in calendar]
+                which = np.repeat(np.array([x[5] for x in calendar]), lengths)
+                codes = np.concatenate([ms[rows] for _, rows, _, ms, _, _ in calendar]).astype(np.int64)
+                starts = np.concatenate([start[rows] for _, rows, start, _, _, _ in calendar])
+                ends = ends_of_periods(starts, which, codes)
+            at = 0
+            for target, rows, start, ms, period, row in items:  # in order: a later write overrides
+                if row >= 0:
+                    target[rows] = ends[at : at + len(rows)]
+                    at += len(rows)
+                else:  # working days, or past the table of calendar periods
+                    target[rows] = end_of_period(start[rows], period, ms[rows])
 
 
 def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:
