@@ -49,10 +49,10 @@ The dates that follow from the case's procedural events (format v2) are `migrale
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -87,20 +87,6 @@ from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide
 from migralex.rules.trace import enum_column
 
 NAT = np.datetime64("NaT", "D")
-_T = TypeVar("_T")
-
-
-class _once(Generic[_T]):
-    """A property computed once per instance: `functools.cached_property` without its lock (Python
-    3.11 takes an `RLock` on every first read, a fixed cost per call of the deadlines)."""
-
-    def __init__(self, fn: Callable[[Any], _T]) -> None:
-        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
-
-    def __get__(self, obj: Any, owner: type | None = None) -> _T:
-        value = self.fn(obj)
-        obj.__dict__[self.name] = value  # later reads find the instance attribute first
-        return value
 
 
 @dataclass(frozen=True)
@@ -242,7 +228,8 @@ class _Builder:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
         self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
-        self.requests: list[tuple[Column, int, np.ndarray, np.ndarray | None, np.ndarray, bool]] = []
+        self.requests: list[tuple[Column, int, int, np.ndarray | None, np.ndarray, bool]] = []
+        self.full = (1 << n) - 1  # every case, as a bitset
         self.templates: dict[tuple[str, tuple[str, ...]], _Template] = per_params(
             p, "deadlines", lambda _: {}
         )
@@ -285,25 +272,24 @@ class _Builder:
         self,
         col: Column,
         key: str,
-        mask: np.ndarray,
+        mask: int,
         start: np.ndarray | None,
         ms: np.ndarray,
         into: str = "date",
     ) -> None:
-        """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
-        self.requests.append((col, col.template.index[key], mask, start, ms, into == "date"))
+        """Variant `key` for the cases in `mask` (a bitset, `_bitsets`); with `start`, the date (or
+        the `latest` bound)."""
+        self.requests.append((col, col.template.index[key], mask & self.full, start, ms, into == "date"))
 
     def resolve(self) -> list[Column]:
         """Apply the requests made so far, in order (a later one overrides an earlier one)."""
-        requests, self.requests = self.requests, []
+        requests, self.requests = [r for r in self.requests if r[2]], []  # a request no case meets: none
         if not requests:
             return self.columns
-        masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
-        used_by = cast(list[bool], np.logical_or.reduce(masks, axis=1).tolist())
         dates = _Dates()
-        for (col, k, _, start, ms, date), mask, used in zip(requests, masks, used_by, strict=True):
-            if not used:  # nothing to do (most variants, for one case)
-                continue
+        for (col, k, _, start, ms, date), mask in zip(
+            requests, _unpack([r[2] for r in requests], self.n), strict=True
+        ):
             if date:
                 col.variant[mask] = k
             groups = self.period(col, k, mask)
@@ -312,6 +298,13 @@ class _Builder:
                 dates.add(target, mask.nonzero()[0], start, ms, groups)
         dates.run()
         return self.columns
+
+
+def _unpack(bitsets: list[int], n: int) -> np.ndarray:
+    """Bitsets (`_bitsets`) as boolean columns of `n` cases, one row each."""
+    width = (n + 7) // 8
+    packed = np.frombuffer(b"".join(m.to_bytes(width, "little") for m in bitsets), dtype=np.uint8)
+    return np.unpackbits(packed.reshape(len(bitsets), width), axis=1, count=n, bitorder="little").view(bool)
 
 
 class _Dates:
@@ -425,124 +418,124 @@ class DeadlinesResult:
         )
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the deadlines of a batch depend on, as columns (one row per case)."""
-
-    batch: CaseBatch
-    procedure: ProcedureResult
-    responsibility: ResponsibilityResult
-    applies: dict[str, np.ndarray]
-    #: CFMR Art. 12 authorisations per Member State and period (None: the case's crisis flag only).
-    derogation: Crisis | None = None
-    params: ParameterSet | None = None
-
-    @_once
-    def reg(self) -> np.ndarray:
-        return self.batch.applicants.reg_date
-
-    @_once
-    def reg_ms(self) -> np.ndarray:
-        return self.batch.applicants.reg_ms
-
-    @_once
-    def place(self) -> np.ndarray:
-        return self.batch.applicants.place
-
-    @_once
-    def proc(self) -> np.ndarray:
-        return self.procedure.procedure
-
-    @_once
-    def crisis(self) -> np.ndarray:
-        return self.procedure.crisis
-
-    @_once
-    def apr(self) -> np.ndarray:
-        return self.proc != NOT_MODELLED
-
-    @_once
-    def relocation(self) -> np.ndarray:
-        return self.place == PLACE["relocation"]
-
-    @_once
-    def border(self) -> np.ndarray:
-        return self.proc == BORDER
-
-    @_once
-    def border_optional(self) -> np.ndarray:
-        return self.proc == BORDER_OPTIONAL
-
-    @_once
-    def border_like(self) -> np.ndarray:
-        return self.border | self.border_optional
-
-    @_once
-    def screened(self) -> np.ndarray:
-        """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
-        return self.applies["SR"] & _AT_BORDER_PLACE[self.place]
-
-    @_once
-    def ammr_case(self) -> np.ndarray:
-        return self.responsibility.regime == 0
-
-    @_once
-    def dublin_case(self) -> np.ndarray:
-        return self.responsibility.regime == 1
-
-    @_once
-    def hit(self) -> np.ndarray:
-        return self.responsibility.evidence_hit()
-
-    @_once
-    def relocated(self) -> np.ndarray:
-        """AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
-        Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead)."""
-        return (self.batch.applicants.relocated_to >= 0) & self.ammr_case
-
-    @_once
-    def elsewhere(self) -> np.ndarray:
-        """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4),
-        not for a relocated applicant (the relocation procedure of Art. 67 replaces the request)."""
-        r = self.responsibility
-        security = r.criteria() == "security"
-        return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
-
-    @_once
-    def requested(self) -> np.ndarray:
-        """The requested Member State: the one the criteria name, else the Member State of registration."""
-        r = self.responsibility
-        return np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
-
-    @_once
-    def art12(self) -> dict[str, np.ndarray]:
-        """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
-        State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
-        if self.derogation is None:
-            return dict.fromkeys(ART12_LIMITS, self.crisis)
-        p = self.params or shipped_params()
-        masks = art12_masks(self.derogation, self.reg, self.reg_ms, self.requested, p)
-        return {k: v | self.crisis for k, v in masks.items()}
+def _bitsets(columns: np.ndarray) -> list[int]:
+    """Boolean columns (one row each) as Python integers, bit i for case i: a `&`, `|` or `~` of
+    the rules below is one integer operation, for one case or millions (`_Builder.resolve` reads
+    the masks back as columns)."""
+    packed = np.packbits(columns, axis=1, bitorder="little")
+    return [int.from_bytes(row, "little") for row in packed]
 
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
-#: Per place code (the last entry: -1, no place), a place of screening at the external border.
-_AT_BORDER_PLACE = np.isin(
-    np.arange(len(C.PLACES) + 1), [PLACE[x] for x in ("airport_transit_area", *AT_BORDER)]
-)
+#: The places, procedures and regimes the rules tell apart (`Facts`): a column of codes against
+#: these (one comparison each) gives one row per code.
+_PLACES = np.array([[PLACE[x]] for x in ("relocation", *AT_BORDER, "airport_transit_area")], dtype=np.int8)
+_PROCEDURES = np.array([[BORDER], [BORDER_OPTIONAL], [ACCELERATED], [NOT_MODELLED]], dtype=np.int8)
+_REGIMES = np.array([[0], [1]], dtype=np.int8)  # AMMR, Dublin III
+#: RCD Art. 17(1) second subparagraph: the APR Art. 42(1) grounds (a)-(f) the engine models.
+_A_TO_F = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the deadlines of a batch depend on: columns (one row per case) and, as bitsets
+    (`_bitsets`: bit i for case i), the facts the rules combine."""
+
+    batch: CaseBatch
+    responsibility: ResponsibilityResult
+    reg: np.ndarray
+    reg_ms: np.ndarray
+    relocation: int
+    at_sea: int
+    apprehended: int
+    at_crossing: int
+    at_airport: int
+    border: int
+    border_optional: int
+    accelerated: int
+    not_modelled: int
+    ammr_case: int
+    dublin_case: int
+    crisis: int
+    hit: int
+    named: int
+    other_state: int
+    security: int
+    relocated_to: int
+    grounds_af: int
+    SR: int
+    RCD: int
+    RBPR: int
+    #: SR Art. 5: a place of screening at the external border; screened there (the SR applies).
+    border_place: int = 0
+    screened: int = 0
+    #: APR: the case is in a procedure the engine models; a border procedure (mandatory or not).
+    apr: int = 0
+    border_like: int = 0
+    #: AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
+    #: Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead).
+    relocated: int = 0
+    #: AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4), not
+    #: for a relocated applicant (the relocation procedure of Art. 67 replaces the request).
+    elsewhere: int = 0
+    #: CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
+    #: State that must act is authorised (`migralex.rules.deadlines_crisis`).
+    art12: dict[str, int] = field(default_factory=dict)
+
+    def requested(self) -> np.ndarray:
+        """The requested Member State: the one the criteria name, else the Member State of registration."""
+        ms = self.responsibility.member_state
+        return np.where(ms >= 0, ms, self.reg_ms).astype(np.int8)
+
+
+def _facts(
+    batch: CaseBatch,
+    procedure: ProcedureResult,
+    responsibility: ResponsibilityResult,
+    applies: dict[str, np.ndarray],
+    derogation: Crisis | None,
+    p: ParameterSet,
+) -> Facts:
+    """The facts of the deadlines (SR Art. 5; APR Arts 42, 51; AMMR Arts 16(4), 39, 67; CFMR Art. 12)."""
+    a, r = batch.applicants, responsibility
+    columns = {
+        "crisis": procedure.crisis,
+        "hit": r.evidence_hit(),
+        "named": r.member_state >= 0,
+        "other_state": r.member_state != a.reg_ms,
+        "security": r.criteria() == "security",
+        "relocated_to": a.relocated_to >= 0,
+        "grounds_af": (procedure.grounds & _A_TO_F) > 0,
+        **applies,
+    }
+    names = ["relocation", "at_sea", "apprehended", "at_crossing", "at_airport", "border", "border_optional"]
+    names += ["accelerated", "not_modelled", "ammr_case", "dublin_case", *columns]
+    codes = [a.place == _PLACES, procedure.procedure == _PROCEDURES, r.regime == _REGIMES]
+    bits = _bitsets(np.concatenate([*codes, np.array(list(columns.values()), dtype=bool)]))
+    f = Facts(batch, r, a.reg_date, a.reg_ms, **cast(dict[str, Any], dict(zip(names, bits, strict=True))))
+    f.at_crossing |= f.at_airport  # a border crossing point, or an airport's transit area
+    f.border_place = f.at_sea | f.apprehended | f.at_crossing  # SR Art. 5
+    f.apr, f.border_like = ((1 << batch.n) - 1) & ~f.not_modelled, f.border | f.border_optional
+    f.screened = f.SR & f.border_place
+    f.relocated = f.relocated_to & f.ammr_case
+    f.elsewhere = f.other_state & ~f.security & (f.ammr_case | f.dublin_case) & ~f.relocated
+    f.art12 = dict.fromkeys(ART12_LIMITS, f.crisis)
+    if derogation is not None:
+        masks = art12_masks(derogation, a.reg_date, a.reg_ms, f.requested(), p)
+        f.art12 = {
+            k: f.crisis | v for k, v in zip(masks, _bitsets(np.vstack(list(masks.values()))), strict=True)
+        }
+    return f
 
 
 def _screening_end(f: Facts, b: _Builder) -> None:
     """SR Art. 8(3): seven days from disembarkation, apprehension or presentation at the border."""
     col = b.column("screening_end", ("disembarkation", "apprehension", "border_crossing_point"))
-    screened, place = f.screened, f.place
-    at_sea = screened & (place == PLACE["sar_disembarkation"])
-    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea.any() else None
+    screened, at_sea = f.screened, f.screened & f.at_sea
+    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea else None
     b.set(col, "disembarkation", at_sea, disembarked, f.reg_ms)
-    apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
-    b.set(col, "apprehension", apprehended, None, f.reg_ms)
-    crossing = (place == PLACE["border_crossing_point"]) | (place == PLACE["airport_transit_area"])
-    b.set(col, "border_crossing_point", screened & crossing, None, f.reg_ms)
+    b.set(col, "apprehension", screened & f.apprehended, None, f.reg_ms)
+    b.set(col, "border_crossing_point", screened & f.at_crossing, None, f.reg_ms)
 
 
 def _registration(f: Facts, b: _Builder) -> None:
@@ -581,7 +574,7 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
 def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
     """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
     col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
-    requested = f.requested
+    requested = f.requested() if f.elsewhere else f.reg_ms  # no date without a request
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
     ammr_crisis = ammr & f.art12["reply"]
     masks = {
@@ -599,14 +592,14 @@ def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.nda
 def _transfer_decision(f: Facts, b: _Builder) -> None:
     """AMMR Art. 42(1): two weeks from the acceptance (not dated without the event)."""
     col = b.column("transfer_decision", ("default",))
-    named = f.elsewhere & f.ammr_case & (f.responsibility.member_state >= 0)
+    named = f.elsewhere & f.ammr_case & f.named
     b.set(col, "default", named, None, f.reg_ms)
 
 
 def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
     """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d), 12(4); Dublin III Art. 29(1)."""
     col = b.column("transfer", ("default", "crisis", "dublin3", "crisis_responsible"), with_latest=True)
-    named = f.elsewhere & (f.responsibility.member_state >= 0)
+    named = f.elsewhere & f.named
     ammr_crisis = f.ammr_case & f.art12["transfer"]
     receiving = f.ammr_case & ~ammr_crisis & f.art12["transfer_responsible"]  # CFMR Art. 12(4)
     masks = {
@@ -644,7 +637,7 @@ def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:
 def _return_border_procedure_end(f: Facts, b: _Builder, border_end: np.ndarray) -> None:
     """RBPR Art. 4(2): 12 weeks, at the latest the end of the border procedure; crisis Art. 6(1)(a)."""
     col = b.column("return_border_procedure_end", ("default", "crisis"), with_latest=True)
-    rbpr = f.border_like & f.applies["RBPR"]
+    rbpr = f.border_like & f.RBPR
     for name, mask in {"default": rbpr & ~f.crisis, "crisis": rbpr & f.crisis}.items():
         b.set(col, name, mask, None, f.reg_ms)
         b.set(col, name, mask, border_end, f.reg_ms, into="latest")
@@ -653,10 +646,8 @@ def _return_border_procedure_end(f: Facts, b: _Builder, border_end: np.ndarray) 
 def _labour_market_access(f: Facts, b: _Builder) -> None:
     """RCD Art. 17(1): six months from registration; none when accelerated on 42(1)(a)-(f)."""
     col = b.column("labour_market_access", ("default", "accelerated"))
-    a_to_f = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
-    accelerated = (f.proc == ACCELERATED) | f.border_like
-    accelerated_af = accelerated & ((f.procedure.grounds & a_to_f) > 0)
-    rcd = f.applies["RCD"] & f.apr
+    accelerated_af = (f.accelerated | f.border_like) & f.grounds_af
+    rcd = f.RCD & f.apr
     b.set(col, "default", rcd & ~accelerated_af, f.reg, f.reg_ms)
     b.set(col, "accelerated", rcd & accelerated_af, None, f.reg_ms)
 
@@ -722,7 +713,7 @@ def deadlines(
     derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
     if isinstance(crisis, bool) and crisis:
         derogation = Crisis.of(True, n, p)  # every Member State concerned, as the context's flag
-    _all(Facts(batch, procedure, responsibility, applies, derogation, p), b)
+    _all(_facts(batch, procedure, responsibility, applies, derogation, p), b)
     return DeadlinesResult(batch.applicants.id, b.resolve(), {"ms": C.MEMBER_STATES})
 
 
