@@ -115,6 +115,7 @@ class _DayTables:
         self.count = np.zeros((n, _DAYS), dtype=np.int32)
         self.nth = np.zeros((n, _DAYS), dtype=np.int32)
         self.filled = np.zeros(n, dtype=bool)
+        self.next_flat = self.next_working.reshape(-1)  # a view: one index per (State, day) is faster
 
     def ensure(self, codes: np.ndarray) -> None:
         if self.filled[codes].all():  # the usual case once warm: nothing to fill
@@ -202,6 +203,7 @@ def _end_of_period_any(
 
 
 _FIRST_DAY = _FIRST.astype(np.int64)  # days since 1970-01-01 (an int64: int32 + it is int64)
+_DAYS64 = np.int64(_DAYS)  # (a code times it is an int64 whatever the code's type)
 
 
 @lru_cache(maxsize=256)
@@ -241,16 +243,16 @@ def _rolled(
     """Art. 75(d) on the raw last days `raw` (from `_FIRST`; -1 outside the tables) of the starts
     `inside` the day tables; `far_ends(rows)` gives the others (NaT start or code -1: NaT)."""
     inside &= raw >= 0
-    if inside.all():
+    if np.count_nonzero(inside) == len(inside):
         _TABLES.ensure(codes)
-        return (_TABLES.next_working[codes, raw] + _FIRST_DAY).view("datetime64[D]")
+        return (_TABLES.next_flat[codes * _DAYS64 + raw] + _FIRST_DAY).view("datetime64[D]")
     out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
     far = ~inside & ~np.isnat(start) & (codes >= 0)
     if far.any():  # dates outside the day tables
         out[far] = far_ends(far)
     code = codes[inside]
     _TABLES.ensure(code)
-    out[inside] = (_TABLES.next_working[code, raw[inside]] + _FIRST_DAY).view("datetime64[D]")
+    out[inside] = (_TABLES.next_flat[code * _DAYS64 + raw[inside]] + _FIRST_DAY).view("datetime64[D]")
     return out
 
 
@@ -300,7 +302,7 @@ def ends_of_periods(start: np.ndarray, rows: np.ndarray, codes: np.ndarray) -> n
     start = np.asarray(start, dtype="datetime64[D]")
     day = start.view(np.int64) - _FIRST_DAY
     inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)
-    raw = _CALENDAR.table[rows, np.where(inside, day, 0)]
+    raw = _CALENDAR.table.reshape(-1)[rows * _DAYS64 + np.where(inside, day, 0)]
 
     def far_ends(far: np.ndarray) -> np.ndarray:
         out = np.empty(int(far.sum()), dtype="datetime64[D]")

@@ -245,8 +245,8 @@ class _Builder:
         self.columns.append(col)
         return col
 
-    def period(self, col: Column, k: int, mask: np.ndarray) -> _Groups:
-        """The period of variant `k` in force on the registration date of each case of `mask`
+    def period(self, col: Column, k: int, rows: np.ndarray) -> _Groups:
+        """The period of variant `k` in force on the registration date of each of `rows`
         (several parameters add up); the period as answered is the first one's."""
         fixed = col.template.fixed[k]
         if fixed is False:
@@ -255,7 +255,7 @@ class _Builder:
             out, text = fixed
         else:
             names = col.variants[k].param
-            on = self.reg[mask]
+            on = self.reg[rows]
             groups = [list(periods_at(self.p[name], on)) for name in names]
             if len(names) == 1:
                 out = [(period, calendar_row(period), rows) for period, rows in groups[0]]
@@ -290,12 +290,13 @@ class _Builder:
         for (col, k, _, start, ms, date), mask in zip(
             requests, _unpack([r[2] for r in requests], self.n), strict=True
         ):
+            rows = mask.nonzero()[0]  # (indexing by rows: a boolean mask is slower on large batches)
             if date:
-                col.variant[mask] = k
-            groups = self.period(col, k, mask)
+                col.variant[rows] = k
+            groups = self.period(col, k, rows)
             target = None if start is None else col.date if date else col.latest
             if start is not None and target is not None:
-                dates.add(target, mask.nonzero()[0], start, ms, groups)
+                dates.add(target, rows, start, ms, groups)
         dates.run()
         return self.columns
 
