@@ -118,7 +118,7 @@ class _DayTables:
         self.next_flat = self.next_working.reshape(-1)  # a view: one index per (State, day) is faster
 
     def ensure(self, codes: np.ndarray) -> None:
-        if self.filled[codes].all():  # the usual case once warm: nothing to fill
+        if np.count_nonzero(self.filled[codes]) == len(codes):  # the usual case once warm: nothing to fill
             return
         present = np.flatnonzero(np.bincount(codes, minlength=len(DUBLIN_STATES)))
         for code in present[~self.filled[present]]:
@@ -265,7 +265,7 @@ class _CalendarRows:
     def __init__(self) -> None:
         self.row: dict[Period, int] = {}
         self.periods: list[Period] = []
-        self.table = np.zeros((8, _DAYS), dtype=np.int32)
+        self.table = np.full((8, _DAYS + 1), -1, dtype=np.int32)  # the last column: outside the tables
         self.lock = threading.Lock()
 
     def add(self, period: Period) -> int:
@@ -277,8 +277,8 @@ class _CalendarRows:
             if k >= self.LIMIT:
                 return -1
             if k == len(self.table):  # grown by doubling; readers keep the table they took
-                self.table = np.concatenate([self.table, np.zeros_like(self.table)])
-            self.table[k] = _raw_table(period)
+                self.table = np.concatenate([self.table, np.full_like(self.table, -1)])
+            self.table[k, :_DAYS] = _raw_table(period)
             self.periods.append(period)
             self.row[period] = k  # published after its row
             return k
@@ -300,9 +300,9 @@ def ends_of_periods(start: np.ndarray, rows: np.ndarray, codes: np.ndarray) -> n
     """`end_of_period` (with the roll forward) of the calendar period of row `rows[i]`
     (`calendar_row`) from each `start[i]`: many periods in one lookup."""
     start = np.asarray(start, dtype="datetime64[D]")
-    day = start.view(np.int64) - _FIRST_DAY
-    inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)
-    raw = _CALENDAR.table.reshape(-1)[rows * _DAYS64 + np.where(inside, day, 0)]
+    day = np.minimum((start.view(np.int64) - _FIRST_DAY).view(np.uint64), _DAYS)  # outside: _DAYS
+    raw = _CALENDAR.table.reshape(-1)[rows * (_DAYS64 + 1) + day.view(np.int64)]
+    inside = codes >= 0  # and, in `_rolled`, a last day inside the tables (NaT: outside)
 
     def far_ends(far: np.ndarray) -> np.ndarray:
         out = np.empty(int(far.sum()), dtype="datetime64[D]")

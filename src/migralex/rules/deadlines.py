@@ -194,13 +194,38 @@ def _make_template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Te
     return _Template(found, variants)
 
 
-def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
-    """Per act (SR, RCD, RBPR), per State code + 1 (0: none): does it bind the State
-    (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
+#: The acts whose application the deadlines check per case (the rows of `_applies`).
+_ACTS = ("SR", "RCD", "RBPR")
+
+
+@lru_cache(maxsize=1)
+def _first_days() -> np.ndarray:
+    """The first day each act of `_ACTS` applies (`law/acts.yaml`), a row each."""
+    return np.array([[_applies_from(k)] for k in _ACTS], dtype="datetime64[D]")
+
+
+def _bound(p: ParameterSet) -> np.ndarray:
+    """Per act of `_ACTS`, per State code + 1 (0: none), one row after the other: does the act bind
+    the State (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
     codes = np.arange(-1, len(DUBLIN_STATES))
     return per_params(
-        p, "deadlines.bound", lambda _: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")}
+        p, "deadlines.bound", lambda _: np.concatenate([bound_mask(k, codes, p) for k in _ACTS])
     )
+
+
+#: Per act of `_ACTS`, where its row of `_bound` starts, + 1 (State code -1 is column 0).
+_BOUND_AT = np.arange(len(_ACTS))[:, None] * (len(DUBLIN_STATES) + 1) + 1
+
+
+def _applies(batch: CaseBatch, forced: str | None, p: ParameterSet) -> np.ndarray:
+    """Per act of `_ACTS` (a row each), per case: does it apply - from its first day (a forced regime:
+    the Pact's instruments on any date, or none of them), where it binds the Member State."""
+    a = batch.applicants
+    if forced is None:
+        applies = a.reg_date >= _first_days()
+    else:
+        applies = np.full((len(_ACTS), batch.n), forced == "AMMR")
+    return applies & _bound(p)[_BOUND_AT + a.reg_ms]  # law/participation.yaml
 
 
 #: The periods of one variant on the dates of its cases: (period, `calendar_row`, rows of the cases).
@@ -279,16 +304,17 @@ class _Builder:
     ) -> None:
         """Variant `key` for the cases in `mask` (a bitset, `_bitsets`); with `start`, the date (or
         the `latest` bound)."""
-        self.requests.append((col, col.template.index[key], mask & self.full, start, ms, into == "date"))
+        self.requests.append((col, col.template.index[key], mask, start, ms, into == "date"))
 
     def resolve(self) -> list[Column]:
         """Apply the requests made so far, in order (a later one overrides an earlier one)."""
-        requests, self.requests = [r for r in self.requests if r[2]], []  # a request no case meets: none
+        full = self.full  # (a mask may hold bits past the batch: `~` of a bitset is negative)
+        requests, self.requests = [r for r in self.requests if r[2] & full], []  # none for no case
         if not requests:
             return self.columns
         dates = _Dates()
         for (col, k, _, start, ms, date), mask in zip(
-            requests, _unpack([r[2] for r in requests], self.n), strict=True
+            requests, _unpack([r[2] & full for r in requests], self.n), strict=True
         ):
             rows = mask.nonzero()[0]  # (indexing by rows: a boolean mask is slower on large batches)
             if date:
@@ -337,7 +363,7 @@ class _Dates:
             if calendar:
                 lengths = [len(x[1]) for x in calendar]
                 which = np.repeat(np.array([x[5] for x in calendar]), lengths)
-                codes = np.concatenate([ms[rows] for _, rows, _, ms, _, _ in calendar]).astype(np.int64)
+                codes = np.concatenate([ms[rows] for _, rows, _, ms, _, _ in calendar])
                 starts = np.concatenate([start[rows] for _, rows, start, _, _, _ in calendar])
                 ends = ends_of_periods(starts, which, codes)
             at = 0
@@ -493,7 +519,7 @@ def _facts(
     batch: CaseBatch,
     procedure: ProcedureResult,
     responsibility: ResponsibilityResult,
-    applies: dict[str, np.ndarray],
+    applies: np.ndarray,
     derogation: Crisis | None,
     p: ParameterSet,
 ) -> Facts:
@@ -507,12 +533,11 @@ def _facts(
         "security": r.criteria() == "security",
         "relocated_to": a.relocated_to >= 0,
         "grounds_af": (procedure.grounds & _A_TO_F) > 0,
-        **applies,
     }
     names = ["relocation", "at_sea", "apprehended", "at_crossing", "at_airport", "border", "border_optional"]
-    names += ["accelerated", "not_modelled", "ammr_case", "dublin_case", *columns]
+    names += ["accelerated", "not_modelled", "ammr_case", "dublin_case", *columns, *_ACTS]
     codes = [a.place == _PLACES, procedure.procedure == _PROCEDURES, r.regime == _REGIMES]
-    bits = _bitsets(np.concatenate([*codes, np.array(list(columns.values()), dtype=bool)]))
+    bits = _bitsets(np.concatenate([*codes, np.array(list(columns.values()), dtype=bool), applies]))
     f = Facts(batch, r, a.reg_date, a.reg_ms, **cast(dict[str, Any], dict(zip(names, bits, strict=True))))
     f.at_crossing |= f.at_airport  # a border crossing point, or an airport's transit area
     f.border_place = f.at_sea | f.apprehended | f.at_crossing  # SR Art. 5
@@ -702,14 +727,7 @@ def deadlines(
     if responsibility is None:
         responsibility = decide_responsibility(batch, p, regime=forced)
     reg, n = batch.applicants.reg_date, batch.n
-    applies = {
-        k: reg >= _applies_from(k)
-        if forced is None
-        else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
-        for k in ("SR", "RCD", "RBPR")
-    }
-    bound, at = _bound(p), batch.applicants.reg_ms + 1  # an act that does not bind the State does
-    applies = {k: v & bound[k][at] for k, v in applies.items()}  # not apply (law/participation.yaml)
+    applies = _applies(batch, forced, p)
     b = _Builder(n, reg, p)
     derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
     if isinstance(crisis, bool) and crisis:
