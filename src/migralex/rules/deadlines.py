@@ -110,6 +110,13 @@ class _Template:
         self.fixed: list[tuple[_Groups, str] | bool | None] = [False] * len(variants)
 
 
+def _nat(n: int) -> np.ndarray:
+    """`n` days, all NaT (`numpy.full` costs more on the few cases of one call)."""
+    out = np.empty(n, dtype="datetime64[D]")
+    out.fill(NAT)
+    return out
+
+
 class Column:
     """One deadline over a batch: which variant applies to each case (-1: none), dates, bounds (the
     date columns are made when first read or written: a column no case gets has none)."""
@@ -132,14 +139,14 @@ class Column:
     def date(self) -> np.ndarray:
         """The last day per case (NaT where not dated)."""
         if self._date is None:
-            self._date = np.full(self.n, NAT)
+            self._date = _nat(self.n)
         return self._date
 
     @property
     def latest(self) -> np.ndarray | None:
         """The `latest` bound per case (NaT where none), for a column that has one."""
         if self._latest is None and self.with_latest:
-            self._latest = np.full(self.n, NAT)
+            self._latest = _nat(self.n)
         return self._latest
 
     def at(self, rows: np.ndarray, latest: bool = False) -> np.ndarray:
@@ -252,7 +259,8 @@ class _Builder:
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
-        self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
+        self.variants = np.empty((len(catalogue()), n), dtype=np.int8)  # a row per column
+        self.variants.fill(-1)
         self.requests: list[tuple[Column, int, int, np.ndarray | None, np.ndarray, bool]] = []
         self.full = (1 << n) - 1  # every case, as a bitset
         self.templates: dict[tuple[str, tuple[str, ...]], _Template] = per_params(
@@ -378,7 +386,7 @@ class _Dates:
 def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:
     """Per case, the latest entry of `kind` into the Member State of registration, on or before it."""
     e, a = batch.entries, batch.applicants
-    out = np.full(batch.n, NAT)
+    out = _nat(batch.n)
     rows = np.flatnonzero(
         (e.kind == ENTRY[kind]) & (e.ms == a.reg_ms[e.case]) & (e.date <= a.reg_date[e.case])
     )
@@ -612,7 +620,7 @@ def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.nda
     for name, mask in masks.items():
         b.set(col, name, mask, None, requested)
         b.set(col, name, mask, request_due, requested, into="latest")
-    return col.latest if col.latest is not None else np.full(b.n, NAT)
+    return col.latest if col.latest is not None else _nat(b.n)
 
 
 def _transfer_decision(f: Facts, b: _Builder) -> None:
