@@ -118,7 +118,7 @@ class _DayTables:
         self.next_flat = self.next_working.reshape(-1)  # a view: one index per (State, day) is faster
 
     def ensure(self, codes: np.ndarray) -> None:
-        if np.count_nonzero(self.filled[codes]) == len(codes):  # the usual case once warm: nothing to fill
+        if np.count_nonzero(self.filled[codes]) == codes.size:  # the usual case once warm: nothing to fill
             return
         present = np.flatnonzero(np.bincount(codes, minlength=len(DUBLIN_STATES)))
         for code in present[~self.filled[present]]:
@@ -243,7 +243,7 @@ def _rolled(
     """Art. 75(d) on the raw last days `raw` (from `_FIRST`; -1 outside the tables) of the starts
     `inside` the day tables; `far_ends(rows)` gives the others (NaT start or code -1: NaT)."""
     inside &= raw >= 0
-    if np.count_nonzero(inside) == len(inside):
+    if np.count_nonzero(inside) == inside.size:
         _TABLES.ensure(codes)
         return (_TABLES.next_flat[codes * _DAYS64 + raw] + _FIRST_DAY).view("datetime64[D]")
     out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
