@@ -458,20 +458,18 @@ def _columns(rows: list[tuple[Any, ...]], dtypes: tuple[Any, ...]) -> list[np.nd
     """Row tuples as columns of the given dtypes (dates: `datetime64[D]`, None → NaT): the columns of
     one dtype are the rows of one array (one conversion per dtype, each column contiguous)."""
     cols = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
-    blocks, order = _by_dtype(dtypes)
-    n = len(rows)
-    views = [
-        v for dtype, ks in blocks for v in np.array([cols[k] for k in ks], dtype=dtype).reshape(len(ks), n)
-    ]
-    return [views[i] for i in order]
+    out: list[np.ndarray] = [np.empty(0)] * len(dtypes)
+    for dtype, ks in _by_dtype(dtypes):
+        block = np.array([cols[k] for k in ks], dtype=dtype).reshape(len(ks), len(rows))
+        for j, k in enumerate(ks):
+            out[k] = block[j]
+    return out
 
 
 @cache
-def _by_dtype(dtypes: tuple[Any, ...]) -> tuple[tuple[tuple[Any, tuple[int, ...]], ...], tuple[int, ...]]:
-    """The positions of each dtype in `dtypes`, and where each column comes in their concatenation."""
-    blocks = tuple((d, tuple(k for k, e in enumerate(dtypes) if e == d)) for d in dict.fromkeys(dtypes))
-    flat = [k for _, ks in blocks for k in ks]
-    return blocks, tuple(flat.index(k) for k in range(len(dtypes)))
+def _by_dtype(dtypes: tuple[Any, ...]) -> tuple[tuple[Any, tuple[int, ...]], ...]:
+    """The positions of each dtype in `dtypes`."""
+    return tuple((d, tuple(k for k, e in enumerate(dtypes) if e == d)) for d in dict.fromkeys(dtypes))
 
 
 def _applicants(cases: Sequence[Case]) -> Applicants:
