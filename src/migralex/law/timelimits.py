@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -113,9 +115,10 @@ class _DayTables:
         self.count = np.zeros((n, _DAYS), dtype=np.int32)
         self.nth = np.zeros((n, _DAYS), dtype=np.int32)
         self.filled = np.zeros(n, dtype=bool)
+        self.next_flat = self.next_working.reshape(-1)  # a view: one index per (State, day) is faster
 
     def ensure(self, codes: np.ndarray) -> None:
-        if self.filled[codes].all():  # the usual case once warm: nothing to fill
+        if np.count_nonzero(self.filled[codes]) == codes.size:  # the usual case once warm: nothing to fill
             return
         present = np.flatnonzero(np.bincount(codes, minlength=len(DUBLIN_STATES)))
         for code in present[~self.filled[present]]:
@@ -200,6 +203,7 @@ def _end_of_period_any(
 
 
 _FIRST_DAY = _FIRST.astype(np.int64)  # days since 1970-01-01 (an int64: int32 + it is int64)
+_DAYS64 = np.int64(_DAYS)  # (a code times it is an int64 whatever the code's type)
 
 
 @lru_cache(maxsize=256)
@@ -226,18 +230,88 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     day = start.view(np.int64) - _FIRST_DAY  # NaT (the least int64) wraps to far outside
     inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)  # a day before the tables is far above
     raw = _raw_table(period)[np.where(inside, day, 0)]
+    return _rolled(start, raw, inside, codes, lambda far: _end_of_period_any(start[far], period, codes[far]))
+
+
+def _rolled(
+    start: np.ndarray,
+    raw: np.ndarray,
+    inside: np.ndarray,
+    codes: np.ndarray,
+    far_ends: Callable[[np.ndarray], np.ndarray],
+) -> np.ndarray:
+    """Art. 75(d) on the raw last days `raw` (from `_FIRST`; -1 outside the tables) of the starts
+    `inside` the day tables; `far_ends(rows)` gives the others (NaT start or code -1: NaT)."""
     inside &= raw >= 0
-    if inside.all():
+    if np.count_nonzero(inside) == inside.size:
         _TABLES.ensure(codes)
-        return (_TABLES.next_working[codes, raw] + _FIRST_DAY).view("datetime64[D]")
+        return (_TABLES.next_flat[codes * _DAYS64 + raw] + _FIRST_DAY).view("datetime64[D]")
     out = np.full(start.shape, np.datetime64("NaT"), dtype="datetime64[D]")  # NaT or code -1: NaT
     far = ~inside & ~np.isnat(start) & (codes >= 0)
     if far.any():  # dates outside the day tables
-        out[far] = _end_of_period_any(start[far], period, codes[far], roll=roll)
+        out[far] = far_ends(far)
     code = codes[inside]
     _TABLES.ensure(code)
-    out[inside] = (_TABLES.next_working[code, raw[inside]] + _FIRST_DAY).view("datetime64[D]")
+    out[inside] = (_TABLES.next_flat[code * _DAYS64 + raw[inside]] + _FIRST_DAY).view("datetime64[D]")
     return out
+
+
+class _CalendarRows:
+    """The `_raw_table` of each calendar period met so far, as the rows of one table: the ends of
+    many periods in one lookup (`ends_of_periods`). Rows are only ever added, up to `LIMIT`."""
+
+    LIMIT = 256  # 118 kB a row: a sweep over many periods takes `end_of_period` beyond it
+
+    def __init__(self) -> None:
+        self.row: dict[Period, int] = {}
+        self.periods: list[Period] = []
+        self.table = np.full((8, _DAYS + 1), -1, dtype=np.int32)  # the last column: outside the tables
+        self.lock = threading.Lock()
+
+    def add(self, period: Period) -> int:
+        """The row of `period`, added when first met (-1 once the table is full)."""
+        with self.lock:
+            if period in self.row:
+                return self.row[period]
+            k = len(self.periods)
+            if k >= self.LIMIT:
+                return -1
+            if k == len(self.table):  # grown by doubling; readers keep the table they took
+                self.table = np.concatenate([self.table, np.full_like(self.table, -1)])
+            self.table[k, :_DAYS] = _raw_table(period)
+            self.periods.append(period)
+            self.row[period] = k  # published after its row
+            return k
+
+
+_CALENDAR = _CalendarRows()
+
+
+def calendar_row(period: Period) -> int:
+    """The row of a calendar period (days, weeks, months, years) for `ends_of_periods`; -1 for
+    working days and once the table is full (then `end_of_period` gives the ends)."""
+    row = _CALENDAR.row.get(period)
+    if row is not None:
+        return row
+    return -1 if period.unit == "working_days" else _CALENDAR.add(period)
+
+
+def ends_of_periods(start: np.ndarray, rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`end_of_period` (with the roll forward) of the calendar period of row `rows[i]`
+    (`calendar_row`) from each `start[i]`: many periods in one lookup."""
+    start = np.asarray(start, dtype="datetime64[D]")
+    day = np.minimum((start.view(np.int64) - _FIRST_DAY).view(np.uint64), _DAYS)  # outside: _DAYS
+    raw = _CALENDAR.table.reshape(-1)[rows * (_DAYS64 + 1) + day.view(np.int64)]
+    inside = codes >= 0  # and, in `_rolled`, a last day inside the tables (NaT: outside)
+
+    def far_ends(far: np.ndarray) -> np.ndarray:
+        out = np.empty(int(far.sum()), dtype="datetime64[D]")
+        for row in np.unique(rows[far]):
+            sel = rows[far] == row
+            out[sel] = _end_of_period_any(start[far][sel], _CALENDAR.periods[row], codes[far][sel])
+        return out
+
+    return _rolled(start, raw, inside, codes, far_ends)
 
 
 def add_period(

@@ -50,10 +50,10 @@ The dates that follow from the case's procedural events (format v2) are `migrale
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, cast
 
 import numpy as np
 import polars as pl
@@ -68,7 +68,7 @@ from migralex.law.deadlines import catalogue
 from migralex.law.params import ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.law.participation import bound_mask
-from migralex.law.timelimits import Period
+from migralex.law.timelimits import Period, calendar_row, ends_of_periods
 from migralex.rules.crisis import Crisis, CrisisLike
 from migralex.rules.deadlines_crisis import ART12_LIMITS, art12_masks
 from migralex.rules.periods import end_of_period, periods_at, roll_of
@@ -88,20 +88,6 @@ from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide
 from migralex.rules.trace import enum_column
 
 NAT = np.datetime64("NaT", "D")
-_T = TypeVar("_T")
-
-
-class _once(Generic[_T]):
-    """A property computed once per instance: `functools.cached_property` without its lock (Python
-    3.11 takes an `RLock` on every first read, a fixed cost per call of the deadlines)."""
-
-    def __init__(self, fn: Callable[[Any], _T]) -> None:
-        self.fn, self.name, self.__doc__ = fn, fn.__name__, fn.__doc__
-
-    def __get__(self, obj: Any, owner: type | None = None) -> _T:
-        value = self.fn(obj)
-        obj.__dict__[self.name] = value  # later reads find the instance attribute first
-        return value
 
 
 @dataclass(frozen=True)
@@ -120,7 +106,16 @@ class _Template:
 
     def __init__(self, variants: tuple[Variant, ...], keys: tuple[str, ...]) -> None:
         self.variants, self.index = variants, {k: i for i, k in enumerate(keys)}
-        self.fixed: list[tuple[Period, str] | bool | None] = [False] * len(variants)  # False: not looked up
+        #: per variant: (period, as answered, `calendar_row`), None where it depends on the date,
+        #: False until looked up
+        self.fixed: list[tuple[_Groups, str] | bool | None] = [False] * len(variants)
+
+
+def _nat(n: int) -> np.ndarray:
+    """`n` days, all NaT (`numpy.full` costs more on the few cases of one call)."""
+    out = np.empty(n, dtype="datetime64[D]")
+    out.fill(NAT)
+    return out
 
 
 class Column:
@@ -145,14 +140,14 @@ class Column:
     def date(self) -> np.ndarray:
         """The last day per case (NaT where not dated)."""
         if self._date is None:
-            self._date = np.full(self.n, NAT)
+            self._date = _nat(self.n)
         return self._date
 
     @property
     def latest(self) -> np.ndarray | None:
         """The `latest` bound per case (NaT where none), for a column that has one."""
         if self._latest is None and self.with_latest:
-            self._latest = np.full(self.n, NAT)
+            self._latest = _nat(self.n)
         return self._latest
 
     def at(self, rows: np.ndarray, latest: bool = False) -> np.ndarray:
@@ -200,29 +195,52 @@ def _prototypes(name: str, variants: tuple[str, ...]) -> tuple[CatalogueVariant,
     return tuple(spec.variant(v) for v in variants)
 
 
-def _template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
+def _make_template(p: ParameterSet, name: str, variants: tuple[str, ...]) -> _Template:
     """The variants of deadline `name` under parameter set `p` (the notes quote the set's periods)."""
-
-    def make() -> _Template:
-        rows = _prototypes(name, variants)
-        found = tuple(
-            Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows
-        )
-        return _Template(found, variants)
-
-    return per_params(p, (name, variants), lambda _: make())
+    rows = _prototypes(name, variants)
+    found = tuple(Variant(v.basis, v.params, v.runs_from, v.note_text(p) if v.note else None) for v in rows)
+    return _Template(found, variants)
 
 
-def _bound(p: ParameterSet) -> dict[str, np.ndarray]:
-    """Per act (SR, RCD, RBPR), per State code + 1 (0: none): does it bind the State
-    (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
+#: The acts whose application the deadlines check per case (the rows of `_applies`).
+_ACTS = ("SR", "RCD", "RBPR")
+
+
+@lru_cache(maxsize=1)
+def _first_days() -> np.ndarray:
+    """The first day each act of `_ACTS` applies (`law/acts.yaml`), a row each."""
+    return np.array([[_applies_from(k)] for k in _ACTS], dtype="datetime64[D]")
+
+
+def _bound(p: ParameterSet) -> np.ndarray:
+    """Per act of `_ACTS`, per State code + 1 (0: none), one row after the other: does the act bind
+    the State (law/participation.yaml under `p`'s readings; `acts_not_binding` as a table)."""
     codes = np.arange(-1, len(DUBLIN_STATES))
     return per_params(
-        p, "deadlines.bound", lambda _: {k: bound_mask(k, codes, p) for k in ("SR", "RCD", "RBPR")}
+        p, "deadlines.bound", lambda _: np.concatenate([bound_mask(k, codes, p) for k in _ACTS])
     )
 
 
-def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str] | None:
+#: Per act of `_ACTS`, where its row of `_bound` starts, + 1 (State code -1 is column 0).
+_BOUND_AT = np.arange(len(_ACTS))[:, None] * (len(DUBLIN_STATES) + 1) + 1
+
+
+def _applies(batch: CaseBatch, forced: str | None, p: ParameterSet) -> np.ndarray:
+    """Per act of `_ACTS` (a row each), per case: does it apply - from its first day (a forced regime:
+    the Pact's instruments on any date, or none of them), where it binds the Member State."""
+    a = batch.applicants
+    if forced is None:
+        applies = a.reg_date >= _first_days()
+    else:
+        applies = np.full((len(_ACTS), batch.n), forced == "AMMR")
+    return applies & _bound(p)[_BOUND_AT + a.reg_ms]  # law/participation.yaml
+
+
+#: The periods of one variant on the dates of its cases: (period, `calendar_row`, rows of the cases).
+_Groups = list[tuple[Period, int, np.ndarray | slice]]
+
+
+def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[_Groups, str] | None:
     """The period of a variant whose parameters each have one value (most): the same on every date
     (several parameters add up, in the unit of the first); None where it depends on the date."""
     params = [p[name] for name in names]
@@ -231,48 +249,54 @@ def _fixed_period(p: ParameterSet, names: tuple[str, ...]) -> tuple[Period, str]
     first = Period(int(params[0].values[0].value), params[0].unit)
     if len(params) > 1:
         first = Period(sum(int(Period(int(x.values[0].value), x.unit).amount) for x in params), first.unit)
-    return first, str(first)
+    return [(first, calendar_row(first), slice(None))], str(first)
 
 
 class _Builder:
     """The columns of a batch: `set` records which variant runs for which cases from which event;
     `resolve` applies the requests in order, with one look at all their masks (a request no case
-    of the batch meets costs nothing more) and the dates of the cases that have one."""
+    of the batch meets costs nothing more) and the dates of the cases that have one (`_Dates`)."""
 
     def __init__(self, n: int, reg: np.ndarray, p: ParameterSet) -> None:
         self.n, self.reg, self.p = n, reg, p
         self.columns: list[Column] = []
-        self.variants = np.full((len(catalogue()), n), -1, dtype=np.int8)  # a row per column
-        self.requests: list[tuple[Column, int, np.ndarray, np.ndarray | None, np.ndarray, bool]] = []
+        self.variants = np.empty((len(catalogue()), n), dtype=np.int8)  # a row per column
+        self.variants.fill(-1)
+        self.requests: list[tuple[Column, int, int, np.ndarray | None, np.ndarray, bool]] = []
+        self.full = (1 << n) - 1  # every case, as a bitset
+        self.templates: dict[tuple[str, tuple[str, ...]], _Template] = per_params(
+            p, "deadlines", lambda _: {}
+        )
 
-    def column(self, name: str, variants: Sequence[str], with_latest: bool = False) -> Column:
+    def column(self, name: str, variants: tuple[str, ...], with_latest: bool = False) -> Column:
         """A new column for deadline `name` of the catalogue, with its `variants` in this order."""
-        template = _template(self.p, name, tuple(variants))
+        template = self.templates.get((name, variants))
+        if template is None:
+            template = self.templates[name, variants] = _make_template(self.p, name, variants)
         k = len(self.columns)
         row = self.variants[k] if k < len(self.variants) else np.full(self.n, -1, dtype=np.int8)
         col = Column(name, template, row, with_latest)
         self.columns.append(col)
         return col
 
-    def period(self, col: Column, k: int, rows: np.ndarray) -> list[tuple[Period, np.ndarray | slice]]:
-        """The period of variant `k` in force on the registration date of each of `rows` (several
-        parameters add up); the period as answered is the first one's."""
+    def period(self, col: Column, k: int, rows: np.ndarray) -> _Groups:
+        """The period of variant `k` in force on the registration date of each of `rows`
+        (several parameters add up); the period as answered is the first one's."""
         fixed = col.template.fixed[k]
         if fixed is False:
             fixed = col.template.fixed[k] = _fixed_period(self.p, col.variants[k].param)
         if isinstance(fixed, tuple):
-            out: list[tuple[Period, np.ndarray | slice]] = [(fixed[0], slice(None))]
-            text = fixed[1]
+            out, text = fixed
         else:
             names = col.variants[k].param
             on = self.reg[rows]
             groups = [list(periods_at(self.p[name], on)) for name in names]
             if len(names) == 1:
-                out = groups[0]
+                out = [(period, calendar_row(period), rows) for period, rows in groups[0]]
             else:  # a period plus an extension, in the same unit (e.g. 12 weeks + 6 weeks)
                 first = groups[0][0][0] if groups[0] else None
-                total = sum(g[0][0].amount for g in groups if g)
-                out = [(Period(total, first.unit), slice(None))] if first else []
+                total = Period(sum(g[0][0].amount for g in groups if g), first.unit) if first else None
+                out = [(total, calendar_row(total), slice(None))] if total else []
             text = str(out[0][0]) if out else ""
         if not col.periods[k]:
             col.periods[k] = text
@@ -282,49 +306,98 @@ class _Builder:
         self,
         col: Column,
         key: str,
-        mask: np.ndarray,
+        mask: int,
         start: np.ndarray | None,
         ms: np.ndarray,
         into: str = "date",
     ) -> None:
-        """Variant `key` for the cases in `mask`; with `start`, the date (or the `latest` bound)."""
+        """Variant `key` for the cases in `mask` (a bitset, `_bitsets`); with `start`, the date (or
+        the `latest` bound)."""
         self.requests.append((col, col.template.index[key], mask, start, ms, into == "date"))
 
     def resolve(self) -> list[Column]:
         """Apply the requests made so far, in order (a later one overrides an earlier one)."""
-        requests, self.requests = self.requests, []
+        full = self.full  # (a mask may hold bits past the batch: `~` of a bitset is negative)
+        requests, self.requests = [r for r in self.requests if r[2] & full], []  # none for no case
         if not requests:
             return self.columns
-        masks = np.concatenate([r[2] for r in requests]).reshape(len(requests), self.n)
-        used_by = cast(list[bool], np.logical_or.reduce(masks, axis=1).tolist())
-        for request, used in zip(requests, used_by, strict=True):
-            if used:  # nothing to do for the others (most variants, for one case)
-                self._apply(*request)
+        dates = _Dates()
+        for (col, k, _, start, ms, date), mask in zip(
+            requests, _unpack([r[2] & full for r in requests], self.n), strict=True
+        ):
+            rows = mask.nonzero()[0]  # (indexing by rows: a boolean mask is slower on large batches)
+            if date:
+                col.variant[rows] = k
+            groups = self.period(col, k, rows)
+            target = None if start is None else col.date if date else col.latest
+            if start is not None and target is not None:
+                dates.add(target, rows, start, ms, groups, roll_of(self.p, col.variants[k].param))
+        dates.run()
         return self.columns
 
-    def _apply(
-        self, col: Column, k: int, mask: np.ndarray, start: np.ndarray | None, ms: np.ndarray, date: bool
+
+def _unpack(bitsets: list[int], n: int) -> np.ndarray:
+    """Bitsets (`_bitsets`) as boolean columns of `n` cases, one row each."""
+    width = (n + 7) // 8
+    packed = np.frombuffer(b"".join(m.to_bytes(width, "little") for m in bitsets), dtype=np.uint8)
+    return np.unpackbits(packed.reshape(len(bitsets), width), axis=1, count=n, bitorder="little").view(bool)
+
+
+class _Dates:
+    """The dates the requests of a batch ask for, in stages: each stage one call of the calculus
+    (`ends_of_periods`) for all its periods. A request whose start another request writes (the
+    reply's bound runs from the request's last day) comes in a later stage than that write; the
+    writes to one column keep their order, and no write to a start precedes a read of it."""
+
+    def __init__(self) -> None:
+        self.stages: list[list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Period, int, str]]] = []
+        self.written: dict[int, int] = {}  # id of a column's dates → stage of its last write
+        self.read: dict[int, int] = {}  # id of a start column → stage of its last read
+
+    def add(
+        self,
+        target: np.ndarray,
+        rows: np.ndarray,
+        start: np.ndarray,
+        ms: np.ndarray,
+        groups: _Groups,
+        roll: str = "art75",
     ) -> None:
-        """One request: the variant of its cases, its period and, with `start`, its dates."""
-        rows = mask.nonzero()[0]
-        if date:
-            col.variant[rows] = k
-        groups = self.period(col, k, rows)
-        if start is None:
-            return
-        target = col.date if date else col.latest
-        if target is None:
-            return
-        roll = roll_of(self.p, col.variants[k].param)  # Dublin III Art. 42: no roll by default
-        for period, sel in groups:
-            sub = rows[sel]
-            target[sub] = end_of_period(start[sub], period, ms[sub], roll)
+        """The dates of `rows` into `target`: `groups` periods from `start`, in Member States `ms`;
+        `roll` other than `art75` (Dublin III Art. 42, `periods.roll_of`) bypasses the rolled table."""
+        t, s = id(target), id(start)
+        stage = max(self.written.get(s, -1) + 1, self.written.get(t, 0), self.read.get(t, 0))
+        self.written[t], self.read[s] = stage, max(stage, self.read.get(s, 0))
+        while len(self.stages) <= stage:
+            self.stages.append([])
+        self.stages[stage] += [
+            (target, rows[sel], start, ms, period, row if roll == "art75" else -1, roll)
+            for period, row, sel in groups
+        ]
+
+    def run(self) -> None:
+        """Every stage, in order (AMMR Art. 75 / APR Art. 73 / RBPR Art. 11)."""
+        for items in self.stages:
+            calendar = [x for x in items if x[5] >= 0]
+            if calendar:
+                lengths = [len(x[1]) for x in calendar]
+                which = np.repeat(np.array([x[5] for x in calendar]), lengths)
+                codes = np.concatenate([x[3][x[1]] for x in calendar])
+                starts = np.concatenate([x[2][x[1]] for x in calendar])
+                ends = ends_of_periods(starts, which, codes)
+            at = 0
+            for target, rows, start, ms, period, row, roll in items:  # in order: a later write overrides
+                if row >= 0:
+                    target[rows] = ends[at : at + len(rows)]
+                    at += len(rows)
+                else:  # working days, past the table of calendar periods, or another roll
+                    target[rows] = end_of_period(start[rows], period, ms[rows], roll)
 
 
 def _latest_entry(batch: CaseBatch, kind: str) -> np.ndarray:
     """Per case, the latest entry of `kind` into the Member State of registration, on or before it."""
     e, a = batch.entries, batch.applicants
-    out = np.full(batch.n, NAT)
+    out = _nat(batch.n)
     rows = np.flatnonzero(
         (e.kind == ENTRY[kind]) & (e.ms == a.reg_ms[e.case]) & (e.date <= a.reg_date[e.case])
     )
@@ -391,124 +464,123 @@ class DeadlinesResult:
         )
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the deadlines of a batch depend on, as columns (one row per case)."""
-
-    batch: CaseBatch
-    procedure: ProcedureResult
-    responsibility: ResponsibilityResult
-    applies: dict[str, np.ndarray]
-    #: CFMR Art. 12 authorisations per Member State and period (None: the case's crisis flag only).
-    derogation: Crisis | None = None
-    params: ParameterSet | None = None
-
-    @_once
-    def reg(self) -> np.ndarray:
-        return self.batch.applicants.reg_date
-
-    @_once
-    def reg_ms(self) -> np.ndarray:
-        return self.batch.applicants.reg_ms
-
-    @_once
-    def place(self) -> np.ndarray:
-        return self.batch.applicants.place
-
-    @_once
-    def proc(self) -> np.ndarray:
-        return self.procedure.procedure
-
-    @_once
-    def crisis(self) -> np.ndarray:
-        return self.procedure.crisis
-
-    @_once
-    def apr(self) -> np.ndarray:
-        return self.proc != NOT_MODELLED
-
-    @_once
-    def relocation(self) -> np.ndarray:
-        return self.place == PLACE["relocation"]
-
-    @_once
-    def border(self) -> np.ndarray:
-        return self.proc == BORDER
-
-    @_once
-    def border_optional(self) -> np.ndarray:
-        return self.proc == BORDER_OPTIONAL
-
-    @_once
-    def border_like(self) -> np.ndarray:
-        return self.border | self.border_optional
-
-    @_once
-    def screened(self) -> np.ndarray:
-        """SR Art. 5: screened at the external border (the SR applies and the place is one)."""
-        return self.applies["SR"] & _AT_BORDER_PLACE[self.place]
-
-    @_once
-    def ammr_case(self) -> np.ndarray:
-        return self.responsibility.regime == 0
-
-    @_once
-    def dublin_case(self) -> np.ndarray:
-        return self.responsibility.regime == 1
-
-    @_once
-    def hit(self) -> np.ndarray:
-        return self.responsibility.evidence_hit()
-
-    @_once
-    def relocated(self) -> np.ndarray:
-        """AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
-        Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead)."""
-        return (self.batch.applicants.relocated_to >= 0) & self.ammr_case
-
-    @_once
-    def elsewhere(self) -> np.ndarray:
-        """AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4),
-        not for a relocated applicant (the relocation procedure of Art. 67 replaces the request)."""
-        r = self.responsibility
-        security = r.criteria() == "security"
-        return (r.member_state != self.reg_ms) & ~security & (r.regime < 2) & ~self.relocated
-
-    @_once
-    def requested(self) -> np.ndarray:
-        """The requested Member State: the one the criteria name, else the Member State of registration."""
-        r = self.responsibility
-        return np.where(r.member_state >= 0, r.member_state, self.reg_ms).astype(np.int8)
-
-    @_once
-    def art12(self) -> dict[str, np.ndarray]:
-        """CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
-        State that must act is authorised (`migralex.rules.deadlines_crisis`)."""
-        if self.derogation is None:
-            return dict.fromkeys(ART12_LIMITS, self.crisis)
-        p = self.params or shipped_params()
-        masks = art12_masks(self.derogation, self.reg, self.reg_ms, self.requested, p)
-        return {k: v | self.crisis for k, v in masks.items()}
+def _bitsets(columns: np.ndarray) -> list[int]:
+    """Boolean columns (one row each) as Python integers, bit i for case i: a `&`, `|` or `~` of
+    the rules below is one integer operation, for one case or millions (`_Builder.resolve` reads
+    the masks back as columns)."""
+    packed = np.packbits(columns, axis=1, bitorder="little")
+    return [int.from_bytes(row, "little") for row in packed]
 
 
 AT_BORDER = ("sar_disembarkation", "apprehension_after_irregular_crossing", "border_crossing_point")
-#: Per place code (the last entry: -1, no place), a place of screening at the external border.
-_AT_BORDER_PLACE = np.isin(
-    np.arange(len(C.PLACES) + 1), [PLACE[x] for x in ("airport_transit_area", *AT_BORDER)]
-)
+#: The places, procedures and regimes the rules tell apart (`Facts`): a column of codes against
+#: these (one comparison each) gives one row per code.
+_PLACES = np.array([[PLACE[x]] for x in ("relocation", *AT_BORDER, "airport_transit_area")], dtype=np.int8)
+_PROCEDURES = np.array([[BORDER], [BORDER_OPTIONAL], [ACCELERATED], [NOT_MODELLED]], dtype=np.int8)
+_REGIMES = np.array([[0], [1]], dtype=np.int8)  # AMMR, Dublin III
+#: RCD Art. 17(1) second subparagraph: the APR Art. 42(1) grounds (a)-(f) the engine models.
+_A_TO_F = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the deadlines of a batch depend on: columns (one row per case) and, as bitsets
+    (`_bitsets`: bit i for case i), the facts the rules combine."""
+
+    batch: CaseBatch
+    responsibility: ResponsibilityResult
+    reg: np.ndarray
+    reg_ms: np.ndarray
+    relocation: int
+    at_sea: int
+    apprehended: int
+    at_crossing: int
+    at_airport: int
+    border: int
+    border_optional: int
+    accelerated: int
+    not_modelled: int
+    ammr_case: int
+    dublin_case: int
+    crisis: int
+    hit: int
+    named: int
+    other_state: int
+    security: int
+    relocated_to: int
+    grounds_af: int
+    SR: int
+    RCD: int
+    RBPR: int
+    #: SR Art. 5: a place of screening at the external border; screened there (the SR applies).
+    border_place: int = 0
+    screened: int = 0
+    #: APR: the case is in a procedure the engine models; a border procedure (mandatory or not).
+    apr: int = 0
+    border_like: int = 0
+    #: AMMR Art. 67: relocated (`relocated_to`) under the AMMR - no take charge chain towards the
+    #: Member State of relocation (Arts 38(1), 46(1) third subparagraph; Art. 67(9)-(11) instead).
+    relocated: int = 0
+    #: AMMR Art. 39(1): another Member State is (or may be) responsible; not after Art. 16(4), not
+    #: for a relocated applicant (the relocation procedure of Art. 67 replaces the request).
+    elsewhere: int = 0
+    #: CFMR Art. 12 per limit (`ART12_LIMITS`): the case's crisis flag, or also where the Member
+    #: State that must act is authorised (`migralex.rules.deadlines_crisis`).
+    art12: dict[str, int] = field(default_factory=dict)
+
+    def requested(self) -> np.ndarray:
+        """The requested Member State: the one the criteria name, else the Member State of registration."""
+        ms = self.responsibility.member_state
+        return np.where(ms >= 0, ms, self.reg_ms).astype(np.int8)
+
+
+def _facts(
+    batch: CaseBatch,
+    procedure: ProcedureResult,
+    responsibility: ResponsibilityResult,
+    applies: np.ndarray,
+    derogation: Crisis | None,
+    p: ParameterSet,
+) -> Facts:
+    """The facts of the deadlines (SR Art. 5; APR Arts 42, 51; AMMR Arts 16(4), 39, 67; CFMR Art. 12)."""
+    a, r = batch.applicants, responsibility
+    columns = {
+        "crisis": procedure.crisis,
+        "hit": r.evidence_hit(),
+        "named": r.member_state >= 0,
+        "other_state": r.member_state != a.reg_ms,
+        "security": r.criteria() == "security",
+        "relocated_to": a.relocated_to >= 0,
+        "grounds_af": (procedure.grounds & _A_TO_F) > 0,
+    }
+    names = ["relocation", "at_sea", "apprehended", "at_crossing", "at_airport", "border", "border_optional"]
+    names += ["accelerated", "not_modelled", "ammr_case", "dublin_case", *columns, *_ACTS]
+    codes = [a.place == _PLACES, procedure.procedure == _PROCEDURES, r.regime == _REGIMES]
+    bits = _bitsets(np.concatenate([*codes, np.array(list(columns.values()), dtype=bool), applies]))
+    f = Facts(batch, r, a.reg_date, a.reg_ms, **cast(dict[str, Any], dict(zip(names, bits, strict=True))))
+    f.at_crossing |= f.at_airport  # a border crossing point, or an airport's transit area
+    f.border_place = f.at_sea | f.apprehended | f.at_crossing  # SR Art. 5
+    f.apr, f.border_like = ((1 << batch.n) - 1) & ~f.not_modelled, f.border | f.border_optional
+    f.screened = f.SR & f.border_place
+    f.relocated = f.relocated_to & f.ammr_case
+    f.elsewhere = f.other_state & ~f.security & (f.ammr_case | f.dublin_case) & ~f.relocated
+    f.art12 = dict.fromkeys(ART12_LIMITS, f.crisis)
+    if derogation is not None:
+        masks = art12_masks(derogation, a.reg_date, a.reg_ms, f.requested(), p)
+        f.art12 = {
+            k: f.crisis | v for k, v in zip(masks, _bitsets(np.vstack(list(masks.values()))), strict=True)
+        }
+    return f
 
 
 def _screening_end(f: Facts, b: _Builder) -> None:
     """SR Art. 8(3): seven days from disembarkation, apprehension or presentation at the border."""
     col = b.column("screening_end", ("disembarkation", "apprehension", "border_crossing_point"))
-    screened, place = f.screened, f.place
-    at_sea = screened & (place == PLACE["sar_disembarkation"])
-    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea.any() else None
+    screened, at_sea = f.screened, f.screened & f.at_sea
+    disembarked = _latest_entry(f.batch, "sar_disembarkation") if at_sea else None
     b.set(col, "disembarkation", at_sea, disembarked, f.reg_ms)
-    apprehended = screened & (place == PLACE["apprehension_after_irregular_crossing"])
-    b.set(col, "apprehension", apprehended, None, f.reg_ms)
-    crossing = (place == PLACE["border_crossing_point"]) | (place == PLACE["airport_transit_area"])
-    b.set(col, "border_crossing_point", screened & crossing, None, f.reg_ms)
+    b.set(col, "apprehension", screened & f.apprehended, None, f.reg_ms)
+    b.set(col, "border_crossing_point", screened & f.at_crossing, None, f.reg_ms)
 
 
 def _registration(f: Facts, b: _Builder) -> None:
@@ -547,7 +619,7 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
 def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
     """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
     col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
-    requested = f.requested
+    requested = f.requested() if f.elsewhere else f.reg_ms  # no date without a request
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
     ammr_crisis = ammr & f.art12["reply"]
     masks = {
@@ -559,20 +631,20 @@ def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.nda
     for name, mask in masks.items():
         b.set(col, name, mask, None, requested)
         b.set(col, name, mask, request_due, requested, into="latest")
-    return col.latest if col.latest is not None else np.full(b.n, NAT)
+    return col.latest if col.latest is not None else _nat(b.n)
 
 
 def _transfer_decision(f: Facts, b: _Builder) -> None:
     """AMMR Art. 42(1): two weeks from the acceptance (not dated without the event)."""
     col = b.column("transfer_decision", ("default",))
-    named = f.elsewhere & f.ammr_case & (f.responsibility.member_state >= 0)
+    named = f.elsewhere & f.ammr_case & f.named
     b.set(col, "default", named, None, f.reg_ms)
 
 
 def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
     """AMMR Art. 46(1): six months from acceptance; CFMR Art. 12(2)(d), 12(4); Dublin III Art. 29(1)."""
     col = b.column("transfer", ("default", "crisis", "dublin3", "crisis_responsible"), with_latest=True)
-    named = f.elsewhere & (f.responsibility.member_state >= 0)
+    named = f.elsewhere & f.named
     ammr_crisis = f.ammr_case & f.art12["transfer"]
     receiving = f.ammr_case & ~ammr_crisis & f.art12["transfer_responsible"]  # CFMR Art. 12(4)
     masks = {
@@ -610,7 +682,7 @@ def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:
 def _return_border_procedure_end(f: Facts, b: _Builder, border_end: np.ndarray) -> None:
     """RBPR Art. 4(2): 12 weeks, at the latest the end of the border procedure; crisis Art. 6(1)(a)."""
     col = b.column("return_border_procedure_end", ("default", "crisis"), with_latest=True)
-    rbpr = f.border_like & f.applies["RBPR"]
+    rbpr = f.border_like & f.RBPR
     for name, mask in {"default": rbpr & ~f.crisis, "crisis": rbpr & f.crisis}.items():
         b.set(col, name, mask, None, f.reg_ms)
         b.set(col, name, mask, border_end, f.reg_ms, into="latest")
@@ -619,10 +691,8 @@ def _return_border_procedure_end(f: Facts, b: _Builder, border_end: np.ndarray) 
 def _labour_market_access(f: Facts, b: _Builder) -> None:
     """RCD Art. 17(1): six months from registration; none when accelerated on 42(1)(a)-(f)."""
     col = b.column("labour_market_access", ("default", "accelerated"))
-    a_to_f = sum(1 << ADULT_GROUNDS[x] for x in ("c", "e", "f"))
-    accelerated = (f.proc == ACCELERATED) | f.border_like
-    accelerated_af = accelerated & ((f.procedure.grounds & a_to_f) > 0)
-    rcd = f.applies["RCD"] & f.apr
+    accelerated_af = (f.accelerated | f.border_like) & f.grounds_af
+    rcd = f.RCD & f.apr
     b.set(col, "default", rcd & ~accelerated_af, f.reg, f.reg_ms)
     b.set(col, "accelerated", rcd & accelerated_af, None, f.reg_ms)
 
@@ -676,19 +746,12 @@ def deadlines(
     if responsibility is None:
         responsibility = decide_responsibility(batch, p, regime=forced)
     reg, n = batch.applicants.reg_date, batch.n
-    applies = {
-        k: reg >= _applies_from(k)
-        if forced is None
-        else np.full(n, forced == "AMMR")  # the Pact's instruments on any date, or none of them
-        for k in ("SR", "RCD", "RBPR")
-    }
-    bound, at = _bound(p), batch.applicants.reg_ms + 1  # an act that does not bind the State does
-    applies = {k: v & bound[k][at] for k, v in applies.items()}  # not apply (law/participation.yaml)
+    applies = _applies(batch, forced, p)
     b = _Builder(n, reg, p)
     derogation = None if crisis is None or isinstance(crisis, bool) else Crisis.of(crisis, n, p)
     if isinstance(crisis, bool) and crisis:
         derogation = Crisis.of(True, n, p)  # every Member State concerned, as the context's flag
-    _all(Facts(batch, procedure, responsibility, applies, derogation, p), b)
+    _all(_facts(batch, procedure, responsibility, applies, derogation, p), b)
     return DeadlinesResult(batch.applicants.id, b.resolve(), {"ms": C.MEMBER_STATES})
 
 
