@@ -16,10 +16,12 @@ obligation to apply in the first Member State of entry) is not a criterion the e
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from migralex.rules.responsibility.common import Facts, Law
-from migralex.rules.trace import APPLIES, EXCLUDED, NOT_EXAMINED, RuleEval
+from migralex.rules.trace import APPLIES, EXCLUDED, NOT_EXAMINED, Flag, RuleEval
 
 #: Rules (keys of the hierarchy) that Art. 68(2) sets aside after relocation, and their articles.
 EXCEPTED = {"uam_none": "Art. 25(5)", "documents": "Art. 29", "diplomas": "Art. 30"}
@@ -121,4 +123,21 @@ def apply(f: Facts, law: Law, rules: list[RuleEval]) -> list[RuleEval]:
     return out
 
 
-__all__ = ["apply", "masks", "transfer_rule"]
+def without_excepted_flags(
+    f: Facts, rules: list[RuleEval], flags: list[tuple[int, Flag]]
+) -> list[tuple[int, Flag]]:
+    """Art. 68(2): the flags of the rules it excepts (a tie of Art. 29 or 30, ...) are not raised
+    for the applicants it governs - those rules are not applied to them (`flags`: rule position and
+    flag, positions in `rules` as `apply` returns them)."""
+    _, after = masks(f)
+    if not np.count_nonzero(after):
+        return flags
+    return [
+        (pos, dataclasses.replace(fl, mask=fl.mask & ~after))
+        if 0 <= pos < len(rules) and rules[pos].key in EXCEPTED
+        else (pos, fl)
+        for pos, fl in flags
+    ]
+
+
+__all__ = ["apply", "masks", "transfer_rule", "without_excepted_flags"]

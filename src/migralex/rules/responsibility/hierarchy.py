@@ -290,8 +290,10 @@ def _evaluate_part(
     flags += [(procedure_at, fl) for fl in raised]
     if regime == "AMMR":  # Art. 68(3) comes first, Art. 68(2) adapts Part III after relocation
         rules = art68_relocation.apply(f, law, rules)
-        keys.insert(0, rules[0].key)
-        flags = [(pos + 1, fl) for pos, fl in flags]
+        keys = [rule.key for rule in rules]
+        at = keys.index("relocation_transfer")  # after Art. 16(4) where that comes first
+        flags = [(pos + (pos >= at), fl) for pos, fl in flags]
+        flags = art68_relocation.without_excepted_flags(f, rules, flags)
     decided, ms = _decide(rules)
     flags += [(-1, fl) for fl in _overlays(f, law, keys, decided, ms)]
     base = {"ms_reg": f.reg_ms, "reg_date": f.reg_date}
