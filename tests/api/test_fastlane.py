@@ -12,8 +12,10 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from migralex.api import ApiSettings, create_app
+from migralex.api.app import front_of
 from migralex.api.cases import router
-from migralex.api.fastlane import FastLane, lane_of
+from migralex.api.fastlane import FastLane, Front, lane_of
+from migralex.api.guards import CSP, SECURITY_HEADERS, HostPolicy
 from migralex.web import STATIC_DIR
 
 EXAMPLES = [e["case"] for e in json.loads((STATIC_DIR / "examples" / "cases.json").read_text())["examples"]]
@@ -99,15 +101,26 @@ class _Downstream:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _call(lane: FastLane, path: str, body: bytes, query: bytes = b"") -> int:
+def _call(lane: FastLane, path: str, body: bytes, query: bytes = b"", host: bytes = b"localhost") -> int:
     """Status of one POST through the lane alone (the app in the scope gives the settings)."""
+    return _exchange(lane, path, body, query, host)[0]["status"]
+
+
+def _exchange(
+    lane: FastLane, path: str, body: bytes, query: bytes = b"", host: bytes = b"localhost"
+) -> list[MutableMapping[str, Any]]:
+    """The messages sent by one POST through the lane alone."""
     scope = {
         "type": "http",
         "method": "POST",
         "path": path,
         "root_path": "",
         "query_string": query,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        "headers": [
+            (b"host", host),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
         "app": create_app(ApiSettings(offload_workers=0)),
     }
     sent: list[MutableMapping[str, Any]] = []
@@ -119,7 +132,7 @@ def _call(lane: FastLane, path: str, body: bytes, query: bytes = b"") -> int:
         sent.append(message)
 
     asyncio.run(lane(scope, receive, send))
-    return sent[0]["status"]
+    return sent
 
 
 def test_the_lane_answers_successes_itself_and_hands_on_the_rest_with_their_body() -> None:
@@ -151,3 +164,48 @@ def test_a_lane_failing_on_fastapi_internals_leaves_the_answer_to_fastapi(
     want = plain.post("/v1/cases/deadlines", content=body, headers=headers)
     assert got.status_code == want.status_code == 200
     assert got.content == want.content
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_guards_answer_the_same_with_the_lane_outside_them(route: str) -> None:
+    """The lane sits outside the guards: a host not served (400), a body above the limit (413) and a
+    body above the heavy threshold (a worker process's answer, here the app's: no workers) are still
+    the guards' answers, byte for byte; a served host gets the lane's answer with the security headers."""
+    url, body = f"/v1/cases/{route}", BODIES["case"]
+    for settings, base in (
+        ({}, "http://evil.example"),
+        ({"max_body_bytes": len(body) - 1}, "http://localhost"),
+        ({"heavy_body_bytes": len(body) - 1}, "http://localhost"),
+        ({}, "http://localhost"),
+    ):
+        with (
+            TestClient(create_app(ApiSettings(offload_workers=0, **settings)), base_url=base) as lane,
+            TestClient(
+                create_app(ApiSettings(offload_workers=0, fast_lane=False, **settings)), base_url=base
+            ) as plain,
+        ):
+            _same((lane, plain), url, body, "application/json")
+
+
+def test_the_lane_leaves_to_the_guards_other_hosts_and_large_bodies() -> None:
+    """With a `Front`, the lane answers requests to a served host with at most `largest(path)` bytes,
+    adding the security headers; it hands on the others (the guards behind it refuse them)."""
+    downstream = _Downstream()
+    case = BODIES["case"]
+    front = Front(HostPolicy(("localhost",)), CSP.encode(), lambda path: len(case))
+    lane = FastLane(downstream, routes=lambda: router.routes, front=front)
+    answer = _exchange(lane, "/v1/cases/deadlines", case)
+    names = [name for name, _ in answer[0]["headers"]]
+    assert answer[0]["status"] == 200 and names[:2] == [b"content-length", b"content-type"]
+    assert set(names[2:]) == {*SECURITY_HEADERS, b"content-security-policy"}
+    assert _call(lane, "/v1/cases/deadlines", case, host=b"evil.example") == 599
+    assert _call(lane, "/v1/cases/deadlines", case + b" ") == 599
+    assert downstream.bodies == [case, case + b" "]
+
+
+def test_the_lane_takes_no_body_the_offload_would_take() -> None:
+    """Where worker processes answer heavy bodies, the lane answers none above the heavy threshold."""
+    settings = ApiSettings(offload_workers=1, heavy_body_bytes=1000, max_body_bytes=5000)
+    assert front_of(settings).largest("/v1/cases/deadlines") == 1000
+    assert front_of(ApiSettings(offload_workers=0, max_body_bytes=5000)).largest("/v1/cases/x") == 5000
+    assert front_of(ApiSettings(offload_workers=1, max_body_bytes=10)).largest("/v1/cases/x") == 10

@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from migralex import __version__
 from migralex.api.errors import ErrorBody, install_error_handlers
-from migralex.api.fastlane import FastLane
-from migralex.api.guards import HostAndHeaders, ServerError, StaticMethods
+from migralex.api.fastlane import FastLane, Front
+from migralex.api.guards import CSP, HostAndHeaders, HostPolicy, ServerError, StaticMethods
 from migralex.api.limits import BodySizeLimit
 from migralex.api.offload import Offload, WorkerPool
 from migralex.api.settings import ApiSettings
@@ -185,6 +185,18 @@ def _warm_up(app: FastAPI) -> None:
             log.exception("migralex API: warming up %s failed", name)
 
 
+def front_of(settings: ApiSettings) -> Front:
+    """The guards' part in the fast lane's requests: the hosts, the security headers, and the largest
+    body it answers itself (above: 413 by `BodySizeLimit`, or a worker process by `Offload`)."""
+
+    def largest(path: str) -> int:
+        offloaded = settings.offload_workers > 0 and path.startswith(settings.offload_paths)
+        heavy = settings.heavy_body_bytes if offloaded else settings.max_body_bytes
+        return min(settings.max_body_bytes, heavy)
+
+    return Front(HostPolicy(settings.allowed_hosts), CSP.encode(), largest)
+
+
 def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """Build the app: /v1 JSON API, OpenAPI document at /openapi.json, offline /docs, dashboard pages."""
     settings = settings or ApiSettings()
@@ -202,8 +214,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     plain = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "registry"}
     app.state.offload = WorkerPool(plain, settings.offload_workers)
-    if settings.fast_lane:
-        app.add_middleware(FastLane, routes=_case_routes)
     app.add_middleware(
         Offload,
         pool=app.state.offload,
@@ -215,6 +225,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.add_middleware(StaticMethods)
     app.add_middleware(ServerError)
     app.add_middleware(HostAndHeaders, allowed_hosts=settings.allowed_hosts, docs_paths=("/docs",))
+    if settings.fast_lane:  # outside the guards: it applies their effects to what it answers (Front)
+        app.add_middleware(FastLane, routes=_case_routes, front=front_of(settings))
 
     from migralex.api.law import router as law_router
 

@@ -24,7 +24,9 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
+from math import inf
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -34,10 +36,16 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from migralex.api.guards import HostPolicy, secured
+
 logger = logging.getLogger(__name__)
 
 #: What a lane answers with: the serialised answer, or None to hand the request to the app.
 Answer = bytes | None
+
+
+#: Values that no endpoint can change: the query defaults solved once are shared by every request.
+_IMMUTABLE = (type(None), bool, int, float, str, bytes, Enum)
 
 
 def _is_list(annotation: Any) -> bool:
@@ -55,6 +63,9 @@ class Lane:
     route: APIRoute
     query: tuple[tuple[Any, bool], ...]
     names: frozenset[str]
+    #: The query arguments of a request without a query string, where they are all immutable (solved
+    #: once: the defaults); None: solved on each request.
+    defaults: tuple[tuple[str, Any], ...] | None = None
 
     async def answer(self, scope: Scope, receive: Receive, body: bytes) -> Answer:
         """The answer's JSON bytes, or None where FastAPI must answer (an error, or anything unusual)."""
@@ -80,6 +91,8 @@ class Lane:
 
     def _query(self, raw: bytes) -> dict[str, Any] | None:
         """The endpoint's query arguments as FastAPI solves them (`request_params_to_args`)."""
+        if not raw and self.defaults is not None:
+            return dict(self.defaults)
         params = QueryParams(raw)
         if raw and not self.names.issuperset(params.keys()):
             return None
@@ -141,16 +154,39 @@ def lane_of(route: APIRoute) -> Lane | None:
     if parameters != {dependant.request_param_name, route.body_field.name, *(f.name for f in query)}:
         return None
     fields = tuple((f, _is_list(f.field_info.annotation)) for f in query)
-    return Lane(route, fields, frozenset(f.alias for f in query))
+    lane = Lane(route, fields, frozenset(f.alias for f in query))
+    defaults = lane._query(b"")
+    if defaults is None or not all(isinstance(v, _IMMUTABLE) for v in defaults.values()):
+        return lane
+    return replace(lane, defaults=tuple(defaults.items()))
+
+
+@dataclass(frozen=True)
+class Front:
+    """The guards' part in a request the lane answers while it sits outside them (`api.app`): the lane
+    takes only requests to a host served (`hosts`) with a body of at most `largest(path)` bytes (a
+    bigger one is the guards' to refuse, 413, or to send to a worker process), and adds the security
+    headers with the CSP `csp` to its answers, as `guards.HostAndHeaders` would."""
+
+    hosts: HostPolicy
+    csp: bytes
+    largest: Callable[[str], int]
+
+
+#: The headers of the lane's answer, in order (the value of content-length is the answer's).
+_OWN_HEADERS = [(b"content-length", b""), (b"content-type", b"application/json")]
 
 
 class FastLane:
     """ASGI middleware answering the successful requests of the given routes itself (module docstring)."""
 
-    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[Any]]) -> None:
+    def __init__(self, app: ASGIApp, routes: Callable[[], Sequence[Any]], front: Front | None = None) -> None:
         self.app = app
         self.routes = routes
+        self.front = front
+        self.tail = secured(_OWN_HEADERS, front.csp)[len(_OWN_HEADERS) :] if front else []
         self._lanes: dict[str, Lane] | None = None
+        self._largest: dict[str, float] = {}
 
     def lanes(self) -> dict[str, Lane]:
         """Path → lane of each route that has one (built on the first request)."""
@@ -160,6 +196,7 @@ class FastLane:
                 lane = _safe_lane(route)
                 if lane is not None:
                     lanes[route.path] = lane
+            self._largest = {p: self.front.largest(p) if self.front else inf for p in lanes}
             self._lanes = lanes
         return self._lanes
 
@@ -169,17 +206,19 @@ class FastLane:
             await self.app(scope, receive, send)
             return
         body, complete = await _read(receive)
-        answer = await _safe_answer(lane, scope, receive, body) if complete and body else None
+        taken = complete and bool(body) and len(body) <= self._largest[scope["path"]]
+        answer = await _safe_answer(lane, scope, receive, body) if taken else None
         if answer is None:
             await self.app(scope, _replay(body, complete, receive), send)
             return
         status = lane.route.status_code or 200
-        headers = [(b"content-length", str(len(answer)).encode()), (b"content-type", b"application/json")]
+        headers = [(b"content-length", str(len(answer)).encode()), _OWN_HEADERS[1], *self.tail]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
 
     def _lane(self, scope: Scope) -> Lane | None:
-        """The lane for this request, if it is a POST of a JSON body with a Content-Length to one."""
+        """The lane for this request, if it is a POST of a JSON body with one Content-Length, within
+        the limits and to a host served (`Front`), to one."""
         if scope["type"] != "http" or scope["method"] != "POST" or scope.get("root_path"):
             return None
         lane = self.lanes().get(scope["path"])
@@ -190,8 +229,12 @@ class FastLane:
             if name == b"content-type" and content_type is None:
                 content_type = value
             elif name == b"content-length":
-                length = value
+                if length is not None or not value.isdigit():
+                    return None
+                length = int(value)
         if content_type is None or content_type.lower() != b"application/json" or length is None:
+            return None
+        if length > self._largest[scope["path"]] or (self.front and not self.front.hosts.admits(scope)):
             return None
         return lane
 

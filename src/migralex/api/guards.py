@@ -134,6 +134,31 @@ def host_of(raw: str) -> str:
     return raw.rsplit(":", 1)[0] if raw.count(":") == 1 else raw
 
 
+def secured(headers: list[tuple[bytes, bytes]], csp: bytes) -> list[tuple[bytes, bytes]]:
+    """An answer's headers with each security header it does not set itself (the CSP `csp`) appended."""
+    names = {k.lower() for k, _ in headers}
+    extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in names]
+    if b"content-security-policy" not in names:
+        extra.append((b"content-security-policy", csp))
+    return [*headers, *extra]
+
+
+class HostPolicy:
+    """The hosts served: `admits` a request whose `Host` header names one of them (port aside)."""
+
+    def __init__(self, allowed_hosts: tuple[str, ...]) -> None:
+        self.any_host = "*" in allowed_hosts
+        self.allowed = {h.lower().strip("[]") for h in allowed_hosts}
+
+    def host(self, scope: Scope) -> str:
+        """The request's `Host` header ("" without one)."""
+        return next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+
+    def admits(self, scope: Scope) -> bool:
+        """Whether the request is to a host served here."""
+        return self.any_host or host_of(self.host(scope)) in self.allowed
+
+
 class HostAndHeaders:
     """Refuse requests to other hosts (400); add the security headers to every answer."""
 
@@ -141,8 +166,7 @@ class HostAndHeaders:
         self, app: ASGIApp, allowed_hosts: tuple[str, ...], docs_paths: tuple[str, ...] = ()
     ) -> None:
         self.app = app
-        self.any_host = "*" in allowed_hosts
-        self.allowed = {h.lower().strip("[]") for h in allowed_hosts}
+        self.hosts = HostPolicy(allowed_hosts)
         self.docs_paths = docs_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -153,24 +177,19 @@ class HostAndHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS.items() if k not in names]
-                if b"content-security-policy" not in names:
-                    extra.append((b"content-security-policy", csp))
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                message = {**message, "headers": secured(list(message.get("headers", [])), csp)}
             await send(message)
 
-        if not self.any_host:
-            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
-            if host_of(host) not in self.allowed:
-                await send_json(
-                    with_headers,
-                    400,
-                    {
-                        "error": "bad_host",
-                        "message": f"host {host_of(host)!r} is not served here (settings: allowed_hosts)",
-                        "detail": [],
-                    },
-                )
-                return
+        if not self.hosts.admits(scope):
+            host = host_of(self.hosts.host(scope))
+            await send_json(
+                with_headers,
+                400,
+                {
+                    "error": "bad_host",
+                    "message": f"host {host!r} is not served here (settings: allowed_hosts)",
+                    "detail": [],
+                },
+            )
+            return
         await self.app(scope, receive, with_headers)
