@@ -212,6 +212,23 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    _add_guards(app, settings)
+    wired = _include_capabilities(app, settings)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    if wired["simulations"]:
+        from migralex.api.simulations import install
+
+        install(app, settings)
+    _add_meta_routes(app, wired)
+    for path in PAGES:
+        app.add_api_route(path, _page(path), methods=["GET"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def _add_guards(app: FastAPI, settings: ApiSettings) -> None:
+    """The middleware, innermost first: heavy bodies to worker processes, body limit, methods of the
+    static files, 5xx shape, hosts and security headers; the fast lane outside them (`front_of`)."""
     plain = {f.name: getattr(settings, f.name) for f in fields(settings) if f.name != "registry"}
     app.state.offload = WorkerPool(plain, settings.offload_workers)
     app.add_middleware(
@@ -228,6 +245,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     if settings.fast_lane:  # outside the guards: it applies their effects to what it answers (Front)
         app.add_middleware(FastLane, routes=_case_routes, front=front_of(settings))
 
+
+def _include_capabilities(app: FastAPI, settings: ApiSettings) -> dict[str, bool]:
+    """The law's routes, then each capability's router that this build has; which ones are wired."""
     from migralex.api.law import router as law_router
 
     app.include_router(law_router)
@@ -240,11 +260,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         guarded = name in ("registry", "screening")  # token-protected: 401/403/404/409/... documented
         app.include_router(router, responses=REGISTRY_RESPONSES if guarded else None)
     app.state.capabilities = wired
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    if wired["simulations"]:
-        from migralex.api.simulations import install
+    return wired
 
-        install(app, settings)
+
+def _add_meta_routes(app: FastAPI, wired: dict[str, bool]) -> None:
+    """/v1/health, /v1/countries and the offline /docs page."""
 
     @app.get("/v1/health", tags=["meta"], response_model=Health, summary="Health and capabilities")
     def health() -> Health:
@@ -272,11 +292,6 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
         html = bytes(page.body).decode("utf-8").replace("<body>", DOCS_BACK_LINK, 1)
         return HTMLResponse(html)
-
-    for path in PAGES:
-        app.add_api_route(path, _page(path), methods=["GET"], include_in_schema=False)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    return app
 
 
 #: The bar on top of /docs that leads back to the dashboard.

@@ -662,86 +662,101 @@ class CaseBatch:
     def case_dict(self, i: int) -> dict[str, Any]:
         """Case `i` in the case format (defaults filled in), e.g. to show or re-validate it."""
         a = self.applicants
-
-        def iso(x: np.datetime64) -> str | None:
-            return None if np.isnat(x) else str(x)
-
         out: dict[str, Any] = {
             "id": str(a.id[i]),
             "registration": {
                 "member_state": C.ms_name(int(a.reg_ms[i])),
-                "date": iso(a.reg_date[i]),
+                "date": _iso(a.reg_date[i]),
                 "place": C.PLACES[int(a.place[i])],
             },
-            "applicant": {
-                "date_of_birth": iso(a.dob[i]),
-                "age_uncertain": bool(a.age_uncertain[i]),
-                "unaccompanied": bool(a.unaccompanied[i]),
-                "nationality": C.NATIONALITIES[int(a.nationality[i])],
-                "former_habitual_residence": (
-                    None if a.former_residence[i] < 0 else C.NATIONALITIES[int(a.former_residence[i])]
-                ),
-                "security_threat": bool(a.security_threat[i]),
-                "misled_authorities": bool(a.misled_authorities[i]),
-                "vulnerable": bool(a.vulnerable[i]),
-                "subsequent_application": bool(a.subsequent_application[i]),
-                "health_prevents_travel": bool(a.health_prevents_travel[i]),
-            },
+            "applicant": _applicant_dict(a, i),
+            "family": [_family_dict(self.family, j) for j in _rows(self.family.case, i)],
+            "documents": [_document_dict(self.documents, j) for j in _rows(self.documents.case, i)],
+            "diplomas": [_diploma_dict(self.diplomas, j) for j in _rows(self.diplomas.case, i)],
+            "entries": [_entry_dict(self.entries, j) for j in _rows(self.entries.case, i)],
+            "relocated_to": C.ms_name(int(a.relocated_to[i])),
         }
-        f = self.family
-        out["family"] = [
-            {
-                "relation": C.RELATIONS[int(f.relation[j])],
-                "member_state": C.ms_name(int(f.ms[j])),
-                "status": C.STATUSES[int(f.status[j])],
-                "existed_before_arrival": bool(f.existed_before_arrival[j]),
-                "consent_in_writing": bool(f.consent_in_writing[j]),
-                "first_substantive_decision_taken": bool(f.first_decision_taken[j]),
-                "can_take_care": bool(f.can_take_care[j]),
-                "date_of_birth": iso(f.dob[j]),
-                "dependency_established": bool(f.dependency[j]),
-            }
-            for j in np.flatnonzero(f.case == i)
-        ]
-        d = self.documents
-        out["documents"] = [
-            {
-                "kind": C.DOCUMENT_KINDS[int(d.kind[j])],
-                "member_state": C.ms_name(int(d.ms[j])),
-                "visa_type": None if d.visa_type[j] < 0 else C.VISA_TYPES[int(d.visa_type[j])],
-                "issued_on_behalf_of": C.ms_name(int(d.on_behalf_of[j])),
-                "valid_from": iso(d.valid_from[j]),
-                "valid_until": iso(d.valid_until[j]),
-                "ended_early_on": iso(d.ended_early_on[j]),
-                "fraud_after_issuance": bool(d.fraud_after_issuance[j]),
-            }
-            for j in np.flatnonzero(d.case == i)
-        ]
-        g = self.diplomas
-        out["diplomas"] = [
-            {
-                "member_state": C.ms_name(int(g.ms[j])),
-                "issued_on": iso(g.issued_on[j]),
-                "study_months": int(g.study_months[j]),
-            }
-            for j in np.flatnonzero(g.case == i)
-        ]
-        e = self.entries
-        out["entries"] = [
-            {
-                "kind": C.ENTRY_KINDS[int(e.kind[j])],
-                "member_state": C.ms_name(int(e.ms[j])),
-                "date": iso(e.date[j]),
-            }
-            for j in np.flatnonzero(e.case == i)
-        ]
-        out["relocated_to"] = C.ms_name(int(a.relocated_to[i]))
         if a.relocation_given[i]:
             out["relocation"] = {
                 "benefitting": C.ms_name(int(a.relocation_benefitting[i])),
                 "responsibility_determined": bool(a.relocation_determined[i]),
             }
         return out
+
+
+def _rows(case: np.ndarray, i: int) -> list[int]:
+    """The rows of a side table that belong to case `i`."""
+    return [int(j) for j in np.flatnonzero(case == i)]
+
+
+def _iso(x: np.datetime64) -> str | None:
+    """A day as ISO text (None for NaT)."""
+    return None if np.isnat(x) else str(x)
+
+
+def _applicant_dict(a: Applicants, i: int) -> dict[str, Any]:
+    """The `applicant` object of case `i` (row `i` of the applicants' table)."""
+    return {
+        "date_of_birth": _iso(a.dob[i]),
+        "age_uncertain": bool(a.age_uncertain[i]),
+        "unaccompanied": bool(a.unaccompanied[i]),
+        "nationality": C.NATIONALITIES[int(a.nationality[i])],
+        "former_habitual_residence": (
+            None if a.former_residence[i] < 0 else C.NATIONALITIES[int(a.former_residence[i])]
+        ),
+        "security_threat": bool(a.security_threat[i]),
+        "misled_authorities": bool(a.misled_authorities[i]),
+        "vulnerable": bool(a.vulnerable[i]),
+        "subsequent_application": bool(a.subsequent_application[i]),
+        "health_prevents_travel": bool(a.health_prevents_travel[i]),
+    }
+
+
+def _family_dict(f: Family, j: int) -> dict[str, Any]:
+    """One family member (row `j` of the family table) in the case format."""
+    return {
+        "relation": C.RELATIONS[int(f.relation[j])],
+        "member_state": C.ms_name(int(f.ms[j])),
+        "status": C.STATUSES[int(f.status[j])],
+        "existed_before_arrival": bool(f.existed_before_arrival[j]),
+        "consent_in_writing": bool(f.consent_in_writing[j]),
+        "first_substantive_decision_taken": bool(f.first_decision_taken[j]),
+        "can_take_care": bool(f.can_take_care[j]),
+        "date_of_birth": _iso(f.dob[j]),
+        "dependency_established": bool(f.dependency[j]),
+    }
+
+
+def _document_dict(d: Documents, j: int) -> dict[str, Any]:
+    """One residence document or visa (row `j` of the documents table) in the case format."""
+    return {
+        "kind": C.DOCUMENT_KINDS[int(d.kind[j])],
+        "member_state": C.ms_name(int(d.ms[j])),
+        "visa_type": None if d.visa_type[j] < 0 else C.VISA_TYPES[int(d.visa_type[j])],
+        "issued_on_behalf_of": C.ms_name(int(d.on_behalf_of[j])),
+        "valid_from": _iso(d.valid_from[j]),
+        "valid_until": _iso(d.valid_until[j]),
+        "ended_early_on": _iso(d.ended_early_on[j]),
+        "fraud_after_issuance": bool(d.fraud_after_issuance[j]),
+    }
+
+
+def _diploma_dict(g: Diplomas, j: int) -> dict[str, Any]:
+    """One diploma (row `j` of the diplomas table) in the case format."""
+    return {
+        "member_state": C.ms_name(int(g.ms[j])),
+        "issued_on": _iso(g.issued_on[j]),
+        "study_months": int(g.study_months[j]),
+    }
+
+
+def _entry_dict(e: Entries, j: int) -> dict[str, Any]:
+    """One entry (row `j` of the entries table) in the case format."""
+    return {
+        "kind": C.ENTRY_KINDS[int(e.kind[j])],
+        "member_state": C.ms_name(int(e.ms[j])),
+        "date": _iso(e.date[j]),
+    }
 
 
 def as_batch(cases: CaseBatch | Case | Mapping[str, Any] | Sequence[Case | Mapping[str, Any]]) -> CaseBatch:
