@@ -6,6 +6,7 @@ browser download is never used. Without Chromium the browser tests skip with a m
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -118,3 +119,15 @@ def screenshot(page: Any, name: str, tmp_dir: Path | None = None) -> Path:
     path = folder / f"migralex-{name}.png" if folder != SCREENSHOTS else folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def explain_json(page: Any, case: dict[str, Any]) -> None:
+    """Open the case explainer, paste `case` as JSON, apply it, and wait for the answer and its
+    quoted articles."""
+    page.goto("/cases")
+    page.wait_for_selector("#case-form select[name='registration.member_state'] option", state="attached")
+    page.click("#json-box summary")
+    page.fill("#case-json", json.dumps(case))
+    page.click("#json-apply")
+    page.wait_for_selector("#headline")
+    page.wait_for_selector("#sheet-articles[data-ready='true']", state="attached")

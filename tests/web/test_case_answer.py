@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from migralex.web import STATIC_DIR
-from tests.web.conftest import screenshot
+from tests.web.conftest import explain_json, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,16 +22,6 @@ def _example(case_id: str) -> int:
 
 def _explain_example(page: Any, case_id: str) -> None:
     page.goto(f"/cases?example={_example(case_id)}")
-    page.wait_for_selector("#headline")
-    page.wait_for_selector("#sheet-articles[data-ready='true']", state="attached")
-
-
-def _explain_json(page: Any, case: dict[str, Any]) -> None:
-    page.goto("/cases")
-    page.wait_for_selector("#case-form select[name='registration.member_state'] option", state="attached")
-    page.click("#json-box summary")
-    page.fill("#case-json", json.dumps(case))
-    page.click("#json-apply")
     page.wait_for_selector("#headline")
     page.wait_for_selector("#sheet-articles[data-ready='true']", state="attached")
 
@@ -60,7 +50,7 @@ def test_every_flag_is_shown_blocking_and_advisory(page: Any) -> None:
 
 def test_a_decided_case_without_flags_names_the_state(page: Any) -> None:
     case = {**EXAMPLES[_example("example-visa")]["case"], "applicant": {"nationality": "SY"}}
-    _explain_json(page, case)
+    explain_json(page, case)
     assert page.inner_text("#responsible") == "France (FR)"
     assert "No flag" in page.inner_text("#flags")
     assert "decision" not in (page.get_attribute("#headline", "class") or "")
@@ -104,7 +94,7 @@ def test_an_associated_state_from_the_json_box(page: Any) -> None:
              "valid_from": "2026-08-01", "valid_until": "2026-10-01"}
         ],
     }  # fmt: skip
-    _explain_json(page, case)
+    explain_json(page, case)
     assert page.inner_text("#responsible") == "Austria (AT)"
     assert "Switzerland" in page.inner_text("#responsibility-basis")
     assert page.inner_text("#procedure") == "No APR procedure"

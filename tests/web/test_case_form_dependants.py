@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.web.conftest import explain_json
+
 pytestmark = pytest.mark.browser
 
 #: Registered in Italy; the applicant's mother, a beneficiary of protection in Germany, consented in
@@ -33,22 +35,13 @@ HEALTH = "#case-form input[name='applicant.health_prevents_travel']"
 DEPENDENCY = "#case-form .repeat[data-list='family'] input[name='dependency_established']"
 
 
-def _apply(page: Any, case: dict[str, Any]) -> None:
-    page.goto("/cases")
-    page.wait_for_selector("#case-form select[name='registration.member_state'] option", state="attached")
-    page.click("#json-box summary")
-    page.fill("#case-json", json.dumps(case))
-    page.click("#json-apply")
-    page.wait_for_selector("#headline")
-
-
 def _flags(page: Any) -> list[str]:
     flags = page.locator("#flags li")
     return [flags.nth(i).get_attribute("data-flag") or "" for i in range(flags.count())]
 
 
 def test_the_art34_checkboxes_write_the_case_and_change_the_answer(page: Any) -> None:
-    _apply(page, CASE)
+    explain_json(page, CASE)
     assert not page.is_checked(HEALTH) and not page.is_checked(DEPENDENCY)
     assert "dependent_persons" in _flags(page)
     assert "dependent_persons_unable_to_travel" not in _flags(page)
@@ -72,6 +65,6 @@ def test_a_case_with_the_art34_facts_checks_the_boxes(page: Any) -> None:
     case = json.loads(json.dumps(CASE))
     case["applicant"]["health_prevents_travel"] = True
     case["family"][0]["dependency_established"] = True
-    _apply(page, case)
+    explain_json(page, case)
     assert page.is_checked(HEALTH) and page.is_checked(DEPENDENCY)
     assert "dependent_persons_unable_to_travel" in _flags(page)
