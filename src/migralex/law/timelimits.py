@@ -225,8 +225,12 @@ def end_of_period(start: np.ndarray, period: Period, codes: np.ndarray, *, roll:
     next working day); NaT and code -1 give NaT, far dates and working days take the general path.
     """
     start = np.asarray(start, dtype="datetime64[D]")
-    if period.unit == "working_days" or not roll:
+    if period.unit == "working_days":
         return _end_of_period_any(start, period, codes, roll=roll)
+    if not roll:  # (a)-(c) only; no Member State, no date, as with the roll
+        return np.where(
+            codes >= 0, _end_of_period_any(start, period, codes, roll=False), np.datetime64("NaT", "D")
+        )
     day = start.view(np.int64) - _FIRST_DAY  # NaT (the least int64) wraps to far outside
     inside = (day.view(np.uint64) < _DAYS) & (codes >= 0)  # a day before the tables is far above
     raw = _raw_table(period)[np.where(inside, day, 0)]

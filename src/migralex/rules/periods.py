@@ -43,10 +43,7 @@ def end_of_period(start: np.ndarray, period: Period, ms: np.ndarray, roll: str =
     if roll not in ROLLS:
         raise ValueError(f"roll must be one of {ROLLS}, got {roll!r}")
     codes = np.asarray(ms).astype(np.int64, copy=False)
-    out = _law_end_of_period(start, period, codes, roll=roll == "art75")
-    if roll == "calendar" and period.unit != "working_days":  # no Member State, no date (as art75)
-        out = np.where(codes >= 0, out, np.datetime64("NaT", "D"))
-    return out
+    return _law_end_of_period(start, period, codes, roll=roll == "art75")
 
 
 def roll_of(p: ParameterSet, names: Sequence[str]) -> str:
