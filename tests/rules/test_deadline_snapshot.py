@@ -28,6 +28,11 @@ the next working day): 687 rows changed, all Dublin III variants and only their 
 (Art. 22(1)) and 272 `transfer` rows (Art. 29(1)), each earlier than before (a last day on a
 weekend or holiday no longer rolls; chained `latest` bounds by up to a week); the new Art. 42
 examples of tests/rules/examples/deadlines.yaml added their rows; every other row was identical.
+The Dublin III criteria windows by its Art. 42 too (the same reading, not AMMR Art. 75): 3 rows
+fewer, all of one case (synthetic, regime forced to Dublin III, syn-00002515: crossed into Croatia on
+Friday 18 December 2026, registered in Germany on Monday 20 December 2027; the 12 months of Art. 13(1)
+end on Saturday 18 December and no longer roll to the Monday, so Germany is responsible under
+Art. 3(2) and the take charge request, reply and transfer rows are gone); every other row was identical.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from migralex.cases.codes import MEMBER_STATES
 from migralex.law.params import params
 from migralex.law.timelimits import Period, add_period
-from migralex.rules.periods import end_of_period, meets_boundary, roll_of, window_end
+from migralex.rules.periods import dublin3_roll, end_of_period, meets_boundary, roll_of, window_end
 
 periods = st.builds(
     Period,
@@ -91,3 +91,19 @@ def test_dublin3_periods_take_the_art42_reading() -> None:
     rolled = end_of_period(start, three, ms, roll_of(other, names))
     assert literal.astype(str).tolist() == ["2026-06-27", "NaT"]
     assert rolled.astype(str).tolist() == ["2026-06-29", "NaT"]
+
+
+def test_dublin3_criteria_windows_take_the_art42_reading_not_the_ammr_one() -> None:
+    """Dublin III Art. 42 ("any period of time prescribed in this Regulation") covers the windows of
+    Arts 12(4) and 13(1) too: `dublin3_roll` reads `dublin3.reading.last_day_roll` alone, whatever
+    `ammr.reading.criteria_window_end` says (AMMR Art. 75 does not govern Regulation 604/2013)."""
+    shipped = params()
+    assert dublin3_roll(shipped) == "calendar"
+    assert dublin3_roll(shipped.overlay({"ammr.reading.criteria_window_end": "art75"})) == "calendar"
+    rolled = shipped.overlay(
+        {
+            "dublin3.reading.last_day_roll": "regulation_1182_71",
+            "ammr.reading.criteria_window_end": "calendar",
+        }
+    )
+    assert dublin3_roll(rolled) == "art75"

@@ -6,7 +6,8 @@ Saturday, Sunday or official holiday of the Member State to its next working day
 keeps the calendar date (Art. 75(a)-(c) only). `roll_of` gives the reading of a deadline's
 periods: `art75` for the Pact's, and for Dublin III's the reading of its Art. 42, which has no
 roll forward (`dublin3.reading.last_day_roll`: `no_roll`, the default, keeps the calendar date;
-`regulation_1182_71` rolls as Regulation 1182/71 Art. 3(4) would). `periods_at` reads a period
+`regulation_1182_71` rolls as Regulation 1182/71 Art. 3(4) would); `dublin3_roll` gives that reading
+alone, for the Dublin III criteria windows. `periods_at` reads a period
 parameter in force on each case's date (a scenario overlay may change it on a date), so one case
 and ten million take the same path.
 """
@@ -46,11 +47,17 @@ def end_of_period(start: np.ndarray, period: Period, ms: np.ndarray, roll: str =
     return _law_end_of_period(start, period, codes, roll=roll == "art75")
 
 
+def dublin3_roll(p: ParameterSet) -> str:
+    """Dublin III Art. 42 (reading `dublin3.reading.last_day_roll`) as a roll of `end_of_period`: every
+    period of time of Regulation 604/2013, its time limits and its criteria windows alike."""
+    return DUBLIN3_ROLLS[p.reading("dublin3.reading.last_day_roll")]
+
+
 def roll_of(p: ParameterSet, names: Sequence[str]) -> str:
     """The roll of a deadline whose periods are the parameters `names`: Dublin III Art. 42 (reading
     `dublin3.reading.last_day_roll`) for Dublin III's, AMMR Art. 75(d) / APR Art. 73(c) otherwise."""
     if names and names[0].startswith("dublin3."):
-        return DUBLIN3_ROLLS[p.reading("dublin3.reading.last_day_roll")]
+        return dublin3_roll(p)
     return "art75"
 
 

@@ -11,7 +11,8 @@ fraud after issuance takes the issuing Member State out.
 Readings (docs/case-engine.md): residence documents rank before visas (point (a) before (b)/(c));
 "period of residency/validity" is valid_from → valid_until; a document counts if valid on the
 registration date (valid_from ≤ date ≤ valid_until, not ended before); a lapsed document's window
-runs from its end (`ended_early_on`, else `valid_until`) by the Art. 75 calculus; valid
+runs from its end (`ended_early_on`, else `valid_until`) by the Art. 75 calculus (Dublin III
+Art. 12(4): by its Art. 42; `roll`, chosen by the hierarchy per regime); valid
 documents prevail over lapsed ones (`ammr.reading.lapsed_documents`: `valid_first`, or `pooled`,
 which the AMMR's wording allows - its Art. 29(4) dropped the "only" of Dublin III Art. 12(4)).
 Dublin III Art. 12(4) reads "in possession only of" lapsed documents: under it valid documents

@@ -10,11 +10,13 @@ one (the earliest entry still within its window counts); a disembarkation within
 prevails over a crossing (the "notwithstanding" of (2)); relocation (3) applies when
 `relocated_to` is given and an irregular crossing or disembarkation is recorded before registration
 ("after having crossed the border"); a relocated applicant who never crossed irregularly falls to
-Art. 68(2) (art68_relocation). Windows by the Art. 75 calculus (`ammr.reading.criteria_window_end`).
+Art. 68(2) (art68_relocation). Windows by the Art. 75 calculus (`roll`: the reading
+`ammr.reading.criteria_window_end`).
 
 Dublin III Art. 13(1) has one rule for crossings by land, sea or air (disembarkations included),
 ceasing 12 months after the crossing, and no relocation paragraph; Art. 13(2) (five months'
-continuous stay) needs facts the case format does not record.
+continuous stay) needs facts the case format does not record. Its window follows Dublin III's own
+calculus, Art. 42 (`roll`: the reading `dublin3.reading.last_day_roll`, chosen by the hierarchy).
 """
 
 from __future__ import annotations

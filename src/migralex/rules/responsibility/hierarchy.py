@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from migralex.law.acts import resolve_act, responsibility_regime
 from migralex.law.params import ParameterSet, per_params
 from migralex.law.params import params as shipped_params
 from migralex.rules.participation import Scope, ScopeNote, bound_regime
+from migralex.rules.periods import dublin3_roll
 from migralex.rules.regime import FORCED, forced_regime
 from migralex.rules.responsibility import (
     ammr,
@@ -252,9 +253,15 @@ def _law(regime: str, forced: bool) -> Law:
     return replace(module.LAW, basis_note=FORCED_NOTE[regime]) if forced else module.LAW
 
 
-def _readings(p: ParameterSet) -> dict[str, str]:
-    """The options of the responsibility readings (`ammr.reading.*`) in a parameter set."""
-    return {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+def _readings(p: ParameterSet, regime: str) -> dict[str, str]:
+    """The options of the responsibility readings (`ammr.reading.*`) in a parameter set for the cases
+    of `regime`. The windows of the criteria follow the calculus of time of the regime's own act:
+    AMMR Art. 75 (`ammr.reading.criteria_window_end`), Dublin III Art. 42 (`dublin3.reading.last_day_roll`),
+    each calculating "any period of time prescribed in this Regulation"."""
+    out = {name: reading(p, f"ammr.reading.{name}") for name in READINGS}
+    if regime == "DUBLIN_III":
+        out["criteria_window_end"] = dublin3_roll(p)
+    return out
 
 
 def _evaluate_part(
@@ -266,7 +273,7 @@ def _evaluate_part(
 ) -> Part:
     module = ammr if regime == "AMMR" else dublin3
     law = _law(regime, forced)
-    readings = per_params(p, "responsibility.readings", _readings)
+    readings = per_params(p, ("responsibility.readings", regime), partial(_readings, regime=regime))
     f = Facts(batch, p)
     rules: list[RuleEval] = []
     keys: list[str] = []
