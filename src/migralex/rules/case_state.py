@@ -6,7 +6,8 @@ of registration determines (AMMR Art. 38(1); the Member State of relocation once
 relocated, Art. 68(2), not on the mere confirmation, Art. 67(9));
 an accepted request or a confirmed notification binds the requested or notified Member State
 (Arts 40, 41; by silence Arts 40(8), 41(4)); a missing or late request leaves responsibility with
-the Member State of registration (Art. 39(1), third subparagraph); a transfer not carried out in
+the Member State of registration (Art. 39(1), third subparagraph), and so does a late Dublin III take
+back request (Dublin III Art. 23(3)); a transfer not carried out in
 time transfers responsibility to the transferring Member State (Art. 46(2); CFMR Art. 12(3));
 nine months away from the territory end the obligations (Art. 37(4)).
 

@@ -16,7 +16,13 @@ with the official holidays of the Member State that must act, and classified on 
   only where the request shows the ground of Art. 39(2) (a refusal of entry or a return decision
   issued before the registration; reading `ammr.reading.urgent_ground`, option `as_made`);
 - `take_back_notification` (Art. 41(1), from a hit on an earlier application) and
-  `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4));
+  `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4)); under Dublin III the
+  take back request (Art. 23(2): two months from the hit when based on Eurodac data, else three
+  months from the lodging; late, the Member State of the new application is responsible, Art.
+  23(3)) and its reply (Art. 25(1): two weeks when based on Eurodac data, else one month; silence
+  is acceptance, Art. 25(2)); after a hit a Dublin III take charge request is due at the latest
+  three months from the lodging (CJEU C-670/16 Mengesteab, reading
+  `dublin3.reading.take_charge_request_after_hit`);
 - `relocation_confirmation` (Art. 67(9): one week, two if postponed within the first week; silence
   is confirmation), `relocation_transfer_decision` (Art. 67(10)), `relocation_transfer` (Art. 67(11),
   4 weeks; Art. 46(1), third subparagraph) - no take charge chain runs towards the Member State of
