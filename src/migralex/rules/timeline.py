@@ -463,9 +463,10 @@ def take_back_notification(f: Facts) -> Limit:
 def take_back_lapsed(f: Facts, lim: Limit) -> np.ndarray:
     """Dublin III Art. 23(3): per case, the take back request was not made within the periods of
     Art. 23(2), so the Member State where the new application was lodged is responsible (the
-    requesting State is the one of registration; AMMR Art. 41(1): lateness changes nothing)."""
+    requesting State is the one of registration; AMMR Art. 41(1): lateness changes nothing; a case
+    that followed a take charge request instead is left to Art. 21)."""
     d3 = np.isin(lim.variant, [lim.variants.index(k) for k in ("dublin3", "dublin3_after_hit")])
-    return d3 & (lim.ms == f.reg_ms) & lim.lapsed_unmet(f.as_of)
+    return d3 & (lim.ms == f.reg_ms) & (f.ch["request"] < 0) & lim.lapsed_unmet(f.as_of)
 
 
 def take_back_confirmation(f: Facts) -> Limit:
