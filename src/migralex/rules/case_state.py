@@ -6,7 +6,8 @@ of registration determines (AMMR Art. 38(1); the Member State of relocation once
 relocated, Art. 68(2), not on the mere confirmation, Art. 67(9));
 an accepted request or a confirmed notification binds the requested or notified Member State
 (Arts 40, 41; by silence Arts 40(8), 41(4)); a missing or late request leaves responsibility with
-the Member State of registration (Art. 39(1), third subparagraph); a transfer not carried out in
+the Member State of registration (Art. 39(1), third subparagraph), and so does a late Dublin III take
+back request (Dublin III Art. 23(3)); a transfer not carried out in
 time transfers responsibility to the transferring Member State (Art. 46(2); CFMR Art. 12(3));
 nine months away from the territory end the obligations (Art. 37(4)).
 
@@ -60,6 +61,7 @@ from migralex.rules.timeline import (
     regime_of,
     relocation_confirmation,
     take_back_confirmation,
+    take_back_lapsed,
     take_back_notification,
     take_charge_reply,
     take_charge_request,
@@ -123,6 +125,13 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the requested Member State rejected the request; the determining Member State continues "
         "the procedure",
     ),
+    "not_responsible": (
+        "AMMR Art. 41(3)",
+        "Dublin III Art. 25(1)",
+        "the notified Member State demonstrated within the time limit that it is not responsible "
+        "(Dublin III: the requested Member State rejected the take back request in time); the "
+        "notifying Member State continues the procedure",
+    ),
     "request_lapsed": (
         "AMMR Art. 39(1), third subparagraph",
         "Dublin III Art. 21(1), third subparagraph",
@@ -159,8 +168,18 @@ WHY: dict[str, tuple[str, str, str]] = {
         "the requested Member State did not reply within the period for a detained person (AMMR Art. "
         "45(2): one week; Dublin III Art. 28(3): two weeks): that is tantamount to accepting the request",
     ),
+    "take_back_lapsed": (
+        "Dublin III Art. 23(3)",
+        "Dublin III Art. 23(3)",
+        "the take back request was not made within the periods of Dublin III Art. 23(2) (two months "
+        "from the Eurodac hit, three months from the lodging otherwise): responsibility lies with the "
+        "Member State in which the new application was lodged (under the AMMR a late take back "
+        "notification does not affect the obligation to take back, Art. 41(1))",
+    ),
 }
 WHY_KEYS = tuple(WHY)
+#: The changes of responsibility a lapsed limit causes, in the order of `Timeline.shifts`.
+SHIFT_KEYS = ("request_lapsed", "transfer_lapsed", "take_back_lapsed")
 #: Flags of a case's state: kind → (legal basis, words).
 FLAGS: dict[str, tuple[str, str]] = {
     "uam_late_request": (
@@ -275,13 +294,14 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
         put((how == code) & ~take_back, ask_to, key, acc["event"])
         put((how == code) & take_back, ask_to, tb_key, acc["event"])
     put((how == HOW.index("rejected")) & ~take_back, f.reg_ms, "rejected", ch.index("reply"))
-    put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "rejected", ch.index("reply"))
+    put((how == HOW.index("rejected")) & take_back, ch.by("ask"), "not_responsible", ch.index("reply"))
     request_lapsed = lim["take_charge_request"].lapsed_unmet(f.as_of) & ~acc["uam_late"]
     # AMMR Art. 45(2), Dublin III Art. 28(3): the reply period of a detained person
     detained = detained_reply_runs(lim["take_charge_reply"], ~take_back)
     detained |= detained_reply_runs(lim["take_back_confirmation"], take_back)
     put(detained & (how == HOW.index("silence")), ask_to, "silence_detained", acc["event"])
     put(request_lapsed, f.reg_ms, "request_lapsed")
+    put(acc["take_back_lapsed"], f.reg_ms, "take_back_lapsed")  # Dublin III Art. 23(3)
     border = lim["cessation_border_procedure"]
     ceased_border = border.lapsed_unmet(f.as_of)
     put(ceased_border, np.full(n, -1, np.int8), "ceased_border", ch.index("border_final"))
@@ -298,11 +318,14 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
 def _shifts(
     f: Facts, lim: dict[str, Limit], request_lapsed: np.ndarray, transfer_lapsed: np.ndarray
 ) -> list[dict[str, np.ndarray]]:
-    """The changes of responsibility a lapsed limit caused: from, to, the day after the last day."""
+    """The changes of responsibility a lapsed limit caused (`SHIFT_KEYS`): from, to, the day after
+    the last day."""
     ch, one = f.ch, np.timedelta64(1, "D")
     candidate = np.where(ch["request"] >= 0, ch.to("request"), ch.to("hit_tc"))
-    tcr, tr = lim["take_charge_request"], lim["transfer"]
+    tcr, tr, tbn = lim["take_charge_request"], lim["transfer"], lim["take_back_notification"]
     first = request_lapsed & (candidate >= 0) & (candidate != f.reg_ms)
+    back_from = np.where(ch["notification"] >= 0, ch.to("notification"), ch.to("hit_tb"))
+    back = take_back_lapsed(f, tbn) & (back_from >= 0) & (back_from != f.reg_ms)
     return [
         {"mask": first, "date": tcr.date + one, "from": candidate, "to": f.reg_ms, "limit": np.full(f.n, 0)},
         {
@@ -312,6 +335,7 @@ def _shifts(
             "to": ch.by("ask"),
             "limit": np.full(f.n, 1),
         },
+        {"mask": back, "date": tbn.date + one, "from": back_from, "to": f.reg_ms, "limit": np.full(f.n, 2)},
     ]
 
 
@@ -349,6 +373,8 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     late_request = lim["take_charge_request"].lapsed_unmet(f.as_of) & (ch["request"] >= 0)
     uam_late = late_request & f.batch.applicants.unaccompanied  # Art. 39(1), fourth subparagraph
     late_request &= ~uam_late
+    back_lapsed = take_back_lapsed(f, lim["take_back_notification"])  # Dublin III Art. 23(3)
+    late_request |= back_lapsed & is_back
     day, how = np.where(late_request, NAT, day), np.where(late_request, 0, how)
     ask_by, ask_to = ch.by("ask"), ch.to("ask")
     rows = find_transfer_events(ch, "ask", ask_to, day)
@@ -373,7 +399,7 @@ def _chains(f: Facts) -> tuple[dict[str, Limit], dict[str, np.ndarray]]:
     lim["cessation_border_procedure"] = cessation_border_procedure(f, lim["transfer"], reply_outcome)
     lim["voluntary_departure"] = voluntary_departure(f)  # after a return decision (APR Art. 37)
     acc = {"day": day, "event": event, "how": how, "relocation": conf, "relocation_event": conf_event}
-    acc["uam_late"] = uam_late
+    acc["uam_late"], acc["take_back_lapsed"] = uam_late, back_lapsed
     return {k: lim[k] for k in ORDER}, acc
 
 
@@ -467,7 +493,7 @@ def shifts_frame(tl: Timeline) -> pl.DataFrame:
     names = np.array(C.MEMBER_STATES, dtype=object)
     d3 = tl.regime == DUBLIN_III
     for k, s in enumerate(tl.shifts):
-        key = ("request_lapsed", "transfer_lapsed")[k]
+        key = SHIFT_KEYS[k]
         rows = np.flatnonzero(s["mask"] & (s["date"] <= tl.as_of))
         parts.append(
             pl.DataFrame(

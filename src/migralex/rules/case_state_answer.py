@@ -144,12 +144,12 @@ def state_answer(tl: Timeline, i: int) -> dict[str, Any]:
 
 
 def _shifts(tl: Timeline, i: int) -> list[dict[str, Any]]:
-    from migralex.rules.case_state import WHY
+    from migralex.rules.case_state import SHIFT_KEYS, WHY
 
     out = []
     for k, s in enumerate(tl.shifts):
         if s["mask"][i] and s["date"][i] <= tl.as_of:
-            key = ("request_lapsed", "transfer_lapsed")[k]
+            key = SHIFT_KEYS[k]
             out.append(
                 {
                     "date": str(s["date"][i]),

@@ -660,11 +660,11 @@ def _transfer(f: Facts, b: _Builder, reply_latest: np.ndarray) -> None:
 
 def _take_back_notification(f: Facts, b: _Builder) -> None:
     """AMMR Art. 41(1): two weeks from the hit; CFMR Art. 12(2)(c); Dublin III Art. 23(2)."""
-    col = b.column("take_back_notification", ("default", "crisis", "dublin3"))
+    col = b.column("take_back_notification", ("default", "crisis", "dublin3_after_hit"))
     ammr_crisis = f.ammr_case & f.art12["take_back"]
     b.set(col, "default", f.ammr_case & ~ammr_crisis, None, f.reg_ms)
     b.set(col, "crisis", ammr_crisis, None, f.reg_ms)
-    b.set(col, "dublin3", f.dublin_case, None, f.reg_ms)
+    b.set(col, "dublin3_after_hit", f.dublin_case, None, f.reg_ms)
 
 
 def _border_procedure_end(f: Facts, b: _Builder) -> np.ndarray:

@@ -72,7 +72,8 @@ def reply_detained_dublin3(f: Facts, lim: Limit, ask: str) -> Limit:
     or take back request ("notification") of a detained person within two weeks; silence accepts."""
     add_variants(lim, ("dublin3_detained",))
     sent = f.ch.date(ask)
-    on = (lim.variant == lim.variants.index("dublin3")) & detained_on(f, f.ch.by(ask), sent, DUBLIN_III)
+    ordinary = [lim.variants.index(k) for k in ("dublin3", "dublin3_after_hit") if k in lim.variants]
+    on = np.isin(lim.variant, ordinary) & detained_on(f, f.ch.by(ask), sent, DUBLIN_III)
     if not on.any():
         return lim
     lim.tacit[on] = NAT

@@ -16,7 +16,13 @@ with the official holidays of the Member State that must act, and classified on 
   only where the request shows the ground of Art. 39(2) (a refusal of entry or a return decision
   issued before the registration; reading `ammr.reading.urgent_ground`, option `as_made`);
 - `take_back_notification` (Art. 41(1), from a hit on an earlier application) and
-  `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4));
+  `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4)); under Dublin III the
+  take back request (Art. 23(2): two months from the hit when based on Eurodac data, else three
+  months from the lodging; late, the Member State of the new application is responsible, Art.
+  23(3)) and its reply (Art. 25(1): two weeks when based on Eurodac data, else one month; silence
+  is acceptance, Art. 25(2)); after a hit a Dublin III take charge request is due at the latest
+  three months from the lodging (CJEU C-670/16 Mengesteab, reading
+  `dublin3.reading.take_charge_request_after_hit`);
 - `relocation_confirmation` (Art. 67(9): one week, two if postponed within the first week; silence
   is confirmation), `relocation_transfer_decision` (Art. 67(10)), `relocation_transfer` (Art. 67(11),
   4 weeks; Art. 46(1), third subparagraph) - no take charge chain runs towards the Member State of
@@ -349,9 +355,8 @@ def take_charge_request(f: Facts) -> Limit:
     """AMMR Art. 39(1): 2 months from registration, 1 month from a Eurodac/VIS hit; CFMR 12(2)(a);
     Dublin III Art. 21(1). Opened by a request, a hit pointing elsewhere, or the engine's finding."""
     ch, r = f.ch, f.regimes()
-    lim = Limit(
-        "take_charge_request", ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit"), f.n
-    )
+    keys = ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit", "dublin3_after_hit_lodging")
+    lim = Limit("take_charge_request", keys, f.n)
     has_req, hit = ch["request"] >= 0, ch["hit_tc"] >= 0
     hit_first = hit & (~has_req | (ch.date("hit_tc") <= ch.date("request")))
     relocated = ch["relocation_information"] >= 0
@@ -366,8 +371,23 @@ def take_charge_request(f: Facts) -> Limit:
     derogate(f, lim, start=reg)
     lim.open(f.p, "dublin3", opened & r["dublin3"] & ~hit_first, reg, minus, ms)
     lim.open(f.p, "dublin3_after_hit", opened & r["dublin3"] & hit_first, hit_day, hit_event, ms)
+    cap_after_hit(f, lim)
     lim.meet(f.ev, ch["request"])
     return lim
+
+
+def cap_after_hit(f: Facts, lim: Limit) -> None:
+    """Dublin III Art. 21(1) as interpreted in CJEU C-670/16 Mengesteab: the request after a hit is
+    due at the latest three months from the lodging (`dublin3.reading.take_charge_request_after_hit`)."""
+    if f.p.reading("dublin3.reading.take_charge_request_after_hit") != "three_month_cap":
+        return
+    after_hit = lim.variant == lim.variants.index("dublin3_after_hit")
+    if not after_hit.any():
+        return
+    reg, minus = f.registration()
+    spec = catalogue()["take_charge_request"].variant("dublin3_after_hit_lodging")
+    three = period_end(f.p, spec, reg, lim.ms.astype(np.int64))
+    lim.open(f.p, "dublin3_after_hit_lodging", after_hit & (three < lim.date), reg, minus, lim.ms.copy())
 
 
 def take_charge_reply(f: Facts) -> Limit:
@@ -412,29 +432,55 @@ def urgent_not_warranted(f: Facts) -> np.ndarray:
     return at(f.ev.urgent, f.ch["request"], False) & ~urgent_warranted(f) & (f.regime == AMMR)
 
 
+def eurodac_based(f: Facts) -> np.ndarray:
+    """Per case: the take back notification (or request) rests on a Eurodac hit on an earlier
+    application received on or before it (or no notification yet) - as a take charge request
+    "after a hit" (Dublin III Arts 23(2), 25(1): "based on data obtained from the Eurodac system")."""
+    ch = f.ch
+    hit, notified = ch["hit_tb"] >= 0, ch["notification"] >= 0
+    return hit & (~notified | (ch.date("hit_tb") <= ch.date("notification")))
+
+
 def take_back_notification(f: Facts) -> Limit:
-    """AMMR Art. 41(1): two weeks from the hit on an earlier application; CFMR 12(2)(c); Dublin III
-    Art. 23(2). Lateness does not affect the obligation to take back."""
+    """AMMR Art. 41(1): two weeks from the hit on an earlier application, lateness does not affect
+    the obligation (CFMR 12(2)(c)); Dublin III Art. 23(2): two months from the hit, three months from
+    the lodging when not based on Eurodac data; late, the requesting State is responsible (23(3))."""
     ch, r = f.ch, f.regimes()
-    lim = Limit("take_back_notification", ("default", "crisis", "dublin3"), f.n)
-    hit = ch["hit_tb"] >= 0
+    lim = Limit("take_back_notification", ("default", "crisis", "dublin3", "dublin3_after_hit"), f.n)
+    hit, eurodac = ch["hit_tb"] >= 0, eurodac_based(f)
     start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), acting(ch.by("hit_tb"), f.reg_ms)
-    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
-        lim.open(f.p, key, hit & mask, start, event, ms)
+    lim.open(f.p, "default", hit & r["ammr"], start, event, ms)
+    lim.open(f.p, "dublin3_after_hit", eurodac & r["dublin3"], start, event, ms)
+    notifier = acting(ch.by("notification"), f.reg_ms)
+    lodged_here = (ch["notification"] >= 0) & (notifier == f.reg_ms)  # Art. 23, not Art. 24
+    reg, minus = f.registration()
+    lim.open(f.p, "dublin3", lodged_here & ~eurodac & r["dublin3"], reg, minus, notifier)
     derogate(f, lim)
     lim.meet(f.ev, ch["notification"])
     return lim
 
 
+def take_back_lapsed(f: Facts, lim: Limit) -> np.ndarray:
+    """Dublin III Art. 23(3): per case, the take back request was not made within the periods of
+    Art. 23(2), so the Member State where the new application was lodged is responsible (the
+    requesting State is the one of registration; AMMR Art. 41(1): lateness changes nothing; a case
+    that followed a take charge request instead is left to Art. 21)."""
+    d3 = np.isin(lim.variant, [lim.variants.index(k) for k in ("dublin3", "dublin3_after_hit")])
+    return d3 & (lim.ms == f.reg_ms) & (f.ch["request"] < 0) & lim.lapsed_unmet(f.as_of)
+
+
 def take_back_confirmation(f: Facts) -> Limit:
     """AMMR Art. 41(3): the notified Member State confirms within two weeks; silence is confirmation
-    (Art. 41(4)); CFMR 12(2)(c): one month; Dublin III Art. 25(1)."""
+    (Art. 41(4)); CFMR 12(2)(c): one month; Dublin III Art. 25(1): one month, two weeks when the
+    request is based on Eurodac data; silence is acceptance (Art. 25(2))."""
     ch, r = f.ch, f.regimes()
-    lim = Limit("take_back_confirmation", ("default", "crisis", "dublin3"), f.n)
+    lim = Limit("take_back_confirmation", ("default", "crisis", "dublin3", "dublin3_after_hit"), f.n)
     notified = (ch["notification"] >= 0) & (ch["request"] < 0)
     start, event, ms = ch.date("notification"), ch.index("notification"), ch.to("notification")
-    for key, mask in {"default": r["ammr"], "dublin3": r["dublin3"]}.items():
-        lim.open(f.p, key, notified & mask, start, event, ms)
+    eurodac = eurodac_based(f)
+    lim.open(f.p, "default", notified & r["ammr"], start, event, ms)
+    lim.open(f.p, "dublin3", notified & r["dublin3"] & ~eurodac, start, event, ms)
+    lim.open(f.p, "dublin3_after_hit", notified & r["dublin3"] & eurodac, start, event, ms)
     derogate(f, lim)
     lim.meet(f.ev, np.where(notified, ch["reply"], -1))
     return lim

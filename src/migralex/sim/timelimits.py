@@ -68,7 +68,10 @@ _PACT: dict[str, tuple[tuple[str, str], ...]] = {
 }
 #: Dublin III (Regulation 604/2013) replaces the responsibility-procedure limits (it has no separate
 #: crisis or after-hit reply limits and no transfer-decision limit); the procedure limits stay the
-#: APR's (the Directive 2013/32 limits are not shipped as parameters).
+#: APR's (the Directive 2013/32 limits are not shipped as parameters). The simulator's take back
+#: rests on a Eurodac hit: Dublin III Art. 23(2) two months from the hit, Art. 25(1) two weeks; its
+#: take charge after a hit is decided at registration, so the three months from the lodging
+#: (CJEU C-670/16 Mengesteab, `dublin3.reading.take_charge_request_after_hit`) never end first.
 _DUBLIN_III: dict[str, tuple[tuple[str, str], ...]] = {
     "take_charge_request": (("take_charge_request", "dublin3"),),
     "take_charge_request_after_hit": (("take_charge_request", "dublin3_after_hit"),),
@@ -76,9 +79,9 @@ _DUBLIN_III: dict[str, tuple[tuple[str, str], ...]] = {
     "take_charge_reply": (("take_charge_reply", "dublin3"),),
     "take_charge_reply_after_hit": (("take_charge_reply", "dublin3"),),
     "take_charge_reply_crisis": (("take_charge_reply", "dublin3"),),
-    "take_back_notification": (("take_back_notification", "dublin3"),),
-    "take_back_notification_crisis": (("take_back_notification", "dublin3"),),
-    "take_back_confirmation": (("take_back_confirmation", "dublin3"),),
+    "take_back_notification": (("take_back_notification", "dublin3_after_hit"),),
+    "take_back_notification_crisis": (("take_back_notification", "dublin3_after_hit"),),
+    "take_back_confirmation": (("take_back_confirmation", "dublin3_after_hit"),),
     "transfer_decision": (),
     "transfer": (("transfer", "dublin3"),),
     "transfer_crisis": (("transfer", "dublin3"),),
