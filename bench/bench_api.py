@@ -105,6 +105,122 @@ def read_response(sock: socket.socket, buffer: bytearray) -> int:
     return int(head.split(b" ", 2)[1])
 
 
+class Tally:
+    """Latencies in ms of the counted requests and the error count, shared by the connection threads."""
+
+    def __init__(self, counted_from: int) -> None:
+        self.latencies: list[float] = []  # from the moment the request was due (what a client waits)
+        self.service: list[float] = []  # from the moment it was sent (no client-side queueing)
+        self.errors = 0
+        self.counted_from = counted_from
+        self.lock = threading.Lock()
+
+    def answered(self, i: int, due: float, sent: float, now: float, status: int) -> None:
+        """Request `i` answered with `status` at `now`: counted if past the warm-up, >= 400 an error."""
+        with self.lock:
+            if i >= self.counted_from:
+                self.latencies.append((now - due) * 1000)
+                self.service.append((now - sent) * 1000)
+                self.errors += status >= 400
+
+    def failed(self) -> None:
+        """A request that got no answer, even on a new connection (counted warm-up or not)."""
+        with self.lock:
+            self.errors += 1
+
+
+class Connection:
+    """One keep-alive connection to the server, with its receive buffer."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.address = (host, port)
+        self.sock = socket.create_connection(self.address)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buffer = bytearray()
+
+    def exchange(self, request: bytes) -> int:
+        """Send `request`, read its response, return its status (OSError if the connection failed)."""
+        self.sock.sendall(request)
+        return read_response(self.sock, self.buffer)
+
+    def send(self, request: bytes) -> int | None:
+        """The response's status; sent again once on a new connection if that failed; else None."""
+        try:
+            return self.exchange(request)
+        except OSError:
+            # the server closes a keep-alive connection idle for 5 s (at a low rate, 8 connections
+            # idle that long): send again once on a new connection before counting an error
+            self.reopen()
+        try:
+            return self.exchange(request)
+        except OSError:
+            return None
+
+    def reopen(self) -> None:
+        """Replace the connection with a new one (the buffer emptied)."""
+        self.sock.close()
+        self.sock = socket.create_connection(self.address)
+        self.buffer.clear()
+
+
+def connection_thread(
+    host: str,
+    port: int,
+    requests: list[bytes],
+    due_times: queue.Queue[tuple[int, float] | None],
+    tally: Tally,
+) -> None:
+    """Send each due request taken from `due_times` on one connection until None; tally the answers."""
+    conn = Connection(host, port)
+    while (item := due_times.get()) is not None:
+        i, due = item
+        sent = time.perf_counter()
+        status = conn.send(requests[i % len(requests)])
+        if status is None:
+            tally.failed()
+            conn.reopen()
+            continue
+        tally.answered(i, due, sent, time.perf_counter(), status)
+    conn.sock.close()
+
+
+def schedule(due_times: queue.Queue[tuple[int, float] | None], rate: float, count: int, stops: int) -> None:
+    """The open loop: put request i on the queue at its due time (start + i / rate), then `stops` Nones."""
+    start = time.perf_counter() + 0.05
+    for i in range(count):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        due_times.put((i, due))
+    for _ in range(stops):
+        due_times.put(None)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The `q` quantile of sorted `values` (nearest rank below), rounded to the microsecond."""
+    return round(values[min(len(values) - 1, int(q * len(values)))], 3)
+
+
+def figures(tally: Tally, rate: float) -> dict:
+    """Percentiles, mean and max of the latencies from due, p50/p99 from send, errors, load."""
+    latencies = sorted(tally.latencies)
+    service = sorted(tally.service)
+    return {
+        "requests": len(latencies),
+        "errors": tally.errors,
+        "rate_per_s": rate,
+        "p50_ms": percentile(latencies, 0.50),
+        "p90_ms": percentile(latencies, 0.90),
+        "p99_ms": percentile(latencies, 0.99),
+        "max_ms": round(latencies[-1], 3),
+        "mean_ms": round(sum(latencies) / len(latencies), 3),
+        "from_send_p50_ms": percentile(service, 0.50),
+        "from_send_p99_ms": percentile(service, 0.99),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
+
+
 def drive(
     host: str, port: int, request: bytes | list[bytes], rate: float, seconds: float, warmup: float
 ) -> dict:
@@ -113,79 +229,17 @@ def drive(
     requests: the i-th due request is `request[i % len(request)]`."""
     requests = request if isinstance(request, list) else [request]
     due_times: queue.Queue[tuple[int, float] | None] = queue.Queue()
-    latencies: list[float] = []  # from the moment the request was due (what a client waits)
-    service: list[float] = []  # from the moment it was sent (no client-side queueing)
-    errors = [0]
-    lock = threading.Lock()
-    counted_from = int(warmup * rate)
-    clock = time.perf_counter
-
-    def worker() -> None:
-        sock = socket.create_connection((host, port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        buffer = bytearray()
-        while (item := due_times.get()) is not None:
-            i, due = item
-            sent = clock()
-            try:
-                sock.sendall(requests[i % len(requests)])
-                status = read_response(sock, buffer)
-            except OSError:
-                # the server closes a keep-alive connection idle for 5 s (at a low rate, 8 connections
-                # idle that long): send again once on a new connection before counting an error
-                sock.close()
-                sock = socket.create_connection((host, port))
-                buffer.clear()
-                try:
-                    sock.sendall(requests[i % len(requests)])
-                    status = read_response(sock, buffer)
-                except OSError:
-                    with lock:
-                        errors[0] += 1
-                    sock = socket.create_connection((host, port))
-                    buffer.clear()
-                    continue
-            now = clock()
-            with lock:
-                if i >= counted_from:
-                    latencies.append((now - due) * 1000)
-                    service.append((now - sent) * 1000)
-                    errors[0] += status >= 400
-        sock.close()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(8)]
+    tally = Tally(int(warmup * rate))
+    threads = [
+        threading.Thread(target=connection_thread, args=(host, port, requests, due_times, tally), daemon=True)
+        for _ in range(8)
+    ]
     for t in threads:
         t.start()
-    start = clock() + 0.05
-    for i in range(int((warmup + seconds) * rate)):
-        due = start + i / rate
-        delay = due - clock()
-        if delay > 0:
-            time.sleep(delay)
-        due_times.put((i, due))
-    for _ in threads:
-        due_times.put(None)
+    schedule(due_times, rate, int((warmup + seconds) * rate), len(threads))
     for t in threads:
         t.join()
-    latencies.sort()
-    service.sort()
-
-    def pct(values: list[float], q: float) -> float:
-        return round(values[min(len(values) - 1, int(q * len(values)))], 3)
-
-    return {
-        "requests": len(latencies),
-        "errors": errors[0],
-        "rate_per_s": rate,
-        "p50_ms": pct(latencies, 0.50),
-        "p90_ms": pct(latencies, 0.90),
-        "p99_ms": pct(latencies, 0.99),
-        "max_ms": round(latencies[-1], 3),
-        "mean_ms": round(sum(latencies) / len(latencies), 3),
-        "from_send_p50_ms": pct(service, 0.50),
-        "from_send_p99_ms": pct(service, 0.99),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-    }
+    return figures(tally, rate)
 
 
 class Batches:

@@ -44,7 +44,7 @@ from migralex.law.params import params
 from migralex.law.timelimits import _FIRST, _TABLES
 from migralex.rules.deadlines import deadlines
 from migralex.rules.procedure import channel
-from migralex.rules.responsibility.hierarchy import decide_responsibility
+from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
 
 EXAMPLE = {
     "id": "bench",
@@ -122,15 +122,18 @@ def ensure_openfisca(python: str) -> str | None:
     return python if Path(python).exists() else None
 
 
-def openfisca_input(batch: CaseBatch, path: Path) -> None:
-    """Write the population as OpenFisca person/case arrays (one applicant person per case)."""
-    a, f, d, g, e = batch.applicants, batch.family, batch.documents, batch.diplomas, batch.entries
-    none = -1_000_000_000
+NONE_DAY = -1_000_000_000  # "no date" in the OpenFisca arrays
 
-    def days(x: np.ndarray) -> np.ndarray:
-        v = x.astype("datetime64[D]").astype(np.int64)
-        return np.where(np.isnat(x), none, v)
 
+def days(x: np.ndarray) -> np.ndarray:
+    """Dates as int days since 1970-01-01, NONE_DAY for NaT."""
+    v = x.astype("datetime64[D]").astype(np.int64)
+    return np.where(np.isnat(x), NONE_DAY, v)
+
+
+def item_columns(batch: CaseBatch) -> dict[str, np.ndarray]:
+    """Person-level arrays: the applicants, then family members, documents, diplomas and entries."""
+    f, d, g, e = batch.family, batch.documents, batch.diplomas, batch.entries
     n = batch.n
     sizes = [n, len(f), len(d), len(g), len(e)]
     total = sum(sizes)
@@ -154,7 +157,7 @@ def openfisca_input(batch: CaseBatch, path: Path) -> None:
     }
     for name, values in family_columns.items():
         col(name, 1, values.astype(np.int64) if values.dtype != bool else values)
-    col("fam_dob", 1, days(f.dob), none)
+    col("fam_dob", 1, days(f.dob), NONE_DAY)
     for name, values in (
         ("doc_kind", d.kind),
         ("doc_ms", d.ms),
@@ -162,22 +165,41 @@ def openfisca_input(batch: CaseBatch, path: Path) -> None:
         ("behalf", d.on_behalf_of),
     ):
         col(name, 2, values.astype(np.int64))
-    col("valid_from", 2, days(d.valid_from), none)
-    col("valid_until", 2, days(d.valid_until), none)
-    col("ended", 2, days(d.ended_early_on), none)
+    col("valid_from", 2, days(d.valid_from), NONE_DAY)
+    col("valid_until", 2, days(d.valid_until), NONE_DAY)
+    col("ended", 2, days(d.ended_early_on), NONE_DAY)
     col("fraud", 2, d.fraud_after_issuance)
     col("dip_ms", 3, g.ms.astype(np.int64))
-    col("issued_on", 3, days(g.issued_on), none)
+    col("issued_on", 3, days(g.issued_on), NONE_DAY)
     col("study", 3, g.study_months.astype(np.int64))
     col("entry_kind", 4, e.kind.astype(np.int64), -1)
     col("entry_ms", 4, e.ms.astype(np.int64))
-    col("entry_date", 4, days(e.date), none)
+    col("entry_date", 4, days(e.date), NONE_DAY)
+    return cols
+
+
+def windows() -> dict[str, int]:
+    """The AMMR windows in months (Arts 29, 30, 33) and the minimum study for Art. 30, as `w_*`."""
     p = params()
 
     def months(name: str) -> int:
         par = p[name]
         return int(par.values[-1].value) * (12 if par.unit == "years" else 1)
 
+    return {
+        "w_res": months("ammr.criteria.residence_document_lapse_window"),
+        "w_visa": months("ammr.criteria.visa_lapse_window"),
+        "w_diploma": months("ammr.criteria.diploma_window"),
+        "w_crossing": months("ammr.criteria.irregular_entry_cessation"),
+        "w_sar": months("ammr.criteria.sar_disembarkation_cessation"),
+        "w_study": 9 * int(p["ammr.diploma_minimum_study"].values[-1].value),
+    }
+
+
+def openfisca_input(batch: CaseBatch, path: Path) -> None:
+    """Write the population as OpenFisca person/case arrays (one applicant person per case)."""
+    a = batch.applicants
+    cols = item_columns(batch)
     _TABLES.ensure(np.arange(len(C.MEMBER_STATES), dtype=np.int8))
     np.savez(
         path,
@@ -194,12 +216,7 @@ def openfisca_input(batch: CaseBatch, path: Path) -> None:
         first_day=np.int64(_FIRST.astype(np.int64)),
         ireland=np.int64(C.MS_INDEX["IE"]),
         airport=np.int64(C.PLACES.index("airport_transit_area")),
-        w_res=months("ammr.criteria.residence_document_lapse_window"),
-        w_visa=months("ammr.criteria.visa_lapse_window"),
-        w_diploma=months("ammr.criteria.diploma_window"),
-        w_crossing=months("ammr.criteria.irregular_entry_cessation"),
-        w_sar=months("ammr.criteria.sar_disembarkation_cessation"),
-        w_study=9 * int(p["ammr.diploma_minimum_study"].values[-1].value),
+        **windows(),
     )
 
 
@@ -220,65 +237,12 @@ def main() -> None:
     batch = generate(args.n, 1)
     out["generate_s"] = time.perf_counter() - t
     out["edges"] = {k: len(getattr(batch, k)) for k in ("family", "documents", "diplomas", "entries")}
-    ctx = default_context()
-    decide_responsibility(batch.take(np.arange(min(1000, args.n))))  # warm caches (holiday tables)
-
-    best, med, resp = timed(lambda: decide_responsibility(batch), args.repeat)
-    out["engine_responsibility_s"] = {"best": best, "median": med}
-
-    def three() -> Any:
-        r = decide_responsibility(batch)
-        p = channel(batch, ctx)
-        return r, p, deadlines(batch, p, ctx, responsibility=r)
-
-    best, med, _ = timed(three, args.repeat)
-    out["engine_three_answers_s"] = {"best": best, "median": med}
-
-    for _ in range(50):
-        decide_responsibility(EXAMPLE, with_trace=True).answer(0, trace=True)
-    single = []
-    for _ in range(1000):
-        t = time.perf_counter()
-        decide_responsibility(EXAMPLE, with_trace=True).answer(0, trace=True)
-        single.append(time.perf_counter() - t)
-    out["single_case_with_trace_ms"] = {
-        "median": statistics.median(single) * 1e3,
-        "p95": float(np.percentile(single, 95)) * 1e3,
-    }
-
-    criteria = resp.criteria()
-    compared = criteria != "family_procedure"
+    resp = engine_timings(batch, args.repeat, out)
+    out["single_case_with_trace_ms"] = single_case_with_trace()
+    compared = resp.criteria() != "family_procedure"
     out["compared_cases"] = int(compared.sum())
-
-    cases = to_plain_cases(batch)
-    plain = PlainHierarchy(params())
-    best, med, plain_out = timed(lambda: [plain.decide(c) for c in cases], 1)
-    out["plain_python_s"] = {"best": best, "median": med}
-    plain_ms = np.array([o[0] for o in plain_out], dtype=np.int64)
-    out["plain_agreement"] = float(((plain_ms == resp.member_state) | ~compared)[compared].mean())
-
-    python = ensure_openfisca(args.openfisca_python)
-    if python:
-        with tempfile.TemporaryDirectory() as tmp:
-            src, dst = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
-            openfisca_input(batch, src)
-            t = time.perf_counter()
-            subprocess.run(
-                [python, str(Path(__file__).parent / "bench_case_openfisca.py"), str(src), str(dst)],
-                check=True,
-            )
-            wall = time.perf_counter() - t
-            res = np.load(dst)
-            out["openfisca_s"] = {
-                "build": float(res["build_s"]),
-                "compute": float(res["compute_s"]),
-                "process_wall": wall,
-            }
-            of = res["responsible"].astype(np.int64)
-            out["openfisca_agreement"] = float((of == resp.member_state)[compared].mean())
-    else:
-        out["openfisca_s"] = None
-
+    plain_timing(batch, resp, compared, out)
+    openfisca_timing(ensure_openfisca(args.openfisca_python), batch, resp, compared, out)
     child = subprocess.run(
         [sys.executable, __file__, "--memory-child", str(args.n)], capture_output=True, text=True, check=True
     )
@@ -286,6 +250,78 @@ def main() -> None:
     report(out)
     if args.json:
         args.json.write_text(json.dumps(out, indent=2))
+
+
+def engine_timings(batch: CaseBatch, repeat: int, out: dict[str, Any]) -> ResponsibilityResult:
+    """Time the hierarchy and the three answers on `batch` (into `out`); return the hierarchy's result."""
+    ctx = default_context()
+    decide_responsibility(batch.take(np.arange(min(1000, batch.n))))  # warm caches (holiday tables)
+
+    best, med, resp = timed(lambda: decide_responsibility(batch), repeat)
+    out["engine_responsibility_s"] = {"best": best, "median": med}
+
+    def three() -> Any:
+        r = decide_responsibility(batch)
+        p = channel(batch, ctx)
+        return r, p, deadlines(batch, p, ctx, responsibility=r)
+
+    best, med, _ = timed(three, repeat)
+    out["engine_three_answers_s"] = {"best": best, "median": med}
+    return resp
+
+
+def single_case_with_trace() -> dict[str, float]:
+    """Median and p95 in ms of one case answered with its trace, in-process (1,000 after 50 warm-up)."""
+    for _ in range(50):
+        decide_responsibility(EXAMPLE, with_trace=True).answer(0, trace=True)
+    single = []
+    for _ in range(1000):
+        t = time.perf_counter()
+        decide_responsibility(EXAMPLE, with_trace=True).answer(0, trace=True)
+        single.append(time.perf_counter() - t)
+    return {"median": statistics.median(single) * 1e3, "p95": float(np.percentile(single, 95)) * 1e3}
+
+
+def plain_timing(
+    batch: CaseBatch, resp: ResponsibilityResult, compared: np.ndarray, out: dict[str, Any]
+) -> None:
+    """Time the plain-Python hierarchy case at a time and its agreement with the engine (into `out`)."""
+    cases = to_plain_cases(batch)
+    plain = PlainHierarchy(params())
+    best, med, plain_out = timed(lambda: [plain.decide(c) for c in cases], 1)
+    out["plain_python_s"] = {"best": best, "median": med}
+    plain_ms = np.array([o[0] for o in plain_out], dtype=np.int64)
+    out["plain_agreement"] = float(((plain_ms == resp.member_state) | ~compared)[compared].mean())
+
+
+def openfisca_timing(
+    python: str | None,
+    batch: CaseBatch,
+    resp: ResponsibilityResult,
+    compared: np.ndarray,
+    out: dict[str, Any],
+) -> None:
+    """Run the OpenFisca model with `python` (None: skipped); its timings and agreement into `out`."""
+    if not python:
+        out["openfisca_s"] = None
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
+        openfisca_input(batch, src)
+        t = time.perf_counter()
+        subprocess.run(
+            [python, str(Path(__file__).parent / "bench_case_openfisca.py"), str(src), str(dst)],
+            check=True,
+        )
+        wall = time.perf_counter() - t
+        res = np.load(dst)
+        out["openfisca_s"] = {
+            "build": float(res["build_s"]),
+            "compute": float(res["compute_s"]),
+            "process_wall": wall,
+        }
+        of = res["responsible"].astype(np.int64)
+        out["openfisca_agreement"] = float((of == resp.member_state)[compared].mean())
 
 
 def report(out: dict[str, Any]) -> None:

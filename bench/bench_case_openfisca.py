@@ -124,90 +124,113 @@ def window_end(days: np.ndarray, months: int, ms: np.ndarray) -> np.ndarray:
     return np.where(days == NONE, NONE, table[np.clip(ms, 0, 26), idx] + first)
 
 
-def _formulas(w: dict[str, int]) -> list[type]:
-    """The computed variables (closures over the window lengths `w`, in months)."""
+def f_age(case, period):
+    """Completed years at registration (29 February counts on 1 March); -1 without a date of birth."""
+    dob = case("dob", period)
+    return np.where(dob == NONE, -1, years(dob, case("reg_date", period)))
 
-    def f_age(case, period):  # completed years (29 February counts on 1 March)
-        dob = case("dob", period)
-        return np.where(dob == NONE, -1, years(dob, case("reg_date", period)))
 
-    def f_uam(case, period):
-        age = case("age", period)
-        minor = ((age >= 0) & (age < 18)) | (
-            case("unaccompanied", period) & ((age < 0) | case("age_uncertain", period))
-        )
-        return case("unaccompanied", period) & minor
+def f_uam(case, period):
+    """An unaccompanied minor."""
+    age = case("age", period)
+    minor = ((age >= 0) & (age < 18)) | (
+        case("unaccompanied", period) & ((age < 0) | case("age_uncertain", period))
+    )
+    return case("unaccompanied", period) & minor
 
-    def f_minor(case, period):
-        age = case("age", period)
-        return ((age >= 0) & (age < 18)) | (
-            case("unaccompanied", period) & ((age < 0) | case("age_uncertain", period))
-        )
 
-    def f_married(case, period):
+def f_minor(case, period):
+    """A minor (an unaccompanied applicant of unknown or uncertain age counts as one)."""
+    age = case("age", period)
+    return ((age >= 0) & (age < 18)) | (
+        case("unaccompanied", period) & ((age < 0) | case("age_uncertain", period))
+    )
+
+
+def f_married(case, period):
+    """The applicant has a spouse among the family members."""
+    p = case.members
+    return case.any((p("item_type", period) == 1) & (p("relation", period) == 0))
+
+
+def relative_age(person, period):
+    """A family member's completed years at the case's registration; -1 without a date of birth."""
+    dob = person("fam_dob", period)
+    return np.where(dob == NONE, -1, years(dob, person.case("reg_date", period)))
+
+
+def f_member_kind(person, period):
+    """A family member in the sense of AMMR Art. 2(8) (spouse, partner, minor child, carer of a minor)."""
+    rel, age = person("relation", period), relative_age(person, period)
+    rel_minor = np.where(age < 0, rel == 2, age < 18)
+    couple = (rel == 0) | (rel == 1)
+    child = (rel == 2) & rel_minor
+    carer = ((rel == 3) | (rel == 4)) & person.case("minor", period) & ~person.case("married", period)
+    return (person("item_type", period) == 1) & (couple | child | carer)
+
+
+def f_relative_adult(person, period):
+    """An adult aunt, uncle or grandparent (AMMR Art. 2(9))."""
+    rel, age = person("relation", period), relative_age(person, period)
+    adult = (age < 0) | (age >= 18)
+    return (person("item_type", period) == 1) & ((rel == 6) | (rel == 7)) & adult
+
+
+def states(case, rows, ms, period):
+    """Lowest and highest Member State of the case's `rows` (none: hi < 0; one: lo == hi; several)."""
+    lo = fmin(case, np.where(rows, ms, 99))
+    hi = fmax(case, np.where(rows, ms, -1))
+    return lo, hi  # none: hi < 0; one: lo == hi; several: lo < hi
+
+
+def f_uam_family(case, period):
+    """AMMR Art. 25(2)-(3): a family member, sibling or relative legally present (-2 none, -1 several)."""
+    p = case.members
+    fam = p("item_type", period) == 1
+    legal = fam & (p("status", period) != 5)
+    rel = p("relation", period)
+    spouse_legal = case.any(legal & (rel == 0))
+    first = legal & ((p("member_kind", period) & p("existed", period)) | (rel == 5))
+    second = (
+        legal
+        & ((rel == 3) | (rel == 4) | (rel == 5))
+        & p.case("married", period)
+        & ~p.case.project(spouse_legal)
+    )
+    lo, hi = states(case, first | second, p("fam_ms", period), period)
+    return np.where(hi < 0, -2, np.where(lo == hi, hi, -1))
+
+
+def f_uam_relative(case, period):
+    """AMMR Art. 25(3): a relative who can take care of the minor (-2 none or here, -1 several)."""
+    p = case.members
+    rows = p("relative_adult", period) & (p("status", period) != 5) & p("can_care", period)
+    lo, hi = states(case, rows, p("fam_ms", period), period)
+    reg = case("reg_ms", period)
+    return np.where(hi < 0, -2, np.where(lo < hi, -1, np.where(hi == reg, -2, hi)))
+
+
+def family(status_ok, pending):
+    """AMMR Art. 26 (family members with `status_ok`) or Art. 27 (`pending` applicants) formula."""
+
+    def f(case, period):
         p = case.members
-        return case.any((p("item_type", period) == 1) & (p("relation", period) == 0))
-
-    def relative_age(person, period):
-        dob = person("fam_dob", period)
-        return np.where(dob == NONE, -1, years(dob, person.case("reg_date", period)))
-
-    def f_member_kind(person, period):
-        rel, age = person("relation", period), relative_age(person, period)
-        rel_minor = np.where(age < 0, rel == 2, age < 18)
-        couple = (rel == 0) | (rel == 1)
-        child = (rel == 2) & rel_minor
-        carer = ((rel == 3) | (rel == 4)) & person.case("minor", period) & ~person.case("married", period)
-        return (person("item_type", period) == 1) & (couple | child | carer)
-
-    def f_relative_adult(person, period):
-        rel, age = person("relation", period), relative_age(person, period)
-        adult = (age < 0) | (age >= 18)
-        return (person("item_type", period) == 1) & ((rel == 6) | (rel == 7)) & adult
-
-    def states(case, rows, ms, period):
-        lo = fmin(case, np.where(rows, ms, 99))
-        hi = fmax(case, np.where(rows, ms, -1))
-        return lo, hi  # none: hi < 0; one: lo == hi; several: lo < hi
-
-    def f_uam_family(case, period):
-        p = case.members
-        fam = p("item_type", period) == 1
-        legal = fam & (p("status", period) != 5)
-        rel = p("relation", period)
-        spouse_legal = case.any(legal & (rel == 0))
-        first = legal & ((p("member_kind", period) & p("existed", period)) | (rel == 5))
-        second = (
-            legal
-            & ((rel == 3) | (rel == 4) | (rel == 5))
-            & p.case("married", period)
-            & ~p.case.project(spouse_legal)
-        )
-        lo, hi = states(case, first | second, p("fam_ms", period), period)
+        rel, existed = p("relation", period), p("existed", period)
+        kind = p("member_kind", period)
+        status = p("status", period)
+        if pending:
+            ok = (status == 3) & ~p("first_decision", period) & kind & existed
+        else:
+            late_child = ((rel == 3) | (rel == 4)) & kind & ~existed
+            ok = np.isin(status, status_ok) & ((kind & existed) | late_child)
+        lo, hi = states(case, ok & p("consent", period), p("fam_ms", period), period)
         return np.where(hi < 0, -2, np.where(lo == hi, hi, -1))
 
-    def f_uam_relative(case, period):
-        p = case.members
-        rows = p("relative_adult", period) & (p("status", period) != 5) & p("can_care", period)
-        lo, hi = states(case, rows, p("fam_ms", period), period)
-        reg = case("reg_ms", period)
-        return np.where(hi < 0, -2, np.where(lo < hi, -1, np.where(hi == reg, -2, hi)))
+    return f
 
-    def family(status_ok, pending):
-        def f(case, period):
-            p = case.members
-            rel, existed = p("relation", period), p("existed", period)
-            kind = p("member_kind", period)
-            status = p("status", period)
-            if pending:
-                ok = (status == 3) & ~p("first_decision", period) & kind & existed
-            else:
-                late_child = ((rel == 3) | (rel == 4)) & kind & ~existed
-                ok = np.isin(status, status_ok) & ((kind & existed) | late_child)
-            lo, hi = states(case, ok & p("consent", period), p("fam_ms", period), period)
-            return np.where(hi < 0, -2, np.where(lo == hi, hi, -1))
 
-        return f
+def documents_formula(w):
+    """AMMR Art. 29 formula (residence documents and visas; lapse windows `w` in months)."""
 
     def f_documents(case, period):
         p = case.members
@@ -240,6 +263,12 @@ def _formulas(w: dict[str, int]) -> list[type]:
         lo, hi = states(case, winners, designated, period)
         return np.where(hi < 0, -2, np.where(lo == hi, hi, -1))
 
+    return f_documents
+
+
+def diplomas_formula(w):
+    """AMMR Art. 30 formula (diplomas; window and minimum study in `w`)."""
+
     def f_diplomas(case, period):
         p = case.members
         reg, rms = p.case("reg_date", period), p.case("reg_ms", period)
@@ -251,25 +280,35 @@ def _formulas(w: dict[str, int]) -> list[type]:
         lo, hi = states(case, ok & (key == best), p("dip_ms", period), period)
         return np.where(hi < 0, -2, np.where(lo == hi, hi, -1))
 
-    def earliest(case, rows, period):
-        p = case.members
-        date = p("entry_date", period)
-        first = p.case.project(fmin(case, np.where(rows, date, BIG)))
-        ms = fmin(case, np.where(rows & (date == first), p("entry_ms", period), 99))
-        return np.where(ms == 99, -2, ms)
+    return f_diplomas
 
-    def f_visa_waiver(case, period):
-        p = case.members
-        rows = (
-            (p("item_type", period) == 4)
-            & (p("entry_kind", period) == 2)
-            & (p("entry_date", period) <= p.case("reg_date", period))
-        )
-        entry_ms = earliest(case, rows, period)
-        reg = case("reg_ms", period)
-        return np.where(
-            entry_ms == -2, -2, np.where((entry_ms == reg) | (reg == TABLES["ireland"]), entry_ms, reg)
-        )
+
+def earliest(case, rows, period):
+    """Member State of the case's earliest entry among `rows` (-2 none, the lowest on a tie)."""
+    p = case.members
+    date = p("entry_date", period)
+    first = p.case.project(fmin(case, np.where(rows, date, BIG)))
+    ms = fmin(case, np.where(rows & (date == first), p("entry_ms", period), 99))
+    return np.where(ms == 99, -2, ms)
+
+
+def f_visa_waiver(case, period):
+    """AMMR Art. 31: the first visa-waived entry's Member State (-2 none)."""
+    p = case.members
+    rows = (
+        (p("item_type", period) == 4)
+        & (p("entry_kind", period) == 2)
+        & (p("entry_date", period) <= p.case("reg_date", period))
+    )
+    entry_ms = earliest(case, rows, period)
+    reg = case("reg_ms", period)
+    return np.where(
+        entry_ms == -2, -2, np.where((entry_ms == reg) | (reg == TABLES["ireland"]), entry_ms, reg)
+    )
+
+
+def entry_formula(w):
+    """AMMR Art. 33 formula (disembarkation, then irregular crossing, within their windows in `w`)."""
 
     def f_entry(case, period):
         p = case.members
@@ -284,22 +323,29 @@ def _formulas(w: dict[str, int]) -> list[type]:
         relocated = case("relocated_to", period)
         return np.where(relocated >= 0, relocated, np.where(by_sar != -2, by_sar, by_cross))
 
-    def f_responsible(case, period):
-        reg = case("reg_ms", period)
-        uam = case("uam", period)
-        steps = [
-            (case("security_threat", period), reg),
-        ]
-        fam, rel = case("uam_family", period), case("uam_relative", period)
-        steps += [(uam & (fam != -2), fam), (uam & (rel != -2), rel), (uam, reg)]
-        for name in ("protection_family", "applicant_family", "documents", "diplomas", "visa_waiver"):
-            v = case(name, period)
-            steps.append((v != -2, v))
-        steps.append((case("place", period) == TABLES["airport"], reg))
-        entry = case("entry", period)
-        steps.append((entry != -2, entry))
-        return np.select([c for c, _ in steps], [v for _, v in steps], reg)
+    return f_entry
 
+
+def f_responsible(case, period):
+    """The first criterion that applies in the order of AMMR Art. 24(1); else the registering State."""
+    reg = case("reg_ms", period)
+    uam = case("uam", period)
+    steps = [
+        (case("security_threat", period), reg),
+    ]
+    fam, rel = case("uam_family", period), case("uam_relative", period)
+    steps += [(uam & (fam != -2), fam), (uam & (rel != -2), rel), (uam, reg)]
+    for name in ("protection_family", "applicant_family", "documents", "diplomas", "visa_waiver"):
+        v = case(name, period)
+        steps.append((v != -2, v))
+    steps.append((case("place", period) == TABLES["airport"], reg))
+    entry = case("entry", period)
+    steps.append((entry != -2, entry))
+    return np.select([c for c, _ in steps], [v for _, v in steps], reg)
+
+
+def _formulas(w: dict[str, int]) -> list[type]:
+    """The computed variables (those over windows close over their lengths `w`, in months)."""
     return [
         _computed("age", Case, int, f_age),
         _computed("minor", Case, bool, f_minor),
@@ -311,10 +357,10 @@ def _formulas(w: dict[str, int]) -> list[type]:
         _computed("uam_relative", Case, int, f_uam_relative),
         _computed("protection_family", Case, int, family([0, 1, 2], pending=False)),
         _computed("applicant_family", Case, int, family([3], pending=True)),
-        _computed("documents", Case, int, f_documents),
-        _computed("diplomas", Case, int, f_diplomas),
+        _computed("documents", Case, int, documents_formula(w)),
+        _computed("diplomas", Case, int, diplomas_formula(w)),
         _computed("visa_waiver", Case, int, f_visa_waiver),
-        _computed("entry", Case, int, f_entry),
+        _computed("entry", Case, int, entry_formula(w)),
         _computed("responsible_member_state", Case, int, f_responsible),
     ]
 

@@ -117,6 +117,68 @@ def age(dob: dt.date, on: dt.date) -> int:
     return on.year - dob.year - (0 if had else 1)
 
 
+def kinship(c: dict[str, Any], reg: dt.date) -> tuple[bool, bool, Any, Any]:
+    """Whether the applicant is a minor and married, with the tests `member_kind(f)` (a family member
+    of Art. 2(8)) and `relative_minor(f)` for a family entry `f`."""
+    dob = c["dob"]
+    years = age(dob, reg) if dob is not None else -1
+    minor = (0 <= years < 18) or (c["unaccompanied"] and (years < 0 or c["age_uncertain"]))
+    married = any(f[0] == SPOUSE for f in c["family"])
+
+    def relative_minor(f: tuple[Any, ...]) -> bool:
+        if f[7] is None:
+            return f[0] == CHILD
+        return age(f[7], reg) < 18
+
+    def member_kind(f: tuple[Any, ...]) -> bool:
+        rel = f[0]
+        if rel in (SPOUSE, PARTNER):
+            return True
+        if rel == CHILD:
+            return relative_minor(f)
+        return rel in (PARENT, RESPONSIBLE) and minor and not married
+
+    return minor, married, member_kind, relative_minor
+
+
+def one_state(states: set[int], key: str) -> tuple[int, str] | None:
+    """The one Member State of `states` with `key`; -1 when several (a person decides); None if none."""
+    if len(states) == 1:
+        return states.pop(), key
+    if states:
+        return -1, key
+    return None
+
+
+def family_member_state(c: dict[str, Any], member_kind: Any) -> tuple[int, str] | None:
+    """Art. 26 (a family member with protection, consenting), then Art. 27 (an applicant)."""
+    protected = set()
+    for f in c["family"]:
+        rel, ms, status, existed, consent = f[0], f[1], f[2], f[3], f[4]
+        kind = member_kind(f)
+        after_arrival_child = rel in (PARENT, RESPONSIBLE) and kind and not existed
+        if status in (BIP, LTR, NATURALISED) and ((kind and existed) or after_arrival_child) and consent:
+            protected.add(ms)
+    found = one_state(protected, "protection_family")
+    if found is not None:
+        return found
+    applicants = {
+        f[1] for f in c["family"] if f[2] == APPLICANT and not f[5] and member_kind(f) and f[3] and f[4]
+    }
+    return one_state(applicants, "applicant_family")
+
+
+def visa_waiver(c: dict[str, Any], reg: dt.date, rms: int) -> tuple[int, str] | None:
+    """Art. 31: the first visa-waived entry's Member State (the registering one if Ireland or another)."""
+    waived = [e for e in c["entries"] if e[0] == VISA_WAIVED and e[2] <= reg]
+    if not waived:
+        return None
+    first = min(waived, key=lambda e: e[2])
+    if first[1] == rms or rms == IRELAND:
+        return first[1], "visa_waiver"
+    return rms, "visa_waiver"
+
+
 class PlainHierarchy:
     """The hierarchy for one case at a time (AMMR, shipped readings)."""
 
@@ -144,63 +206,35 @@ class PlainHierarchy:
         relocated = c["relocated_to"] >= 0
         if relocated and c["relocation_determined"]:  # AMMR Art. 68(3)
             return c["relocated_to"], "relocation_transfer"
-        after = relocated  # AMMR Art. 68(2): not yet determined
         if c["security_threat"]:
             return rms, "security"
-        dob = c["dob"]
-        years = age(dob, reg) if dob is not None else -1
-        minor = (0 <= years < 18) or (c["unaccompanied"] and (years < 0 or c["age_uncertain"]))
-        uam = c["unaccompanied"] and minor
-        married = any(f[0] == SPOUSE for f in c["family"])
-
-        def relative_minor(f: tuple[Any, ...]) -> bool:
-            if f[7] is None:
-                return f[0] == CHILD
-            return age(f[7], reg) < 18
-
-        def member_kind(f: tuple[Any, ...]) -> bool:
-            rel = f[0]
-            if rel in (SPOUSE, PARTNER):
-                return True
-            if rel == CHILD:
-                return relative_minor(f)
-            return rel in (PARENT, RESPONSIBLE) and minor and not married
-
-        if uam:
+        minor, married, member_kind, relative_minor = kinship(c, reg)
+        if c["unaccompanied"] and minor:
             return self._minor(c, rms, member_kind, relative_minor, married)
-        for status_ok, key in ((lambda s: s in (BIP, LTR, NATURALISED), "protection_family"),):
-            states = set()
-            for f in c["family"]:
-                rel, ms, status, existed, consent = f[0], f[1], f[2], f[3], f[4]
-                kind = member_kind(f)
-                after_arrival_child = rel in (PARENT, RESPONSIBLE) and kind and not existed
-                if status_ok(status) and ((kind and existed) or after_arrival_child) and consent:
-                    states.add(ms)
-            if len(states) == 1:
-                return states.pop(), key
-            if states:
-                return -1, key
-        states = {
-            f[1] for f in c["family"] if f[2] == APPLICANT and not f[5] and member_kind(f) and f[3] and f[4]
-        }
-        if len(states) == 1:
-            return states.pop(), "applicant_family"
-        if states:
-            return -1, "applicant_family"
+        family = family_member_state(c, member_kind)
+        if family is not None:
+            return family
+        # AMMR Art. 68(2): once relocated but not yet determined, not Arts 29, 30 and 33(1)-(2)
+        return self._without_family(c, reg, rms, relocated)
+
+    def _without_family(self, c: dict[str, Any], reg: dt.date, rms: int, after: bool) -> tuple[int, str]:
+        """Arts 29 (documents), 30 (diplomas), 31 (visa waiver), 32 (airport), 33 (entry), 16(2)."""
         doc = None if after else self._documents(c, reg, rms)  # 68(2): not Art. 29
         if doc is not None:
             return doc, "documents"
         dip = None if after else self._diplomas(c, reg, rms)  # 68(2): not Art. 30
         if dip is not None:
             return dip, "diplomas"
-        waived = [e for e in c["entries"] if e[0] == VISA_WAIVED and e[2] <= reg]
-        if waived:
-            first = min(waived, key=lambda e: e[2])
-            if first[1] == rms or rms == IRELAND:
-                return first[1], "visa_waiver"
-            return rms, "visa_waiver"
+        waived = visa_waiver(c, reg, rms)
+        if waived is not None:
+            return waived
         if c["place"] == AIRPORT:
             return rms, "airport"
+        return self._entry(c, reg, rms)
+
+    def _entry(self, c: dict[str, Any], reg: dt.date, rms: int) -> tuple[int, str]:
+        """Art. 33: the earliest entry within its window (relocation: 33(3)), else 16(2) default."""
+        relocated = c["relocated_to"] >= 0
         crossed = any(e[0] in (SAR, IRREGULAR_CROSSING) and e[2] <= reg for e in c["entries"])
         if relocated and crossed:  # Art. 33(3)
             return c["relocated_to"], "entry"

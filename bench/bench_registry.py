@@ -165,12 +165,32 @@ def surge(args: argparse.Namespace) -> dict:
 
 
 def identify(args: argparse.Namespace) -> dict:
+    """Single-probe search latency: exact flat, the IVF at several nprobe (with recall), the service."""
     url = args.url or f"sqlite:///{args.db}"
     reg = open_registry(url, RegistryConfig(exact_below=50_000))
     reg.warm()
     matcher = reg.matchers["fingerprint"]
     assert isinstance(matcher, FaissMatcher)
     ids, vecs = matcher.contents()
+    mates, probes = probes_of_loaded(reg, ids, args.queries)
+    exact, exact_best = exact_flat(ids, vecs, probes)
+    out: dict = {
+        "stage": "identify",
+        "stored": len(ids),
+        "dim": int(vecs.shape[1]),
+        "queries": args.queries,
+        "exact_flat": exact,
+        "ivf": ivf_sweep(reg, matcher, probes, mates, exact_best),
+    }
+    matcher.set_nprobe(args.nprobe)
+    out["service_search"] = service_search(reg, probes[: args.service_queries], args.nprobe)
+    out["threads"] = faiss.omp_get_max_threads()
+    out["peak_rss_mib"] = peak_mib()
+    return out
+
+
+def probes_of_loaded(reg: Registry, ids: np.ndarray, queries: int) -> tuple[np.ndarray, np.ndarray]:
+    """`queries` persons of the bulk load (not the surge) and a new fingerprint capture of each."""
     pop = SyntheticPopulation(SEED)
     rng = np.random.default_rng([SEED, 3])
     with reg.store.read() as conn:
@@ -178,8 +198,13 @@ def identify(args: argparse.Namespace) -> dict:
             "SELECT min(id) FROM datasets WHERE transaction_id LIKE 'S-%'"
         ).scalar()
     loaded = ids[ids < first_surge] if first_surge else ids
-    mates = rng.choice(loaded, size=args.queries, replace=False)
+    mates = rng.choice(loaded, size=queries, replace=False)
     probes = pop.capture("fingerprint", mates - 1, rng)  # dataset id = person + 1 in a fresh load
+    return mates, probes
+
+
+def exact_flat(ids: np.ndarray, vecs: np.ndarray, probes: np.ndarray) -> tuple[dict, np.ndarray]:
+    """Exact flat search: latency with 1 and all threads (200 probes), and the best id of each probe."""
     flat = faiss.IndexFlatIP(vecs.shape[1])
     flat.add(vecs)
     exact: dict[str, dict[str, float]] = {}
@@ -192,16 +217,15 @@ def identify(args: argparse.Namespace) -> dict:
             lat.append(time.perf_counter() - t)
         exact[f"{threads}_threads"] = {"p50_ms": _ms(lat, 0.5), "p99_ms": _ms(lat, 0.99)}
     _, exact_all = flat.search(probes, 1)
-    exact_best = ids[exact_all[:, 0]]
-    out: dict = {
-        "stage": "identify",
-        "stored": len(ids),
-        "dim": int(vecs.shape[1]),
-        "queries": args.queries,
-        "exact_flat": exact,
-        "ivf": [],
-    }
+    return exact, ids[exact_all[:, 0]]
+
+
+def ivf_sweep(
+    reg: Registry, matcher: FaissMatcher, probes: np.ndarray, mates: np.ndarray, exact_best: np.ndarray
+) -> list[dict]:
+    """The matcher's latency, recall against exact search and mates found, for each nprobe."""
     threshold = reg.config.thresholds["fingerprint"]
+    rows = []
     for nprobe in (64, 128, 256, 384, 512):
         matcher.set_nprobe(nprobe)
         lat, top = [], []
@@ -212,7 +236,7 @@ def identify(args: argparse.Namespace) -> dict:
             top.append((int(i[0, 0]), float(s[0, 0])))
         recall = float(np.mean([t[0] == e for t, e in zip(top, exact_best, strict=True)]))
         mate_hit = float(np.mean([t[0] == m and t[1] >= threshold for t, m in zip(top, mates, strict=True)]))
-        out["ivf"].append(
+        rows.append(
             {
                 "nprobe": nprobe,
                 "nlist": matcher.info.nlist,
@@ -222,22 +246,18 @@ def identify(args: argparse.Namespace) -> dict:
                 "mate_found_above_threshold": round(mate_hit, 4),
             }
         )
-    matcher.set_nprobe(args.nprobe)
+    return rows
+
+
+def service_search(reg: Registry, probes: np.ndarray, nprobe: int | None) -> dict:
+    """Latency of the service's audited `search` (admission, through the database) per probe."""
     caller = Caller("tk_admission", "SE", "asylum")
     lat = []
-    for q in probes[: args.service_queries]:
+    for q in probes:
         t = time.perf_counter()
         reg.search(caller, kind="admission", fingerprint=q)
         lat.append(time.perf_counter() - t)
-    out["service_search"] = {
-        "nprobe": args.nprobe,
-        "p50_ms": _ms(lat, 0.5),
-        "p99_ms": _ms(lat, 0.99),
-        "queries": len(lat),
-    }
-    out["threads"] = faiss.omp_get_max_threads()
-    out["peak_rss_mib"] = peak_mib()
-    return out
+    return {"nprobe": nprobe, "p50_ms": _ms(lat, 0.5), "p99_ms": _ms(lat, 0.99), "queries": len(lat)}
 
 
 def _ms(values: list[float], q: float) -> float:

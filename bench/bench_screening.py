@@ -25,7 +25,10 @@ import json
 import resource
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -81,6 +84,28 @@ def run_model(persons: int, hours: float, seed: int) -> dict[str, np.ndarray]:
     return {**m, "event": event, "expires_h": expires_h}
 
 
+class Latencies:
+    """Milliseconds per call, by the call's name."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, list[float]] = defaultdict(list)
+
+    def timed(self, name: str, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        """Call `fn(*args, **kw)`, record its latency under `name`, return its result."""
+        t = time.perf_counter()
+        out = fn(*args, **kw)
+        self.ms[name].append((time.perf_counter() - t) * 1000)
+        return out
+
+
+def identity_form() -> dict[str, Any]:
+    """The identity form of every synthetic person (SR Art. 17)."""
+    return {"name": "Synthetic Person", "date_of_birth": "1995-05-05", "place_of_birth": "unknown",
+            "gender": "M", "nationalities": ["BD"], "countries_of_residence": ["LY"], "languages": ["bn"],
+            "identity_confirmed": False, "applied_for_protection": True, "family_in_member_states": [],
+            "cooperated": True}  # fmt: skip
+
+
 def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
     """The surge through the registry and the service, request by request."""
     m = run_model(persons, hours, seed)
@@ -90,7 +115,6 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
     registry = Registry(store, clock=lambda: now[0], config=RegistryConfig(exact_below=50_000))
     conns = {**simulated_systems(seed), "eurodac": RegistryEurodac(registry)}
     svc = ScreeningService(store, conns, clock=lambda: now[0])
-    border, medical = Staff("st_bench_b", MS, "border"), Staff("st_bench_m", MS, "medical")
     rng = np.random.default_rng(seed)
     pop = SyntheticPopulation(1356)
     who = np.arange(persons)
@@ -98,15 +122,19 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
     who[repeat] = rng.integers(0, persons, int(repeat.sum())) + persons  # screened before
     earlier = np.unique(who[repeat])
     fingers = pop.capture("fingerprint", who, rng)
-    latency: dict[str, list[float]] = defaultdict(list)
+    register_earlier(svc, pop, rng, earlier, now)
+    latency = Latencies()
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    outcomes = screen_surge(svc, m, fingers, now, latency)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    report_service(persons, hours, wall, cpu, latency, outcomes, len(earlier))
+    store.dispose()
 
-    def timed(name: str, fn, *args, **kw):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
-        out = fn(*args, **kw)
-        latency[name].append((time.perf_counter() - t) * 1000)
-        return out
 
-    # the persons screened before: registered earlier in another Member State (not timed)
+def register_earlier(
+    svc: ScreeningService, pop: SyntheticPopulation, rng: np.random.Generator, earlier: np.ndarray, now: list
+) -> None:
+    """The persons screened before: registered earlier in another Member State (not timed)."""
     prior = svc.connectors["eurodac"]
     for i, p in enumerate(earlier):
         now[0] = dt.datetime(2026, 11, 1, 8, 0)
@@ -115,35 +143,63 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
             f"PRIOR-{i}", "GR", f"Prior Person{i}", "1990-01-01", (), None, bio, "disembarkation", "st_gr"
         )
         prior.query(q)
-    form = {"name": "Synthetic Person", "date_of_birth": "1995-05-05", "place_of_birth": "unknown",
-            "gender": "M", "nationalities": ["BD"], "countries_of_residence": ["LY"], "languages": ["bn"],
-            "identity_confirmed": False, "applied_for_protection": True, "family_in_member_states": [],
-            "cooperated": True}  # fmt: skip
+
+
+def screen_surge(
+    svc: ScreeningService, m: dict[str, np.ndarray], fingers: np.ndarray, now: list, latency: Latencies
+) -> dict[str, int]:
+    """Each person in turn through the staff's requests, completed at the modelled hour; the outcomes."""
+    desk = Desk(svc, latency)
     outcomes: dict[str, int] = defaultdict(int)
     base = dt.datetime(2026, 12, 4, 6, 0)
-    t0, cpu0 = time.perf_counter(), time.process_time()
-    for i in range(persons):  # one person = the staff's requests in turn (not a population loop)
+    for i in range(len(fingers)):  # one person = the staff's requests in turn (not a population loop)
         sid, at = f"LMP-{i:05d}", base + dt.timedelta(hours=float(m["arrive_h"][i]))
         now[0] = at
+        desk.screen(sid, f"Person {i}", at, fingers[i])
+        now[0] = base + dt.timedelta(hours=float(m["end_h"][i]))
+        outcomes[desk.complete(sid)] += 1
+    return outcomes
+
+
+@dataclass
+class Desk:
+    """The screening staff (a border guard, a medical officer) sending one person's requests in turn."""
+
+    svc: ScreeningService
+    latency: Latencies
+    border: Staff = field(default_factory=lambda: Staff("st_bench_b", MS, "border"))
+    medical: Staff = field(default_factory=lambda: Staff("st_bench_m", MS, "medical"))
+    form: dict[str, Any] = field(default_factory=identity_form)
+
+    def screen(self, sid: str, name: str, at: dt.datetime, finger: np.ndarray) -> None:
+        """SR Arts 8-17: start, health and vulnerability checks, identity, the queries, hits verified."""
+        svc, border, timed = self.svc, self.border, self.latency.timed
         timed("start", svc.start, border, sid, "disembarkation", at.replace(microsecond=0, second=0),
-              {"name": f"Person {i}"})  # fmt: skip
-        timed("health", svc.health, medical, sid, needs_care=False, isolation=False, no_further_check=True,
-              notes=None)  # fmt: skip
+              {"name": name})  # fmt: skip
+        timed("health", svc.health, self.medical, sid, needs_care=False, isolation=False,
+              no_further_check=True, notes=None)  # fmt: skip
         timed("vulnerability", svc.vulnerability, border, sid, [])
-        timed("identity", svc.identity, border, sid, form)
-        view = timed("check", svc.check, border, sid, biometrics={"fingerprint": fingers[i]})
+        timed("identity", svc.identity, border, sid, self.form)
+        view = timed("check", svc.check, border, sid, biometrics={"fingerprint": finger})
         for h in view["hits"]:
             timed("verify", svc.verify, border, sid, h["system"], h["reference"], False)
         if view["gaps"]:
-            view = timed("check", svc.check, border, sid, biometrics={"fingerprint": fingers[i]})
-        now[0] = base + dt.timedelta(hours=float(m["end_h"][i]))
+            timed("check", svc.check, border, sid, biometrics={"fingerprint": finger})
+
+    def complete(self, sid: str) -> Any:
+        """SR Art. 18: complete the screening; its status, or `refused_incomplete`."""
         try:
-            done = timed("complete", svc.complete, border, sid)
-            outcomes[done["status"]] += 1
+            done = self.latency.timed("complete", self.svc.complete, self.border, sid)
         except Incomplete:
-            outcomes["refused_incomplete"] += 1
-    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    calls = sum(len(v) for v in latency.values())
+            return "refused_incomplete"
+        return done["status"]
+
+
+def report_service(
+    persons: int, hours: float, wall: float, cpu: float, latency: Latencies, outcomes: dict, earlier: int
+) -> None:
+    """Print the service stage's JSON line: throughput, latency per call, outcomes, memory."""
+    calls = sum(len(v) for v in latency.ms.values())
     print(json.dumps({
         "stage": "service", "persons": persons, "wall_s": round(wall, 1),
         "persons_per_s": round(persons / wall, 1),
@@ -151,10 +207,9 @@ def run_service(persons: int, hours: float, seed: int, db: Path) -> None:
         "calls": calls, "calls_per_s": round(calls / wall, 1),
         "simulated_hours": hours, "real_time_factor": round(hours * 3600 / wall, 1),
         "latency_ms": {k: {"n": len(v), "p50": pct(v, 50), "p95": pct(v, 95), "p99": pct(v, 99)}
-                       for k, v in latency.items()},
-        "outcomes": dict(outcomes), "eurodac_prior": len(earlier), "peak_mib": peak_mib(),
+                       for k, v in latency.ms.items()},
+        "outcomes": dict(outcomes), "eurodac_prior": earlier, "peak_mib": peak_mib(),
     }))  # fmt: skip
-    store.dispose()
 
 
 def main() -> None:

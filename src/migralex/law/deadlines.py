@@ -103,27 +103,13 @@ def check_citation(where: str, citation: str, quote: str | None = None) -> None:
 
 
 def _variant(where: str, name: str, raw: Any, p: ParameterSet) -> Variant:
-    if not isinstance(raw, Mapping):
-        raise _fail(where, "expected a mapping")
-    unknown = set(raw) - _VARIANT_KEYS
-    if unknown:
-        raise _fail(where, f"unknown keys {sorted(unknown)}; allowed: {sorted(_VARIANT_KEYS)}")
-    for key in ("basis", "params", "runs_from"):
-        if not raw.get(key):
-            raise _fail(where, f"missing '{key}'")
+    """One variant of a deadline, checked: its keys, parameters, basis, consequence and note."""
+    _check_variant_keys(where, raw)
     names = tuple(str(x) for x in raw["params"])
     known = set(p)
-    missing = [n for n in names if n not in known]
-    if missing:
-        raise _fail(where, f"unknown parameters {missing} (not in law/params/*.yaml)")
-    units = {p[n].unit for n in names}
-    if len(units) > 1:
-        raise _fail(where, f"parameters of different units cannot add up: {sorted(units)}")
+    _check_variant_params(where, names, p)
     check_citation(where, str(raw["basis"]))
-    if ("consequence" in raw) != ("consequence_basis" in raw):
-        raise _fail(where, "a consequence needs its consequence_basis and the other way round")
-    if "consequence" in raw:
-        check_citation(f"{where}.consequence", str(raw["consequence_basis"]), str(raw["consequence"]))
+    _check_consequence(where, raw)
     for ref in _PARAM_REF.findall(str(raw.get("note") or "")):
         if ref not in known:
             raise _fail(f"{where}.note", f"unknown parameter {ref!r}")
@@ -136,6 +122,37 @@ def _variant(where: str, name: str, raw: Any, p: ParameterSet) -> Variant:
         " ".join(str(raw["consequence"]).split()) if raw.get("consequence") else None,
         raw.get("consequence_basis"),
     )
+
+
+def _check_variant_keys(where: str, raw: Any) -> None:
+    """A variant is a mapping of the allowed keys with its basis, params and runs_from."""
+    if not isinstance(raw, Mapping):
+        raise _fail(where, "expected a mapping")
+    unknown = set(raw) - _VARIANT_KEYS
+    if unknown:
+        raise _fail(where, f"unknown keys {sorted(unknown)}; allowed: {sorted(_VARIANT_KEYS)}")
+    for key in ("basis", "params", "runs_from"):
+        if not raw.get(key):
+            raise _fail(where, f"missing '{key}'")
+
+
+def _check_variant_params(where: str, names: tuple[str, ...], p: ParameterSet) -> None:
+    """The variant's parameters exist in law/params/*.yaml and share one unit (they add up)."""
+    known = set(p)
+    missing = [n for n in names if n not in known]
+    if missing:
+        raise _fail(where, f"unknown parameters {missing} (not in law/params/*.yaml)")
+    units = {p[n].unit for n in names}
+    if len(units) > 1:
+        raise _fail(where, f"parameters of different units cannot add up: {sorted(units)}")
+
+
+def _check_consequence(where: str, raw: Mapping[str, Any]) -> None:
+    """A consequence comes with its consequence_basis, and its quote is in that article."""
+    if ("consequence" in raw) != ("consequence_basis" in raw):
+        raise _fail(where, "a consequence needs its consequence_basis and the other way round")
+    if "consequence" in raw:
+        check_citation(f"{where}.consequence", str(raw["consequence_basis"]), str(raw["consequence"]))
 
 
 def load_catalogue(text: str, p: ParameterSet) -> dict[str, DeadlineSpec]:

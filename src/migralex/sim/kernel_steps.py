@@ -253,50 +253,15 @@ def registration(x, s, i, t, kind):  # type: ignore[no-untyped-def]
 @njit(cache=True, inline="always")
 def dublin(x, s, i, t, kind):  # type: ignore[no-untyped-def]
     """Take charge / take back (AMMR Arts 39-41), reply, transfer or its failure (Art. 46)."""
-    P, ms, bp, dl, crisis = s.P, s.P[i, LOC], x.bp, x.dl, x.crisis
+    P, ms = s.P, s.P[i, LOC]
     nxt, new_stage, ev_at, ev_k = NONE, -1, NEVER, NONE
     if kind == DUBLIN_START:  # AMMR Art. 39 (take charge) / Art. 41 (take back)
         new_stage = DUBLIN
-        P[i, TARGET] = s.carry[C_R]
-        P[i, RK] = s.carry[C_KIND]
-        in_crisis = crisis[ms, t] != CRISIS_NONE
-        if P[i, RK] == REQ_TAKE_BACK:
-            limit = dl[K_TB_NOTIF_CRISIS if in_crisis else K_TB_NOTIF, ms, t]
-            ev_at, ev_k = within(draw(P, x.seed, i), bp[B_REQ_FRAC], t, limit), REQUEST
-        else:
-            if in_crisis:
-                key = K_TC_REQ_CRISIS
-            elif P[i, RK] == REQ_TAKE_CHARGE_HIT:
-                key = K_TC_REQ_HIT
-            else:
-                key = K_TC_REQ
-            limit = dl[key, ms, t]
-            if draw(P, x.seed, i) >= bp[B_REQ_IN_TIME]:
-                ev_at, ev_k = limit + 1, REQUEST_LATE
-            else:
-                ev_at, ev_k = within(draw(P, x.seed, i), bp[B_REQ_FRAC], t, limit), REQUEST
+        ev_at, ev_k = _request_plan(x, s, i, t, ms)
     elif kind == REQUEST:  # reply within Art. 40 / 41(3); silence = acceptance
-        s.metrics[ms, M_REQUESTS] += 1
-        r = P[i, TARGET]
-        r_crisis = crisis[r, t] != CRISIS_NONE
-        if P[i, RK] == REQ_TAKE_BACK:
-            key = K_TB_NOTIF_CRISIS if r_crisis else K_TB_CONFIRM
-        elif r_crisis:
-            key = K_TC_REPLY_CRISIS
-        elif P[i, RK] == REQ_TAKE_CHARGE_HIT:
-            key = K_TC_REPLY_HIT
-        else:
-            key = K_TC_REPLY
-        ev_at, ev_k = within(draw(P, x.seed, i), bp[B_REPLY_FRAC], t, dl[key, r, t]), REPLY
+        ev_at, ev_k = _reply_plan(x, s, i, t, ms), REPLY
     elif kind == REPLY:
-        p = bp[B_ACCEPT_TB] if P[i, RK] == REQ_TAKE_BACK else bp[B_ACCEPT_TC]
-        if draw(P, x.seed, i) < p:
-            s.metrics[ms, M_REQ_ACCEPTED] += 1
-            nxt = ACCEPTED
-        else:
-            s.metrics[ms, M_REQ_REJECTED] += 1
-            P[i, RESP] = ms
-            nxt = _lodge_next(s, ms, True)
+        nxt = _reply(x, s, i, ms)
     elif kind == REQUEST_LATE:  # Art. 39(1): responsibility lies with this Member State
         s.metrics[ms, M_REQ_LATE] += 1
         P[i, RESP] = ms
@@ -307,6 +272,60 @@ def dublin(x, s, i, t, kind):  # type: ignore[no-untyped-def]
     else:
         nxt = _transfer_end(s, i, kind, ms)
     return nxt, new_stage, ms, ev_at, ev_k, -1
+
+
+@njit(cache=True, inline="always")
+def _request_plan(x, s, i, t, ms):  # type: ignore[no-untyped-def]
+    """The take-charge request (AMMR Art. 39) or take-back notification (Art. 41) within its time
+    limit (CFMR Art. 12(2) in a crisis), or a request made too late."""
+    P, bp, dl = s.P, x.bp, x.dl
+    P[i, TARGET] = s.carry[C_R]
+    P[i, RK] = s.carry[C_KIND]
+    in_crisis = x.crisis[ms, t] != CRISIS_NONE
+    if P[i, RK] == REQ_TAKE_BACK:
+        limit = dl[K_TB_NOTIF_CRISIS if in_crisis else K_TB_NOTIF, ms, t]
+        return within(draw(P, x.seed, i), bp[B_REQ_FRAC], t, limit), REQUEST
+    if in_crisis:
+        key = K_TC_REQ_CRISIS
+    elif P[i, RK] == REQ_TAKE_CHARGE_HIT:
+        key = K_TC_REQ_HIT
+    else:
+        key = K_TC_REQ
+    limit = dl[key, ms, t]
+    if draw(P, x.seed, i) >= bp[B_REQ_IN_TIME]:
+        return limit + 1, REQUEST_LATE
+    return within(draw(P, x.seed, i), bp[B_REQ_FRAC], t, limit), REQUEST
+
+
+@njit(cache=True, inline="always")
+def _reply_plan(x, s, i, t, ms):  # type: ignore[no-untyped-def]
+    """The request counted; the day of the requested Member State's reply (AMMR Arts 40, 41(3))."""
+    P, crisis = s.P, x.crisis
+    s.metrics[ms, M_REQUESTS] += 1
+    r = P[i, TARGET]
+    r_crisis = crisis[r, t] != CRISIS_NONE
+    if P[i, RK] == REQ_TAKE_BACK:
+        key = K_TB_NOTIF_CRISIS if r_crisis else K_TB_CONFIRM
+    elif r_crisis:
+        key = K_TC_REPLY_CRISIS
+    elif P[i, RK] == REQ_TAKE_CHARGE_HIT:
+        key = K_TC_REPLY_HIT
+    else:
+        key = K_TC_REPLY
+    return within(draw(P, x.seed, i), x.bp[B_REPLY_FRAC], t, x.dl[key, r, t])
+
+
+@njit(cache=True, inline="always")
+def _reply(x, s, i, ms):  # type: ignore[no-untyped-def]
+    """The reply: accepted (on to the transfer) or rejected (lodging here, AMMR Art. 40)."""
+    P, bp = s.P, x.bp
+    p = bp[B_ACCEPT_TB] if P[i, RK] == REQ_TAKE_BACK else bp[B_ACCEPT_TC]
+    if draw(P, x.seed, i) < p:
+        s.metrics[ms, M_REQ_ACCEPTED] += 1
+        return ACCEPTED
+    s.metrics[ms, M_REQ_REJECTED] += 1
+    P[i, RESP] = ms
+    return _lodge_next(s, ms, True)
 
 
 @njit(cache=True, inline="always")
@@ -538,39 +557,58 @@ def absconding(x, s, i, t, kind):  # type: ignore[no-untyped-def]
 @njit(cache=True, inline="always")
 def appeal_return(x, s, i, t, kind):  # type: ignore[no-untyped-def]
     """Appeal end, return border procedure (RBPR Art. 4(2), 6), return or irregular stay."""
-    P, ms, bp = s.P, s.P[i, LOC], x.bp
+    ms = s.P[i, LOC]
     nxt, new_stage, ev_at, ev_k = NONE, -1, NEVER, NONE
     if kind == BORDER_END:  # 12 weeks over during the appeal: entry authorised (APR Art. 51(2))
         s.metrics[ms, M_BORDER_BREACH] += 1
         new_stage = APPEAL
         ev_at, ev_k = s.aux[i], APPEAL_END
     elif kind == APPEAL_END:
-        if draw(P, x.seed, i) < bp[B_APPEAL_SUCCESS]:
-            s.metrics[ms, M_APPEALS_GRANTED] += 1
-            new_stage = PROTECTED
-        elif P[i, STATE] == BORDER:
-            nxt = RETURN_BORDER_START
-        else:
-            nxt = RETURN
+        nxt, new_stage = _appeal_end(x, s, i, ms)
     elif kind == RETURN_BORDER_START:  # RBPR Art. 4(2) (Art. 6 in a crisis)
         new_stage = RETURN_BORDER
-        s.metrics[ms, M_RBP_ENTRIES] += 1
-        limit = x.dl[K_RBP_CRISIS if x.crisis[ms, t] != CRISIS_NONE else K_RBP, ms, t]
-        if draw(P, x.seed, i) < bp[B_RETURN_BORDER]:
-            ev_at, ev_k = within(draw(P, x.seed, i), 1.0, t, limit), RETURNED_EV
-        else:
-            ev_at, ev_k = limit + 1, RBP_END
+        ev_at, ev_k = _return_border_plan(x, s, i, t, ms)
     elif kind == RBP_END:
         nxt = RETURN
     elif kind == RETURN:  # effective return (behavioural rate) or irregular stay
         new_stage = RETURN_PENDING
-        if draw(P, x.seed, i) < bp[B_RETURN_EFFECTIVE]:
-            ev_at, ev_k = t + expo_days(draw(P, x.seed, i), bp[B_RETURN_MEAN]), RETURNED_EV
-        else:
-            ev_at, ev_k = t + int(bp[B_RETURN_WINDOW]), NOT_RETURNED
+        ev_at, ev_k = _return_plan(x, s, i, t)
     elif kind == RETURNED_EV:
         s.metrics[ms, M_RETURNS] += 1
         new_stage = RETURNED
     else:  # NOT_RETURNED
         new_stage = IRREGULAR_STAY
     return nxt, new_stage, ms, ev_at, ev_k, -1
+
+
+@njit(cache=True, inline="always")
+def _appeal_end(x, s, i, ms):  # type: ignore[no-untyped-def]
+    """The appeal decided (APR Art. 67): protection, or on to the return (at the border if from there)."""
+    P = s.P
+    if draw(P, x.seed, i) < x.bp[B_APPEAL_SUCCESS]:
+        s.metrics[ms, M_APPEALS_GRANTED] += 1
+        return NONE, PROTECTED
+    if P[i, STATE] == BORDER:
+        return RETURN_BORDER_START, -1
+    return RETURN, -1
+
+
+@njit(cache=True, inline="always")
+def _return_border_plan(x, s, i, t, ms):  # type: ignore[no-untyped-def]
+    """Entry into the return border procedure (RBPR Art. 4(2), Art. 6 in a crisis): returned within
+    its time limit, or its end."""
+    P, bp = s.P, x.bp
+    s.metrics[ms, M_RBP_ENTRIES] += 1
+    limit = x.dl[K_RBP_CRISIS if x.crisis[ms, t] != CRISIS_NONE else K_RBP, ms, t]
+    if draw(P, x.seed, i) < bp[B_RETURN_BORDER]:
+        return within(draw(P, x.seed, i), 1.0, t, limit), RETURNED_EV
+    return limit + 1, RBP_END
+
+
+@njit(cache=True, inline="always")
+def _return_plan(x, s, i, t):  # type: ignore[no-untyped-def]
+    """An effective return after a time (the behavioural rate), or none within the window."""
+    P, bp = s.P, x.bp
+    if draw(P, x.seed, i) < bp[B_RETURN_EFFECTIVE]:
+        return t + expo_days(draw(P, x.seed, i), bp[B_RETURN_MEAN]), RETURNED_EV
+    return t + int(bp[B_RETURN_WINDOW]), NOT_RETURNED

@@ -348,27 +348,36 @@ class Oracle:
 
     def dublin(self, p: Person, r: int, kind: int):  # type: ignore[no-untyped-def]
         """AMMR Arts 39-46: request, reply, transfer (or absconding, or lapse)."""
-        x, bp, ms, t = self.x, self.x.bp, p.ms, self.today()
+        ms = p.ms
         self.move(p, DUBLIN, ms)
+        in_time = yield from self.dublin_request(p, kind)
+        accepted = in_time and (yield from self.dublin_reply(p, r, kind))
+        if accepted:
+            yield from self.dublin_transfer(p, r)
+        else:
+            p.resp = ms
+            yield from self.lodge(p, ms, True, False)
+
+    def dublin_request(self, p: Person, kind: int):  # type: ignore[no-untyped-def]
+        """AMMR Arts 39, 41: the take-charge request or take-back notification; False when too late."""
+        x, bp, ms, t = self.x, self.x.bp, p.ms, self.today()
         crisis_here = bool(self.crisis(ms, t))
         if kind == REQ_TAKE_BACK:
             limit = x.dl[K_TB_NOTIF_CRISIS if crisis_here else K_TB_NOTIF, ms, t]
             yield self.wait_until(self.within(bp[B_REQ_FRAC], t, int(limit)))
-        else:
-            key = (
-                K_TC_REQ_CRISIS
-                if crisis_here
-                else (K_TC_REQ_HIT if kind == REQ_TAKE_CHARGE_HIT else K_TC_REQ)
-            )
-            limit = int(x.dl[key, ms, t])
-            if self.u() >= bp[B_REQ_IN_TIME]:
-                yield self.wait_until(limit + 1)
-                self.metrics[ms, M_REQ_LATE] += 1
-                p.resp = ms
-                yield from self.lodge(p, ms, True, False)
-                return
-            yield self.wait_until(self.within(bp[B_REQ_FRAC], t, limit))
-        t = self.today()
+            return True
+        key = K_TC_REQ_CRISIS if crisis_here else (K_TC_REQ_HIT if kind == REQ_TAKE_CHARGE_HIT else K_TC_REQ)
+        limit = int(x.dl[key, ms, t])
+        if self.u() >= bp[B_REQ_IN_TIME]:
+            yield self.wait_until(limit + 1)
+            self.metrics[ms, M_REQ_LATE] += 1
+            return False
+        yield self.wait_until(self.within(bp[B_REQ_FRAC], t, limit))
+        return True
+
+    def dublin_reply(self, p: Person, r: int, kind: int):  # type: ignore[no-untyped-def]
+        """AMMR Arts 40, 41: the requested Member State `r` replies in time; True when it accepts."""
+        x, bp, ms, t = self.x, self.x.bp, p.ms, self.today()
         self.metrics[ms, M_REQUESTS] += 1
         r_crisis = bool(self.crisis(r, t))
         if kind == REQ_TAKE_BACK:
@@ -380,14 +389,16 @@ class Oracle:
                 else (K_TC_REPLY_HIT if kind == REQ_TAKE_CHARGE_HIT else K_TC_REPLY)
             )
         yield self.wait_until(self.within(bp[B_REPLY_FRAC], t, int(x.dl[key, r, t])))
-        t = self.today()
         accept = bp[B_ACCEPT_TB] if kind == REQ_TAKE_BACK else bp[B_ACCEPT_TC]
         if self.u() >= accept:
             self.metrics[ms, M_REQ_REJECTED] += 1
-            p.resp = ms
-            yield from self.lodge(p, ms, True, False)
-            return
+            return False
         self.metrics[ms, M_REQ_ACCEPTED] += 1
+        return True
+
+    def dublin_transfer(self, p: Person, r: int):  # type: ignore[no-untyped-def]
+        """AMMR Art. 46 (CFMR Art. 12 in a crisis): transfer to `r`, absconding, or lapse (back here)."""
+        x, bp, ms, t = self.x, self.x.bp, p.ms, self.today()
         self.move(p, TRANSFER, ms)
         p.resp = r
         crisis_either = bool(self.crisis(ms, t) or self.crisis(r, t))
@@ -425,6 +436,15 @@ class Oracle:
         """The case engine's procedure, switched by the day's border relief; relocation."""
         x, i, ms, t = self.x, p.i, p.ms, self.today()
         p.lodge_day = t
+        code = self.procedure(p, t)
+        if code != PROC_BORDER and x.reloc_quota[ms] > 0 and x.reloc_ok[i] and not p.relocation_tried:
+            p.candidate = True  # AMMR Art. 67(8): may be put forward in the week's batch
+            self.candidates.append(p)
+        yield from self.enter_procedure(p, code, t)
+
+    def procedure(self, p: Person, t: int) -> int:
+        """The procedure code of a lodged application (APR Arts 42-50; CFMR Art. 11) for the day."""
+        x, i, ms = self.x, p.i, p.ms
         c = self.crisis(ms, t)
         if p.territory:
             code = int(x.proc_ter[i])
@@ -442,9 +462,11 @@ class Oracle:
         if code == PROC_BORDER_OPTIONAL:
             use = self.u() < x.optional_use[ms] and self.occ[ms] < x.border_cap[ms]
             code = PROC_BORDER if use else PROC_ACCELERATED
-        if code != PROC_BORDER and x.reloc_quota[ms] > 0 and x.reloc_ok[i] and not p.relocation_tried:
-            p.candidate = True  # AMMR Art. 67(8): may be put forward in the week's batch
-            self.candidates.append(p)
+        return code
+
+    def enter_procedure(self, p: Person, code: int, t: int):  # type: ignore[no-untyped-def]
+        """The procedure's stage and time limits (APR Arts 35, 51), then the decision queue."""
+        x, ms = self.x, p.ms
         if code == PROC_BORDER:
             self.move(p, BORDER, ms)
             self.metrics[ms, M_BORDER_ENTRIES] += 1
