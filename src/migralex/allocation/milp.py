@@ -1,17 +1,17 @@
 """The batch as a MILP solved with HiGHS, tier by tier (lexicographic objective, AMMR Art. 67).
 
 Stopping rule: HiGHS stops at an optimum of every tier, never within a gap of the combined
-objective. Each solve's objective takes integer values on integer solutions (tiers 1-3 and the
-Art. 67(4) tie-breaks: integer values times integer weights; fair_share: minus a deviation from
-integer targets), and one unit of the lowest tier in it is the objective's smallest step. HiGHS
-stops when its incumbent is within `mip_abs_gap`, or within `mip_rel_gap` times the objective, of
-its dual bound; a relative gap of 1e-6 therefore let it stop up to ceil(1e-6 x objective) steps
-short: 7-10 units of the vulnerable tier on weekly batches of 600 persons (objectives 6.7e6-9.7e6;
-the demo's weeks up to 5.8e6, a link weighing 43-95 units) and more than a link at 2,000 persons
+objective. Each solve's objective takes integer values on integer solutions (tiers 1-3 and the Art.
+67(4) tie-breaks: integer values times integer weights; fair_share: minus a deviation from integer
+targets), and one unit of the lowest tier in it is the objective's smallest step. HiGHS stops when
+its incumbent is within `mip_abs_gap`, or within `mip_rel_gap` times the objective, of its dual
+bound; a relative gap of 1e-6 therefore let it stop up to ceil(1e-6 x objective) - 1 steps short:
+6-9 units of the vulnerable tier on weekly batches of 600 persons (objectives 6.7e6-9.7e6; the
+demo's weeks up to 5.8e6: 5 units; a link weighs 43-95) and more than a link at 2,000 persons
 (3.7e8: 365 units, a link weighs 269). Every solve here has `mip_rel_gap` 0 and `mip_abs_gap` 0.5,
-below the one-unit step: HiGHS stops only when no solution better by a whole unit of the lowest
-tier can be left, so the answer is optimal in every tier whatever the solver's path; only the time
-limit stops it earlier, and the stage's status then says so.
+below the one-unit step: HiGHS stops only when no solution better by a whole unit of the lowest tier
+can be left, so the answer is optimal in every tier whatever the solver's path; only the time limit
+stops it earlier, and the stage's status then says so.
 """
 
 from __future__ import annotations
