@@ -1,4 +1,18 @@
-"""The batch as a MILP solved with HiGHS, tier by tier (lexicographic objective, AMMR Art. 67)."""
+"""The batch as a MILP solved with HiGHS, tier by tier (lexicographic objective, AMMR Art. 67).
+
+Stopping rule: HiGHS stops at an optimum of every tier, never within a gap of the combined
+objective. Each solve's objective takes integer values on integer solutions (tiers 1-3 and the Art.
+67(4) tie-breaks: integer values times integer weights; fair_share: minus a deviation from integer
+targets), and one unit of the lowest tier in it is the objective's smallest step. HiGHS stops when
+its incumbent is within `mip_abs_gap`, or within `mip_rel_gap` times the objective, of its dual
+bound; a relative gap of 1e-6 therefore let it stop up to ceil(1e-6 x objective) - 1 steps short:
+6-9 units of the vulnerable tier on weekly batches of 600 persons (objectives 6.7e6-9.7e6; the
+demo's weeks up to 5.8e6: 5 units; a link weighs 43-95) and more than a link at 2,000 persons
+(3.7e8: 365 units, a link weighs 269). Every solve here has `mip_rel_gap` 0 and `mip_abs_gap` 0.5,
+below the one-unit step: HiGHS stops only when no solution better by a whole unit of the lowest tier
+can be left, so the answer is optimal in every tier whatever the solver's path; only the time limit
+stops it earlier, and the stage's status then says so.
+"""
 
 from __future__ import annotations
 
@@ -76,6 +90,13 @@ def _model(problem: Problem, integer: bool = True) -> highspy.Highs:
     return h
 
 
+def exact_gap(h: highspy.Highs) -> None:
+    """Stop only at an optimum of an integer-valued objective (AMMR Art. 67(3)-(4) tiers): no
+    relative gap, an absolute gap below the one-unit step (module docstring, stopping rule)."""
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 0.5)
+
+
 def quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing (its banner goes to file descriptor 1 on creation)."""
     sys.stdout.flush()
@@ -138,7 +159,7 @@ def maximise(problem: Problem, values: np.ndarray, time_limit: float) -> Bound:
     h = _model(problem)
     h.setOptionValue("presolve", "off")
     h.setOptionValue("time_limit", time_limit)
-    h.setOptionValue("mip_rel_gap", 1e-6)
+    exact_gap(h)
     cols = n_pairs + 2 * len(problem.capacity)
     cost = np.zeros(cols)
     cost[:n_pairs] = values
@@ -279,7 +300,7 @@ def _solve(problem: Problem, params: MatchParams, integer: bool) -> tuple[np.nda
     # whole solve's limit once (the time left, set before each run, counted the time spent twice)
     h.setOptionValue("time_limit", params.time_limit)
     if integer:
-        h.setOptionValue("mip_abs_gap", 0.5)  # below the unit of every integer tier
+        exact_gap(h)
     cols = n_pairs + 2 * n_states
     x = np.zeros(cols)
     stages: list[Stage] = []
@@ -291,8 +312,7 @@ def _solve(problem: Problem, params: MatchParams, integer: bool) -> tuple[np.nda
             rows = problem.n_classes + n_states + np.arange(n_states)
             h.changeRowsBounds(n_states, rows.astype(np.int32), targets, targets)  # type: ignore[attr-defined]
         h.changeColsCost(cols, np.arange(cols, dtype=np.int32), cost)
-        if integer:  # a tie-break is solved exactly: its optimum is held as a constraint afterwards
-            h.setOptionValue("mip_rel_gap", params.mip_rel_gap if tiers else 0.0)
+        if integer:
             _warm_start(h, x, problem, "fair_share" in tiers)
         t0 = time.perf_counter()
         status = _run(h, tiers)

@@ -35,6 +35,13 @@ TIERS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+#: Parameters no longer accepted, with the reason given to a caller who still sends them.
+REMOVED: dict[str, str] = {
+    "mip_rel_gap": "removed: every tier is solved to its optimum (HiGHS stops at an absolute gap "
+    "below one unit of the lowest tier, with no relative gap); only time_limit stops a solve earlier",
+}
+
+
 @dataclass(frozen=True)
 class MatchParams:
     """How a batch is matched (not law: the AMMR leaves the matching method to the Member States)."""
@@ -43,8 +50,6 @@ class MatchParams:
     order: tuple[str, ...] = ("relocated", "links", "vulnerable", "fair_share", "integration")
     #: Wall-clock limit of the whole solve, seconds (split over the tiers as they run).
     time_limit: float = 10.0
-    #: Relative MIP gap at which HiGHS stops a tier.
-    mip_rel_gap: float = 1e-6
     #: Year of the UNHCR stocks behind the integration score (the latest year at or before it).
     score_year: int = 2024
     #: Whether a family with one member who cannot be relocated stays together in the benefitting
@@ -73,11 +78,12 @@ class MatchParams:
         names = {f.name for f in fields(cls)} - {"extra"}
         for key in raw:
             if key not in names:
-                raise InvalidInput(f"params.{key}", f"unknown parameter; known: {', '.join(sorted(names))}")
+                known = f"unknown parameter; known: {', '.join(sorted(names))}"
+                raise InvalidInput(f"params.{key}", REMOVED.get(key, known))
         values = dict(raw)
         number = (int, float)
         kinds: dict[str, type | tuple[type, ...]] = {
-            "order": list, "time_limit": number, "mip_rel_gap": number, "score_year": int,
+            "order": list, "time_limit": number, "score_year": int,
             "family_ineligible": str,
         }  # fmt: skip
         for key, value in values.items():
