@@ -41,7 +41,7 @@ from migralex.cases.batch import CaseBatch
 from migralex.cases.synthetic import generate
 from migralex.context import default_context
 from migralex.law.params import params
-from migralex.law.timelimits import _FIRST, _TABLES
+from migralex.law.timelimits import next_working_day_table
 from migralex.rules.deadlines import deadlines
 from migralex.rules.procedure import channel
 from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
@@ -200,7 +200,7 @@ def openfisca_input(batch: CaseBatch, path: Path) -> None:
     """Write the population as OpenFisca person/case arrays (one applicant person per case)."""
     a = batch.applicants
     cols = item_columns(batch)
-    _TABLES.ensure(np.arange(len(C.MEMBER_STATES), dtype=np.int8))
+    next_working, first_day = next_working_day_table(np.arange(len(C.MEMBER_STATES), dtype=np.int8))
     np.savez(
         path,
         **cols,
@@ -212,8 +212,8 @@ def openfisca_input(batch: CaseBatch, path: Path) -> None:
         age_uncertain=a.age_uncertain,
         security_threat=a.security_threat,
         relocated_to=a.relocated_to.astype(np.int64),
-        next_working=_TABLES.next_working,
-        first_day=np.int64(_FIRST.astype(np.int64)),
+        next_working=next_working,
+        first_day=first_day,
         ireland=np.int64(C.MS_INDEX["IE"]),
         airport=np.int64(C.PLACES.index("airport_transit_area")),
         **windows(),

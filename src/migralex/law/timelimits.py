@@ -138,6 +138,18 @@ _TABLES = _DayTables()
 _MS_CODE = {ms: i for i, ms in enumerate(DUBLIN_STATES)}
 
 
+def next_working_day_table(codes: np.ndarray) -> tuple[np.ndarray, np.int64]:
+    """The day tables' next working day (AMMR Art. 75(d)), filled for the Member State `codes`.
+
+    Returns int32 [code, day] (days from the tables' first day; read-only) and that first day in
+    days since 1970-01-01, for code that looks the roll up itself (a compiled peer, a bench).
+    """
+    _TABLES.ensure(codes)
+    table = _TABLES.next_working.view()
+    table.flags.writeable = False
+    return table, np.int64(_FIRST.astype(np.int64))
+
+
 def member_state_codes(member_state: str | np.ndarray | list[str], n: int) -> np.ndarray:
     """Member States as codes (index in `DUBLIN_STATES`, -1 for none) from one code, strings or codes."""
     if isinstance(member_state, str):

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from migralex.errors import InvalidInput
 from migralex.registry import audit, retention, shredding
 from migralex.registry.access import AccessDenied, Caller, NotVisible, may_act
-from migralex.registry.categories import policy
+from migralex.registry.categories import Policy, policy
 from migralex.registry.crypto import template_bytes
 from migralex.registry.details import parse_details
 from migralex.registry.events import ACTIONS, EventType, action_payload, canonical_json, changes
@@ -46,16 +46,9 @@ def record(
     p = policy()
     basis = p.actions[action].basis.cite()
     now = reg.now()
-    with reg.lock, reg.store.write() as conn:
+    with reg.lock, reg.store.write() as conn:  # one transaction: the action, its effects and its audit
         d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
-        denial: Exception | None = None
-        if d is None:
-            denial = NotVisible(f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}")
-        else:
-            try:
-                may_act(caller, d.member_state, p.category(d.category), action)
-            except AccessDenied as exc:
-                denial = exc
+        denial = _denial(caller, dataset_id, d, p, action)
         if denial is None:
             assert d is not None
             check(reg.keys.mac_key, "datasets", d._mapping)
@@ -64,29 +57,11 @@ def record(
             _check_state(d, action)
             evs = [event_row(dataset_id, EventType(action), now, caller, basis, body)]
             insert_events(conn, reg.keys.mac_key, evs)
-            cols = {
-                k: dt.date.fromisoformat(v) if k.endswith("_on") and v else v
-                for k, v in changes(EventType(action), body).items()
-            }
-            if cols:
-                conn.execute(update(datasets).where(datasets.c.id == dataset_id).values(**cols))
-                seal(conn, reg.keys.mac_key, datasets, datasets.c.id == dataset_id)
+            _apply_changes(reg, conn, dataset_id, action, body)
             if extra:
                 _store_details(reg, conn, dataset_id, extra)
             notified = _notifications(reg, conn, d, action, basis, now)
-            erased = 0
-            suspended = _suspends(reg, action, now.date())
-            if suspended:
-                _mark_suspended(reg, conn, dataset_id)
-            if p.actions[action].erases and not suspended:  # Eurodac Art. 30(1); an alert's grounds
-                erased = retention.erase(
-                    conn,
-                    datasets.c.id == dataset_id,
-                    basis=basis,
-                    actor=caller.token_id,
-                    now=now,
-                    key=reg.keys.mac_key,
-                ).count
+            erased = _suspend_or_erase(reg, conn, caller, dataset_id, action, basis, now)
             audit.append(
                 conn,
                 reg.keys.audit_key,
@@ -100,6 +75,56 @@ def record(
                 "erased": bool(erased),
             }
     reg.deny(caller, f"record_{action}", denial, [dataset_id])
+
+
+def _denial(caller: Caller, dataset_id: int, d: Any, p: Policy, action: str) -> Exception | None:
+    """Why the caller may not take `action` on the dataset (not visible; Art. 40(3)), or None."""
+    if d is None:
+        return NotVisible(f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}")
+    try:
+        may_act(caller, d.member_state, p.category(d.category), action)
+    except AccessDenied as exc:
+        return exc
+    return None
+
+
+def _apply_changes(
+    reg: Registry, conn: Connection, dataset_id: int, action: str, body: Mapping[str, Any]
+) -> None:
+    """The dataset's columns the action changes (dates parsed), resealed (Arts 16, 17(2), 25, 31)."""
+    cols = {
+        k: dt.date.fromisoformat(v) if k.endswith("_on") and v else v
+        for k, v in changes(EventType(action), body).items()
+    }
+    if cols:
+        conn.execute(update(datasets).where(datasets.c.id == dataset_id).values(**cols))
+        seal(conn, reg.keys.mac_key, datasets, datasets.c.id == dataset_id)
+
+
+def _suspend_or_erase(
+    reg: Registry,
+    conn: Connection,
+    caller: Caller,
+    dataset_id: int,
+    action: str,
+    basis: str,
+    now: dt.datetime,
+) -> int:
+    """A suspended return decision is marked; an erasing action erases (Art. 30(1)); the count erased."""
+    erased = 0
+    suspended = _suspends(reg, action, now.date())
+    if suspended:
+        _mark_suspended(reg, conn, dataset_id)
+    if policy().actions[action].erases and not suspended:  # Eurodac Art. 30(1); an alert's grounds
+        erased = retention.erase(
+            conn,
+            datasets.c.id == dataset_id,
+            basis=basis,
+            actor=caller.token_id,
+            now=now,
+            key=reg.keys.mac_key,
+        ).count
+    return erased
 
 
 def _store_details(reg: Registry, conn: Connection, dataset_id: int, extra: Mapping[str, Any]) -> None:
@@ -143,49 +168,17 @@ def retake(
     a retransmission later than the retake limit after the retaking is flagged, not refused.
     """
     basis = policy().actions["biometrics_retaken"].basis.cite()
-    if not vectors:
-        raise InvalidInput("fingerprint", "a retransmission needs fingerprints or a facial image")
-    clean = {m: normalise(v, field=m, dim=reg.config.dim(m))[0] for m, v in vectors.items()}
-    now = reg.now()
-    taken = as_utc(taken_at, field="biometrics_taken_at")
-    if taken > now + SKEW:
-        raise InvalidInput("biometrics_taken_at", "in the future")
-    in_force(reg.ps, "eurodac.transmission.retake", taken.date(), "biometrics_taken_at")
-    with reg.lock, reg.store.write() as conn:
+    clean, now, taken = _retake_input(reg, vectors, taken_at)
+    with reg.lock, reg.store.write() as conn:  # one transaction: templates, event and audit
         d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
-        denial: Exception | None = None
-        if d is None:
-            denial = NotVisible(f"dataset {dataset_id} is not visible to {caller.member_state}/{caller.role}")
-        else:
-            try:
-                may_act(caller, d.member_state, policy().category(d.category), "biometrics_retaken")
-            except AccessDenied as exc:
-                denial = exc
+        denial = _denial(caller, dataset_id, d, policy(), "biometrics_retaken")
         if denial is None:
             assert d is not None
             check(reg.keys.mac_key, "datasets", d._mapping)
             _check_state(d, "biometrics_retaken")
             hours = int(reg.ps.value("eurodac.transmission.retake", taken.date()))
             deadline = taken + dt.timedelta(hours=hours)
-            conn.execute(
-                delete(templates).where(
-                    templates.c.dataset_id == dataset_id, templates.c.modality.in_(list(clean))
-                )
-            )
-            blobs = shredding.encrypt(
-                conn,
-                reg.keys,
-                [dataset_id] * len(clean),
-                [template_bytes(v[None, :])[0] for v in clean.values()],
-                [f"templates:{dataset_id}:{m}" for m in clean],
-            )
-            conn.execute(
-                insert(templates),
-                [
-                    {"dataset_id": dataset_id, "modality": m, "ciphertext": b}
-                    for m, b in zip(clean, blobs, strict=True)
-                ],
-            )
+            _replace_templates(reg, conn, dataset_id, clean)
             payload = {
                 "modalities": sorted(clean),
                 "taken_at": taken.isoformat(),
@@ -204,6 +197,44 @@ def retake(
             )
             return {"dataset_id": dataset_id, "legal_basis": basis, **payload}
     reg.deny(caller, "retake", denial, [dataset_id])
+
+
+def _retake_input(
+    reg: Registry, vectors: Mapping[str, np.ndarray], taken_at: dt.datetime
+) -> tuple[dict[str, np.ndarray], dt.datetime, dt.datetime]:
+    """The retaken templates normalised, now, and when they were taken (not in the future; Art. 38(1))."""
+    if not vectors:
+        raise InvalidInput("fingerprint", "a retransmission needs fingerprints or a facial image")
+    clean = {m: normalise(v, field=m, dim=reg.config.dim(m))[0] for m, v in vectors.items()}
+    now = reg.now()
+    taken = as_utc(taken_at, field="biometrics_taken_at")
+    if taken > now + SKEW:
+        raise InvalidInput("biometrics_taken_at", "in the future")
+    in_force(reg.ps, "eurodac.transmission.retake", taken.date(), "biometrics_taken_at")
+    return clean, now, taken
+
+
+def _replace_templates(
+    reg: Registry, conn: Connection, dataset_id: int, clean: Mapping[str, np.ndarray]
+) -> None:
+    """The dataset's templates of the retaken modalities replaced by the new ones, encrypted (Art. 15(1))."""
+    conn.execute(
+        delete(templates).where(templates.c.dataset_id == dataset_id, templates.c.modality.in_(list(clean)))
+    )
+    blobs = shredding.encrypt(
+        conn,
+        reg.keys,
+        [dataset_id] * len(clean),
+        [template_bytes(v[None, :])[0] for v in clean.values()],
+        [f"templates:{dataset_id}:{m}" for m in clean],
+    )
+    conn.execute(
+        insert(templates),
+        [
+            {"dataset_id": dataset_id, "modality": m, "ciphertext": b}
+            for m, b in zip(clean, blobs, strict=True)
+        ],
+    )
 
 
 def _notify(

@@ -261,14 +261,14 @@ def _category(
     )
 
 
-def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
-    """Parse and check a policy document: categories exist, parameters exist, actions are defined."""
-    raw = yaml.safe_load(text)
-    act = str(raw["act"])
-    ps = ps or params()
-    known = set(ps)
-    found: list[tuple[str, Citation]] = []
-    actions = {key: _action(key, body, act, found) for key, body in raw["actions"].items()}
+def _policy_categories(
+    raw: Mapping[str, Any],
+    act: str,
+    actions: Mapping[str, ActionRule],
+    known: set[str],
+    found: list[tuple[str, Citation]],
+) -> dict[Category, CategoryRule]:
+    """Every category, exactly once, with parameters that exist and a retention if recorded."""
     cats: dict[Category, CategoryRule] = {}
     for key, body in raw["categories"].items():
         w = f"categories.{key}"
@@ -286,28 +286,56 @@ def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
         cats[rule.key] = rule
     if set(cats) != set(Category):
         raise LawDataError(f"registry/policy.yaml: categories must be exactly {', '.join(Category)}")
+    return cats
+
+
+def _check_notifications(actions: Mapping[str, ActionRule], known: set[str]) -> None:
+    """An action that notifies names a parameter that exists (its time limit)."""
     for a in actions.values():
         if a.notify is not None and a.notify not in known:
             raise LawDataError(f"registry/policy.yaml: actions.{a.key}: unknown parameter {a.notify}")
+
+
+def _role(
+    key: str,
+    body: Mapping[str, Any],
+    act: str,
+    actions: Mapping[str, ActionRule],
+    found: list[tuple[str, Citation]],
+) -> RoleRule:
+    """One role: its purposes cited, the categories it registers and reads, only defined actions."""
+    w = f"roles.{key}"
+    bad = set(body["actions"]) - set(actions)
+    if bad:
+        raise LawDataError(f"registry/policy.yaml: {w}: unknown actions {sorted(bad)}")
+    return RoleRule(
+        key=Role(key),
+        title=body["title"],
+        purposes=tuple(
+            _citation(p, act, f"{w}.purposes[{i}]", found) for i, p in enumerate(body["purposes"])
+        ),
+        register=_categories(body["register"], w),
+        compare=frozenset(body["compare"]),
+        actions=frozenset(body["actions"]),
+        read=_categories(body["read"], w),
+        verify_hits=bool(body["verify_hits"]),
+        operations=frozenset(body.get("operations") or ()),
+    )
+
+
+def load_policy(text: str, ps: ParameterSet | None = None) -> Policy:
+    """Parse and check a policy document: categories exist, parameters exist, actions are defined."""
+    raw = yaml.safe_load(text)
+    act = str(raw["act"])
+    ps = ps or params()
+    known = set(ps)
+    found: list[tuple[str, Citation]] = []
+    actions = {key: _action(key, body, act, found) for key, body in raw["actions"].items()}
+    cats = _policy_categories(raw, act, actions, known, found)
+    _check_notifications(actions, known)
     roles: dict[Role, RoleRule] = {}
     for key, body in raw["roles"].items():
-        w = f"roles.{key}"
-        bad = set(body["actions"]) - set(actions)
-        if bad:
-            raise LawDataError(f"registry/policy.yaml: {w}: unknown actions {sorted(bad)}")
-        roles[Role(key)] = RoleRule(
-            key=Role(key),
-            title=body["title"],
-            purposes=tuple(
-                _citation(p, act, f"{w}.purposes[{i}]", found) for i, p in enumerate(body["purposes"])
-            ),
-            register=_categories(body["register"], w),
-            compare=frozenset(body["compare"]),
-            actions=frozenset(body["actions"]),
-            read=_categories(body["read"], w),
-            verify_hits=bool(body["verify_hits"]),
-            operations=frozenset(body.get("operations") or ()),
-        )
+        roles[Role(key)] = _role(key, body, act, actions, found)
     le = raw["law_enforcement"]
     rc = raw["return_check"]
     return Policy(

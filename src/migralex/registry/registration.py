@@ -556,14 +556,32 @@ def _compare_batch(
     reg: Registry, conn: Connection, caller: Caller, items: list[_Prepared], ids: list[int]
 ) -> dict[int, list[tuple[int, str, float]]]:
     """Candidates (dataset id, modality, score) of each compared submission, filtered by the law."""
+    probes = _probes(items)
+    if not probes:
+        return {}
+    batch_meta = _batch_meta(caller, items, ids)
+    raw: dict[int, list[tuple[int, str, float]]] = {}
+    for m in MODALITIES:
+        rows = [j for j, mm in probes if mm == m]
+        if rows:
+            raw |= _matches(reg, items, ids, rows, m)
+    meta = _candidate_meta(conn, raw, batch_meta)
+    return _allowed_candidates(reg, caller, items, raw, meta)
+
+
+def _probes(items: list[_Prepared]) -> list[tuple[int, str]]:
+    """(submission, modality) of each compared submission: fingerprints, else the face (Art. 28(1))."""
     probes = []
     for j, it in enumerate(items):
         if _compared(it):
             m = "fingerprint" if "fingerprint" in it.vectors else "face"  # Art. 28(1)
             probes.append((j, m))
-    if not probes:
-        return {}
-    batch_meta = {
+    return probes
+
+
+def _batch_meta(caller: Caller, items: list[_Prepared], ids: list[int]) -> dict[int, dict[str, Any]]:
+    """What the law filters on, for the datasets of this batch (not yet in the store)."""
+    return {
         ids[j]: {
             "member_state": caller.member_state,
             "category": it.rule.key.value,
@@ -573,28 +591,37 @@ def _compare_batch(
         }
         for j, it in enumerate(items)
     }
+
+
+def _matches(
+    reg: Registry, items: list[_Prepared], ids: list[int], rows: list[int], m: str
+) -> dict[int, list[tuple[int, str, float]]]:
+    """Matches of modality `m` above its threshold: in the index, and earlier submissions of the batch."""
+    threshold = reg.config.thresholds[m]
+    q = np.stack([items[j].vectors[m] for j in rows])
+    scores, found = reg.matchers[m].identify(q, reg.config.search_k)
+    # earlier submissions of the same batch (order of arrival)
+    holders = [j for j, it in enumerate(items) if m in it.vectors]
+    pos = {j: p for p, j in enumerate(holders)}
+    bmat = np.stack([items[j].vectors[m] for j in holders])
+    within = q @ bmat.T
     raw: dict[int, list[tuple[int, str, float]]] = {}
-    for m in MODALITIES:
-        rows = [j for j, mm in probes if mm == m]
-        if not rows:
-            continue
-        threshold = reg.config.thresholds[m]
-        q = np.stack([items[j].vectors[m] for j in rows])
-        scores, found = reg.matchers[m].identify(q, reg.config.search_k)
-        # earlier submissions of the same batch (order of arrival)
-        holders = [j for j, it in enumerate(items) if m in it.vectors]
-        pos = {j: p for p, j in enumerate(holders)}
-        bmat = np.stack([items[j].vectors[m] for j in holders])
-        within = q @ bmat.T
-        for r, j in enumerate(rows):
-            keep = [
-                (int(found[r, c]), m, float(scores[r, c]))
-                for c in range(found.shape[1])
-                if found[r, c] >= 0 and scores[r, c] >= threshold
-            ]
-            mask = within[r, : pos[j]] >= threshold
-            keep += [(ids[holders[p]], m, float(within[r, p])) for p in np.flatnonzero(mask)]
-            raw[j] = keep
+    for r, j in enumerate(rows):
+        keep = [
+            (int(found[r, c]), m, float(scores[r, c]))
+            for c in range(found.shape[1])
+            if found[r, c] >= 0 and scores[r, c] >= threshold
+        ]
+        mask = within[r, : pos[j]] >= threshold
+        keep += [(ids[holders[p]], m, float(within[r, p])) for p in np.flatnonzero(mask)]
+        raw[j] = keep
+    return raw
+
+
+def _candidate_meta(
+    conn: Connection, raw: dict[int, list[tuple[int, str, float]]], batch_meta: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """What the law filters on, for every candidate: the batch's, and the stored datasets' read."""
     candidate_ids = sorted({c[0] for v in raw.values() for c in v} - set(batch_meta))
     meta = dict(batch_meta)
     if candidate_ids:
@@ -608,6 +635,17 @@ def _compare_batch(
             meta[int(row.id)] = {
                 k: row._mapping[k] for k in ("member_state", "category", "mark", "erased_at", "sex")
             }
+    return meta
+
+
+def _allowed_candidates(
+    reg: Registry,
+    caller: Caller,
+    items: list[_Prepared],
+    raw: dict[int, list[tuple[int, str, float]]],
+    meta: dict[int, dict[str, Any]],
+) -> dict[int, list[tuple[int, str, float]]]:
+    """The candidates the law lets each submission be compared with, best first, at most the limit."""
     out: dict[int, list[tuple[int, str, float]]] = {}
     for j, cands in raw.items():
         it = items[j]

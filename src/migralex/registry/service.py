@@ -484,23 +484,9 @@ class Registry:
         """A dataset as the caller may see it: its own Member State's, or one a comparison returned."""
         with self.store.read() as conn:
             d = conn.execute(select(datasets).where(datasets.c.id == dataset_id)).first()
-            h, s = hits.c, searches.c
             # the same statements whether the id exists or not: a hidden dataset and an absent one
             # take the same path (no existence oracle by timing)
-            visible = (
-                conn.execute(
-                    select(h.id)
-                    .join_from(hits, searches, h.search_id == s.id)
-                    .where(
-                        h.candidate_dataset_id == dataset_id,
-                        h.requesting_ms == caller.member_state,
-                        s.role == str(caller.role),
-                        h.status != "rejected",
-                    )
-                    .limit(1)
-                ).first()
-                is not None
-            )
+            visible = self._returned_by_a_hit(conn, caller, dataset_id)
             try:
                 if d is None:
                     raise NotVisible(
@@ -511,34 +497,8 @@ class Registry:
                 denial = exc
             else:
                 integrity.check(self.keys.mac_key, "datasets", d._mapping)
-                doc = self.document(conn, dataset_id)
-                state = _state(d)
-                out: dict[str, Any] = {
-                    "dataset": state,
-                    "scope": scope,
-                    "identity": doc["identity"] if doc else None,
-                }
-                if scope == "own":
-                    logged = conn.execute(
-                        select(events).where(events.c.dataset_id == dataset_id).order_by(events.c.seq)
-                    ).all()
-                    for e in logged:
-                        integrity.check(self.keys.mac_key, "events", e._mapping)
-                    out["details"] = doc["details"] if doc else None
-                    out["events"] = [
-                        {
-                            "seq": e.seq,
-                            "type": e.type,
-                            "occurred_at": e.occurred_at.isoformat(),
-                            "member_state": e.member_state,
-                            "legal_basis": e.legal_basis,
-                            "payload": json.loads(e.payload),
-                        }
-                        for e in logged
-                    ]
-                basis = policy().access["own_data" if scope == "own" else "hit_data"].cite()
-                if scope == "hit" and d.category == Category.return_alert:  # SIS Return Reg. Art. 7(2)
-                    basis = policy().return_check.cite()
+                out = self._dataset_view(conn, d, dataset_id, scope)
+                basis = _read_basis(d, scope)
                 with self.store.write() as wconn:
                     audit.append(
                         wconn,
@@ -547,6 +507,53 @@ class Registry:
                     )
                 return out
         self.deny(caller, "read", denial, [dataset_id])
+
+    def _returned_by_a_hit(self, conn: Connection, caller: Caller, dataset_id: int) -> bool:
+        """Did a comparison of the caller's Member State and role return the dataset (a hit not rejected)?"""
+        h, s = hits.c, searches.c
+        return (
+            conn.execute(
+                select(h.id)
+                .join_from(hits, searches, h.search_id == s.id)
+                .where(
+                    h.candidate_dataset_id == dataset_id,
+                    h.requesting_ms == caller.member_state,
+                    s.role == str(caller.role),
+                    h.status != "rejected",
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    def _dataset_view(self, conn: Connection, d: Any, dataset_id: int, scope: str) -> dict[str, Any]:
+        """The dataset's state and identity; for its own Member State also details and checked events."""
+        doc = self.document(conn, dataset_id)
+        state = _state(d)
+        out: dict[str, Any] = {
+            "dataset": state,
+            "scope": scope,
+            "identity": doc["identity"] if doc else None,
+        }
+        if scope == "own":
+            logged = conn.execute(
+                select(events).where(events.c.dataset_id == dataset_id).order_by(events.c.seq)
+            ).all()
+            for e in logged:
+                integrity.check(self.keys.mac_key, "events", e._mapping)
+            out["details"] = doc["details"] if doc else None
+            out["events"] = [
+                {
+                    "seq": e.seq,
+                    "type": e.type,
+                    "occurred_at": e.occurred_at.isoformat(),
+                    "member_state": e.member_state,
+                    "legal_basis": e.legal_basis,
+                    "payload": json.loads(e.payload),
+                }
+                for e in logged
+            ]
+        return out
 
     def find(self, caller: Caller, transaction_id: str) -> dict[str, Any]:
         """The caller's own dataset by the transaction id it was submitted with."""
@@ -773,6 +780,14 @@ class Registry:
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _read_basis(d: Any, scope: str) -> str:
+    """The basis of a read: own or hit data (Eurodac), or the return check (SIS Return Reg. Art. 7(2))."""
+    basis = policy().access["own_data" if scope == "own" else "hit_data"].cite()
+    if scope == "hit" and d.category == Category.return_alert:  # SIS Return Reg. Art. 7(2)
+        basis = policy().return_check.cite()
+    return basis
 
 
 def _state(d: Any) -> dict[str, Any]:

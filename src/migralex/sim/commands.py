@@ -15,7 +15,7 @@ from rich.table import Table
 
 from migralex.countries import EU27
 from migralex.errors import MigralexError
-from migralex.sim.results import BREACHES
+from migralex.sim.results import BREACHES, SimulationResult
 from migralex.sim.scenario import scenario_names
 from migralex.sim.stages import METRICS
 from migralex.tables import Column, Format, print_table, write_rows
@@ -163,6 +163,32 @@ def _write_persons(out: Path, persons: list[dict[str, Any]]) -> None:
             outcomes.write(json.dumps(outcome, ensure_ascii=False) + "\n")
 
 
+def _export_persons(result: SimulationResult, out: Path, seed: int, n: int) -> None:
+    """`n` applicants of the run drawn with `seed`, written as cases and outcomes (`_write_persons`)."""
+    chosen = np.random.default_rng(seed).choice(
+        result.applicants(), size=min(n, len(result.applicants())), replace=False
+    )
+    _write_persons(out, result.export_persons(np.sort(chosen)))
+
+
+def _warn_outside(scenario: str, days: int) -> None:
+    """A warning on stderr for each shock or crisis that starts after the run's last day."""
+    for warning in _outside(scenario, days):
+        err.print(f"[bold yellow]warning:[/] {warning}")
+
+
+def _show(summary: dict[str, Any], fmt: Format, written: dict[str, Path] | None) -> None:
+    """The summary as JSON, CSV or tables; with tables, the files written (`--out`)."""
+    if fmt is Format.json:
+        console.print_json(json.dumps(summary, ensure_ascii=False))
+    elif fmt is Format.csv:
+        write_rows(_flat(summary_rows(summary)), fmt)
+    else:
+        _print_summary(summary)
+        if written is not None:
+            console.print(f"written: {', '.join(str(p) for p in written.values())}")
+
+
 def simulate_command(
     scenario: Annotated[
         str, typer.Option("--scenario", "-s", help=f"one of {', '.join(scenario_names())}, or a YAML file")
@@ -208,24 +234,13 @@ def simulate_command(
                 keep_persons=export_persons > 0,
             )
         if export_persons and out is not None:
-            chosen = np.random.default_rng(seed).choice(
-                result.applicants(), size=min(export_persons, len(result.applicants())), replace=False
-            )
-            _write_persons(out, result.export_persons(np.sort(chosen)))
+            _export_persons(result, out, seed, export_persons)
     except MigralexError as exc:
         err.print(f"[bold red]error:[/] {exc}")
         raise typer.Exit(code=2) from None
     summary = result.summary()
-    for warning in _outside(scenario, summary["days"]):
-        err.print(f"[bold yellow]warning:[/] {warning}")
-    if fmt is Format.json:
-        console.print_json(json.dumps(summary, ensure_ascii=False))
-    elif fmt is Format.csv:
-        write_rows(_flat(summary_rows(summary)), fmt)
-    else:
-        _print_summary(summary)
-        if out is not None:
-            console.print(f"written: {', '.join(str(p) for p in result.paths.values())}")
+    _warn_outside(scenario, summary["days"])
+    _show(summary, fmt, result.paths if out is not None else None)
     if not err.is_terminal:
         err.print(
             f"{summary['runs']} run(s) of {summary['days']} days in {time.perf_counter() - started:.1f} s"

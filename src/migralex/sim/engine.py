@@ -161,23 +161,54 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
     pop = synthesise(scenario, law, b, np.random.default_rng(s_population))
     timings["population"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    mass = tuple(A.MS_INDEX[c.member_state] for c in scenario.crises if c.kind == "mass_arrivals")
-    answers = rules_adapter.decide(pop, law, scenario.regime, scenario.safe_countries_of_origin, mass)
+    answers = _ask_case_engine(scenario, law, pop)
     timings["case_engine"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    days, scale = scenario.days, scenario.scale
-    ms = member_state_inputs(
-        scenario.start, days, scenario.regime, scenario.solidarity.benefitting,
+    ms = _member_state_inputs_of(scenario)
+    x = _kernel_inputs(scenario, law, s_kernel, pop, b, answers, ms)
+    timings["inputs"] = time.perf_counter() - t0
+    return x, pop, b, timings, _run_notes(scenario, pop, ms, answers)
+
+
+def _ask_case_engine(scenario: Scenario, law: ParameterSet, pop: Population) -> rules_adapter.Answers:
+    """Responsibility and channelling for the population, mass-arrival crises named (CFMR Art. 11)."""
+    mass = tuple(A.MS_INDEX[c.member_state] for c in scenario.crises if c.kind == "mass_arrivals")
+    return rules_adapter.decide(pop, law, scenario.regime, scenario.safe_countries_of_origin, mass)
+
+
+def _member_state_inputs_of(scenario: Scenario) -> MemberStateInputs:
+    """`member_state_inputs` for the scenario's start, days, regime, solidarity and calibration year."""
+    return member_state_inputs(
+        scenario.start, scenario.days, scenario.regime, scenario.solidarity.benefitting,
         scenario.solidarity.pool_relocations, scenario.calibration_year,
     )  # fmt: skip
-    per_day, p_rec = A.first_instance(scenario.calibration_year)
-    apps_cal = A.applications_total(scenario.calibration_year)
-    apps_cal = np.where(np.isnan(apps_cal), A.applications(scenario.calibration_year).sum(axis=1), apps_cal)
+
+
+def _calibration(year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Recognition rates, applications, daily decisions and destination CDFs of the calibration year."""
+    per_day, p_rec = A.first_instance(year)
+    apps_cal = A.applications_total(year)
+    apps_cal = np.where(np.isnan(apps_cal), A.applications(year).sum(axis=1), apps_cal)
     dec_base = np.where(per_day > 0, per_day, apps_cal / 365.0)
-    dest_cdf = np.cumsum(A.destinations(A.applications(scenario.calibration_year)), axis=1)
+    dest_cdf = np.cumsum(A.destinations(A.applications(year)), axis=1)
+    return p_rec, apps_cal, dec_base, dest_cdf
+
+
+def _kernel_inputs(
+    scenario: Scenario,
+    law: ParameterSet,
+    s_kernel: np.random.SeedSequence,
+    pop: Population,
+    b: Drawn,
+    answers: rules_adapter.Answers,
+    ms: MemberStateInputs,
+) -> KernelInputs:
+    """The kernel's arrays: the population, the engine's answers, capacities scaled, the law's tables."""
+    days, scale = scenario.days, scenario.scale
+    p_rec, apps_cal, dec_base, dest_cdf = _calibration(scenario.calibration_year)
     dates = np.datetime64(scenario.start, "D") + np.arange(days)
     never = np.full(len(pop), np.iinfo(np.int32).max, np.int32)
-    x = KernelInputs(
+    return KernelInputs(
         n_days=days,
         seed=np.uint64(s_kernel.generate_state(1, np.uint64)[0]),
         arr_day=pop.arr_day,
@@ -214,7 +245,12 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
         dest_cdf=dest_cdf,
         bp=b.kernel_scalars(),
     )
-    timings["inputs"] = time.perf_counter() - t0
+
+
+def _run_notes(
+    scenario: Scenario, pop: Population, ms: MemberStateInputs, answers: rules_adapter.Answers
+) -> tuple[str, ...]:
+    """What the run rests on: population, capacities, recognition rates, the pool and its matching."""
     notes = (*pop.notes, *ms.notes, f"recognition rates for channelling: {answers.rates_source}")
     if scenario.solidarity.pool_act and scenario.regime == "pact":
         notes += (
@@ -225,45 +261,24 @@ def prepare(scenario: Scenario, seed: np.random.SeedSequence | int) -> Prepared:
             f"relocations matched week by week ({scenario.solidarity.matching}) against the places released "
             "so far; AMMR Art. 67(9)-(11) time limits",
         )
-    return x, pop, b, timings, notes
+    return notes
 
 
 def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_persons: bool = False) -> RunResult:
     """One run of `scenario` from `seed` (see the module docstring)."""
     x, pop, b, timings, notes = prepare(scenario, seed)
-    t0 = time.perf_counter()
-    match = relocation.matcher(scenario.solidarity.matching)
-    out: KernelOutputs = relocation.run_weekly(
-        x, scenario.start, match, pop.vulnerable, pop.family_ms, timings=timings
-    )
-    timings["kernel"] = time.perf_counter() - t0 - timings.get("relocation_matching", 0.0)
-    check_conservation(out.counts, pop)
-    if out.error == ERR_CONSERVATION:  # pragma: no cover - check_conservation names the day first
-        raise ConservationError(f"scenario {scenario.name}: persons lost or duplicated")
+    out = _run_days(scenario, x, pop, timings)
     arriving = (pop.arr_day >= 0) & (pop.arr_day < scenario.days)
     arrivals = per_day_and_state(pop.arr_day[arriving], pop.first_ms[arriving], scenario.days)
     hit = arriving & (pop.route >= 0)
     detected = per_day_and_state(pop.arr_day[hit], pop.first_ms[hit], scenario.days)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    persons = None
-    if keep_persons:
-        persons = {
-            "stage": out.state,
-            "member_state": out.loc,
-            "responsible": out.responsible,
-            "procedure": out.procedure,
-            "registration_day": out.reg_day,
-            "decision_day": out.decision_day,
-        }
+    persons = _persons(out) if keep_persons else None
     resettled = resettlement.run_arrivals(scenario, root)
     if resettled is not None:  # admitted with protection decided (URF Art. 9(15)): into `protected`
         resettlement.add_to_run(out.counts, out.flows, resettled[0])
         notes += tuple(n for n in (resettled[1],) if n)
-    returns = None
-    if scenario.returns is not None:  # after the return decision: migralex.sim.returns
-        t0 = time.perf_counter()
-        returns = returns_stage(scenario.returns, root, out.state, out.loc, pop.nat, x.dest_cdf, len(EU27))
-        timings["returns_stage"] = time.perf_counter() - t0
+    returns = _returns(scenario, root, x, pop, out, timings)
     return RunResult(
         returns=returns,
         resettled=None if resettled is None else resettled[0],
@@ -289,15 +304,53 @@ def simulate(scenario: Scenario, seed: np.random.SeedSequence | int, keep_person
         tp_transitions=None if pop.tp_transitions is None else pop.tp_transitions.counts,
         tp_info=None if pop.tp_transitions is None else pop.tp_transitions.info(),
         tp_accounting=_tp_accounting(pop, out, scenario.days),
-        adequate_capacity=member_state_inputs(
-            scenario.start,
-            scenario.days,
-            scenario.regime,
-            scenario.solidarity.benefitting,
-            scenario.solidarity.pool_relocations,
-            scenario.calibration_year,
-        ).border_capacity,
+        adequate_capacity=_member_state_inputs_of(scenario).border_capacity,
     )
+
+
+def _run_days(
+    scenario: Scenario, x: KernelInputs, pop: Population, timings: dict[str, float]
+) -> KernelOutputs:
+    """The kernel over every day, relocations matched week by week; conservation checked."""
+    t0 = time.perf_counter()
+    match = relocation.matcher(scenario.solidarity.matching)
+    out: KernelOutputs = relocation.run_weekly(
+        x, scenario.start, match, pop.vulnerable, pop.family_ms, timings=timings
+    )
+    timings["kernel"] = time.perf_counter() - t0 - timings.get("relocation_matching", 0.0)
+    check_conservation(out.counts, pop)
+    if out.error == ERR_CONSERVATION:  # pragma: no cover - check_conservation names the day first
+        raise ConservationError(f"scenario {scenario.name}: persons lost or duplicated")
+    return out
+
+
+def _persons(out: KernelOutputs) -> dict[str, np.ndarray]:
+    """Per-person outcomes of the run (asked for with `keep_persons`)."""
+    return {
+        "stage": out.state,
+        "member_state": out.loc,
+        "responsible": out.responsible,
+        "procedure": out.procedure,
+        "registration_day": out.reg_day,
+        "decision_day": out.decision_day,
+    }
+
+
+def _returns(
+    scenario: Scenario,
+    root: np.random.SeedSequence,
+    x: KernelInputs,
+    pop: Population,
+    out: KernelOutputs,
+    timings: dict[str, float],
+) -> dict[str, Any] | None:
+    """The returns stage after the return decision (`migralex.sim.returns`), if the scenario has one."""
+    if scenario.returns is None:
+        return None
+    t0 = time.perf_counter()
+    returns = returns_stage(scenario.returns, root, out.state, out.loc, pop.nat, x.dest_cdf, len(EU27))
+    timings["returns_stage"] = time.perf_counter() - t0
+    return returns
 
 
 def _tp_accounting(pop: Population, out: KernelOutputs, days: int) -> np.ndarray | None:

@@ -39,7 +39,7 @@ from migralex.rules.procedure import BORDER as E_BORDER
 from migralex.rules.procedure import BORDER_OPTIONAL as E_BORDER_OPTIONAL
 from migralex.rules.procedure import REGULAR as E_REGULAR
 from migralex.rules.procedure import Context, Instrumentalisation, channel
-from migralex.rules.responsibility.hierarchy import decide_responsibility
+from migralex.rules.responsibility.hierarchy import ResponsibilityResult, decide_responsibility
 from migralex.sim.population import VISA_VALIDITY_DAYS, Population, entries
 from migralex.sim.stages import (
     PROC_ACCELERATED,
@@ -160,6 +160,31 @@ def decide(
     responsibility = decide_responsibility(batch, law, regime=REGIMES[regime])
     resp = np.full(n, -1, np.int8)
     resp[rows] = responsibility.member_state
+    req = _take_charge_requests(n, rows, batch, responsibility)
+    context = _context(batch, law, safe_countries)
+    ask = _Channelling(law, regime, batch, rows)
+    proc = ask.procedures(batch, context)
+    cap, amax, ter, crisis, instr = _asked_again(
+        ask, proc, context, pop.instrumentalised[rows], crisis_states
+    )
+    return Answers(
+        resp=resp,
+        req_kind=req,
+        proc_reg=_on_rows(n, rows, proc),
+        proc_cap=_on_rows(n, rows, cap),
+        proc_max=_on_rows(n, rows, amax),
+        proc_ter=_on_rows(n, rows, ter),
+        proc_crisis=_on_rows(n, rows, crisis),
+        proc_instr=_on_rows(n, rows, instr),
+        rates_source=context.rates_source,
+    )
+
+
+def _take_charge_requests(
+    n: int, rows: np.ndarray, batch: CaseBatch, responsibility: ResponsibilityResult
+) -> np.ndarray:
+    """int8 [person]: take-charge requests where another Member State is responsible, after a hit if
+    the criterion rests on one (AMMR Art. 39(1), second subparagraph; Art. 33)."""
     criterion = np.zeros(len(rows), dtype=bool)
     for k, part in enumerate(responsibility.parts):
         keys = np.array([r.key in HIT_CRITERIA for r in part.rules] or [False])
@@ -167,57 +192,81 @@ def decide(
     req = np.full(n, REQ_NONE, np.int8)
     elsewhere = (responsibility.member_state >= 0) & (responsibility.member_state != batch.applicants.reg_ms)
     req[rows] = np.where(elsewhere, np.where(criterion, REQ_TAKE_CHARGE_HIT, REQ_TAKE_CHARGE), REQ_NONE)
+    return req
 
+
+def _context(batch: CaseBatch, law: ParameterSet, safe_countries: tuple[str, ...]) -> Context:
+    """The engine's context: recognition rates of the last decision year before the first registration."""
     reg = batch.applicants.reg_date
     year = min(latest_decision_year(), int(str(reg.min())[:4]) - 1) if len(reg) else latest_decision_year()
-    context = default_context(year, law, safe_countries_of_origin=safe_countries)
+    return default_context(year, law, safe_countries_of_origin=safe_countries)
 
-    def procedures(b: CaseBatch, ctx: Context) -> np.ndarray:
-        proc = _PROC[channel(b, ctx, law, regime="AMMR").procedure]
-        if regime == "dublin_iii":
+
+@dataclass(frozen=True)
+class _Channelling:
+    """The engine's `channel` for the run's applicants under the scenario's regime (APR Arts 42-45)."""
+
+    law: ParameterSet
+    regime: str
+    batch: CaseBatch
+    rows: np.ndarray
+
+    def procedures(self, b: CaseBatch, ctx: Context) -> np.ndarray:
+        """The simulator's procedure codes for `b` under `ctx` (Dublin III: the border one optional)."""
+        proc = _PROC[channel(b, ctx, self.law, regime="AMMR").procedure]
+        if self.regime == "dublin_iii":
             proc = np.where(proc == PROC_BORDER, PROC_BORDER_OPTIONAL, proc).astype(np.int8)
         return proc
 
-    proc = procedures(batch, context)
-
     def again(
-        mask: np.ndarray, ctx: Context, batch_: CaseBatch = batch, rows_: CaseBatch | None = None
+        self,
+        proc: np.ndarray,
+        mask: np.ndarray,
+        ctx: Context,
+        batch: CaseBatch | None = None,
+        taken: CaseBatch | None = None,
     ) -> np.ndarray:
-        """The engine asked again for the rows in `mask` only (`rows_`: those rows, already taken;
-        the others keep `proc`)."""
+        """`proc` with the rows in `mask` asked again under `ctx` (`taken`: those rows, already taken)."""
         out = proc.copy()
         if mask.any():
-            out[mask] = procedures(rows_ if rows_ is not None else batch_.take(np.flatnonzero(mask)), ctx)
+            b = batch if batch is not None else self.batch
+            out[mask] = self.procedures(taken if taken is not None else b.take(np.flatnonzero(mask)), ctx)
         return out
 
+
+def _asked_again(
+    ask: _Channelling,
+    proc: np.ndarray,
+    context: Context,
+    instrumentalised: np.ndarray,
+    crisis_states: tuple[int, ...],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Procedures under border relief (APR Arts 47-48, 50), on the territory (Art. 43(1)), in a
+    crisis (CFMR Art. 11(3)) and under instrumentalisation (Art. 11(6)-(7)), for the applicants."""
+    batch = ask.batch
     every = C.MEMBER_STATES[: C.N_EU]  # the context lists Member States (CFMR Art. 11)
     border = proc == PROC_BORDER
     border_cases = batch.take(np.flatnonzero(border))  # asked twice: capacity, annual maximum
     territory = replace(
-        batch, applicants=replace(batch.applicants, place=np.full(len(rows), TERRITORY, np.int8))
+        batch, applicants=replace(batch.applicants, place=np.full(len(ask.rows), TERRITORY, np.int8))
     )
-    instrumentalised = Instrumentalisation(every, INSTRUMENTALISATION_OPTION)
-
-    def full(values: np.ndarray) -> np.ndarray:
-        out = np.full(n, PROC_NONE, np.int8)
-        out[rows] = values
-        return out
-
-    return Answers(
-        resp=resp,
-        req_kind=req,
-        proc_reg=full(proc),
-        proc_cap=full(again(border, replace(context, border_capacity_reached=every), rows_=border_cases)),
-        proc_max=full(again(border, replace(context, annual_maximum_reached=every), rows_=border_cases)),
-        proc_ter=full(again(border | (proc == PROC_BORDER_OPTIONAL), context, territory)),
-        proc_crisis=full(
-            again(np.isin(batch.applicants.reg_ms, crisis_states), replace(context, crisis_derogation=True))
+    instrumentalisation = Instrumentalisation(every, INSTRUMENTALISATION_OPTION)
+    return (
+        ask.again(proc, border, replace(context, border_capacity_reached=every), taken=border_cases),
+        ask.again(proc, border, replace(context, annual_maximum_reached=every), taken=border_cases),
+        ask.again(proc, border | (proc == PROC_BORDER_OPTIONAL), context, territory),
+        ask.again(
+            proc, np.isin(batch.applicants.reg_ms, crisis_states), replace(context, crisis_derogation=True)
         ),
-        proc_instr=full(
-            again(pop.instrumentalised[rows], replace(context, instrumentalisation=instrumentalised))
-        ),
-        rates_source=context.rates_source,
+        ask.again(proc, instrumentalised, replace(context, instrumentalisation=instrumentalisation)),
     )
+
+
+def _on_rows(n: int, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """int8 [person]: `values` at the applicants' rows, PROC_NONE for everybody else."""
+    out = np.full(n, PROC_NONE, np.int8)
+    out[rows] = values
+    return out
 
 
 def export_cases(pop: Population, persons: np.ndarray, label: str) -> list[dict[str, Any]]:
