@@ -33,6 +33,15 @@ fewer, all of one case (synthetic, regime forced to Dublin III, syn-00002515: cr
 Friday 18 December 2026, registered in Germany on Monday 20 December 2027; the 12 months of Art. 13(1)
 end on Saturday 18 December and no longer roll to the Monday, so Germany is responsible under
 Art. 3(2) and the take charge request, reply and transfer rows are gone); every other row was identical.
+Dublin III take charge request after a hit in the table without events (CJEU C-670/16 Mengesteab,
+reading `dublin3.reading.take_charge_request_after_hit`, default `three_month_cap`): the hit is not
+dated, so the request keeps no date, but it now has the three months from the lodging as its
+`latest` bound (variant `dublin3_after_hit_capped`) and the reply and transfer chain from it: 2,064
+rows changed, those of the 688 Dublin III after-hit cases of the synthetic scenarios (1,068 rows
+forced_dublin3, 498 by_date, 498 crisis) - per case the `take_charge_request` row (`latest` from
+none to a date, `legal_basis`, `runs_from`, `note`) and the `take_charge_reply` and `transfer` rows
+(`latest` only, from none to a date); no `date` changed; three new examples of
+tests/rules/examples/deadlines.yaml added their 16 rows; every other row was identical.
 """
 
 from __future__ import annotations

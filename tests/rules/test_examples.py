@@ -20,8 +20,9 @@ optional `regime` (the regime the caller forces: `AMMR`, `DUBLIN_III`; also at f
 - returns (`question: returns`, APR Art. 37, RBPR Art. 4, Return Directive Art. 7): any column of
   `migralex.rules.returns` (dates as ISO strings), `trace` as above;
 - deadlines (`question: deadlines`): `deadlines` mapping a name to its date (null for a deadline
-  that runs from an event the case does not date), `absent` (names that must not be there),
-  `legal_basis` (a name mapped to the basis of its variant); an example (or file) may give `crisis`,
+  that runs from an event the case does not date), `latest` (a name mapped to its `latest` bound,
+  null for none), `absent` (names that must not be there), `legal_basis` (a name mapped to the
+  basis of its variant); an example (or file) may give `crisis`,
   the CFMR Art. 12 authorisations `[{member_state, from, to}]`. For a batch (`cases`), `expect`
   maps each id to such a mapping.
 - resettlement (`question: resettlement`, URF Art. 9): `case` is {registered, member_state,
@@ -114,6 +115,9 @@ def _check_deadlines(answer: dict[str, Any], expect: dict[str, Any]) -> None:
         assert got[name] == (None if date is None else str(date)), (name, answer)
     for name in expect.get("absent", []):
         assert name not in got, (name, answer)
+    bounds = {d["name"]: d.get("latest") for d in answer["deadlines"]}
+    for name, latest in expect.get("latest", {}).items():
+        assert bounds.get(name) == (None if latest is None else str(latest)), (name, answer)
     bases = {d["name"]: d["legal_basis"] for d in answer["deadlines"]}
     for name, basis in expect.get("legal_basis", {}).items():
         assert bases.get(name) == basis, (name, answer)

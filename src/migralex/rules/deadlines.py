@@ -18,8 +18,10 @@ Deadlines (name: basis):
   optional border procedure: 21 days, with a note that 5 days run if the Member State applies it);
 - `take_charge_request`: AMMR Art. 39(1), 2 months from registration; after a Eurodac (Arts 22, 24)
   or VIS hit 1 month from the hit; crisis CFMR Art. 12(2)(a), 4 months; Dublin III Art. 21(1), 3
-  months (2 after a hit) - only where another Member State is (or may be) responsible and not
-  after Art. 16(4) (Art. 39 does not apply);
+  months (2 after a hit, at the latest 3 from the lodging - CJEU C-670/16 Mengesteab, reading
+  `dublin3.reading.take_charge_request_after_hit`: the hit is not dated, so that bound is the
+  `latest`, and the reply's and transfer's `latest` follow from it) - only where another Member
+  State is (or may be) responsible and not after Art. 16(4) (Art. 39 does not apply);
 - `take_charge_reply`: AMMR Art. 40(1), 1 month from receipt; 2 weeks after a hit (40(2)); crisis
   2 months (CFMR Art. 12(2)(b)); Dublin III Art. 22(1), 2 months; silence is acceptance;
 - `transfer_decision`: AMMR Art. 42(1), 2 weeks from acceptance;
@@ -602,9 +604,12 @@ def _lodging(f: Facts, b: _Builder) -> None:
     b.set(col, "border_relocation", border & f.relocation, None, ms)
 
 
-def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
-    """AMMR Art. 39(1) (1 month after a hit); CFMR Art. 12(2)(a); Dublin III Art. 21(1)."""
-    col = b.column("take_charge_request", ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit"))
+def _take_charge_request(f: Facts, b: _Builder) -> tuple[np.ndarray, np.ndarray, int]:
+    """AMMR Art. 39(1) (1 month after a hit); CFMR Art. 12(2)(a); Dublin III Art. 21(1) (after a
+    hit, at the latest three months from the lodging: CJEU C-670/16 Mengesteab, by default).
+    Returns the dates, the `latest` bounds and the cases (bitset) that have only the bound."""
+    keys = ("default", "after_hit", "crisis", "dublin3", "dublin3_after_hit", "dublin3_after_hit_capped")
+    col = b.column("take_charge_request", keys, with_latest=True)
     elsewhere, hit, ammr, dublin = f.elsewhere, f.hit, f.ammr_case, f.dublin_case
     ammr_crisis = ammr & f.art12["request"]
     plain = elsewhere & ~hit
@@ -612,12 +617,20 @@ def _take_charge_request(f: Facts, b: _Builder) -> np.ndarray:
     b.set(col, "after_hit", elsewhere & hit & ammr & ~ammr_crisis, None, f.reg_ms)
     b.set(col, "crisis", elsewhere & ammr_crisis, f.reg, f.reg_ms)
     b.set(col, "dublin3", plain & dublin, f.reg, f.reg_ms)
-    b.set(col, "dublin3_after_hit", elsewhere & hit & dublin, None, f.reg_ms)
-    return col.date
+    capped = 0
+    if b.p.reading("dublin3.reading.take_charge_request_after_hit") == "three_month_cap":
+        capped = elsewhere & hit & dublin
+        b.set(col, "dublin3_after_hit_capped", capped, None, f.reg_ms)
+        b.set(col, "dublin3", capped, f.reg, f.reg_ms, into="latest")  # the three months of Art. 21(1)
+    else:  # as_written: two months from the hit, whenever it came
+        b.set(col, "dublin3_after_hit", elsewhere & hit & dublin, None, f.reg_ms)
+    return col.date, cast(np.ndarray, col.latest), capped
 
 
-def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.ndarray:
-    """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22."""
+def _take_charge_reply(f: Facts, b: _Builder, request: tuple[np.ndarray, np.ndarray, int]) -> np.ndarray:
+    """AMMR Art. 40(1)-(2), silence is acceptance (40(8)); CFMR Art. 12(2)(b); Dublin III Art. 22
+    (`latest` from the request's last day, or from its `latest` bound where it has only that)."""
+    request_due, request_latest, capped = request
     col = b.column("take_charge_reply", ("default", "after_hit", "crisis", "dublin3"), with_latest=True)
     requested = f.requested() if f.elsewhere else f.reg_ms  # no date without a request
     elsewhere, hit, ammr = f.elsewhere, f.hit, f.ammr_case
@@ -631,6 +644,7 @@ def _take_charge_reply(f: Facts, b: _Builder, request_due: np.ndarray) -> np.nda
     for name, mask in masks.items():
         b.set(col, name, mask, None, requested)
         b.set(col, name, mask, request_due, requested, into="latest")
+    b.set(col, "dublin3", masks["dublin3"] & capped, request_latest, requested, into="latest")
     return col.latest if col.latest is not None else _nat(b.n)
 
 
@@ -711,8 +725,7 @@ def _all(f: Facts, b: _Builder) -> None:
     _screening_end(f, b)
     _registration(f, b)
     _lodging(f, b)
-    request_due = _take_charge_request(f, b)
-    reply_latest = _take_charge_reply(f, b, request_due)
+    reply_latest = _take_charge_reply(f, b, _take_charge_request(f, b))
     _transfer_decision(f, b)
     _transfer(f, b, reply_latest)
     _relocation(f, b)

@@ -19,7 +19,11 @@ with the official holidays of the Member State that must act, and classified on 
   `take_back_confirmation` (Art. 41(3); silence is confirmation, Art. 41(4)); under Dublin III the
   take back request (Art. 23(2): two months from the hit when based on Eurodac data, else three
   months from the lodging; late, the Member State of the new application is responsible, Art.
-  23(3)) and its reply (Art. 25(1): two weeks when based on Eurodac data, else one month; silence
+  23(3); Art. 24(2) where no new application was lodged in the requesting Member State - the hit
+  received by a Member State other than the one of registration: two months from the hit, and
+  not dated when not based on Eurodac data, since its period runs from the day the requesting
+  Member State became aware that another may be responsible, which the case does not record) and
+  its reply (Art. 25(1): two weeks when based on Eurodac data, else one month; silence
   is acceptance, Art. 25(2)); after a hit a Dublin III take charge request is due at the latest
   three months from the lodging (CJEU C-670/16 Mengesteab, reading
   `dublin3.reading.take_charge_request_after_hit`);
@@ -444,13 +448,17 @@ def eurodac_based(f: Facts) -> np.ndarray:
 def take_back_notification(f: Facts) -> Limit:
     """AMMR Art. 41(1): two weeks from the hit on an earlier application, lateness does not affect
     the obligation (CFMR 12(2)(c)); Dublin III Art. 23(2): two months from the hit, three months from
-    the lodging when not based on Eurodac data; late, the requesting State is responsible (23(3))."""
+    the lodging when not based on Eurodac data; late, the requesting State is responsible (23(3));
+    Art. 24(2): two months from a hit received where no new application was lodged."""
     ch, r = f.ch, f.regimes()
-    lim = Limit("take_back_notification", ("default", "crisis", "dublin3", "dublin3_after_hit"), f.n)
+    keys = ("default", "crisis", "dublin3", "dublin3_after_hit", "dublin3_no_application_after_hit")
+    lim = Limit("take_back_notification", keys, f.n)
     hit, eurodac = ch["hit_tb"] >= 0, eurodac_based(f)
     start, event, ms = ch.date("hit_tb"), ch.index("hit_tb"), acting(ch.by("hit_tb"), f.reg_ms)
     lim.open(f.p, "default", hit & r["ammr"], start, event, ms)
-    lim.open(f.p, "dublin3_after_hit", eurodac & r["dublin3"], start, event, ms)
+    d3_hit, elsewhere = eurodac & r["dublin3"], ms != f.reg_ms  # Art. 24: no application lodged there
+    lim.open(f.p, "dublin3_after_hit", d3_hit & ~elsewhere, start, event, ms)
+    lim.open(f.p, "dublin3_no_application_after_hit", d3_hit & elsewhere, start, event, ms)
     notifier = acting(ch.by("notification"), f.reg_ms)
     lodged_here = (ch["notification"] >= 0) & (notifier == f.reg_ms)  # Art. 23, not Art. 24
     reg, minus = f.registration()

@@ -8,7 +8,8 @@ a child applicant whose parent is the beneficiary); always "provided that the pe
 have expressed their desire to that effect in writing". Dublin III Art. 9 covers beneficiaries
 only: long-term residents and naturalised former beneficiaries do not count under it; and it holds
 "regardless of whether the family was previously formed in the country of origin", so under it a
-family formed after arrival counts (the relation must still be one of Art. 2(g)).
+family formed after arrival counts (the relation must still be one of Art. 2(g)). Its reasons
+(`DUBLIN3_REASONS`) name beneficiaries only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 
 from migralex.rules.responsibility.common import REL, STATUS, Facts, Law
 from migralex.rules.responsibility.family_criteria import designate, nobody
-from migralex.rules.trace import Flag, RuleEval
+from migralex.rules.trace import NOT_APPLICABLE, Flag, RuleEval
 
 REASONS = (
     "no family member who is a beneficiary of international protection or a long-term resident",
@@ -28,14 +29,27 @@ REASONS = (
     " expressed their desire in writing, or the family did not exist before arrival",
     "family members who are beneficiaries or long-term residents are in several Member States ({bits})",
 )
+DUBLIN3_REASONS = (
+    "no family member who has been allowed to reside as a beneficiary of international protection",
+    "a family member has been allowed to reside in {ms} as a beneficiary of international protection,"
+    " and the persons concerned expressed their desire in writing",
+    "a family member has been allowed to reside as a beneficiary of international protection, but the"
+    " persons concerned have not expressed their desire in writing",
+    "family members who are beneficiaries of international protection are in several Member States"
+    " ({bits})",
+    "no family member who has been allowed to reside as a beneficiary of international protection: a"
+    " long-term resident or a naturalised former beneficiary counts under AMMR Art. 26, not under"
+    " Dublin III Art. 9",
+)
 
 
 def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     """AMMR Art. 26(1)–(3)."""
     fam = f.batch.family
     citations = (law.cite["protection_family"], *(law.cite[f"protection_family_{i}"] for i in (1, 2, 3)))
+    reasons = DUBLIN3_REASONS if law.regime == "DUBLIN_III" else REASONS
     if not len(fam):
-        return nobody(f, law, "protection_family", REASONS, citations)
+        return nobody(f, law, "protection_family", reasons, citations)
     s = fam.status
     beneficiary = s == STATUS["beneficiary_of_international_protection"]
     naturalised = s == STATUS["naturalised_former_beneficiary"]
@@ -52,4 +66,9 @@ def evaluate(f: Facts, law: Law) -> tuple[RuleEval, list[Flag]]:
     rows = status_ok & member & fam.consent_in_writing
     near = status_ok & f.family_member_kind & ~rows
     cite_rows = np.where(after_arrival_child, 3, np.where(naturalised, 2, 1))
-    return designate(f, law, "protection_family", rows, near, REASONS, citations, cite_rows)
+    rule, flags = designate(f, law, "protection_family", rows, near, reasons, citations, cite_rows)
+    if law.regime == "DUBLIN_III":
+        ammr_only = (naturalised | long_term) & f.family_member_kind & ~f.uam[fam.case]
+        said = np.bincount(fam.case[ammr_only], minlength=f.n) > 0
+        rule.set(said & (rule.outcome == NOT_APPLICABLE), NOT_APPLICABLE, 4)
+    return rule, flags

@@ -46,9 +46,24 @@ def _reasons(law: Law, crossing: str, sar: str) -> tuple[str, ...]:
         f"disembarked in {{ms}} after a search and rescue operation on {{d1}}; registered not more than"
         f" {sar} after (the period ended on {{d2}})",
         "relocated to {ms} under AMMR Art. 67 after crossing the border",
+        _ceased_reason(law, crossing, sar),
+    )
+
+
+def _ceased_reason(law: Law, crossing: str, sar: str) -> str:
+    """The reason of a ceased responsibility: AMMR Art. 33(1)-(2) has two periods; Dublin III Art.
+    13(1) one, "12 months after the date on which the irregular border crossing took place" (a
+    crossing by land, sea or air: a disembarkation is one too)."""
+    note = law.cite.get("entry_note", "")
+    if law.regime == "DUBLIN_III":
+        return (
+            f"responsibility ceased {crossing} after the last irregular border crossing (into {{ms2}} on"
+            f" {{d1}}, by land, sea or air): the period ended on {{d2}}, before registration{note}"
+        )
+    return (
         f"responsibility ceased: the last irregular entry (into {{ms2}} on {{d1}}) was more than the"
         f" period ({crossing} after a crossing, {sar} after a disembarkation) before registration (it"
-        f" ended on {{d2}}){note}",
+        f" ended on {{d2}}){note}"
     )
 
 
