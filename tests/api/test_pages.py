@@ -70,8 +70,19 @@ def test_health_lists_capabilities(client: TestClient) -> None:
     body = client.get("/v1/health").json()
     assert body["status"] == "ok"
     assert set(body["capabilities"]) == {
-        "cases", "cycle", "simulations", "timeline", "relocations", "registry", "forecast", "returns",
-        "readmission", "resettlement", "temporary_protection", "screening", "return_rates",
+        "cases",
+        "cycle",
+        "simulations",
+        "timeline",
+        "relocations",
+        "registry",
+        "forecast",
+        "returns",
+        "readmission",
+        "resettlement",
+        "temporary_protection",
+        "screening",
+        "return_rates",
     }
 
 

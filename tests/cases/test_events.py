@@ -177,6 +177,8 @@ def test_the_ground_of_an_urgent_request_needs_the_request_to_be_urgent() -> Non
         parse_case(_broken(1, urgent_ground="return_decision"))
     with pytest.raises(InvalidInput, match="'ground_issued' dates the 'urgent_ground'"):
         parse_case(_broken(1, urgent=True, ground_issued="2026-09-01"))
+
+
 def test_a_return_decision_is_an_event_issued_by_one_member_state() -> None:
     """APR Art. 37: the return decision is issued by the Member State that rejected the application."""
     case = parse_case(_case(events=[{"type": "return_decision", "date": "2026-09-24", "by": "DE"}]))

@@ -35,8 +35,7 @@ DUBLIN3_REASONS = (
     " and the persons concerned expressed their desire in writing",
     "a family member has been allowed to reside as a beneficiary of international protection, but the"
     " persons concerned have not expressed their desire in writing",
-    "family members who are beneficiaries of international protection are in several Member States"
-    " ({bits})",
+    "family members who are beneficiaries of international protection are in several Member States ({bits})",
     "no family member who has been allowed to reside as a beneficiary of international protection: a"
     " long-term resident or a naturalised former beneficiary counts under AMMR Art. 26, not under"
     " Dublin III Art. 9",
