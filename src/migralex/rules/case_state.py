@@ -316,16 +316,20 @@ def _responsibility(f: Facts, lim: dict[str, Limit], acc: dict[str, np.ndarray])
 
 
 def _shifts(
-    f: Facts, lim: dict[str, Limit], request_lapsed: np.ndarray, transfer_lapsed: np.ndarray
+    f: Facts,
+    lim: dict[str, Limit],
+    request_lapsed: np.ndarray,
+    transfer_lapsed: np.ndarray,
+    back_lapsed: np.ndarray,
 ) -> list[dict[str, np.ndarray]]:
     """The changes of responsibility a lapsed limit caused (`SHIFT_KEYS`): from, to, the day after
-    the last day."""
+    the last day (`back_lapsed`: Dublin III Art. 23(3), `take_back_lapsed`)."""
     ch, one = f.ch, np.timedelta64(1, "D")
     candidate = np.where(ch["request"] >= 0, ch.to("request"), ch.to("hit_tc"))
     tcr, tr, tbn = lim["take_charge_request"], lim["transfer"], lim["take_back_notification"]
     first = request_lapsed & (candidate >= 0) & (candidate != f.reg_ms)
     back_from = np.where(ch["notification"] >= 0, ch.to("notification"), ch.to("hit_tb"))
-    back = take_back_lapsed(f, tbn) & (back_from >= 0) & (back_from != f.reg_ms)
+    back = back_lapsed & (back_from >= 0) & (back_from != f.reg_ms)
     return [
         {"mask": first, "date": tcr.date + one, "from": candidate, "to": f.reg_ms, "limit": np.full(f.n, 0)},
         {
@@ -450,7 +454,7 @@ def case_timeline(
     lim, acc = _chains(f)
     lim["appeal_period"] = remedy_period(f, national_periods(appeal_period, p))  # AMMR Art. 43(2)
     resp, why, by, request_lapsed, transfer_lapsed = _responsibility(f, lim, acc)
-    shifts = _shifts(f, lim, request_lapsed, transfer_lapsed)
+    shifts = _shifts(f, lim, request_lapsed, transfer_lapsed, acc["take_back_lapsed"])
     return Timeline(
         batch, ev, day, f.regime, lim, resp, why, by, shifts, f.p, acc["uam_late"], urgent_not_warranted(f)
     )
