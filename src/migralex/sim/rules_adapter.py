@@ -164,18 +164,12 @@ def decide(
     context = _context(batch, law, safe_countries)
     ask = _Channelling(law, regime, batch, rows)
     proc = ask.procedures(batch, context)
-    cap, amax, ter, crisis, instr = _asked_again(
-        ask, proc, context, pop.instrumentalised[rows], crisis_states
-    )
+    asked = _asked_again(ask, proc, context, pop.instrumentalised[rows], crisis_states)
     return Answers(
         resp=resp,
         req_kind=req,
         proc_reg=_on_rows(n, rows, proc),
-        proc_cap=_on_rows(n, rows, cap),
-        proc_max=_on_rows(n, rows, amax),
-        proc_ter=_on_rows(n, rows, ter),
-        proc_crisis=_on_rows(n, rows, crisis),
-        proc_instr=_on_rows(n, rows, instr),
+        **{name: _on_rows(n, rows, values) for name, values in asked.items()},
         rates_source=context.rates_source,
     )
 
@@ -240,9 +234,10 @@ def _asked_again(
     context: Context,
     instrumentalised: np.ndarray,
     crisis_states: tuple[int, ...],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> dict[str, np.ndarray]:
     """Procedures under border relief (APR Arts 47-48, 50), on the territory (Art. 43(1)), in a
-    crisis (CFMR Art. 11(3)) and under instrumentalisation (Art. 11(6)-(7)), for the applicants."""
+    crisis (CFMR Art. 11(3)) and under instrumentalisation (Art. 11(6)-(7)), for the applicants,
+    by the name of their field of `Answers`."""
     batch = ask.batch
     every = C.MEMBER_STATES[: C.N_EU]  # the context lists Member States (CFMR Art. 11)
     border = proc == PROC_BORDER
@@ -251,15 +246,21 @@ def _asked_again(
         batch, applicants=replace(batch.applicants, place=np.full(len(ask.rows), TERRITORY, np.int8))
     )
     instrumentalisation = Instrumentalisation(every, INSTRUMENTALISATION_OPTION)
-    return (
-        ask.again(proc, border, replace(context, border_capacity_reached=every), taken=border_cases),
-        ask.again(proc, border, replace(context, annual_maximum_reached=every), taken=border_cases),
-        ask.again(proc, border | (proc == PROC_BORDER_OPTIONAL), context, territory),
-        ask.again(
+    return {
+        "proc_cap": ask.again(
+            proc, border, replace(context, border_capacity_reached=every), taken=border_cases
+        ),
+        "proc_max": ask.again(
+            proc, border, replace(context, annual_maximum_reached=every), taken=border_cases
+        ),
+        "proc_ter": ask.again(proc, border | (proc == PROC_BORDER_OPTIONAL), context, territory),
+        "proc_crisis": ask.again(
             proc, np.isin(batch.applicants.reg_ms, crisis_states), replace(context, crisis_derogation=True)
         ),
-        ask.again(proc, instrumentalised, replace(context, instrumentalisation=instrumentalisation)),
-    )
+        "proc_instr": ask.again(
+            proc, instrumentalised, replace(context, instrumentalisation=instrumentalisation)
+        ),
+    }
 
 
 def _on_rows(n: int, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
